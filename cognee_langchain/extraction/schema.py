@@ -1,0 +1,42 @@
+"""What an extractor returns for one chunk: the structured-output schema of the LLM extractor.
+
+Field descriptions are part of the prompt the chat model sees, so they say what we want.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+__all__ = ["ChunkExtraction", "ExtractedEntity", "ExtractedRelation"]
+
+
+class ExtractedEntity(BaseModel):
+    """A real-world thing mentioned in the text."""
+
+    name: str = Field(description="Canonical name as written in the text, e.g. 'Acme Corp'.")
+    type: str = Field(
+        default="Concept",
+        description="A short type such as Person, Organization, Place, Product, Event, Concept.",
+    )
+    description: str = Field(
+        default="", description="One short sentence saying what the text says this entity is."
+    )
+
+
+class ExtractedRelation(BaseModel):
+    """A directed fact linking two extracted entities."""
+
+    source: str = Field(description="Name of the subject entity (one of the extracted entities).")
+    predicate: str = Field(description="Short verb phrase in lower case, e.g. 'leads', 'founded'.")
+    target: str = Field(description="Name of the object entity (one of the extracted entities).")
+    description: str = Field(
+        default="", description="The fact as one short sentence, with any date or time it holds."
+    )
+
+
+class ChunkExtraction(BaseModel):
+    """Everything extracted from one chunk of text in a single structured call."""
+
+    entities: list[ExtractedEntity] = Field(default_factory=list)
+    relations: list[ExtractedRelation] = Field(default_factory=list)
+    summary: str = Field(default="", description="One sentence summarising the chunk.")
