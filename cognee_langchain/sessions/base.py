@@ -11,10 +11,26 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from langchain_core.messages import BaseMessage
 
-__all__ = ["SessionInfo", "SessionSlice", "SessionStore", "StoredMessage"]
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.ids import validate_id
+
+__all__ = [
+    "SessionInfo",
+    "SessionSlice",
+    "SessionStore",
+    "StoredMessage",
+    "check_max_messages",
+    "check_scope",
+    "check_since",
+    "check_ttl",
+    "check_watermark_move",
+    "slice_bounds",
+    "watermark_beyond_end",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +53,17 @@ class SessionSlice:
 
     @property
     def messages(self) -> list[BaseMessage]:
+        """The messages of the slice, in order, without sequence numbers or timestamps."""
         return [item.message for item in self.items]
 
 
 @dataclass(frozen=True, slots=True)
 class SessionInfo:
-    """One entry of a user's session index."""
+    """One entry of a user's session index.
+
+    ``message_count`` is the number of messages currently stored (after any ``max_messages``
+    trimming); times are POSIX timestamps (seconds).
+    """
 
     session_id: str
     message_count: int
@@ -94,6 +115,8 @@ class SessionStore(ABC):
         """Return the stored messages with sequence number ``>= since`` (all by default).
 
         A session that does not exist reads as an empty slice with ``start == end == since``.
+        When messages from ``since`` on were trimmed away, the slice starts at the oldest stored
+        message, so ``slice.start > since`` tells the caller that some were lost.
         """
 
     @abstractmethod
@@ -139,3 +162,75 @@ class SessionStore(ABC):
 
     async def aclose(self) -> None:  # noqa: B027
         """Async twin of :meth:`close`."""
+
+
+# -- argument checks shared by every backend ---------------------------------------------------
+def check_scope(user_id: object, session_id: object) -> tuple[str, str]:
+    """Validate a ``(user_id, session_id)`` pair; raise :class:`InvalidInputError` if unusable."""
+    if type(user_id) is str and type(session_id) is str:
+        return _check_str_scope(user_id, session_id)
+    return validate_id(user_id, "user_id"), validate_id(session_id, "session_id")
+
+
+@lru_cache(maxsize=4096)
+def _check_str_scope(user_id: str, session_id: str) -> tuple[str, str]:
+    # Every store call validates its ids, and one turn is several calls on the same pair.
+    return validate_id(user_id, "user_id"), validate_id(session_id, "session_id")
+
+
+def _check_int(value: object, name: str, minimum: int) -> int:
+    # bool is an int subclass; True as a sequence number is always a caller bug.
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise InvalidInputError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    return value
+
+
+def check_since(since: object) -> int:
+    """Validate the ``since`` sequence number of a read."""
+    return _check_int(since, "since", 0)
+
+
+def check_watermark_move(dataset: object, expected: object, new: object) -> tuple[str, int, int]:
+    """Validate the arguments of :meth:`SessionStore.advance_watermark`."""
+    dataset = validate_id(dataset, "dataset")
+    expected = _check_int(expected, "expected", 0)
+    new = _check_int(new, "new", 0)
+    if new <= expected:
+        raise InvalidInputError(
+            f"A watermark only moves forward: new ({new}) must be greater than expected "
+            f"({expected}); read the current value with get_watermark() first."
+        )
+    return dataset, expected, new
+
+
+def watermark_beyond_end(dataset: str, new: int, total: int) -> InvalidInputError:
+    """The error for a watermark past the last message, which would skip future messages."""
+    return InvalidInputError(
+        f"Cannot move the watermark of dataset {dataset!r} to {new}: the session only has "
+        f"{total} messages; pass a sequence number from read() (at most slice.end)."
+    )
+
+
+def check_ttl(ttl: object) -> float | None:
+    """Validate a sliding TTL in seconds (``None`` disables expiry)."""
+    if ttl is None:
+        return None
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0.001 <= ttl < 1e9:
+        raise InvalidInputError(
+            f"ttl must be a number of seconds from 0.001 to 1e9, or None to keep sessions forever; "
+            f"got {ttl!r}."
+        )
+    return float(ttl)
+
+
+def check_max_messages(max_messages: object) -> int | None:
+    """Validate ``max_messages`` (``None`` keeps every message)."""
+    if max_messages is None:
+        return None
+    return _check_int(max_messages, "max_messages", 1)
+
+
+def slice_bounds(since: int, first: int, total: int) -> tuple[int, int]:
+    """``(start, end)`` of a read from ``since`` when sequence numbers ``first..total-1`` exist."""
+    start = max(since, first)
+    return start, max(total, start)

@@ -1,0 +1,436 @@
+"""Persist cached sessions into the knowledge graph, as a LangGraph graph.
+
+cognee's ``persist_sessions_in_knowledge_graph_pipeline``: two nodes run in sequence,
+
+1. ``extract_user_sessions`` checks the user may write the dataset and that it has graph data,
+   then reads the Q&A of each session added since the last run into that dataset;
+2. ``cognify_session`` remembers that Q&A under the node set ``user_sessions_from_cache``, with
+   session and message provenance, and only then advances each session's watermark.
+
+The node functions take the memory from the run's context (:class:`PersistSessionsContext`) so
+they can be added to any user graph; :func:`build_persist_sessions_graph` binds a memory and
+compiles the two-node graph, usable on its own or as a subgraph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Generator, Sequence
+from concurrent.futures import Future
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, ConfigDict
+
+from cognee_langchain.errors import InvalidInputError, NoGraphDataError, NoSessionsFoundError
+from cognee_langchain.graph.models import SourceItem
+from cognee_langchain.ids import validate_id
+from cognee_langchain.pipelines.sessions import SessionEntry, render_entries, split_entries
+from cognee_langchain.users import User
+
+if TYPE_CHECKING:
+    from langgraph.graph.state import CompiledStateGraph
+    from langgraph.types import Checkpointer
+
+    from cognee_langchain.memory import GraphMemory
+
+__all__ = [
+    "SESSIONS_NODE_SET",
+    "PersistSessionsContext",
+    "PersistSessionsResult",
+    "PersistSessionsState",
+    "PipelineRun",
+    "RunStatus",
+    "build_persist_sessions_graph",
+    "cognify_session",
+    "extract_user_sessions",
+    "get_pipeline_run",
+    "persist_sessions_in_knowledge_graph_pipeline",
+]
+
+SESSIONS_NODE_SET = "user_sessions_from_cache"
+# Q&A entries are short and belong together: one chunk holds about ten of them, so persisting a
+# session costs one extraction call rather than one per few entries.
+SESSION_CHUNK_CHARS = 6000
+
+
+class ExtractedSession(BaseModel):
+    """The new Q&A of one session, read above its watermark for the target dataset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: str
+    watermark: int
+    entries: tuple[SessionEntry, ...]
+
+
+class PersistSessionsResult(BaseModel):
+    """What a run of the pipeline did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dataset: str
+    session_ids: tuple[str, ...] = ()
+    sessions_read: int = 0
+    entries_persisted: int = 0
+    missing_session_ids: tuple[str, ...] = ()
+    documents_added: int = 0
+    chunks_added: int = 0
+    nodes_added: int = 0
+    edges_added: int = 0
+    duration_s: float = 0.0
+    message: str = ""
+
+
+class PersistSessionsState(TypedDict, total=False):
+    """State of the persist-sessions graph. Inputs: ``user``, ``session_ids``, ``dataset``."""
+
+    user: User
+    session_ids: list[str] | None
+    dataset: str
+    extracted: list[ExtractedSession]
+    missing_session_ids: list[str]
+    started_at: float
+    result: PersistSessionsResult
+
+
+@dataclass(frozen=True, slots=True)
+class PersistSessionsContext:
+    """Run context of the node functions when they are used in a user's own graph."""
+
+    memory: GraphMemory
+
+
+# -- the nodes -----------------------------------------------------------------------------------
+async def _extract(memory: GraphMemory, state: PersistSessionsState) -> dict[str, Any]:
+    user, dataset, session_ids = _inputs(state)
+    started = state.get("started_at") or time.time()
+    if session_ids is None:
+        return {"extracted": [], "missing_session_ids": [], "started_at": started}
+    await memory.acheck_permission(dataset, "write", user)
+    if not await memory.ahas_graph_data(dataset):
+        raise NoGraphDataError(dataset)
+    store = memory.session_store
+
+    async def read(session_id: str) -> ExtractedSession | None:
+        watermark = await store.aget_watermark(user.id, session_id, dataset)
+        stored = await store.aread(user.id, session_id, since=watermark)
+        if stored.end == 0:
+            return None
+        return ExtractedSession(
+            session_id=session_id,
+            watermark=watermark,
+            entries=tuple(split_entries(session_id, stored.items)),
+        )
+
+    found = await asyncio.gather(*(read(sid) for sid in session_ids))
+    missing = [sid for sid, got in zip(session_ids, found, strict=True) if got is None]
+    if session_ids and len(missing) == len(session_ids):
+        raise NoSessionsFoundError(session_ids, user.id)
+    return {
+        "extracted": [got for got in found if got is not None],
+        "missing_session_ids": missing,
+        "started_at": started,
+    }
+
+
+async def _cognify(memory: GraphMemory, state: PersistSessionsState) -> dict[str, Any]:
+    user, dataset, session_ids = _inputs(state)
+    extracted = state.get("extracted") or []
+    store = memory.session_store
+    result = {
+        "dataset": dataset,
+        "session_ids": tuple(session_ids or ()),
+        "sessions_read": len(extracted),
+        "missing_session_ids": tuple(state.get("missing_session_ids") or ()),
+    }
+    keys = [(id(store), user.id, s.session_id, dataset) for s in extracted]
+    async with _claimed(keys):
+        # Another run may have persisted part of what we read: keep only what is still new.
+        todo: list[tuple[ExtractedSession, int, list[SessionEntry]]] = []
+        for session in extracted:
+            current = await store.aget_watermark(user.id, session.session_id, dataset)
+            entries = [e for e in session.entries if e.seq_start >= current]
+            if entries:
+                todo.append((session, current, entries))
+        written = None
+        if todo:
+            items = [
+                SourceItem(
+                    text=render_entries(entries),
+                    name=f"session:{session.session_id}",
+                    session_id=session.session_id,
+                    message_ids=tuple(m for e in entries for m in e.message_ids),
+                    metadata={
+                        "session_id": session.session_id,
+                        "first_seq": entries[0].seq_start,
+                        "end_seq": entries[-1].seq_end,
+                        "context_ids": sorted({c for e in entries for c in e.context_ids}),
+                    },
+                )
+                for session, _, entries in todo
+            ]
+            written = await memory.aingest(
+                items,
+                dataset=dataset,
+                node_set=SESSIONS_NODE_SET,
+                user=user,
+                chunk_size=SESSION_CHUNK_CHARS,
+            )
+        # Only after the graph write committed: a failed write leaves every watermark where it was.
+        for session, current, entries in todo:
+            await store.aadvance_watermark(
+                user.id, session.session_id, dataset, current, entries[-1].seq_end
+            )
+    persisted = sum(len(entries) for _, _, entries in todo)
+    if session_ids is None:
+        message = "session_ids is None: no sessions were extracted."
+    elif persisted == 0:
+        message = "Nothing new to persist: every complete Q&A entry was persisted before."
+    else:
+        message = f"Persisted {persisted} Q&A entries from {len(todo)} session(s)."
+    return {
+        "result": PersistSessionsResult(
+            **result,
+            entries_persisted=persisted,
+            documents_added=written.documents_added if written else 0,
+            chunks_added=written.chunks_added if written else 0,
+            nodes_added=written.entities_added if written else 0,
+            edges_added=written.relations_added if written else 0,
+            duration_s=time.time() - (state.get("started_at") or time.time()),
+            message=message,
+        )
+    }
+
+
+async def extract_user_sessions(
+    state: PersistSessionsState, runtime: Runtime[PersistSessionsContext]
+) -> dict[str, Any]:
+    """LangGraph node: read the un-persisted Q&A of ``state["session_ids"]`` for the user.
+
+    Raises:
+        PermissionDeniedError: the user may not write ``state["dataset"]``.
+        NoGraphDataError: the dataset has no graph data yet.
+        NoSessionsFoundError: none of the session ids exist for this user.
+    """
+    return await _extract(_memory_of(runtime), state)
+
+
+async def cognify_session(
+    state: PersistSessionsState, runtime: Runtime[PersistSessionsContext]
+) -> dict[str, Any]:
+    """LangGraph node: remember the extracted Q&A under ``user_sessions_from_cache``, then
+    advance each session's watermark."""
+    return await _cognify(_memory_of(runtime), state)
+
+
+def _memory_of(runtime: Runtime[PersistSessionsContext]) -> GraphMemory:
+    context = runtime.context
+    if context is None or getattr(context, "memory", None) is None:
+        raise InvalidInputError(
+            "The persist-sessions nodes need a memory: invoke the graph with "
+            "context=PersistSessionsContext(memory=...) or use "
+            "build_persist_sessions_graph(memory)."
+        )
+    return context.memory
+
+
+def _inputs(state: PersistSessionsState) -> tuple[User, str, list[str] | None]:
+    user = state.get("user")
+    if not isinstance(user, User):
+        raise InvalidInputError(
+            f"state['user'] must be a User, got {type(user).__name__}: "
+            "use await get_default_user()."
+        )
+    dataset = validate_id(state.get("dataset", "main_dataset"), "dataset")
+    session_ids = state.get("session_ids")
+    if session_ids is None:
+        return user, dataset, None
+    if isinstance(session_ids, str) or not isinstance(session_ids, Sequence):
+        raise InvalidInputError(
+            "session_ids must be a list of session ids (or None), e.g. ['demo_session']."
+        )
+    return user, dataset, list(dict.fromkeys(validate_id(s, "session_id") for s in session_ids))
+
+
+def build_persist_sessions_graph(
+    memory: GraphMemory | None = None, *, checkpointer: Checkpointer = None
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the ``extract_user_sessions`` → ``cognify_session`` graph.
+
+    With ``memory`` the nodes are bound to it and the graph runs with no context (and works as
+    a subgraph node of a user graph). Without it, pass ``context=PersistSessionsContext(memory)``
+    to ``invoke``. With a ``checkpointer``, a run that failed in ``cognify_session`` resumes there
+    (``graph.ainvoke(None, config)``) without reading the sessions again.
+    """
+    builder: StateGraph[Any, Any, Any, Any] = StateGraph(
+        PersistSessionsState, context_schema=PersistSessionsContext
+    )
+    if memory is None:
+        builder.add_node("extract_user_sessions", extract_user_sessions)
+        builder.add_node("cognify_session", cognify_session)
+    else:
+        builder.add_node("extract_user_sessions", partial(_extract, memory))
+        builder.add_node("cognify_session", partial(_cognify, memory))
+    builder.add_edge(START, "extract_user_sessions")
+    builder.add_edge("extract_user_sessions", "cognify_session")
+    builder.add_edge("cognify_session", END)
+    return builder.compile(checkpointer=checkpointer, name="persist_sessions")
+
+
+# -- concurrent runs -----------------------------------------------------------------------------
+_claims: set[tuple[Any, ...]] = set()
+_claims_lock = threading.Lock()
+
+
+@asynccontextmanager
+async def _claimed(keys: Sequence[tuple[Any, ...]]) -> AsyncIterator[None]:
+    """Hold ``(store, user, session, dataset)`` keys exclusively while a run persists them.
+
+    Runs may live on different event loops (a sync ``improve`` runs on the package's background
+    loop), so the claim is a thread-safe set polled asynchronously, not an ``asyncio.Lock``.
+    All keys are taken at once, so two runs never hold halves of each other's sessions.
+    """
+    wanted = set(keys)
+    while True:
+        with _claims_lock:
+            if not wanted & _claims:
+                _claims.update(wanted)
+                break
+        await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        with _claims_lock:
+            _claims.difference_update(wanted)
+
+
+# -- runs in the background ----------------------------------------------------------------------
+class RunStatus(StrEnum):
+    """Where a background run is."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class PipelineRun:
+    """Handle of a pipeline run started with ``run_in_background=True``.
+
+    ``await run`` or ``run.result(timeout)`` give the :class:`PersistSessionsResult` (or raise
+    the run's exception); :attr:`status` and :attr:`exception` can be polled, and
+    :func:`get_pipeline_run` finds the handle again by :attr:`id`.
+    """
+
+    def __init__(self, dataset: str, session_ids: Sequence[str] | None) -> None:
+        self.id = uuid.uuid4().hex
+        self.dataset = dataset
+        self.session_ids = list(session_ids) if session_ids is not None else None
+        self.status = RunStatus.PENDING
+        self._future: Future[PersistSessionsResult] = Future()
+
+    def __repr__(self) -> str:
+        return f"PipelineRun(id={self.id!r}, status={self.status.value!r})"
+
+    @property
+    def exception(self) -> BaseException | None:
+        """The exception the run failed with, ``None`` while running or when it succeeded."""
+        return self._future.exception() if self._future.done() else None
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def result(self, timeout: float | None = None) -> PersistSessionsResult:
+        """Block until the run ends; do not call it from the event loop running the pipeline."""
+        return self._future.result(timeout)
+
+    def __await__(self) -> Generator[Any, None, PersistSessionsResult]:
+        return asyncio.wrap_future(self._future).__await__()
+
+    async def _drive(self, work: Any) -> None:
+        self.status = RunStatus.RUNNING
+        try:
+            result = await work
+        except BaseException as exc:
+            self.status = RunStatus.FAILED
+            self._future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            self.status = RunStatus.COMPLETED
+            self._future.set_result(result)
+
+
+_MAX_RUNS_KEPT = 1000
+_runs: OrderedDict[str, PipelineRun] = OrderedDict()
+_tasks: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
+
+
+def get_pipeline_run(run_id: str) -> PipelineRun | None:
+    """The background run with this id, if this process started it."""
+    return _runs.get(run_id)
+
+
+async def _run(
+    memory: GraphMemory, user: User, session_ids: list[str] | None, dataset: str
+) -> PersistSessionsResult:
+    graph = build_persist_sessions_graph(memory)
+    state = await graph.ainvoke({"user": user, "session_ids": session_ids, "dataset": dataset})
+    result: PersistSessionsResult = state["result"]
+    return result
+
+
+async def persist_sessions_in_knowledge_graph_pipeline(
+    user: User,
+    session_ids: list[str] | None,
+    dataset: str = "main_dataset",
+    run_in_background: bool = False,
+    *,
+    memory: GraphMemory | None = None,
+) -> PersistSessionsResult | PipelineRun:
+    """Persist the cached Q&A of ``session_ids`` into ``dataset``'s knowledge graph.
+
+    Same parameters as cognee's pipeline. ``memory`` defaults to a :class:`GraphMemory` over the
+    embedded defaults (``./.cognee_langchain/``). Only Q&A added since the last run into this
+    dataset is persisted; running it twice adds nothing the second time.
+
+    Returns the :class:`PersistSessionsResult`, or with ``run_in_background=True`` at once a
+    :class:`PipelineRun`.
+
+    Raises:
+        PermissionDeniedError: ``user`` may not write ``dataset``.
+        NoGraphDataError: ``dataset`` has no graph yet: run ``remember(..., dataset=...)`` first.
+        NoSessionsFoundError: none of ``session_ids`` exist for ``user``.
+        ExtractionError: the chat model failed; no watermark moved, the graph is unchanged.
+    """
+    if memory is None:
+        from cognee_langchain.memory import GraphMemory
+
+        memory = GraphMemory()
+    if session_ids is not None and (
+        isinstance(session_ids, str) or not isinstance(session_ids, Sequence)
+    ):
+        raise InvalidInputError(
+            "session_ids must be a list of session ids (or None), e.g. ['demo_session']."
+        )
+    work = _run(memory, user, list(session_ids) if session_ids is not None else None, dataset)
+    if not run_in_background:
+        return await work
+    run = PipelineRun(dataset, session_ids)
+    _runs[run.id] = run
+    while len(_runs) > _MAX_RUNS_KEPT:
+        _runs.popitem(last=False)
+    task = asyncio.get_running_loop().create_task(run._drive(work))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+    return run

@@ -1,0 +1,288 @@
+"""The session record codec: exact round trips of every LangChain message type, strict inputs.
+
+The hypothesis strategies here (``any_message``, ``message_lists``) are reused by the store
+suites in ``tests/integration``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    ChatMessageChunk,
+    FunctionMessage,
+    FunctionMessageChunk,
+    HumanMessage,
+    HumanMessageChunk,
+    RemoveMessage,
+    SystemMessage,
+    SystemMessageChunk,
+    ToolMessage,
+    ToolMessageChunk,
+    message_to_dict,
+)
+
+from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
+from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records, encode_messages
+
+# -- strategies -----------------------------------------------------------------------------------
+text = st.text(max_size=20)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+json_objects = st.dictionaries(text, json_values, max_size=3)
+content = text | st.lists(
+    text | st.fixed_dictionaries({"type": st.just("text"), "text": text}), max_size=3
+)
+optional_text = st.none() | text
+common = {
+    "content": content,
+    "additional_kwargs": json_objects,
+    "response_metadata": json_objects,
+    "name": optional_text,
+    "id": optional_text,
+}
+tool_calls = st.lists(
+    st.fixed_dictionaries({"name": text, "args": json_objects, "id": optional_text}), max_size=3
+)
+invalid_tool_calls = st.lists(
+    st.fixed_dictionaries(
+        {"name": optional_text, "args": optional_text, "id": optional_text, "error": optional_text}
+    ),
+    max_size=2,
+)
+token_counts = st.integers(min_value=0, max_value=10**9)
+usage_metadata = st.none() | st.fixed_dictionaries(
+    {"input_tokens": token_counts, "output_tokens": token_counts, "total_tokens": token_counts},
+    optional={
+        "input_token_details": st.fixed_dictionaries(
+            {}, optional={"cache_read": token_counts, "audio": token_counts}
+        ),
+        "output_token_details": st.fixed_dictionaries({}, optional={"reasoning": token_counts}),
+    },
+)
+ai_fields = {
+    **common,
+    "tool_calls": tool_calls,
+    "invalid_tool_calls": invalid_tool_calls,
+    "usage_metadata": usage_metadata,
+}
+tool_fields = {
+    **common,
+    "tool_call_id": text,
+    "status": st.sampled_from(["success", "error"]),
+    "artifact": json_values,
+}
+tool_call_chunks = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": optional_text,
+            "args": optional_text,
+            "id": optional_text,
+            "index": st.none() | st.integers(0, 5),
+        }
+    ),
+    max_size=2,
+)
+
+
+def _messages_of(cls: type[BaseMessage], **fields: st.SearchStrategy[Any]) -> st.SearchStrategy:
+    """Messages of ``cls``, sometimes carrying an extra (``extra="allow"``) field."""
+    plain = st.fixed_dictionaries(fields)
+    extra = st.fixed_dictionaries({**fields, "custom_field": json_values})
+    return (plain | extra).map(lambda kwargs: cls(**kwargs))
+
+
+any_message: st.SearchStrategy[BaseMessage] = st.one_of(
+    _messages_of(HumanMessage, **common),
+    _messages_of(HumanMessageChunk, **common),
+    _messages_of(SystemMessage, **common),
+    _messages_of(SystemMessageChunk, **common),
+    _messages_of(AIMessage, **ai_fields),
+    _messages_of(
+        AIMessageChunk,
+        **common,
+        tool_call_chunks=tool_call_chunks,
+        usage_metadata=usage_metadata,
+        chunk_position=st.sampled_from([None, "last"]),
+    ),
+    _messages_of(ChatMessage, **common, role=text),
+    _messages_of(ChatMessageChunk, **common, role=text),
+    _messages_of(FunctionMessage, **{**common, "name": text}),
+    _messages_of(FunctionMessageChunk, **{**common, "name": text}),
+    _messages_of(ToolMessage, **tool_fields),
+    _messages_of(ToolMessageChunk, **tool_fields),
+    text.map(lambda message_id: RemoveMessage(id=message_id)),
+)
+message_lists = st.lists(any_message, min_size=1, max_size=6)
+
+
+def assert_same_messages(decoded: list[BaseMessage], original: list[BaseMessage]) -> None:
+    """Equal, of the very same class, and dumping to the very same dict."""
+    assert [type(m) for m in decoded] == [type(m) for m in original]
+    assert decoded == original
+    assert [message_to_dict(m) for m in decoded] == [message_to_dict(m) for m in original]
+
+
+# -- round trips ----------------------------------------------------------------------------------
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(message_lists, st.integers(min_value=0, max_value=10**6))
+def test_round_trip_is_exact_for_every_message_type(
+    messages: list[BaseMessage], start: int
+) -> None:
+    records = encode_messages(messages, 1700000000.25)
+    stored = decode_records(records, start)
+    assert_same_messages([item.message for item in stored], messages)
+    assert [item.seq for item in stored] == list(range(start, start + len(messages)))
+    assert {item.timestamp for item in stored} == {1700000000.25}
+
+
+@settings(max_examples=50)
+@given(any_message)
+def test_record_is_message_to_dict_plus_timestamp_with_type_first(message: BaseMessage) -> None:
+    (record,) = encode_messages([message], 12.5)
+    assert record.startswith(b'{"type":' + orjson.dumps(message.type) + b",")
+    assert orjson.loads(record) == {**message_to_dict(message), "timestamp": 12.5}
+    is_tool = isinstance(message, ToolMessage)
+    assert record.startswith(TOOL_RECORD_PREFIXES) == is_tool
+
+
+def test_decoded_messages_behave_like_validated_ones() -> None:
+    original = AIMessage(
+        "Paris",
+        id="run-1",
+        tool_calls=[{"name": "lookup", "args": {"city": "Paris"}, "id": "call-1"}],
+        usage_metadata={"input_tokens": 3, "output_tokens": 1, "total_tokens": 4},
+        custom_field={"kept": True},
+    )
+    (stored,) = decode_records(encode_messages([original], 1.0), 0)
+    decoded = stored.message
+    assert isinstance(decoded, AIMessage)
+    assert decoded.custom_field == {"kept": True}  # type: ignore[attr-defined]
+    assert decoded.model_fields_set >= {"content", "tool_calls", "id"}
+    assert decoded.text == "Paris"
+    assert decoded.pretty_repr() == original.pretty_repr()
+    assert decoded.model_copy(update={"content": "Lyon"}).content == "Lyon"
+    assert decoded.content_blocks == original.content_blocks
+    assert AIMessage.model_validate(decoded.model_dump()) == original
+
+
+def test_record_missing_a_field_is_validated_with_defaults() -> None:
+    # A record written by a langchain-core that did not yet have AIMessageChunk.chunk_position.
+    (record,) = encode_messages([AIMessageChunk(content="partial", id="c1")], 2.0)
+    data = orjson.loads(record)
+    del data["data"]["chunk_position"]
+    (stored,) = decode_records([orjson.dumps(data)], 7)
+    assert stored.message == AIMessageChunk(content="partial", id="c1")
+    assert stored.seq == 7
+
+
+def test_decoding_nothing_returns_nothing() -> None:
+    assert decode_records([], 5) == []
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_large_batches_leave_the_garbage_collector_as_they_found_it(corrupt: bool) -> None:
+    records = encode_messages([HumanMessage(str(i)) for i in range(2000)], 1.0)
+    if corrupt:
+        records[1500] = b"{broken"
+    for collector_enabled in (True, False):
+        (gc.enable if collector_enabled else gc.disable)()
+        try:
+            if corrupt:
+                with pytest.raises(CogneeLangchainError, match="#1500"):
+                    decode_records(records, 0)
+            else:
+                assert [m.seq for m in decode_records(records, 0)] == list(range(2000))
+            assert gc.isenabled() is collector_enabled
+        finally:
+            gc.enable()
+
+
+# -- strict inputs --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        b"raw bytes",
+        datetime.datetime(2024, 1, 1),
+        {1, 2},
+        {1: "int key"},
+        2**70,
+        object(),
+    ],
+    ids=["bytes", "datetime", "set", "int-key", "huge-int", "object"],
+)
+def test_values_json_cannot_store_exactly_are_refused(value: object) -> None:
+    message = AIMessage("ok", additional_kwargs={"value": value})
+    with pytest.raises(InvalidInputError, match=r"messages\[1\] \(ai\).*JSON"):
+        encode_messages([HumanMessage("hi"), message], 1.0)
+
+
+class _CustomMessage(BaseMessage):
+    type: str = "custom"
+
+
+def test_message_types_that_cannot_be_read_back_are_refused() -> None:
+    with pytest.raises(InvalidInputError, match="'custom'"):
+        encode_messages([_CustomMessage(content="x")], 1.0)
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(),
+        st.binary(),
+        st.lists(st.none() | st.integers() | st.text() | st.dictionaries(text, text), min_size=1),
+    )
+)
+def test_non_messages_are_refused_with_our_error(value: object) -> None:
+    with pytest.raises(InvalidInputError):
+        encode_messages(value, 1.0)  # type: ignore[arg-type]
+
+
+def test_a_single_message_must_be_wrapped_in_a_list() -> None:
+    with pytest.raises(InvalidInputError, match="wrap a single message in a list"):
+        encode_messages(HumanMessage("hi"), 1.0)  # type: ignore[arg-type]
+
+
+def test_tuples_and_generators_of_messages_are_accepted() -> None:
+    messages = (HumanMessage("a"), AIMessage("b"))
+    assert encode_messages(messages, 1.0) == encode_messages(iter(messages), 1.0)
+
+
+# -- corrupt records ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "bad",
+    [b"not json", b"1,2", b'{"type":"ai"}', b'{"type":"alien","timestamp":1,"data":{}}', b"[]"],
+    ids=["not-json", "two-values", "no-data", "unknown-type", "not-an-object"],
+)
+def test_corrupt_record_raises_our_error_naming_its_sequence_number(bad: bytes) -> None:
+    good = encode_messages([HumanMessage("fine")], 1.0)[0]
+    with pytest.raises(CogneeLangchainError, match="#11"):
+        decode_records([good, bad], 10)
+
+
+def test_invalid_data_in_an_incomplete_record_raises_our_error() -> None:
+    record = orjson.dumps({"type": "tool", "timestamp": 1.0, "data": {"content": "x"}})
+    with pytest.raises(CogneeLangchainError, match="#0"):
+        decode_records([record], 0)

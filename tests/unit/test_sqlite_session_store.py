@@ -1,0 +1,173 @@
+"""What only the embedded SQLite store does; the shared behaviour suite is in tests/integration."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+
+from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
+from cognee_langchain.sessions import SQLiteSessionStore
+from cognee_langchain.sessions import sqlite as sqlite_module
+
+TURN = [HumanMessage("Who leads Acme?"), AIMessage("Ada.")]
+
+
+def test_creates_parent_directories_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "sessions.sqlite"
+    store = SQLiteSessionStore(path)
+    store.append("u", "s", TURN)
+    store.close()
+    assert path.exists()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+
+
+def test_sessions_survive_reopening_the_file(tmp_path: Path) -> None:
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", max_messages=10)
+    store.append("u", "s", TURN)
+    store.advance_watermark("u", "s", "main", 0, 2)
+    store.close()
+    reopened = SQLiteSessionStore(tmp_path / "s.sqlite")
+    assert reopened.read("u", "s").messages == TURN
+    assert reopened.get_watermark("u", "s", "main") == 2
+    reopened.close()
+
+
+def test_in_memory_database_is_shared_by_threads_of_one_store() -> None:
+    store = SQLiteSessionStore(":memory:")
+    threads = [threading.Thread(target=store.append, args=("u", "s", TURN)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.read("u", "s").messages == TURN * 4
+    store.close()
+
+
+def test_shared_returns_one_store_per_path_until_closed(tmp_path: Path) -> None:
+    first = SQLiteSessionStore.shared(tmp_path / "x.sqlite")
+    assert SQLiteSessionStore.shared(str(tmp_path / "x.sqlite")) is first
+    assert SQLiteSessionStore.shared(tmp_path / "y.sqlite") is not first
+    SQLiteSessionStore.shared(tmp_path / "y.sqlite").close()
+    first.close()
+    second = SQLiteSessionStore.shared(tmp_path / "x.sqlite")
+    assert second is not first
+    second.close()
+
+
+async def test_closed_store_raises_our_error() -> None:
+    store = SQLiteSessionStore(":memory:")
+    await store.aappend("u", "s", TURN)
+    await store.aclose()
+    with pytest.raises(InvalidInputError, match="closed"):
+        store.read("u", "s")
+    with pytest.raises(InvalidInputError, match="closed"):
+        await store.aread("u", "s")
+
+
+def test_unopenable_path_raises_our_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(InvalidInputError, match="writable"):
+        SQLiteSessionStore(blocker / "sessions.sqlite")
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"bytes"])
+def test_path_of_the_wrong_type_is_refused(bad: object) -> None:
+    with pytest.raises(InvalidInputError):
+        SQLiteSessionStore(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"ttl": 0},
+        {"ttl": -1},
+        {"ttl": "1"},
+        {"ttl": float("inf")},
+        {"ttl": float("nan")},
+        {"max_messages": 0},
+        {"max_messages": 1.5},
+    ],
+)
+def test_bad_options_are_refused(options: dict[str, object]) -> None:
+    with pytest.raises(InvalidInputError):
+        SQLiteSessionStore(":memory:", **options)  # type: ignore[arg-type]
+
+
+def test_a_writer_holding_the_lock_too_long_makes_the_store_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite"
+    store = SQLiteSessionStore(path, timeout=0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(SessionStoreUnavailableError, match="sqlite:///"):
+            store.append("u", "s", TURN)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.read("u", "s").items == []  # nothing half-written
+    store.append("u", "s", TURN)
+    assert store.read("u", "s").messages == TURN
+    store.close()
+
+
+def test_a_failed_append_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SQLiteSessionStore(":memory:", max_messages=3)
+    store.append("u", "s", TURN)
+
+    def fail(*args: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    # Trimming runs after the new rows were inserted: the whole append must roll back.
+    monkeypatch.setattr(SQLiteSessionStore, "_trim", staticmethod(fail))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.append("u", "s", TURN)
+    monkeypatch.undo()
+    assert store.read("u", "s").messages == TURN
+    assert store.append("u", "s", [HumanMessage("next")]) == 3
+    store.close()
+
+
+def test_expired_sessions_are_purged_by_the_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_module, "_SWEEP_INTERVAL", 0.0)  # sweep on every append
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=0.05)
+    store.append("u", "old", TURN)
+    store.advance_watermark("u", "old", "main", 0, 2)
+    time.sleep(0.1)
+    store.append("u", "new", TURN)
+    connection = sqlite3.connect(tmp_path / "s.sqlite")
+    remaining = {
+        table: connection.execute(f"SELECT DISTINCT session_id FROM {table}").fetchall()
+        for table in ("sessions", "messages", "watermarks")
+    }
+    connection.close()
+    store.close()
+    assert remaining == {"sessions": [("new",)], "messages": [("new",)], "watermarks": []}
+
+
+async def test_async_twins_run_off_the_event_loop_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SQLiteSessionStore(":memory:")
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+    original = store.append
+
+    def spy(*args: object) -> int:
+        threads.append(threading.get_ident())
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "append", spy)
+    assert await store.aappend("u", "s", TURN) == 2
+    assert threads and threads[0] != loop_thread
+    results = await asyncio.gather(*(store.aread("u", "s") for _ in range(3)))
+    assert all(result.messages == TURN for result in results)
+    await store.aclose()
