@@ -26,11 +26,16 @@ class ExtractedEntity(BaseModel):
 class ExtractedRelation(BaseModel):
     """A directed fact linking two extracted entities."""
 
-    source: str = Field(description="Name of the subject entity (one of the extracted entities).")
-    predicate: str = Field(description="Short verb phrase in lower case, e.g. 'leads', 'founded'.")
-    target: str = Field(description="Name of the object entity (one of the extracted entities).")
+    source: str = Field(description="Name of the subject entity, exactly as in `entities`.")
+    predicate: str = Field(
+        description="Short lower-case verb phrase in the active voice, e.g. 'leads', 'founded', "
+        "'moved to'."
+    )
+    target: str = Field(description="Name of the object entity, exactly as in `entities`.")
     description: str = Field(
-        default="", description="The fact as one short sentence, with any date or time it holds."
+        default="",
+        description="The fact as one short sentence, keeping every date, time, number and "
+        "qualifier the text gives for it.",
     )
 
 
@@ -39,4 +44,4 @@ class ChunkExtraction(BaseModel):
 
     entities: list[ExtractedEntity] = Field(default_factory=list)
     relations: list[ExtractedRelation] = Field(default_factory=list)
-    summary: str = Field(default="", description="One sentence summarising the chunk.")
+    summary: str = Field(default="", description="One sentence saying what the chunk is about.")

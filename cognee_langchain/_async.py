@@ -1,0 +1,63 @@
+"""Run a coroutine to completion from synchronous code, even inside a running event loop.
+
+Every sync method of the package (``remember``, ``forget``, ...) is its async twin driven by
+:func:`run_sync`. Coroutines run on one long-lived background event loop rather than a fresh
+``asyncio.run`` per call: LangChain clients cache async HTTP connection pools process-wide, and a
+pool created on a loop that has since closed fails on the next call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+__all__ = ["run_sync"]
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_pid: int | None = None
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    """The shared loop, started on first use (and again in a forked child, which lacks it)."""
+    global _loop, _loop_pid
+    with _lock:
+        if _loop is None or _loop_pid != os.getpid():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=loop.run_forever, name="cognee-langchain-sync", daemon=True
+            )
+            thread.start()
+            _loop, _loop_pid = loop, os.getpid()
+        return _loop
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` and return its result, blocking the calling thread until it is done.
+
+    Works whether or not the calling thread runs an event loop (a sync call inside ``async def``
+    blocks that loop, as any sync call does). If the caller is itself running on the background
+    loop (a sync method called from a callback of an async one), the coroutine gets a private
+    loop in a helper thread instead, so the shared loop never waits on itself.
+    """
+    loop = _background_loop()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cognee-langchain-nested") as ex:
+            return ex.submit(asyncio.run, coro).result()
+    future = asyncio.run_coroutine_threadsafe(coro, loop)
+    try:
+        return future.result()
+    except BaseException:
+        # KeyboardInterrupt or similar while waiting: do not leave the work running unobserved.
+        future.cancel()
+        raise

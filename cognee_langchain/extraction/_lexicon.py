@@ -1,0 +1,163 @@
+"""Word lists the offline extractor uses to tell names from ordinary capitalised words.
+
+Kept apart from the extraction logic so the heuristics stay readable and the lists easy to extend.
+All entries are lower case.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ABBREVIATIONS",
+    "AUXILIARIES",
+    "CONJUNCTIONS",
+    "CONNECTORS",
+    "DETERMINERS",
+    "GENERIC_SPEAKERS",
+    "IRREGULAR_PARTICIPLES",
+    "MONTHS_AND_DAYS",
+    "MOVEMENT_VERBS",
+    "NEGATIONS",
+    "NON_NAME_WORDS",
+    "ORG_SUFFIXES",
+    "PERSON_VERBS",
+    "PLACE_PREPOSITIONS",
+    "PREPOSITIONS",
+    "PRONOUN_SUBJECTS",
+    "RELATIVE_PRONOUNS",
+    "ROLE_ACRONYMS",
+    "ROLE_TITLES",
+    "TITLES",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DETERMINERS = _words(
+    "the a an this that these those some any each every all both no many most several few "
+    "other another such my your his her its our their own much more less"
+)
+PREPOSITIONS = _words(
+    "in on at by for from to with without after before during since until till about above "
+    "below under over between among through into onto of off out up down near around across "
+    "along behind beyond despite except inside outside per via within upon toward towards "
+    "like unlike as against amid versus vs"
+)
+CONJUNCTIONS = _words(
+    "and or but nor so yet if when while because although though unless whereas whether once "
+    "where why how what which who whom whose then than plus"
+)
+RELATIVE_PRONOUNS = _words("who which that whom whose")
+AUXILIARIES = _words(
+    "is are was were be been being am do does did have has had can could will would shall "
+    "should may might must 's 're 've 'd 'll"
+)
+NEGATIONS = _words("not never no n't cannot")
+PRONOUN_SUBJECTS = _words(
+    "he she they it he's she's it's they're they've he'd she'd they'd he'll she'll they'll"
+)
+_PRONOUNS = _words(
+    "i you he she it we they me him her us them my your his its our their mine yours ours "
+    "theirs myself yourself himself herself itself ourselves themselves i'm i've i'd i'll "
+    "you're we're they're it's he's she's that's there's what's let's"
+)
+_SENTENCE_STARTERS = _words(
+    "also however therefore thus hence meanwhile moreover furthermore still just even here "
+    "there now today yesterday tomorrow tonight later soon already again never always often "
+    "sometimes maybe perhaps yes no not ok okay please thanks thank hello hi hey sure well oh "
+    "good nice cool indeed instead otherwise overall first second third next last finally "
+    "recently actually basically eventually unfortunately fortunately currently previously "
+    "additionally initially originally apparently usually generally really only early lately "
+    "clearly obviously honestly certainly probably definitely especially likely unlikely "
+    "simply briefly anyway besides altogether nevertheless nonetheless regardless similarly "
+    "likewise consequently accordingly specifically notably importantly interestingly "
+    "surprisingly sadly luckily hopefully ideally personally frankly absolutely exactly "
+    "totally completely almost nearly quite rather very too so such every everyone everybody "
+    "everything someone somebody something anyone anybody anything nobody nothing none "
+    "whatever whenever wherever whoever sorry welcome congratulations dear bye goodbye wow "
+    "alright right wait look listen see note summary example step chapter section figure "
+    "table update warning tip important question answer result results conclusion "
+    "introduction background overview source sources reference references appendix part "
+    "day week month year morning afternoon evening night noted agreed understood gotcha "
+    "cheers awesome perfect fine lol haha hmm btw fyi imo true correct interesting amazing "
+    "excellent fantastic sounds"
+)
+_VERB_STARTERS = _words(
+    "let make take give get go come keep use try find tell ask show call check add remember "
+    "consider imagine suppose assume given based according regarding including following "
+    "using having being going doing getting making"
+)
+MONTHS_AND_DAYS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+    "friday saturday sunday mon tue tues wed thu thur thurs fri sat"
+)
+# Honorifics never belong to a name but announce a person: "Dr. Jane Smith" -> "Jane Smith".
+TITLES = _words("mr mrs ms miss dr prof mx rev sir madam dame capt col gen sgt lt")
+# Roles dropped from the start of a name ("President Lee" -> "Lee") but kept inside one
+# ("Burger King").
+ROLE_TITLES = _words(
+    "president senator governor mayor minister judge king queen prince princess pope bishop "
+    "professor director coach captain chancellor chairman chairwoman lord lady saint uncle aunt"
+)
+# Role acronyms between two names: "Acme CEO Alice" means Alice is CEO of Acme.
+ROLE_ACRONYMS = _words("ceo cto cfo coo cio cmo cpo vp svp evp")
+
+# Capitalised words that are (almost) never part of a name: a sentence-initial "The", "After",
+# "We" or "Finally" must not become an entity.
+NON_NAME_WORDS = (
+    DETERMINERS
+    | PREPOSITIONS
+    | CONJUNCTIONS
+    | AUXILIARIES
+    | NEGATIONS
+    | _PRONOUNS
+    | _SENTENCE_STARTERS
+    | _VERB_STARTERS
+    | MONTHS_AND_DAYS
+    | TITLES
+    | ROLE_ACRONYMS
+)
+
+# Lower-case words allowed inside a multi-word name: "Bank of America", "Johnson & Johnson".
+CONNECTORS = _words("of de la le del della di da du van von der den y & 'n")
+
+# Speaker labels of chat transcripts that name a role, not a person ("Q: ...", "User: ...").
+GENERIC_SPEAKERS = _words(
+    "q a question answer user human assistant ai system bot model me you customer agent "
+    "interviewer interviewee speaker tool"
+)
+
+# Words before a period that does not end the sentence ("Dr. Smith"). Company suffixes are not
+# among them: "Acme Inc." before a capitalised word ends a sentence far more often than not.
+ABBREVIATIONS = _words(
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e cf al fig no vol approx dept est mt ft gen col "
+    "capt sgt lt rev"
+)
+# Last words that make a name an organization ("Acme Corp", "Beta Labs").
+ORG_SUFFIXES = _words(
+    "inc corp corporation ltd llc gmbh plc ag sa co company group holdings bank university "
+    "college institute foundation agency labs lab technologies technology systems solutions "
+    "software partners ventures capital association society council committee ministry "
+    "department school hospital press media studios studio airlines motors industries "
+    "network networks club team"
+)
+# A name right after these is probably a place: "lives in Paris", "moved to Berlin".
+PLACE_PREPOSITIONS = _words("in from near")
+MOVEMENT_VERBS = _words(
+    "moved move moving went go going flew fly travelled traveled relocated returned drove "
+    "visit visited visiting trip"
+)
+# A name right before these is probably a person: "Alice said", "Bob married".
+PERSON_VERBS = _words(
+    "said says told asked met meets married marries lives lived moved moves loves loved likes "
+    "liked thinks thought believes believed wrote writes studied studies feels felt wants "
+    "wanted prefers preferred hates hated smiled laughed replied answered explained mentioned "
+    "born grew graduated retired died"
+)
+# Past participles without an -ed/-en/-wn ending, for passives: "Acme, led by Alice".
+IRREGULAR_PARTICIPLES = _words(
+    "led built run held bought made won sold paid set kept found sent taught caught brought "
+    "owned hit put read"
+)

@@ -1,0 +1,1 @@
+"""Prompts sent to chat models, kept apart from the code that sends them."""
