@@ -1,0 +1,647 @@
+"""The search engine: per item kind, a BM25 index, a dense index and filter columns kept in
+lockstep by slot; an entity table; and the executor of :class:`SearchConfig`\\ s over them.
+
+The engine knows nothing of storage or models. Its owner feeds it items and entities with their
+stored vectors (:meth:`SearchEngine.add`, :meth:`SearchEngine.add_entities` — also how an index is
+loaded at open, without re-embedding anything), keeps it in step with writes, and embeds each
+query once. Writes are incremental: adding appends, removing tombstones, and tombstones are
+compacted away once they are a sizeable fraction of an index (amortised O(1) per removal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypedDict
+
+import numpy as np
+import numpy.typing as npt
+
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.ids import MAX_ID_LENGTH, validate_id
+from cognee_langchain.retrieval.config import (
+    DEFAULT_SEARCH_TYPE,
+    ExpansionConfig,
+    Ranker,
+    SearchConfig,
+    get_search_config,
+)
+from cognee_langchain.retrieval.dense import DenseIndex, normalize_vectors
+from cognee_langchain.retrieval.expansion import EntityTable, WalkSide, personalized_pagerank
+from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
+from cognee_langchain.retrieval.lexical import BM25Index, analyze, word_tokens
+from cognee_langchain.retrieval.types import (
+    ITEM_KINDS,
+    Codebook,
+    GrowableArray,
+    ItemKind,
+    PostingLists,
+    RaggedArray,
+    RankedList,
+    SearchEntity,
+    SearchHit,
+    SearchItem,
+    renumbering,
+)
+
+__all__ = ["EngineStats", "SearchEngine"]
+
+BoolArray = npt.NDArray[np.bool_]
+
+# Compaction runs once tombstones (or reclaimable entity rows) reach this fraction of an index,
+# and at least _MIN_RECLAIMABLE of them: rarely enough that its O(n) cost is amortised.
+_COMPACT_FRACTION = 0.25
+_MIN_RECLAIMABLE = 1024
+
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
+
+# Fused rankings mix kinds, so a ranked item is keyed as (kind index, slot) packed in an int64.
+_SLOT_BITS = 40
+_SLOT_MASK = (1 << _SLOT_BITS) - 1
+
+
+class EngineStats(TypedDict):
+    """Sizes of a :class:`SearchEngine`."""
+
+    items: dict[str, int]
+    entities: int
+    tombstones: int
+    index_bytes: int
+    """Bytes held by the indexes (vectors, postings, columns), spare capacity included."""
+
+
+class _ReadWriteLock:
+    """Many concurrent readers or one writer. A waiting writer holds back new readers, so a
+    steady stream of searches cannot starve a ``remember``."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._readers -= 1
+                if not self._readers:
+                    self._condition.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._condition:
+            self._writers_waiting += 1
+            self._condition.wait_for(lambda: not self._writing and not self._readers)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._writing = False
+                self._condition.notify_all()
+
+
+class _Record(NamedTuple):
+    """What a hit returns about an item, beyond its filter columns."""
+
+    id: str
+    text: str
+    chunk_ids: tuple[str, ...]
+    entity_ids: tuple[str, ...]
+    metadata: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, item: SearchItem) -> _Record:
+        # Entity and chunk ids repeat across many items (an entity is mentioned by dozens):
+        # interning keeps one string per id. Most items carry no metadata: share one empty map.
+        return cls(
+            item.id,
+            item.text,
+            tuple(map(sys.intern, item.chunk_ids)),
+            tuple(map(sys.intern, item.entity_ids)),
+            item.metadata or _NO_METADATA,
+        )
+
+
+class _Query(NamedTuple):
+    tokens: list[str]
+    terms: list[str]
+    vector: npt.NDArray[np.float32] | None
+
+
+class _Collection:
+    """All items of one kind: payloads, filter columns, lexical and dense indexes, and the
+    item <-> entity links the walk follows — every part indexed by the same slot."""
+
+    def __init__(self, kind: ItemKind, dim: int, bm25_k1: float, bm25_b: float) -> None:
+        self.kind = kind
+        self.records: list[_Record | None] = []
+        self.slot_of: dict[str, int] = {}
+        self.alive = GrowableArray(np.bool_)
+        self.dataset_codes = GrowableArray(np.int32)
+        self.node_set_codes = GrowableArray(np.int32)
+        self.lexical = BM25Index(bm25_k1, bm25_b)
+        self.dense = DenseIndex(dim)
+        self.entities = RaggedArray()
+        self.mentions = PostingLists()
+
+    @property
+    def tombstones(self) -> int:
+        return len(self.records) - len(self.slot_of)
+
+    @property
+    def nbytes(self) -> int:
+        columns = self.alive.nbytes + self.dataset_codes.nbytes + self.node_set_codes.nbytes
+        indexes = self.lexical.nbytes + self.dense.nbytes
+        return columns + indexes + self.entities.nbytes + self.mentions.nbytes
+
+    def append(
+        self,
+        items: Sequence[SearchItem],
+        vectors: npt.NDArray[np.float32],
+        entity_rows: Sequence[npt.NDArray[np.int32]],
+        dataset_codes: Sequence[int],
+        node_set_codes: Sequence[int],
+    ) -> None:
+        first = len(self.records)
+        for offset, item in enumerate(items):
+            self.slot_of[item.id] = first + offset
+            self.records.append(_Record.of(item))
+        self.alive.extend(np.ones(len(items), dtype=np.bool_))
+        self.dataset_codes.extend(dataset_codes)
+        self.node_set_codes.extend(node_set_codes)
+        self.lexical.append([item.text for item in items])
+        self.dense.append(vectors)
+        self.entities.append(entity_rows)
+        lengths = [len(rows) for rows in entity_rows]
+        self.mentions.add(
+            np.concatenate([np.empty(0, np.int64), *entity_rows]).astype(np.int64),
+            np.repeat(np.arange(first, first + len(items), dtype=np.int64), lengths),
+            np.ones(sum(lengths), dtype=np.int64),
+        )
+
+    def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
+        """Tombstone ``slots``; returns the entity rows they referred to (with repeats)."""
+        texts = []
+        for slot in slots:
+            record = self.records[slot]
+            assert record is not None, "discard of a tombstone"
+            del self.slot_of[record.id]
+            self.records[slot] = None
+            texts.append(record.text)
+        slot_array = np.asarray(slots, dtype=np.int64)
+        self.alive.view[slot_array] = False
+        self.lexical.discard(slots, texts)
+        _, rows = self.entities.gather(slot_array)
+        self.mentions.discard(rows.astype(np.int64))
+        return rows
+
+    def unchanged(self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int) -> bool:
+        """Whether ``item`` (with its unit ``vector`` and filter codes) is what ``slot`` holds."""
+        record = self.records[slot]
+        return (
+            record == _Record.of(item)
+            and self.dataset_codes.view[slot] == dataset
+            and self.node_set_codes.view[slot] == nodes
+            and bool(np.array_equal(self.dense.row(slot), vector))
+        )
+
+    def eligible(
+        self, datasets: Collection[int] | None, node_sets: Collection[int] | None
+    ) -> BoolArray:
+        """Live slots whose dataset and node-set codes pass the filters (``None``: any)."""
+        mask = self.alive.view.copy()
+        if datasets is not None:
+            mask &= np.isin(self.dataset_codes.view, np.fromiter(datasets, np.int32))
+        if node_sets is not None:
+            mask &= np.isin(self.node_set_codes.view, np.fromiter(node_sets, np.int32))
+        return mask
+
+    def walk_side(self, eligible: BoolArray) -> WalkSide:
+        return WalkSide(self.mentions, self.entities, eligible)
+
+    def compact(self) -> None:
+        keep = self.alive.view.copy()
+        self.mentions.remap_slots(renumbering(keep))
+        live = [record for record in self.records if record is not None]
+        self.slot_of = {record.id: slot for slot, record in enumerate(live)}
+        self.records = [*live]
+        for column in (self.alive, self.dataset_codes, self.node_set_codes):
+            column.keep(keep)
+        self.lexical.keep(keep)
+        self.dense.keep(keep)
+        self.entities.keep(keep)
+
+    def renumber_entities(self, row_map: npt.NDArray[np.int64], rows: int) -> None:
+        self.entities.remap_values(row_map)
+        self.mentions.remap_keys(row_map, rows)
+
+
+def _rank_bm25(collection: _Collection, query: _Query, k: int, eligible: BoolArray) -> RankedList:
+    return collection.lexical.search(query.terms, k, eligible)
+
+
+def _rank_dense(collection: _Collection, query: _Query, k: int, eligible: BoolArray) -> RankedList:
+    assert query.vector is not None, "SearchConfig.needs_query_vector was not checked"
+    return collection.dense.search(query.vector, k, eligible)
+
+
+_RANKERS: Mapping[Ranker, Callable[[_Collection, _Query, int, BoolArray], RankedList]] = {
+    Ranker.BM25: _rank_bm25,
+    Ranker.DENSE: _rank_dense,
+}
+
+
+def _encode(kind: ItemKind, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    return (ITEM_KINDS.index(kind) << _SLOT_BITS) | slots
+
+
+def _decode(key: int) -> tuple[ItemKind, int]:
+    return ITEM_KINDS[key >> _SLOT_BITS], key & _SLOT_MASK
+
+
+def _validate_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k <= 0:
+        raise InvalidInputError(f"k must be a positive int, got {k!r}: pass e.g. k=8.")
+    return int(k)
+
+
+def _validate_names(values: Iterable[str] | str | None, what: str) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    return [validate_id(value, what) for value in values]
+
+
+def _check_id(value: object, what: str) -> None:
+    """:func:`validate_id`, with a fast path for the common, plainly valid id (bulk loads check
+    hundreds of thousands)."""
+    if not (type(value) is str and 0 < len(value) <= MAX_ID_LENGTH and value.isprintable()):
+        validate_id(value, what)
+
+
+def _validate_item(item: object) -> SearchItem:
+    if not isinstance(item, SearchItem):
+        raise InvalidInputError(
+            f"Expected a SearchItem, got {type(item).__name__}: build items with SearchItem(...)."
+        )
+    _check_id(item.id, "item id")
+    _check_id(item.dataset, "dataset")
+    if item.kind not in ITEM_KINDS:
+        raise InvalidInputError(
+            f"Item {item.id!r} has kind {item.kind!r}: use one of {ITEM_KINDS}."
+        )
+    if not isinstance(item.text, str):
+        raise InvalidInputError(f"Item {item.id!r} text must be a str.")
+    if not isinstance(item.metadata, Mapping):
+        raise InvalidInputError(f"Item {item.id!r} metadata must be a mapping.")
+    for what, values in (
+        ("node_sets", item.node_sets),
+        ("chunk_ids", item.chunk_ids),
+        ("entity_ids", item.entity_ids),
+    ):
+        if isinstance(values, str) or not all(type(v) is str and v for v in values):
+            raise InvalidInputError(
+                f"Item {item.id!r} {what} must be a collection of non-empty strings."
+            )
+    return item
+
+
+def _validate_entity(entity: object) -> SearchEntity:
+    if not isinstance(entity, SearchEntity):
+        raise InvalidInputError(
+            f"Expected a SearchEntity, got {type(entity).__name__}: build entities with "
+            "SearchEntity(...)."
+        )
+    _check_id(entity.id, "entity id")
+    names = (entity.name, *entity.aliases)
+    if not all(isinstance(name, str) for name in names) or not entity.name.strip():
+        raise InvalidInputError(f"Entity {entity.id!r} needs a non-empty name; aliases are str.")
+    return entity
+
+
+class SearchEngine:
+    """Hybrid retrieval over chunks, facts and summaries, with entity-graph expansion.
+
+    ``dim`` is the embedding dimension of every vector fed in and of query vectors. Searches run
+    concurrently with each other; writes wait for running searches and hold new ones back.
+    """
+
+    def __init__(self, dim: int = 256, *, bm25_k1: float = 1.2, bm25_b: float = 0.75) -> None:
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
+            raise InvalidInputError(f"dim must be a positive int, got {dim!r}.")
+        self.dim = dim
+        self._collections = {kind: _Collection(kind, dim, bm25_k1, bm25_b) for kind in ITEM_KINDS}
+        self._entities = EntityTable(dim)
+        self._datasets: Codebook[str] = Codebook()
+        self._node_sets: Codebook[frozenset[str]] = Codebook()
+        self._lock = _ReadWriteLock()
+
+    # -- writes ------------------------------------------------------------------------------------
+    def add(self, items: Iterable[SearchItem]) -> int:
+        """Index ``items``, replacing any indexed item with the same id (whatever its kind).
+
+        Ids are unique across kinds; within ``items`` the last item with an id wins. The whole
+        batch is validated before anything changes. Returns how many items were added or
+        replaced (unchanged items are skipped).
+        """
+        batch = list({item.id: item for item in map(_validate_item, items)}.values())
+        if not batch:
+            return 0
+        vectors = normalize_vectors([item.vector for item in batch], self.dim, "Item vectors")
+        with self._lock.write():
+            return self._add(batch, vectors)
+
+    def _add(self, batch: list[SearchItem], vectors: npt.NDArray[np.float32]) -> int:
+        dataset_codes = [self._datasets.code(item.dataset) for item in batch]
+        node_set_codes = [self._node_sets.code(frozenset(item.node_sets)) for item in batch]
+        replaced: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
+        changed: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
+        for i, item in enumerate(batch):
+            current = self._locate(item.id)
+            if current is not None:
+                kind, slot = current
+                if kind == item.kind and self._collections[kind].unchanged(
+                    slot, item, vectors[i], dataset_codes[i], node_set_codes[i]
+                ):
+                    continue
+                replaced[kind].append(slot)
+            changed[item.kind].append(i)
+        for kind, slots in replaced.items():
+            if slots:
+                self._discard(kind, slots)
+        for kind, positions in changed.items():
+            if positions:
+                self._append(
+                    kind,
+                    [batch[i] for i in positions],
+                    vectors[positions],
+                    [dataset_codes[i] for i in positions],
+                    [node_set_codes[i] for i in positions],
+                )
+        self._compact(force=False)
+        return sum(len(positions) for positions in changed.values())
+
+    def _append(
+        self,
+        kind: ItemKind,
+        items: list[SearchItem],
+        vectors: npt.NDArray[np.float32],
+        dataset_codes: list[int],
+        node_set_codes: list[int],
+    ) -> None:
+        mentioned = [tuple(dict.fromkeys(item.entity_ids)) for item in items]
+        rows = self._entities.resolve([entity_id for ids in mentioned for entity_id in ids])
+        self._grow_mentions()
+        self._entities.reference(rows, +1)
+        bounds = np.cumsum([len(ids) for ids in mentioned])[:-1]
+        self._collections[kind].append(
+            items, vectors, np.split(rows, bounds), dataset_codes, node_set_codes
+        )
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Remove the items ``ids``; unknown ids are ignored. Returns how many were removed."""
+        ids = list(dict.fromkeys(ids))
+        with self._lock.write():
+            located: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
+            for item_id in ids:
+                current = self._locate(item_id)
+                if current is not None:
+                    located[current[0]].append(current[1])
+            for kind, slots in located.items():
+                if slots:
+                    self._discard(kind, slots)
+            self._compact(force=False)
+        return sum(len(slots) for slots in located.values())
+
+    def add_entities(self, entities: Iterable[SearchEntity]) -> int:
+        """Add or replace ``entities`` (by id). Returns how many were given."""
+        batch = list({e.id: e for e in map(_validate_entity, entities)}.values())
+        if not batch:
+            return 0
+        has_vector = np.array([entity.vector is not None for entity in batch])
+        vectors = np.zeros((len(batch), self.dim), dtype=np.float32)
+        if has_vector.any():
+            given = [entity.vector for entity in batch if entity.vector is not None]
+            vectors[has_vector] = normalize_vectors(given, self.dim, "Entity vectors")
+        with self._lock.write():
+            self._entities.upsert(batch, vectors, has_vector)
+            self._grow_mentions()
+        return len(batch)
+
+    def remove_entities(self, ids: Iterable[str]) -> int:
+        """Remove entities by id: they stop seeding searches, while items that still mention them
+        keep linking through them. Returns how many were removed."""
+        ids = list(ids)
+        with self._lock.write():
+            removed = self._entities.remove(ids)
+            self._compact(force=False)
+        return removed
+
+    def compact(self) -> None:
+        """Drop every tombstone and reclaimable entity row now (writes do this on their own once
+        tombstones reach a quarter of an index)."""
+        with self._lock.write():
+            self._compact(force=True)
+
+    def _locate(self, item_id: str) -> tuple[ItemKind, int] | None:
+        for kind, collection in self._collections.items():
+            slot = collection.slot_of.get(item_id)
+            if slot is not None:
+                return kind, slot
+        return None
+
+    def _grow_mentions(self) -> None:
+        """Give every mention index a key for each entity row (new rows start unmentioned)."""
+        for collection in self._collections.values():
+            collection.mentions.grow_to(self._entities.rows)
+
+    def _discard(self, kind: ItemKind, slots: Sequence[int]) -> None:
+        rows = self._collections[kind].discard(slots)
+        self._entities.reference(rows, -1)
+
+    def _compact(self, *, force: bool) -> None:
+        def worthwhile(reclaimable: int, size: int) -> bool:
+            threshold = max(_MIN_RECLAIMABLE, _COMPACT_FRACTION * size)
+            return reclaimable > 0 and (force or reclaimable >= threshold)
+
+        for collection in self._collections.values():
+            if worthwhile(collection.tombstones, len(collection.records)):
+                collection.compact()
+        if worthwhile(self._entities.reclaimable(), self._entities.rows):
+            row_map = self._entities.compact()
+            for collection in self._collections.values():
+                collection.renumber_entities(row_map, self._entities.rows)
+
+    # -- reads -------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """Live items of every kind."""
+        with self._lock.read():
+            return sum(len(collection.slot_of) for collection in self._collections.values())
+
+    def __contains__(self, item_id: object) -> bool:
+        with self._lock.read():
+            return isinstance(item_id, str) and self._locate(item_id) is not None
+
+    def stats(self) -> EngineStats:
+        """Counts and index memory."""
+        with self._lock.read():
+            collections = self._collections.values()
+            return EngineStats(
+                items={c.kind: len(c.slot_of) for c in collections},
+                entities=len(self._entities),
+                tombstones=sum(c.tombstones for c in collections),
+                index_bytes=sum(c.nbytes for c in collections) + self._entities.nbytes,
+            )
+
+    def search(
+        self,
+        query_text: str,
+        query_vector: npt.ArrayLike | None = None,
+        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
+        k: int | None = None,
+        datasets: Iterable[str] | None = None,
+        node_sets: Iterable[str] | None = None,
+    ) -> list[SearchHit]:
+        """The best ``k`` items (default: the config's ``limit``) for a query, best first.
+
+        ``config`` is a search type name (``"graph"``, ``"chunks"``, ``"facts"``,
+        ``"summaries"``) or a :class:`SearchConfig`. ``query_vector`` is the query's embedding,
+        required when the config uses one. ``datasets`` / ``node_sets`` keep only items in one of
+        the given datasets / node sets; ``None`` means no filter, an empty collection matches
+        nothing. Raises :class:`InvalidInputError` for an empty query, ``k <= 0``, an unknown
+        search type or a missing or malformed query vector.
+        """
+        resolved = get_search_config(config)
+        limit = resolved.limit if k is None else _validate_k(k)
+        if not isinstance(query_text, str) or not query_text.strip():
+            raise InvalidInputError("query_text must be a non-empty string: pass the question.")
+        vector = None
+        if resolved.needs_query_vector:
+            if query_vector is None:
+                raise InvalidInputError(
+                    "This search type needs query_vector: embed the query with the same "
+                    "embeddings model as the indexed items."
+                )
+            vector = normalize_vectors(query_vector, self.dim, "query_vector")[0]
+        tokens = word_tokens(query_text)
+        query = _Query(tokens, analyze(query_text), vector)
+        dataset_filter = _validate_names(datasets, "dataset")
+        node_set_filter = _validate_names(node_sets, "node set")
+        with self._lock.read():
+            eligible = self._eligibility(dataset_filter, node_set_filter)
+            return self._execute(resolved, query, limit, eligible)
+
+    async def asearch(
+        self,
+        query_text: str,
+        query_vector: npt.ArrayLike | None = None,
+        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
+        k: int | None = None,
+        datasets: Iterable[str] | None = None,
+        node_sets: Iterable[str] | None = None,
+    ) -> list[SearchHit]:
+        """Async twin of :meth:`search`, run in a worker thread so the event loop stays free."""
+        return await asyncio.to_thread(
+            self.search, query_text, query_vector, config, k, datasets, node_sets
+        )
+
+    def _eligibility(
+        self, datasets: list[str] | None, node_sets: list[str] | None
+    ) -> Callable[[ItemKind], BoolArray]:
+        """Per kind, the eligibility mask of the filters, computed on first use."""
+        dataset_codes = None
+        if datasets is not None:
+            wanted = set(datasets)
+            dataset_codes = [c for c, name in enumerate(self._datasets.values) if name in wanted]
+        node_set_codes = None
+        if node_sets is not None:
+            wanted = set(node_sets)
+            node_set_codes = [c for c, sets in enumerate(self._node_sets.values) if sets & wanted]
+        masks: dict[ItemKind, BoolArray] = {}
+
+        def eligible(kind: ItemKind) -> BoolArray:
+            if kind not in masks:
+                masks[kind] = self._collections[kind].eligible(dataset_codes, node_set_codes)
+            return masks[kind]
+
+        return eligible
+
+    def _execute(
+        self,
+        config: SearchConfig,
+        query: _Query,
+        limit: int,
+        eligible: Callable[[ItemKind], BoolArray],
+    ) -> list[SearchHit]:
+        depth = max(config.candidates, limit)
+        rankings: list[npt.NDArray[np.int64]] = []
+        weights: list[float] = []
+        for spec in config.rankers:
+            ranked = _RANKERS[spec.ranker](
+                self._collections[spec.kind], query, depth, eligible(spec.kind)
+            )
+            rankings.append(_encode(spec.kind, ranked.slots))
+            weights.append(spec.weight)
+        if config.expansion is not None:
+            for kind, ranked in self._expand(config.expansion, query, depth, eligible).items():
+                rankings.append(_encode(kind, ranked.slots))
+                weights.append(config.expansion.weight)
+        keys, scores = reciprocal_rank_fusion(rankings, weights, config.rrf_k)
+        return [
+            self._hit(key, score)
+            for key, score in zip(keys[:limit].tolist(), scores[:limit].tolist(), strict=True)
+        ]
+
+    def _expand(
+        self,
+        expansion: ExpansionConfig,
+        query: _Query,
+        depth: int,
+        eligible: Callable[[ItemKind], BoolArray],
+    ) -> dict[ItemKind, RankedList]:
+        """Items reached from the entities the query names (or resembles), per walked kind."""
+        seeds = self._entities.seeds(
+            query.tokens, query.vector, expansion.entity_top_k, expansion.entity_min_similarity
+        )
+        sides = {
+            kind: self._collections[kind].walk_side(eligible(kind)) for kind in expansion.kinds
+        }
+        return personalized_pagerank(
+            seeds,
+            sides,
+            entity_rows=self._entities.rows,
+            damping=expansion.damping,
+            hops=expansion.hops,
+            max_frontier=expansion.max_frontier,
+            k=depth,
+        )
+
+    def _hit(self, key: int, score: float) -> SearchHit:
+        kind, slot = _decode(key)
+        collection = self._collections[kind]
+        record = collection.records[slot]
+        assert record is not None, "a tombstone was ranked"
+        return SearchHit(
+            id=record.id,
+            kind=kind,
+            score=score,
+            text=record.text,
+            dataset=self._datasets.values[collection.dataset_codes.view[slot]],
+            node_sets=self._node_sets.values[collection.node_set_codes.view[slot]],
+            chunk_ids=record.chunk_ids,
+            entity_ids=record.entity_ids,
+            metadata=record.metadata,
+        )

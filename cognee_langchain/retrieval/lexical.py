@@ -1,0 +1,164 @@
+"""Lexical retrieval: a text analyser and an incremental BM25 inverted index.
+
+The index is built for writes that trickle in (one ``remember`` at a time) as well as bulk loads:
+postings are append-only per term, removal only updates the statistics BM25 needs (live document
+count, document frequencies, total length) and leaves tombstones that readers mask and
+:meth:`BM25Index.keep` drops. Scores therefore equal those of an index rebuilt from the live
+documents alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from cognee_langchain.retrieval.types import GrowableArray, PostingLists, RankedList, renumbering
+
+__all__ = ["STOPWORDS", "BM25Index", "analyze", "word_tokens"]
+
+_WORD = re.compile(r"\w+")
+
+_STOPWORD_LIST = """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves
+    s t d ll m re ve"""
+
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
+"""Function words dropped from index terms (and never matched alone as entity names), with the
+fragments contractions and possessives split into ("alice's" -> "alice", "s")."""
+
+
+def word_tokens(text: str) -> list[str]:
+    """Case-folded runs of unicode word characters: the tokens entity names are matched on."""
+    return _WORD.findall(text.casefold())
+
+
+def _stem(token: str) -> str:
+    """Harman's 'S' stemmer: folds plurals and 3rd-person verbs ('leads' -> 'lead', 'cities' ->
+    'city') without the over-stemming of a full Porter stemmer."""
+    if len(token) <= 3 or not token.endswith("s"):
+        return token
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    if not token.endswith(("us", "ss")):
+        return token[:-1]
+    return token
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _term(token: str) -> str:
+    """The index term of a word token ('' for a stopword); cached because indexing meets the
+    same few thousand tokens over and over."""
+    return "" if token in STOPWORDS else _stem(token)
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of ``text``: word tokens minus stopwords, lightly stemmed."""
+    return [term for term in map(_term, word_tokens(text)) if term]
+
+
+# (slot, term id) pairs are packed into one int64 to count them with one np.unique.
+_KEY_BITS = 32
+_KEY_MASK = (1 << _KEY_BITS) - 1
+
+
+class BM25Index:
+    """Okapi BM25 over documents addressed by slot (appended in order, removed by tombstone).
+
+    ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` (never negative) and the usual ``k1`` / ``b``
+    length normalisation, with ``N``, ``df`` and the average length taken over live documents.
+    """
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self._term_ids: dict[str, int] = {}
+        self._postings = PostingLists()
+        self._lengths = GrowableArray(np.float32)
+        self._live = 0
+        self._total_length = 0
+
+    def __len__(self) -> int:
+        """Slots, tombstones included."""
+        return len(self._lengths)
+
+    @property
+    def nbytes(self) -> int:
+        """Approximate bytes held: postings, lengths and the term dictionary."""
+        terms = sum(49 + len(term) + 80 for term in self._term_ids)
+        return self._postings.nbytes + self._lengths.nbytes + terms
+
+    def append(self, texts: Sequence[str]) -> None:
+        """Index ``texts`` as the next slots, in order."""
+        first = len(self._lengths)
+        term_ids = self._term_ids
+        new_id = term_ids.setdefault
+        keys: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for offset, text in enumerate(texts):
+            terms = analyze(text)
+            lengths[offset] = len(terms)
+            keys.extend([new_id(term, len(term_ids)) for term in terms])
+        # Term frequencies of the whole batch at once: count each (slot, term) pair.
+        slots = np.repeat(np.arange(first, first + len(texts), dtype=np.int64), lengths)
+        pairs, frequencies = np.unique(
+            (slots << _KEY_BITS) | np.array(keys, dtype=np.int64), return_counts=True
+        )
+        self._postings.grow_to(len(term_ids))
+        self._postings.add(pairs & _KEY_MASK, pairs >> _KEY_BITS, frequencies)
+        self._lengths.extend(lengths)
+        self._live += len(texts)
+        self._total_length += int(lengths.sum())
+
+    def discard(self, slots: Sequence[int], texts: Sequence[str]) -> None:
+        """Tombstone live ``slots`` whose indexed texts were ``texts``."""
+        keys = [self._term_ids[term] for text in texts for term in set(analyze(text))]
+        self._postings.discard(np.array(keys, dtype=np.int64))
+        self._live -= len(slots)
+        self._total_length -= int(self._lengths.view[np.asarray(slots, dtype=np.int64)].sum())
+
+    def search(self, terms: Sequence[str], k: int, eligible: npt.NDArray[np.bool_]) -> RankedList:
+        """The ``k`` best eligible slots for the query ``terms`` (see :func:`analyze`); only
+        documents sharing at least one term with the query are ranked."""
+        scores = np.zeros(len(self._lengths), dtype=np.float32)
+        if self._live:
+            average_length = self._total_length / self._live or 1.0
+            for term in dict.fromkeys(terms):
+                key = self._term_ids.get(term)
+                if key is not None and self._postings.count(key):
+                    self._add_term_scores(scores, key, average_length)
+        return RankedList.top(scores, k, eligible & (scores > 0))
+
+    def _add_term_scores(self, scores: npt.NDArray[np.float32], key: int, avg: float) -> None:
+        df = self._postings.count(key)
+        idf = math.log(1.0 + (self._live - df + 0.5) / (df + 0.5))
+        slots, frequencies = self._postings.get(key)
+        tf = frequencies.astype(np.float32)
+        norm = self.k1 * (1.0 - self.b + self.b * self._lengths.view[slots] / avg)
+        # A term occurs once per document in its postings, so fancy-index += is exact here.
+        scores[slots] += np.float32(idf) * tf * (self.k1 + 1.0) / (tf + norm)
+
+    def keep(self, keep: npt.NDArray[np.bool_]) -> None:
+        """Compact: keep the slots where ``keep`` is true (renumbered in order) and forget terms
+        no live document uses."""
+        slot_map = renumbering(keep)
+        self._postings.remap_slots(slot_map)
+        self._lengths.keep(keep)
+        counts = self._postings.counts(np.arange(len(self._postings)))
+        term_map = renumbering(counts > 0)
+        self._postings.remap_keys(term_map, int((counts > 0).sum()))
+        self._term_ids = {
+            t: int(term_map[k]) for t, k in self._term_ids.items() if term_map[k] >= 0
+        }

@@ -1,0 +1,375 @@
+"""Records the retrieval engine indexes and returns, and the growable containers its indexes use.
+
+Every index of the engine addresses items by *slot*: a dense integer assigned in insertion order
+within one item kind. Slots only grow; a removed item leaves a tombstone until compaction renumbers
+the survivors (keeping their relative order). The containers below are the append-only, numpy-backed
+building blocks that make that cheap: growing is amortised O(1) and queries gather whole slices
+at once instead of looping in Python.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar, get_args
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "ITEM_KINDS",
+    "Codebook",
+    "GrowableArray",
+    "ItemKind",
+    "PostingLists",
+    "RaggedArray",
+    "RankedList",
+    "SearchEntity",
+    "SearchHit",
+    "SearchItem",
+    "renumbering",
+]
+
+ItemKind = Literal["chunk", "fact", "summary"]
+ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+
+Int64Array = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.floating[Any]]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SearchItem:
+    """One retrievable unit: a chunk, a fact (a relation rendered as a sentence) or a summary.
+
+    ``vector`` is the stored embedding of ``text`` (any float array of the engine's dimension; the
+    engine L2-normalises its own copy). ``entity_ids`` are the entities the item mentions — for a
+    fact, its two endpoints — and are what links items into the entity graph the ``graph`` search
+    walks. ``chunk_ids`` are the chunks a fact or summary came from. ``metadata`` is opaque to the
+    engine and returned with every hit (session id, message ids, ...).
+    """
+
+    id: str
+    kind: ItemKind
+    text: str
+    vector: npt.ArrayLike
+    dataset: str
+    node_sets: Collection[str] = frozenset()
+    chunk_ids: Sequence[str] = ()
+    entity_ids: Sequence[str] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SearchEntity:
+    """An entity a query can name: matched exactly by ``name`` / ``aliases`` and by ``vector``
+    similarity (when given), it seeds the neighbourhood expansion of the ``graph`` search."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    vector: npt.ArrayLike | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the item's payload and its fused score (higher is better)."""
+
+    id: str
+    kind: ItemKind
+    score: float
+    text: str
+    dataset: str
+    node_sets: frozenset[str]
+    chunk_ids: tuple[str, ...]
+    entity_ids: tuple[str, ...]
+    metadata: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedList:
+    """Slots ranked best first, with the score that ranked them."""
+
+    slots: Int64Array
+    scores: FloatArray
+
+    @classmethod
+    def top(cls, scores: FloatArray, k: int, eligible: BoolArray | None = None) -> RankedList:
+        """The ``k`` best slots among the ``eligible`` ones (all when ``None``).
+
+        Equal scores are ordered by slot, so a ranking never depends on how the selection
+        algorithm happened to split ties — an index rebuilt from the same items ranks the same.
+        """
+        if eligible is None or eligible.all():
+            rows, candidates = np.arange(len(scores)), scores
+        else:
+            rows = np.flatnonzero(eligible)
+            candidates = scores[rows]
+        if len(candidates) > k:
+            kth_best = np.partition(candidates, len(candidates) - k)[len(candidates) - k]
+            keep = np.flatnonzero(candidates >= kth_best)
+            rows, candidates = rows[keep], candidates[keep]
+        order = np.lexsort((rows, -candidates))[:k]
+        return cls(rows[order].astype(np.int64, copy=False), candidates[order])
+
+
+# Growth factor of a full buffer: amortised O(1) appends with at most a third of the buffer spare
+# (doubling would leave up to half of a 100 MB vector matrix unused).
+_GROWTH = 1.5
+
+
+class GrowableArray:
+    """A numpy array (1-D, or 2-D with fixed width) that grows at the end in amortised O(1).
+
+    :attr:`view` is only valid until the next write: a write may move the buffer.
+    """
+
+    __slots__ = ("_buffer", "_size")
+
+    def __init__(self, dtype: npt.DTypeLike, width: int | None = None) -> None:
+        shape: tuple[int, ...] = (0,) if width is None else (0, width)
+        self._buffer: np.ndarray[Any, Any] = np.zeros(shape, dtype=dtype)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def view(self) -> np.ndarray[Any, Any]:
+        """The used part of the buffer (a view, not a copy)."""
+        return self._buffer[: self._size]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes allocated, spare capacity included."""
+        return int(self._buffer.nbytes)
+
+    def extend(self, values: npt.ArrayLike) -> None:
+        """Append rows; a full buffer grows geometrically (a first bulk load is sized exactly)."""
+        values = np.asarray(values, dtype=self._buffer.dtype)
+        needed = self._size + len(values)
+        if needed > len(self._buffer):
+            grown_size = int(_GROWTH * len(self._buffer))
+            capacity = needed if self._size == 0 else max(needed, grown_size)
+            grown = np.zeros((capacity, *self._buffer.shape[1:]), dtype=self._buffer.dtype)
+            grown[: self._size] = self._buffer[: self._size]
+            self._buffer = grown
+        self._buffer[self._size : needed] = values
+        self._size = needed
+
+    def grow_to(self, size: int) -> None:
+        """Append zero rows until the array holds ``size`` rows."""
+        if size > self._size:
+            self.extend(np.zeros((size - self._size, *self._buffer.shape[1:])))
+
+    def keep(self, keep: BoolArray) -> None:
+        """Keep only the rows where ``keep`` is true, in order, in an exactly sized buffer."""
+        self._buffer = self.view[keep].copy()
+        self._size = len(self._buffer)
+
+
+_T = TypeVar("_T")
+
+
+class Codebook(Generic[_T]):
+    """Interns values (dataset names, node-set combinations) as small integer codes, so a filter
+    over 100,000 items is one vectorised comparison of integer columns."""
+
+    __slots__ = ("_codes", "values")
+
+    def __init__(self) -> None:
+        self._codes: dict[_T, int] = {}
+        self.values: list[_T] = []
+
+    def code(self, value: _T) -> int:
+        """The code of ``value``, assigned on first sight."""
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+def renumbering(keep: BoolArray) -> Int64Array:
+    """old index -> new index when only the rows where ``keep`` is true survive, in order (-1 for
+    the dropped): how every container follows a compaction."""
+    mapping = np.cumsum(keep, dtype=np.int64) - 1
+    mapping[~keep] = -1
+    return mapping
+
+
+def _ranges(starts: Int64Array, lengths: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Flatten the ranges ``[start, start + length)``: (index of the owning range, position)."""
+    owners = np.repeat(np.arange(len(lengths)), lengths)
+    first_of_owner = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.arange(int(lengths.sum())) - first_of_owner + np.repeat(starts, lengths)
+    return owners, positions.astype(np.int64, copy=False)
+
+
+class RaggedArray:
+    """Per slot, a variable-length run of int32 values (e.g. the entity rows an item mentions).
+
+    Rows are appended and never edited; :meth:`keep` rebuilds the survivors contiguously.
+    """
+
+    __slots__ = ("_lengths", "_offsets", "_values")
+
+    def __init__(self) -> None:
+        self._offsets = GrowableArray(np.int64)
+        self._lengths = GrowableArray(np.int32)
+        self._values = GrowableArray(np.int32)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @property
+    def nbytes(self) -> int:
+        return self._offsets.nbytes + self._lengths.nbytes + self._values.nbytes
+
+    def append(self, rows: Sequence[npt.NDArray[np.integer[Any]]]) -> None:
+        """Append one row per element of ``rows``."""
+        lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+        starts = len(self._values) + np.cumsum(lengths) - lengths
+        self._offsets.extend(starts)
+        self._lengths.extend(lengths)
+        if len(rows):
+            self._values.extend(np.concatenate(rows))
+
+    def lengths(self, slots: Int64Array) -> npt.NDArray[np.int32]:
+        """Number of values in each of ``slots``."""
+        return self._lengths.view[slots]
+
+    def gather(self, slots: Int64Array) -> tuple[Int64Array, npt.NDArray[np.int32]]:
+        """All values of ``slots``: (index into ``slots`` of each value's owner, value)."""
+        owners, positions = _ranges(
+            self._offsets.view[slots], self._lengths.view[slots].astype(np.int64)
+        )
+        return owners, self._values.view[positions]
+
+    def keep(self, keep: BoolArray) -> None:
+        """Keep only the rows where ``keep`` is true, in order."""
+        slots = np.flatnonzero(keep)
+        _, values = self.gather(slots)
+        lengths = self._lengths.view[slots].astype(np.int64)
+        self._offsets = GrowableArray(np.int64)
+        self._lengths = GrowableArray(np.int32)
+        self._values = GrowableArray(np.int32)
+        self._offsets.extend(np.cumsum(lengths) - lengths)
+        self._lengths.extend(lengths)
+        self._values.extend(values)
+
+    def remap_values(self, value_map: Int64Array) -> None:
+        """Replace every value ``v`` by ``value_map[v]`` (after the values' owner renumbered)."""
+        values = self._values.view
+        values[:] = value_map[values]
+
+
+# A posting packs (slot, weight) into one int64: the slot in the high bits, a 16-bit weight (a term
+# frequency, capped) in the low bits. One flat array per key keeps Python overhead per key small.
+_WEIGHT_BITS = 16
+_WEIGHT_MASK = (1 << _WEIGHT_BITS) - 1
+
+
+class PostingLists:
+    """For each integer key (a term, an entity), the slots it occurs in, each with a small weight.
+
+    Lists are append-only Python ``array('q')`` buffers (cheap to grow one key at a time, copied
+    into numpy in microseconds at query time). Removing an item only lowers its keys' live counts;
+    its stale postings stay until :meth:`remap_slots` drops them, and readers mask dead slots.
+    """
+
+    __slots__ = ("_counts", "_lists")
+
+    def __init__(self) -> None:
+        self._lists: list[array[int] | None] = []
+        self._counts = GrowableArray(np.int64)
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    @property
+    def nbytes(self) -> int:
+        lists = sum(lst.buffer_info()[1] * lst.itemsize + 64 for lst in self._lists if lst)
+        return lists + 8 * len(self._lists) + self._counts.nbytes
+
+    def grow_to(self, n_keys: int) -> None:
+        """Make keys ``0 .. n_keys - 1`` valid (new keys start empty)."""
+        if n_keys > len(self._lists):
+            self._lists.extend([None] * (n_keys - len(self._lists)))
+            self._counts.grow_to(n_keys)
+
+    def add(self, keys: Int64Array, slots: Int64Array, weights: Int64Array) -> None:
+        """Append the postings ``(keys[i], slots[i], weights[i])``; keys must already be valid.
+
+        Postings of one key keep the order they are given in, so slots given in ascending order
+        stay sorted.
+        """
+        if not len(keys):
+            return
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        packed = (slots[order] << _WEIGHT_BITS) | np.minimum(weights[order], _WEIGHT_MASK)
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        starts = np.concatenate(([0], bounds))
+        ends = np.concatenate((bounds, [len(keys)]))
+        for key, start, end in zip(
+            keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
+        ):
+            postings = self._lists[key]
+            if postings is None:
+                postings = self._lists[key] = array("q")
+            postings.frombytes(packed[start:end].tobytes())
+        self._counts.view[:] += np.bincount(keys, minlength=len(self._lists))
+
+    def discard(self, keys: Int64Array) -> None:
+        """Lower the live count of ``keys`` (once per occurrence) after their item was removed."""
+        self._counts.view[:] -= np.bincount(keys, minlength=len(self._lists))
+
+    def counts(self, keys: Int64Array) -> Int64Array:
+        """Live postings per key."""
+        return self._counts.view[keys]
+
+    def count(self, key: int) -> int:
+        """Live postings of one key."""
+        return int(self._counts.view[key])
+
+    def get(self, key: int) -> tuple[Int64Array, Int64Array]:
+        """(slots, weights) of ``key``, stale postings included."""
+        postings = self._lists[key]
+        packed = np.array(postings, dtype=np.int64) if postings else np.empty(0, np.int64)
+        return packed >> _WEIGHT_BITS, packed & _WEIGHT_MASK
+
+    def gather(self, keys: Int64Array) -> tuple[Int64Array, Int64Array]:
+        """Slots of all ``keys``: (index into ``keys`` of each posting's key, slot)."""
+        parts = [self._lists[key] for key in keys.tolist()]
+        lengths = np.fromiter((len(p) if p else 0 for p in parts), np.int64, count=len(parts))
+        packed = [np.array(p, dtype=np.int64) for p in parts if p]
+        slots = np.concatenate(packed) >> _WEIGHT_BITS if packed else np.empty(0, np.int64)
+        return np.repeat(np.arange(len(keys)), lengths), slots
+
+    def remap_slots(self, slot_map: Int64Array) -> None:
+        """Renumber slots by ``slot_map`` (old -> new, -1 for removed), dropping stale postings."""
+        for key, postings in enumerate(self._lists):
+            if not postings:
+                continue
+            packed = np.array(postings, dtype=np.int64)
+            slots = slot_map[packed >> _WEIGHT_BITS]
+            live = slots >= 0
+            if live.any():
+                kept = (slots[live] << _WEIGHT_BITS) | (packed[live] & _WEIGHT_MASK)
+                self._lists[key] = array("q", kept.tobytes())
+            else:
+                self._lists[key] = None
+
+    def remap_keys(self, key_map: Int64Array, n_keys: int) -> None:
+        """Renumber keys by ``key_map`` (old -> new, -1 for dropped) into ``n_keys`` keys."""
+        lists: list[array[int] | None] = [None] * n_keys
+        counts = np.zeros(n_keys, dtype=np.int64)
+        kept = np.flatnonzero(key_map >= 0)
+        for old in kept.tolist():
+            lists[key_map[old]] = self._lists[old]
+        counts[key_map[kept]] = self._counts.view[kept]
+        self._lists = lists
+        self._counts = GrowableArray(np.int64)
+        self._counts.extend(counts)
