@@ -24,7 +24,8 @@ def validate_id(value: object, kind: str = "id") -> str:
     """
     if not isinstance(value, str):
         raise InvalidInputError(
-            f"{kind} must be a str, got {type(value).__name__}: pass a string such as 'demo_session'."
+            f"{kind} must be a str, got {type(value).__name__}: pass a string such as "
+            "'demo_session'."
         )
     if not value or value.isspace():
         raise InvalidInputError(f"{kind} must not be empty: pass a string such as 'demo_session'.")
@@ -35,7 +36,8 @@ def validate_id(value: object, kind: str = "id") -> str:
         )
     if any(ch < " " or ch == "\x7f" for ch in value):
         raise InvalidInputError(
-            f"{kind} {value[:40]!r} contains control characters (newline, tab, NUL...): remove them."
+            f"{kind} {value[:40]!r} contains control characters (newline, tab, NUL...): "
+            "remove them."
         )
     return value
 

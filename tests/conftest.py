@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 REDIS_URL = os.environ.get("COGNEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-POSTGRES_DSN = os.environ.get("COGNEE_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_DSN = os.environ.get(
+    "COGNEE_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def _redis_reachable() -> str | None:
@@ -21,7 +23,9 @@ def _redis_reachable() -> str | None:
         client.ping()
         client.close()
     except Exception as exc:
-        return f"Redis not reachable at {REDIS_URL} ({type(exc).__name__}); set COGNEE_TEST_REDIS_URL"
+        return (
+            f"Redis not reachable at {REDIS_URL} ({type(exc).__name__}); set COGNEE_TEST_REDIS_URL"
+        )
     return None
 
 

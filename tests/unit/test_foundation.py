@@ -70,7 +70,11 @@ def test_user_rejects_bad_id_with_our_error() -> None:
 async def test_default_user_is_stable() -> None:
     assert (await get_default_user()) == get_default_user_sync()
     fresh = subprocess.run(
-        [sys.executable, "-c", "from cognee_langchain import get_default_user_sync as g; print(g().id)"],
+        [
+            sys.executable,
+            "-c",
+            "from cognee_langchain import get_default_user_sync as g; print(g().id)",
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -1,0 +1,83 @@
+"""The knowledge graph: records, the graph-store protocol, the embedded SQLite store, and entity
+resolution.
+
+Names are resolved lazily so that importing the models does not load ``networkx`` or ``numpy``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cognee_langchain.graph.base import (
+        ChangeSet,
+        Edge,
+        GraphSnapshot,
+        GraphStats,
+        GraphStore,
+        RecordKind,
+        TextKind,
+        TextRecord,
+        WriteResult,
+    )
+    from cognee_langchain.graph.models import (
+        Chunk,
+        Entity,
+        Relation,
+        SourceDocument,
+        SourceItem,
+    )
+    from cognee_langchain.graph.resolution import EntityResolver
+    from cognee_langchain.graph.sqlite import SQLiteGraphStore
+
+_EXPORTS: dict[str, str] = {
+    "ChangeSet": "cognee_langchain.graph.base",
+    "Chunk": "cognee_langchain.graph.models",
+    "Edge": "cognee_langchain.graph.base",
+    "Entity": "cognee_langchain.graph.models",
+    "EntityResolver": "cognee_langchain.graph.resolution",
+    "GraphSnapshot": "cognee_langchain.graph.base",
+    "GraphStats": "cognee_langchain.graph.base",
+    "GraphStore": "cognee_langchain.graph.base",
+    "RecordKind": "cognee_langchain.graph.base",
+    "Relation": "cognee_langchain.graph.models",
+    "SQLiteGraphStore": "cognee_langchain.graph.sqlite",
+    "SourceDocument": "cognee_langchain.graph.models",
+    "SourceItem": "cognee_langchain.graph.models",
+    "TextKind": "cognee_langchain.graph.base",
+    "TextRecord": "cognee_langchain.graph.base",
+    "WriteResult": "cognee_langchain.graph.base",
+}
+
+__all__ = [
+    "ChangeSet",
+    "Chunk",
+    "Edge",
+    "Entity",
+    "EntityResolver",
+    "GraphSnapshot",
+    "GraphStats",
+    "GraphStore",
+    "RecordKind",
+    "Relation",
+    "SQLiteGraphStore",
+    "SourceDocument",
+    "SourceItem",
+    "TextKind",
+    "TextRecord",
+    "WriteResult",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cognee_langchain.graph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

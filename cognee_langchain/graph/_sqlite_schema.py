@@ -1,0 +1,159 @@
+"""The SQLite graph store's schema and the small SQL helpers its reads and writes share.
+
+Provenance is stored once, where it originates, and derived on read: documents carry their node
+set and session; ``document_chunks`` links documents to chunks; ``entity_mentions`` and
+``relation_mentions`` link entities and relations to the chunks they were extracted from (with
+the name and sentence used there). Only node sets are also kept on chunks, entities and relations,
+because retrieval filters on them. Every row written or changed carries the revision of its
+transaction (``rev``); deletions leave a tombstone, so readers can catch up incrementally.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+import orjson
+
+from cognee_langchain.graph.base import RecordKind, Vector
+from cognee_langchain.permissions import DatasetInfo, Permission
+
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "dataset_info",
+    "dumps",
+    "load_vector",
+    "marks",
+    "revision",
+    "slices",
+    "unique",
+]
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (
+    name TEXT PRIMARY KEY, owner_id TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS grants (
+    dataset TEXT NOT NULL, user_id TEXT NOT NULL, permission TEXT NOT NULL,
+    granted_by TEXT NOT NULL, created_at REAL NOT NULL,
+    PRIMARY KEY (dataset, user_id, permission)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, name TEXT, node_set TEXT, session_id TEXT,
+    message_ids TEXT NOT NULL, metadata TEXT NOT NULL, length INTEGER NOT NULL,
+    created_at REAL NOT NULL, rev INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_dataset ON documents (dataset, node_set);
+CREATE INDEX IF NOT EXISTS documents_session ON documents (dataset, session_id);
+CREATE INDEX IF NOT EXISTS documents_rev ON documents (rev);
+CREATE TABLE IF NOT EXISTS document_chunks (
+    document_id TEXT NOT NULL, position INTEGER NOT NULL, chunk_id TEXT NOT NULL,
+    PRIMARY KEY (document_id, position)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS document_chunks_chunk ON document_chunks (chunk_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, text TEXT NOT NULL, summary TEXT NOT NULL,
+    node_sets TEXT NOT NULL, created_at REAL NOT NULL, rev INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_dataset ON chunks (dataset, id);
+CREATE INDEX IF NOT EXISTS chunks_rev ON chunks (rev);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    node_sets TEXT NOT NULL, created_at REAL NOT NULL, rev INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_dataset ON entities (dataset, id);
+CREATE INDEX IF NOT EXISTS entities_rev ON entities (rev);
+CREATE TABLE IF NOT EXISTS entity_keys (
+    dataset TEXT NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL,
+    PRIMARY KEY (dataset, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_keys_entity ON entity_keys (entity_id);
+CREATE TABLE IF NOT EXISTS entity_tokens (
+    dataset TEXT NOT NULL, token TEXT NOT NULL, entity_id TEXT NOT NULL,
+    PRIMARY KEY (dataset, token, entity_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_tokens_entity ON entity_tokens (entity_id);
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    seq INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
+    surface TEXT NOT NULL, description TEXT NOT NULL, UNIQUE (entity_id, chunk_id));
+CREATE INDEX IF NOT EXISTS entity_mentions_chunk ON entity_mentions (chunk_id);
+CREATE TABLE IF NOT EXISTS relations (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, source_id TEXT NOT NULL,
+    target_id TEXT NOT NULL, predicate TEXT NOT NULL, node_sets TEXT NOT NULL,
+    created_at REAL NOT NULL, rev INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS relations_dataset ON relations (dataset, id);
+CREATE INDEX IF NOT EXISTS relations_source ON relations (source_id);
+CREATE INDEX IF NOT EXISTS relations_target ON relations (target_id);
+CREATE INDEX IF NOT EXISTS relations_rev ON relations (rev);
+CREATE TABLE IF NOT EXISTS relation_mentions (
+    seq INTEGER PRIMARY KEY, relation_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
+    description TEXT NOT NULL, UNIQUE (relation_id, chunk_id));
+CREATE INDEX IF NOT EXISTS relation_mentions_chunk ON relation_mentions (chunk_id);
+-- A rowid table: 1 KB rows appended in rowid order insert several times faster than rows kept
+-- in (kind, id) order, and the small index stays cheap to update.
+CREATE TABLE IF NOT EXISTS vectors (kind TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS vectors_id ON vectors (kind, id);
+CREATE TABLE IF NOT EXISTS tombstones (rev INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tombstones_rev ON tombstones (rev);
+"""
+
+TABLES = {
+    RecordKind.DOCUMENT: "documents",
+    RecordKind.CHUNK: "chunks",
+    RecordKind.ENTITY: "entities",
+    RecordKind.RELATION: "relations",
+}
+
+# Ids bound per statement: well under SQLite's limit on parameters.
+_IN_BATCH = 500
+
+
+def slices(items: Sequence[str], size: int = _IN_BATCH) -> Iterator[Sequence[str]]:
+    """``items`` in consecutive pieces small enough for one ``IN (...)``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(items: Sequence[object]) -> str:
+    """``?`` placeholders for ``items``."""
+    return ",".join("?" * len(items))
+
+
+def dumps(value: object) -> str:
+    """JSON text for a column (values JSON cannot hold are stored as their ``str``)."""
+    return orjson.dumps(value, default=str).decode()
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """``values`` without repeats, first occurrence kept."""
+    return tuple(dict.fromkeys(values))
+
+
+def load_vector(blob: bytes | None) -> Vector | None:
+    """A stored vector (a read-only view of the blob), or ``None``."""
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32)
+
+
+def revision(conn: sqlite3.Connection) -> int:
+    """The revision of the last committed write."""
+    (value,) = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    return int(value)
+
+
+def dataset_info(conn: sqlite3.Connection, name: str) -> DatasetInfo | None:
+    """A dataset's owner and grants, or ``None`` when it does not exist."""
+    row = conn.execute(
+        "SELECT owner_id, created_at FROM datasets WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
+        return None
+    grants: dict[str, set[Permission]] = defaultdict(set)
+    for user_id, permission in conn.execute(
+        "SELECT user_id, permission FROM grants WHERE dataset = ?", (name,)
+    ):
+        grants[user_id].add(Permission(permission))
+    return DatasetInfo(
+        name=name,
+        owner_id=row[0],
+        created_at=row[1],
+        grants={user: frozenset(perms) for user, perms in grants.items()},
+    )

@@ -1,0 +1,525 @@
+"""One write transaction of the SQLite graph store: applies write operations in bulk and keeps
+derived provenance (node sets) right, on puts and on forgets."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import orjson
+
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.graph._sqlite_schema import (
+    TABLES,
+    dataset_info,
+    dumps,
+    marks,
+    slices,
+    unique,
+)
+from cognee_langchain.graph.base import (
+    Forget,
+    PutChunk,
+    PutDocument,
+    PutEntity,
+    PutRelation,
+    RecordKind,
+    RequirePermission,
+    SetGrant,
+    TextKind,
+    Vector,
+    WriteOp,
+    WriteResult,
+)
+from cognee_langchain.permissions import Permission, require
+
+__all__ = ["WriteTransaction"]
+
+_MENTIONS = {
+    RecordKind.ENTITY: ("entity_mentions", "entity_id"),
+    RecordKind.RELATION: ("relation_mentions", "relation_id"),
+}
+_VECTOR_KINDS = {RecordKind.ENTITY: TextKind.ENTITY, RecordKind.RELATION: TextKind.FACT}
+
+
+class WriteTransaction:
+    """Applies operations inside a transaction the caller opened (and commits or rolls back).
+
+    Node sets flow from documents to chunks to entities and relations. Puts only ever add node
+    sets, so they are merged incrementally in :meth:`finish`; forgetting recomputes them for
+    whatever survives.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, rev: int, now: float) -> None:
+        self.conn = conn
+        self.rev = rev
+        self.now = now
+        self.changed = False
+        self.counts: dict[str, int] = defaultdict(int)
+        # owner id -> chunk ids linked to it by this transaction
+        self._entity_links: dict[str, set[str]] = defaultdict(set)
+        self._relation_links: dict[str, set[str]] = defaultdict(set)
+        self._grown_chunks: set[str] = set()  # chunks that gained a node set
+        self._inserted: set[str] = set()  # entity and relation ids inserted
+        self._entities: set[str] = set()  # entity ids known to exist
+        # node sets of records read or written by this transaction, by id (ids of different
+        # record kinds are hashes of different inputs, so they never collide)
+        self._node_sets: dict[str, list[str]] = {}
+        self._vector_dim: int | None = None
+
+    def result(self) -> WriteResult:
+        """What the transaction changed, once :meth:`finish` ran."""
+        return WriteResult(revision=self.rev, **self.counts)
+
+    def apply_run(self, ops: Sequence[WriteOp]) -> None:
+        """Apply consecutive operations of one type; puts are written in bulk."""
+        for op in ops:
+            match op:
+                case RequirePermission():
+                    self._require_permission(op)
+                case SetGrant():
+                    self._set_grant(op)
+                case PutDocument():
+                    self._put_document(op)
+                case Forget():
+                    self._forget(op)
+                case PutChunk() | PutEntity() | PutRelation():
+                    pass
+                case _:
+                    raise InvalidInputError(
+                        f"Unknown write operation {type(op).__name__}: use the ops of "
+                        "cognee_langchain.graph.base."
+                    )
+        self._put_chunks([op for op in ops if isinstance(op, PutChunk)])
+        self._put_entities([op for op in ops if isinstance(op, PutEntity)])
+        self._put_relations([op for op in ops if isinstance(op, PutRelation)])
+
+    def finish(self) -> None:
+        """Give entities and relations the node sets of the chunks newly linked to them, and of
+        chunks that gained a node set in this transaction."""
+        for kind, new_links in (
+            (RecordKind.ENTITY, self._entity_links),
+            (RecordKind.RELATION, self._relation_links),
+        ):
+            mentions, owner_col = _MENTIONS[kind]
+            sources: dict[str, set[str]] = defaultdict(set)
+            for owner, chunk_ids in new_links.items():
+                sources[owner] |= chunk_ids
+            for part in slices(sorted(self._grown_chunks)):
+                for chunk_id, owner in self.conn.execute(
+                    f"SELECT chunk_id, {owner_col} FROM {mentions} "
+                    f"WHERE chunk_id IN ({marks(part)})",
+                    part,
+                ):
+                    sources[owner].add(chunk_id)
+            if sources:
+                self._merge_node_sets(kind, sources)
+
+    def _merge_node_sets(self, kind: RecordKind, sources: dict[str, set[str]]) -> None:
+        table = TABLES[kind]
+        chunk_sets = self._node_sets_of("chunks", {c for s in sources.values() for c in s})
+        owner_sets = self._node_sets_of(table, set(sources))
+        updates: list[tuple[str, int, str]] = []
+        for owner, chunk_ids in sources.items():
+            missing = [c for c in chunk_ids if c not in chunk_sets]
+            if missing:
+                raise InvalidInputError(
+                    f"{kind.value.capitalize()} {owner} cites chunk {min(missing)}, which is not "
+                    "stored: put the chunk in the same batch."
+                )
+            merged = sorted(set(owner_sets[owner]).union(*(chunk_sets[c] for c in chunk_ids)))
+            if owner in self._inserted and merged == owner_sets[owner]:
+                continue  # inserted by this transaction: node sets and revision are current
+            self._node_sets[owner] = merged
+            updates.append((dumps(merged), self.rev, owner))
+        self.conn.executemany(f"UPDATE {table} SET node_sets = ?, rev = ? WHERE id = ?", updates)
+
+    # -- datasets and permissions ---------------------------------------------------------------
+    def _require_permission(self, op: RequirePermission) -> None:
+        info = dataset_info(self.conn, op.dataset)
+        if info is not None:
+            require(info, op.user_id, op.permission)
+        elif op.create:
+            self.conn.execute(
+                "INSERT INTO datasets VALUES (?, ?, ?)", (op.dataset, op.user_id, self.now)
+            )
+            self.changed = True
+        else:
+            raise _unknown_dataset(op.dataset)
+
+    def _set_grant(self, op: SetGrant) -> None:
+        info = dataset_info(self.conn, op.dataset)
+        if info is None:
+            raise _unknown_dataset(op.dataset)
+        require(info, op.by_user_id, Permission.SHARE)
+        if op.user_id == info.owner_id:
+            if op.granted:
+                return  # owners hold every permission already
+            raise InvalidInputError(
+                f"User {op.user_id!r} owns dataset {op.dataset!r} and always holds every "
+                "permission: revoke from another user."
+            )
+        if op.granted:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO grants VALUES (?, ?, ?, ?, ?)",
+                (op.dataset, op.user_id, op.permission.value, op.by_user_id, self.now),
+            )
+        else:
+            cur = self.conn.execute(
+                "DELETE FROM grants WHERE dataset = ? AND user_id = ? AND permission = ?",
+                (op.dataset, op.user_id, op.permission.value),
+            )
+        self.changed |= cur.rowcount > 0
+
+    # -- puts -----------------------------------------------------------------------------------
+    def _put_chunks(self, ops: list[PutChunk]) -> None:
+        if not ops:
+            return
+        stored = self._stored("chunks", {op.id: op.dataset for op in ops})
+        rows, vectors = [], []
+        for op in ops:
+            if op.id in stored:
+                continue  # stored already, or earlier in this run
+            stored[op.id] = self._node_sets[op.id] = []
+            rows.append((op.id, op.dataset, op.text, op.summary, self.now, self.rev))
+            vectors.append((TextKind.CHUNK, op.id, op.vector))
+            if op.summary_vector is not None:
+                vectors.append((TextKind.SUMMARY, op.id, op.summary_vector))
+        self.conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, '[]', ?, ?)", rows)
+        self._put_vectors(vectors)
+        self.counts["chunks_added"] += len(rows)
+        self.changed |= bool(rows)
+
+    def _put_document(self, op: PutDocument) -> None:
+        doc = op.document
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.dataset,
+                doc.name,
+                doc.node_set,
+                doc.session_id,
+                dumps(list(doc.message_ids)),
+                dumps(doc.metadata),
+                doc.length,
+                doc.created_at,
+                self.rev,
+            ),
+        )
+        if cur.rowcount == 0:
+            return
+        self.changed = True
+        self.counts["documents_added"] += 1
+        self.conn.executemany(
+            "INSERT INTO document_chunks VALUES (?, ?, ?)",
+            [(doc.id, position, chunk_id) for position, chunk_id in enumerate(doc.chunk_ids)],
+        )
+        chunk_ids = unique(doc.chunk_ids)
+        found = self._stored("chunks", dict.fromkeys(chunk_ids, doc.dataset))
+        missing = [c for c in chunk_ids if c not in found]
+        if missing:
+            raise InvalidInputError(
+                f"Document {doc.id} links {len(missing)} chunk(s) that are not stored (e.g. "
+                f"{missing[0]}): put them in the same batch."
+            )
+        updates = []
+        for chunk_id, node_sets in found.items():
+            if doc.node_set is not None and doc.node_set not in node_sets:
+                node_sets = self._node_sets[chunk_id] = sorted({*node_sets, doc.node_set})
+                self._grown_chunks.add(chunk_id)
+            # the chunk's provenance (documents, sessions) changed either way
+            updates.append((dumps(node_sets), self.rev, chunk_id))
+        self.conn.executemany("UPDATE chunks SET node_sets = ?, rev = ? WHERE id = ?", updates)
+
+    def _put_entities(self, ops: list[PutEntity]) -> None:
+        if not ops:
+            return
+        stored = self._stored("entities", {op.id: op.dataset for op in ops})
+        rows, vectors = [], []
+        keys: list[tuple[str, str, str]] = []
+        tokens: list[tuple[str, str, str]] = []
+        mentions: list[tuple[str, str, str, str]] = []
+        for op in ops:
+            if op.id not in stored:
+                if op.vector is None:
+                    raise InvalidInputError(f"New entity {op.id} ({op.name!r}) needs a vector.")
+                stored[op.id] = self._node_sets[op.id] = []
+                self._inserted.add(op.id)
+                rows.append((op.id, op.dataset, op.name, op.type, self.now, self.rev))
+                vectors.append((TextKind.ENTITY, op.id, op.vector))
+            keys.extend((op.dataset, key, op.id) for key in op.keys)
+            tokens.extend((op.dataset, token, op.id) for token in op.tokens)
+            mentions.extend((op.id, m.chunk_id, m.surface, m.description) for m in op.mentions)
+            # At worst a superset of the new links (a mention may exist already): harmless, node
+            # sets only flow from chunks that really are linked.
+            self._entity_links[op.id].update(m.chunk_id for m in op.mentions)
+        self.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, '[]', ?, ?)", rows)
+        self._put_vectors(vectors)
+        self.conn.executemany("INSERT OR IGNORE INTO entity_keys VALUES (?, ?, ?)", keys)
+        self.conn.executemany("INSERT OR IGNORE INTO entity_tokens VALUES (?, ?, ?)", tokens)
+        added = self.conn.executemany(
+            "INSERT OR IGNORE INTO entity_mentions (entity_id, chunk_id, surface, description) "
+            "VALUES (?, ?, ?, ?)",
+            mentions,
+        ).rowcount
+        self._entities.update(op.id for op in ops)
+        self.counts["entities_added"] += len(rows)
+        self.changed |= bool(rows) or added > 0
+
+    def _put_relations(self, ops: list[PutRelation]) -> None:
+        if not ops:
+            return
+        endpoints = {e: op.dataset for op in ops for e in (op.source_id, op.target_id)}
+        unknown = {e: d for e, d in endpoints.items() if e not in self._entities}
+        missing = unknown.keys() - self._stored("entities", unknown).keys()
+        if missing:
+            raise InvalidInputError(
+                f"{len(missing)} relation endpoint(s) (e.g. {min(missing)}) are not stored: put "
+                "the entities in the same batch."
+            )
+        self._entities.update(unknown)
+        stored = self._stored("relations", {op.id: op.dataset for op in ops})
+        rows, vectors = [], []
+        mentions: list[tuple[str, str, str]] = []
+        for op in ops:
+            if op.id not in stored:
+                if op.vector is None:
+                    raise InvalidInputError(f"New relation {op.id} needs a vector.")
+                stored[op.id] = self._node_sets[op.id] = []
+                self._inserted.add(op.id)
+                rows.append(
+                    (
+                        op.id,
+                        op.dataset,
+                        op.source_id,
+                        op.target_id,
+                        op.predicate,
+                        self.now,
+                        self.rev,
+                    )
+                )
+                vectors.append((TextKind.FACT, op.id, op.vector))
+            mentions.extend((op.id, m.chunk_id, m.description) for m in op.mentions)
+            self._relation_links[op.id].update(m.chunk_id for m in op.mentions)
+        self.conn.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, '[]', ?, ?)", rows)
+        self._put_vectors(vectors)
+        added = self.conn.executemany(
+            "INSERT OR IGNORE INTO relation_mentions (relation_id, chunk_id, description) "
+            "VALUES (?, ?, ?)",
+            mentions,
+        ).rowcount
+        self.counts["relations_added"] += len(rows)
+        self.changed |= bool(rows) or added > 0
+
+    def _put_vectors(self, items: list[tuple[TextKind, str, Vector]]) -> None:
+        """Store vectors, L2-normalised, after checking they are finite and of the store's size."""
+        if not items:
+            return
+        rows = [np.asarray(v, dtype=np.float32).reshape(-1) for _, _, v in items]
+        if self._vector_dim is None:
+            stored = self.conn.execute("SELECT value FROM meta WHERE key = 'vector_dim'").fetchone()
+            self._vector_dim = int(stored[0]) if stored else rows[0].size
+            if stored is None:
+                self.conn.execute(
+                    "INSERT INTO meta VALUES ('vector_dim', ?)", (str(self._vector_dim),)
+                )
+        sizes = {row.size for row in rows}
+        if sizes != {self._vector_dim} or self._vector_dim == 0:
+            odd = min(sizes - {self._vector_dim}, default=0)
+            raise InvalidInputError(
+                f"This graph store holds {self._vector_dim}-dimensional vectors, got {odd}: use "
+                "the embeddings model the store was built with, or a new data_dir."
+            )
+        matrix = np.stack(rows)
+        if not np.isfinite(matrix).all():
+            raise InvalidInputError(
+                "An embedding vector is not finite (NaN or infinity): check the embeddings "
+                "model's output."
+            )
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        np.divide(matrix, norms, out=matrix, where=norms > 0)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+            [
+                (kind.value, id_, row.tobytes())
+                for (kind, id_, _), row in zip(items, matrix, strict=True)
+            ],
+        )
+
+    # -- forgetting -----------------------------------------------------------------------------
+    def _forget(self, op: Forget) -> None:
+        # Settle what earlier puts of this batch linked, then forget from a consistent state.
+        self.finish()
+        for pending in (self._entity_links, self._relation_links, self._grown_chunks):
+            pending.clear()
+        self._node_sets.clear()  # forgetting recomputes node sets in place
+        where, params = ["dataset = ?"], [op.dataset]
+        for column, value in (
+            ("id", op.document_id),
+            ("node_set", op.node_set),
+            ("session_id", op.session_id),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        doc_ids = [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT id FROM documents WHERE {' AND '.join(where)}", params
+            )
+        ]
+        if not doc_ids:
+            return
+        self.changed = True
+        chunk_ids: set[str] = set()
+        for part in slices(doc_ids):
+            in_part = marks(part)
+            chunk_ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT chunk_id FROM document_chunks WHERE document_id IN ({in_part})", part
+                )
+            )
+            self.conn.execute(f"DELETE FROM document_chunks WHERE document_id IN ({in_part})", part)
+            self.conn.execute(f"DELETE FROM documents WHERE id IN ({in_part})", part)
+        self._tombstone(RecordKind.DOCUMENT, doc_ids)
+        self.counts["documents_removed"] += len(doc_ids)
+        self._prune_chunks(sorted(chunk_ids))
+
+    def _prune_chunks(self, chunk_ids: list[str]) -> None:
+        """Delete chunks no document links any more; recompute the node sets of the others and
+        of every entity and relation extracted from an affected chunk."""
+        remaining: dict[str, set[str]] = {}
+        for part in slices(chunk_ids):
+            for chunk_id, node_set in self.conn.execute(
+                "SELECT dc.chunk_id, d.node_set FROM document_chunks dc "
+                f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)})",
+                part,
+            ):
+                remaining.setdefault(chunk_id, set())
+                if node_set is not None:
+                    remaining[chunk_id].add(node_set)
+        orphans = [c for c in chunk_ids if c not in remaining]
+        self.conn.executemany(
+            "UPDATE chunks SET node_sets = ?, rev = ? WHERE id = ?",
+            [(dumps(sorted(sets)), self.rev, chunk) for chunk, sets in remaining.items()],
+        )
+        affected: dict[RecordKind, set[str]] = {}
+        for kind, (mentions, owner_col) in _MENTIONS.items():
+            affected[kind] = set()
+            for part in slices(chunk_ids):
+                affected[kind].update(
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT {owner_col} FROM {mentions} WHERE chunk_id IN ({marks(part)})",
+                        part,
+                    )
+                )
+        for part in slices(orphans):
+            in_part = marks(part)
+            self.conn.execute(f"DELETE FROM chunks WHERE id IN ({in_part})", part)
+            self.conn.execute(
+                f"DELETE FROM vectors WHERE kind IN ('chunk', 'summary') AND id IN ({in_part})",
+                part,
+            )
+            self.conn.execute(f"DELETE FROM entity_mentions WHERE chunk_id IN ({in_part})", part)
+            self.conn.execute(f"DELETE FROM relation_mentions WHERE chunk_id IN ({in_part})", part)
+        self._tombstone(RecordKind.CHUNK, orphans)
+        self.counts["chunks_removed"] += len(orphans)
+        # relations first: a relation's chunks are a subset of its endpoints' chunks
+        self._prune_derived(RecordKind.RELATION, sorted(affected[RecordKind.RELATION]))
+        self._prune_derived(RecordKind.ENTITY, sorted(affected[RecordKind.ENTITY]))
+
+    def _prune_derived(self, kind: RecordKind, ids: list[str]) -> None:
+        """Delete entities or relations left without a mention; recompute the node sets of the
+        others from the chunks that still mention them."""
+        mentions, owner_col = _MENTIONS[kind]
+        sets: dict[str, set[str]] = {}
+        for part in slices(ids):
+            for owner, node_sets in self.conn.execute(
+                f"SELECT m.{owner_col}, c.node_sets FROM {mentions} m "
+                f"JOIN chunks c ON c.id = m.chunk_id WHERE m.{owner_col} IN ({marks(part)})",
+                part,
+            ):
+                sets.setdefault(owner, set()).update(orjson.loads(node_sets))
+        self.conn.executemany(
+            f"UPDATE {TABLES[kind]} SET node_sets = ?, rev = ? WHERE id = ?",
+            [(dumps(sorted(node_sets)), self.rev, owner) for owner, node_sets in sets.items()],
+        )
+        dead = [i for i in ids if i not in sets]
+        if kind is RecordKind.ENTITY and dead:
+            # Defensive: no relation may outlive its endpoints.
+            touching: list[str] = []
+            for part in slices(dead):
+                in_part = marks(part)
+                touching.extend(
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT id FROM relations WHERE source_id IN ({in_part}) "
+                        f"OR target_id IN ({in_part})",
+                        [*part, *part],
+                    )
+                )
+            for part in slices(touching):
+                self.conn.execute(
+                    f"DELETE FROM relation_mentions WHERE relation_id IN ({marks(part)})", part
+                )
+            self._delete_rows(RecordKind.RELATION, touching)
+        self._delete_rows(kind, dead)
+
+    def _delete_rows(self, kind: RecordKind, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        for part in slices(ids):
+            in_part = marks(part)
+            self.conn.execute(f"DELETE FROM {TABLES[kind]} WHERE id IN ({in_part})", part)
+            self.conn.execute(
+                f"DELETE FROM vectors WHERE kind = ? AND id IN ({in_part})",
+                [_VECTOR_KINDS[kind].value, *part],
+            )
+            if kind is RecordKind.ENTITY:
+                self.conn.execute(f"DELETE FROM entity_keys WHERE entity_id IN ({in_part})", part)
+                self.conn.execute(f"DELETE FROM entity_tokens WHERE entity_id IN ({in_part})", part)
+        self._tombstone(kind, ids)
+        self.counts[f"{TABLES[kind]}_removed"] += len(ids)
+
+    def _tombstone(self, kind: RecordKind, ids: Sequence[str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO tombstones VALUES (?, ?, ?)", [(self.rev, kind.value, i) for i in ids]
+        )
+
+    # -- lookups inside the transaction ---------------------------------------------------------
+    def _stored(self, table: str, datasets: dict[str, str]) -> dict[str, list[str]]:
+        """The node sets of the stored records among ``datasets`` (id -> dataset the caller
+        expects); raises if one lies in another dataset."""
+        found: dict[str, list[str]] = {}
+        for part in slices(sorted(datasets)):
+            for id_, dataset, node_sets in self.conn.execute(
+                f"SELECT id, dataset, node_sets FROM {table} WHERE id IN ({marks(part)})", part
+            ):
+                if dataset != datasets[id_]:
+                    raise InvalidInputError(
+                        f"{table[:-1].capitalize()} {id_} belongs to dataset {dataset!r}, not "
+                        f"{datasets[id_]!r}."
+                    )
+                found[id_] = self._node_sets[id_] = orjson.loads(node_sets)
+        return found
+
+    def _node_sets_of(self, table: str, ids: set[str]) -> dict[str, list[str]]:
+        """Node sets by id, from what this transaction saw or else from ``table``."""
+        found = {i: self._node_sets[i] for i in ids if i in self._node_sets}
+        for part in slices(sorted(ids - found.keys())):
+            for id_, node_sets in self.conn.execute(
+                f"SELECT id, node_sets FROM {table} WHERE id IN ({marks(part)})", part
+            ):
+                found[id_] = orjson.loads(node_sets)
+        return found
+
+
+def _unknown_dataset(dataset: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"Unknown dataset {dataset!r}: run remember(..., dataset={dataset!r}) first."
+    )
