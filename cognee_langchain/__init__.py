@@ -1,7 +1,7 @@
 """cognee-langchain: graph memory for LangChain and LangGraph agents.
 
 Importing the package is cheap: public names are resolved lazily on first use, so no model,
-client or heavy dependency is loaded at import time.
+client or heavy dependency (numpy, redis, wordllama, langgraph) is loaded at import time.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cognee_langchain.chat_message_histories import SessionChatMessageHistory
+    from cognee_langchain.embeddings import WordLlamaEmbeddings
     from cognee_langchain.errors import (
         CogneeLangchainError,
         ExtractionError,
@@ -20,6 +22,25 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         SessionStoreUnavailableError,
     )
+    from cognee_langchain.extraction.base import GraphExtractor
+    from cognee_langchain.extraction.llm import LLMGraphExtractor
+    from cognee_langchain.extraction.offline import OfflineGraphExtractor
+    from cognee_langchain.graph.base import GraphStore
+    from cognee_langchain.graph.sqlite import SQLiteGraphStore
+    from cognee_langchain.memory import ForgetResult, GraphMemory, RememberResult
+    from cognee_langchain.permissions import Permission
+    from cognee_langchain.pipelines.persist_sessions import (
+        SESSIONS_NODE_SET,
+        PersistSessionsContext,
+        PersistSessionsResult,
+        PipelineRun,
+        build_persist_sessions_graph,
+        get_pipeline_run,
+        persist_sessions_in_knowledge_graph_pipeline,
+    )
+    from cognee_langchain.sessions.base import SessionStore
+    from cognee_langchain.sessions.redis import RedisSessionStore
+    from cognee_langchain.sessions.sqlite import SQLiteSessionStore
     from cognee_langchain.users import User, get_default_user, get_default_user_sync
 
 try:
@@ -39,9 +60,63 @@ _EXPORTS: dict[str, str] = {
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
     "get_default_user_sync": "cognee_langchain.users",
+    "GraphMemory": "cognee_langchain.memory",
+    "RememberResult": "cognee_langchain.memory",
+    "ForgetResult": "cognee_langchain.memory",
+    "SessionChatMessageHistory": "cognee_langchain.chat_message_histories",
+    "SessionStore": "cognee_langchain.sessions.base",
+    "RedisSessionStore": "cognee_langchain.sessions.redis",
+    "SQLiteSessionStore": "cognee_langchain.sessions.sqlite",
+    "GraphStore": "cognee_langchain.graph.base",
+    "SQLiteGraphStore": "cognee_langchain.graph.sqlite",
+    "Permission": "cognee_langchain.permissions",
+    "WordLlamaEmbeddings": "cognee_langchain.embeddings",
+    "GraphExtractor": "cognee_langchain.extraction.base",
+    "OfflineGraphExtractor": "cognee_langchain.extraction.offline",
+    "LLMGraphExtractor": "cognee_langchain.extraction.llm",
+    "SESSIONS_NODE_SET": "cognee_langchain.pipelines.persist_sessions",
+    "PersistSessionsContext": "cognee_langchain.pipelines.persist_sessions",
+    "PersistSessionsResult": "cognee_langchain.pipelines.persist_sessions",
+    "PipelineRun": "cognee_langchain.pipelines.persist_sessions",
+    "build_persist_sessions_graph": "cognee_langchain.pipelines.persist_sessions",
+    "get_pipeline_run": "cognee_langchain.pipelines.persist_sessions",
+    "persist_sessions_in_knowledge_graph_pipeline": "cognee_langchain.pipelines.persist_sessions",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "SESSIONS_NODE_SET",
+    "CogneeLangchainError",
+    "ExtractionError",
+    "ForgetResult",
+    "GraphExtractor",
+    "GraphMemory",
+    "GraphStore",
+    "InvalidInputError",
+    "LLMGraphExtractor",
+    "NoGraphDataError",
+    "NoSessionsFoundError",
+    "OfflineGraphExtractor",
+    "Permission",
+    "PermissionDeniedError",
+    "PersistSessionsContext",
+    "PersistSessionsResult",
+    "PipelineRun",
+    "RedisSessionStore",
+    "RememberResult",
+    "SQLiteGraphStore",
+    "SQLiteSessionStore",
+    "SessionChatMessageHistory",
+    "SessionStore",
+    "SessionStoreUnavailableError",
+    "User",
+    "WordLlamaEmbeddings",
+    "__version__",
+    "build_persist_sessions_graph",
+    "get_default_user",
+    "get_default_user_sync",
+    "get_pipeline_run",
+    "persist_sessions_in_knowledge_graph_pipeline",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from cognee_langchain.extraction.base import GraphExtractor
+    from cognee_langchain.pipelines.persist_sessions import PersistSessionsResult, PipelineRun
     from cognee_langchain.sessions.base import SessionStore
 
 __all__ = [
@@ -639,6 +640,44 @@ class GraphMemory:
         )
 
     # -- permissions ----------------------------------------------------------------------------
+    # -- improve: persist cached sessions into the graph --------------------------------------------
+    def improve(
+        self,
+        dataset: str = DEFAULT_DATASET,
+        session_ids: Sequence[str] | None = None,
+        user: User | None = None,
+        run_in_background: bool = False,
+    ) -> PersistSessionsResult | PipelineRun:
+        """Persist the cached Q&A of ``session_ids`` into ``dataset``'s graph (sync twin of
+        :meth:`aimprove`). With ``run_in_background=True`` the run continues on the package's
+        background loop and a :class:`~cognee_langchain.pipelines.PipelineRun` returns at once."""
+        return run_sync(self.aimprove(dataset, session_ids, user, run_in_background))
+
+    async def aimprove(
+        self,
+        dataset: str = DEFAULT_DATASET,
+        session_ids: Sequence[str] | None = None,
+        user: User | None = None,
+        run_in_background: bool = False,
+    ) -> PersistSessionsResult | PipelineRun:
+        """Persist sessions into the knowledge graph: cognee's ``improve(dataset, session_ids)``.
+
+        Runs :func:`~cognee_langchain.pipelines.persist_sessions_in_knowledge_graph_pipeline` for
+        ``user`` (default: this memory's user). Only Q&A added since the last run into
+        ``dataset`` is persisted, under the node set ``user_sessions_from_cache``.
+        """
+        from cognee_langchain.pipelines.persist_sessions import (
+            persist_sessions_in_knowledge_graph_pipeline,
+        )
+
+        return await persist_sessions_in_knowledge_graph_pipeline(
+            self._user_of(user),
+            session_ids,
+            dataset,
+            run_in_background,
+            memory=self,
+        )
+
     def grant(
         self,
         dataset: str,

@@ -392,7 +392,7 @@ async def _run(
 
 async def persist_sessions_in_knowledge_graph_pipeline(
     user: User,
-    session_ids: list[str] | None,
+    session_ids: Sequence[str] | None,
     dataset: str = "main_dataset",
     run_in_background: bool = False,
     *,
