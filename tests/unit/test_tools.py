@@ -1,0 +1,160 @@
+"""The memory tool (content + artifact, sync and async) and the rendering of memories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langchain_core.documents import Document
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
+
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.tools import NO_MEMORIES, create_memory_tool, fit_memories, format_memories
+from cognee_langchain.users import User
+from tests.unit.test_nodes import DOCS, ScriptedMemory
+
+RENDERED = (
+    "- [fact] Ada Lovelace leads Acme Corp.\n"
+    "- [chunk] Acme Corp builds the Starship engine. It ships in 2027."
+)
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[ScriptedMemory]:
+    with ScriptedMemory(tmp_path) as memory:
+        yield memory
+
+
+def _call(query: str) -> dict[str, Any]:
+    return {"name": "search_memory", "args": {"query": query}, "id": "call-1", "type": "tool_call"}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_tool_call_returns_rendered_content_and_documents(
+    memory: ScriptedMemory, mode: str
+) -> None:
+    tool = create_memory_tool(memory)
+    assert isinstance(tool, BaseTool)
+    assert tool.name == "search_memory"
+    assert tool.response_format == "content_and_artifact"
+    message = tool.invoke(_call("Acme")) if mode == "sync" else await tool.ainvoke(_call("Acme"))
+    assert isinstance(message, ToolMessage)
+    assert message.tool_call_id == "call-1"
+    assert message.content == RENDERED
+    assert message.artifact == DOCS
+
+
+def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
+    alice = User(id="alice")
+    tool = create_memory_tool(
+        memory,
+        name="recall_facts",
+        description="Look up facts.",
+        top_k=1,
+        dataset=["docs", "notes"],
+        search_type="facts",
+        user=alice,
+    )
+    assert (tool.name, tool.description) == ("recall_facts", "Look up facts.")
+    assert tool.invoke({"query": "Who leads Acme?"}) == "- [fact] Ada Lovelace leads Acme Corp."
+    assert memory.searches == [
+        {
+            "query": "Who leads Acme?",
+            "dataset": ["docs", "notes"],
+            "search_type": "facts",
+            "top_k": 1,
+            "user": alice,
+        }
+    ]
+
+
+def test_tool_schema_asks_the_model_for_a_query(memory: ScriptedMemory) -> None:
+    schema = create_memory_tool(memory).tool_call_schema.model_json_schema()
+    assert schema["required"] == ["query"]
+    assert schema["properties"]["query"]["type"] == "string"
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_blank_queries_are_rejected_before_searching(memory: ScriptedMemory, query: str) -> None:
+    with pytest.raises(ValidationError):
+        create_memory_tool(memory).invoke({"query": query})
+    assert memory.searches == []
+
+
+def test_no_memories_says_so(tmp_path: Path) -> None:
+    with ScriptedMemory(tmp_path, documents=[]) as memory:
+        message = create_memory_tool(memory).invoke(_call("anything"))
+    assert (message.content, message.artifact) == (NO_MEMORIES, [])
+
+
+def test_token_budget_bounds_content_and_artifact(memory: ScriptedMemory) -> None:
+    message = create_memory_tool(memory, max_tokens=10).invoke(_call("Acme"))
+    assert message.content == "- [fact] Ada Lovelace leads Acme Corp."
+    assert message.artifact == DOCS[:1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"top_k": 0}, "top_k"),
+        ({"top_k": 2.5}, "top_k"),
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"name": " "}, "name"),
+        ({"description": ""}, "description"),
+    ],
+)
+def test_bad_settings_are_input_errors(
+    memory: ScriptedMemory, kwargs: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        create_memory_tool(memory, **kwargs)
+
+
+# -- rendering -----------------------------------------------------------------------------------
+def test_format_memories_collapses_whitespace_and_skips_empty_documents() -> None:
+    documents = [
+        Document("  first\n\n line  ", metadata={"type": "chunk"}),
+        Document(" \n "),
+        Document("no type"),
+    ]
+    assert format_memories(documents) == "- [chunk] first line\n- no type"
+    assert format_memories([]) == ""
+
+
+def test_best_memory_longer_than_the_budget_is_cut() -> None:
+    text = format_memories([Document("word " * 100)], max_tokens=5)
+    assert text.endswith("…")
+    assert len(text) == 5 * 4 - 1
+
+
+documents_strategy = st.lists(
+    st.builds(
+        lambda text, kind: Document(text, metadata={"type": kind} if kind else {}),
+        st.text(min_size=0, max_size=80),
+        st.sampled_from([None, "fact", "chunk", "summary"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(documents=documents_strategy, max_tokens=st.integers(min_value=1, max_value=200))
+def test_fitted_memories_are_a_best_first_prefix_within_budget(
+    documents: list[Document], max_tokens: int
+) -> None:
+    fitted = fit_memories(documents, max_tokens)
+    text = format_memories(documents, max_tokens=max_tokens)
+    assert len(text) <= max_tokens * 4
+    assert text == "\n".join(line for _, line in fitted)
+    unlimited = fit_memories(documents)
+    # what fits is the start of what would be shown without a budget (the last line may be cut)
+    assert [d for d, _ in fitted] == [d for d, _ in unlimited[: len(fitted)]]
+    for (_, line), (_, full) in zip(fitted[:-1], unlimited, strict=False):
+        assert line == full
+    assert "\n" not in "".join(line for _, line in unlimited)
