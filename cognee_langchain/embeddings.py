@@ -12,8 +12,10 @@ Importing this module loads neither wordllama nor numpy; the model is loaded on 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,8 +121,9 @@ class WordLlamaEmbeddings(Embeddings):
 
 def _load_wordllama(dim: int) -> Any:
     """The wordllama inference object, from the files inside the installed wheel only."""
-    import wordllama
-    from wordllama import WordLlama
+    with _root_logging_kept():
+        import wordllama
+        from wordllama import WordLlama
 
     try:
         model = WordLlama.load(
@@ -163,3 +166,19 @@ def _sum_token_vectors(table: Any, token_ids: list[list[int]], out: Any) -> None
         np.take(table, step_ids, axis=0, out=gathered)
         firsts = np.flatnonzero(np.r_[True, step_owners[1:] != step_owners[:-1]])
         out[step_owners[firsts]] += np.add.reduceat(gathered, firsts, axis=0)
+
+
+@contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """Undo what importing wordllama does to the root logger.
+
+    wordllama calls ``logging.basicConfig(level=INFO)`` at import, which would make every
+    library's INFO records appear on stderr in our users' programs.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

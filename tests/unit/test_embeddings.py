@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
@@ -151,3 +152,15 @@ def test_bad_texts_are_rejected(model: WordLlamaEmbeddings, texts: Any) -> None:
 def test_bad_query_is_rejected(model: WordLlamaEmbeddings) -> None:
     with pytest.raises(InvalidInputError, match="must be a str"):
         model.embed_query(None)  # type: ignore[arg-type]
+
+
+def test_loading_the_model_leaves_the_root_logger_alone() -> None:
+    """Regression: wordllama's import-time logging.basicConfig(level=INFO) leaked into users'
+    programs, printing every library's INFO records."""
+    code = (
+        "import logging; from cognee_langchain.embeddings import WordLlamaEmbeddings;"
+        "WordLlamaEmbeddings().embed_query('hi'); root = logging.getLogger();"
+        "print(root.level, len(root.handlers))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(logging.WARNING), "0"]
