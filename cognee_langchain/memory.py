@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
@@ -65,6 +65,10 @@ if TYPE_CHECKING:
 
     from cognee_langchain.extraction.base import GraphExtractor
     from cognee_langchain.pipelines.persist_sessions import PersistSessionsResult, PipelineRun
+    from cognee_langchain.recall import RecallResult
+    from cognee_langchain.retrieval.config import SearchConfig
+    from cognee_langchain.retrieval.graph_index import GraphIndex
+    from cognee_langchain.retrievers import GraphRetriever
     from cognee_langchain.sessions.base import SessionStore
 
 __all__ = [
@@ -188,6 +192,7 @@ class GraphMemory:
         self._session_store = session_store
         self._embeddings = embeddings
         self._extractor = extractor
+        self._graph_index: GraphIndex | None = None
         self._owned: list[str] = []  # attributes holding stores this memory opened
         self._init_lock = threading.Lock()
 
@@ -254,6 +259,18 @@ class GraphMemory:
             return LLMGraphExtractor(self.llm)
 
         return self._lazy("_extractor", create)
+
+    @property
+    def graph_index(self) -> GraphIndex:
+        """The search index over the graph store: loaded from the stored vectors on the first
+        search, then caught up incrementally with every write."""
+
+        def create() -> GraphIndex:
+            from cognee_langchain.retrieval.graph_index import GraphIndex
+
+            return GraphIndex()
+
+        return self._lazy("_graph_index", create)
 
     # -- remember -------------------------------------------------------------------------------
     def remember(
@@ -859,6 +876,134 @@ class GraphMemory:
         except OSError as exc:
             raise InvalidInputError(f"Cannot write {str(target)!r}: {exc}.") from None
         return target
+
+    # -- retrieval and recall -------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        dataset: str | Sequence[str] | None = None,
+        search_type: str | SearchConfig = "graph",
+        top_k: int = 8,
+        node_sets: str | Sequence[str] | None = None,
+        user: User | None = None,
+    ) -> list[Document]:
+        """Sync twin of :meth:`asearch`."""
+        return run_sync(
+            self.asearch(
+                query,
+                dataset=dataset,
+                search_type=search_type,
+                top_k=top_k,
+                node_sets=node_sets,
+                user=user,
+            )
+        )
+
+    async def asearch(
+        self,
+        query: str,
+        *,
+        dataset: str | Sequence[str] | None = None,
+        search_type: str | SearchConfig = "graph",
+        top_k: int = 8,
+        node_sets: str | Sequence[str] | None = None,
+        user: User | None = None,
+    ) -> list[Document]:
+        """The ``top_k`` memories most relevant to ``query``, best first: retrieval only, no
+        answer and no session write.
+
+        ``search_type``: ``"graph"`` (hybrid with entity-neighbourhood expansion), ``"chunks"``,
+        ``"facts"`` or ``"summaries"``. ``dataset``: name(s) to search, ``None`` for every
+        dataset ``user`` may read. ``node_sets``: keep only memories in one of them. Document
+        metadata is described in :mod:`cognee_langchain.retrievers`.
+
+        Raises:
+            InvalidInputError: empty query, ``top_k`` <= 0, unknown search type or dataset.
+            PermissionDeniedError: ``user`` may not read a dataset named in ``dataset``.
+        """
+        from cognee_langchain.retrievers import asearch_memory
+
+        return await asearch_memory(
+            self,
+            query,
+            dataset=dataset,
+            search_type=search_type,
+            top_k=top_k,
+            node_sets=node_sets,
+            user=user,
+        )
+
+    def recall(
+        self,
+        query: str,
+        *,
+        session_id: str | None = None,
+        dataset: str | Sequence[str] | None = None,
+        search_type: str = "graph",
+        top_k: int = 8,
+        node_sets: str | Sequence[str] | None = None,
+        user: User | None = None,
+    ) -> RecallResult:
+        """Sync twin of :meth:`arecall`."""
+        return run_sync(
+            self.arecall(
+                query,
+                session_id=session_id,
+                dataset=dataset,
+                search_type=search_type,
+                top_k=top_k,
+                node_sets=node_sets,
+                user=user,
+            )
+        )
+
+    async def arecall(
+        self,
+        query: str,
+        *,
+        session_id: str | None = None,
+        dataset: str | Sequence[str] | None = None,
+        search_type: str = "graph",
+        top_k: int = 8,
+        node_sets: str | Sequence[str] | None = None,
+        user: User | None = None,
+    ) -> RecallResult:
+        """Answer ``query`` from memory and, with ``session_id``, record the Q&A in that session.
+
+        A follow-up question ("Where was she born?") is expanded with the session's recent turns
+        before retrieval (no extra model call). The answer comes from :attr:`llm` in one call
+        (prompted with the numbered context and the recent turns), or, without a chat model, from
+        the context's best sentences. With ``session_id``, ``HumanMessage(query)`` and
+        ``AIMessage(answer)`` are appended in one atomic write, the latter with the context ids
+        in ``response_metadata["context_ids"]``. See :mod:`cognee_langchain.recall`.
+
+        Raises:
+            InvalidInputError: empty query, ``top_k`` <= 0, unknown search type or dataset, a
+                malformed session id.
+            PermissionDeniedError: ``user`` may not read a dataset named in ``dataset``.
+            ExtractionError: the chat model failed or answered nothing (the session is left
+                unchanged).
+        """
+        from cognee_langchain.recall import arecall
+
+        return await arecall(
+            self,
+            query,
+            session_id=session_id,
+            dataset=dataset,
+            search_type=search_type,
+            top_k=top_k,
+            node_sets=node_sets,
+            user=user,
+        )
+
+    def as_retriever(self, **kwargs: Any) -> GraphRetriever:
+        """A :class:`~cognee_langchain.retrievers.GraphRetriever` over this memory; ``kwargs``
+        are its fields (``k``, ``search_type``, ``datasets``, ``node_sets``, ``user``)."""
+        from cognee_langchain.retrievers import GraphRetriever
+
+        return GraphRetriever(memory=self, **kwargs)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

@@ -1,0 +1,271 @@
+"""``recall``: answer a question from the memory, inside a chat session.
+
+One recall is: read the session's recent turns, expand a follow-up question with them (no model
+call), retrieve context (:func:`~cognee_langchain.retrievers.asearch_memory`), answer — with the
+memory's chat model in exactly one call, or extractively without one — and, when a session is
+given, append the question and the answer to it in one atomic write. The answer's
+``response_metadata["context_ids"]`` lists the ids of the context it was given, in order, which
+is how the persist-sessions pipeline links persisted Q&A to the memories behind it.
+
+**Follow-up rule.** With a session, the question is checked against its latest complete turn:
+
+* it *refers back* when it contains a pronoun or demonstrative (``he``, ``she``, ``it``,
+  ``they``, ``his``, ``this``, ``those``, ``there``, ...): the names of that turn (entities the
+  offline extractor finds in the answer, then in the question; the nearest of the recent turns
+  that names any) are appended to the search query;
+* otherwise it is *elliptical* when it has at most one content word, or opens with ``and`` /
+  ``also`` / ``what about`` / ``how about`` ("And Bob?", "What about 2019?"): the previous
+  question is appended, so retrieval keeps its topic.
+
+Only retrieval sees the expanded query; the chat model gets the question as asked together with
+the recent turns, and resolves the reference itself.
+
+**Extractive answer** (no chat model): the context's sentences are ranked by how many terms of
+the question as asked they contain, then by how many terms the follow-up expansion added, then
+by context rank; the best (at most three, each with at least half the best count and not
+repeating the terms of a chosen one) are returned in context order. Without any matching
+sentence, the best context item's first sentence is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from langchain_core.documents import Document
+from langchain_core.messages import AIMessage, HumanMessage
+
+from cognee_langchain.errors import CogneeLangchainError, ExtractionError
+from cognee_langchain.extraction.offline import extract_chunk
+from cognee_langchain.ids import validate_id
+from cognee_langchain.pipelines.sessions import split_entries
+from cognee_langchain.prompts.answer import answer_messages
+from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, get_search_config
+from cognee_langchain.retrieval.lexical import analyze, word_tokens
+from cognee_langchain.retrievers import DEFAULT_TOP_K, asearch_memory, check_query
+from cognee_langchain.tools import check_positive
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from cognee_langchain.memory import GraphMemory
+    from cognee_langchain.sessions.base import SessionStore
+    from cognee_langchain.users import User
+
+__all__ = [
+    "NO_CONTEXT_ANSWER",
+    "RECENT_TURNS",
+    "RecallResult",
+    "Turn",
+    "amodel_answer",
+    "arecall",
+    "arecent_turns",
+    "expand_follow_up",
+    "extractive_answer",
+]
+
+Turn = tuple[str, str]
+"""A complete question and answer of a session."""
+
+RECENT_TURNS = 3
+"""Turns of the session shown to the chat model and searched for follow-up names."""
+
+NO_CONTEXT_ANSWER = "I don't have anything in memory about that."
+
+# Messages per turn looked at from the end of a session: a turn is usually two messages, more
+# with tool calls.
+_MESSAGES_PER_TURN = 8
+_MAX_FOLLOW_UP_NAMES = 6
+_MAX_ANSWER_SENTENCES = 3
+
+_REFERRING_WORDS = frozenset(
+    {
+        *("he", "she", "it", "they", "him", "her", "them", "his", "hers", "its", "their"),
+        *("theirs", "himself", "herself", "itself", "themselves"),
+        *("this", "these", "those", "there"),
+    }
+)
+_CONTINUATION_CUES = (("and",), ("also",), ("what", "about"), ("how", "about"))
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class RecallResult:
+    """What :meth:`GraphMemory.recall` returns.
+
+    ``answer``: the answer text. ``context``: the documents it was based on, best first (their
+    ids are the answer's ``context_ids``). ``session_id``: the session the Q&A was appended to
+    (``None`` when none was given). ``search_query``: what retrieval searched for — the question,
+    expanded when it was a follow-up.
+    """
+
+    answer: str
+    context: list[Document]
+    session_id: str | None
+    search_query: str
+
+
+async def arecent_turns(
+    store: SessionStore, user_id: str, session_id: str, limit: int = RECENT_TURNS
+) -> list[Turn]:
+    """The last ``limit`` complete turns of a session, oldest first.
+
+    Reads the whole session once; a turn still waiting for its answer is not one.
+    """
+    session = await store.aread(user_id, session_id)
+    if limit <= 0:
+        return []
+    items = session.items[-_MESSAGES_PER_TURN * limit :]
+    entries = split_entries(session_id, items)[-limit:]
+    return [(entry.question, entry.answer) for entry in entries]
+
+
+def _names(turn: Turn) -> list[str]:
+    """Entity names of a turn, the answer's first; a name whose words all belong to an earlier
+    name ("Acme" after "Acme Corp") adds nothing."""
+    asked, answered = turn
+    names: list[str] = []
+    seen: list[set[str]] = []
+    for text in (answered, asked):
+        for entity in extract_chunk(text).entities:
+            words = set(word_tokens(entity.name))
+            if not any(words <= earlier for earlier in seen):
+                names.append(entity.name)
+                seen.append(words)
+    return names
+
+
+def expand_follow_up(query: str, turns: Sequence[Turn]) -> str:
+    """``query`` with what a follow-up leaves implicit taken from ``turns`` (see the module
+    docstring for the rule); ``query`` unchanged when it is not a follow-up."""
+    if not turns:
+        return query
+    tokens = word_tokens(query)
+    if _REFERRING_WORDS.intersection(tokens):
+        names = next((names for turn in reversed(turns) if (names := _names(turn))), [])
+        additions = names[:_MAX_FOLLOW_UP_NAMES]
+    elif len(analyze(query)) <= 1 or any(
+        tuple(tokens[: len(cue)]) == cue for cue in _CONTINUATION_CUES
+    ):
+        additions = [turns[-1][0]]
+    else:
+        return query
+    return " ".join([query.strip(), *additions])
+
+
+def _sentences(text: str) -> list[str]:
+    return [
+        sentence
+        for line in text.splitlines()
+        for sentence in _SENTENCE_BREAK.split(line.strip())
+        if sentence
+    ]
+
+
+def extractive_answer(query: str, search_query: str, context: Sequence[Document]) -> str:
+    """The best sentences of ``context`` for ``query`` (see the module docstring)."""
+    if not context:
+        return NO_CONTEXT_ANSWER
+    asked = set(analyze(query))
+    added = set(analyze(search_query)) - asked
+    # (terms of the question, terms of the expansion, rank, position, sentence, terms)
+    scored: list[tuple[int, int, int, int, str, frozenset[str]]] = []
+    for rank, document in enumerate(context):
+        for position, sentence in enumerate(_sentences(document.page_content)):
+            terms = frozenset(analyze(sentence)) & (asked | added)
+            scored.append((len(terms & asked), len(terms & added), rank, position, sentence, terms))
+    scored.sort(key=lambda entry: (-entry[0], -entry[1], entry[2], entry[3]))
+    if not scored or scored[0][:2] == (0, 0):
+        first = _sentences(context[0].page_content)
+        return first[0] if first else NO_CONTEXT_ANSWER
+    best_asked, best_added = scored[0][:2]
+    chosen: list[tuple[int, int, str]] = []
+    covered: list[frozenset[str]] = []
+    for from_asked, from_added, rank, position, sentence, terms in scored:
+        # Half the best score, counted in the question's own terms when any sentence has one.
+        score, best = (from_asked, best_asked) if best_asked else (from_added, best_added)
+        if len(chosen) == _MAX_ANSWER_SENTENCES or 2 * score < best:
+            break
+        if any(terms <= seen for seen in covered):
+            continue  # says nothing about the question a chosen sentence did not
+        chosen.append((rank, position, sentence))
+        covered.append(terms)
+    return " ".join(sentence for _, _, sentence in sorted(chosen))
+
+
+async def amodel_answer(
+    llm: BaseChatModel, query: str, context: Sequence[Document], turns: Sequence[Turn] = ()
+) -> str:
+    """The chat model's answer, in one call.
+
+    Raises :class:`ExtractionError` (wrapping the cause) when the call fails or the answer is
+    empty.
+    """
+    try:
+        reply = await llm.ainvoke(answer_messages(query, context, turns))
+    except CogneeLangchainError:
+        raise
+    except Exception as exc:
+        raise ExtractionError(f"Answering with {type(llm).__name__} failed", exc) from exc
+    answer = reply.text.strip()
+    if not answer:
+        raise ExtractionError(f"{type(llm).__name__} returned an empty answer")
+    return answer
+
+
+async def arecall(
+    memory: GraphMemory,
+    query: str,
+    *,
+    session_id: str | None = None,
+    dataset: str | Sequence[str] | None = None,
+    search_type: str = DEFAULT_SEARCH_TYPE,
+    top_k: int = DEFAULT_TOP_K,
+    node_sets: str | Sequence[str] | None = None,
+    user: User | None = None,
+) -> RecallResult:
+    """Answer ``query`` from ``memory`` (the body of :meth:`GraphMemory.arecall`).
+
+    Nothing is appended to the session when anything fails.
+    """
+    query = check_query(query)
+    check_positive(top_k, "top_k")
+    get_search_config(search_type)
+    if session_id is not None:
+        validate_id(session_id, "session_id")
+    who = memory._user_of(user)
+    turns: list[Turn] = []
+    if session_id is not None:
+        turns = await arecent_turns(memory.session_store, who.id, session_id)
+    search_query = expand_follow_up(query, turns)
+    context = await asearch_memory(
+        memory,
+        search_query,
+        dataset=dataset,
+        search_type=search_type,
+        top_k=top_k,
+        node_sets=node_sets,
+        user=who,
+    )
+    if memory.llm is not None:
+        answer = await amodel_answer(memory.llm, query, context, turns)
+    else:
+        answer = extractive_answer(query, search_query, context)
+    if session_id is not None:
+        context_ids = [str(document.id) for document in context]
+        await memory.session_store.aappend(
+            who.id,
+            session_id,
+            [
+                HumanMessage(query, id=str(uuid.uuid4())),
+                AIMessage(
+                    answer,
+                    id=str(uuid.uuid4()),
+                    response_metadata={"context_ids": context_ids},
+                ),
+            ],
+        )
+    return RecallResult(answer, context, session_id, search_query)

@@ -1,0 +1,237 @@
+"""A :class:`SearchEngine` kept in step with a :class:`GraphStore`.
+
+The first search loads every searchable record — chunks, chunk summaries, facts and entities —
+with the vectors the store already holds, so opening a big store never re-embeds anything. Each
+later search first compares the store's revision with the one the index reflects; when it moved
+(a ``remember``, ``forget`` or ``improve``, by this process or another), only the records
+:meth:`GraphStore.changes_since` names are read again and re-indexed. Unchanged records re-added
+this way cost next to nothing: the engine skips them.
+
+The index covers every dataset; who may read what is decided per search by its dataset filter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from cognee_langchain.graph.base import GraphStore, RecordKind, TextKind, TextRecord
+from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
+from cognee_langchain.retrieval.engine import SearchEngine
+from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
+
+__all__ = ["GraphIndex", "summary_item_id"]
+
+T = TypeVar("T")
+
+_ITEM_KINDS: dict[TextKind, ItemKind] = {
+    TextKind.CHUNK: "chunk",
+    TextKind.SUMMARY: "summary",
+    TextKind.FACT: "fact",
+}
+# The store keys a summary by its chunk's id; the engine needs ids unique across item kinds.
+# Store ids are hex digests, so no chunk or relation id starts with this prefix.
+_SUMMARY_PREFIX = "summary:"
+
+
+def summary_item_id(chunk_id: str) -> str:
+    """The search-item id of a chunk's summary."""
+    return _SUMMARY_PREFIX + chunk_id
+
+
+def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _provenance(record: TextRecord) -> dict[str, Any]:
+    """Item metadata: where session knowledge came from (nothing for other content)."""
+    metadata: dict[str, Any] = {}
+    if record.session_ids:
+        metadata["session_id"] = record.session_ids[0]
+        metadata["session_ids"] = record.session_ids
+    if record.message_ids:
+        metadata["message_ids"] = record.message_ids
+    return metadata
+
+
+class GraphIndex:
+    """Hybrid search over a graph store's records, loaded once and then updated incrementally.
+
+    Thread-safe: concurrent searches share the engine; catching up with the store happens under
+    a lock, one thread at a time, and the engine holds searches back only while it is written.
+
+    Args:
+        page_size: Records read from the store per page while loading.
+    """
+
+    def __init__(self, *, page_size: int = 2000) -> None:
+        self.page_size = page_size
+        self._engine: SearchEngine | None = None
+        self._revision: int | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"GraphIndex(revision={self._revision})"
+
+    @property
+    def revision(self) -> int | None:
+        """The store revision the index reflects (``None`` until the first load)."""
+        return self._revision
+
+    @property
+    def engine(self) -> SearchEngine | None:
+        """The engine, once the store held something to index."""
+        return self._engine
+
+    # -- keeping up with the store ----------------------------------------------------------------
+    def refresh(self, store: GraphStore) -> SearchEngine | None:
+        """Bring the index up to ``store``'s current revision; return the engine (``None`` while
+        the store has nothing searchable).
+
+        The first call loads everything; later ones apply only what changed. A store whose
+        revision went backwards (a deleted and recreated file) is loaded again from scratch.
+        """
+        with self._lock:
+            current = store.current_revision()
+            if self._revision is None or current < self._revision:
+                self._load(store, current)
+            elif current != self._revision:
+                self._catch_up(store)
+            return self._engine
+
+    async def arefresh(self, store: GraphStore) -> SearchEngine | None:
+        """Async twin of :meth:`refresh`, run in a worker thread."""
+        return await asyncio.to_thread(self.refresh, store)
+
+    def _load(self, store: GraphStore, revision: int) -> None:
+        # Pages are read in separate transactions: anything committed during the load is
+        # re-applied by the next catch-up from ``revision`` (re-adding is idempotent).
+        self._engine = None
+        datasets = [info.name for info in store.list_datasets()]
+        for kind in (TextKind.ENTITY, TextKind.CHUNK, TextKind.SUMMARY, TextKind.FACT):
+            records = store.iter_records(kind, datasets, page_size=self.page_size)
+            for batch in _batches(records, self.page_size):
+                self._index(kind, batch)
+        self._revision = revision
+
+    def _catch_up(self, store: GraphStore) -> None:
+        assert self._revision is not None
+        changes = store.changes_since(self._revision)
+        datasets = [info.name for info in store.list_datasets()]
+
+        def read(kind: TextKind, ids: Collection[str]) -> list[TextRecord]:
+            if not ids:
+                return []
+            return list(store.iter_records(kind, datasets, ids=sorted(ids)))
+
+        chunk_ids = changes.upserted.get(RecordKind.CHUNK, frozenset())
+        relation_ids = changes.upserted.get(RecordKind.RELATION, frozenset())
+        entity_ids = changes.upserted.get(RecordKind.ENTITY, frozenset())
+        chunks = read(TextKind.CHUNK, chunk_ids)
+        summaries = read(TextKind.SUMMARY, chunk_ids)
+        facts = read(TextKind.FACT, relation_ids)
+        entities = read(TextKind.ENTITY, entity_ids)
+
+        # Written ids that no longer read back were deleted meanwhile; a chunk read back
+        # without a summary record has none (any summary item it had goes).
+        gone_chunks = changes.deleted.get(RecordKind.CHUNK, frozenset()) | (
+            chunk_ids - {r.id for r in chunks}
+        )
+        summarised = {r.id for r in summaries}
+        removed = [
+            *gone_chunks,
+            *(summary_item_id(c) for c in gone_chunks | chunk_ids if c not in summarised),
+            *changes.deleted.get(RecordKind.RELATION, frozenset()),
+            *(relation_ids - {r.id for r in facts}),
+        ]
+        dead_entities = changes.deleted.get(RecordKind.ENTITY, frozenset()) | (
+            entity_ids - {r.id for r in entities}
+        )
+        if self._engine is not None:
+            self._engine.remove(removed)
+            self._engine.remove_entities(dead_entities)
+        self._index(TextKind.ENTITY, entities)
+        for kind, records in (
+            (TextKind.CHUNK, chunks),
+            (TextKind.SUMMARY, summaries),
+            (TextKind.FACT, facts),
+        ):
+            self._index(kind, records)
+        self._revision = changes.revision
+
+    def _index(self, kind: TextKind, records: Sequence[TextRecord]) -> None:
+        engine = self._engine_for(records)
+        if engine is None:
+            return
+        if kind is TextKind.ENTITY:
+            engine.add_entities(
+                SearchEntity(id=r.id, name=r.text, aliases=r.aliases, vector=r.vector)
+                for r in records
+            )
+            return
+        missing = np.zeros(engine.dim, dtype=np.float32)
+        engine.add(
+            SearchItem(
+                id=summary_item_id(r.id) if kind is TextKind.SUMMARY else r.id,
+                kind=_ITEM_KINDS[kind],
+                text=r.text,
+                vector=missing if r.vector is None else r.vector,
+                dataset=r.dataset,
+                node_sets=r.node_sets,
+                chunk_ids=(r.id,) if kind is TextKind.CHUNK else r.chunk_ids,
+                entity_ids=r.entity_ids,
+                metadata=_provenance(r),
+            )
+            for r in records
+        )
+
+    def _engine_for(self, records: Sequence[TextRecord]) -> SearchEngine | None:
+        """The engine, created at the dimension of the first stored vector seen. Every record
+        the store writes has a vector, so a batch without any (and no engine yet) has nothing
+        the engine could be sized by."""
+        if self._engine is None:
+            vector = next((r.vector for r in records if r.vector is not None), None)
+            if vector is not None:
+                self._engine = SearchEngine(dim=len(vector))
+        return self._engine
+
+    # -- searching ----------------------------------------------------------------------------
+    def search(
+        self,
+        store: GraphStore,
+        query_text: str,
+        query_vector: npt.ArrayLike | None = None,
+        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
+        k: int | None = None,
+        datasets: Iterable[str] | None = None,
+        node_sets: Iterable[str] | None = None,
+    ) -> list[SearchHit]:
+        """Catch up with ``store``, then :meth:`SearchEngine.search` (same arguments). A store
+        with nothing searchable yet finds nothing."""
+        engine = self.refresh(store)
+        if engine is None:
+            return []
+        return engine.search(query_text, query_vector, config, k, datasets, node_sets)
+
+    async def asearch(
+        self,
+        store: GraphStore,
+        query_text: str,
+        query_vector: npt.ArrayLike | None = None,
+        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
+        k: int | None = None,
+        datasets: Iterable[str] | None = None,
+        node_sets: Iterable[str] | None = None,
+    ) -> list[SearchHit]:
+        """Async twin of :meth:`search`: catching up and searching run in one worker thread."""
+        return await asyncio.to_thread(
+            self.search, store, query_text, query_vector, config, k, datasets, node_sets
+        )
