@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from cognee_langchain.graph.base import GraphStore
     from cognee_langchain.graph.sqlite import SQLiteGraphStore
     from cognee_langchain.memory import ForgetResult, GraphMemory, RememberResult
+    from cognee_langchain.middleware import GraphMemoryMiddleware
+    from cognee_langchain.nodes import make_persist_node, make_recall_node
     from cognee_langchain.permissions import Permission
     from cognee_langchain.pipelines.persist_sessions import (
         SESSIONS_NODE_SET,
@@ -38,9 +40,12 @@ if TYPE_CHECKING:
         get_pipeline_run,
         persist_sessions_in_knowledge_graph_pipeline,
     )
+    from cognee_langchain.recall import RecallResult
+    from cognee_langchain.retrievers import GraphRetriever
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.sessions.redis import RedisSessionStore
     from cognee_langchain.sessions.sqlite import SQLiteSessionStore
+    from cognee_langchain.tools import create_memory_tool
     from cognee_langchain.users import User, get_default_user, get_default_user_sync
 
 try:
@@ -57,6 +62,12 @@ _EXPORTS: dict[str, str] = {
     "NoSessionsFoundError": "cognee_langchain.errors",
     "PermissionDeniedError": "cognee_langchain.errors",
     "SessionStoreUnavailableError": "cognee_langchain.errors",
+    "GraphRetriever": "cognee_langchain.retrievers",
+    "GraphMemoryMiddleware": "cognee_langchain.middleware",
+    "make_recall_node": "cognee_langchain.nodes",
+    "make_persist_node": "cognee_langchain.nodes",
+    "create_memory_tool": "cognee_langchain.tools",
+    "RecallResult": "cognee_langchain.recall",
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
     "get_default_user_sync": "cognee_langchain.users",
@@ -90,6 +101,8 @@ __all__ = [
     "ForgetResult",
     "GraphExtractor",
     "GraphMemory",
+    "GraphMemoryMiddleware",
+    "GraphRetriever",
     "GraphStore",
     "InvalidInputError",
     "LLMGraphExtractor",
@@ -101,6 +114,7 @@ __all__ = [
     "PersistSessionsContext",
     "PersistSessionsResult",
     "PipelineRun",
+    "RecallResult",
     "RedisSessionStore",
     "RememberResult",
     "SQLiteGraphStore",
@@ -112,9 +126,12 @@ __all__ = [
     "WordLlamaEmbeddings",
     "__version__",
     "build_persist_sessions_graph",
+    "create_memory_tool",
     "get_default_user",
     "get_default_user_sync",
     "get_pipeline_run",
+    "make_persist_node",
+    "make_recall_node",
     "persist_sessions_in_knowledge_graph_pipeline",
 ]
 

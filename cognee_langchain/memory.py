@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.tools import BaseTool
 
     from cognee_langchain.extraction.base import GraphExtractor
     from cognee_langchain.pipelines.persist_sessions import PersistSessionsResult, PipelineRun
@@ -656,8 +657,7 @@ class GraphMemory:
             revision=written.revision,
         )
 
-    # -- permissions ----------------------------------------------------------------------------
-    # -- improve: persist cached sessions into the graph --------------------------------------------
+    # -- improve: persist cached sessions into the graph ----------------------------------------
     def improve(
         self,
         dataset: str = DEFAULT_DATASET,
@@ -695,6 +695,7 @@ class GraphMemory:
             memory=self,
         )
 
+    # -- permissions ----------------------------------------------------------------------------
     def grant(
         self,
         dataset: str,
@@ -1006,6 +1007,13 @@ class GraphMemory:
         return GraphRetriever(memory=self, **kwargs)
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def as_tool(self, **kwargs: Any) -> BaseTool:
+        """This memory as a LangChain tool an agent can call to search it (see
+        :func:`cognee_langchain.tools.create_memory_tool` for the options)."""
+        from cognee_langchain.tools import create_memory_tool
+
+        return create_memory_tool(self, **kwargs)
+
     def close(self) -> None:
         """Close the stores this memory opened (stores passed in stay open); using the memory
         again reopens them."""

@@ -10,6 +10,7 @@ and its node sets / session ids are the union over those chunks.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from typing import Any
 
@@ -129,6 +130,16 @@ class Relation(_Record):
 
 
 def render_fact(source: str, predicate: str, target: str, description: str = "") -> str:
-    """Render a triple (and the sentence the extractor gave for it, if any) as fact text."""
+    """Render a triple, and the sentence the extractor gave for it, as fact text.
+
+    A description that only restates the triple ("Alice leads Acme") is dropped: repeating it
+    would weigh the same words twice in lexical search.
+    """
     sentence = f"{source} {predicate} {target}."
-    return f"{sentence} {description}" if description else sentence
+    if not description or _words(description) == _words(sentence):
+        return sentence
+    return f"{sentence} {description}"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())

@@ -133,7 +133,8 @@ def test_apply_writes_everything_with_provenance(store: SQLiteGraphStore) -> Non
     assert acme.description == "Acme in Alice leads Acme."
     (leads,) = store.get_relations([g.leads.id])
     assert (leads.source_name, leads.predicate, leads.target_name) == ("Alice", "leads", "Acme")
-    assert leads.fact == "Alice leads Acme. Alice leads Acme"
+    # the description only restates the triple, so it is not repeated
+    assert leads.fact == "Alice leads Acme."
     assert leads.node_sets == ()
     (c2,) = store.get_chunks([g.c2.id])
     assert c2.node_sets == ("news",) and c2.document_ids == (g.d2.document.id,)

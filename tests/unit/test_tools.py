@@ -158,3 +158,10 @@ def test_fitted_memories_are_a_best_first_prefix_within_budget(
     for (_, line), (_, full) in zip(fitted[:-1], unlimited, strict=False):
         assert line == full
     assert "\n" not in "".join(line for _, line in unlimited)
+
+
+def test_memory_as_tool_is_the_memory_tool(memory: ScriptedMemory) -> None:
+    tool = memory.as_tool(name="recall_facts", top_k=2)
+    assert tool.name == "recall_facts"
+    message = tool.invoke(_call("Acme"))
+    assert message.artifact == DOCS[:2]
