@@ -19,18 +19,28 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Generator, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+    Sequence,
+)
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
+from langchain_core.runnables import RunnableLambda
 from langgraph.graph import END, START, StateGraph
-from langgraph.runtime import Runtime
+from langgraph.runtime import Runtime, get_runtime
 from pydantic import BaseModel, ConfigDict
 
+from cognee_langchain._async import run_sync
 from cognee_langchain.errors import InvalidInputError, NoGraphDataError, NoSessionsFoundError
 from cognee_langchain.graph.models import SourceItem
 from cognee_langchain.ids import validate_id
@@ -56,6 +66,8 @@ __all__ = [
     "get_pipeline_run",
     "persist_sessions_in_knowledge_graph_pipeline",
 ]
+
+T = TypeVar("T")
 
 SESSIONS_NODE_SET = "user_sessions_from_cache"
 # Q&A entries are short and belong together: one chunk holds about ten of them, so persisting a
@@ -132,7 +144,7 @@ async def _extract(memory: GraphMemory, state: PersistSessionsState) -> dict[str
             entries=tuple(split_entries(session_id, stored.items)),
         )
 
-    found = await asyncio.gather(*(read(sid) for sid in session_ids))
+    found = await _settled(read(sid) for sid in session_ids)
     missing = [sid for sid, got in zip(session_ids, found, strict=True) if got is None]
     if session_ids and len(missing) == len(session_ids):
         raise NoSessionsFoundError(session_ids, user.id)
@@ -147,69 +159,90 @@ async def _cognify(memory: GraphMemory, state: PersistSessionsState) -> dict[str
     user, dataset, session_ids = _inputs(state)
     extracted = state.get("extracted") or []
     store = memory.session_store
-    result = {
-        "dataset": dataset,
-        "session_ids": tuple(session_ids or ()),
-        "sessions_read": len(extracted),
-        "missing_session_ids": tuple(state.get("missing_session_ids") or ()),
-    }
     keys = [(id(store), user.id, s.session_id, dataset) for s in extracted]
+    written = None
     async with _claimed(keys):
         # Another run may have persisted part of what we read: keep only what is still new.
-        todo: list[tuple[ExtractedSession, int, list[SessionEntry]]] = []
-        for session in extracted:
-            current = await store.aget_watermark(user.id, session.session_id, dataset)
-            entries = [e for e in session.entries if e.seq_start >= current]
-            if entries:
-                todo.append((session, current, entries))
-        written = None
+        currents = await _settled(
+            store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
+        )
+        todo = [
+            (session, current, entries)
+            for session, current in zip(extracted, currents, strict=True)
+            if (entries := [e for e in session.entries if e.seq_start >= current])
+        ]
         if todo:
-            items = [
-                SourceItem(
-                    text=render_entries(entries),
-                    name=f"session:{session.session_id}",
-                    session_id=session.session_id,
-                    message_ids=tuple(m for e in entries for m in e.message_ids),
-                    metadata={
-                        "session_id": session.session_id,
-                        "first_seq": entries[0].seq_start,
-                        "end_seq": entries[-1].seq_end,
-                        "context_ids": sorted({c for e in entries for c in e.context_ids}),
-                    },
-                )
-                for session, _, entries in todo
-            ]
             written = await memory.aingest(
-                items,
+                [_source_item(session.session_id, entries) for session, _, entries in todo],
                 dataset=dataset,
                 node_set=SESSIONS_NODE_SET,
                 user=user,
                 chunk_size=SESSION_CHUNK_CHARS,
             )
-        # Only after the graph write committed: a failed write leaves every watermark where it was.
-        for session, current, entries in todo:
-            await store.aadvance_watermark(
+        # Only after the graph write committed: a failed write leaves every watermark where it
+        # was. A compare-and-set lost to another process means that process persisted the same
+        # entries (to the same document ids), so they are not counted here.
+        advanced = await _settled(
+            store.aadvance_watermark(
                 user.id, session.session_id, dataset, current, entries[-1].seq_end
             )
-    persisted = sum(len(entries) for _, _, entries in todo)
-    if session_ids is None:
-        message = "session_ids is None: no sessions were extracted."
-    elif persisted == 0:
-        message = "Nothing new to persist: every complete Q&A entry was persisted before."
-    else:
-        message = f"Persisted {persisted} Q&A entries from {len(todo)} session(s)."
+            for session, current, entries in todo
+        )
+    persisted = [len(e) for (_, _, e), moved in zip(todo, advanced, strict=True) if moved]
     return {
         "result": PersistSessionsResult(
-            **result,
-            entries_persisted=persisted,
+            dataset=dataset,
+            session_ids=tuple(session_ids or ()),
+            sessions_read=len(extracted),
+            entries_persisted=sum(persisted),
+            missing_session_ids=tuple(state.get("missing_session_ids") or ()),
             documents_added=written.documents_added if written else 0,
             chunks_added=written.chunks_added if written else 0,
             nodes_added=written.entities_added if written else 0,
             edges_added=written.relations_added if written else 0,
             duration_s=time.time() - (state.get("started_at") or time.time()),
-            message=message,
+            message=_outcome(session_ids, sum(persisted), len(persisted)),
         )
     }
+
+
+def _source_item(session_id: str, entries: Sequence[SessionEntry]) -> SourceItem:
+    """The new entries of one session as one document to remember, with their provenance."""
+    return SourceItem(
+        text=render_entries(entries),
+        name=f"session:{session_id}",
+        session_id=session_id,
+        message_ids=tuple(m for e in entries for m in e.message_ids),
+        metadata={
+            "session_id": session_id,
+            "first_seq": entries[0].seq_start,
+            "end_seq": entries[-1].seq_end,
+            "context_ids": sorted({c for e in entries for c in e.context_ids}),
+        },
+    )
+
+
+def _outcome(session_ids: Sequence[str] | None, entries: int, sessions: int) -> str:
+    if session_ids is None:
+        return "session_ids is None: no sessions were extracted."
+    if not session_ids:
+        return "session_ids is empty: no sessions were extracted."
+    if entries == 0:
+        return (
+            "Nothing new to persist: every complete Q&A entry was persisted before (a question "
+            "still waiting for its answer is persisted once answered)."
+        )
+    return f"Persisted {entries} Q&A entries from {sessions} session(s)."
+
+
+async def _settled(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """Await ``calls`` concurrently (one round trip's latency for all sessions, not one each);
+    raise the first failure once all have settled, never leaving one running unobserved."""
+    outcomes = await asyncio.gather(*calls, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return cast("list[T]", outcomes)
 
 
 async def extract_user_sessions(
@@ -245,21 +278,48 @@ def _memory_of(runtime: Runtime[PersistSessionsContext]) -> GraphMemory:
 
 
 def _inputs(state: PersistSessionsState) -> tuple[User, str, list[str] | None]:
-    user = state.get("user")
+    return _check_inputs(
+        state.get("user"), state.get("session_ids"), state.get("dataset", "main_dataset")
+    )
+
+
+def _check_inputs(
+    user: object, session_ids: object, dataset: object
+) -> tuple[User, str, list[str] | None]:
+    """The validated ``(user, dataset, session ids)``: ids deduplicated, in order."""
     if not isinstance(user, User):
         raise InvalidInputError(
             f"state['user'] must be a User, got {type(user).__name__}: "
             "use await get_default_user()."
         )
-    dataset = validate_id(state.get("dataset", "main_dataset"), "dataset")
-    session_ids = state.get("session_ids")
+    dataset = validate_id(dataset, "dataset")
     if session_ids is None:
         return user, dataset, None
-    if isinstance(session_ids, str) or not isinstance(session_ids, Sequence):
+    if isinstance(session_ids, str | bytes | bytearray) or not isinstance(session_ids, Sequence):
         raise InvalidInputError(
             "session_ids must be a list of session ids (or None), e.g. ['demo_session']."
         )
     return user, dataset, list(dict.fromkeys(validate_id(s, "session_id") for s in session_ids))
+
+
+_Work = Callable[["GraphMemory", PersistSessionsState], Coroutine[Any, Any, dict[str, Any]]]
+
+
+def _node(name: str, work: _Work, memory: GraphMemory | None) -> RunnableLambda[Any, Any]:
+    """A graph node running ``work`` natively async under ``ainvoke`` and through the package's
+    background loop under ``invoke``, so the compiled graph serves sync and async callers alike
+    (a plain async function would make ``graph.invoke`` fail)."""
+
+    def memory_now() -> GraphMemory:
+        return memory if memory is not None else _memory_of(get_runtime(PersistSessionsContext))
+
+    async def arun(state: PersistSessionsState) -> dict[str, Any]:
+        return await work(memory_now(), state)
+
+    def run(state: PersistSessionsState) -> dict[str, Any]:
+        return run_sync(work(memory_now(), state))
+
+    return RunnableLambda(run, afunc=arun, name=name)
 
 
 def build_persist_sessions_graph(
@@ -269,18 +329,15 @@ def build_persist_sessions_graph(
 
     With ``memory`` the nodes are bound to it and the graph runs with no context (and works as
     a subgraph node of a user graph). Without it, pass ``context=PersistSessionsContext(memory)``
-    to ``invoke``. With a ``checkpointer``, a run that failed in ``cognify_session`` resumes there
-    (``graph.ainvoke(None, config)``) without reading the sessions again.
+    to ``invoke``. Both ``invoke`` and ``ainvoke`` work. With a ``checkpointer``, a run that
+    failed in ``cognify_session`` resumes there (``graph.ainvoke(None, config)``) without
+    reading the sessions again.
     """
     builder: StateGraph[Any, Any, Any, Any] = StateGraph(
         PersistSessionsState, context_schema=PersistSessionsContext
     )
-    if memory is None:
-        builder.add_node("extract_user_sessions", extract_user_sessions)
-        builder.add_node("cognify_session", cognify_session)
-    else:
-        builder.add_node("extract_user_sessions", partial(_extract, memory))
-        builder.add_node("cognify_session", partial(_cognify, memory))
+    builder.add_node("extract_user_sessions", _node("extract_user_sessions", _extract, memory))
+    builder.add_node("cognify_session", _node("cognify_session", _cognify, memory))
     builder.add_edge(START, "extract_user_sessions")
     builder.add_edge("extract_user_sessions", "cognify_session")
     builder.add_edge("cognify_session", END)
@@ -371,6 +428,26 @@ class PipelineRun:
             self._future.set_result(result)
 
 
+_default_memories: dict[Path, GraphMemory] = {}
+_default_memories_lock = threading.Lock()
+
+
+def _default_memory() -> GraphMemory:
+    """The process-wide ``GraphMemory()`` of the working directory's embedded defaults.
+
+    Shared by every call made without ``memory=``: a memory per call would open its stores
+    and load its embeddings model again each time, and never close them.
+    """
+    from cognee_langchain.memory import GraphMemory
+
+    key = Path(".cognee_langchain").absolute()
+    with _default_memories_lock:
+        memory = _default_memories.get(key)
+        if memory is None:
+            memory = _default_memories[key] = GraphMemory(key)
+        return memory
+
+
 _MAX_RUNS_KEPT = 1000
 _runs: OrderedDict[str, PipelineRun] = OrderedDict()
 _tasks: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
@@ -412,21 +489,16 @@ async def persist_sessions_in_knowledge_graph_pipeline(
         NoGraphDataError: ``dataset`` has no graph yet: run ``remember(..., dataset=...)`` first.
         NoSessionsFoundError: none of ``session_ids`` exist for ``user``.
         ExtractionError: the chat model failed; no watermark moved, the graph is unchanged.
+        InvalidInputError: ``session_ids`` is not a list of valid ids (a single str is
+            rejected: pass ``[session_id]``), ``user`` is not a :class:`User`, or ``dataset`` is
+            not a valid name.
     """
-    if memory is None:
-        from cognee_langchain.memory import GraphMemory
-
-        memory = GraphMemory()
-    if session_ids is not None and (
-        isinstance(session_ids, str) or not isinstance(session_ids, Sequence)
-    ):
-        raise InvalidInputError(
-            "session_ids must be a list of session ids (or None), e.g. ['demo_session']."
-        )
-    work = _run(memory, user, list(session_ids) if session_ids is not None else None, dataset)
+    # Bad input fails here, at once, even for a run that would go to the background.
+    user, dataset, ids = _check_inputs(user, session_ids, dataset)
+    work = _run(memory or _default_memory(), user, ids, dataset)
     if not run_in_background:
         return await work
-    run = PipelineRun(dataset, session_ids)
+    run = PipelineRun(dataset, ids)
     _runs[run.id] = run
     while len(_runs) > _MAX_RUNS_KEPT:
         _runs.popitem(last=False)

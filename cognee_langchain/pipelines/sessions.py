@@ -94,15 +94,19 @@ def _when(timestamp: float) -> str:
 
 
 def render_entries(entries: Sequence[SessionEntry]) -> str:
-    """Render entries of one session as the text that is remembered.
+    """Render entries of one session as the text that is remembered: a transcript with
+    lower-case speaker labels (``user:``, ``tool <name>:``, ``assistant:``).
 
-    Dates stay in the text so extracted facts keep their time ("on 2026-11-25 the user said..."),
-    which temporal questions over long histories need.
+    The labels are the transcript convention the extraction prompt names, and being lower-case
+    they are never read as names: capitalised ones ("User asked:", "Assistant answered:") became
+    ``User`` / ``Assistant`` entities linked to everything every session mentions. Dates stay in
+    the text so extracted facts keep their time ("on 2026-11-25 the user said..."), which
+    temporal questions over long histories need.
     """
     blocks = []
     for entry in entries:
-        lines = [f"[{_when(entry.asked_at)}] User asked: {entry.question}"]
-        lines.extend(f"Tool result: {result}" for result in entry.tool_results)
-        lines.append(f"Assistant answered: {entry.answer}")
+        lines = [f"[{_when(entry.asked_at)}] user: {entry.question}"]
+        lines.extend(f"tool {result}" for result in entry.tool_results)
+        lines.append(f"assistant: {entry.answer}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -45,7 +45,7 @@ def test_agent_turn_keeps_tool_results_and_ends_at_final_answer() -> None:
     [entry] = split_entries("s", items)
     assert (entry.seq_start, entry.seq_end) == (0, 4)
     assert entry.tool_results == ("weather: Snow, -3C",)
-    assert "Tool result: weather: Snow, -3C" in render_entries([entry])
+    assert "tool weather: Snow, -3C" in render_entries([entry])
 
 
 def test_unfinished_trailing_turn_is_left_for_later() -> None:
@@ -69,4 +69,4 @@ def test_render_keeps_dates_for_temporal_questions() -> None:
     [entry] = split_entries("s", _stored(HumanMessage("Q"), AIMessage("A")))
     text = render_entries([entry])
     assert text.startswith("[2025-11-24 ")
-    assert "User asked: Q" in text and "Assistant answered: A" in text
+    assert "UTC] user: Q\nassistant: A" in text
