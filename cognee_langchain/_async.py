@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine, Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-__all__ = ["run_sync"]
+__all__ = ["claimed", "run_sync"]
 
 T = TypeVar("T")
 
@@ -61,3 +62,30 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         # KeyboardInterrupt or similar while waiting: do not leave the work running unobserved.
         future.cancel()
         raise
+
+
+_claims: set[Hashable] = set()
+_claims_lock = threading.Lock()
+
+
+@asynccontextmanager
+async def claimed(keys: Iterable[Hashable]) -> AsyncIterator[None]:
+    """Hold ``keys`` exclusively for the duration of the block, in this process.
+
+    Work may run on different event loops (sync methods run on the background loop of
+    :func:`run_sync`), so this is a thread-safe set polled asynchronously rather than an
+    ``asyncio.Lock``, which belongs to one loop. All keys are taken at once, so two holders
+    never wait on halves of each other's keys.
+    """
+    wanted = set(keys)
+    while True:
+        with _claims_lock:
+            if not wanted & _claims:
+                _claims.update(wanted)
+                break
+        await asyncio.sleep(0.005)
+    try:
+        yield
+    finally:
+        with _claims_lock:
+            _claims.difference_update(wanted)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 import numpy as np
 from langchain_core.documents import Document
 
-from cognee_langchain._async import run_sync
+from cognee_langchain._async import claimed, run_sync
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
 from cognee_langchain.extraction.schema import ChunkExtraction
@@ -379,16 +379,20 @@ class GraphMemory:
         try:
             extractions = await self._aextract(texts, dataset)
             mentions, relations = _collect(chunk_ids, extractions)
-            resolution = await self.resolver.aresolve(store, dataset, mentions, self._aembed)
             chunk_vectors = await embedding
         finally:
             await _settle(embedding)
-        ops = await self._abuild_ops(
-            store, dataset, plan, extractions, chunk_vectors, resolution, relations
-        )
-        written = await store.aapply(
-            [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *ops]
-        )
+        # Resolution reads the stored entities: two ingests into one dataset resolving at the
+        # same time would each miss the other's new entities and store near-duplicates, so
+        # resolve-and-write is serialised per dataset (extraction above stays concurrent).
+        async with claimed([("graph-write", id(store), dataset)]):
+            resolution = await self.resolver.aresolve(store, dataset, mentions, self._aembed)
+            ops = await self._abuild_ops(
+                store, dataset, plan, extractions, chunk_vectors, resolution, relations
+            )
+            written = await store.aapply(
+                [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *ops]
+            )
         return RememberResult(
             dataset=dataset,
             node_set=node_set,

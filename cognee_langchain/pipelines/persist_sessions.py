@@ -20,7 +20,6 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import (
-    AsyncIterator,
     Awaitable,
     Callable,
     Coroutine,
@@ -29,7 +28,6 @@ from collections.abc import (
     Sequence,
 )
 from concurrent.futures import Future
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,7 +38,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime, get_runtime
 from pydantic import BaseModel, ConfigDict
 
-from cognee_langchain._async import run_sync
+from cognee_langchain._async import claimed, run_sync
 from cognee_langchain.errors import InvalidInputError, NoGraphDataError, NoSessionsFoundError
 from cognee_langchain.graph.models import SourceItem
 from cognee_langchain.ids import validate_id
@@ -161,7 +159,7 @@ async def _cognify(memory: GraphMemory, state: PersistSessionsState) -> dict[str
     store = memory.session_store
     keys = [(id(store), user.id, s.session_id, dataset) for s in extracted]
     written = None
-    async with _claimed(keys):
+    async with claimed(keys):
         # Another run may have persisted part of what we read: keep only what is still new.
         currents = await _settled(
             store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
@@ -342,33 +340,6 @@ def build_persist_sessions_graph(
     builder.add_edge("extract_user_sessions", "cognify_session")
     builder.add_edge("cognify_session", END)
     return builder.compile(checkpointer=checkpointer, name="persist_sessions")
-
-
-# -- concurrent runs -----------------------------------------------------------------------------
-_claims: set[tuple[Any, ...]] = set()
-_claims_lock = threading.Lock()
-
-
-@asynccontextmanager
-async def _claimed(keys: Sequence[tuple[Any, ...]]) -> AsyncIterator[None]:
-    """Hold ``(store, user, session, dataset)`` keys exclusively while a run persists them.
-
-    Runs may live on different event loops (a sync ``improve`` runs on the package's background
-    loop), so the claim is a thread-safe set polled asynchronously, not an ``asyncio.Lock``.
-    All keys are taken at once, so two runs never hold halves of each other's sessions.
-    """
-    wanted = set(keys)
-    while True:
-        with _claims_lock:
-            if not wanted & _claims:
-                _claims.update(wanted)
-                break
-        await asyncio.sleep(0.01)
-    try:
-        yield
-    finally:
-        with _claims_lock:
-            _claims.difference_update(wanted)
 
 
 # -- runs in the background ----------------------------------------------------------------------
