@@ -113,14 +113,18 @@ class _Source(NamedTuple):
     message_ids: list[str]
 
 
-def _chunk_sources(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> dict[str, list[_Source]]:
-    """The documents each chunk appears in, oldest first."""
+def _chunk_sources(
+    conn: sqlite3.Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
+) -> dict[str, list[_Source]]:
+    """The documents each chunk appears in (only session documents if ``sessions_only``),
+    oldest first."""
     found: dict[str, list[_Source]] = defaultdict(list)
+    only_sessions = " AND d.session_id IS NOT NULL" if sessions_only else ""
     for part in slices(unique(chunk_ids)):
         for chunk_id, doc_id, session_id, message_ids in conn.execute(
             "SELECT dc.chunk_id, d.id, d.session_id, d.message_ids FROM document_chunks dc "
-            f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)}) "
-            "ORDER BY d.created_at, d.id",
+            f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)})"
+            f"{only_sessions} ORDER BY d.created_at, d.id",
             part,
         ):
             found[chunk_id].append(_Source(doc_id, session_id, orjson.loads(message_ids)))
@@ -372,18 +376,31 @@ class _RecordQuery:
         )
 
 
-# Columns: id, dataset, text parts, node_sets, rev, then the vector.
+# A record's links are aggregated in SQL, one JSON array per row: reading the mention rows one
+# by one into Python dominated loading a big store. The ORDER BY sits in a subquery because
+# SQLite aggregates in the order a subquery delivers its rows (json_group_array takes none).
+def _json_list(column: str, source: str, order: str = "seq") -> str:
+    return (
+        f"(SELECT json_group_array({column}) FROM (SELECT {column} FROM {source} ORDER BY {order}))"
+    )
+
+
+_CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id")
+
+# Columns: id, dataset, text parts, links (a JSON array of ids or names), node_sets, rev, then
+# the vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other
+# names it was mentioned by) or the chunks a fact was extracted from.
 _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
     TextKind.CHUNK: _RecordQuery(
         alias="c",
-        columns="c.id, c.dataset, c.text, c.node_sets, c.rev",
+        columns=f"c.id, c.dataset, c.text, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
         source="chunks c",
         vector="v.vector",
         vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
     ),
     TextKind.SUMMARY: _RecordQuery(
         alias="c",
-        columns="c.id, c.dataset, c.summary, c.node_sets, c.rev",
+        columns=f"c.id, c.dataset, c.summary, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
         source="chunks c",
         vector="COALESCE(sv.vector, v.vector)",
         vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
@@ -392,7 +409,14 @@ _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
     ),
     TextKind.ENTITY: _RecordQuery(
         alias="e",
-        columns="e.id, e.dataset, e.name, e.node_sets, e.rev",
+        columns="e.id, e.dataset, e.name, "
+        + _json_list(
+            "surface",
+            "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
+            "GROUP BY surface",
+            order="MIN(seq)",
+        )
+        + ", e.node_sets, e.rev",
         source="entities e",
         vector="v.vector",
         vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
@@ -402,7 +426,8 @@ _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
         columns="r.id, r.dataset, s.name, r.predicate, t.name, "
         "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
         "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
-        "r.node_sets, r.rev",
+        + _json_list("chunk_id", "relation_mentions WHERE relation_id = r.id")
+        + ", r.node_sets, r.rev",
         source="relations r JOIN entities s ON s.id = r.source_id "
         "JOIN entities t ON t.id = r.target_id",
         vector="v.vector",
@@ -456,45 +481,39 @@ def records(
 def _records(
     conn: sqlite3.Connection, kind: TextKind, rows: list[tuple[Any, ...]]
 ) -> list[TextRecord]:
-    """Rows of one record query, with what links them into the graph and their provenance."""
-    ids = [row[0] for row in rows]
-    texts: dict[str, str] = {}
-    entity_ids: dict[str, tuple[str, ...]] = {}
-    chunk_ids: dict[str, tuple[str, ...]] = {}
-    aliases: dict[str, tuple[str, ...]] = {}
+    """Rows of one record query as records, with their session provenance."""
+    none: list[tuple[str, ...]] = [()] * len(rows)
+    links = [tuple(orjson.loads(row[-4])) for row in rows]
+    own: list[tuple[str, ...]] = [(row[0],) for row in rows]
+    entity_ids, chunk_ids, aliases = none, none, none
     if kind is TextKind.FACT:
-        for id_, _, source, predicate, target, description, source_id, target_id, *_ in rows:
-            texts[id_] = render_fact(source, predicate, target, description or "")
-            entity_ids[id_] = (source_id, target_id)
-        mentions = _mentions(conn, RecordKind.RELATION, ids)
-        chunk_ids = {i: unique(mentions[i].chunk_ids) for i in ids}
-    elif kind is TextKind.ENTITY:
-        texts = {row[0]: row[2] for row in rows}
-        mentions = _mentions(conn, RecordKind.ENTITY, ids)
-        aliases = {i: unique(s for s in mentions[i].surfaces if s != texts[i]) for i in ids}
+        texts = [render_fact(s, p, t, d or "") for _, _, s, p, t, d, *_ in rows]
+        entity_ids, chunk_ids = [(row[6], row[7]) for row in rows], links
     else:
-        texts = {row[0]: row[2] for row in rows}
-        entity_ids = {
-            k: tuple(v) for k, v in mention_links(conn, "chunk_id", "entity_id", ids).items()
-        }
-        chunk_ids = {i: (i,) for i in ids}
-    sources = _chunk_sources(conn, (c for cs in chunk_ids.values() for c in cs))
+        texts = [row[2] for row in rows]
+        if kind is TextKind.ENTITY:
+            aliases = links
+        else:
+            entity_ids = links
+            chunk_ids = own if kind is TextKind.SUMMARY else none
+    # Session provenance comes from the documents of a chunk: the record's own for a chunk.
+    origins = own if kind is TextKind.CHUNK else chunk_ids
+    sources = _chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
     found = []
-    for row in rows:
-        id_, dataset, node_sets, rev, blob = row[0], row[1], row[-3], row[-2], row[-1]
-        session_ids, message_ids = _sessions(sources, chunk_ids.get(id_, ()))
+    for i, row in enumerate(rows):
+        session_ids, message_ids = _sessions(sources, origins[i]) if sources else ((), ())
         found.append(
             TextRecord(
                 kind=kind,
-                id=id_,
-                dataset=dataset,
-                text=texts[id_],
-                node_sets=frozenset(orjson.loads(node_sets)),
-                revision=rev,
-                vector=load_vector(blob),
-                entity_ids=entity_ids.get(id_, ()),
-                chunk_ids=() if kind is TextKind.CHUNK else chunk_ids.get(id_, ()),
-                aliases=aliases.get(id_, ()),
+                id=row[0],
+                dataset=row[1],
+                text=texts[i],
+                node_sets=frozenset(orjson.loads(row[-3])),
+                revision=row[-2],
+                vector=load_vector(row[-1]),
+                entity_ids=entity_ids[i],
+                chunk_ids=chunk_ids[i],
+                aliases=aliases[i],
                 session_ids=session_ids,
                 message_ids=message_ids,
             )

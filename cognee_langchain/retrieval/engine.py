@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain, repeat
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
 
@@ -170,25 +171,26 @@ class _Collection:
         self,
         items: Sequence[SearchItem],
         vectors: npt.NDArray[np.float32],
-        entity_rows: Sequence[npt.NDArray[np.int32]],
+        entity_rows: tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]],
         dataset_codes: Sequence[int],
         node_set_codes: Sequence[int],
     ) -> None:
+        """Add ``items`` as the next slots; ``entity_rows`` is (the entity rows each item
+        mentions, flat; how many each)."""
         first = len(self.records)
-        for offset, item in enumerate(items):
-            self.slot_of[item.id] = first + offset
-            self.records.append(_Record.of(item))
+        self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
+        self.records.extend(map(_Record.of, items))
         self.alive.extend(np.ones(len(items), dtype=np.bool_))
         self.dataset_codes.extend(dataset_codes)
         self.node_set_codes.extend(node_set_codes)
         self.lexical.append([item.text for item in items])
         self.dense.append(vectors)
-        self.entities.append(entity_rows)
-        lengths = [len(rows) for rows in entity_rows]
+        rows, lengths = entity_rows
+        self.entities.extend(rows, lengths)
         self.mentions.add(
-            np.concatenate([np.empty(0, np.int64), *entity_rows]).astype(np.int64),
+            rows.astype(np.int64),
             np.repeat(np.arange(first, first + len(items), dtype=np.int64), lengths),
-            np.ones(sum(lengths), dtype=np.int64),
+            np.ones(len(rows), dtype=np.int64),
         )
 
     def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
@@ -312,11 +314,21 @@ def _validate_item(item: object) -> SearchItem:
         ("chunk_ids", item.chunk_ids),
         ("entity_ids", item.entity_ids),
     ):
-        if isinstance(values, str) or not all(type(v) is str and v for v in values):
+        if not _non_empty_strings(values):
             raise InvalidInputError(
                 f"Item {item.id!r} {what} must be a collection of non-empty strings."
             )
     return item
+
+
+def _non_empty_strings(values: Collection[str]) -> bool:
+    """Whether ``values`` is a collection of non-empty strs; checked at C speed (map, not a
+    generator), as a bulk load checks millions of ids."""
+    return (
+        not isinstance(values, str)
+        and all(map(isinstance, values, repeat(str)))
+        and "" not in values
+    )
 
 
 def _validate_entity(entity: object) -> SearchEntity:
@@ -402,13 +414,18 @@ class SearchEngine:
         dataset_codes: list[int],
         node_set_codes: list[int],
     ) -> None:
-        mentioned = [tuple(dict.fromkeys(item.entity_ids)) for item in items]
-        rows = self._entities.resolve([entity_id for ids in mentioned for entity_id in ids])
+        mentioned = [dict.fromkeys(item.entity_ids) for item in items]
+        flat = list(chain.from_iterable(mentioned))
+        # Items mention few distinct entities many times over: resolve each id once.
+        distinct = dict.fromkeys(flat)
+        resolved = self._entities.resolve(list(distinct))
+        position = {entity_id: i for i, entity_id in enumerate(distinct)}
+        rows = resolved[np.fromiter(map(position.__getitem__, flat), np.int64, len(flat))]
         self._grow_mentions()
         self._entities.reference(rows, +1)
-        bounds = np.cumsum([len(ids) for ids in mentioned])[:-1]
+        lengths = np.fromiter(map(len, mentioned), np.int64, len(mentioned))
         self._collections[kind].append(
-            items, vectors, np.split(rows, bounds), dataset_codes, node_set_codes
+            items, vectors, (rows, lengths), dataset_codes, node_set_codes
         )
 
     def remove(self, ids: Iterable[str]) -> int:

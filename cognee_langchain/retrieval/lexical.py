@@ -13,6 +13,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -85,6 +86,9 @@ class BM25Index:
         self.k1 = k1
         self.b = b
         self._term_ids: dict[str, int] = {}
+        # Word token -> term id (-1: a stopword): texts are mapped in bulk, one dict lookup per
+        # token, instead of stemming and numbering each token in turn.
+        self._token_keys: dict[str, int] = {}
         self._postings = PostingLists()
         self._lengths = GrowableArray(np.float32)
         self._live = 0
@@ -96,27 +100,35 @@ class BM25Index:
 
     @property
     def nbytes(self) -> int:
-        """Approximate bytes held: postings, lengths and the term dictionary."""
-        terms = sum(49 + len(term) + 80 for term in self._term_ids)
+        """Approximate bytes held: postings, lengths and the term and token dictionaries."""
+        terms = sum(49 + len(term) + 80 for term in chain(self._term_ids, self._token_keys))
         return self._postings.nbytes + self._lengths.nbytes + terms
+
+    def _keys(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The term ids of ``texts``, in order, and the position in ``texts`` of each; terms
+        seen for the first time are numbered."""
+        tokens_per_text = [word_tokens(text) for text in texts]
+        tokens = list(chain.from_iterable(tokens_per_text))
+        token_keys, term_ids = self._token_keys, self._term_ids
+        for token in set(tokens).difference(token_keys):
+            term = _term(token)
+            token_keys[token] = term_ids.setdefault(term, len(term_ids)) if term else -1
+        keys = np.fromiter(map(token_keys.__getitem__, tokens), np.int64, len(tokens))
+        counts = np.fromiter(map(len, tokens_per_text), np.int64, len(texts))
+        positions = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        terms = keys >= 0
+        return keys[terms], positions[terms]
 
     def append(self, texts: Sequence[str]) -> None:
         """Index ``texts`` as the next slots, in order."""
         first = len(self._lengths)
-        term_ids = self._term_ids
-        new_id = term_ids.setdefault
-        keys: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        for offset, text in enumerate(texts):
-            terms = analyze(text)
-            lengths[offset] = len(terms)
-            keys.extend([new_id(term, len(term_ids)) for term in terms])
+        keys, positions = self._keys(texts)
+        lengths = np.bincount(positions, minlength=len(texts))
         # Term frequencies of the whole batch at once: count each (slot, term) pair.
-        slots = np.repeat(np.arange(first, first + len(texts), dtype=np.int64), lengths)
         pairs, frequencies = np.unique(
-            (slots << _KEY_BITS) | np.array(keys, dtype=np.int64), return_counts=True
+            ((positions + first) << _KEY_BITS) | keys, return_counts=True
         )
-        self._postings.grow_to(len(term_ids))
+        self._postings.grow_to(len(self._term_ids))
         self._postings.add(pairs & _KEY_MASK, pairs >> _KEY_BITS, frequencies)
         self._lengths.extend(lengths)
         self._live += len(texts)
@@ -124,8 +136,10 @@ class BM25Index:
 
     def discard(self, slots: Sequence[int], texts: Sequence[str]) -> None:
         """Tombstone live ``slots`` whose indexed texts were ``texts``."""
-        keys = [self._term_ids[term] for text in texts for term in set(analyze(text))]
-        self._postings.discard(np.array(keys, dtype=np.int64))
+        keys, positions = self._keys(texts)
+        # Each removed document lowers a term's document count once, however often it held it.
+        pairs = np.unique((positions << _KEY_BITS) | keys)
+        self._postings.discard(pairs & _KEY_MASK)
         self._live -= len(slots)
         self._total_length -= int(self._lengths.view[np.asarray(slots, dtype=np.int64)].sum())
 
@@ -161,4 +175,10 @@ class BM25Index:
         self._postings.remap_keys(term_map, int((counts > 0).sum()))
         self._term_ids = {
             t: int(term_map[k]) for t, k in self._term_ids.items() if term_map[k] >= 0
+        }
+        # Tokens of forgotten terms are numbered afresh when they come back.
+        self._token_keys = {
+            token: k if k < 0 else int(term_map[k])
+            for token, k in self._token_keys.items()
+            if k < 0 or term_map[k] >= 0
         }

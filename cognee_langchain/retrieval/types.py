@@ -230,11 +230,13 @@ class RaggedArray:
     def append(self, rows: Sequence[npt.NDArray[np.integer[Any]]]) -> None:
         """Append one row per element of ``rows``."""
         lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-        starts = len(self._values) + np.cumsum(lengths) - lengths
-        self._offsets.extend(starts)
+        self.extend(np.concatenate([np.empty(0, np.int32), *rows]), lengths)
+
+    def extend(self, values: npt.NDArray[np.integer[Any]], lengths: Int64Array) -> None:
+        """Append rows given flat: the first ``lengths[0]`` of ``values`` are the first row..."""
+        self._offsets.extend(len(self._values) + np.cumsum(lengths) - lengths)
         self._lengths.extend(lengths)
-        if len(rows):
-            self._values.extend(np.concatenate(rows))
+        self._values.extend(values)
 
     def lengths(self, slots: Int64Array) -> npt.NDArray[np.int32]:
         """Number of values in each of ``slots``."""

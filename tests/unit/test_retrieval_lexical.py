@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cognee_langchain.retrieval.lexical import BM25Index, analyze, word_tokens
 
@@ -96,3 +98,43 @@ def test_empty_index_and_empty_query() -> None:
     assert index.search(["x"], 5, np.zeros(0, dtype=bool)).slots.tolist() == []
     index.append([""])
     assert index.search([], 5, _all(index)).slots.tolist() == []
+
+
+WORDS = ["acme", "Acme", "leads", "lead", "the", "cities", "city", "tea", "zürich", "bob"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join), max_size=4),
+            st.sets(st.integers(0, 20)),
+            st.booleans(),
+        ),
+        max_size=5,
+    ),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+)
+def test_appends_discards_and_compactions_equal_a_fresh_index(
+    steps: list[tuple[list[str], set[int], bool]], query_words: list[str]
+) -> None:
+    # Terms forgotten by a compaction and written again must be counted afresh.
+    index, texts = BM25Index(), []
+    for added, dropped, compact in steps:
+        index.append(added)
+        texts.extend(added)
+        slots = sorted(slot for slot in dropped if slot < len(texts) and texts[slot] is not None)
+        index.discard(slots, [texts[slot] for slot in slots])
+        for slot in slots:
+            texts[slot] = None
+        if compact:
+            index.keep(np.array([text is not None for text in texts], dtype=bool))
+            texts = [text for text in texts if text is not None]
+    live = [text for text in texts if text is not None]
+    query = analyze(" ".join(query_words))
+    eligible = np.array([text is not None for text in texts], dtype=bool)
+    got = index.search(query, 50, eligible)
+    want = _index(live).search(query, 50, _all(_index(live)))
+    renumbered = np.cumsum(eligible) - 1
+    assert renumbered[got.slots].tolist() == want.slots.tolist()
+    assert got.scores.tolist() == pytest.approx(want.scores.tolist(), rel=1e-5)
