@@ -125,8 +125,8 @@ async def test_transient_failure_is_retried(server: ScriptedLLMServer, failure: 
     ("failure", "cause"),
     [
         (Reply.error(500), "OpenAIAPIError"),
-        (Reply.text("{not json"), "ValidationError"),
-        (Reply.text(""), "ValueError"),
+        (Reply.text("{not json"), "_UnusableOutput"),
+        (Reply.text(""), "OutputParserException"),
     ],
     ids=["500", "garbage-json", "no-output"],
 )
