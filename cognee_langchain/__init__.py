@@ -6,9 +6,10 @@ client or heavy dependency (numpy, redis, wordllama, langgraph) is loaded at imp
 
 from __future__ import annotations
 
-import importlib
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cognee_langchain._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cognee_langchain.chat_message_histories import SessionChatMessageHistory
@@ -148,14 +149,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cognee_langchain' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals(), __all__)

@@ -8,8 +8,9 @@ The Redis store is imported on first use, so using SQLite alone never imports ``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cognee_langchain._lazy import lazy_exports
 from cognee_langchain.sessions.base import SessionInfo, SessionSlice, SessionStore, StoredMessage
 from cognee_langchain.sessions.sqlite import DEFAULT_SQLITE_PATH, SQLiteSessionStore
 
@@ -28,9 +29,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("RedisSessionStore", "DEFAULT_REDIS_URL"):
-        from cognee_langchain.sessions import redis as redis_store
-
-        return getattr(redis_store, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Only the Redis store is lazy: using SQLite alone never imports ``redis``.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "RedisSessionStore": "cognee_langchain.sessions.redis",
+        "DEFAULT_REDIS_URL": "cognee_langchain.sessions.redis",
+    },
+    globals(),
+    __all__,
+)
