@@ -48,7 +48,8 @@ from langchain_core.messages import AIMessage, HumanMessage
 from cognee_langchain.extraction.llm import LLMGraphExtractor
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.pipelines.persist_sessions import SESSIONS_NODE_SET, PersistSessionsResult
-from cognee_langchain.pipelines.sessions import render_entries, split_entries
+from cognee_langchain.services import ingest as ingest_service
+from cognee_langchain.services.rendering import render_entries, split_entries
 from cognee_langchain.users import get_default_user_sync
 
 if TYPE_CHECKING:
@@ -182,10 +183,13 @@ class PhaseTimer:
     intervals: dict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    replaced: list[tuple[object, str, Any]] = field(default_factory=list)
 
     def time(self, owner: object, method: str, phase: str) -> None:
-        """Replace ``owner.method`` (a coroutine method) by a timed one, on this instance only."""
+        """Replace ``owner.method`` (a coroutine function of an instance or a module) by a timed
+        one until :meth:`restore`."""
         original: Callable[..., Awaitable[Any]] = getattr(owner, method)
+        self.replaced.append((owner, method, owner.__dict__.get(method)))
 
         async def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -196,16 +200,26 @@ class PhaseTimer:
 
         setattr(owner, method, timed)
 
+    def restore(self) -> None:
+        """Undo every replacement, last first (module functions are shared by all memories)."""
+        while self.replaced:
+            owner, method, original = self.replaced.pop()
+            if original is None:
+                delattr(owner, method)
+            else:
+                setattr(owner, method, original)
+
     def instrument(self, memory: GraphMemory) -> None:
-        """Time the pipeline's session-store calls and the phases of ingestion."""
+        """Time the pipeline's session-store calls and the phases of ingestion (the ingest
+        service's steps are module functions: timed where ``aingest`` looks them up)."""
         store = memory.session_store
         self.time(store, "aread", "read sessions")
         self.time(store, "aget_watermark", "read / re-check watermarks")
         self.time(store, "aadvance_watermark", "advance watermarks")
-        self.time(memory, "_aplan", "ingest: plan (dedupe, chunk)")
-        self.time(memory, "_aextract", "ingest: extract (LLM calls)")
+        self.time(ingest_service, "_aplan", "ingest: plan (dedupe, chunk)")
+        self.time(ingest_service, "aextract", "ingest: extract (LLM calls)")
         self.time(memory.resolver, "aresolve", "ingest: resolve entities")
-        self.time(memory, "_abuild_ops", "ingest: embed facts, build ops")
+        self.time(ingest_service, "abuild_ops", "ingest: embed facts, build ops")
         self.time(memory.graph_store, "aapply", "ingest: store write (1 txn)")
 
     def seconds(self) -> dict[str, float]:
@@ -297,7 +311,10 @@ async def run_llm(
     timer = PhaseTimer()
     timer.instrument(memory)
 
-    wall, result = await _persist(memory, list(sessions))
+    try:
+        wall, result = await _persist(memory, list(sessions))
+    finally:
+        timer.restore()
     stats = server.stats()
     second_wall, second = await _persist(memory, list(sessions))
     assert second.entries_persisted == 0, second

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import TYPE_CHECKING
 
-from cognee_langchain._lazy import lazy_exports
+from cognee_langchain.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cognee_langchain.chat_message_histories import SessionChatMessageHistory
@@ -45,8 +45,8 @@ if TYPE_CHECKING:
         get_pipeline_run,
         persist_sessions_in_knowledge_graph_pipeline,
     )
-    from cognee_langchain.recall import RecallResult
     from cognee_langchain.retrievers import GraphRetriever
+    from cognee_langchain.services.recall import RecallResult
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.sessions.redis import RedisSessionStore
     from cognee_langchain.sessions.sqlite import SQLiteSessionStore
@@ -72,7 +72,7 @@ _EXPORTS: dict[str, str] = {
     "make_recall_node": "cognee_langchain.nodes",
     "make_persist_node": "cognee_langchain.nodes",
     "create_memory_tool": "cognee_langchain.tools",
-    "RecallResult": "cognee_langchain.recall",
+    "RecallResult": "cognee_langchain.services.recall",
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
     "get_default_user_sync": "cognee_langchain.users",

@@ -42,18 +42,25 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, NotRequired, TypedDict,
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.config import get_config
 
-from cognee_langchain._async import run_sync
-from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
-from cognee_langchain.ids import validate_id
-from cognee_langchain.nodes import (
-    RECORDED_KEY,
+from cognee_langchain.core.aio import run_sync
+from cognee_langchain.core.defaults import DEFAULT_DATASET, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.validation import (
+    check_dataset,
+    check_datasets,
+    check_optional_id,
+    check_positive,
+    check_user,
+    renamed_arguments,
+)
+from cognee_langchain.errors import CogneeLangchainError
+from cognee_langchain.nodes import RECORDED_KEY, resolve_session_id, resolve_user
+from cognee_langchain.retrieval.config import get_search_config
+from cognee_langchain.services.recording import (
     RecordedMarker,
     arecord_new_messages,
     latest_question,
-    resolve_session_id,
-    resolve_user,
 )
-from cognee_langchain.tools import check_positive, fit_memories
+from cognee_langchain.services.rendering import fit_memories
 from cognee_langchain.users import User
 
 try:
@@ -79,6 +86,7 @@ if TYPE_CHECKING:
     from langgraph.runtime import Runtime
 
     from cognee_langchain.memory import GraphMemory
+    from cognee_langchain.services.search import SearchType
 
 __all__ = ["MEMORY_PROMPT", "RECALL_KEY", "GraphMemoryMiddleware", "GraphMemoryState"]
 
@@ -123,9 +131,10 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
         recall: inject recalled memories before model calls.
         top_k: how many memories to recall per user message.
         max_context_tokens: budget of the injected memories (≈ characters / 4).
-        recall_datasets: dataset name(s) to recall from; ``None`` for every readable dataset.
-        search_type: ``"graph"`` (hybrid, default), ``"chunks"``, ``"facts"`` or
-            ``"summaries"``.
+        datasets: dataset name(s) to recall from; ``None`` for every readable dataset
+            (``recall_datasets=`` is its deprecated spelling).
+        search_type: ``"graph"`` (hybrid, default), ``"chunks"``, ``"facts"``, ``"summaries"``
+            or a ``SearchConfig``.
         improve_every_n_turns: persist the session into ``dataset`` in the background once
             this many user turns were recorded since the last time (counted per process).
         improve_at_end: persist the session into ``dataset`` in the background after every run
@@ -142,21 +151,23 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
         session_id: str | None = None,
         user: User | None = None,
         recall: bool = True,
-        top_k: int = 5,
+        top_k: int = DEFAULT_TOP_K,
         max_context_tokens: int = 800,
-        recall_datasets: str | Sequence[str] | None = None,
-        search_type: str = "graph",
+        datasets: str | Sequence[str] | None = None,
+        search_type: SearchType = DEFAULT_SEARCH_TYPE,
         improve_every_n_turns: int | None = None,
         improve_at_end: bool = False,
-        dataset: str = "main_dataset",
+        dataset: str = DEFAULT_DATASET,
+        **deprecated: Any,
     ) -> None:
         super().__init__()
-        if session_id is not None:
-            validate_id(session_id, "session_id")
-        if user is not None and not isinstance(user, User):
-            raise InvalidInputError(
-                f"user must be a User, got {type(user).__name__}: use get_default_user() or User()."
-            )
+        datasets = renamed_arguments(
+            "GraphMemoryMiddleware", deprecated, {"recall_datasets": "datasets"}, datasets=datasets
+        )["datasets"]
+        check_optional_id(session_id, "session_id")
+        if user is not None:
+            check_user(user)
+        get_search_config(search_type)
         if improve_every_n_turns is not None:
             check_positive(improve_every_n_turns, "improve_every_n_turns")
         self.memory = memory
@@ -165,11 +176,11 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
         self.recall = bool(recall)
         self.top_k = check_positive(top_k, "top_k")
         self.max_context_tokens = check_positive(max_context_tokens, "max_context_tokens")
-        self.recall_datasets = recall_datasets
+        self.datasets = check_datasets(datasets)
         self.search_type = search_type
         self.improve_every_n_turns = improve_every_n_turns
         self.improve_at_end = bool(improve_at_end)
-        self.dataset = validate_id(dataset, "dataset")
+        self.dataset = check_dataset(dataset)
         self._lock = threading.Lock()
         # (user id, session id) -> user turns recorded since improve last started
         self._turns: dict[tuple[str, str], int] = {}
@@ -211,7 +222,7 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
     async def _arecall(self, question: HumanMessage, user: User) -> dict[str, Any]:
         documents = await self.memory.asearch(
             question.text.strip(),
-            dataset=self.recall_datasets,
+            datasets=self.datasets,
             search_type=self.search_type,
             top_k=self.top_k,
             user=user,

@@ -28,29 +28,37 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypedDict
 
 from langchain_core.documents import Document
 from langchain_core.messages import (
-    AIMessage,
     AnyMessage,
     BaseMessage,
-    HumanMessage,
-    RemoveMessage,
-    SystemMessage,
 )
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langgraph.graph.message import add_messages
 
-from cognee_langchain._async import run_sync
+from cognee_langchain.core.aio import run_sync
+from cognee_langchain.core.defaults import DEFAULT_DATASET, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.validation import (
+    check_dataset,
+    check_optional_id,
+    check_positive,
+    renamed_arguments,
+)
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
-from cognee_langchain.tools import check_positive, fit_memories, format_memories
+from cognee_langchain.services.recording import (
+    RecordedMarker,
+    arecord_new_messages,
+    latest_question,
+)
+from cognee_langchain.services.rendering import fit_memories, format_memories
 from cognee_langchain.users import User
 
 if TYPE_CHECKING:
     from cognee_langchain.memory import GraphMemory
-    from cognee_langchain.sessions.base import SessionStore
+    from cognee_langchain.services.search import SearchType
 
 __all__ = [
     "CONTEXT_KEY",
@@ -69,14 +77,6 @@ CONTEXT_KEY: Final = "memory_context"
 RECORDED_KEY: Final = "memory_recorded"
 
 
-class RecordedMarker(TypedDict):
-    """What was recorded into the session: the ids of the state's messages when it was written,
-    and the session's sequence count right after (later appends are read back from there)."""
-
-    seq: int
-    ids: list[str]
-
-
 class MemoryState(TypedDict, total=False):
     """A LangGraph state for the memory nodes: ``messages`` plus the keys the nodes write.
 
@@ -87,109 +87,6 @@ class MemoryState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     memory_context: list[Document] | str
     memory_recorded: RecordedMarker
-
-
-# -- what a turn is ----------------------------------------------------------------------------
-def _is_summary(message: BaseMessage) -> bool:
-    # langchain's SummarizationMiddleware marks the summary it substitutes for old messages.
-    return message.additional_kwargs.get("lc_source") == "summarization"
-
-
-def _is_conversation(message: BaseMessage) -> bool:
-    """Whether a state message belongs in the session (prompts and summaries do not)."""
-    return not isinstance(message, SystemMessage | RemoveMessage) and not _is_summary(message)
-
-
-def _latest_question_index(messages: Sequence[BaseMessage]) -> int | None:
-    for i in range(len(messages) - 1, -1, -1):
-        message = messages[i]
-        if isinstance(message, HumanMessage) and not _is_summary(message):
-            return i
-    return None
-
-
-def latest_question(messages: Sequence[BaseMessage]) -> HumanMessage | None:
-    """The latest message the user wrote (a summary standing in for old turns does not count)."""
-    index = _latest_question_index(messages)
-    return None if index is None else cast(HumanMessage, messages[index])
-
-
-def _with_context_ids(new: list[BaseMessage], context_ids: Sequence[str]) -> list[BaseMessage]:
-    """Mark the final answers to the latest question with the ids of the memories it recalled,
-    as ``recall`` does, so the persisted Q&A keeps the link to what the answer was based on."""
-    start = _latest_question_index(new)
-    if not context_ids or start is None:
-        return new
-    return [
-        message.model_copy(
-            update={
-                "response_metadata": {**message.response_metadata, "context_ids": [*context_ids]}
-            }
-        )
-        if i > start and isinstance(message, AIMessage) and not message.tool_calls
-        else message
-        for i, message in enumerate(new)
-    ]
-
-
-async def arecord_new_messages(
-    store: SessionStore,
-    user_id: str,
-    session_id: str,
-    messages: Sequence[BaseMessage],
-    marker: RecordedMarker | None = None,
-    context_ids: Sequence[str] = (),
-) -> tuple[list[BaseMessage], RecordedMarker]:
-    """Append the state messages not recorded yet to the session, in one atomic append.
-
-    ``marker`` is what the previous call returned (``None`` on a thread's first turn, or when the
-    state cannot keep it): with it, only the messages appended since are read back, so a call
-    that failed after appending is not recorded twice; without it the whole session is read.
-    The new messages are the conversation messages (not system prompts or summaries) after the
-    last one already recorded. Final answers to the latest question get
-    ``response_metadata["context_ids"]`` when ``context_ids`` is given; nothing else changes.
-
-    Returns the messages appended and the marker to keep for the next call.
-
-    Raises:
-        InvalidInputError: a message has no id (use the ``add_messages`` reducer).
-    """
-    for message in messages:
-        if not message.id:
-            raise InvalidInputError(
-                f"A {type(message).__name__} in state['messages'] has no id, so it cannot be "
-                "recorded exactly once: declare messages as Annotated[list[AnyMessage], "
-                "add_messages] (as MessagesState and MemoryState do), which gives each an id."
-            )
-    marker = _check_marker(marker)
-    since = marker["seq"] if marker is not None else 0
-    stored = await store.aread(user_id, session_id, since=since)
-    known = {item.message.id for item in stored.items if item.message.id}
-    if marker is not None:
-        known.update(marker["ids"])
-    conversation = [m for m in messages if _is_conversation(m)]
-    last_known = max((i for i, m in enumerate(conversation) if m.id in known), default=-1)
-    new = _with_context_ids(conversation[last_known + 1 :], context_ids)
-    seq = stored.end
-    if new:
-        seq = await store.aappend(user_id, session_id, new)
-    return new, {"seq": seq, "ids": [m.id for m in messages if m.id]}
-
-
-def _check_marker(marker: object) -> RecordedMarker | None:
-    if marker is None:
-        return None
-    if (
-        isinstance(marker, Mapping)
-        and isinstance(marker.get("seq"), int)
-        and isinstance(marker.get("ids"), list)
-    ):
-        return {"seq": marker["seq"], "ids": marker["ids"]}
-    raise InvalidInputError(
-        f"The state's recorded-messages marker is a {type(marker).__name__}, not a "
-        "RecordedMarker ({'seq': int, 'ids': [...]}): keep that state key for the memory only "
-        "(or pass the persist node another recorded_key)."
-    )
 
 
 # -- whose session -------------------------------------------------------------------------------
@@ -266,26 +163,32 @@ def _check_key(value: object, name: str) -> str:
 def make_recall_node(
     memory: GraphMemory,
     *,
-    top_k: int = 5,
+    top_k: int = DEFAULT_TOP_K,
     context_key: str = CONTEXT_KEY,
-    dataset: str | Sequence[str] | None = None,
-    search_type: str = "graph",
+    datasets: str | Sequence[str] | None = None,
+    search_type: SearchType = DEFAULT_SEARCH_TYPE,
     as_text: bool = False,
     max_tokens: int | None = None,
     user: User | None = None,
     name: str = "recall_memory",
+    **deprecated: Any,
 ) -> RunnableLambda[Any, dict[str, Any]]:
     """A node that searches ``memory`` for the latest user message in ``state["messages"]``.
 
     It returns ``{context_key: [Document, ...]}`` (best first; metadata: id, type, score,
     dataset, provenance), or with ``as_text=True`` the memories rendered as bullet lines
-    (:func:`~cognee_langchain.tools.format_memories`, ``""`` when none), ready for a prompt.
-    With no user message (or an empty one) the context is empty. ``max_tokens`` (≈ characters
-    / 4) bounds what is returned in both forms. The user is ``configurable["user"]`` of the run,
-    else ``user``, else the memory's user.
+    (:func:`~cognee_langchain.services.rendering.format_memories`, ``""`` when none), ready for
+    a prompt. With no user message (or an empty one) the context is empty. ``max_tokens``
+    (≈ characters / 4) bounds what is returned in both forms. The user is
+    ``configurable["user"]`` of the run, else ``user``, else the memory's user.
 
-    Add it with ``builder.add_node(make_recall_node(memory))``: the node is named ``name``.
+    ``datasets``: where to search (``None``: every dataset the user may read; ``dataset=`` is its
+    deprecated spelling). Add it with ``builder.add_node(make_recall_node(memory))``: the node is
+    named ``name``.
     """
+    datasets = renamed_arguments(
+        "make_recall_node", deprecated, {"dataset": "datasets"}, datasets=datasets
+    )["datasets"]
     top_k = check_positive(top_k, "top_k")
     context_key = _check_key(context_key, "context_key")
     if max_tokens is not None:
@@ -298,7 +201,7 @@ def make_recall_node(
         if query:
             who = resolve_user([_configurable(config)], user, memory)
             documents = await memory.asearch(
-                query, dataset=dataset, search_type=search_type, top_k=top_k, user=who
+                query, datasets=datasets, search_type=search_type, top_k=top_k, user=who
             )
         if as_text:
             return {context_key: format_memories(documents, max_tokens=max_tokens)}
@@ -315,7 +218,7 @@ def make_recall_node(
 def make_persist_node(
     memory: GraphMemory,
     *,
-    dataset: str = "main_dataset",
+    dataset: str = DEFAULT_DATASET,
     improve: bool = True,
     session_id: str | None = None,
     user: User | None = None,
@@ -339,11 +242,10 @@ def make_persist_node(
     (:class:`MemoryState` has it) so each run reads back only what is new. Add it with
     ``builder.add_node(make_persist_node(memory), defer=True)``.
     """
-    validate_id(dataset, "dataset")
+    check_dataset(dataset)
     context_key = _check_key(context_key, "context_key")
     recorded_key = _check_key(recorded_key, "recorded_key")
-    if session_id is not None:
-        validate_id(session_id, "session_id")
+    check_optional_id(session_id, "session_id")
 
     async def apersist(state: Any, config: RunnableConfig) -> dict[str, Any]:
         sources = [_configurable(config)]

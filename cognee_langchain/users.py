@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
 
 __all__ = ["DEFAULT_USER_ID", "User", "get_default_user", "get_default_user_sync"]
@@ -17,7 +18,7 @@ DEFAULT_USER_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "cognee-langchain:default-u
 class User(BaseModel):
     """A user of the memory. Datasets and sessions belong to users, keyed by :attr:`id`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     name: str | None = None
@@ -27,7 +28,17 @@ class User(BaseModel):
         # Validate before pydantic so a bad id raises our InvalidInputError, not a ValidationError.
         if "id" in data:
             validate_id(data["id"], "user id")
-        super().__init__(**data)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            # A misspelt field (User(idd=...)) must not quietly give a random id.
+            problems = "; ".join(
+                f"{'.'.join(map(str, error['loc'])) or 'arguments'}: {error['msg']}"
+                for error in exc.errors(include_url=False)
+            )
+            raise InvalidInputError(
+                f"Invalid User arguments: {problems}; User takes id, name and email."
+            ) from None
 
 
 _DEFAULT_USER = User(id=DEFAULT_USER_ID, name="default_user", email="default_user@example.com")

@@ -33,7 +33,7 @@ PROMPT = ChatPromptTemplate.from_messages(
 def main() -> None:
     memory = GraphMemory(tempfile.mkdtemp(prefix="cognee_langchain_rag_"))
     memory.remember(TEXT)
-    retriever = memory.as_retriever(k=4)  # hybrid graph search: multi-hop through entities
+    retriever = memory.as_retriever(top_k=4)  # hybrid graph search: multi-hop through entities
     chain = (
         {"context": retriever | format_memories, "question": RunnablePassthrough()}
         | PROMPT

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cognee_langchain._lazy import lazy_exports
+from cognee_langchain.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cognee_langchain.extraction.base import GraphExtractor

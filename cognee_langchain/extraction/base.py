@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from cognee_langchain._async import run_sync
+from cognee_langchain.core.aio import run_sync
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.extraction.schema import ChunkExtraction
 

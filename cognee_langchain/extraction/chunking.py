@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from cognee_langchain.core.validation import check_int, check_positive
 from cognee_langchain.errors import InvalidInputError
 
 __all__ = ["TextChunker"]
@@ -46,17 +47,10 @@ class TextChunker:
     """
 
     def __init__(self, chunk_size: int = 1200, chunk_overlap: int = 150) -> None:
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size <= 0:
+        check_positive(chunk_size, "chunk_size")
+        if check_int(chunk_overlap, "chunk_overlap") >= chunk_size:
             raise InvalidInputError(
-                f"chunk_size must be a positive int, got {chunk_size!r}: pass e.g. 1200."
-            )
-        if (
-            isinstance(chunk_overlap, bool)
-            or not isinstance(chunk_overlap, int)
-            or not 0 <= chunk_overlap < chunk_size
-        ):
-            raise InvalidInputError(
-                f"chunk_overlap must be an int in [0, chunk_size={chunk_size}), got "
+                f"chunk_overlap must be less than chunk_size={chunk_size}, got "
                 f"{chunk_overlap!r}: pass e.g. {chunk_size // 8}."
             )
         self.chunk_size = chunk_size

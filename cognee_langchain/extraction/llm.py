@@ -38,6 +38,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.utils.json import parse_json_markdown
 
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.core.validation import check_int, check_number, check_positive
 from cognee_langchain.errors import ExtractionError, InvalidInputError
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
 from cognee_langchain.extraction.offline import lead_sentence
@@ -56,7 +58,6 @@ _MAX_NAME = 200
 _MAX_TYPE = 60
 _MAX_DESCRIPTION = 500
 _MAX_BACKOFF = 8.0
-_UNTYPED = "Concept"
 # Fallback for integrations that do not raise langchain-core's ModelError family yet.
 _TRANSIENT_NAME_PARTS = ("Timeout", "RateLimit", "Connection", "ServiceUnavailable", "Overloaded")
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429})
@@ -99,10 +100,10 @@ class LLMGraphExtractor(GraphExtractor):
                 f"llm must be a LangChain chat model (BaseChatModel), got {type(llm).__name__}: "
                 "pass e.g. ChatOpenAI(model=..., max_retries=0)."
             )
-        _check_number("max_concurrency", max_concurrency, minimum=1, integer=True)
-        _check_number("max_retries", max_retries, minimum=0, integer=True)
-        _check_number("timeout", timeout, minimum=0, integer=False, exclusive=True)
-        _check_number("backoff_base", backoff_base, minimum=0, integer=False)
+        check_positive(max_concurrency, "max_concurrency")
+        check_int(max_retries, "max_retries")
+        check_number(timeout, "timeout", exclusive=True)
+        check_number(backoff_base, "backoff_base")
         kwargs: dict[str, Any] = {} if method is None else {"method": method}
         try:
             # The raw message comes along so that an answer some parser accepted leniently
@@ -260,7 +261,7 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
         name = _squash(entity.name)
         if not name or len(name) > _MAX_NAME:
             continue
-        kind = _squash(entity.type)[:_MAX_TYPE] or _UNTYPED
+        kind = _squash(entity.type)[:_MAX_TYPE] or DEFAULT_ENTITY_TYPE
         description = _squash(entity.description)[:_MAX_DESCRIPTION]
         known = entities.get(name.casefold())
         if known is None:
@@ -268,7 +269,7 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
                 name=name, type=kind, description=description
             )
         else:
-            if known.type == _UNTYPED:
+            if known.type == DEFAULT_ENTITY_TYPE:
                 known.type = kind
             if not known.description:
                 known.description = description
@@ -287,7 +288,7 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
                 and folded not in entities
                 and folded in lowered_text
             ):
-                entities[folded] = ExtractedEntity(name=name, type=_UNTYPED)
+                entities[folded] = ExtractedEntity(name=name, type=DEFAULT_ENTITY_TYPE)
             endpoints.append(entities.get(folded))
         source, target = endpoints
         if not predicate or source is None or target is None or source is target:
@@ -357,14 +358,3 @@ def _retry_after(exc: BaseException) -> float:
 
 def _squash(value: str) -> str:
     return " ".join(value.split())
-
-
-def _check_number(
-    name: str, value: object, *, minimum: float, integer: bool, exclusive: bool = False
-) -> None:
-    kinds = (int,) if integer else (int, float)
-    valid = isinstance(value, kinds) and not isinstance(value, bool)
-    if not valid or (value <= minimum if exclusive else value < minimum):  # type: ignore[operator]
-        bound = f"> {minimum}" if exclusive else f">= {minimum}"
-        kind = "an int" if integer else "a number"
-        raise InvalidInputError(f"{name} must be {kind} {bound}, got {value!r}.")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+
 __all__ = ["ChunkExtraction", "ExtractedEntity", "ExtractedRelation"]
 
 
@@ -15,7 +17,7 @@ class ExtractedEntity(BaseModel):
 
     name: str = Field(description="Canonical name as written in the text, e.g. 'Acme Corp'.")
     type: str = Field(
-        default="Concept",
+        default=DEFAULT_ENTITY_TYPE,
         description="A short type such as Person, Organization, Place, Product, Event, Concept.",
     )
     description: str = Field(

@@ -1,22 +1,24 @@
 """The knowledge graph: records, the graph-store protocol, the embedded SQLite store, and entity
 resolution.
 
-Names are resolved lazily so that importing the models does not load ``networkx`` or ``numpy``.
+Names are resolved lazily so that importing the models does not load ``numpy``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cognee_langchain._lazy import lazy_exports
+from cognee_langchain.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cognee_langchain.graph.base import (
         ChangeSet,
         Edge,
+        EntityMatches,
         GraphSnapshot,
         GraphStats,
         GraphStore,
+        Link,
         RecordKind,
         TextKind,
         TextRecord,
@@ -37,10 +39,12 @@ _EXPORTS: dict[str, str] = {
     "Chunk": "cognee_langchain.graph.models",
     "Edge": "cognee_langchain.graph.base",
     "Entity": "cognee_langchain.graph.models",
+    "EntityMatches": "cognee_langchain.graph.base",
     "EntityResolver": "cognee_langchain.graph.resolution",
     "GraphSnapshot": "cognee_langchain.graph.base",
     "GraphStats": "cognee_langchain.graph.base",
     "GraphStore": "cognee_langchain.graph.base",
+    "Link": "cognee_langchain.graph.base",
     "RecordKind": "cognee_langchain.graph.base",
     "Relation": "cognee_langchain.graph.models",
     "SQLiteGraphStore": "cognee_langchain.graph.sqlite",
@@ -56,10 +60,12 @@ __all__ = [
     "Chunk",
     "Edge",
     "Entity",
+    "EntityMatches",
     "EntityResolver",
     "GraphSnapshot",
     "GraphStats",
     "GraphStore",
+    "Link",
     "RecordKind",
     "Relation",
     "SQLiteGraphStore",

@@ -5,52 +5,59 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import orjson
 
+from cognee_langchain.graph._sqlite_records import chunk_sources, sessions
 from cognee_langchain.graph._sqlite_schema import (
     TABLES,
-    load_vector,
+    dataset_info,
     marks,
     revision,
     slices,
     unique,
 )
-from cognee_langchain.graph.base import (
+from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
+from cognee_langchain.graph.ops import (
     ChangeSet,
     DatasetStats,
+    Edge,
+    EntityMatches,
     EntityRef,
+    GraphSnapshot,
     GraphStats,
+    Link,
     NodeSetStats,
+    Record,
     RecordKind,
+    SnapshotNode,
     TextKind,
-    TextRecord,
     Vector,
 )
-from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument, render_fact
+from cognee_langchain.permissions import DatasetInfo
 
 __all__ = [
-    "GraphDelta",
     "changes_since",
-    "chunks",
-    "documents",
-    "entities",
-    "entity_candidates",
+    "dataset_infos",
     "existing_ids",
-    "find_entities",
-    "graph_delta",
-    "in_node_sets",
-    "list_documents",
-    "mention_links",
+    "links",
+    "lookup_entities",
     "records",
-    "relations",
+    "snapshot",
     "stats",
-    "vectors",
 ]
+
+
+# -- datasets -------------------------------------------------------------------------------------
+def dataset_infos(conn: sqlite3.Connection, names: Sequence[str] | None) -> list[DatasetInfo]:
+    """The named datasets (all when ``None``) by name; unknown names skipped."""
+    if names is None:
+        names = [r[0] for r in conn.execute("SELECT name FROM datasets")]
+    return [info for n in sorted(set(names)) if (info := dataset_info(conn, n)) is not None]
 
 
 # -- documents and chunks -------------------------------------------------------------------------
@@ -61,21 +68,6 @@ def documents(conn: sqlite3.Connection, ids: Sequence[str]) -> list[SourceDocume
         for row in conn.execute(f"SELECT * FROM documents WHERE id IN ({marks(part)})", part):
             rows[row[0]] = row
     return _documents(conn, [rows[i] for i in ids if i in rows])
-
-
-def list_documents(
-    conn: sqlite3.Connection, dataset: str, node_set: str | None, session_id: str | None
-) -> list[SourceDocument]:
-    """Documents of a dataset, optionally of one node set / session, oldest first."""
-    where, params = ["dataset = ?"], [dataset]
-    for column, value in (("node_set", node_set), ("session_id", session_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = conn.execute(
-        f"SELECT * FROM documents WHERE {' AND '.join(where)} ORDER BY created_at, id", params
-    ).fetchall()
-    return _documents(conn, rows)
 
 
 def _documents(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> list[SourceDocument]:
@@ -105,43 +97,6 @@ def _documents(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> lis
     ]  # fmt: skip
 
 
-class _Source(NamedTuple):
-    """A document a chunk appears in, with its session provenance."""
-
-    document_id: str
-    session_id: str | None
-    message_ids: list[str]
-
-
-def _chunk_sources(
-    conn: sqlite3.Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
-) -> dict[str, list[_Source]]:
-    """The documents each chunk appears in (only session documents if ``sessions_only``),
-    oldest first."""
-    found: dict[str, list[_Source]] = defaultdict(list)
-    only_sessions = " AND d.session_id IS NOT NULL" if sessions_only else ""
-    for part in slices(unique(chunk_ids)):
-        for chunk_id, doc_id, session_id, message_ids in conn.execute(
-            "SELECT dc.chunk_id, d.id, d.session_id, d.message_ids FROM document_chunks dc "
-            f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)})"
-            f"{only_sessions} ORDER BY d.created_at, d.id",
-            part,
-        ):
-            found[chunk_id].append(_Source(doc_id, session_id, orjson.loads(message_ids)))
-    return found
-
-
-def _sessions(
-    sources: Mapping[str, list[_Source]], chunk_ids: Iterable[str]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Session ids and message ids of the documents behind ``chunk_ids``."""
-    origins = [s for c in chunk_ids for s in sources.get(c, ()) if s.session_id is not None]
-    return (
-        unique(s.session_id for s in origins if s.session_id is not None),
-        unique(m for s in origins for m in s.message_ids),
-    )
-
-
 def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
     """Chunks by id with their documents and session provenance, in the order asked."""
     rows: dict[str, tuple[Any, ...]] = {}
@@ -152,13 +107,13 @@ def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
             part,
         ):
             rows[row[0]] = row
-    sources = _chunk_sources(conn, rows)
+    sources = chunk_sources(conn, rows)
     found = []
     for id_ in ids:
         if id_ not in rows:
             continue
         _, dataset, text, summary, node_sets, created_at = rows[id_]
-        session_ids, message_ids = _sessions(sources, [id_])
+        session_ids, message_ids = sessions(sources, [id_])
         found.append(
             Chunk(
                 id=id_,
@@ -220,14 +175,14 @@ def entities(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Entity]:
         ):
             rows[row[0]] = row
     mentions = _mentions(conn, RecordKind.ENTITY, list(rows))
-    sources = _chunk_sources(conn, (c for m in mentions.values() for c in m.chunk_ids))
+    sources = chunk_sources(conn, (c for m in mentions.values() for c in m.chunk_ids))
     found = []
     for id_ in ids:
         if id_ not in rows:
             continue
         _, dataset, name, type_, node_sets, created_at = rows[id_]
         entry = mentions[id_]
-        session_ids, message_ids = _sessions(sources, entry.chunk_ids)
+        session_ids, message_ids = sessions(sources, entry.chunk_ids)
         found.append(
             Entity(
                 id=id_,
@@ -258,14 +213,14 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
         ):
             rows[row[0]] = row
     mentions = _mentions(conn, RecordKind.RELATION, list(rows))
-    sources = _chunk_sources(conn, (c for m in mentions.values() for c in m.chunk_ids))
+    sources = chunk_sources(conn, (c for m in mentions.values() for c in m.chunk_ids))
     found = []
     for id_ in ids:
         if id_ not in rows:
             continue
         _, dataset, source_id, target_id, source, target, predicate, node_sets, created = rows[id_]
         entry = mentions[id_]
-        session_ids, message_ids = _sessions(sources, entry.chunk_ids)
+        session_ids, message_ids = sessions(sources, entry.chunk_ids)
         found.append(
             Relation(
                 id=id_,
@@ -286,6 +241,18 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
     return found
 
 
+def records(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]) -> list[Record]:
+    """Records of ``kind`` by id, in the order asked, each once."""
+    kind, ids = RecordKind(kind), unique(ids)
+    if kind is RecordKind.DOCUMENT:
+        return list(documents(conn, ids))
+    if kind is RecordKind.CHUNK:
+        return list(chunks(conn, ids))
+    if kind is RecordKind.ENTITY:
+        return list(entities(conn, ids))
+    return list(relations(conn, ids))
+
+
 def existing_ids(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]) -> set[str]:
     """The subset of ``ids`` stored as ``kind``."""
     table = TABLES[RecordKind(kind)]
@@ -297,11 +264,73 @@ def existing_ids(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str])
     return found
 
 
-def find_entities(
-    conn: sqlite3.Connection, dataset: str, keys: Sequence[str]
-) -> dict[str, EntityRef]:
-    """Entities by normalised name or alias key."""
-    found: dict[str, EntityRef] = {}
+# -- links ----------------------------------------------------------------------------------------
+def _in_node_sets(alias: str, node_sets: Sequence[str] | None) -> tuple[str, list[str]]:
+    """An ``AND`` condition keeping rows of ``alias`` in one of ``node_sets``, and its params."""
+    if node_sets is None:
+        return "", []
+    return (
+        f" AND EXISTS (SELECT 1 FROM json_each({alias}.node_sets) "
+        f"WHERE value IN ({marks(node_sets)}))",
+        list(node_sets),
+    )
+
+
+def links(
+    conn: sqlite3.Connection, link: Link, ids: Sequence[str], node_sets: Sequence[str] | None
+) -> dict[str, list[str]]:
+    """What ``link`` leads to from each of ``ids`` (see :class:`Link`)."""
+    link = Link(link)
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    if link is Link.DOCUMENTS:
+        sets = "" if node_sets is None else f" AND node_set IN ({marks(node_sets)})"
+        for part in slices(unique(ids)):
+            for dataset, id_ in conn.execute(
+                f"SELECT dataset, id FROM documents WHERE dataset IN ({marks(part)}){sets} "
+                "ORDER BY created_at, id",
+                [*part, *(node_sets or ())],
+            ):
+                found[dataset].append(id_)
+        return found
+    if link is Link.RELATIONS:
+        sets, params = _in_node_sets("r", node_sets)
+        for part in slices(unique(ids)):
+            in_part = marks(part)
+            for id_, source_id, target_id in conn.execute(
+                f"SELECT id, source_id, target_id FROM relations r WHERE (source_id IN ({in_part}) "
+                f"OR target_id IN ({in_part})){sets} ORDER BY id",
+                [*part, *part, *params],
+            ):
+                for end in unique((source_id, target_id)):
+                    if end in found:
+                        found[end].append(id_)
+        return found
+    by, other, table = (
+        ("entity_id", "chunk_id", "chunks")
+        if link is Link.CHUNKS
+        else ("chunk_id", "entity_id", "entities")
+    )
+    sets, params = _in_node_sets("t", node_sets)
+    for part in slices(unique(ids)):
+        for key, value in conn.execute(
+            f"SELECT m.{by}, m.{other} FROM entity_mentions m JOIN {table} t ON t.id = m.{other} "
+            f"WHERE m.{by} IN ({marks(part)}){sets} ORDER BY m.seq",
+            [*part, *params],
+        ):
+            found[key].append(value)
+    return found
+
+
+# -- entity resolution ----------------------------------------------------------------------------
+def lookup_entities(
+    conn: sqlite3.Connection,
+    dataset: str,
+    keys: Sequence[str],
+    token_groups: Sequence[Sequence[str]],
+    limit: int,
+) -> EntityMatches:
+    """Entities by normalised name or alias key, and name-token candidates with their vectors."""
+    by_key: dict[str, EntityRef] = {}
     for part in slices(unique(keys)):
         for key, id_, name, type_ in conn.execute(
             "SELECT k.key, e.id, e.name, e.type FROM entity_keys k "
@@ -309,11 +338,13 @@ def find_entities(
             f"WHERE k.dataset = ? AND k.key IN ({marks(part)})",
             [dataset, *part],
         ):
-            found[key] = EntityRef(id_, name, type_)
-    return found
+            by_key[key] = EntityRef(id_, name, type_)
+    candidates = [_candidates(conn, dataset, tokens, limit) for tokens in token_groups]
+    ids = unique(ref.id for refs in candidates for ref in refs)
+    return EntityMatches(by_key, candidates, _vectors(conn, TextKind.ENTITY, ids))
 
 
-def entity_candidates(
+def _candidates(
     conn: sqlite3.Connection, dataset: str, tokens: Sequence[str], limit: int
 ) -> list[EntityRef]:
     """Entities sharing name tokens with ``tokens``, most tokens shared first."""
@@ -329,7 +360,7 @@ def entity_candidates(
     return [EntityRef(*row) for row in rows]
 
 
-def vectors(conn: sqlite3.Connection, kind: TextKind, ids: Sequence[str]) -> dict[str, Vector]:
+def _vectors(conn: sqlite3.Connection, kind: TextKind, ids: Sequence[str]) -> dict[str, Vector]:
     """Stored vectors of one kind by id."""
     found: dict[str, Vector] = {}
     for part in slices(unique(ids)):
@@ -338,186 +369,6 @@ def vectors(conn: sqlite3.Connection, kind: TextKind, ids: Sequence[str]) -> dic
             [TextKind(kind).value, *part],
         ):
             found[id_] = np.frombuffer(blob, dtype=np.float32)
-    return found
-
-
-def mention_links(
-    conn: sqlite3.Connection, by: str, other: str, ids: Sequence[str]
-) -> dict[str, list[str]]:
-    """Entity-chunk links: ``by`` is ``entity_id`` or ``chunk_id``, ``other`` the other column."""
-    found: dict[str, list[str]] = {i: [] for i in ids}
-    for part in slices(unique(ids)):
-        for key, value in conn.execute(
-            f"SELECT {by}, {other} FROM entity_mentions WHERE {by} IN ({marks(part)}) ORDER BY seq",
-            part,
-        ):
-            found[key].append(value)
-    return found
-
-
-# -- searchable records ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _RecordQuery:
-    """How to select one text kind: ``alias`` names the table whose id/dataset/rev filter."""
-
-    alias: str
-    columns: str
-    source: str
-    vector: str
-    vector_joins: str
-    where: str = ""
-
-    def sql(self, with_vectors: bool, conditions: Sequence[str]) -> str:
-        vector, joins = (self.vector, self.vector_joins) if with_vectors else ("NULL", "")
-        where = " AND ".join([*conditions, self.where] if self.where else conditions)
-        return (
-            f"SELECT {self.columns}, {vector} FROM {self.source} {joins} WHERE {where} "
-            f"ORDER BY {self.alias}.id LIMIT ?"
-        )
-
-
-# A record's links are aggregated in SQL, one JSON array per row: reading the mention rows one
-# by one into Python dominated loading a big store. The ORDER BY sits in a subquery because
-# SQLite aggregates in the order a subquery delivers its rows (json_group_array takes none).
-def _json_list(column: str, source: str, order: str = "seq") -> str:
-    return (
-        f"(SELECT json_group_array({column}) FROM (SELECT {column} FROM {source} ORDER BY {order}))"
-    )
-
-
-_CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id")
-
-# Columns: id, dataset, text parts, links (a JSON array of ids or names), node_sets, rev, then
-# the vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other
-# names it was mentioned by) or the chunks a fact was extracted from.
-_RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
-    TextKind.CHUNK: _RecordQuery(
-        alias="c",
-        columns=f"c.id, c.dataset, c.text, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
-        source="chunks c",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
-    ),
-    TextKind.SUMMARY: _RecordQuery(
-        alias="c",
-        columns=f"c.id, c.dataset, c.summary, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
-        source="chunks c",
-        vector="COALESCE(sv.vector, v.vector)",
-        vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
-        "LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
-        where="c.summary != ''",
-    ),
-    TextKind.ENTITY: _RecordQuery(
-        alias="e",
-        columns="e.id, e.dataset, e.name, "
-        + _json_list(
-            "surface",
-            "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
-            "GROUP BY surface",
-            order="MIN(seq)",
-        )
-        + ", e.node_sets, e.rev",
-        source="entities e",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
-    ),
-    TextKind.FACT: _RecordQuery(
-        alias="r",
-        columns="r.id, r.dataset, s.name, r.predicate, t.name, "
-        "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
-        "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
-        + _json_list("chunk_id", "relation_mentions WHERE relation_id = r.id")
-        + ", r.node_sets, r.rev",
-        source="relations r JOIN entities s ON s.id = r.source_id "
-        "JOIN entities t ON t.id = r.target_id",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'fact' AND v.id = r.id",
-    ),
-}
-
-
-def records(
-    conn: sqlite3.Connection,
-    kind: TextKind,
-    datasets: Sequence[str],
-    *,
-    node_sets: Sequence[str] | None,
-    ids: Sequence[str] | None,
-    since_revision: int,
-    after_id: str,
-    limit: int,
-    with_vectors: bool,
-) -> list[TextRecord]:
-    """One page of searchable texts ordered by id (see ``GraphStore.read_records``)."""
-    kind = TextKind(kind)
-    if not datasets or limit <= 0:
-        return []
-    query = _RECORD_QUERIES[kind]
-    alias = query.alias
-    where = [f"{alias}.dataset IN ({marks(datasets)})", f"{alias}.id > ?", f"{alias}.rev > ?"]
-    params: list[object] = [*datasets, after_id, since_revision]
-    if node_sets is not None:
-        where.append(
-            f"EXISTS (SELECT 1 FROM json_each({alias}.node_sets) "
-            f"WHERE value IN ({marks(node_sets)}))"
-        )
-        params.extend(node_sets)
-    groups: list[Sequence[str] | None] = [None]
-    if ids is not None:
-        groups = list(slices(sorted(i for i in set(ids) if i > after_id)))
-    rows: list[tuple[Any, ...]] = []
-    for group in groups:
-        conditions, extra = where, []
-        if group is not None:
-            conditions, extra = [*where, f"{alias}.id IN ({marks(group)})"], list(group)
-        rows.extend(
-            conn.execute(query.sql(with_vectors, conditions), [*params, *extra, limit - len(rows)])
-        )
-        if len(rows) >= limit:
-            break
-    return _records(conn, kind, rows)
-
-
-def _records(
-    conn: sqlite3.Connection, kind: TextKind, rows: list[tuple[Any, ...]]
-) -> list[TextRecord]:
-    """Rows of one record query as records, with their session provenance."""
-    none: list[tuple[str, ...]] = [()] * len(rows)
-    links = [tuple(orjson.loads(row[-4])) for row in rows]
-    own: list[tuple[str, ...]] = [(row[0],) for row in rows]
-    entity_ids, chunk_ids, aliases = none, none, none
-    if kind is TextKind.FACT:
-        texts = [render_fact(s, p, t, d or "") for _, _, s, p, t, d, *_ in rows]
-        entity_ids, chunk_ids = [(row[6], row[7]) for row in rows], links
-    else:
-        texts = [row[2] for row in rows]
-        if kind is TextKind.ENTITY:
-            aliases = links
-        else:
-            entity_ids = links
-            chunk_ids = own if kind is TextKind.SUMMARY else none
-    # Session provenance comes from the documents of a chunk: the record's own for a chunk.
-    origins = own if kind is TextKind.CHUNK else chunk_ids
-    sources = _chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
-    found = []
-    for i, row in enumerate(rows):
-        session_ids, message_ids = _sessions(sources, origins[i]) if sources else ((), ())
-        found.append(
-            TextRecord(
-                kind=kind,
-                id=row[0],
-                dataset=row[1],
-                text=texts[i],
-                node_sets=frozenset(orjson.loads(row[-3])),
-                revision=row[-2],
-                vector=load_vector(row[-1]),
-                entity_ids=entity_ids[i],
-                chunk_ids=chunk_ids[i],
-                aliases=aliases[i],
-                session_ids=session_ids,
-                message_ids=message_ids,
-            )
-        )
     return found
 
 
@@ -586,53 +437,45 @@ def stats(conn: sqlite3.Connection, datasets: Sequence[str] | None) -> GraphStat
     )
 
 
-class GraphDelta(NamedTuple):
-    """What the in-memory graph needs to catch up from one revision to ``revision``."""
-
-    revision: int
-    entities: list[tuple[str, str, str, str, str]]  # id, name, type, dataset, node_sets JSON
-    relations: list[tuple[str, str, str]]  # source id, target id, predicate
-    dead_entities: set[str]
-    dead_relations: set[str]
-
-
-def graph_delta(conn: sqlite3.Connection, since: int) -> GraphDelta:
-    """Entities and relations written, and those deleted, after revision ``since``."""
-    entity_rows = conn.execute(
-        "SELECT id, name, type, dataset, node_sets FROM entities WHERE rev > ?", (since,)
-    ).fetchall()
-    relation_rows = conn.execute(
-        "SELECT id, source_id, target_id, predicate FROM relations WHERE rev > ?", (since,)
-    ).fetchall()
-    alive = {row[0] for row in entity_rows} | {row[0] for row in relation_rows}
-    dead: dict[str, set[str]] = {"entity": set(), "relation": set()}
-    for kind, id_ in conn.execute(
-        "SELECT kind, id FROM tombstones WHERE rev > ? AND kind IN ('entity', 'relation')",
-        (since,),
-    ):
-        if id_ not in alive:
-            dead[kind].add(id_)
-    return GraphDelta(
-        revision(conn),
-        entity_rows,
-        [row[1:] for row in relation_rows],
-        dead["entity"],
-        dead["relation"],
-    )
-
-
-def in_node_sets(
-    conn: sqlite3.Connection, relation_ids: Sequence[str], node_sets: Sequence[str]
-) -> set[str]:
-    """The relations among ``relation_ids`` in at least one of ``node_sets``."""
-    found: set[str] = set()
-    for part in slices(unique(relation_ids)):
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM relations WHERE id IN ({marks(part)}) AND EXISTS (SELECT 1 FROM "
-                f"json_each(node_sets) WHERE value IN ({marks(node_sets)}))",
-                [*part, *node_sets],
-            )
+# -- the picture of the graph ---------------------------------------------------------------------
+def snapshot(
+    conn: sqlite3.Connection, datasets: Sequence[str], max_nodes: int | None
+) -> GraphSnapshot:
+    """The best-connected entities of ``datasets`` (degree: relations in and out, a loop twice;
+    ties by id) and the relations among them."""
+    wanted = unique(datasets)
+    if not wanted:
+        return GraphSnapshot(nodes=[], edges=[], total_nodes=0, total_edges=0)
+    in_wanted = marks(wanted)
+    (total_nodes,) = conn.execute(
+        f"SELECT COUNT(*) FROM entities WHERE dataset IN ({in_wanted})", wanted
+    ).fetchone()
+    (total_edges,) = conn.execute(
+        f"SELECT COUNT(*) FROM relations WHERE dataset IN ({in_wanted})", wanted
+    ).fetchone()
+    nodes = [
+        SnapshotNode(id_, name, type_, dataset, frozenset(orjson.loads(node_sets)), degree)
+        for id_, name, type_, dataset, node_sets, degree in conn.execute(
+            "SELECT e.id, e.name, e.type, e.dataset, e.node_sets, "
+            "(SELECT COUNT(*) FROM relations r WHERE r.source_id = e.id) + "
+            "(SELECT COUNT(*) FROM relations r WHERE r.target_id = e.id) AS degree "
+            f"FROM entities e WHERE e.dataset IN ({in_wanted}) ORDER BY degree DESC, e.id "
+            "LIMIT ?",
+            [*wanted, -1 if max_nodes is None else max_nodes],
         )
-    return found
+    ]
+    chosen = [node.id for node in nodes]
+    inside = set(chosen)
+    edges: list[Edge] = []
+    for part in slices(chosen):
+        edges.extend(
+            Edge(*row)
+            for row in conn.execute(
+                "SELECT id, source_id, target_id, predicate FROM relations "
+                f"WHERE source_id IN ({marks(part)})",
+                part,
+            )
+            if row[2] in inside
+        )
+    edges.sort()
+    return GraphSnapshot(nodes=nodes, edges=edges, total_nodes=total_nodes, total_edges=total_edges)

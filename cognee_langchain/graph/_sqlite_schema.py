@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import orjson
 
-from cognee_langchain.graph.base import RecordKind, Vector
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.graph.ops import RecordKind, Vector
 from cognee_langchain.permissions import DatasetInfo, Permission
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "revision",
     "slices",
     "unique",
+    "unit_rows",
+    "unknown_dataset",
 ]
 
 SCHEMA_VERSION = "1"
@@ -137,6 +140,28 @@ def load_vector(blob: bytes | None) -> Vector | None:
     return None if blob is None else np.frombuffer(blob, dtype=np.float32)
 
 
+def unit_rows(vectors: Sequence[Vector], dim: int) -> Vector:
+    """``vectors`` as an L2-normalised float32 matrix, after checking they are finite and all
+    ``dim``-dimensional."""
+    rows = [np.asarray(v, dtype=np.float32).reshape(-1) for v in vectors]
+    sizes = {row.size for row in rows}
+    if sizes != {dim} or dim == 0:
+        odd = min(sizes - {dim}, default=0)
+        raise InvalidInputError(
+            f"This graph store holds {dim}-dimensional vectors, got {odd}: use the embeddings "
+            "model the store was built with, or a new data_dir."
+        )
+    matrix = np.stack(rows)
+    if not np.isfinite(matrix).all():
+        raise InvalidInputError(
+            "An embedding vector is not finite (NaN or infinity): check the embeddings model's "
+            "output."
+        )
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    np.divide(matrix, norms, out=matrix, where=norms > 0)
+    return matrix
+
+
 def revision(conn: sqlite3.Connection) -> int:
     """The revision of the last committed write."""
     (value,) = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
@@ -160,4 +185,11 @@ def dataset_info(conn: sqlite3.Connection, name: str) -> DatasetInfo | None:
         owner_id=row[0],
         created_at=row[1],
         grants={user: frozenset(perms) for user, perms in grants.items()},
+    )
+
+
+def unknown_dataset(dataset: str) -> InvalidInputError:
+    """The error for a write naming a dataset that does not exist."""
+    return InvalidInputError(
+        f"Unknown dataset {dataset!r}: run remember(..., dataset={dataset!r}) first."
     )

@@ -18,8 +18,10 @@ from cognee_langchain.graph._sqlite_schema import (
     marks,
     slices,
     unique,
+    unit_rows,
+    unknown_dataset,
 )
-from cognee_langchain.graph.base import (
+from cognee_langchain.graph.ops import (
     Forget,
     PutChunk,
     PutDocument,
@@ -147,12 +149,12 @@ class WriteTransaction:
             )
             self.changed = True
         else:
-            raise _unknown_dataset(op.dataset)
+            raise unknown_dataset(op.dataset)
 
     def _set_grant(self, op: SetGrant) -> None:
         info = dataset_info(self.conn, op.dataset)
         if info is None:
-            raise _unknown_dataset(op.dataset)
+            raise unknown_dataset(op.dataset)
         require(info, op.by_user_id, Permission.SHARE)
         if op.user_id == info.owner_id:
             if op.granted:
@@ -290,17 +292,8 @@ class WriteTransaction:
                     raise InvalidInputError(f"New relation {op.id} needs a vector.")
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
-                rows.append(
-                    (
-                        op.id,
-                        op.dataset,
-                        op.source_id,
-                        op.target_id,
-                        op.predicate,
-                        self.now,
-                        self.rev,
-                    )
-                )
+                row = (op.id, op.dataset, op.source_id, op.target_id, op.predicate)
+                rows.append((*row, self.now, self.rev))
                 vectors.append((TextKind.FACT, op.id, op.vector))
             mentions.extend((op.id, m.chunk_id, m.description) for m in op.mentions)
             self._relation_links[op.id].update(m.chunk_id for m in op.mentions)
@@ -318,29 +311,13 @@ class WriteTransaction:
         """Store vectors, L2-normalised, after checking they are finite and of the store's size."""
         if not items:
             return
-        rows = [np.asarray(v, dtype=np.float32).reshape(-1) for _, _, v in items]
         if self._vector_dim is None:
             stored = self.conn.execute("SELECT value FROM meta WHERE key = 'vector_dim'").fetchone()
-            self._vector_dim = int(stored[0]) if stored else rows[0].size
+            dim = int(stored[0]) if stored else np.asarray(items[0][2]).size
             if stored is None:
-                self.conn.execute(
-                    "INSERT INTO meta VALUES ('vector_dim', ?)", (str(self._vector_dim),)
-                )
-        sizes = {row.size for row in rows}
-        if sizes != {self._vector_dim} or self._vector_dim == 0:
-            odd = min(sizes - {self._vector_dim}, default=0)
-            raise InvalidInputError(
-                f"This graph store holds {self._vector_dim}-dimensional vectors, got {odd}: use "
-                "the embeddings model the store was built with, or a new data_dir."
-            )
-        matrix = np.stack(rows)
-        if not np.isfinite(matrix).all():
-            raise InvalidInputError(
-                "An embedding vector is not finite (NaN or infinity): check the embeddings "
-                "model's output."
-            )
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        np.divide(matrix, norms, out=matrix, where=norms > 0)
+                self.conn.execute("INSERT INTO meta VALUES ('vector_dim', ?)", (str(dim),))
+            self._vector_dim = dim
+        matrix = unit_rows([v for _, _, v in items], self._vector_dim)
         self.conn.executemany(
             "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
             [
@@ -517,9 +494,3 @@ class WriteTransaction:
             ):
                 found[id_] = orjson.loads(node_sets)
         return found
-
-
-def _unknown_dataset(dataset: str) -> InvalidInputError:
-    return InvalidInputError(
-        f"Unknown dataset {dataset!r}: run remember(..., dataset={dataset!r}) first."
-    )

@@ -10,7 +10,6 @@ entity of the same type sharing a name token. Resolution is scoped by dataset.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import unicodedata
 from collections import Counter
@@ -18,12 +17,12 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.graph.base import EntityRef, GraphStore, TextKind, Vector
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.core.validation import check_number, check_positive
+from cognee_langchain.graph.base import EntityMatches, EntityRef, GraphStore, Vector
 from cognee_langchain.graph.models import content_id
 
 __all__ = [
-    "DEFAULT_TYPE",
     "EntityResolver",
     "Mention",
     "Resolution",
@@ -35,7 +34,6 @@ __all__ = [
     "normalize_predicate",
 ]
 
-DEFAULT_TYPE = "Concept"
 _MAX_NAME_CHARS = 200
 _MAX_TYPE_CHARS = 60
 _MAX_PREDICATE_CHARS = 100
@@ -128,7 +126,7 @@ def name_tokens(key: str) -> tuple[str, ...]:
 def clean_type(type_: str) -> str:
     """An entity type as stored: single-spaced, at most 60 characters, ``Concept`` when empty."""
     cleaned = _SPACES.sub(" ", type_).strip().strip(_EDGE_PUNCTUATION)[:_MAX_TYPE_CHARS].strip()
-    return cleaned or DEFAULT_TYPE
+    return cleaned or DEFAULT_ENTITY_TYPE
 
 
 def normalize_predicate(predicate: str) -> str:
@@ -149,7 +147,7 @@ class Mention:
 
     @classmethod
     def create(
-        cls, chunk_id: str, name: str, type_: str = DEFAULT_TYPE, description: str = ""
+        cls, chunk_id: str, name: str, type_: str = DEFAULT_ENTITY_TYPE, description: str = ""
     ) -> Mention | None:
         """The mention, or ``None`` when the name is unusable (empty, punctuation, too long)."""
         surface = clean_name(name)
@@ -220,23 +218,11 @@ class EntityResolver:
     """
 
     def __init__(self, similarity_threshold: float = 0.92, max_candidates: int = 50) -> None:
-        if isinstance(similarity_threshold, bool) or not isinstance(
-            similarity_threshold, int | float
-        ):
-            raise InvalidInputError(
-                f"similarity_threshold must be a number, got {similarity_threshold!r}: pass e.g. "
-                "0.92 (above 1 disables embedding-based merging)."
-            )
-        if (
-            isinstance(max_candidates, bool)
-            or not isinstance(max_candidates, int)
-            or (max_candidates <= 0)
-        ):
-            raise InvalidInputError(
-                f"max_candidates must be a positive int, got {max_candidates!r}: pass e.g. 50."
-            )
-        self.similarity_threshold = float(similarity_threshold)
-        self.max_candidates = max_candidates
+        # Cosine similarity is at least -1; above 1 disables embedding-based merging.
+        self.similarity_threshold = check_number(
+            similarity_threshold, "similarity_threshold", minimum=-1.0
+        )
+        self.max_candidates = check_positive(max_candidates, "max_candidates")
 
     def __repr__(self) -> str:
         return (
@@ -251,34 +237,39 @@ class EntityResolver:
         groups: dict[str, _Group] = {}
         for mention in mentions:
             groups.setdefault(mention.key, _Group(mention.key, [])).mentions.append(mention)
-        known = await store.afind_entities(dataset, list(groups))
-        for key, ref in known.items():
+        known = await store.alookup_entities(dataset, keys=list(groups))
+        for key, ref in known.by_key.items():
             groups[key].target = ref
         unknown = [group for group in groups.values() if group.target is None]
         if unknown:
             vectors = await embed([group.name for group in unknown])
             for group, vector in zip(unknown, vectors, strict=True):
                 group.vector = vector
-            await asyncio.to_thread(self._match_similar, store, dataset, unknown)
+            if self.similarity_threshold <= 1:
+                tokens = [name_tokens(group.key) for group in unknown]
+                # One read for every new name: stored candidates do not depend on the batch.
+                matches = await store.alookup_entities(
+                    dataset, token_groups=tokens, limit=self.max_candidates
+                )
+                self._match_similar(unknown, tokens, matches)
         return _assemble(dataset, groups.values())
 
-    def _match_similar(self, store: GraphStore, dataset: str, unknown: list[_Group]) -> None:
+    def _match_similar(
+        self, unknown: list[_Group], tokens: list[tuple[str, ...]], matches: EntityMatches
+    ) -> None:
         """Point each new name at the most similar entity of its type sharing a name token —
         stored, or new earlier in this batch — when the similarity clears the threshold."""
-        if self.similarity_threshold > 1:
-            return
         created: dict[str, list[_Group]] = {}  # token -> new groups of this batch having it
-        for group in unknown:
+        for group, group_tokens, refs in zip(unknown, tokens, matches.candidates, strict=True):
             assert group.vector is not None
             kind = group.type.casefold()
-            tokens = name_tokens(group.key)
-            refs = store.entity_candidates(dataset, tokens, self.max_candidates)
-            refs = [ref for ref in refs if ref.type.casefold() == kind]
-            stored = store.get_vectors(TextKind.ENTITY, [ref.id for ref in refs])
+            stored = matches.vectors
             scored: list[tuple[float, EntityRef | _Group]] = [
-                (float(stored[ref.id] @ group.vector), ref) for ref in refs if ref.id in stored
+                (float(stored[ref.id] @ group.vector), ref)
+                for ref in refs
+                if ref.type.casefold() == kind and ref.id in stored
             ]
-            peers = {id(p): p for token in tokens for p in created.get(token, ())}
+            peers = {id(p): p for token in group_tokens for p in created.get(token, ())}
             scored.extend(
                 (float(peer.vector @ group.vector), peer)
                 for peer in peers.values()
@@ -286,7 +277,7 @@ class EntityResolver:
             )
             score, match = max(scored, key=lambda item: item[0], default=(-1.0, None))
             if match is None or score < self.similarity_threshold:
-                for token in tokens:
+                for token in group_tokens:
                     created.setdefault(token, []).append(group)
             elif isinstance(match, _Group):
                 group.folded_into = match

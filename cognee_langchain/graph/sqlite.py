@@ -1,47 +1,54 @@
-"""The embedded graph store: one SQLite file on disk, a ``networkx`` graph in memory.
+"""The embedded graph store: one SQLite file on disk.
 
-SQLite (WAL, ``synchronous=FULL``) is the source of truth: each :meth:`SQLiteGraphStore.apply` is
-one ``BEGIN IMMEDIATE`` … ``COMMIT`` transaction, so a crash at any point leaves the last committed
-state. The in-memory graph holds only the structure (entity nodes, relation edges) and is built
-on the first graph query, then kept current by replaying revisions committed since — by this
-process or any other. Texts, mentions and vectors stay on disk and are read on demand, so an open
-store holds no chunk text and no vector in memory.
+SQLite (WAL, ``synchronous=FULL``) holds everything: each :meth:`SQLiteGraphStore.aapply` is one
+``BEGIN IMMEDIATE`` … ``COMMIT`` transaction, so a crash at any point leaves the last committed
+state, and every read runs in one read transaction, so it sees one committed snapshot — this
+process's writes or any other's. Graph reads (neighbours, the best-connected entities) are SQL
+over indexed relation endpoints; texts, mentions and vectors are read on demand, so an open store
+holds no chunk text and no vector in memory.
+
+The driver is sync: the store's code is plain sync functions over one connection, and each async
+primitive runs it in a worker thread (``asyncio.to_thread``), off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
+from typing import TypeVar
 
+from cognee_langchain.core.validation import check_int, check_positive
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph import _sqlite_reads as reads
-from cognee_langchain.graph._mirror import GraphMirror
-from cognee_langchain.graph._sqlite_schema import SCHEMA, SCHEMA_VERSION, dataset_info, revision
+from cognee_langchain.graph._sqlite_records import records as record_page
+from cognee_langchain.graph._sqlite_schema import SCHEMA, SCHEMA_VERSION, revision
 from cognee_langchain.graph._sqlite_writes import WriteTransaction
-from cognee_langchain.graph.base import (
+from cognee_langchain.graph.base import GraphStore
+from cognee_langchain.graph.ops import (
     ChangeSet,
-    Edge,
-    EntityRef,
+    EntityMatches,
     GraphSnapshot,
     GraphStats,
-    GraphStore,
+    Link,
+    Record,
     RecordKind,
     TextKind,
     TextRecord,
-    Vector,
     WriteOp,
     WriteResult,
 )
-from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
 from cognee_langchain.permissions import DatasetInfo
 
 __all__ = ["SQLiteGraphStore"]
+
+T = TypeVar("T")
 
 # One remember is one transaction; a page cache this large keeps a big one from spilling early.
 _CACHE_KIB = 32 * 1024
@@ -50,8 +57,8 @@ _CACHE_KIB = 32 * 1024
 class SQLiteGraphStore(GraphStore):
     """A :class:`~cognee_langchain.graph.base.GraphStore` in one SQLite file.
 
-    Safe to share between threads (calls are serialised) and between processes (SQLite locking;
-    each process's in-memory graph catches up with revisions committed by the others).
+    Safe to share between threads and event loops (calls are serialised) and between processes
+    (SQLite locking; every read sees the last revision committed by any of them).
 
     Args:
         path: The database file; created with its parent directories if missing.
@@ -61,7 +68,6 @@ class SQLiteGraphStore(GraphStore):
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
-        self._mirror: GraphMirror | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -99,12 +105,7 @@ class SQLiteGraphStore(GraphStore):
     def __repr__(self) -> str:
         return f"SQLiteGraphStore({str(self.path)!r})"
 
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-            self._mirror = None
-
-    # -- transactions ---------------------------------------------------------------------------
+    # -- sync internals -------------------------------------------------------------------------
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every SELECT inside sees the same committed snapshot."""
@@ -115,7 +116,16 @@ class SQLiteGraphStore(GraphStore):
             finally:
                 self._conn.execute("COMMIT")
 
-    def apply(self, ops: Sequence[WriteOp]) -> WriteResult:
+    def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """``query`` run in one read transaction."""
+        with self._reading() as conn:
+            return query(conn)
+
+    async def _aread(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """:meth:`_read`, off the event loop."""
+        return await asyncio.to_thread(self._read, query)
+
+    def _apply(self, ops: Sequence[WriteOp]) -> WriteResult:
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
@@ -139,59 +149,136 @@ class SQLiteGraphStore(GraphStore):
         """Apply a run of same-typed operations (the seam crash tests stop a transaction at)."""
         tx.apply_run(ops)
 
-    # -- reads ----------------------------------------------------------------------------------
-    def current_revision(self) -> int:
+    def _revision(self) -> int:
         with self._lock:
             return revision(self._conn)
 
-    def get_dataset(self, name: str) -> DatasetInfo | None:
-        with self._reading() as conn:
-            return dataset_info(conn, name)
+    def _datasets(self, names: Sequence[str] | None) -> list[DatasetInfo]:
+        return self._read(lambda conn: reads.dataset_infos(conn, names))
+
+    def _records(
+        self,
+        kind: TextKind,
+        datasets: Sequence[str],
+        node_sets: Sequence[str] | None,
+        ids: Sequence[str] | None,
+        since_revision: int,
+        after_id: str,
+        limit: int,
+        with_vectors: bool,
+    ) -> list[TextRecord]:
+        check_int(limit, "limit")
+        check_int(since_revision, "since_revision")
+        return self._read(
+            lambda conn: record_page(
+                conn,
+                kind,
+                datasets,
+                node_sets=node_sets,
+                ids=ids,
+                since_revision=since_revision,
+                after_id=after_id,
+                limit=limit,
+                with_vectors=with_vectors,
+            )
+        )
+
+    def _changes(self, since: int) -> ChangeSet:
+        check_int(since, "revision")
+        return self._read(lambda conn: reads.changes_since(conn, since))
+
+    def _close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- the async primitives -------------------------------------------------------------------
+    async def aapply(self, ops: Sequence[WriteOp]) -> WriteResult:
+        return await asyncio.to_thread(self._apply, list(ops))
+
+    async def acurrent_revision(self) -> int:
+        return await asyncio.to_thread(self._revision)
+
+    async def aget_datasets(self, names: Sequence[str] | None = None) -> list[DatasetInfo]:
+        return await asyncio.to_thread(self._datasets, names)
+
+    async def aget_records(self, kind: RecordKind, ids: Sequence[str]) -> list[Record]:
+        return await self._aread(lambda conn: reads.records(conn, kind, ids))
+
+    async def aread_records(
+        self,
+        kind: TextKind,
+        datasets: Sequence[str],
+        *,
+        node_sets: Sequence[str] | None = None,
+        ids: Sequence[str] | None = None,
+        since_revision: int = 0,
+        after_id: str = "",
+        limit: int = 2000,
+        with_vectors: bool = True,
+    ) -> list[TextRecord]:
+        return await asyncio.to_thread(
+            self._records,
+            kind,
+            datasets,
+            node_sets,
+            ids,
+            since_revision,
+            after_id,
+            limit,
+            with_vectors,
+        )
+
+    async def achanges_since(self, revision: int) -> ChangeSet:
+        return await asyncio.to_thread(self._changes, revision)
+
+    async def alinks(
+        self, link: Link, ids: Sequence[str], *, node_sets: Sequence[str] | None = None
+    ) -> dict[str, list[str]]:
+        return await self._aread(lambda conn: reads.links(conn, link, ids, node_sets))
+
+    async def alookup_entities(
+        self,
+        dataset: str,
+        *,
+        keys: Sequence[str] = (),
+        token_groups: Sequence[Sequence[str]] = (),
+        limit: int = 50,
+    ) -> EntityMatches:
+        check_int(limit, "limit")
+        return await self._aread(
+            lambda conn: reads.lookup_entities(conn, dataset, keys, token_groups, limit)
+        )
+
+    async def astats(self, datasets: Sequence[str] | None = None) -> GraphStats:
+        return await self._aread(lambda conn: reads.stats(conn, datasets))
+
+    async def asnapshot(
+        self, datasets: Sequence[str], max_nodes: int | None = 2000
+    ) -> GraphSnapshot:
+        if max_nodes is not None:
+            check_positive(max_nodes, "max_nodes")
+        return await self._aread(lambda conn: reads.snapshot(conn, datasets, max_nodes))
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self._close)
+
+    # -- direct paths for hot callers -----------------------------------------------------------
+    async def aexisting_ids(self, kind: RecordKind, ids: Sequence[str]) -> set[str]:
+        # Overrides the helper (which reads whole records): ingest checks every chunk and
+        # document of every remember before embedding; ids alone are 10x faster (3 ms vs 31 ms
+        # for 2,000 chunks).
+        return await self._aread(lambda conn: reads.existing_ids(conn, kind, ids))
+
+    # GraphIndex.refresh runs before every search, in a worker thread, and calls these sync
+    # twins: reading the revision (every search), the datasets, pages of records and the changes
+    # (on each load / catch-up). The bridge would take the call to the shared loop and back to
+    # another worker thread; the direct path skips both hops (7 µs instead of 350 µs for the
+    # revision read) and never waits for a thread of the pool its caller may be occupying.
+    def current_revision(self) -> int:
+        return self._revision()
 
     def list_datasets(self) -> list[DatasetInfo]:
-        with self._reading() as conn:
-            names = [r[0] for r in conn.execute("SELECT name FROM datasets ORDER BY name")]
-            return [info for n in names if (info := dataset_info(conn, n)) is not None]
-
-    def get_documents(self, ids: Sequence[str]) -> list[SourceDocument]:
-        with self._reading() as conn:
-            return reads.documents(conn, ids)
-
-    def list_documents(
-        self, dataset: str, *, node_set: str | None = None, session_id: str | None = None
-    ) -> list[SourceDocument]:
-        with self._reading() as conn:
-            return reads.list_documents(conn, dataset, node_set, session_id)
-
-    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
-        with self._reading() as conn:
-            return reads.chunks(conn, ids)
-
-    def get_entities(self, ids: Sequence[str]) -> list[Entity]:
-        with self._reading() as conn:
-            return reads.entities(conn, ids)
-
-    def get_relations(self, ids: Sequence[str]) -> list[Relation]:
-        with self._reading() as conn:
-            return reads.relations(conn, ids)
-
-    def existing_ids(self, kind: RecordKind, ids: Sequence[str]) -> set[str]:
-        with self._reading() as conn:
-            return reads.existing_ids(conn, kind, ids)
-
-    def find_entities(self, dataset: str, keys: Sequence[str]) -> dict[str, EntityRef]:
-        with self._reading() as conn:
-            return reads.find_entities(conn, dataset, keys)
-
-    def entity_candidates(
-        self, dataset: str, tokens: Sequence[str], limit: int = 50
-    ) -> list[EntityRef]:
-        with self._reading() as conn:
-            return reads.entity_candidates(conn, dataset, tokens, limit)
-
-    def get_vectors(self, kind: TextKind, ids: Sequence[str]) -> dict[str, Vector]:
-        with self._reading() as conn:
-            return reads.vectors(conn, kind, ids)
+        return self._datasets(None)
 
     def read_records(
         self,
@@ -205,64 +292,9 @@ class SQLiteGraphStore(GraphStore):
         limit: int = 2000,
         with_vectors: bool = True,
     ) -> list[TextRecord]:
-        with self._reading() as conn:
-            return reads.records(
-                conn,
-                kind,
-                datasets,
-                node_sets=node_sets,
-                ids=ids,
-                since_revision=since_revision,
-                after_id=after_id,
-                limit=limit,
-                with_vectors=with_vectors,
-            )
+        return self._records(
+            kind, datasets, node_sets, ids, since_revision, after_id, limit, with_vectors
+        )
 
     def changes_since(self, revision: int) -> ChangeSet:
-        with self._reading() as conn:
-            return reads.changes_since(conn, revision)
-
-    def chunks_of_entities(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
-        with self._reading() as conn:
-            return reads.mention_links(conn, "entity_id", "chunk_id", entity_ids)
-
-    def entities_of_chunks(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
-        with self._reading() as conn:
-            return reads.mention_links(conn, "chunk_id", "entity_id", chunk_ids)
-
-    def stats(self, datasets: Sequence[str] | None = None) -> GraphStats:
-        with self._reading() as conn:
-            return reads.stats(conn, datasets)
-
-    def has_graph_data(self, dataset: str) -> bool:
-        with self._lock:
-            row = self._conn.execute("SELECT 1 FROM chunks WHERE dataset = ? LIMIT 1", (dataset,))
-            return row.fetchone() is not None
-
-    # -- the in-memory graph --------------------------------------------------------------------
-    def neighbors(
-        self, entity_ids: Sequence[str], *, node_sets: Sequence[str] | None = None
-    ) -> list[Edge]:
-        with self._lock:
-            edges = self._current_mirror().neighbors(entity_ids)
-            if node_sets is None or not edges:
-                return edges
-            with self._reading() as conn:
-                kept = reads.in_node_sets(conn, [e.relation_id for e in edges], node_sets)
-            return [e for e in edges if e.relation_id in kept]
-
-    def snapshot(self, datasets: Sequence[str], max_nodes: int = 2000) -> GraphSnapshot:
-        with self._lock:
-            return self._current_mirror().snapshot(datasets, max_nodes)
-
-    def _current_mirror(self) -> GraphMirror:
-        """The in-memory graph, built on first use and caught up with newer revisions.
-
-        Caller holds the lock.
-        """
-        if self._mirror is None:
-            self._mirror = GraphMirror()
-        if revision(self._conn) != self._mirror.revision:
-            with self._reading() as conn:
-                self._mirror.apply(reads.graph_delta(conn, self._mirror.revision))
-        return self._mirror
+        return self._changes(revision)

@@ -9,11 +9,14 @@ executes any config the same way; a search type is just the name of a preset in
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
+from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.validation import check_int, check_number, check_positive
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.retrieval.fusion import DEFAULT_RRF_K
 from cognee_langchain.retrieval.types import ITEM_KINDS, ItemKind
@@ -44,6 +47,14 @@ def _require(condition: bool, message: str) -> None:
         raise InvalidInputError(f"Invalid search config: {message}.")
 
 
+def _check(check: Callable[..., object], value: object, name: str, **bounds: Any) -> None:
+    """A :mod:`~cognee_langchain.core.validation` check, its failure reported as a config error."""
+    try:
+        check(value, name, **bounds)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"Invalid search config: {exc}") from None
+
+
 def _check_kinds(kinds: tuple[ItemKind, ...]) -> None:
     unknown = [kind for kind in kinds if kind not in ITEM_KINDS]
     _require(not unknown, f"unknown item kinds {unknown}; use {list(ITEM_KINDS)}")
@@ -64,7 +75,7 @@ class RankerConfig:
             object.__setattr__(self, "ranker", Ranker(self.ranker))
         except ValueError:
             _require(False, f"unknown ranker {self.ranker!r}; use {[r.value for r in Ranker]}")
-        _require(self.weight >= 0, "ranker weights must be >= 0")
+        _check(check_number, self.weight, "weight")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +109,17 @@ class ExpansionConfig:
     def __post_init__(self) -> None:
         _check_kinds(self.kinds)
         _require(bool(self.kinds), "expansion needs at least one item kind to walk through")
-        _require(self.weight >= 0, "weights must be >= 0")
-        _require(0 < self.damping < 1, "damping must be between 0 and 1 (exclusive)")
-        _require(self.hops >= 1, "hops must be >= 1")
-        _require(self.max_frontier >= 1, "max_frontier must be >= 1")
-        _require(self.entity_top_k >= 0, "entity_top_k must be >= 0")
-        _require(-1 <= self.entity_min_similarity <= 1, "entity_min_similarity is a cosine")
+        _check(check_number, self.weight, "weight")
+        _check(check_number, self.damping, "damping", exclusive=True)
+        _require(self.damping < 1, f"damping must be < 1, got {self.damping!r}")
+        _check(check_positive, self.hops, "hops")
+        _check(check_positive, self.max_frontier, "max_frontier")
+        _check(check_int, self.entity_top_k, "entity_top_k")
+        _check(check_number, self.entity_min_similarity, "entity_min_similarity", minimum=-1)
+        _require(
+            self.entity_min_similarity <= 1,
+            f"entity_min_similarity is a cosine (at most 1), got {self.entity_min_similarity!r}",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +132,15 @@ class SearchConfig:
     rankers: tuple[RankerConfig, ...]
     expansion: ExpansionConfig | None = None
     rrf_k: float = DEFAULT_RRF_K
-    limit: int = 8
+    limit: int = DEFAULT_TOP_K
     candidates: int = 100
 
     def __post_init__(self) -> None:
         _require(bool(self.rankers) or self.expansion is not None, "nothing to rank")
-        _require(self.rrf_k > 0 and math.isfinite(self.rrf_k), "rrf_k must be > 0")
-        _require(self.limit >= 1 and self.candidates >= 1, "limit and candidates must be >= 1")
+        _check(check_number, self.rrf_k, "rrf_k", exclusive=True)
+        _require(math.isfinite(self.rrf_k), f"rrf_k must be finite, got {self.rrf_k!r}")
+        _check(check_positive, self.limit, "limit")
+        _check(check_positive, self.candidates, "candidates")
 
     @property
     def needs_query_vector(self) -> bool:
@@ -147,8 +165,6 @@ SEARCH_PRESETS: Mapping[str, SearchConfig] = MappingProxyType(
 """The search types: ``chunks``, ``facts``, ``summaries`` — hybrid BM25 + dense over one item
 kind — and ``graph`` (the default): hybrid chunks fused with the chunks and facts reached by the
 entity-neighbourhood expansion."""
-
-DEFAULT_SEARCH_TYPE = "graph"
 
 
 def get_search_config(search_type: str | SearchConfig) -> SearchConfig:

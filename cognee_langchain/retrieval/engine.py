@@ -6,24 +6,31 @@ stored vectors (:meth:`SearchEngine.add`, :meth:`SearchEngine.add_entities` — 
 loaded at open, without re-embedding anything), keeps it in step with writes, and embeds each
 query once. Writes are incremental: adding appends, removing tombstones, and tombstones are
 compacted away once they are a sizeable fraction of an index (amortised O(1) per removal).
+
+The per-kind slot bookkeeping lives in :mod:`~cognee_langchain.retrieval.collection`, the input
+checks in :mod:`~cognee_langchain.retrieval.checks`; this module writes across kinds and runs
+the search and fusion path.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from itertools import chain, repeat
-from types import MappingProxyType
-from typing import Any, NamedTuple, TypedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
+from cognee_langchain.core.validation import check_positive
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.ids import MAX_ID_LENGTH, validate_id
+from cognee_langchain.retrieval.checks import (
+    validate_entity,
+    validate_item,
+    validate_k,
+    validate_names,
+)
+from cognee_langchain.retrieval.collection import BoolArray, ItemCollection
 from cognee_langchain.retrieval.config import (
     DEFAULT_SEARCH_TYPE,
     ExpansionConfig,
@@ -31,34 +38,27 @@ from cognee_langchain.retrieval.config import (
     SearchConfig,
     get_search_config,
 )
-from cognee_langchain.retrieval.dense import DenseIndex, normalize_vectors
-from cognee_langchain.retrieval.expansion import EntityTable, WalkSide, personalized_pagerank
+from cognee_langchain.retrieval.dense import normalize_vectors
+from cognee_langchain.retrieval.expansion import EntityTable, personalized_pagerank
 from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
-from cognee_langchain.retrieval.lexical import BM25Index, analyze, word_tokens
+from cognee_langchain.retrieval.lexical import analyze, word_tokens
+from cognee_langchain.retrieval.locking import ReadWriteLock
 from cognee_langchain.retrieval.types import (
     ITEM_KINDS,
     Codebook,
-    GrowableArray,
     ItemKind,
-    PostingLists,
-    RaggedArray,
     RankedList,
     SearchEntity,
     SearchHit,
     SearchItem,
-    renumbering,
 )
 
 __all__ = ["EngineStats", "SearchEngine"]
-
-BoolArray = npt.NDArray[np.bool_]
 
 # Compaction runs once tombstones (or reclaimable entity rows) reach this fraction of an index,
 # and at least _MIN_RECLAIMABLE of them: rarely enough that its O(n) cost is amortised.
 _COMPACT_FRACTION = 0.25
 _MIN_RECLAIMABLE = 1024
-
-_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
 
 # Fused rankings mix kinds, so a ranked item is keyed as (kind index, slot) packed in an int64.
 _SLOT_BITS = 40
@@ -75,191 +75,26 @@ class EngineStats(TypedDict):
     """Bytes held by the indexes (vectors, postings, columns), spare capacity included."""
 
 
-class _ReadWriteLock:
-    """Many concurrent readers or one writer. A waiting writer holds back new readers, so a
-    steady stream of searches cannot starve a ``remember``."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._condition:
-            self._condition.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._readers -= 1
-                if not self._readers:
-                    self._condition.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._condition:
-            self._writers_waiting += 1
-            self._condition.wait_for(lambda: not self._writing and not self._readers)
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._writing = False
-                self._condition.notify_all()
-
-
-class _Record(NamedTuple):
-    """What a hit returns about an item, beyond its filter columns."""
-
-    id: str
-    text: str
-    chunk_ids: tuple[str, ...]
-    entity_ids: tuple[str, ...]
-    metadata: Mapping[str, Any]
-
-    @classmethod
-    def of(cls, item: SearchItem) -> _Record:
-        # Entity and chunk ids repeat across many items (an entity is mentioned by dozens):
-        # interning keeps one string per id. Most items carry no metadata: share one empty map.
-        return cls(
-            item.id,
-            item.text,
-            tuple(map(sys.intern, item.chunk_ids)),
-            tuple(map(sys.intern, item.entity_ids)),
-            item.metadata or _NO_METADATA,
-        )
-
-
 class _Query(NamedTuple):
     tokens: list[str]
     terms: list[str]
     vector: npt.NDArray[np.float32] | None
 
 
-class _Collection:
-    """All items of one kind: payloads, filter columns, lexical and dense indexes, and the
-    item <-> entity links the walk follows — every part indexed by the same slot."""
-
-    def __init__(self, kind: ItemKind, dim: int, bm25_k1: float, bm25_b: float) -> None:
-        self.kind = kind
-        self.records: list[_Record | None] = []
-        self.slot_of: dict[str, int] = {}
-        self.alive = GrowableArray(np.bool_)
-        self.dataset_codes = GrowableArray(np.int32)
-        self.node_set_codes = GrowableArray(np.int32)
-        self.lexical = BM25Index(bm25_k1, bm25_b)
-        self.dense = DenseIndex(dim)
-        self.entities = RaggedArray()
-        self.mentions = PostingLists()
-
-    @property
-    def tombstones(self) -> int:
-        return len(self.records) - len(self.slot_of)
-
-    @property
-    def nbytes(self) -> int:
-        columns = self.alive.nbytes + self.dataset_codes.nbytes + self.node_set_codes.nbytes
-        indexes = self.lexical.nbytes + self.dense.nbytes
-        return columns + indexes + self.entities.nbytes + self.mentions.nbytes
-
-    def append(
-        self,
-        items: Sequence[SearchItem],
-        vectors: npt.NDArray[np.float32],
-        entity_rows: tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]],
-        dataset_codes: Sequence[int],
-        node_set_codes: Sequence[int],
-    ) -> None:
-        """Add ``items`` as the next slots; ``entity_rows`` is (the entity rows each item
-        mentions, flat; how many each)."""
-        first = len(self.records)
-        self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
-        self.records.extend(map(_Record.of, items))
-        self.alive.extend(np.ones(len(items), dtype=np.bool_))
-        self.dataset_codes.extend(dataset_codes)
-        self.node_set_codes.extend(node_set_codes)
-        self.lexical.append([item.text for item in items])
-        self.dense.append(vectors)
-        rows, lengths = entity_rows
-        self.entities.extend(rows, lengths)
-        self.mentions.add(
-            rows.astype(np.int64),
-            np.repeat(np.arange(first, first + len(items), dtype=np.int64), lengths),
-            np.ones(len(rows), dtype=np.int64),
-        )
-
-    def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
-        """Tombstone ``slots``; returns the entity rows they referred to (with repeats)."""
-        texts = []
-        for slot in slots:
-            record = self.records[slot]
-            assert record is not None, "discard of a tombstone"
-            del self.slot_of[record.id]
-            self.records[slot] = None
-            texts.append(record.text)
-        slot_array = np.asarray(slots, dtype=np.int64)
-        self.alive.view[slot_array] = False
-        self.lexical.discard(slots, texts)
-        _, rows = self.entities.gather(slot_array)
-        self.mentions.discard(rows.astype(np.int64))
-        return rows
-
-    def unchanged(self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int) -> bool:
-        """Whether ``item`` (with its unit ``vector`` and filter codes) is what ``slot`` holds."""
-        record = self.records[slot]
-        return (
-            record == _Record.of(item)
-            and self.dataset_codes.view[slot] == dataset
-            and self.node_set_codes.view[slot] == nodes
-            and bool(np.array_equal(self.dense.row(slot), vector))
-        )
-
-    def eligible(
-        self, datasets: Collection[int] | None, node_sets: Collection[int] | None
-    ) -> BoolArray:
-        """Live slots whose dataset and node-set codes pass the filters (``None``: any)."""
-        mask = self.alive.view.copy()
-        if datasets is not None:
-            mask &= np.isin(self.dataset_codes.view, np.fromiter(datasets, np.int32))
-        if node_sets is not None:
-            mask &= np.isin(self.node_set_codes.view, np.fromiter(node_sets, np.int32))
-        return mask
-
-    def walk_side(self, eligible: BoolArray) -> WalkSide:
-        return WalkSide(self.mentions, self.entities, eligible)
-
-    def compact(self) -> None:
-        keep = self.alive.view.copy()
-        self.mentions.remap_slots(renumbering(keep))
-        live = [record for record in self.records if record is not None]
-        self.slot_of = {record.id: slot for slot, record in enumerate(live)}
-        self.records = [*live]
-        for column in (self.alive, self.dataset_codes, self.node_set_codes):
-            column.keep(keep)
-        self.lexical.keep(keep)
-        self.dense.keep(keep)
-        self.entities.keep(keep)
-
-    def renumber_entities(self, row_map: npt.NDArray[np.int64], rows: int) -> None:
-        self.entities.remap_values(row_map)
-        self.mentions.remap_keys(row_map, rows)
-
-
-def _rank_bm25(collection: _Collection, query: _Query, k: int, eligible: BoolArray) -> RankedList:
+def _rank_bm25(
+    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
+) -> RankedList:
     return collection.lexical.search(query.terms, k, eligible)
 
 
-def _rank_dense(collection: _Collection, query: _Query, k: int, eligible: BoolArray) -> RankedList:
+def _rank_dense(
+    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
+) -> RankedList:
     assert query.vector is not None, "SearchConfig.needs_query_vector was not checked"
     return collection.dense.search(query.vector, k, eligible)
 
 
-_RANKERS: Mapping[Ranker, Callable[[_Collection, _Query, int, BoolArray], RankedList]] = {
+_RANKERS: Mapping[Ranker, Callable[[ItemCollection, _Query, int, BoolArray], RankedList]] = {
     Ranker.BM25: _rank_bm25,
     Ranker.DENSE: _rank_dense,
 }
@@ -273,77 +108,6 @@ def _decode(key: int) -> tuple[ItemKind, int]:
     return ITEM_KINDS[key >> _SLOT_BITS], key & _SLOT_MASK
 
 
-def _validate_k(k: object) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k <= 0:
-        raise InvalidInputError(f"k must be a positive int, got {k!r}: pass e.g. k=8.")
-    return int(k)
-
-
-def _validate_names(values: Iterable[str] | str | None, what: str) -> list[str] | None:
-    if values is None:
-        return None
-    if isinstance(values, str):
-        values = [values]
-    return [validate_id(value, what) for value in values]
-
-
-def _check_id(value: object, what: str) -> None:
-    """:func:`validate_id`, with a fast path for the common, plainly valid id (bulk loads check
-    hundreds of thousands)."""
-    if not (type(value) is str and 0 < len(value) <= MAX_ID_LENGTH and value.isprintable()):
-        validate_id(value, what)
-
-
-def _validate_item(item: object) -> SearchItem:
-    if not isinstance(item, SearchItem):
-        raise InvalidInputError(
-            f"Expected a SearchItem, got {type(item).__name__}: build items with SearchItem(...)."
-        )
-    _check_id(item.id, "item id")
-    _check_id(item.dataset, "dataset")
-    if item.kind not in ITEM_KINDS:
-        raise InvalidInputError(
-            f"Item {item.id!r} has kind {item.kind!r}: use one of {ITEM_KINDS}."
-        )
-    if not isinstance(item.text, str):
-        raise InvalidInputError(f"Item {item.id!r} text must be a str.")
-    if not isinstance(item.metadata, Mapping):
-        raise InvalidInputError(f"Item {item.id!r} metadata must be a mapping.")
-    for what, values in (
-        ("node_sets", item.node_sets),
-        ("chunk_ids", item.chunk_ids),
-        ("entity_ids", item.entity_ids),
-    ):
-        if not _non_empty_strings(values):
-            raise InvalidInputError(
-                f"Item {item.id!r} {what} must be a collection of non-empty strings."
-            )
-    return item
-
-
-def _non_empty_strings(values: Collection[str]) -> bool:
-    """Whether ``values`` is a collection of non-empty strs; checked at C speed (map, not a
-    generator), as a bulk load checks millions of ids."""
-    return (
-        not isinstance(values, str)
-        and all(map(isinstance, values, repeat(str)))
-        and "" not in values
-    )
-
-
-def _validate_entity(entity: object) -> SearchEntity:
-    if not isinstance(entity, SearchEntity):
-        raise InvalidInputError(
-            f"Expected a SearchEntity, got {type(entity).__name__}: build entities with "
-            "SearchEntity(...)."
-        )
-    _check_id(entity.id, "entity id")
-    names = (entity.name, *entity.aliases)
-    if not all(isinstance(name, str) for name in names) or not entity.name.strip():
-        raise InvalidInputError(f"Entity {entity.id!r} needs a non-empty name; aliases are str.")
-    return entity
-
-
 class SearchEngine:
     """Hybrid retrieval over chunks, facts and summaries, with entity-graph expansion.
 
@@ -352,14 +116,14 @@ class SearchEngine:
     """
 
     def __init__(self, dim: int = 256, *, bm25_k1: float = 1.2, bm25_b: float = 0.75) -> None:
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
-            raise InvalidInputError(f"dim must be a positive int, got {dim!r}.")
-        self.dim = dim
-        self._collections = {kind: _Collection(kind, dim, bm25_k1, bm25_b) for kind in ITEM_KINDS}
+        self.dim = check_positive(dim, "dim")
+        self._collections = {
+            kind: ItemCollection(kind, dim, bm25_k1, bm25_b) for kind in ITEM_KINDS
+        }
         self._entities = EntityTable(dim)
         self._datasets: Codebook[str] = Codebook()
         self._node_sets: Codebook[frozenset[str]] = Codebook()
-        self._lock = _ReadWriteLock()
+        self._lock = ReadWriteLock()
 
     # -- writes ------------------------------------------------------------------------------------
     def add(self, items: Iterable[SearchItem]) -> int:
@@ -369,7 +133,7 @@ class SearchEngine:
         batch is validated before anything changes. Returns how many items were added or
         replaced (unchanged items are skipped).
         """
-        batch = list({item.id: item for item in map(_validate_item, items)}.values())
+        batch = list({item.id: item for item in map(validate_item, items)}.values())
         if not batch:
             return 0
         vectors = normalize_vectors([item.vector for item in batch], self.dim, "Item vectors")
@@ -445,7 +209,7 @@ class SearchEngine:
 
     def add_entities(self, entities: Iterable[SearchEntity]) -> int:
         """Add or replace ``entities`` (by id). Returns how many were given."""
-        batch = list({e.id: e for e in map(_validate_entity, entities)}.values())
+        batch = list({e.id: e for e in map(validate_entity, entities)}.values())
         if not batch:
             return 0
         has_vector = np.array([entity.vector is not None for entity in batch])
@@ -542,7 +306,7 @@ class SearchEngine:
         search type or a missing or malformed query vector.
         """
         resolved = get_search_config(config)
-        limit = resolved.limit if k is None else _validate_k(k)
+        limit = resolved.limit if k is None else validate_k(k)
         if not isinstance(query_text, str) or not query_text.strip():
             raise InvalidInputError("query_text must be a non-empty string: pass the question.")
         vector = None
@@ -555,8 +319,8 @@ class SearchEngine:
             vector = normalize_vectors(query_vector, self.dim, "query_vector")[0]
         tokens = word_tokens(query_text)
         query = _Query(tokens, analyze(query_text), vector)
-        dataset_filter = _validate_names(datasets, "dataset")
-        node_set_filter = _validate_names(node_sets, "node set")
+        dataset_filter = validate_names(datasets, "dataset")
+        node_set_filter = validate_names(node_sets, "node set")
         with self._lock.read():
             eligible = self._eligibility(dataset_filter, node_set_filter)
             return self._execute(resolved, query, limit, eligible)

@@ -13,22 +13,19 @@ The index covers every dataset; who may read what is decided per search by its d
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import islice
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from cognee_langchain.graph.base import GraphStore, RecordKind, TextKind, TextRecord
+from cognee_langchain.core.aio import claimed, run_sync
+from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextKind, TextRecord
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
 from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
 
 __all__ = ["GraphIndex", "summary_item_id"]
-
-T = TypeVar("T")
 
 _ITEM_KINDS: dict[TextKind, ItemKind] = {
     TextKind.CHUNK: "chunk",
@@ -45,12 +42,6 @@ def summary_item_id(chunk_id: str) -> str:
     return _SUMMARY_PREFIX + chunk_id
 
 
-def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _provenance(record: TextRecord) -> dict[str, Any]:
     """Item metadata: where session knowledge came from (nothing for other content)."""
     metadata: dict[str, Any] = {}
@@ -65,8 +56,9 @@ def _provenance(record: TextRecord) -> dict[str, Any]:
 class GraphIndex:
     """Hybrid search over a graph store's records, loaded once and then updated incrementally.
 
-    Thread-safe: concurrent searches share the engine; catching up with the store happens under
-    a lock, one thread at a time, and the engine holds searches back only while it is written.
+    Safe across threads and event loops: concurrent searches share the engine; catching up with
+    the store happens under a claim, one caller at a time, and the engine holds searches back
+    only while it is written.
 
     Args:
         page_size: Records read from the store per page while loading.
@@ -76,7 +68,6 @@ class GraphIndex:
         self.page_size = page_size
         self._engine: SearchEngine | None = None
         self._revision: int | None = None
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"GraphIndex(revision={self._revision})"
@@ -92,54 +83,91 @@ class GraphIndex:
         return self._engine
 
     # -- keeping up with the store ----------------------------------------------------------------
-    def refresh(self, store: GraphStore) -> SearchEngine | None:
+    async def arefresh(self, store: GraphStore) -> SearchEngine | None:
         """Bring the index up to ``store``'s current revision; return the engine (``None`` while
         the store has nothing searchable).
 
         The first call loads everything; later ones apply only what changed. A store whose
         revision went backwards (a deleted and recreated file) is loaded again from scratch.
+        Reads go through the store's async primitives (so a natively async backend is never
+        bridged); indexing, which is CPU work, runs in a worker thread.
         """
-        with self._lock:
-            current = store.current_revision()
+        # Callers may be on different event loops (sync methods run on the package's background
+        # loop): a cross-loop claim, not an asyncio.Lock, makes one of them catch up at a time.
+        async with claimed([("graph-index", id(self))]):
+            current = await store.acurrent_revision()
             if self._revision is None or current < self._revision:
-                self._load(store, current)
+                await self._aload(store, current)
             elif current != self._revision:
-                self._catch_up(store)
+                await self._acatch_up(store)
             return self._engine
 
-    async def arefresh(self, store: GraphStore) -> SearchEngine | None:
-        """Async twin of :meth:`refresh`, run in a worker thread."""
-        return await asyncio.to_thread(self.refresh, store)
+    def refresh(self, store: GraphStore) -> SearchEngine | None:
+        """Sync twin of :meth:`arefresh`."""
+        return run_sync(self.arefresh(store))
 
-    def _load(self, store: GraphStore, revision: int) -> None:
+    async def _apages(
+        self,
+        store: GraphStore,
+        kind: TextKind,
+        datasets: Sequence[str],
+        ids: Collection[str] | None = None,
+    ) -> AsyncIterator[list[TextRecord]]:
+        if ids is not None and not ids:
+            return
+        after = ""
+        while True:
+            page = await store.aread_records(
+                kind,
+                datasets,
+                ids=None if ids is None else sorted(ids),
+                after_id=after,
+                limit=self.page_size,
+            )
+            if page:
+                yield page
+            if len(page) < self.page_size:
+                return
+            after = page[-1].id
+
+    async def _aload(self, store: GraphStore, revision: int) -> None:
         # Pages are read in separate transactions: anything committed during the load is
         # re-applied by the next catch-up from ``revision`` (re-adding is idempotent).
         self._engine = None
-        datasets = [info.name for info in store.list_datasets()]
+        datasets = [info.name for info in await store.alist_datasets()]
         for kind in (TextKind.ENTITY, TextKind.CHUNK, TextKind.SUMMARY, TextKind.FACT):
-            records = store.iter_records(kind, datasets, page_size=self.page_size)
-            for batch in _batches(records, self.page_size):
-                self._index(kind, batch)
+            async for page in self._apages(store, kind, datasets):
+                await asyncio.to_thread(self._index, kind, page)
         self._revision = revision
 
-    def _catch_up(self, store: GraphStore) -> None:
+    async def _acatch_up(self, store: GraphStore) -> None:
         assert self._revision is not None
-        changes = store.changes_since(self._revision)
-        datasets = [info.name for info in store.list_datasets()]
+        changes = await store.achanges_since(self._revision)
+        datasets = [info.name for info in await store.alist_datasets()]
 
-        def read(kind: TextKind, ids: Collection[str]) -> list[TextRecord]:
-            if not ids:
-                return []
-            return list(store.iter_records(kind, datasets, ids=sorted(ids)))
+        async def read(kind: TextKind, ids: Collection[str]) -> list[TextRecord]:
+            return [r async for page in self._apages(store, kind, datasets, ids) for r in page]
 
         chunk_ids = changes.upserted.get(RecordKind.CHUNK, frozenset())
         relation_ids = changes.upserted.get(RecordKind.RELATION, frozenset())
         entity_ids = changes.upserted.get(RecordKind.ENTITY, frozenset())
-        chunks = read(TextKind.CHUNK, chunk_ids)
-        summaries = read(TextKind.SUMMARY, chunk_ids)
-        facts = read(TextKind.FACT, relation_ids)
-        entities = read(TextKind.ENTITY, entity_ids)
+        chunks = await read(TextKind.CHUNK, chunk_ids)
+        summaries = await read(TextKind.SUMMARY, chunk_ids)
+        facts = await read(TextKind.FACT, relation_ids)
+        entities = await read(TextKind.ENTITY, entity_ids)
+        await asyncio.to_thread(self._apply_changes, changes, chunks, summaries, facts, entities)
 
+    def _apply_changes(
+        self,
+        changes: ChangeSet,
+        chunks: list[TextRecord],
+        summaries: list[TextRecord],
+        facts: list[TextRecord],
+        entities: list[TextRecord],
+    ) -> None:
+        chunk_ids = changes.upserted.get(RecordKind.CHUNK, frozenset())
+        relation_ids = changes.upserted.get(RecordKind.RELATION, frozenset())
+        entity_ids = changes.upserted.get(RecordKind.ENTITY, frozenset())
         # Written ids that no longer read back were deleted meanwhile; a chunk read back
         # without a summary record has none (any summary item it had goes).
         gone_chunks = changes.deleted.get(RecordKind.CHUNK, frozenset()) | (
@@ -204,23 +232,6 @@ class GraphIndex:
         return self._engine
 
     # -- searching ----------------------------------------------------------------------------
-    def search(
-        self,
-        store: GraphStore,
-        query_text: str,
-        query_vector: npt.ArrayLike | None = None,
-        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
-        k: int | None = None,
-        datasets: Iterable[str] | None = None,
-        node_sets: Iterable[str] | None = None,
-    ) -> list[SearchHit]:
-        """Catch up with ``store``, then :meth:`SearchEngine.search` (same arguments). A store
-        with nothing searchable yet finds nothing."""
-        engine = self.refresh(store)
-        if engine is None:
-            return []
-        return engine.search(query_text, query_vector, config, k, datasets, node_sets)
-
     async def asearch(
         self,
         store: GraphStore,
@@ -231,7 +242,26 @@ class GraphIndex:
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
     ) -> list[SearchHit]:
-        """Async twin of :meth:`search`: catching up and searching run in one worker thread."""
+        """Catch up with ``store``, then :meth:`SearchEngine.search` (same arguments) in a worker
+        thread. A store with nothing searchable yet finds nothing."""
+        engine = await self.arefresh(store)
+        if engine is None:
+            return []
         return await asyncio.to_thread(
-            self.search, store, query_text, query_vector, config, k, datasets, node_sets
+            engine.search, query_text, query_vector, config, k, datasets, node_sets
+        )
+
+    def search(
+        self,
+        store: GraphStore,
+        query_text: str,
+        query_vector: npt.ArrayLike | None = None,
+        config: str | SearchConfig = DEFAULT_SEARCH_TYPE,
+        k: int | None = None,
+        datasets: Iterable[str] | None = None,
+        node_sets: Iterable[str] | None = None,
+    ) -> list[SearchHit]:
+        """Sync twin of :meth:`asearch`."""
+        return run_sync(
+            self.asearch(store, query_text, query_vector, config, k, datasets, node_sets)
         )

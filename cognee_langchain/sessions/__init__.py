@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cognee_langchain._lazy import lazy_exports
+from cognee_langchain.core.lazy import lazy_exports
 from cognee_langchain.sessions.base import SessionInfo, SessionSlice, SessionStore, StoredMessage
 from cognee_langchain.sessions.sqlite import DEFAULT_SQLITE_PATH, SQLiteSessionStore
 

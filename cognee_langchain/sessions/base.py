@@ -4,6 +4,20 @@ A session is an ordered, append-only list of LangChain messages owned by one use
 message has an absolute *sequence number* (0 for the first message ever appended to the session),
 which survives ``max_messages`` trimming; persistence watermarks are expressed in sequence numbers,
 so trimming never makes ``improve`` re-persist or skip a message.
+
+**One async convention.** The async methods (``aappend``, ``aread``, ...) are the contract: they
+are the abstract methods of :class:`SessionStore`. The base class derives each sync twin
+(``append``, ``read``, ...) from its async method through one generic bridge,
+:func:`cognee_langchain.core.aio.run_sync`. Hence:
+
+* a natively async backend (PostgreSQL via psycopg's async driver, say) implements only the
+  async methods and gets working sync twins;
+* a backend whose driver is sync (SQLite) implements the async methods by running its sync code
+  off the event loop (on a worker thread);
+* a backend may override a sync twin where its driver gives a faster native sync path than the
+  bridge (SQLite runs its sync code directly; Redis has a sync client), and says so in a comment.
+  An override must behave exactly like its async twin; the conformance suite
+  (:class:`cognee_langchain.testing.SessionStoreConformanceTests`) runs both.
 """
 
 from __future__ import annotations
@@ -15,6 +29,8 @@ from functools import lru_cache
 
 from langchain_core.messages import BaseMessage
 
+from cognee_langchain.core.aio import run_sync
+from cognee_langchain.core.validation import check_int, check_number
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
 
@@ -75,10 +91,12 @@ class SessionStore(ABC):
     """Where chat sessions are cached, scoped by ``(user_id, session_id)``.
 
     Implementations validate every id (:func:`cognee_langchain.ids.validate_id`), make each
-    :meth:`append` one atomic operation (no partial write, no interleaving with a concurrent
-    writer), refresh the sliding TTL on every write and raise
+    append one atomic operation (no partial write, no interleaving with a concurrent writer),
+    refresh the sliding TTL on every write and raise
     :class:`~cognee_langchain.errors.SessionStoreUnavailableError` when the backend cannot be
-    reached. Every method has an ``a``-prefixed async twin that does not block the event loop.
+    reached. The ``a``-prefixed async methods are the abstract contract and never block the event
+    loop; every sync twin runs its async method through :func:`~cognee_langchain.core.aio.run_sync`
+    unless the backend overrides it with a native sync path (see the module docstring).
     """
 
     ttl: float | None
@@ -86,32 +104,32 @@ class SessionStore(ABC):
 
     # -- writes ----------------------------------------------------------------------------------
     @abstractmethod
-    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
         """Append ``messages`` atomically; return the session's total sequence count afterwards."""
 
-    @abstractmethod
-    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Async twin of :meth:`append`."""
-
-    @abstractmethod
-    def delete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry and its watermarks. Deleting nothing is fine."""
+    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+        """Sync twin of :meth:`aappend`."""
+        return run_sync(self.aappend(user_id, session_id, messages))
 
     @abstractmethod
     async def adelete(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`delete`."""
+        """Delete the session, its index entry and its watermarks. Deleting nothing is fine."""
 
-    @abstractmethod
-    def touch(self, user_id: str, session_id: str) -> None:
-        """Refresh the session's sliding TTL without writing (no-op when ``ttl`` is ``None``)."""
+    def delete(self, user_id: str, session_id: str) -> None:
+        """Sync twin of :meth:`adelete`."""
+        run_sync(self.adelete(user_id, session_id))
 
     @abstractmethod
     async def atouch(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`touch`."""
+        """Refresh the session's sliding TTL without writing (no-op when ``ttl`` is ``None``)."""
+
+    def touch(self, user_id: str, session_id: str) -> None:
+        """Sync twin of :meth:`atouch`."""
+        run_sync(self.atouch(user_id, session_id))
 
     # -- reads -----------------------------------------------------------------------------------
     @abstractmethod
-    def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
+    async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
         """Return the stored messages with sequence number ``>= since`` (all by default).
 
         A session that does not exist reads as an empty slice with ``start == end == since``.
@@ -119,52 +137,57 @@ class SessionStore(ABC):
         message, so ``slice.start > since`` tells the caller that some were lost.
         """
 
-    @abstractmethod
-    async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
-        """Async twin of :meth:`read`."""
-
-    @abstractmethod
-    def list_sessions(self, user_id: str) -> list[SessionInfo]:
-        """The user's sessions, most recently updated first."""
+    def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
+        """Sync twin of :meth:`aread`."""
+        return run_sync(self.aread(user_id, session_id, since))
 
     @abstractmethod
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
-        """Async twin of :meth:`list_sessions`."""
+        """The user's sessions, most recently updated first."""
+
+    def list_sessions(self, user_id: str) -> list[SessionInfo]:
+        """Sync twin of :meth:`alist_sessions`."""
+        return run_sync(self.alist_sessions(user_id))
 
     # -- persistence watermarks, per (session, dataset) -----------------------------------------
     @abstractmethod
-    def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
+    async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
         """Sequence number up to which the session was persisted into ``dataset`` (0 if never)."""
 
-    @abstractmethod
-    async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
-        """Async twin of :meth:`get_watermark`."""
-
-    @abstractmethod
-    def advance_watermark(
-        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
-    ) -> bool:
-        """Compare-and-set: move the watermark from ``expected`` to ``new`` (``new > expected``).
-
-        Returns ``False``, changing nothing, when the current value is not ``expected`` (another
-        run advanced it first).
-        """
+    def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
+        """Sync twin of :meth:`aget_watermark`."""
+        return run_sync(self.aget_watermark(user_id, session_id, dataset))
 
     @abstractmethod
     async def aadvance_watermark(
         self, user_id: str, session_id: str, dataset: str, expected: int, new: int
     ) -> bool:
-        """Async twin of :meth:`advance_watermark`."""
+        """Compare-and-set: move the watermark from ``expected`` to ``new`` (``new > expected``).
+
+        Returns ``False``, changing nothing, when the current value is not ``expected`` (another
+        run advanced it first) or the session does not exist.
+        """
+
+    def advance_watermark(
+        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
+    ) -> bool:
+        """Sync twin of :meth:`aadvance_watermark`."""
+        return run_sync(self.aadvance_watermark(user_id, session_id, dataset, expected, new))
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def close(self) -> None:  # noqa: B027 - optional hook, most backends need it
-        """Release connections. The store must not be used afterwards."""
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, most backends need it
+        """Release connections. The store must not be used afterwards; closing twice is fine."""
 
-    async def aclose(self) -> None:  # noqa: B027
-        """Async twin of :meth:`close`."""
+    def close(self) -> None:
+        """Sync twin of :meth:`aclose`."""
+        run_sync(self.aclose())
 
 
 # -- argument checks shared by every backend ---------------------------------------------------
+_TTL = "ttl (seconds, or None to keep sessions forever)"
+_MIN_TTL, _MAX_TTL = 0.001, 1e9
+
+
 def check_scope(user_id: object, session_id: object) -> tuple[str, str]:
     """Validate a ``(user_id, session_id)`` pair; raise :class:`InvalidInputError` if unusable."""
     if type(user_id) is str and type(session_id) is str:
@@ -178,23 +201,16 @@ def _check_str_scope(user_id: str, session_id: str) -> tuple[str, str]:
     return validate_id(user_id, "user_id"), validate_id(session_id, "session_id")
 
 
-def _check_int(value: object, name: str, minimum: int) -> int:
-    # bool is an int subclass; True as a sequence number is always a caller bug.
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise InvalidInputError(f"{name} must be an int >= {minimum}, got {value!r}.")
-    return value
-
-
 def check_since(since: object) -> int:
     """Validate the ``since`` sequence number of a read."""
-    return _check_int(since, "since", 0)
+    return check_int(since, "since", 0)
 
 
 def check_watermark_move(dataset: object, expected: object, new: object) -> tuple[str, int, int]:
     """Validate the arguments of :meth:`SessionStore.advance_watermark`."""
     dataset = validate_id(dataset, "dataset")
-    expected = _check_int(expected, "expected", 0)
-    new = _check_int(new, "new", 0)
+    expected = check_int(expected, "expected", 0)
+    new = check_int(new, "new", 0)
     if new <= expected:
         raise InvalidInputError(
             f"A watermark only moves forward: new ({new}) must be greater than expected "
@@ -215,19 +231,17 @@ def check_ttl(ttl: object) -> float | None:
     """Validate a sliding TTL in seconds (``None`` disables expiry)."""
     if ttl is None:
         return None
-    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0.001 <= ttl < 1e9:
-        raise InvalidInputError(
-            f"ttl must be a number of seconds from 0.001 to 1e9, or None to keep sessions forever; "
-            f"got {ttl!r}."
-        )
-    return float(ttl)
+    seconds = check_number(ttl, _TTL, minimum=_MIN_TTL)
+    if seconds >= _MAX_TTL:  # includes infinity: "never" is spelt None
+        raise InvalidInputError(f"{_TTL} must be a number < 1e9, got {ttl!r}.")
+    return seconds
 
 
 def check_max_messages(max_messages: object) -> int | None:
     """Validate ``max_messages`` (``None`` keeps every message)."""
     if max_messages is None:
         return None
-    return _check_int(max_messages, "max_messages", 1)
+    return check_int(max_messages, "max_messages", 1)
 
 
 def slice_bounds(since: int, first: int, total: int) -> tuple[int, int]:

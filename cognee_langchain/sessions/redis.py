@@ -1,19 +1,14 @@
 """Redis session store: plain Redis >= 6 (no modules), Cluster-safe keys, one round trip per call.
 
-Key layout (``P`` = prefix, ``U`` / ``S`` = encoded user / session id). The ``{u:U}`` hash tag
-puts every key of one user in one Cluster slot, so each multi-key script stays in one slot::
+Every key of one user shares a Cluster hash tag and every write is one Lua script, so each call
+is atomic and never interleaves with a concurrent writer; the key layout and the scripts are in
+:mod:`cognee_langchain.sessions.redis_layout`.
 
-    P:{u:U}:sessions      sorted set  the user's session index: member S, score = update time
-    P:{u:U}:s:S:msgs      list        the session's records, oldest first
-    P:{u:U}:s:S:meta      hash        n = messages ever appended (the next sequence number),
-                                      c / u = created / updated time
-    P:{u:U}:s:S:wm        hash        persistence watermark per dataset
-
-Absolute sequence numbers survive trimming: the list holds sequence numbers ``n - LLEN .. n - 1``.
-Every write is one Lua script, so it is atomic and never interleaves with a concurrent writer.
-Times are the writer's Python clock (``time.time()``), passed to the scripts; the session's
-records carry the same timestamp. The sliding TTL is a PEXPIRE on every key of the session and on
-the index; an index entry whose session expired is pruned the next time the index is listed.
+The async methods (the :class:`SessionStore` contract) use ``redis.asyncio``, one client per
+event loop. redis-py also has a sync client, so this store overrides every sync twin with a
+native sync call instead of bridging it to the async method (see :mod:`.base`): one direct
+round trip, no hop to the bridge's event-loop thread. Both paths share the argument checks,
+keys and scripts, so they behave alike (the conformance suite runs both).
 """
 
 from __future__ import annotations
@@ -22,8 +17,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -33,11 +26,11 @@ import redis.asyncio as aioredis
 from langchain_core.messages import BaseMessage
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
-from redis.commands.core import AsyncScript, Script
 from redis.retry import Retry
 
+from cognee_langchain.core.validation import check_number
 from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError, redact_url
-from cognee_langchain.ids import encode_id, validate_id
+from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
     SessionInfo,
     SessionSlice,
@@ -50,154 +43,19 @@ from cognee_langchain.sessions.base import (
     slice_bounds,
     watermark_beyond_end,
 )
-from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records, encode_messages
+from cognee_langchain.sessions.codec import decode_records, encode_messages
+from cognee_langchain.sessions.redis_layout import (
+    ASYNC_SCRIPTS,
+    SYNC_SCRIPTS,
+    SessionKeys,
+    session_keys,
+    user_keys,
+)
 
 __all__ = ["DEFAULT_REDIS_URL", "RedisSessionStore"]
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 _DECODE_OFF_LOOP_FROM = 1000  # records
-
-_IS_TOOL_RECORD = " or ".join(
-    f"string.sub(record, 1, {len(prefix)}) == '{prefix.decode()}'"
-    for prefix in TOOL_RECORD_PREFIXES
-)
-
-# KEYS: msgs, meta, wm, index. ARGV: now, ttl ms ("0" = none), max messages ("0" = none),
-# index member, records...
-_APPEND = f"""
-local function is_tool(record)
-  return record and ({_IS_TOOL_RECORD})
-end
-local len = 0
--- unpack() is bounded by Lua's C stack (~8000 values): push in batches.
-for i = 5, #ARGV, 1000 do
-  len = redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-end
-local total = redis.call('HINCRBY', KEYS[2], 'n', #ARGV - 4)
-if total == #ARGV - 4 then
-  redis.call('HSET', KEYS[2], 'c', ARGV[1], 'u', ARGV[1])
-else
-  redis.call('HSET', KEYS[2], 'u', ARGV[1])
-end
-redis.call('ZADD', KEYS[4], ARGV[1], ARGV[4])
-local max = tonumber(ARGV[3])
-if max > 0 and len > max then
-  -- Never leave a tool message at the head: its AI message (and tool call) was trimmed.
-  local drop = len - max
-  while drop < len and is_tool(redis.call('LINDEX', KEYS[1], drop)) do
-    drop = drop + 1
-  end
-  redis.call('LTRIM', KEYS[1], drop, -1)
-end
-for i = 1, 4 do
-  if ARGV[2] == '0' then
-    redis.call('PERSIST', KEYS[i])
-  else
-    redis.call('PEXPIRE', KEYS[i], ARGV[2])
-  end
-end
-return total
-"""
-
-# KEYS: msgs, meta. ARGV: since. Returns {total, first stored sequence number, records}.
-_READ = """
-local total = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
-local first = total - redis.call('LLEN', KEYS[1])
-local from = math.max(tonumber(ARGV[1]) - first, 0)
-return {total, first, redis.call('LRANGE', KEYS[1], from, -1)}
-"""
-
-# KEYS: index. ARGV: key prefix of the user's sessions. Returns a flat list of
-# (member, created, updated, stored count), newest first; prunes entries of expired sessions.
-# It reads session keys it cannot declare up front; they share the index's hash tag, so on a
-# Cluster they live in the index's slot, which is what a script may touch.
-_LIST = """
-local out = {}
-for _, member in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, -1)) do
-  local base = ARGV[1] .. member
-  local times = redis.call('HMGET', base .. ':meta', 'c', 'u')
-  if times[1] then
-    table.insert(out, member)
-    table.insert(out, times[1])
-    table.insert(out, times[2])
-    table.insert(out, redis.call('LLEN', base .. ':msgs'))
-  else
-    redis.call('ZREM', KEYS[1], member)
-  end
-end
-return out
-"""
-
-# KEYS: msgs, meta, wm, index. ARGV: ttl ms.
-_TOUCH = """
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-end
-return 0
-"""
-
-# KEYS: wm, meta. ARGV: dataset, expected, new. Returns {1 moved | 0 not moved | -1 beyond, total}.
-_ADVANCE_WATERMARK = """
-local total = redis.call('HGET', KEYS[2], 'n')
-if not total then return {0, 0} end
-total = tonumber(total)
-if tonumber(ARGV[3]) > total then return {-1, total} end
-if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') ~= tonumber(ARGV[2]) then
-  return {0, total}
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
--- The watermark hash may be new: give it the session's remaining lifetime.
-local pttl = redis.call('PTTL', KEYS[2])
-if pttl > 0 then redis.call('PEXPIRE', KEYS[1], pttl) else redis.call('PERSIST', KEYS[1]) end
-return {1, total}
-"""
-
-_LUA = {
-    "append": _APPEND,
-    "read": _READ,
-    "list": _LIST,
-    "touch": _TOUCH,
-    "advance": _ADVANCE_WATERMARK,
-}
-# redis-py's script objects run EVALSHA and reload the script on NOSCRIPT. Built from bytes they
-# need no client (only the sha1 of the text), so one set serves every client; calls pass theirs.
-_SYNC_SCRIPTS = {
-    name: Script(None, lua.encode())  # type: ignore[arg-type]
-    for name, lua in _LUA.items()
-}
-_ASYNC_SCRIPTS = {
-    name: AsyncScript(None, lua.encode())  # type: ignore[arg-type]
-    for name, lua in _LUA.items()
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _SessionKeys:
-    messages: str
-    meta: str
-    watermarks: str
-    index: str
-    member: str
-
-    @property
-    def all(self) -> tuple[str, str, str, str]:
-        """Every key of the session, in the order the append and touch scripts expect."""
-        return (self.messages, self.meta, self.watermarks, self.index)
-
-
-@lru_cache(maxsize=4096)
-def _user_keys(prefix: str, user_id: str) -> tuple[str, str]:
-    """``(index key, key prefix of the user's sessions)``."""
-    tag = f"{prefix}:{{u:{encode_id(user_id)}}}"
-    return f"{tag}:sessions", f"{tag}:s:"
-
-
-@lru_cache(maxsize=4096)
-def _session_keys(prefix: str, user_id: str, session_id: str) -> _SessionKeys:
-    index, sessions = _user_keys(prefix, user_id)
-    member = encode_id(session_id)
-    base = sessions + member
-    return _SessionKeys(f"{base}:msgs", f"{base}:meta", f"{base}:wm", index, member)
 
 
 def _check_prefix(prefix: object) -> str:
@@ -273,6 +131,10 @@ class RedisSessionStore(SessionStore):
 
     Clients built from ``url`` never retry: a retried append whose first attempt reached the
     server would store the turn twice. Pass your own clients to choose another policy.
+
+    Each async method has a native sync override (the sync client), so the sync methods never go
+    through the async bridge: they need ``client=`` or ``url=``, the async ones ``async_client=``
+    or ``url=``.
     """
 
     def __init__(
@@ -290,12 +152,10 @@ class RedisSessionStore(SessionStore):
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
         self.prefix = _check_prefix(prefix)
-        for name, value in (
-            ("socket_timeout", socket_timeout),
-            ("socket_connect_timeout", socket_connect_timeout),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise InvalidInputError(f"{name} must be a positive number of seconds.")
+        self._socket_timeout = check_number(socket_timeout, "socket_timeout", exclusive=True)
+        self._socket_connect_timeout = check_number(
+            socket_connect_timeout, "socket_connect_timeout", exclusive=True
+        )
         if url is None and client is None and async_client is None:
             url = DEFAULT_REDIS_URL
         self._url = None if url is None else _check_url(url)
@@ -307,8 +167,6 @@ class RedisSessionStore(SessionStore):
         """Where the store points, without any password."""
         self._reachable = _Reachable(self.url)
         self._ttl_ms = "0" if self.ttl is None else str(round(self.ttl * 1000))
-        self._socket_timeout = float(socket_timeout)
-        self._socket_connect_timeout = float(socket_connect_timeout)
         self._lock = threading.Lock()
         self._client = client
         self._owns_client = client is None
@@ -356,13 +214,16 @@ class RedisSessionStore(SessionStore):
                 )
         return client
 
-    def _keys(self, user_id: str, session_id: str) -> _SessionKeys:
-        return _session_keys(self.prefix, *check_scope(user_id, session_id))
+    def _keys(self, user_id: str, session_id: str) -> SessionKeys:
+        return session_keys(self.prefix, *check_scope(user_id, session_id))
+
+    # Every operation below is its async method (the contract) and then its native sync override,
+    # which issues the same commands on the sync client: a faster path than the generic bridge.
 
     # -- writes ------------------------------------------------------------------------------------
     def _append_call(
         self, user_id: str, session_id: str, messages: Sequence[BaseMessage]
-    ) -> tuple[_SessionKeys, list[Any]]:
+    ) -> tuple[SessionKeys, list[Any]]:
         keys = self._keys(user_id, session_id)
         now = time.time()
         records = encode_messages(messages, now)
@@ -370,35 +231,26 @@ class RedisSessionStore(SessionStore):
             return keys, []
         return keys, [repr(now), self._ttl_ms, str(self.max_messages or 0), keys.member, *records]
 
-    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Append ``messages`` in one atomic round trip; return the session's total count."""
-        keys, args = self._append_call(user_id, session_id, messages)
-        with self._reachable:
-            client = self._sync_client()
-            if not args:
-                return int(client.hget(keys.meta, "n") or 0)
-            return int(_SYNC_SCRIPTS["append"](keys.all, args, client))
-
     async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Async twin of :meth:`append`."""
+        """Append ``messages`` in one atomic round trip; return the session's total count."""
         keys, args = self._append_call(user_id, session_id, messages)
         with self._reachable:
             client = self._async_client()
             if not args:
                 return int(await client.hget(keys.meta, "n") or 0)
-            return int(await _ASYNC_SCRIPTS["append"](keys.all, args, client))
+            return int(await ASYNC_SCRIPTS["append"](keys.all, args, client))
 
-    def delete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry and its watermarks in one transaction."""
-        keys = self._keys(user_id, session_id)
+    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+        """Sync twin of :meth:`aappend` (native: the sync client, one round trip)."""
+        keys, args = self._append_call(user_id, session_id, messages)
         with self._reachable:
-            pipe = self._sync_client().pipeline(transaction=True)
-            pipe.delete(keys.messages, keys.meta, keys.watermarks)
-            pipe.zrem(keys.index, keys.member)
-            pipe.execute()
+            client = self._sync_client()
+            if not args:
+                return int(client.hget(keys.meta, "n") or 0)
+            return int(SYNC_SCRIPTS["append"](keys.all, args, client))
 
     async def adelete(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`delete`."""
+        """Delete the session, its index entry and its watermarks in one transaction."""
         keys = self._keys(user_id, session_id)
         with self._reachable:
             pipe = self._async_client().pipeline(transaction=True)
@@ -406,20 +258,29 @@ class RedisSessionStore(SessionStore):
             pipe.zrem(keys.index, keys.member)
             await pipe.execute()
 
-    def touch(self, user_id: str, session_id: str) -> None:
+    def delete(self, user_id: str, session_id: str) -> None:
+        """Sync twin of :meth:`adelete` (native)."""
+        keys = self._keys(user_id, session_id)
+        with self._reachable:
+            pipe = self._sync_client().pipeline(transaction=True)
+            pipe.delete(keys.messages, keys.meta, keys.watermarks)
+            pipe.zrem(keys.index, keys.member)
+            pipe.execute()
+
+    async def atouch(self, user_id: str, session_id: str) -> None:
         """Restart the session's TTL (no-op without ``ttl`` or when the session does not exist)."""
         keys = self._keys(user_id, session_id)
         if self.ttl is not None:
             with self._reachable:
-                _SYNC_SCRIPTS["touch"](keys.all, [self._ttl_ms], self._sync_client())
+                client = self._async_client()
+                await ASYNC_SCRIPTS["touch"](keys.all, [self._ttl_ms], client)
 
-    async def atouch(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`touch`."""
+    def touch(self, user_id: str, session_id: str) -> None:
+        """Sync twin of :meth:`atouch` (native)."""
         keys = self._keys(user_id, session_id)
         if self.ttl is not None:
             with self._reachable:
-                client = self._async_client()
-                await _ASYNC_SCRIPTS["touch"](keys.all, [self._ttl_ms], client)
+                SYNC_SCRIPTS["touch"](keys.all, [self._ttl_ms], self._sync_client())
 
     # -- reads -------------------------------------------------------------------------------------
     @staticmethod
@@ -428,24 +289,24 @@ class RedisSessionStore(SessionStore):
         start, end = slice_bounds(since, int(first), int(total))
         return SessionSlice(session_id, start, end, decode_records(records, start))
 
-    def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
+    async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
         """Messages with sequence number ``>= since``, in one round trip."""
         keys = self._keys(user_id, session_id)
         since = check_since(since)
         with self._reachable:
-            reply = _SYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], self._sync_client())
-        return self._slice(session_id, since, reply)
-
-    async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
-        """Async twin of :meth:`read`."""
-        keys = self._keys(user_id, session_id)
-        since = check_since(since)
-        with self._reachable:
             client = self._async_client()
-            reply = await _ASYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], client)
+            reply = await ASYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], client)
         if len(reply[2]) >= _DECODE_OFF_LOOP_FROM:
             # Decoding takes ~7 ms per 1,000 messages: do not stall the event loop that long.
             return await asyncio.to_thread(self._slice, session_id, since, reply)
+        return self._slice(session_id, since, reply)
+
+    def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
+        """Sync twin of :meth:`aread` (native)."""
+        keys = self._keys(user_id, session_id)
+        since = check_since(since)
+        with self._reachable:
+            reply = SYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], self._sync_client())
         return self._slice(session_id, since, reply)
 
     @staticmethod
@@ -455,35 +316,35 @@ class RedisSessionStore(SessionStore):
             for member, created, updated, count in zip(*[iter(reply)] * 4, strict=True)
         ]
 
-    def list_sessions(self, user_id: str) -> list[SessionInfo]:
-        """The user's sessions, most recently updated first (one round trip)."""
-        index, sessions = _user_keys(self.prefix, validate_id(user_id, "user_id"))
-        with self._reachable:
-            reply = _SYNC_SCRIPTS["list"]((index,), [sessions], self._sync_client())
-        return self._infos(reply)
-
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
-        """Async twin of :meth:`list_sessions`."""
-        index, sessions = _user_keys(self.prefix, validate_id(user_id, "user_id"))
+        """The user's sessions, most recently updated first (one round trip)."""
+        index, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
         with self._reachable:
             client = self._async_client()
-            reply = await _ASYNC_SCRIPTS["list"]((index,), [sessions], client)
+            reply = await ASYNC_SCRIPTS["list"]((index,), [sessions], client)
+        return self._infos(reply)
+
+    def list_sessions(self, user_id: str) -> list[SessionInfo]:
+        """Sync twin of :meth:`alist_sessions` (native)."""
+        index, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
+        with self._reachable:
+            reply = SYNC_SCRIPTS["list"]((index,), [sessions], self._sync_client())
         return self._infos(reply)
 
     # -- persistence watermarks --------------------------------------------------------------------
-    def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
+    async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
         """Sequence number up to which the session was persisted into ``dataset`` (0 if never)."""
         keys = self._keys(user_id, session_id)
         dataset = validate_id(dataset, "dataset")
         with self._reachable:
-            return int(self._sync_client().hget(keys.watermarks, dataset) or 0)
+            return int(await self._async_client().hget(keys.watermarks, dataset) or 0)
 
-    async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
-        """Async twin of :meth:`get_watermark`."""
+    def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
+        """Sync twin of :meth:`aget_watermark` (native)."""
         keys = self._keys(user_id, session_id)
         dataset = validate_id(dataset, "dataset")
         with self._reachable:
-            return int(await self._async_client().hget(keys.watermarks, dataset) or 0)
+            return int(self._sync_client().hget(keys.watermarks, dataset) or 0)
 
     @staticmethod
     def _moved(dataset: str, new: int, reply: list[Any]) -> bool:
@@ -492,40 +353,32 @@ class RedisSessionStore(SessionStore):
             raise watermark_beyond_end(dataset, new, int(total))
         return bool(status == 1)
 
-    def advance_watermark(
+    async def aadvance_watermark(
         self, user_id: str, session_id: str, dataset: str, expected: int, new: int
     ) -> bool:
         """Compare-and-set the watermark from ``expected`` to ``new`` (one atomic script)."""
         keys = self._keys(user_id, session_id)
         dataset, expected, new = check_watermark_move(dataset, expected, new)
         with self._reachable:
-            reply = _SYNC_SCRIPTS["advance"](
-                (keys.watermarks, keys.meta), [dataset, expected, new], self._sync_client()
-            )
-        return self._moved(dataset, new, reply)
-
-    async def aadvance_watermark(
-        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
-    ) -> bool:
-        """Async twin of :meth:`advance_watermark`."""
-        keys = self._keys(user_id, session_id)
-        dataset, expected, new = check_watermark_move(dataset, expected, new)
-        with self._reachable:
             client = self._async_client()
-            reply = await _ASYNC_SCRIPTS["advance"](
+            reply = await ASYNC_SCRIPTS["advance"](
                 (keys.watermarks, keys.meta), [dataset, expected, new], client
             )
         return self._moved(dataset, new, reply)
 
-    # -- lifecycle ---------------------------------------------------------------------------------
-    def close(self) -> None:
-        """Close the clients this store built (clients passed in stay open: they are yours)."""
-        with self._lock:
-            client, self._client = self._client, None
-            self._async_clients.clear()  # bound to their loops; closed by aclose() or dropped
-        if client is not None and self._owns_client:
-            client.close()
+    def advance_watermark(
+        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
+    ) -> bool:
+        """Sync twin of :meth:`aadvance_watermark` (native)."""
+        keys = self._keys(user_id, session_id)
+        dataset, expected, new = check_watermark_move(dataset, expected, new)
+        with self._reachable:
+            reply = SYNC_SCRIPTS["advance"](
+                (keys.watermarks, keys.meta), [dataset, expected, new], self._sync_client()
+            )
+        return self._moved(dataset, new, reply)
 
+    # -- lifecycle ---------------------------------------------------------------------------------
     async def aclose(self) -> None:
         """Close the clients this store built, including the current event loop's async one."""
         loop = asyncio.get_running_loop()
@@ -534,6 +387,18 @@ class RedisSessionStore(SessionStore):
         if async_client is not None:
             await async_client.aclose()
         self.close()
+
+    def close(self) -> None:
+        """Close the clients this store built (clients passed in stay open: they are yours).
+
+        Native rather than bridged: async clients are bound to their event loops, so only
+        :meth:`aclose`, on the loop of one, can close it; the others are dropped.
+        """
+        with self._lock:
+            client, self._client = self._client, None
+            self._async_clients.clear()
+        if client is not None and self._owns_client:
+            client.close()
 
     def __repr__(self) -> str:
         return (

@@ -7,7 +7,12 @@ Expired sessions are invisible at once and their rows are purged lazily: when th
 written again, and by a sweep of the whole file that runs at most once a minute.
 
 One connection serves every thread, behind a lock, which is also what makes ``":memory:"``
-databases work. The async twins run on a dedicated worker thread, never on the event loop.
+databases work.
+
+``sqlite3`` is a sync driver, so (per the convention of :mod:`.base`) the async methods, which
+are the :class:`SessionStore` contract, run the store's sync code on a dedicated worker thread,
+never on the event loop; and the sync methods override the base class's bridged twins with that
+sync code itself, the faster path (no round trip through the bridge's event loop and worker).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import ClassVar, TypeVar
 
 from langchain_core.messages import BaseMessage
 
+from cognee_langchain.core.validation import check_number
 from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
@@ -174,6 +180,7 @@ class SQLiteSessionStore(SessionStore):
     ) -> None:
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
+        timeout = check_number(timeout, "timeout")
         if not isinstance(path, str | PathLike):
             raise InvalidInputError(
                 f"path must be a str or Path, got {type(path).__name__}: pass a file such as "
@@ -219,6 +226,7 @@ class SQLiteSessionStore(SessionStore):
         return _Transaction(self, f"BEGIN {mode}")
 
     async def _in_worker(self, func: Callable[[], _T]) -> _T:
+        """Run the sync ``func`` on the store's worker thread: how every async method works."""
         if self._closed:
             raise _closed_error(self.path)
         if self._executor is None:
@@ -240,6 +248,9 @@ class SQLiteSessionStore(SessionStore):
         if now >= self._next_sweep:
             self._next_sweep = now + _SWEEP_INTERVAL
             self._purge(conn, conn.execute(_EXPIRED, (now,)).fetchall())
+
+    # Every operation below is a native sync method, overriding the base class's bridged twin
+    # (the sync driver is the fast path), and its async method, which runs it on the worker.
 
     # -- writes ------------------------------------------------------------------------------------
     def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
@@ -304,7 +315,7 @@ class SQLiteSessionStore(SessionStore):
             self._purge(conn, [scope])
 
     async def adelete(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`delete`."""
+        """Async twin of :meth:`delete` (runs on the store's worker thread)."""
         await self._in_worker(partial(self.delete, user_id, session_id))
 
     def touch(self, user_id: str, session_id: str) -> None:
@@ -320,7 +331,7 @@ class SQLiteSessionStore(SessionStore):
             )
 
     async def atouch(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`touch`."""
+        """Async twin of :meth:`touch` (runs on the store's worker thread)."""
         await self._in_worker(partial(self.touch, user_id, session_id))
 
     # -- reads -------------------------------------------------------------------------------------
@@ -344,7 +355,7 @@ class SQLiteSessionStore(SessionStore):
         return SessionSlice(scope[1], start, end, decode_records(records, start))
 
     async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
-        """Async twin of :meth:`read`."""
+        """Async twin of :meth:`read` (runs on the store's worker thread)."""
         return await self._in_worker(partial(self.read, user_id, session_id, since))
 
     def list_sessions(self, user_id: str) -> list[SessionInfo]:
@@ -359,7 +370,7 @@ class SQLiteSessionStore(SessionStore):
         return [SessionInfo(*row) for row in rows]
 
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
-        """Async twin of :meth:`list_sessions`."""
+        """Async twin of :meth:`list_sessions` (runs on the store's worker thread)."""
         return await self._in_worker(partial(self.list_sessions, user_id))
 
     # -- persistence watermarks --------------------------------------------------------------------
@@ -377,7 +388,7 @@ class SQLiteSessionStore(SessionStore):
         return 0 if row is None else int(row[0])
 
     async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
-        """Async twin of :meth:`get_watermark`."""
+        """Async twin of :meth:`get_watermark` (runs on the store's worker thread)."""
         return await self._in_worker(partial(self.get_watermark, user_id, session_id, dataset))
 
     def advance_watermark(
@@ -407,7 +418,7 @@ class SQLiteSessionStore(SessionStore):
     async def aadvance_watermark(
         self, user_id: str, session_id: str, dataset: str, expected: int, new: int
     ) -> bool:
-        """Async twin of :meth:`advance_watermark`."""
+        """Async twin of :meth:`advance_watermark` (runs on the store's worker thread)."""
         return await self._in_worker(
             partial(self.advance_watermark, user_id, session_id, dataset, expected, new)
         )
@@ -427,7 +438,8 @@ class SQLiteSessionStore(SessionStore):
 
     async def aclose(self) -> None:
         """Async twin of :meth:`close`."""
-        await self._in_worker(self.close)
+        if not self._closed:
+            await self._in_worker(self.close)
 
     def __repr__(self) -> str:
         return (

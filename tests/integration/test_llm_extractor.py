@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.errors import ExtractionError, InvalidInputError
 from cognee_langchain.extraction.llm import LLMGraphExtractor, repair_extraction
 from cognee_langchain.extraction.offline import extract_chunk
@@ -261,8 +262,8 @@ async def test_invalid_output_is_repaired(server: ScriptedLLMServer) -> None:
 
     assert [(e.name, e.type, e.description) for e in result.entities] == [
         ("Alice", "Person", "Leads Acme."),
-        ("Bob", "Concept", ""),
-        ("Acme Corp", "Concept", ""),  # a relation endpoint that occurs in the text
+        ("Bob", DEFAULT_ENTITY_TYPE, ""),  # no type given
+        ("Acme Corp", DEFAULT_ENTITY_TYPE, ""),  # a relation endpoint that occurs in the text
     ]
     assert [(r.source, r.predicate, r.target) for r in result.relations] == [
         ("Alice", "leads", "Acme Corp"),

@@ -40,5 +40,9 @@ class TestGraphRetrieverStandard(RetrieversIntegrationTests):
         return {"memory": self.memory}
 
     @property
+    def num_results_arg_name(self) -> str:
+        return "top_k"
+
+    @property
     def retriever_query_example(self) -> str:
         return "Who leads Acme Corp?"

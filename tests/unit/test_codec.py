@@ -1,14 +1,13 @@
 """The session record codec: exact round trips of every LangChain message type, strict inputs.
 
-The hypothesis strategies here (``any_message``, ``message_lists``) are reused by the store
-suites in ``tests/integration``.
+The hypothesis strategies (``any_message``, ``message_lists``) live in
+:mod:`cognee_langchain.testing.messages`, shared with the session-store conformance suite.
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
-from typing import Any
 
 import orjson
 import pytest
@@ -18,129 +17,14 @@ from langchain_core.messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
-    ChatMessage,
-    ChatMessageChunk,
-    FunctionMessage,
-    FunctionMessageChunk,
     HumanMessage,
-    HumanMessageChunk,
-    RemoveMessage,
-    SystemMessage,
-    SystemMessageChunk,
     ToolMessage,
-    ToolMessageChunk,
     message_to_dict,
 )
 
 from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
 from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records, encode_messages
-
-# -- strategies -----------------------------------------------------------------------------------
-text = st.text(max_size=20)
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | text
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-    max_leaves=8,
-)
-json_objects = st.dictionaries(text, json_values, max_size=3)
-content = text | st.lists(
-    text | st.fixed_dictionaries({"type": st.just("text"), "text": text}), max_size=3
-)
-optional_text = st.none() | text
-common = {
-    "content": content,
-    "additional_kwargs": json_objects,
-    "response_metadata": json_objects,
-    "name": optional_text,
-    "id": optional_text,
-}
-tool_calls = st.lists(
-    st.fixed_dictionaries({"name": text, "args": json_objects, "id": optional_text}), max_size=3
-)
-invalid_tool_calls = st.lists(
-    st.fixed_dictionaries(
-        {"name": optional_text, "args": optional_text, "id": optional_text, "error": optional_text}
-    ),
-    max_size=2,
-)
-token_counts = st.integers(min_value=0, max_value=10**9)
-usage_metadata = st.none() | st.fixed_dictionaries(
-    {"input_tokens": token_counts, "output_tokens": token_counts, "total_tokens": token_counts},
-    optional={
-        "input_token_details": st.fixed_dictionaries(
-            {}, optional={"cache_read": token_counts, "audio": token_counts}
-        ),
-        "output_token_details": st.fixed_dictionaries({}, optional={"reasoning": token_counts}),
-    },
-)
-ai_fields = {
-    **common,
-    "tool_calls": tool_calls,
-    "invalid_tool_calls": invalid_tool_calls,
-    "usage_metadata": usage_metadata,
-}
-tool_fields = {
-    **common,
-    "tool_call_id": text,
-    "status": st.sampled_from(["success", "error"]),
-    "artifact": json_values,
-}
-tool_call_chunks = st.lists(
-    st.fixed_dictionaries(
-        {
-            "name": optional_text,
-            "args": optional_text,
-            "id": optional_text,
-            "index": st.none() | st.integers(0, 5),
-        }
-    ),
-    max_size=2,
-)
-
-
-def _messages_of(cls: type[BaseMessage], **fields: st.SearchStrategy[Any]) -> st.SearchStrategy:
-    """Messages of ``cls``, sometimes carrying an extra (``extra="allow"``) field."""
-    plain = st.fixed_dictionaries(fields)
-    extra = st.fixed_dictionaries({**fields, "custom_field": json_values})
-    return (plain | extra).map(lambda kwargs: cls(**kwargs))
-
-
-any_message: st.SearchStrategy[BaseMessage] = st.one_of(
-    _messages_of(HumanMessage, **common),
-    _messages_of(HumanMessageChunk, **common),
-    _messages_of(SystemMessage, **common),
-    _messages_of(SystemMessageChunk, **common),
-    _messages_of(AIMessage, **ai_fields),
-    _messages_of(
-        AIMessageChunk,
-        **common,
-        tool_call_chunks=tool_call_chunks,
-        usage_metadata=usage_metadata,
-        chunk_position=st.sampled_from([None, "last"]),
-    ),
-    _messages_of(ChatMessage, **common, role=text),
-    _messages_of(ChatMessageChunk, **common, role=text),
-    _messages_of(FunctionMessage, **{**common, "name": text}),
-    _messages_of(FunctionMessageChunk, **{**common, "name": text}),
-    _messages_of(ToolMessage, **tool_fields),
-    _messages_of(ToolMessageChunk, **tool_fields),
-    text.map(lambda message_id: RemoveMessage(id=message_id)),
-)
-message_lists = st.lists(any_message, min_size=1, max_size=6)
-
-
-def assert_same_messages(decoded: list[BaseMessage], original: list[BaseMessage]) -> None:
-    """Equal, of the very same class, and dumping to the very same dict."""
-    assert [type(m) for m in decoded] == [type(m) for m in original]
-    assert decoded == original
-    assert [message_to_dict(m) for m in decoded] == [message_to_dict(m) for m in original]
+from cognee_langchain.testing.messages import any_message, assert_same_messages, message_lists, text
 
 
 # -- round trips ----------------------------------------------------------------------------------

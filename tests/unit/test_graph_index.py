@@ -26,17 +26,18 @@ TEXT_C = "Carol Diaz lives in Denver. Carol Diaz works with Bob Smith."
 
 
 class ScanCountingStore(SQLiteGraphStore):
-    """Records every ``read_records`` call: full scans (no ``ids``) vs reads of named records."""
+    """Records every ``aread_records`` call (the primitive the index reads through): full scans
+    (no ``ids``) vs reads of named records."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.reads: list[tuple[TextKind, bool]] = []
 
-    def read_records(
+    async def aread_records(
         self, kind: TextKind, datasets: Sequence[str], **kwargs: Any
     ) -> list[TextRecord]:
         self.reads.append((kind, kwargs.get("ids") is None))
-        return super().read_records(kind, datasets, **kwargs)
+        return await super().aread_records(kind, datasets, **kwargs)
 
     @property
     def full_scans(self) -> int:

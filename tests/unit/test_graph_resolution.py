@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.graph.base import EntityMention, PutChunk, PutEntity, Vector
+from cognee_langchain.graph.base import EntityMention, PutChunk, PutEntity, Vector, WriteOp
 from cognee_langchain.graph.models import content_id
 from cognee_langchain.graph.resolution import (
     EntityResolver,
@@ -21,7 +22,7 @@ from cognee_langchain.graph.resolution import (
     normalize_predicate,
 )
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
-from tests.unit.test_graph_store import DS, create, doc_op, vec
+from cognee_langchain.testing.graph_store import DS, create, doc_op, vec
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
 
@@ -79,7 +80,7 @@ def test_mentions_clean_names_and_reject_junk() -> None:
     )
     for junk in ("", "   ", "...", "x" * 300):
         assert Mention.create("c", junk) is None
-    assert clean_type("") == "Concept"
+    assert clean_type("") == DEFAULT_ENTITY_TYPE
     assert normalize_predicate(" WORKS_FOR. ") == "works for"
     assert normalize_predicate("") == "related to"
 
@@ -105,7 +106,7 @@ async def _store_with(tmp_path: Path, *names: tuple[str, str]) -> tuple[SQLiteGr
     chunk = PutChunk(content_id("chunk", DS, "seed"), DS, "seed chunk", "", vec(1, dim=64))
     mentions = [m for n, t in names if (m := Mention.create(chunk.id, n, t)) is not None]
     resolution = await EntityResolver().aresolve(store, DS, mentions, _Embedder(SYNONYMS))
-    ops = [create(), chunk, doc_op([chunk], "seed")]
+    ops: list[WriteOp] = [create(), chunk, doc_op([chunk], "seed")]
     ops += [
         PutEntity(e.id, DS, e.name, e.type, e.vector, e.keys, e.tokens,
                   tuple(EntityMention(m.chunk_id, m.name) for m in e.mentions))
@@ -179,7 +180,7 @@ class _Constant:
     """Embeds every name to the same vector: only the token rule keeps names apart."""
 
     async def __call__(self, texts: Sequence[str]) -> Vector:
-        return np.ones((len(texts), 4), dtype=np.float32) / 2
+        return np.full((len(texts), 4), 0.5, dtype=np.float32)
 
 
 async def test_only_names_sharing_a_token_are_compared(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.documents import Document
 
-from cognee_langchain.errors import ExtractionError, InvalidInputError, PermissionDeniedError
+from cognee_langchain.errors import (
+    CogneeLangchainError,
+    ExtractionError,
+    InvalidInputError,
+    PermissionDeniedError,
+)
 from cognee_langchain.extraction.offline import OfflineGraphExtractor
 from cognee_langchain.extraction.schema import ChunkExtraction
 from cognee_langchain.graph.base import TextKind
@@ -240,6 +246,33 @@ def test_embeddings_failure_raises_extraction_error_and_writes_nothing(tmp_path:
     assert memory.graph_store.current_revision() == 0
 
 
+class _BadVectors(BagOfWordsEmbeddings):
+    def __init__(self, rows: list[Any]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.rows[i % len(self.rows)] for i in range(len(texts))]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[1.0, 0.0], [1.0]],  # ragged: numpy cannot make a matrix of it
+        [[1.0, "x"]],  # not numbers
+        [[float("nan"), 1.0]],  # not finite
+        [[]],  # no dimensions
+    ],
+)
+def test_unusable_vectors_raise_extraction_error_and_write_nothing(
+    tmp_path: Path, rows: list[Any]
+) -> None:
+    memory = make_memory(tmp_path, embeddings=_BadVectors(rows))
+    with pytest.raises(ExtractionError, match="_BadVectors"):
+        memory.remember([TEXT_A, TEXT_B])
+    assert memory.graph_store.current_revision() == 0
+
+
 # -- inputs ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "data",
@@ -368,16 +401,39 @@ async def test_sync_remember_works_inside_a_running_event_loop(memory: GraphMemo
 def test_construction_is_lazy_and_close_reopens(tmp_path: Path) -> None:
     memory = GraphMemory(tmp_path / "data")
     assert not (tmp_path / "data").exists()
-    assert memory._graph_store is None and memory._embeddings is None
-    assert memory._extractor is None and memory._session_store is None
+    assert memory.runtime._graph_store is None and memory.runtime._embeddings is None
+    assert memory.runtime._extractor is None and memory.runtime._session_store is None
     assert isinstance(memory.extractor, OfflineGraphExtractor)
     assert isinstance(memory.session_store, SQLiteSessionStore)
     assert isinstance(memory.graph_store, SQLiteGraphStore)
     assert {p.name for p in (tmp_path / "data").iterdir()} >= {"graph.sqlite", "sessions.sqlite"}
 
     memory.close()
-    assert memory._graph_store is None and memory._session_store is None
+    assert memory.runtime._graph_store is None and memory.runtime._session_store is None
     assert memory.graph_store.current_revision() == 0  # reopened on use
+
+
+def test_close_after_a_store_failed_to_open_closes_what_opened(tmp_path: Path) -> None:
+    # data_dir is a file: the graph store cannot open. close() must not trip over the store that
+    # never opened, and must still close the session store that did.
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("a file, not a folder")
+    memory = GraphMemory(blocker)
+    with pytest.raises(CogneeLangchainError):
+        memory.stats()
+    assert memory.runtime._graph_store is None
+    memory.close()
+    memory.close()  # idempotent
+
+
+def test_passed_in_stores_stay_open_on_close(tmp_path: Path) -> None:
+    store = SQLiteGraphStore(tmp_path / "mine.sqlite")
+    memory = GraphMemory(tmp_path / "data", graph_store=store)
+    memory.remember(TEXT_A)
+    memory.close()
+    assert memory.graph_store is store
+    assert store.current_revision() >= 1  # still usable: the memory did not close it
+    store.close()
 
 
 def test_reopening_restores_the_graph(tmp_path: Path) -> None:
@@ -403,7 +459,7 @@ def test_offline_extractor_end_to_end(tmp_path: Path) -> None:
 def test_extraction_runs_in_batches(tmp_path: Path) -> None:
     extractor = PatternExtractor(TYPES)
     memory = make_memory(tmp_path, extractor=extractor, chunk_size=40, chunk_overlap=0)
-    memory.extraction_batch_size = 2
+    memory.runtime.extraction_batch_size = 2
     texts = [f"Person{i} founded Company{i}." for i in range(5)]
     memory.remember("\n\n".join(texts))
     assert [len(call) for call in extractor.calls] == [2, 2, 1]
@@ -430,7 +486,7 @@ def test_sync_call_from_a_coroutine_on_the_sync_loop_does_not_deadlock(tmp_path:
             seen.append(memory.stats().chunks)
             return await super().aextract(texts)
 
-    memory._extractor = Inspecting(TYPES)
+    memory.runtime._extractor = Inspecting(TYPES)
     memory.remember(TEXT_B)
     assert seen == [1]
 

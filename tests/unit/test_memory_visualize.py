@@ -106,7 +106,7 @@ def test_visualize_respects_limits_and_permissions(tmp_path: Path) -> None:
     assert data["edges"] == []
 
     with pytest.raises(PermissionDeniedError):
-        memory.visualize(tmp_path / "g.html", dataset="main_dataset", user=User(id="eve"))
+        memory.visualize(tmp_path / "g.html", datasets="main_dataset", user=User(id="eve"))
     for bad in ({"path": ""}, {"path": 5}, {"path": tmp_path / "g.html", "max_nodes": 0}):
         with pytest.raises(InvalidInputError):
             memory.visualize(**bad)  # type: ignore[arg-type]

@@ -62,7 +62,7 @@ class ScriptedMemory(GraphMemory):
         self,
         query: str,
         *,
-        dataset: str | Sequence[str] | None = None,
+        datasets: str | Sequence[str] | None = None,
         search_type: str = "graph",
         top_k: int = 8,
         node_sets: object = None,
@@ -71,7 +71,7 @@ class ScriptedMemory(GraphMemory):
         self.searches.append(
             {
                 "query": query,
-                "dataset": dataset,
+                "datasets": datasets,
                 "search_type": search_type,
                 "top_k": top_k,
                 "user": user,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.extraction.offline import OfflineGraphExtractor, extract_chunk
 from cognee_langchain.extraction.schema import ChunkExtraction
@@ -90,7 +91,7 @@ def test_lists_share_their_verb() -> None:
 def test_relative_clause_and_pronoun_subject() -> None:
     text = "Alice, who joined in 2019, leads Acme. She lives in Berlin."
     assert triples(text) == {("Alice", "leads", "Acme"), ("Alice", "lives in", "Berlin")}
-    assert types(text) == {"Alice": "Person", "Acme": "Entity", "Berlin": "Place"}
+    assert types(text) == {"Alice": "Person", "Acme": DEFAULT_ENTITY_TYPE, "Berlin": "Place"}
 
 
 def test_clause_after_and_keeps_the_subject() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from cognee_langchain.pipelines.sessions import render_entries, split_entries
+from cognee_langchain.services.rendering import render_entries, split_entries
 from cognee_langchain.sessions.base import StoredMessage
 
 

@@ -22,14 +22,14 @@ from cognee_langchain.embeddings import WordLlamaEmbeddings
 from cognee_langchain.errors import ExtractionError, InvalidInputError
 from cognee_langchain.extraction.offline import OfflineGraphExtractor
 from cognee_langchain.memory import GraphMemory
-from cognee_langchain.pipelines.sessions import split_entries
 from cognee_langchain.prompts.answer import ANSWER_SYSTEM_PROMPT
-from cognee_langchain.recall import (
+from cognee_langchain.services.recall import (
     NO_CONTEXT_ANSWER,
     arecent_turns,
     expand_follow_up,
     extractive_answer,
 )
+from cognee_langchain.services.rendering import split_entries
 from cognee_langchain.users import User
 
 ACME = "Alice Johnson leads Acme Corp. Acme Corp builds reusable rockets."
@@ -286,7 +286,9 @@ def test_a_failing_model_raises_and_appends_nothing(
         {"query": "Acme", "top_k": 0},
         {"query": "Acme", "top_k": True},
         {"query": "Acme", "search_type": "nearest"},
-        {"query": "Acme", "dataset": "no_such_dataset"},
+        {"query": "Acme", "datasets": "no_such_dataset"},
+        {"query": "Acme", "datasets": []},
+        {"query": "Acme", "dataste": "main_dataset"},  # a misspelt argument is not ignored
         {"query": "Acme", "session_id": "bad\nid"},
         {"query": "Acme", "session_id": ""},
         {"query": "Acme", "user": "alice"},

@@ -179,8 +179,8 @@ def test_node_set_filter(memory: GraphMemory) -> None:
 
 
 def test_dataset_filter(memory: GraphMemory) -> None:
-    other = memory.search("Who leads a company?", dataset="other", top_k=8)
-    both = memory.search("Who leads a company?", dataset=["main_dataset", "other"], top_k=50)
+    other = memory.search("Who leads a company?", datasets="other", top_k=8)
+    both = memory.search("Who leads a company?", datasets=["main_dataset", "other"], top_k=50)
     everything = memory.search("Who leads a company?", top_k=50)
 
     assert other and {doc.metadata["dataset"] for doc in other} == {"other"}
@@ -200,7 +200,7 @@ def test_users_only_see_datasets_they_may_read(
         "strangers_notes"
     }
     with pytest.raises(PermissionDeniedError):
-        memory.search("leads", dataset="main_dataset", user=stranger)
+        memory.search("leads", datasets="main_dataset", user=stranger)
     with pytest.raises(PermissionDeniedError):
         memory.as_retriever(user=stranger, datasets=["main_dataset"]).invoke("leads")
 
@@ -213,11 +213,11 @@ def test_users_only_see_datasets_they_may_read(
 
 # -- the retriever ---------------------------------------------------------------------------------
 def test_retriever_honours_k_and_per_call_overrides(memory: GraphMemory) -> None:
-    retriever = memory.as_retriever(k=3)
+    retriever = memory.as_retriever(top_k=3)
 
     assert len(retriever.invoke("Acme Corp")) == 3
-    assert len(retriever.invoke("Acme Corp", k=1)) == 1
-    facts = retriever.invoke("Acme Corp", search_type="facts", k=2)
+    assert len(retriever.invoke("Acme Corp", top_k=1)) == 1
+    facts = retriever.invoke("Acme Corp", search_type="facts", top_k=2)
     assert [doc.metadata["type"] for doc in facts] == ["fact", "fact"]
     other = retriever.invoke("Acme Corp", datasets=["other"])
     assert {doc.metadata["dataset"] for doc in other} == {"other"}
@@ -226,14 +226,16 @@ def test_retriever_honours_k_and_per_call_overrides(memory: GraphMemory) -> None
 
 
 async def test_retriever_ainvoke_matches_invoke(memory: GraphMemory) -> None:
-    retriever = GraphRetriever(memory=memory, k=4, search_type="chunks", datasets="main_dataset")
+    retriever = GraphRetriever(
+        memory=memory, top_k=4, search_type="chunks", datasets="main_dataset"
+    )
 
     assert retriever.datasets == ["main_dataset"]
     assert await retriever.ainvoke("Globex") == retriever.invoke("Globex")
 
 
 def test_retriever_results_equal_memory_search(memory: GraphMemory) -> None:
-    retriever = memory.as_retriever(k=5, search_type="summaries", node_sets=["travel"])
+    retriever = memory.as_retriever(top_k=5, search_type="summaries", node_sets=["travel"])
 
     assert retriever.invoke("Paris") == memory.search(
         "Paris", search_type="summaries", top_k=5, node_sets=["travel"]
@@ -243,11 +245,13 @@ def test_retriever_results_equal_memory_search(memory: GraphMemory) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"k": 0},
-        {"k": -3},
-        {"k": True},
-        {"k": 2.5},
-        {"k": "3"},
+        {"top_k": 0},
+        {"top_k": -3},
+        {"top_k": True},
+        {"top_k": 2.5},
+        {"top_k": "3"},
+        {"top_k": 3, "k": 3},
+        {"dataset": "main_dataset"},
         {"search_type": "nearest"},
         {"search_type": 3},
         {"datasets": ""},
@@ -272,10 +276,10 @@ def test_a_retriever_needs_a_memory() -> None:
     [
         {"query": ""},
         {"query": "  \n "},
-        {"query": "Acme", "k": 0},
+        {"query": "Acme", "top_k": 0},
         {"query": "Acme", "search_type": "nearest"},
         {"query": "Acme", "datasets": ["no_such_dataset"]},
-        {"query": "Acme", "top_k": 3},  # not an argument of the retriever
+        {"query": "Acme", "n": 3},  # not an argument of the retriever
     ],
 )
 def test_bad_invocations_are_invalid_input(memory: GraphMemory, call: dict[str, Any]) -> None:

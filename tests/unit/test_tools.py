@@ -57,7 +57,7 @@ def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
         name="recall_facts",
         description="Look up facts.",
         top_k=1,
-        dataset=["docs", "notes"],
+        datasets=["docs", "notes"],
         search_type="facts",
         user=alice,
     )
@@ -66,7 +66,7 @@ def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
     assert memory.searches == [
         {
             "query": "Who leads Acme?",
-            "dataset": ["docs", "notes"],
+            "datasets": ["docs", "notes"],
             "search_type": "facts",
             "top_k": 1,
             "user": alice,

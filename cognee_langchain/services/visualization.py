@@ -8,14 +8,23 @@ details, type in the search box to highlight names.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import os
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 import orjson
 
+from cognee_langchain.core.validation import check_positive
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import GraphSnapshot
+from cognee_langchain.services.access import areadable_datasets
+from cognee_langchain.services.runtime import MemoryRuntime
+from cognee_langchain.users import User
 
-__all__ = ["render_graph_html"]
+__all__ = ["awrite_graph_html", "render_graph_html"]
 
 NO_NODE_SET = "(no node set)"
 
@@ -232,3 +241,30 @@ def render_graph_html(snapshot: GraphSnapshot, title: str = "Knowledge graph") -
     values = {"TITLE": html.escape(title), "COUNTS": html.escape(shown), "DATA": payload}
     # One pass, so a title containing a placeholder is not substituted again.
     return re.sub(r"__(TITLE|COUNTS|DATA)__", lambda m: values[m.group(1)], _PAGE)
+
+
+async def awrite_graph_html(
+    runtime: MemoryRuntime,
+    path: str | os.PathLike[str],
+    datasets: str | Sequence[str] | None,
+    user: User | None,
+    max_nodes: int,
+) -> Path:
+    """Write the picture of the readable (or named) datasets to ``path`` and return it."""
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise InvalidInputError("path must be a file path such as 'graph.html'.")
+    check_positive(max_nodes, "max_nodes")
+    names = await areadable_datasets(runtime, datasets, user)
+    snapshot = await runtime.graph_store.asnapshot(names, max_nodes)
+    target = Path(path)
+    page = render_graph_html(snapshot, title=f"cognee-langchain graph: {', '.join(names)}")
+
+    def write() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+
+    try:
+        await asyncio.to_thread(write)
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot write {str(target)!r}: {exc}.") from None
+    return target

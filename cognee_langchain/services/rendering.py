@@ -1,7 +1,11 @@
-"""Session Q&A as the persist-sessions pipeline sees it: turns from the cache, rendered as text.
+"""Rendering: session Q&A as text to remember, and memories as lines a model reads.
 
-Kept apart from the LangGraph wiring so the rules (what a complete turn is, how it is rendered,
-which message ids it carries) live in one place and are tested on their own.
+* Session Q&A as the persist-sessions pipeline sees it: turns from the cache, cut into complete
+  entries and rendered as a transcript. Kept apart from the LangGraph wiring so the rules (what a
+  complete turn is, how it is rendered, which message ids it carries) live in one place.
+* Memories shown to a model: :func:`format_memories` is the one rendering used by the memory tool,
+  the agent middleware and the LangGraph recall node, so a model sees memories the same way
+  wherever they come from.
 """
 
 from __future__ import annotations
@@ -9,21 +13,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict
 
 from cognee_langchain.sessions.base import StoredMessage
 
-__all__ = ["SessionEntry", "render_entries", "split_entries"]
+__all__ = [
+    "SessionEntry",
+    "fit_memories",
+    "format_memories",
+    "render_entries",
+    "split_entries",
+]
 
 # Tool output can be huge (a web page, a file); the knowledge it adds fits in far less.
 _MAX_TOOL_CHARS = 600
+# Token budgets are approximate: about four characters per token for English text.
+_CHARS_PER_TOKEN = 4
+_ELLIPSIS = "…"
 
 
 class SessionEntry(BaseModel):
     """One complete Q&A turn of a session: a question, what the agent did, and its answer."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     session_id: str
     seq_start: int
@@ -110,3 +124,40 @@ def render_entries(entries: Sequence[SessionEntry]) -> str:
         lines.append(f"assistant: {entry.answer}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def fit_memories(
+    documents: Sequence[Document], max_tokens: int | None = None
+) -> list[tuple[Document, str]]:
+    """The documents that fit in ``max_tokens`` (≈ characters / 4), best first, each with its line.
+
+    Documents are taken in the given (rank) order until the next one would overflow the budget;
+    when even the best one is too long, its beginning is kept. Whitespace runs collapse to one
+    space, so a multi-line chunk costs one line. Empty documents are skipped.
+    """
+    budget = None if max_tokens is None else max_tokens * _CHARS_PER_TOKEN
+    fitted: list[tuple[Document, str]] = []
+    used = 0
+    for document in documents:
+        text = " ".join(document.page_content.split())
+        if not text:
+            continue
+        kind = document.metadata.get("type")
+        line = f"- [{kind}] {text}" if kind else f"- {text}"
+        cost = len(line) + 1  # the newline joining it to the next line
+        if budget is not None and used + cost > budget:
+            room = budget - 1 - len(_ELLIPSIS)
+            if not fitted and room > 0:
+                fitted.append((document, line[:room] + _ELLIPSIS))
+            break
+        used += cost
+        fitted.append((document, line))
+    return fitted
+
+
+def format_memories(documents: Sequence[Document], *, max_tokens: int | None = None) -> str:
+    """Render memories as bullet lines (``- [type] text``), best first, within ``max_tokens``.
+
+    Returns ``""`` when there is nothing to show.
+    """
+    return "\n".join(line for _, line in fit_memories(documents, max_tokens))

@@ -1,7 +1,7 @@
 """``recall``: answer a question from the memory, inside a chat session.
 
 One recall is: read the session's recent turns, expand a follow-up question with them (no model
-call), retrieve context (:func:`~cognee_langchain.retrievers.asearch_memory`), answer — with the
+call), retrieve context (:func:`~cognee_langchain.services.search.asearch`), answer — with the
 memory's chat model in exactly one call, or extractively without one — and, when a session is
 given, append the question and the answer to it in one atomic write. The answer's
 ``response_metadata["context_ids"]`` lists the ids of the context it was given, in order, which
@@ -38,20 +38,19 @@ from typing import TYPE_CHECKING
 from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, HumanMessage
 
+from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.validation import check_optional_id
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError
 from cognee_langchain.extraction.offline import extract_chunk
-from cognee_langchain.ids import validate_id
-from cognee_langchain.pipelines.sessions import split_entries
 from cognee_langchain.prompts.answer import answer_messages
-from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, get_search_config
 from cognee_langchain.retrieval.lexical import analyze, word_tokens
-from cognee_langchain.retrievers import DEFAULT_TOP_K, asearch_memory, check_query
-from cognee_langchain.tools import check_positive
+from cognee_langchain.services.rendering import split_entries
+from cognee_langchain.services.search import SearchType, asearch, check_search_args
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from cognee_langchain.memory import GraphMemory
+    from cognee_langchain.services.runtime import MemoryRuntime
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.users import User
 
@@ -217,46 +216,43 @@ async def amodel_answer(
 
 
 async def arecall(
-    memory: GraphMemory,
+    runtime: MemoryRuntime,
     query: str,
     *,
     session_id: str | None = None,
-    dataset: str | Sequence[str] | None = None,
-    search_type: str = DEFAULT_SEARCH_TYPE,
+    datasets: str | Sequence[str] | None = None,
+    search_type: SearchType = DEFAULT_SEARCH_TYPE,
     top_k: int = DEFAULT_TOP_K,
     node_sets: str | Sequence[str] | None = None,
     user: User | None = None,
 ) -> RecallResult:
-    """Answer ``query`` from ``memory`` (the body of :meth:`GraphMemory.arecall`).
+    """Answer ``query`` from the memory (the body of ``GraphMemory.arecall``).
 
     Nothing is appended to the session when anything fails.
     """
-    query = check_query(query)
-    check_positive(top_k, "top_k")
-    get_search_config(search_type)
-    if session_id is not None:
-        validate_id(session_id, "session_id")
-    who = memory._user_of(user)
+    query = check_search_args(query, search_type, top_k, node_sets)[0]
+    check_optional_id(session_id, "session_id")
+    who = runtime.user_of(user)
     turns: list[Turn] = []
     if session_id is not None:
-        turns = await arecent_turns(memory.session_store, who.id, session_id)
+        turns = await arecent_turns(runtime.session_store, who.id, session_id)
     search_query = expand_follow_up(query, turns)
-    context = await asearch_memory(
-        memory,
+    context = await asearch(
+        runtime,
         search_query,
-        dataset=dataset,
+        datasets=datasets,
         search_type=search_type,
         top_k=top_k,
         node_sets=node_sets,
         user=who,
     )
-    if memory.llm is not None:
-        answer = await amodel_answer(memory.llm, query, context, turns)
+    if runtime.llm is not None:
+        answer = await amodel_answer(runtime.llm, query, context, turns)
     else:
         answer = extractive_answer(query, search_query, context)
     if session_id is not None:
         context_ids = [str(document.id) for document in context]
-        await memory.session_store.aappend(
+        await runtime.session_store.aappend(
             who.id,
             session_id,
             [

@@ -1,0 +1,136 @@
+"""The ``cognee-langchain`` command line: remember files, recall with a session, improve the graph
+from sessions, search, forget, visualize and inspect a memory from the shell.
+
+Every command opens one :class:`~cognee_langchain.memory.GraphMemory` over ``--data-dir`` (and
+Redis sessions with ``--redis-url``), runs one library call and prints its result, for people or,
+with ``--json``, as one JSON document on stdout. Library errors become one ``error: ...`` line on
+stderr and the exit code of :data:`EXIT_CODES`. Heavy modules are imported inside the commands,
+so ``--help`` answers at once.
+
+The parts: :mod:`~cognee_langchain.cli.parser` (commands and options),
+:mod:`~cognee_langchain.cli.commands` (what each command does),
+:mod:`~cognee_langchain.cli.render` (how results print) and :mod:`~cognee_langchain.cli.exits`
+(what an error becomes); this module runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cognee_langchain.cli.commands import Command, Output
+from cognee_langchain.cli.exits import (
+    EXIT_CODES,
+    EXIT_INTERRUPTED,
+    EXIT_OTHER,
+    EXIT_USAGE,
+    exit_code,
+    shell_hint,
+)
+from cognee_langchain.cli.parser import DEFAULT_DATA_DIR, build_parser
+from cognee_langchain.cli.render import jsonable
+from cognee_langchain.core.defaults import DEFAULT_DATASET
+from cognee_langchain.errors import CogneeLangchainError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+__all__ = [
+    "DEFAULT_DATASET",
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_LLM_MODEL",
+    "EXIT_CODES",
+    "build_parser",
+    "main",
+]
+
+DEFAULT_LLM_MODEL = "gpt-4o-mini"
+
+
+def _chat_model() -> BaseChatModel | None:
+    """``ChatOpenAI`` when ``OPENAI_API_KEY`` is set, else ``None`` (offline)."""
+    if not os.environ.get("OPENAI_API_KEY"):
+        return None
+    from langchain_openai import ChatOpenAI
+
+    # The extractor retries transient failures itself; SDK retries would multiply its calls.
+    return ChatOpenAI(model=os.environ.get("COGNEE_LLM_MODEL") or DEFAULT_LLM_MODEL, max_retries=0)
+
+
+def _run(args: argparse.Namespace) -> Output:
+    from cognee_langchain.memory import GraphMemory
+    from cognee_langchain.users import User
+
+    handler: Command = args.handler
+    with contextlib.ExitStack() as stack:
+        session_store = None
+        if args.redis_url is not None:
+            from cognee_langchain.sessions.redis import RedisSessionStore
+
+            session_store = RedisSessionStore(
+                args.redis_url,
+                socket_timeout=args.redis_timeout,
+                socket_connect_timeout=args.redis_timeout,
+            )
+            stack.callback(session_store.close)
+        memory = GraphMemory(
+            args.data_dir,
+            llm=_chat_model() if args.uses_llm else None,
+            session_store=session_store,
+            user=None if args.user is None else User(id=args.user),
+        )
+        stack.callback(memory.close)
+        return handler(memory, args)
+
+
+def _fail(message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    # Before any library import: wordllama calls logging.basicConfig(level=INFO) on import,
+    # which would print every INFO record (HTTP requests...) of every library to stderr.
+    logging.basicConfig(
+        level=logging.INFO if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        output = _run(args)
+        rendered = (
+            json.dumps(jsonable(output.data), indent=2, ensure_ascii=False)
+            if args.json
+            else output.text
+        )
+        sys.stdout.write(rendered + "\n")
+        sys.stdout.flush()
+    except CogneeLangchainError as exc:
+        _fail(f"{exc}{shell_hint(exc)}", args.debug)
+        return exit_code(exc)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) left: silence the flush at exit, which would fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OTHER
+    except Exception as exc:
+        _fail(
+            f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", args.debug
+        )
+        return EXIT_OTHER
+    return 0

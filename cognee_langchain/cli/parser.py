@@ -1,0 +1,222 @@
+"""The argument parser of ``cognee-langchain``: its commands, their options and their defaults."""
+
+from __future__ import annotations
+
+import argparse
+
+import cognee_langchain.cli.commands as commands
+from cognee_langchain.cli.commands import Command
+from cognee_langchain.core.defaults import DEFAULT_DATASET, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+
+__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_REDIS_TIMEOUT", "build_parser"]
+
+DEFAULT_DATA_DIR = "./.cognee_langchain"
+DEFAULT_REDIS_TIMEOUT = 5.0
+
+_SEARCH_TYPES = (
+    f"{DEFAULT_SEARCH_TYPE} (default: hybrid chunks + entity-graph expansion), chunks, facts, "
+    "summaries"
+)
+
+_EPILOG = """\
+chat model:
+  Offline by default: extraction is rule-based and recall answers from the retrieved context.
+  With OPENAI_API_KEY set, remember / recall / improve use ChatOpenAI with the model
+  $COGNEE_LLM_MODEL (default gpt-4o-mini); OPENAI_BASE_URL points it at another endpoint.
+
+exit codes:
+  0 ok, 1 other error, 2 usage or invalid input, 3 no sessions found, 4 no graph data,
+  5 permission denied, 6 extraction failed, 7 session store unavailable.
+  Errors print one line to stderr; --debug adds the traceback.
+"""
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Options accepted before or after the command name.
+
+    They default to SUPPRESS everywhere so that a subcommand's parser never overwrites a value
+    given before the command; the real defaults are set once on the top-level parser.
+    """
+    group = parser.add_argument_group("global options")
+    suppress = argparse.SUPPRESS
+    group.add_argument(
+        "--data-dir",
+        default=suppress,
+        metavar="DIR",
+        help=f"where the embedded graph and session stores live (default: {DEFAULT_DATA_DIR})",
+    )
+    group.add_argument(
+        "--redis-url",
+        default=suppress,
+        metavar="URL",
+        help="cache sessions in Redis at URL (redis://[:password@]host:port/db) instead of "
+        "SQLite in the data dir",
+    )
+    group.add_argument(
+        "--redis-timeout",
+        default=suppress,
+        type=float,
+        metavar="SECONDS",
+        help=f"Redis connect / operation timeout (default: {DEFAULT_REDIS_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--user", default=suppress, metavar="USER_ID", help="act as this user (default user)"
+    )
+    group.add_argument(
+        "--json", default=suppress, action="store_true", help="print the result as JSON on stdout"
+    )
+    group.add_argument(
+        "--debug",
+        default=suppress,
+        action="store_true",
+        help="print tracebacks of errors and INFO logs",
+    )
+
+
+def _command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Command,
+    text: str,
+    *,
+    uses_llm: bool = False,
+) -> argparse.ArgumentParser:
+    sub = group.add_parser(name, help=text, description=text)
+    _add_global_options(sub)
+    sub.set_defaults(handler=handler, uses_llm=uses_llm)
+    return sub
+
+
+def _dataset_option(sub: argparse.ArgumentParser, many: bool) -> None:
+    if many:
+        sub.add_argument(
+            "--dataset",
+            action="append",
+            metavar="D",
+            help="dataset to read (repeatable; default: every dataset you may read)",
+        )
+    else:
+        sub.add_argument(
+            "--dataset", default=DEFAULT_DATASET, help=f"dataset (default: {DEFAULT_DATASET})"
+        )
+
+
+def _search_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("query", help="a question or a few keywords")
+    _dataset_option(sub, many=True)
+    sub.add_argument("--search-type", default=DEFAULT_SEARCH_TYPE, metavar="T", help=_SEARCH_TYPES)
+    sub.add_argument(
+        "--top-k",
+        type=int,
+        default=DEFAULT_TOP_K,
+        metavar="K",
+        help=f"results to use (default: {DEFAULT_TOP_K})",
+    )
+    sub.add_argument(
+        "--node-set",
+        dest="node_sets",
+        action="extend",
+        nargs="+",
+        metavar="N",
+        help="only memories of these node sets",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cognee-langchain``."""
+    from cognee_langchain import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="cognee-langchain",
+        description="Graph memory for LangChain agents: remember documents, recall with chat "
+        "sessions, persist sessions into the knowledge graph, search it.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_global_options(parser)
+    parser.set_defaults(
+        data_dir=DEFAULT_DATA_DIR,
+        redis_url=None,
+        redis_timeout=DEFAULT_REDIS_TIMEOUT,
+        user=None,
+        json=False,
+        debug=False,
+        uses_llm=False,
+    )
+    group = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    sub = _command(
+        group, "remember", commands.remember, "add .txt / .md files to the graph", uses_llm=True
+    )
+    sub.add_argument("files", nargs="+", metavar="FILE", help="a .txt or .md file; - for stdin")
+    _dataset_option(sub, many=False)
+    sub.add_argument("--node-set", metavar="N", help="tag what is added with this node set")
+
+    sub = _command(
+        group,
+        "recall",
+        commands.recall,
+        "answer a question from memory, recording the Q&A in a session",
+        uses_llm=True,
+    )
+    _search_options(sub)
+    sub.add_argument("--session", metavar="ID", help="session to record the Q&A in")
+
+    sub = _command(
+        group,
+        "improve",
+        commands.improve,
+        "persist the Q&A of sessions into a dataset's graph",
+        uses_llm=True,
+    )
+    sub.add_argument(
+        "--session",
+        dest="sessions",
+        action="extend",
+        nargs="+",
+        required=True,
+        metavar="ID",
+        help="session(s) to persist",
+    )
+    _dataset_option(sub, many=False)
+
+    sub = _command(
+        group, "search", commands.search, "search the graph; prints the retrieved context"
+    )
+    _search_options(sub)
+
+    sub = _command(group, "forget", commands.forget, "remove documents and what only they support")
+    sub.add_argument("--dataset", required=True, help="dataset to forget from")
+    sub.add_argument("--document-id", metavar="X", help="a document id printed by remember")
+    sub.add_argument("--node-set", metavar="N", help="only documents of this node set")
+    sub.add_argument("--session", metavar="ID", help="only documents persisted from this session")
+    sub.add_argument(
+        "--all", action="store_true", help="with no other filter: forget the whole dataset"
+    )
+
+    sub = _command(
+        group, "visualize", commands.visualize, "write an interactive HTML view of the graph"
+    )
+    sub.add_argument("out", help="HTML file to write, e.g. graph.html")
+    _dataset_option(sub, many=True)
+    sub.add_argument(
+        "--max-nodes", type=int, default=2000, help="best-connected entities shown (default: 2000)"
+    )
+
+    sub = _command(
+        group, "stats", commands.stats, "count documents, chunks, entities and relations"
+    )
+    _dataset_option(sub, many=True)
+
+    sessions = group.add_parser(
+        "sessions", help="list, show or clear cached chat sessions", description="chat sessions"
+    )
+    _add_global_options(sessions)
+    actions = sessions.add_subparsers(title="actions", metavar="ACTION", required=True)
+    _command(actions, "list", commands.sessions_list, "your sessions, most recently updated first")
+    sub = _command(actions, "show", commands.sessions_show, "print a session's messages")
+    sub.add_argument("session_id", metavar="ID")
+    sub = _command(actions, "clear", commands.sessions_clear, "delete sessions from the cache")
+    sub.add_argument("session_ids", nargs="+", metavar="ID")
+    return parser

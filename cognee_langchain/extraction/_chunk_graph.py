@@ -1,0 +1,98 @@
+"""The entities and relations of one chunk as the offline extractor collects them, deduplicated
+by normalised name, with short forms folded into the longer names they abbreviate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction.schema import ChunkExtraction
+
+__all__ = ["CO_OCCURRENCE", "ChunkGraph"]
+
+#: The predicate of two names that share a sentence without a verb linking them.
+CO_OCCURRENCE = "related_to"
+
+
+@dataclass
+class ChunkGraph:
+    """Entities and relations of one chunk, deduplicated by normalised key.
+
+    A name seen with no clue to its kind is typed :data:`DEFAULT_ENTITY_TYPE` until a later
+    mention gives it one.
+    """
+
+    entities: dict[str, list[str]] = field(default_factory=dict)  # key -> [name, type, desc]
+    relations: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    pairs: set[frozenset[str]] = field(default_factory=set)
+
+    def add_entity(self, key: str, name: str, hint: str, description: str) -> None:
+        entry = self.entities.get(key)
+        if entry is None:
+            self.entities[key] = [name, hint or DEFAULT_ENTITY_TYPE, description]
+        elif hint and entry[1] == DEFAULT_ENTITY_TYPE:
+            entry[1] = hint
+
+    def relate(self, source: str, predicate: str, target: str, description: str) -> None:
+        if source == target or not predicate:
+            return
+        pair = frozenset((source, target))
+        if predicate == CO_OCCURRENCE and pair in self.pairs:
+            return
+        self.pairs.add(pair)
+        self.relations.setdefault((source, predicate, target), description)
+
+    def merge_aliases(self) -> None:
+        """Fold a shorter form into the unique longer entity it abbreviates: "Alice" or "Smith"
+        into "Alice Smith", "Acme" into "Acme Corp" (names with connectors such as "Bank of
+        America" have no short forms)."""
+        candidates: dict[str, set[str]] = {}
+        for key, (_, kind, _) in self.entities.items():
+            words = key.split()
+            if len(words) < 2 or any(word in lex.CONNECTORS for word in words):
+                continue
+            short = {words[0], words[-1]}
+            if kind == "Organization" and words[-1] in lex.ORG_SUFFIXES:
+                short = {words[0], " ".join(words[:-1])}
+            for alias in short:
+                candidates.setdefault(alias, set()).add(key)
+        aliases = {
+            alias: next(iter(keys))
+            for alias, keys in candidates.items()
+            if len(keys) == 1 and alias in self.entities and alias not in keys
+        }
+        if not aliases:
+            return
+        for alias, canonical in aliases.items():
+            _, hint, _ = self.entities.pop(alias)
+            if self.entities[canonical][1] == DEFAULT_ENTITY_TYPE:
+                self.entities[canonical][1] = hint
+        relations = self.relations
+        self.relations = {}
+        for (source, predicate, target), description in relations.items():
+            source, target = aliases.get(source, source), aliases.get(target, target)
+            if source != target:
+                self.relations.setdefault((source, predicate, target), description)
+
+    def to_extraction(self, summary: str) -> ChunkExtraction:
+        names = {key: entry[0] for key, entry in self.entities.items()}
+        # One validation of plain data is several times faster than building each model.
+        return ChunkExtraction.model_validate(
+            {
+                "entities": [
+                    {"name": name, "type": kind, "description": description}
+                    for name, kind, description in self.entities.values()
+                ],
+                "relations": [
+                    {
+                        "source": names[source],
+                        "predicate": predicate,
+                        "target": names[target],
+                        "description": description,
+                    }
+                    for (source, predicate, target), description in self.relations.items()
+                ],
+                "summary": summary,
+            }
+        )

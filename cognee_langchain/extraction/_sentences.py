@@ -1,0 +1,191 @@
+"""The sentences of a chunk, as the offline extractor reads them, and the word tests they share.
+
+Sentences are split at ``.!?`` (not after abbreviations or initials) and at line breaks. Chat
+transcripts are understood: role labels (``Q:``, ``A:``, ``User:``, ``Assistant:``) are dropped,
+and a named speaker (``Alice: I moved to Paris``) is kept for ``I``/``me``/``my`` to refer to; a
+"user:" speaker who introduces themselves ("my name is Tom") gets that name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cognee_langchain.extraction import _lexicon as lex
+
+__all__ = [
+    "FIRST_WORD",
+    "WORD_CHARS",
+    "Sentence",
+    "chunk_sentences",
+    "clip",
+    "is_name_word",
+    "line_speaker",
+    "opens_with_pronoun",
+    "split_sentences",
+    "strip_possessive",
+]
+
+# Upper-case letters of the Latin, Greek and Cyrillic blocks ("Émile", "Łódź", "Σοφία").
+_UPPER = "".join(ch for ch in map(chr, range(0x530)) if ch.isupper())
+WORD_CHARS = r"[\w'’&.-]"
+# A capitalised or mixed-case word ("Acme", "GPT-4", "iPhone", "O'Neil", "U.S").
+_NAME_WORD = rf"(?:[{_UPPER}]|[a-z]{{1,3}}[{_UPPER}])(?:{WORD_CHARS}*[^\W_])?"
+_CONNECTOR_ALTERNATIVES = "|".join(sorted(lex.CONNECTORS))
+# Capitalised words joined by single spaces, "&" or a connector: "Bank of America", "New York".
+# An initial's period joins too: "J. R. R. Tolkien".
+_NAME_RUN = re.compile(
+    rf"(?<!{WORD_CHARS}){_NAME_WORD}"
+    rf"(?:(?: | & | (?:{_CONNECTOR_ALTERNATIVES}) |(?<=(?<![\w'’&.-])[{_UPPER}])\. ){_NAME_WORD})*"
+)
+# "my name is Tom", "I'm Tom Smith", "call me Tom": how a "user:" speaker gets a name.
+_SELF_INTRODUCTION = re.compile(
+    rf"\b(?:[Mm]y name is|I am|I['’]m|[Cc]all me) ({_NAME_WORD}(?: {_NAME_WORD})?)"
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+# "[10:02] Alice Smith: ..." at the start of a line.
+_LINE_LABEL = re.compile(
+    r"\s*(?:\[[^\]\n]{0,40}\]\s*)?(?P<label>[^\W\d_][\w.'’ -]{0,40}?)\s*:(?=\s|$)"
+)
+# "A: ..." at the start of a sentence inside a line ("Q: Who leads Acme? A: Alice.").
+_SENTENCE_LABEL = re.compile(r"\s*(?P<label>[A-Za-z]{1,12})\s*:(?=\s|$)")
+FIRST_WORD = re.compile(r"[^\w]*([\w'’-]+)")
+_LEADING_PUNCTUATION = "\"'“‘([*-–— "
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a chunk that may name something."""
+
+    text: str  # analysed text: role label removed
+    shown: str  # as written, label included: what facts and entities cite
+    speaker: str | None
+    lead: int  # offset of the first word in ``text``
+    runs: list[tuple[int, str]]  # (offset, text) of each capitalised run
+
+
+def chunk_sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` that name something, have a speaker or open with a pronoun."""
+    sentences: list[Sentence] = []
+    introduced: dict[str, str] = {}  # role label -> the name its speaker gave ("my name is Tom")
+    for line in text.splitlines():
+        if not line or line.isspace():
+            continue
+        speaker, role, label, body = line_speaker(line)
+        if role:
+            introduction = _SELF_INTRODUCTION.search(body)
+            if introduction and all(map(is_name_word, introduction.group(1).split())):
+                introduced[role] = introduction.group(1)
+            speaker = introduced.get(role)
+        for i, piece in enumerate(split_sentences(body)):
+            analysed = piece
+            match = _SENTENCE_LABEL.match(piece)
+            if match and match.group("label").lower() in lex.GENERIC_SPEAKERS:
+                analysed = piece[match.end() :].strip()
+            if not analysed:
+                continue
+            # A lone capitalised function word ("The", "In", "We") is no name: dropping it here
+            # lets most sentences without names be skipped altogether.
+            runs = [
+                (m.start(), run)
+                for m in _NAME_RUN.finditer(analysed)
+                if " " in (run := m.group()) or run.lower() not in lex.NON_NAME_WORDS
+            ]
+            if not (runs or speaker or opens_with_pronoun(analysed)):
+                continue
+            sentences.append(
+                Sentence(
+                    text=analysed,
+                    shown=f"{label} {piece}" if label and i == 0 else piece,
+                    speaker=speaker,
+                    lead=len(analysed) - len(analysed.lstrip(_LEADING_PUNCTUATION)),
+                    runs=runs,
+                )
+            )
+    return sentences
+
+
+def line_speaker(line: str) -> tuple[str | None, str, str, str]:
+    """``(speaker, role, label, body)`` of a transcript line: a named speaker ("Alice: ..."), or
+    the role of a role label ("user: ..." -> "user"), the label as written, and the text."""
+    match = _LINE_LABEL.match(line)
+    if match is None:
+        return None, "", "", line
+    name = " ".join(match.group("label").split())
+    label, body = line[: match.end()].strip(), line[match.end() :].strip()
+    if name.lower() in lex.GENERIC_SPEAKERS:
+        return None, name.lower(), label, body
+    words = name.split()
+    if (
+        len(words) <= 3
+        and all(is_name_word(word) for word in words)
+        and words[-1].lower() not in lex.ORG_SUFFIXES  # "Acme Corp: rocket maker" is a gloss
+    ):
+        return name, "", label, body
+    return None, "", "", line
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` split at sentence ends, not at abbreviations or initials."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if end < len(text) and text[end].islower():
+            continue  # "e.g. this", "approx. five": not a sentence start
+        if match.group().startswith(".") and not match.group().startswith(".."):
+            word_start = text.rfind(" ", start, match.start()) + 1
+            word = text[word_start : match.start()].lstrip(_LEADING_PUNCTUATION)
+            if _abbreviation_continues(word, text, end):
+                continue
+        piece = text[start:end].strip()
+        if piece:
+            pieces.append(piece)
+        start = end
+    rest = text[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _abbreviation_continues(word: str, text: str, end: int) -> bool:
+    """Whether the period after ``word`` abbreviates rather than ends the sentence, the next word
+    being capitalised: "Dr. Smith", "U.S. Army", "George W. Bush" continue; "Acme Inc. She
+    left" and "Plan B. It worked" end."""
+    if len(word) == 1 and word.isupper():
+        following = FIRST_WORD.match(text, end)
+        return following is None or following.group(1).lower() not in lex.NON_NAME_WORDS
+    return "." in word or word.lower() in lex.ABBREVIATIONS
+
+
+@lru_cache(maxsize=1 << 16)
+def is_name_word(word: str) -> bool:
+    """A capitalised or mixed-case word that is not a function word ("The", "After", "We")."""
+    first = word[0]
+    if not (first.isupper() or (first.islower() and not word.islower())):
+        return False
+    return strip_possessive(word)[0].lower() not in lex.NON_NAME_WORDS
+
+
+def strip_possessive(word: str) -> tuple[str, bool]:
+    """``word`` without a possessive ``'s``, and whether it had one."""
+    if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+        return word[:-2], True
+    return word, False
+
+
+def opens_with_pronoun(text: str) -> str:
+    """The subject pronoun opening ``text`` ("she", "it's", ...), else ""."""
+    first = FIRST_WORD.match(text)
+    pronoun = first.group(1).lower().replace("’", "'") if first else ""
+    return pronoun if pronoun in lex.PRONOUN_SUBJECTS else ""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1] + "…"

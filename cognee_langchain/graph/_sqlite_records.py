@@ -1,0 +1,223 @@
+"""Searchable records of the SQLite graph store (``GraphStore.aread_records``), and the session
+provenance every read derives from the documents behind a chunk. Each function runs inside a read
+transaction the caller opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import orjson
+
+from cognee_langchain.graph._sqlite_schema import load_vector, marks, slices, unique
+from cognee_langchain.graph.models import render_fact
+from cognee_langchain.graph.ops import TextKind, TextRecord
+
+__all__ = ["Source", "chunk_sources", "records", "sessions"]
+
+
+# -- session provenance ---------------------------------------------------------------------------
+class Source(NamedTuple):
+    """A document a chunk appears in, with its session provenance."""
+
+    document_id: str
+    session_id: str | None
+    message_ids: list[str]
+
+
+def chunk_sources(
+    conn: sqlite3.Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
+) -> dict[str, list[Source]]:
+    """The documents each chunk appears in (only session documents if ``sessions_only``),
+    oldest first."""
+    found: dict[str, list[Source]] = defaultdict(list)
+    only_sessions = " AND d.session_id IS NOT NULL" if sessions_only else ""
+    for part in slices(unique(chunk_ids)):
+        for chunk_id, doc_id, session_id, message_ids in conn.execute(
+            "SELECT dc.chunk_id, d.id, d.session_id, d.message_ids FROM document_chunks dc "
+            f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)})"
+            f"{only_sessions} ORDER BY d.created_at, d.id",
+            part,
+        ):
+            found[chunk_id].append(Source(doc_id, session_id, orjson.loads(message_ids)))
+    return found
+
+
+def sessions(
+    sources: Mapping[str, list[Source]], chunk_ids: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Session ids and message ids of the documents behind ``chunk_ids``."""
+    origins = [s for c in chunk_ids for s in sources.get(c, ()) if s.session_id is not None]
+    return (
+        unique(s.session_id for s in origins if s.session_id is not None),
+        unique(m for s in origins for m in s.message_ids),
+    )
+
+
+# -- searchable records ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _RecordQuery:
+    """How to select one text kind: ``alias`` names the table whose id/dataset/rev filter."""
+
+    alias: str
+    columns: str
+    source: str
+    vector: str
+    vector_joins: str
+    where: str = ""
+
+    def sql(self, with_vectors: bool, conditions: Sequence[str]) -> str:
+        vector, joins = (self.vector, self.vector_joins) if with_vectors else ("NULL", "")
+        where = " AND ".join([*conditions, self.where] if self.where else conditions)
+        return (
+            f"SELECT {self.columns}, {vector} FROM {self.source} {joins} WHERE {where} "
+            f"ORDER BY {self.alias}.id LIMIT ?"
+        )
+
+
+# A record's links are aggregated in SQL, one JSON array per row: reading the mention rows one
+# by one into Python dominated loading a big store. The ORDER BY sits in a subquery because
+# SQLite aggregates in the order a subquery delivers its rows (json_group_array takes none).
+def _json_list(column: str, source: str, order: str = "seq") -> str:
+    return (
+        f"(SELECT json_group_array({column}) FROM (SELECT {column} FROM {source} ORDER BY {order}))"
+    )
+
+
+_CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id")
+
+# Columns: id, dataset, text parts, links (a JSON array of ids or names), node_sets, rev, then
+# the vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other
+# names it was mentioned by) or the chunks a fact was extracted from.
+_RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
+    TextKind.CHUNK: _RecordQuery(
+        alias="c",
+        columns=f"c.id, c.dataset, c.text, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
+        source="chunks c",
+        vector="v.vector",
+        vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
+    ),
+    TextKind.SUMMARY: _RecordQuery(
+        alias="c",
+        columns=f"c.id, c.dataset, c.summary, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
+        source="chunks c",
+        vector="COALESCE(sv.vector, v.vector)",
+        vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
+        "LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
+        where="c.summary != ''",
+    ),
+    TextKind.ENTITY: _RecordQuery(
+        alias="e",
+        columns="e.id, e.dataset, e.name, "
+        + _json_list(
+            "surface",
+            "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
+            "GROUP BY surface",
+            order="MIN(seq)",
+        )
+        + ", e.node_sets, e.rev",
+        source="entities e",
+        vector="v.vector",
+        vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
+    ),
+    TextKind.FACT: _RecordQuery(
+        alias="r",
+        columns="r.id, r.dataset, s.name, r.predicate, t.name, "
+        "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
+        "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
+        + _json_list("chunk_id", "relation_mentions WHERE relation_id = r.id")
+        + ", r.node_sets, r.rev",
+        source="relations r JOIN entities s ON s.id = r.source_id "
+        "JOIN entities t ON t.id = r.target_id",
+        vector="v.vector",
+        vector_joins="LEFT JOIN vectors v ON v.kind = 'fact' AND v.id = r.id",
+    ),
+}
+
+
+def records(
+    conn: sqlite3.Connection,
+    kind: TextKind,
+    datasets: Sequence[str],
+    *,
+    node_sets: Sequence[str] | None,
+    ids: Sequence[str] | None,
+    since_revision: int,
+    after_id: str,
+    limit: int,
+    with_vectors: bool,
+) -> list[TextRecord]:
+    """One page of searchable texts ordered by id (see ``GraphStore.aread_records``)."""
+    kind = TextKind(kind)
+    if not datasets or limit <= 0:
+        return []
+    query = _RECORD_QUERIES[kind]
+    alias = query.alias
+    where = [f"{alias}.dataset IN ({marks(datasets)})", f"{alias}.id > ?", f"{alias}.rev > ?"]
+    params: list[object] = [*datasets, after_id, since_revision]
+    if node_sets is not None:
+        where.append(
+            f"EXISTS (SELECT 1 FROM json_each({alias}.node_sets) "
+            f"WHERE value IN ({marks(node_sets)}))"
+        )
+        params.extend(node_sets)
+    groups: list[Sequence[str] | None] = [None]
+    if ids is not None:
+        groups = list(slices(sorted(i for i in set(ids) if i > after_id)))
+    rows: list[tuple[Any, ...]] = []
+    for group in groups:
+        conditions, extra = where, []
+        if group is not None:
+            conditions, extra = [*where, f"{alias}.id IN ({marks(group)})"], list(group)
+        rows.extend(
+            conn.execute(query.sql(with_vectors, conditions), [*params, *extra, limit - len(rows)])
+        )
+        if len(rows) >= limit:
+            break
+    return _records(conn, kind, rows)
+
+
+def _records(
+    conn: sqlite3.Connection, kind: TextKind, rows: list[tuple[Any, ...]]
+) -> list[TextRecord]:
+    """Rows of one record query as records, with their session provenance."""
+    none: list[tuple[str, ...]] = [()] * len(rows)
+    links = [tuple(orjson.loads(row[-4])) for row in rows]
+    own: list[tuple[str, ...]] = [(row[0],) for row in rows]
+    entity_ids, chunk_ids, aliases = none, none, none
+    if kind is TextKind.FACT:
+        texts = [render_fact(s, p, t, d or "") for _, _, s, p, t, d, *_ in rows]
+        entity_ids, chunk_ids = [(row[6], row[7]) for row in rows], links
+    else:
+        texts = [row[2] for row in rows]
+        if kind is TextKind.ENTITY:
+            aliases = links
+        else:
+            entity_ids = links
+            chunk_ids = own if kind is TextKind.SUMMARY else none
+    # Session provenance comes from the documents of a chunk: the record's own for a chunk.
+    origins = own if kind is TextKind.CHUNK else chunk_ids
+    sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
+    found = []
+    for i, row in enumerate(rows):
+        session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
+        found.append(
+            TextRecord(
+                kind=kind,
+                id=row[0],
+                dataset=row[1],
+                text=texts[i],
+                node_sets=frozenset(orjson.loads(row[-3])),
+                revision=row[-2],
+                vector=load_vector(row[-1]),
+                entity_ids=entity_ids[i],
+                chunk_ids=chunk_ids[i],
+                aliases=aliases[i],
+                session_ids=session_ids,
+                message_ids=message_ids,
+            )
+        )
+    return found

@@ -1,0 +1,347 @@
+"""The data of the graph-store protocol: write operations, and what reads return.
+
+Operations are plain frozen data, so every backend (the embedded SQLite store, a PostgreSQL store)
+applies the same batches; :mod:`cognee_langchain.graph.base` defines the protocol over them and
+re-exports every name here, so ``from cognee_langchain.graph.base import PutChunk`` keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
+from cognee_langchain.permissions import Permission
+
+__all__ = [
+    "ChangeSet",
+    "DatasetStats",
+    "Edge",
+    "EntityMatches",
+    "EntityMention",
+    "EntityRef",
+    "Forget",
+    "GraphSnapshot",
+    "GraphStats",
+    "Link",
+    "NodeSetStats",
+    "PutChunk",
+    "PutDocument",
+    "PutEntity",
+    "PutRelation",
+    "Record",
+    "RecordKind",
+    "RelationMention",
+    "RequirePermission",
+    "SetGrant",
+    "SnapshotNode",
+    "TextKind",
+    "TextRecord",
+    "Vector",
+    "WriteOp",
+    "WriteResult",
+]
+
+Vector: TypeAlias = npt.NDArray[np.float32]
+
+
+class RecordKind(StrEnum):
+    """The record tables of a graph store."""
+
+    DOCUMENT = "document"
+    CHUNK = "chunk"
+    ENTITY = "entity"
+    RELATION = "relation"
+
+
+class TextKind(StrEnum):
+    """Searchable texts, each with a vector: chunk text, chunk summary, entity name, fact."""
+
+    CHUNK = "chunk"
+    SUMMARY = "summary"
+    ENTITY = "entity"
+    FACT = "fact"
+
+
+class Link(StrEnum):
+    """What ``GraphStore.alinks`` follows from each id it is given."""
+
+    DOCUMENTS = "documents"
+    """dataset name -> the ids of its documents, oldest first"""
+    RELATIONS = "relations"
+    """entity id -> the ids of the relations touching it (either direction), by id"""
+    CHUNKS = "chunks"
+    """entity id -> the ids of the chunks mentioning it, oldest mention first"""
+    ENTITIES = "entities"
+    """chunk id -> the ids of the entities it mentions, in extraction order"""
+
+
+Record: TypeAlias = SourceDocument | Chunk | Entity | Relation
+"""What ``GraphStore.aget_records`` returns: the model of the :class:`RecordKind` asked."""
+
+
+# -- write operations ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RequirePermission:
+    """Check, inside the write transaction, that the user holds ``permission`` on ``dataset``.
+
+    With ``create=True`` a missing dataset is created, owned by the user; otherwise a missing
+    dataset fails with :class:`~cognee_langchain.errors.InvalidInputError`. A failed check raises
+    and rolls back the whole batch.
+    """
+
+    dataset: str
+    user_id: str
+    permission: Permission
+    create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetGrant:
+    """Grant (``granted=True``) or revoke a permission; ``by_user_id`` needs ``share``."""
+
+    dataset: str
+    user_id: str
+    permission: Permission
+    granted: bool
+    by_user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PutChunk:
+    """Insert a chunk with its vectors; a chunk already stored is left as it is."""
+
+    id: str
+    dataset: str
+    text: str
+    summary: str
+    vector: Vector
+    summary_vector: Vector | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PutDocument:
+    """Insert a document and link it to its chunks (``document.chunk_ids``), which must be stored
+    already or put in the same batch. The chunks gain the document's node set and session."""
+
+    document: SourceDocument
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """An entity as one chunk mentions it."""
+
+    chunk_id: str
+    surface: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PutEntity:
+    """Insert an entity, or merge into the stored one: add mentions, lookup keys and tokens.
+
+    ``keys`` are normalised names and aliases that resolve to this entity; ``tokens`` feed the
+    candidate search of embedding-based resolution. ``vector`` (of the name) is required for a new
+    entity and ignored when merging.
+    """
+
+    id: str
+    dataset: str
+    name: str
+    type: str
+    vector: Vector | None
+    keys: tuple[str, ...]
+    tokens: tuple[str, ...]
+    mentions: tuple[EntityMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationMention:
+    """A relation as one chunk states it."""
+
+    chunk_id: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PutRelation:
+    """Insert a relation between two stored entities, or add mentions to the stored one.
+
+    ``vector`` (of the fact sentence) is required for a new relation and ignored when merging.
+    """
+
+    id: str
+    dataset: str
+    source_id: str
+    target_id: str
+    predicate: str
+    vector: Vector | None
+    mentions: tuple[RelationMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """Remove the documents of ``dataset`` matching every given filter (all of them if none) and
+    whatever was derived only from them."""
+
+    dataset: str
+    document_id: str | None = None
+    node_set: str | None = None
+    session_id: str | None = None
+
+
+WriteOp: TypeAlias = (
+    RequirePermission | SetGrant | PutChunk | PutDocument | PutEntity | PutRelation | Forget
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one ``GraphStore.aapply`` changed, counted inside its transaction."""
+
+    revision: int
+    documents_added: int = 0
+    chunks_added: int = 0
+    entities_added: int = 0
+    relations_added: int = 0
+    documents_removed: int = 0
+    chunks_removed: int = 0
+    entities_removed: int = 0
+    relations_removed: int = 0
+
+
+# -- read results ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TextRecord:
+    """A searchable text with its vector and links, as retrieval indexes load them.
+
+    ``id`` is the chunk id for ``CHUNK`` and ``SUMMARY``, the entity id for ``ENTITY`` and the
+    relation id for ``FACT``. ``entity_ids``: the entities a chunk (or its summary) mentions, in
+    extraction order, or a fact's two endpoints. ``chunk_ids``: the chunks a fact was extracted
+    from, or a summary's chunk. ``aliases``: other names an entity was mentioned by.
+    ``session_ids`` / ``message_ids``: where session knowledge came from.
+    """
+
+    kind: TextKind
+    id: str
+    dataset: str
+    text: str
+    node_sets: frozenset[str]
+    revision: int
+    vector: Vector | None = None
+    entity_ids: tuple[str, ...] = ()
+    chunk_ids: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    session_ids: tuple[str, ...] = ()
+    message_ids: tuple[str, ...] = ()
+
+
+class EntityRef(NamedTuple):
+    """Just enough of an entity to resolve a mention against it."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatches:
+    """What an entity lookup for resolution found in one dataset.
+
+    ``by_key``: the entity each matched key (a normalised name or alias) resolves to.
+    ``candidates``: per token group asked, the entities sharing most tokens with it, most shared
+    first (ties by id). ``vectors``: the stored name vector of every candidate.
+    """
+
+    by_key: Mapping[str, EntityRef] = field(default_factory=dict)
+    candidates: Sequence[list[EntityRef]] = ()
+    vectors: Mapping[str, Vector] = field(default_factory=dict)
+
+
+class Edge(NamedTuple):
+    """A relation as the graph structure sees it."""
+
+    relation_id: str
+    source_id: str
+    target_id: str
+    predicate: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """Record ids written (inserted or changed) or deleted after a revision, up to ``revision``."""
+
+    revision: int
+    upserted: Mapping[RecordKind, frozenset[str]]
+    deleted: Mapping[RecordKind, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSetStats:
+    """Record counts of one node set."""
+
+    documents: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relations: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetStats:
+    """Record counts of one dataset, in total and per node set."""
+
+    documents: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relations: int = 0
+    node_sets: Mapping[str, NodeSetStats] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """Record counts per dataset."""
+
+    datasets: Mapping[str, DatasetStats]
+
+    @property
+    def documents(self) -> int:
+        return sum(s.documents for s in self.datasets.values())
+
+    @property
+    def chunks(self) -> int:
+        return sum(s.chunks for s in self.datasets.values())
+
+    @property
+    def entities(self) -> int:
+        return sum(s.entities for s in self.datasets.values())
+
+    @property
+    def relations(self) -> int:
+        return sum(s.relations for s in self.datasets.values())
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotNode:
+    """An entity as a picture of the graph shows it."""
+
+    id: str
+    name: str
+    type: str
+    dataset: str
+    node_sets: frozenset[str]
+    degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSnapshot:
+    """The best-connected entities of some datasets and the relations among them."""
+
+    nodes: list[SnapshotNode]
+    edges: list[Edge]
+    total_nodes: int
+    total_edges: int

@@ -1,0 +1,226 @@
+"""From extracted chunks to write operations: run the extractor, collect mentions and relations,
+build the one batch of ``Put*`` operations an ingest commits.
+
+Part of the ingest service (:mod:`cognee_langchain.services.ingest`), apart so that each module
+holds one step: planning and committing there, extraction and the shape of the write here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.errors import CogneeLangchainError, ExtractionError
+from cognee_langchain.extraction.schema import ChunkExtraction
+from cognee_langchain.graph.base import (
+    EntityMention,
+    PutChunk,
+    PutDocument,
+    PutEntity,
+    PutRelation,
+    RecordKind,
+    RelationMention,
+    WriteOp,
+)
+from cognee_langchain.graph.models import SourceDocument, content_id, render_fact
+from cognee_langchain.graph.resolution import Mention, Resolution, normalize_predicate
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from cognee_langchain.services.runtime import MemoryRuntime
+
+__all__ = ["IngestPlan", "abuild_ops", "aextract", "collect"]
+
+#: ``(chunk id, source key, predicate, target key, description)`` of one extracted relation.
+RelationRow = tuple[str, str, str, str, str]
+
+
+@dataclass
+class IngestPlan:
+    """What one ingestion must write: its new documents, the chunks not stored yet (id -> text),
+    and how many of its chunks were stored already."""
+
+    documents: list[SourceDocument]
+    new_chunks: dict[str, str]
+    chunks_skipped: int
+
+
+async def aextract(runtime: MemoryRuntime, texts: list[str], dataset: str) -> list[ChunkExtraction]:
+    """Extract every chunk, with a progress bar on long runs.
+
+    Batches run concurrently (the extractor bounds its own concurrency), so no batch waits
+    for the slowest call of the one before; the first failure cancels the rest.
+    """
+    if not texts:
+        return []
+    from tqdm.auto import tqdm
+
+    size = runtime.extraction_batch_size
+    extractor = runtime.extractor
+    name = type(extractor).__name__
+    # disable=None: tqdm shows the bar only on a terminal.
+    with tqdm(
+        total=len(texts),
+        desc=f"remember {dataset}",
+        unit="chunk",
+        disable=None if len(texts) > size else True,
+        leave=False,
+    ) as progress:
+
+        async def extract(batch: list[str]) -> list[ChunkExtraction]:
+            try:
+                extracted = await extractor.aextract(batch)
+            except CogneeLangchainError:
+                raise
+            except Exception as exc:
+                raise ExtractionError(f"{name} failed on {len(batch)} chunk(s)", exc) from exc
+            if len(extracted) != len(batch) or not all(
+                isinstance(e, ChunkExtraction) for e in extracted
+            ):
+                raise ExtractionError(
+                    f"{name} returned {len(extracted)} results for {len(batch)} chunks; an "
+                    "extractor must return one ChunkExtraction per chunk"
+                )
+            progress.update(len(batch))
+            return extracted
+
+        tasks = [
+            asyncio.ensure_future(extract(texts[start : start + size]))
+            for start in range(0, len(texts), size)
+        ]
+        try:
+            batches = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+    return [extraction for batch in batches for extraction in batch]
+
+
+async def abuild_ops(
+    runtime: MemoryRuntime,
+    dataset: str,
+    plan: IngestPlan,
+    extractions: list[ChunkExtraction],
+    chunk_vectors: npt.NDArray[np.float32],
+    resolution: Resolution,
+    relations: list[RelationRow],
+) -> list[WriteOp]:
+    """The write: chunks, documents, entities, relations, each with its vectors."""
+    chunk_ids = list(plan.new_chunks)
+    summaries = {
+        cid: e.summary.strip()
+        for cid, e in zip(chunk_ids, extractions, strict=True)
+        if e.summary.strip() and e.summary.strip() != plan.new_chunks[cid]
+    }
+    merged_relations: dict[tuple[str, str, str], dict[str, RelationMention]] = {}
+    for chunk_id, source_key, predicate, target_key, description in relations:
+        source = resolution.entity_of_key[source_key]
+        target = resolution.entity_of_key[target_key]
+        if source == target:
+            continue  # both names resolved to one entity: not a fact about two things
+        mentions = merged_relations.setdefault((source, predicate, target), {})
+        mentions.setdefault(chunk_id, RelationMention(chunk_id, description))
+    relation_ids = {triple: content_id("relation", dataset, *triple) for triple in merged_relations}
+    stored = await runtime.graph_store.aexisting_ids(
+        RecordKind.RELATION, list(relation_ids.values())
+    )
+    new_relations = [t for t, rid in relation_ids.items() if rid not in stored]
+    names = {e.id: e.name for e in resolution.entities.values()}
+    # The vector embeds the triple only: descriptions can change when a source is forgotten.
+    facts = [render_fact(names[s], predicate, names[t]) for s, predicate, t in new_relations]
+    vectors = await runtime.aembed([*summaries.values(), *facts])
+    summary_vectors = dict(zip(summaries, vectors[: len(summaries)], strict=True))
+    fact_vectors = dict(zip(new_relations, vectors[len(summaries) :], strict=True))
+    ops: list[WriteOp] = [
+        PutChunk(
+            id=cid,
+            dataset=dataset,
+            text=plan.new_chunks[cid],
+            summary=extraction.summary.strip(),
+            vector=vector,
+            summary_vector=summary_vectors.get(cid),
+        )
+        for cid, extraction, vector in zip(chunk_ids, extractions, chunk_vectors, strict=True)
+    ]
+    ops.extend(PutDocument(doc) for doc in plan.documents)
+    ops.extend(
+        PutEntity(
+            id=entity.id,
+            dataset=dataset,
+            name=entity.name,
+            type=entity.type,
+            vector=entity.vector,
+            keys=entity.keys,
+            tokens=entity.tokens,
+            mentions=tuple(
+                EntityMention(m.chunk_id, m.name, m.description) for m in entity.mentions
+            ),
+        )
+        for entity in resolution.entities.values()
+    )
+    ops.extend(
+        PutRelation(
+            id=relation_ids[triple],
+            dataset=dataset,
+            source_id=triple[0],
+            target_id=triple[2],
+            predicate=triple[1],
+            vector=fact_vectors.get(triple),
+            mentions=tuple(mentions.values()),
+        )
+        for triple, mentions in merged_relations.items()
+    )
+    return ops
+
+
+def collect(
+    chunk_ids: Sequence[str], extractions: Sequence[ChunkExtraction]
+) -> tuple[list[Mention], list[RelationRow]]:
+    """Entity mentions and relations ``(chunk, source key, predicate, target key, description)``
+    of each chunk. A relation endpoint the extractor did not list as an entity becomes one."""
+    mentions: list[Mention] = []
+    relations: list[RelationRow] = []
+    for chunk_id, extraction in zip(chunk_ids, extractions, strict=True):
+        keys = _ChunkMentions(chunk_id, mentions)
+        for entity in extraction.entities:
+            keys.key_of(entity.name, entity.type, entity.description)
+        for relation in extraction.relations:
+            source, target = keys.key_of(relation.source), keys.key_of(relation.target)
+            if source and target:
+                predicate = normalize_predicate(relation.predicate)
+                relations.append(
+                    (chunk_id, source, predicate, target, relation.description.strip())
+                )
+    return mentions, relations
+
+
+class _ChunkMentions:
+    """The entity mentions of one chunk: one per key, the first naming wins."""
+
+    def __init__(self, chunk_id: str, into: list[Mention]) -> None:
+        self.chunk_id = chunk_id
+        self.into = into
+        self.by_name: dict[str, str | None] = {}
+        self.keys: set[str] = set()
+
+    def key_of(
+        self, name: str, type_: str = DEFAULT_ENTITY_TYPE, description: str = ""
+    ) -> str | None:
+        """The key ``name`` resolves to in this chunk (``None`` for an unusable name)."""
+        if name in self.by_name:
+            return self.by_name[name]
+        mention = Mention.create(self.chunk_id, name, type_, description)
+        key = None if mention is None else mention.key
+        self.by_name[name] = key
+        if mention is not None and mention.key not in self.keys:
+            self.keys.add(mention.key)
+            self.into.append(mention)
+        return key

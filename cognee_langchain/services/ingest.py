@@ -1,0 +1,261 @@
+"""Ingest: text in, graph out. Chunk, extract, resolve entities, embed, write in one transaction.
+
+The body of ``GraphMemory.remember`` / ``ingest`` / ``forget``, working on a
+:class:`~cognee_langchain.services.runtime.MemoryRuntime`. The extraction and the build of the
+write operations live in :mod:`cognee_langchain.services.graph_writes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from cognee_langchain.core.aio import claimed
+from cognee_langchain.core.validation import check_dataset, check_optional_id
+from cognee_langchain.extraction.chunking import TextChunker
+from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, RequirePermission
+from cognee_langchain.graph.models import SourceDocument, SourceItem, content_id, normalize_text
+from cognee_langchain.permissions import Permission
+from cognee_langchain.services.access import acheck
+from cognee_langchain.services.graph_writes import IngestPlan, abuild_ops, aextract, collect
+from cognee_langchain.services.inputs import check_items, items_from
+from cognee_langchain.services.runtime import MemoryRuntime
+from cognee_langchain.users import User
+
+__all__ = ["ForgetResult", "RememberResult", "aforget", "aingest", "aremember", "document_id"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RememberResult:
+    """What one ``remember`` / ``ingest`` call added to the graph.
+
+    ``document_ids`` has one id per input item, in input order, whether the item was new or a
+    duplicate; pass one to ``forget(document_id=...)``. ``documents_skipped``: items already
+    stored (or repeated in the call). ``chunks_skipped``: chunks of new documents that were stored
+    already, so not extracted again. ``entities_merged``: entities already in the graph that the
+    new content mentions again (their provenance grew). ``revision``: the store revision after
+    the write (unchanged when nothing was added).
+    """
+
+    dataset: str
+    node_set: str | None
+    document_ids: tuple[str, ...]
+    documents_added: int
+    documents_skipped: int
+    chunks_added: int
+    chunks_skipped: int
+    entities_added: int
+    entities_merged: int
+    relations_added: int
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    """What one ``forget`` call removed from the graph."""
+
+    dataset: str
+    documents_removed: int
+    chunks_removed: int
+    entities_removed: int
+    relations_removed: int
+    revision: int
+
+
+async def aremember(
+    runtime: MemoryRuntime,
+    data: object,
+    dataset: str,
+    node_set: str | None = None,
+    user: User | None = None,
+) -> RememberResult:
+    """``remember``: read ``data`` (texts, Documents, files) and ingest it."""
+    check_dataset(dataset)
+    items = await asyncio.to_thread(items_from, data)
+    return await aingest(runtime, items, dataset, node_set, user)
+
+
+async def aingest(
+    runtime: MemoryRuntime,
+    items: Sequence[SourceItem],
+    dataset: str,
+    node_set: str | None = None,
+    user: User | None = None,
+    *,
+    chunk_size: int | None = None,
+    chunk_overlap: int | None = None,
+) -> RememberResult:
+    """Ingest :class:`SourceItem`s: the core shared by ``remember`` and session persistence.
+
+    Every document, chunk, entity and relation written carries the items' provenance
+    (``node_set``, ``session_id``, ``message_ids``). One extractor call per batch of
+    :attr:`extraction_batch_size` new chunks; one transaction for the whole call.
+    ``chunk_size`` / ``chunk_overlap`` override the memory's chunking for this call (e.g.
+    larger chunks to extract many short Q&A entries in one call); an overlap not given is
+    the memory's, capped below the chunk size.
+    """
+    check_dataset(dataset)
+    check_optional_id(node_set, "node_set")
+    who = runtime.user_of(user)
+    items = check_items(items)
+    chunker = _chunker_for(runtime.chunker, chunk_size, chunk_overlap)
+    store = runtime.graph_store
+    # Fail before spending extraction calls; the write re-checks atomically.
+    await acheck(store, dataset, Permission.WRITE, who, missing_ok=True)
+    plan = await _aplan(store, dataset, node_set, items, chunker)
+    document_ids = tuple(document_id(dataset, node_set, item) for item in items)
+    if not plan.documents:  # everything is stored already
+        return RememberResult(
+            dataset=dataset,
+            node_set=node_set,
+            document_ids=document_ids,
+            documents_added=0,
+            documents_skipped=len(items),
+            chunks_added=0,
+            chunks_skipped=0,
+            entities_added=0,
+            entities_merged=0,
+            relations_added=0,
+            revision=await store.acurrent_revision(),
+        )
+    chunk_ids, texts = list(plan.new_chunks), list(plan.new_chunks.values())
+    # Chunk vectors do not depend on extraction: compute them while the extractor runs.
+    embedding = asyncio.ensure_future(runtime.aembed(texts))
+    try:
+        extractions = await aextract(runtime, texts, dataset)
+        mentions, relations = collect(chunk_ids, extractions)
+        chunk_vectors = await embedding
+    finally:
+        await _settle(embedding)
+    # Resolution reads the stored entities: two ingests into one dataset resolving at the
+    # same time would each miss the other's new entities and store near-duplicates, so
+    # resolve-and-write is serialised per dataset (extraction above stays concurrent).
+    async with claimed([("graph-write", id(store), dataset)]):
+        resolution = await runtime.resolver.aresolve(store, dataset, mentions, runtime.aembed)
+        ops = await abuild_ops(
+            runtime, dataset, plan, extractions, chunk_vectors, resolution, relations
+        )
+        written = await store.aapply(
+            [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *ops]
+        )
+    return RememberResult(
+        dataset=dataset,
+        node_set=node_set,
+        document_ids=document_ids,
+        documents_added=written.documents_added,
+        documents_skipped=len(items) - written.documents_added,
+        chunks_added=written.chunks_added,
+        chunks_skipped=plan.chunks_skipped,
+        entities_added=written.entities_added,
+        entities_merged=sum(not e.new for e in resolution.entities.values()),
+        relations_added=written.relations_added,
+        revision=written.revision,
+    )
+
+
+def _chunker_for(
+    chunker: TextChunker, chunk_size: int | None, chunk_overlap: int | None
+) -> TextChunker:
+    """``chunker``, or one with this call's sizes (``TextChunker`` validates them)."""
+    if chunk_size is None and chunk_overlap is None:
+        return chunker
+    size = chunker.chunk_size if chunk_size is None else chunk_size
+    if chunk_overlap is None:
+        # the memory's overlap, capped so that a smaller chunk size stays valid
+        chunk_overlap = min(chunker.chunk_overlap, size // 2) if isinstance(size, int) else 0
+    return TextChunker(size, chunk_overlap)
+
+
+async def _aplan(
+    store: GraphStore,
+    dataset: str,
+    node_set: str | None,
+    items: Sequence[SourceItem],
+    chunker: TextChunker,
+) -> IngestPlan:
+    """Documents not stored yet, cut into chunks; chunks not stored yet, to extract."""
+    documents: dict[str, tuple[SourceItem, str]] = {}
+    for item in items:
+        documents.setdefault(
+            document_id(dataset, node_set, item), (item, normalize_text(item.text))
+        )
+    stored = await store.aexisting_ids(RecordKind.DOCUMENT, list(documents))
+    fresh = {doc_id: pair for doc_id, pair in documents.items() if doc_id not in stored}
+    chunked = await asyncio.to_thread(
+        lambda: {doc_id: chunker.split(text) or [text] for doc_id, (_, text) in fresh.items()}
+    )
+    texts: dict[str, str] = {}
+    for pieces in chunked.values():
+        for piece in pieces:
+            texts.setdefault(content_id("chunk", dataset, piece), piece)
+    known = await store.aexisting_ids(RecordKind.CHUNK, list(texts))
+    now = time.time()
+    return IngestPlan(
+        documents=[
+            SourceDocument(
+                id=doc_id,
+                dataset=dataset,
+                created_at=now,
+                name=item.name,
+                node_set=node_set,
+                session_id=item.session_id,
+                message_ids=item.message_ids,
+                metadata=item.metadata,
+                chunk_ids=tuple(content_id("chunk", dataset, p) for p in chunked[doc_id]),
+                length=len(text),
+            )
+            for doc_id, (item, text) in fresh.items()
+        ],
+        new_chunks={cid: text for cid, text in texts.items() if cid not in known},
+        chunks_skipped=len(known),
+    )
+
+
+async def aforget(
+    runtime: MemoryRuntime,
+    dataset: str,
+    document_id: str | None = None,
+    node_set: str | None = None,
+    session_id: str | None = None,
+    user: User | None = None,
+) -> ForgetResult:
+    """``forget``: remove the selected documents and whatever only they supported."""
+    check_dataset(dataset)
+    check_optional_id(document_id, "document_id")
+    check_optional_id(node_set, "node_set")
+    check_optional_id(session_id, "session_id")
+    who = runtime.user_of(user)
+    written = await runtime.graph_store.aapply(
+        [
+            RequirePermission(dataset, who.id, Permission.DELETE),
+            Forget(dataset, document_id, node_set, session_id),
+        ]
+    )
+    return ForgetResult(
+        dataset=dataset,
+        documents_removed=written.documents_removed,
+        chunks_removed=written.chunks_removed,
+        entities_removed=written.entities_removed,
+        relations_removed=written.relations_removed,
+        revision=written.revision,
+    )
+
+
+async def _settle(task: asyncio.Future[T]) -> None:
+    """Cancel ``task`` if it is still running and consume its outcome, whatever it was."""
+    if not task.done():
+        task.cancel()
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await task
+
+
+def document_id(dataset: str, node_set: str | None, item: SourceItem) -> str:
+    """Same text in another node set or session is another document (sharing the chunks)."""
+    text = normalize_text(item.text)
+    return content_id("document", dataset, node_set or "", item.session_id or "", text)

@@ -1,0 +1,250 @@
+"""``MemoryRuntime``: the parts one memory works with, opened lazily, owned in one place.
+
+Every service (ingest, search, recall, persist, access) takes a runtime rather than the
+``GraphMemory`` facade, so services never import the facade and the facade only delegates. The
+runtime sits at the bottom of the services layer because it builds engines (stores, embeddings,
+extractor, index); nothing below it knows it exists.
+
+Everything defaults to embedded and offline (a SQLite graph and session store under
+``./.cognee_langchain/``, the offline extractor, WordLlama embeddings), created on first use, so
+constructing a runtime loads no model and opens no file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
+import numpy as np
+
+from cognee_langchain.core.validation import check_user
+from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
+from cognee_langchain.extraction.chunking import TextChunker
+from cognee_langchain.graph.resolution import EntityResolver
+from cognee_langchain.users import User, get_default_user_sync
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+    from cognee_langchain.extraction.base import GraphExtractor
+    from cognee_langchain.graph.base import GraphStore
+    from cognee_langchain.retrieval.graph_index import GraphIndex
+    from cognee_langchain.sessions.base import SessionStore
+
+__all__ = ["MemoryRuntime", "RuntimeOptions"]
+
+T = TypeVar("T")
+
+
+class RuntimeOptions(TypedDict, total=False):
+    """The keyword options of :class:`MemoryRuntime` (and so of ``GraphMemory``).
+
+    llm: A chat model for extraction (``LLMGraphExtractor``) and answers; offline when ``None``.
+    embeddings: Any LangChain ``Embeddings`` (default: offline ``WordLlamaEmbeddings``).
+    session_store: Where chat sessions are cached (default: SQLite in ``data_dir``).
+    graph_store: Where the graph lives (default: ``SQLiteGraphStore`` in ``data_dir``).
+    user: Who acts when a method gets no ``user`` (default: the default user).
+    extractor: Overrides the extractor chosen from ``llm``.
+    chunk_size: Maximum chunk length in characters (default: ``TextChunker``'s).
+    chunk_overlap: Characters shared by consecutive chunks (default: ``TextChunker``'s).
+    resolver: Entity resolution settings (default: ``EntityResolver()``).
+    """
+
+    llm: BaseChatModel | None
+    embeddings: Embeddings | None
+    session_store: SessionStore | None
+    graph_store: GraphStore | None
+    user: User | None
+    extractor: GraphExtractor | None
+    chunk_size: int | None
+    chunk_overlap: int | None
+    resolver: EntityResolver | None
+
+
+class MemoryRuntime:
+    """The stores, models and settings one memory works with: ``data_dir`` plus the
+    :class:`RuntimeOptions`. :class:`~cognee_langchain.memory.GraphMemory` owns one."""
+
+    #: Chunks handed to the extractor per call; the progress bar advances per batch.
+    extraction_batch_size = 128
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        llm: BaseChatModel | None = None,
+        embeddings: Embeddings | None = None,
+        session_store: SessionStore | None = None,
+        graph_store: GraphStore | None = None,
+        user: User | None = None,
+        extractor: GraphExtractor | None = None,
+        chunk_size: int | None = None,
+        chunk_overlap: int | None = None,
+        resolver: EntityResolver | None = None,
+    ) -> None:
+        if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
+            raise InvalidInputError(
+                f"data_dir must be a str or Path, got {type(data_dir).__name__}: pass a directory."
+            )
+        self.data_dir = Path(data_dir if data_dir is not None else ".cognee_langchain").absolute()
+        self.llm = llm
+        self.user = check_user(user, get_default_user_sync())
+        chunk_args = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
+        self.chunker = TextChunker(**{k: v for k, v in chunk_args.items() if v is not None})
+        if resolver is not None and not isinstance(resolver, EntityResolver):
+            raise InvalidInputError(
+                f"resolver must be an EntityResolver, got {type(resolver).__name__}."
+            )
+        self.resolver = resolver or EntityResolver()
+        self._graph_store = graph_store
+        self._session_store = session_store
+        self._embeddings = embeddings
+        self._extractor = extractor
+        self._graph_index: GraphIndex | None = None
+        self._owned: list[str] = []  # attributes holding stores this runtime opened
+        self._init_lock = threading.Lock()
+
+    # -- lazily created parts -------------------------------------------------------------------
+    def _lazy(self, attribute: str, factory: Callable[[], T], *, owned: bool = False) -> T:
+        value: T | None = getattr(self, attribute)
+        if value is None:
+            with self._init_lock:
+                value = getattr(self, attribute)
+                if value is None:
+                    value = factory()
+                    setattr(self, attribute, value)
+                    # Only once it opened: a store that failed to open is not ours to close.
+                    if owned:
+                        self._owned.append(attribute)
+        return value
+
+    @property
+    def graph_store(self) -> GraphStore:
+        """The graph store (``data_dir/graph.sqlite`` unless one was passed)."""
+
+        def create() -> GraphStore:
+            from cognee_langchain.graph.sqlite import SQLiteGraphStore
+
+            return SQLiteGraphStore(self.data_dir / "graph.sqlite")
+
+        return self._lazy("_graph_store", create, owned=True)
+
+    @property
+    def session_store(self) -> SessionStore:
+        """The session store (``data_dir/sessions.sqlite`` unless one was passed)."""
+
+        def create() -> SessionStore:
+            from cognee_langchain.sessions.sqlite import SQLiteSessionStore
+
+            return SQLiteSessionStore(self.data_dir / "sessions.sqlite")
+
+        return self._lazy("_session_store", create, owned=True)
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embeddings model (offline ``WordLlamaEmbeddings`` unless one was passed)."""
+
+        def create() -> Embeddings:
+            from cognee_langchain.embeddings import WordLlamaEmbeddings
+
+            return WordLlamaEmbeddings()
+
+        return self._lazy("_embeddings", create)
+
+    @property
+    def extractor(self) -> GraphExtractor:
+        """The graph extractor: ``LLMGraphExtractor(llm)`` with a chat model, else offline."""
+
+        def create() -> GraphExtractor:
+            if self.llm is None:
+                from cognee_langchain.extraction.offline import OfflineGraphExtractor
+
+                return OfflineGraphExtractor()
+            from cognee_langchain.extraction.llm import LLMGraphExtractor
+
+            return LLMGraphExtractor(self.llm)
+
+        return self._lazy("_extractor", create)
+
+    @property
+    def graph_index(self) -> GraphIndex:
+        """The search index over the graph store: loaded from the stored vectors on the first
+        search, then caught up incrementally with every write."""
+
+        def create() -> GraphIndex:
+            from cognee_langchain.retrieval.graph_index import GraphIndex
+
+            return GraphIndex()
+
+        return self._lazy("_graph_index", create)
+
+    def user_of(self, user: object) -> User:
+        """``user``, or this runtime's user when ``None``; anything else is an error."""
+        return check_user(user, self.user)
+
+    # -- embeddings -----------------------------------------------------------------------------
+    async def aembed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embed ``texts`` as an L2-normalised float32 matrix, one row per text."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self.embeddings
+        # Models offering embed_array (WordLlamaEmbeddings) hand over a numpy array directly,
+        # which skips converting every vector to a list of floats and back.
+        embed_array = getattr(model, "embed_array", None)
+        try:
+            if callable(embed_array):
+                raw = await asyncio.to_thread(embed_array, list(texts))
+            else:
+                raw = await model.aembed_documents(list(texts))
+        except CogneeLangchainError:
+            raise
+        except Exception as exc:
+            raise ExtractionError(
+                f"Embedding {len(texts)} text(s) with {type(model).__name__} failed", exc
+            ) from exc
+        try:  # ragged rows or non-numbers make numpy raise: the model's fault, not the caller's
+            matrix = np.array(raw, dtype=np.float32)  # a copy: normalised in place below
+        except (TypeError, ValueError) as exc:
+            raise ExtractionError(
+                f"{type(model).__name__} returned vectors that are not a matrix of numbers", exc
+            ) from exc
+        if (
+            matrix.ndim != 2
+            or matrix.shape[0] != len(texts)
+            or matrix.shape[1] == 0
+            or not np.isfinite(matrix).all()
+        ):
+            raise ExtractionError(
+                f"{type(model).__name__} returned unusable vectors (shape {matrix.shape} for "
+                f"{len(texts)} texts); an Embeddings model must return one finite vector per text"
+            )
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        matrix /= norms
+        return matrix
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def _release(self) -> list[GraphStore | SessionStore]:
+        with self._init_lock:
+            stores = [getattr(self, attribute) for attribute in reversed(self._owned)]
+            for attribute in self._owned:
+                setattr(self, attribute, None)
+            self._owned.clear()
+        return [store for store in stores if store is not None]
+
+    def close(self) -> None:
+        """Close the stores this runtime opened (stores passed in stay open); using the runtime
+        again reopens them."""
+        for store in self._release():
+            store.close()
+
+    async def aclose(self) -> None:
+        """Async twin of :meth:`close`."""
+        for store in self._release():
+            await store.aclose()

@@ -1,0 +1,95 @@
+"""Search: the one retrieval path behind ``GraphMemory.search``, the retriever, ``recall``, the
+memory tool, the recall node and the agent middleware.
+
+Check the arguments, resolve the datasets the user may read, embed the query once, search the
+runtime's :class:`~cognee_langchain.retrieval.graph_index.GraphIndex` (caught up with the graph
+store first) and turn the hits into ``Document``\\ s.
+
+Each ``Document`` has ``id`` and ``page_content`` (the chunk text, the fact sentence or the
+summary) and this metadata:
+
+* ``id``, ``type`` (``"chunk"``, ``"fact"`` or ``"summary"``), ``score`` (fused, higher is
+  better), ``dataset``, ``node_set`` (list of node sets), ``chunk_ids`` (source chunks; a chunk's
+  own id for a chunk);
+* for knowledge persisted from chat sessions: ``session_id`` (the first session it came from),
+  ``session_ids`` and ``message_ids``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.documents import Document
+
+from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.validation import check_names, check_positive, check_query
+from cognee_langchain.retrieval.config import SearchConfig, get_search_config
+from cognee_langchain.retrieval.types import SearchHit
+from cognee_langchain.services.access import areadable_datasets
+from cognee_langchain.services.runtime import MemoryRuntime
+from cognee_langchain.users import User
+
+__all__ = ["SearchType", "asearch", "check_search_args", "document_from_hit"]
+
+#: A preset name (``"graph"``, ``"chunks"``, ``"facts"``, ``"summaries"``) or a config.
+SearchType = str | SearchConfig
+
+
+def document_from_hit(hit: SearchHit) -> Document:
+    """A search hit as a LangChain ``Document`` (see the module docstring for its metadata)."""
+    metadata: dict[str, Any] = {
+        "id": hit.id,
+        "type": hit.kind,
+        "score": hit.score,
+        "dataset": hit.dataset,
+        "node_set": sorted(hit.node_sets),
+        "chunk_ids": list(hit.chunk_ids),
+    }
+    for key, value in hit.metadata.items():
+        metadata[key] = list(value) if isinstance(value, tuple) else value
+    return Document(page_content=hit.text, id=hit.id, metadata=metadata)
+
+
+def check_search_args(
+    query: object, search_type: object, top_k: object, node_sets: object
+) -> tuple[str, SearchConfig, int, list[str] | None]:
+    """The validated ``(query, config, top_k, node sets)`` of a search, before any I/O."""
+    return (
+        check_query(query),
+        get_search_config(search_type),  # type: ignore[arg-type]
+        check_positive(top_k, "top_k"),
+        check_names(node_sets, "node set", allow_empty=True),
+    )
+
+
+async def asearch(
+    runtime: MemoryRuntime,
+    query: str,
+    *,
+    datasets: str | Sequence[str] | None = None,
+    search_type: SearchType = DEFAULT_SEARCH_TYPE,
+    top_k: int = DEFAULT_TOP_K,
+    node_sets: str | Sequence[str] | None = None,
+    user: User | None = None,
+) -> list[Document]:
+    """The ``top_k`` best documents for ``query``, best first.
+
+    ``datasets``: name(s) to search, ``None`` for every dataset ``user`` may read. ``node_sets``:
+    keep only items in one of them (``None``: no filter). ``search_type``: ``"graph"``,
+    ``"chunks"``, ``"facts"``, ``"summaries"`` or a :class:`SearchConfig`.
+
+    Raises:
+        InvalidInputError: empty query, ``top_k`` not a positive int, unknown search type or
+            dataset, malformed node set.
+        PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
+    """
+    query, config, top_k, node_set_filter = check_search_args(query, search_type, top_k, node_sets)
+    names = await areadable_datasets(runtime, datasets, user)
+    if not names:
+        return []
+    vector = (await runtime.aembed([query]))[0] if config.needs_query_vector else None
+    hits = await runtime.graph_index.asearch(
+        runtime.graph_store, query, vector, config, top_k, names, node_set_filter
+    )
+    return [document_from_hit(hit) for hit in hits]

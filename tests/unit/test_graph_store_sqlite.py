@@ -1,0 +1,149 @@
+"""SQLiteGraphStore: the graph-store conformance suite, plus what only a file on disk does —
+reopening, several openers of one file, file-format errors, and its direct sync read paths."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cognee_langchain.core.aio import run_sync
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, TextKind
+from cognee_langchain.graph.sqlite import SQLiteGraphStore
+from cognee_langchain.testing import GraphStoreConformanceTests
+from cognee_langchain.testing.graph_store import DS, SmallGraph, chunk_op, create, doc_op
+
+
+class TestSQLiteGraphStore(GraphStoreConformanceTests):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[GraphStore]:
+        store = SQLiteGraphStore(tmp_path / "graph.sqlite")
+        yield store
+        store.close()
+
+
+def test_reopening_restores_graph_and_records(tmp_path: Path) -> None:
+    first = SQLiteGraphStore(tmp_path / "g.sqlite")
+    g = SmallGraph()
+    first.apply(g.ops)
+    edges = first.neighbors([g.acme.id])
+    stats = first.stats()
+    snapshot = first.snapshot([DS])
+    first.close()
+
+    second = SQLiteGraphStore(tmp_path / "g.sqlite")
+    assert second.current_revision() == 1
+    assert sorted(second.neighbors([g.acme.id])) == sorted(edges) and len(edges) == 2
+    assert second.stats() == stats
+    assert second.snapshot([DS]) == snapshot
+    second.close()
+
+
+def test_another_opener_sees_writes_and_deletes(tmp_path: Path) -> None:
+    writer, reader = (
+        SQLiteGraphStore(tmp_path / "g.sqlite"),
+        SQLiteGraphStore(tmp_path / "g.sqlite"),
+    )
+    g = SmallGraph()
+    ops = g.ops
+    writer.apply(ops[:-1])  # without the "joined" relation
+    acme = g.acme.id
+    assert [e.predicate for e in reader.neighbors([acme])] == ["leads"]
+
+    writer.apply([ops[-1]])
+    assert {e.predicate for e in reader.neighbors([acme])} == {"leads", "joined"}
+    assert reader.current_revision() == 2
+
+    writer.apply([Forget(DS, node_set="news")])
+    assert [e.predicate for e in reader.neighbors([acme])] == ["leads"]
+    assert reader.neighbors([g.bob.id]) == []
+    assert reader.snapshot([DS]).total_nodes == 2
+
+
+def test_concurrent_writers_on_one_file(tmp_path: Path) -> None:
+    stores = [SQLiteGraphStore(tmp_path / "g.sqlite") for _ in range(2)]
+    stores[0].apply([create()])
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(10):
+                c = chunk_op(f"worker {worker} chunk {i}")
+                stores[worker % 2].apply([c, doc_op([c], f"{worker}-{i}")])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert stores[1].stats().datasets[DS].documents == 40
+    assert stores[0].current_revision() == 41
+
+
+def test_opening_something_that_is_not_a_store_is_invalid(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("this is not a database" * 100)
+    with pytest.raises(InvalidInputError, match="Cannot open graph store"):
+        SQLiteGraphStore(junk)
+
+
+def test_a_store_of_another_schema_version_is_invalid(tmp_path: Path) -> None:
+    SQLiteGraphStore(tmp_path / "g.sqlite").close()
+    conn = sqlite3.connect(tmp_path / "g.sqlite")
+    with conn:
+        conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(InvalidInputError, match="schema version 999"):
+        SQLiteGraphStore(tmp_path / "g.sqlite")
+
+
+def test_direct_paths_agree_with_the_helpers_they_replace(tmp_path: Path) -> None:
+    store = SQLiteGraphStore(tmp_path / "g.sqlite")
+    g = SmallGraph()
+    store.apply(g.ops)
+    ids = [g.c1.id, "unknown", g.c2.id]
+    assert store.current_revision() == GraphStore.current_revision(store) == 1
+    assert store.list_datasets() == GraphStore.list_datasets(store)
+    assert store.changes_since(0) == GraphStore.changes_since(store, 0)
+    for text_kind in TextKind:
+        direct = store.read_records(text_kind, [DS], with_vectors=False)
+        assert direct == GraphStore.read_records(store, text_kind, [DS], with_vectors=False)
+    for kind in RecordKind:
+        expected = asyncio.run(GraphStore.aexisting_ids(store, kind, [*ids, g.acme.id]))
+        assert asyncio.run(store.aexisting_ids(kind, [*ids, g.acme.id])) == expected
+    assert store.existing_ids(RecordKind.CHUNK, ids) == {g.c1.id, g.c2.id}
+    store.close()
+
+
+def test_hot_sync_reads_do_not_wait_for_the_bridge(tmp_path: Path) -> None:
+    """GraphIndex reads the revision before every search, from a worker thread: those sync reads
+    must not depend on the bridge's event loop (here: blocked on purpose)."""
+    store = SQLiteGraphStore(tmp_path / "g.sqlite")
+    store.apply(SmallGraph().ops)
+    blocked, release = threading.Event(), threading.Event()
+
+    async def hog_the_loop() -> None:
+        blocked.set()
+        release.wait(30)  # blocks the bridge's loop thread
+
+    hog = threading.Thread(target=run_sync, args=(hog_the_loop(),))
+    hog.start()
+    try:
+        assert blocked.wait(10)
+        assert store.current_revision() == 1
+        assert [d.name for d in store.list_datasets()] == [DS]
+        assert len(store.read_records(TextKind.CHUNK, [DS])) == 2
+        assert len(list(store.iter_records(TextKind.FACT, [DS], page_size=1))) == 2
+        assert store.changes_since(0).revision == 1
+    finally:
+        release.set()
+        hog.join()
+    store.close()
