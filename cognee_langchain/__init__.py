@@ -13,6 +13,7 @@ from cognee_langchain.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cognee_langchain.chat_message_histories import SessionChatMessageHistory
+    from cognee_langchain.core.defaults import Limits
     from cognee_langchain.embeddings import WordLlamaEmbeddings
     from cognee_langchain.errors import (
         CogneeLangchainError,
@@ -68,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "PermissionDeniedError": "cognee_langchain.errors",
     "SessionStoreUnavailableError": "cognee_langchain.errors",
     "GraphRetriever": "cognee_langchain.retrievers",
+    "Limits": "cognee_langchain.core.defaults",
     "GraphMemoryMiddleware": "cognee_langchain.middleware",
     "make_recall_node": "cognee_langchain.nodes",
     "make_persist_node": "cognee_langchain.nodes",
@@ -115,6 +117,7 @@ __all__ = [
     "GraphStore",
     "InvalidInputError",
     "LLMGraphExtractor",
+    "Limits",
     "NoGraphDataError",
     "NoSessionsFoundError",
     "OfflineGraphExtractor",

@@ -16,6 +16,7 @@ __all__ = [
     "NoSessionsFoundError",
     "PermissionDeniedError",
     "SessionStoreUnavailableError",
+    "SessionWriteUnknownError",
     "redact_url",
 ]
 
@@ -91,6 +92,24 @@ class SessionStoreUnavailableError(CogneeLangchainError, ConnectionError):
         super().__init__(
             f"Session store at {self.url} is unavailable{detail}. Check that the server is "
             "running and reachable, or raise socket_timeout / socket_connect_timeout."
+        )
+
+
+class SessionWriteUnknownError(SessionStoreUnavailableError):
+    """A session append was sent but never confirmed (a timeout, or a connection lost while
+    waiting for the reply): it may or may not have been applied.
+
+    Retrying with the same ``idempotency_key`` is safe: the store applies the append at most once.
+    """
+
+    def __init__(self, url: str, cause: BaseException | None = None) -> None:
+        super().__init__(url, cause)
+        detail = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
+        self.args = (
+            f"Session store at {self.url} did not confirm the append{detail}: it may or may "
+            "not have been applied. Retry with the same idempotency_key "
+            "(append(..., idempotency_key=key)), which applies it at most once; a retry without "
+            "one may store the messages twice.",
         )
 
 

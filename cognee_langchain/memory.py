@@ -371,7 +371,8 @@ class GraphMemory:
         permission: Permission | str,
         by: User | None = None,
     ) -> None:
-        """Give ``user_id`` a permission on ``dataset``; ``by`` must own it or hold ``share``."""
+        """Give ``user_id`` a permission on ``dataset``. ``by`` must own it, or hold ``share``
+        and the permission itself (never for itself); see :mod:`cognee_langchain.permissions`."""
         run_sync(self.agrant(dataset, user_id, permission, by))
 
     async def agrant(
@@ -391,7 +392,9 @@ class GraphMemory:
         permission: Permission | str,
         by: User | None = None,
     ) -> None:
-        """Take a permission on ``dataset`` back from ``user_id``; ``by`` needs ``share``."""
+        """Take a permission on ``dataset`` back from ``user_id`` (never from the owner). ``by``
+        must own it, or hold ``share`` and the permission; see
+        :mod:`cognee_langchain.permissions`."""
         run_sync(self.arevoke(dataset, user_id, permission, by))
 
     async def arevoke(

@@ -4,11 +4,13 @@ from sessions, search, forget, visualize and inspect a memory from the shell.
 Every command opens one :class:`~cognee_langchain.memory.GraphMemory` over ``--data-dir`` (and
 Redis sessions with ``--redis-url``), runs one library call and prints its result, for people or,
 with ``--json``, as one JSON document on stdout. Library errors become one ``error: ...`` line on
-stderr and the exit code of :data:`EXIT_CODES`. Heavy modules are imported inside the commands,
-so ``--help`` answers at once.
+stderr and the exit code of :data:`EXIT_CODES`; so does bad shell input (arguments or stdin that
+are not UTF-8, a ``--data-dir`` that is a file or cannot be written), checked before any memory
+opens. Heavy modules are imported inside the commands, so ``--help`` answers at once.
 
 The parts: :mod:`~cognee_langchain.cli.parser` (commands and options),
 :mod:`~cognee_langchain.cli.commands` (what each command does),
+:mod:`~cognee_langchain.cli.inputs` (what the shell hands over, checked),
 :mod:`~cognee_langchain.cli.render` (how results print) and :mod:`~cognee_langchain.cli.exits`
 (what an error becomes); this module runs them.
 """
@@ -23,7 +25,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from cognee_langchain.cli.commands import Command, Output
 from cognee_langchain.cli.exits import (
@@ -34,6 +36,7 @@ from cognee_langchain.cli.exits import (
     exit_code,
     shell_hint,
 )
+from cognee_langchain.cli.inputs import check_argv, check_data_dir
 from cognee_langchain.cli.parser import DEFAULT_DATA_DIR, build_parser
 from cognee_langchain.cli.render import jsonable
 from cognee_langchain.core.defaults import DEFAULT_DATASET
@@ -69,6 +72,7 @@ def _run(args: argparse.Namespace) -> Output:
     from cognee_langchain.users import User
 
     handler: Command = args.handler
+    data_dir = check_data_dir(args.data_dir)
     with contextlib.ExitStack() as stack:
         session_store = None
         if args.redis_url is not None:
@@ -81,7 +85,7 @@ def _run(args: argparse.Namespace) -> Output:
             )
             stack.callback(session_store.close)
         memory = GraphMemory(
-            args.data_dir,
+            data_dir,
             llm=_chat_model() if args.uses_llm else None,
             session_store=session_store,
             user=None if args.user is None else User(id=args.user),
@@ -90,14 +94,30 @@ def _run(args: argparse.Namespace) -> Output:
         return handler(memory, args)
 
 
+def _write(stream: TextIO, text: str) -> None:
+    """Write ``text``; characters the stream's encoding lacks (an ASCII terminal) are escaped
+    rather than failing the command after its work is done."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
 def _fail(message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc()
-    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    _write(sys.stderr, f"error: {' '.join(message.split())}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_argv(argv)
+    except CogneeLangchainError as exc:
+        _fail(str(exc), debug=False)
+        return exit_code(exc)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -116,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.json
             else output.text
         )
-        sys.stdout.write(rendered + "\n")
+        _write(sys.stdout, rendered + "\n")
         sys.stdout.flush()
     except CogneeLangchainError as exc:
         _fail(f"{exc}{shell_hint(exc)}", args.debug)

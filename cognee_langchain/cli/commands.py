@@ -7,11 +7,11 @@ Heavy modules are imported inside the commands, so ``--help`` answers at once.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from cognee_langchain.cli.inputs import read_stdin
 from cognee_langchain.cli.render import counts, document_lines, message_text, table, timestamp
 from cognee_langchain.errors import InvalidInputError, NoSessionsFoundError
 
@@ -49,7 +49,7 @@ def remember(memory: GraphMemory, args: argparse.Namespace) -> Output:
 
     # A Path (not a str) makes a missing file an error instead of text to remember.
     data = [
-        Document(page_content=sys.stdin.read(), metadata={"source": "<stdin>"})
+        Document(page_content=read_stdin(), metadata={"source": "<stdin>"})
         if name == "-"
         else Path(name)
         for name in args.files

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "DEFAULT_DATASET",
+    "DEFAULT_LLM_TIMEOUT",
     "DEFAULT_ENTITY_TYPE",
     "DEFAULT_SEARCH_TYPE",
     "DEFAULT_TOP_K",
     "MAX_TEXT_CHARS",
+    "Limits",
     "SESSIONS_NODE_SET",
     "TEXT_FILE_SUFFIXES",
 ]
@@ -26,3 +30,25 @@ SESSIONS_NODE_SET = "user_sessions_from_cache"
 MAX_TEXT_CHARS = 10_000_000
 #: File suffixes ``remember`` reads as text.
 TEXT_FILE_SUFFIXES = (".txt", ".md")
+#: Seconds any one chat-model call of the memory may take (an extraction chunk across its retries,
+#: a recall answer) before it fails with ``ExtractionError``.
+DEFAULT_LLM_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Size limits checked at the public boundary, before any work or storage.
+
+    Pass ``GraphMemory(limits=Limits(max_query_chars=...))`` to change them; each error names
+    its limit and this knob.
+
+    Attributes:
+        max_query_chars: longest ``search`` / ``recall`` query.
+        max_text_chars: longest text of one ``remember`` item.
+        max_id_chars: longest user, session, dataset or node-set id (at most 256, the stores'
+            key limit).
+    """
+
+    max_query_chars: int = 10_000
+    max_text_chars: int = MAX_TEXT_CHARS
+    max_id_chars: int = 256

@@ -13,10 +13,11 @@ from typing import Any
 
 from cognee_langchain.core.defaults import MAX_TEXT_CHARS
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.ids import validate_id
+from cognee_langchain.ids import check_unicode, validate_id
 from cognee_langchain.users import User
 
 __all__ = [
+    "check_bool",
     "check_dataset",
     "check_datasets",
     "check_int",
@@ -26,9 +27,18 @@ __all__ = [
     "check_positive",
     "check_query",
     "check_text",
+    "check_unicode",
     "check_user",
     "renamed_arguments",
 ]
+
+
+def check_bool(value: object, name: str) -> bool:
+    """``value`` if it is a real ``bool``: a flag given as ``"no"``, ``0`` or ``None`` is a
+    mistake, not a truth value."""
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be True or False, got {value!r}.")
+    return value
 
 
 def check_int(value: object, name: str, minimum: int = 0) -> int:
@@ -65,17 +75,20 @@ def check_user(user: object, default: User | None = None) -> User:
     return user
 
 
-def check_dataset(dataset: object) -> str:
-    """One dataset name (where a write goes)."""
-    return validate_id(dataset, "dataset name")
+def check_dataset(dataset: object, *, max_chars: int | None = None) -> str:
+    """One dataset name (where a write goes); ``max_chars``: the memory's
+    ``Limits.max_id_chars`` (see :func:`~cognee_langchain.ids.validate_id`)."""
+    return validate_id(dataset, "dataset name", max_chars=max_chars)
 
 
-def check_optional_id(value: object, kind: str) -> str | None:
+def check_optional_id(value: object, kind: str, *, max_chars: int | None = None) -> str | None:
     """``None``, or a valid id of ``kind``."""
-    return None if value is None else validate_id(value, kind)
+    return None if value is None else validate_id(value, kind, max_chars=max_chars)
 
 
-def check_names(value: object, kind: str, *, allow_empty: bool = False) -> list[str] | None:
+def check_names(
+    value: object, kind: str, *, allow_empty: bool = False, max_chars: int | None = None
+) -> list[str] | None:
     """``None``, one name, or a list of names (non-empty unless ``allow_empty``), as a
     de-duplicated list."""
     if value is None:
@@ -88,39 +101,49 @@ def check_names(value: object, kind: str, *, allow_empty: bool = False) -> list[
         )
     if not value and not allow_empty:
         raise InvalidInputError(f"{kind} is empty: pass None to cover them all.")
-    return list(dict.fromkeys(validate_id(name, kind) for name in value))
+    return list(dict.fromkeys(validate_id(name, kind, max_chars=max_chars) for name in value))
 
 
-def check_datasets(value: object) -> list[str] | None:
+def check_datasets(value: object, *, max_chars: int | None = None) -> list[str] | None:
     """What a read covers: ``None`` (every readable dataset), one name, or a list of names."""
-    return check_names(value, "datasets")
+    return check_names(value, "datasets", max_chars=max_chars)
 
 
-def check_query(query: object) -> str:
-    """A non-blank query string."""
+def check_query(query: object, *, max_chars: int | None = None) -> str:
+    """A non-blank query string of valid Unicode, of at most ``max_chars`` characters when given
+    (a memory passes its ``Limits.max_query_chars``)."""
     if not isinstance(query, str) or not query.strip():
+        shown = repr(query[:40]) if isinstance(query, str) else type(query).__name__
         raise InvalidInputError(
-            f"query must be a non-empty string, got {query!r}: pass the question to look up."
+            f"query must be a non-empty string, got {shown}: pass the question to look up."
         )
-    return query
+    if max_chars is not None and len(query) > max_chars:
+        raise InvalidInputError(
+            f"query has {len(query):,} characters; the limit is {max_chars:,} (max_query_chars): "
+            "shorten it, e.g. to its key sentence, or raise the limit with "
+            "GraphMemory(limits=Limits(max_query_chars=...))."
+        )
+    return check_unicode(query, "query")
 
 
-def check_text(text: object, where: str) -> str:
-    """A non-blank str of at most :data:`MAX_TEXT_CHARS` characters to remember."""
+def check_text(text: object, where: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """A non-blank str of valid Unicode and at most ``max_chars`` characters to remember (a
+    memory passes its ``Limits.max_text_chars``)."""
     if isinstance(text, bytes | bytearray):
         raise InvalidInputError(f"{where} is bytes: decode it first, e.g. data.decode('utf-8').")
     if not isinstance(text, str):
         raise InvalidInputError(
             f"{where} must be a str, Document or file path, got {type(text).__name__}."
         )
+    if len(text) > max_chars:
+        raise InvalidInputError(
+            f"{where} has {len(text):,} characters; the limit is {max_chars:,} per text "
+            "(max_text_chars): split it into several texts, or raise the limit with "
+            "GraphMemory(limits=Limits(max_text_chars=...))."
+        )
     if not text.strip():
         raise InvalidInputError(f"{where} is empty: pass some text to remember.")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInputError(
-            f"{where} has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} per text: "
-            "split it into several texts."
-        )
-    return text
+    return check_unicode(text, where)
 
 
 def renamed_arguments(

@@ -35,7 +35,7 @@ from cognee_langchain.graph.ops import (
     WriteOp,
     WriteResult,
 )
-from cognee_langchain.permissions import Permission, require
+from cognee_langchain.permissions import check_grant, parse_permission, require
 
 __all__ = ["WriteTransaction"]
 
@@ -155,23 +155,18 @@ class WriteTransaction:
         info = dataset_info(self.conn, op.dataset)
         if info is None:
             raise unknown_dataset(op.dataset)
-        require(info, op.by_user_id, Permission.SHARE)
-        if op.user_id == info.owner_id:
-            if op.granted:
-                return  # owners hold every permission already
-            raise InvalidInputError(
-                f"User {op.user_id!r} owns dataset {op.dataset!r} and always holds every "
-                "permission: revoke from another user."
-            )
+        if not check_grant(info, op.by_user_id, op.user_id, op.permission, op.granted):
+            return
+        permission = parse_permission(op.permission).value
         if op.granted:
             cur = self.conn.execute(
                 "INSERT OR IGNORE INTO grants VALUES (?, ?, ?, ?, ?)",
-                (op.dataset, op.user_id, op.permission.value, op.by_user_id, self.now),
+                (op.dataset, op.user_id, permission, op.by_user_id, self.now),
             )
         else:
             cur = self.conn.execute(
                 "DELETE FROM grants WHERE dataset = ? AND user_id = ? AND permission = ?",
-                (op.dataset, op.user_id, op.permission.value),
+                (op.dataset, op.user_id, permission),
             )
         self.changed |= cur.rowcount > 0
 

@@ -103,7 +103,8 @@ class RequirePermission:
 
 @dataclass(frozen=True, slots=True)
 class SetGrant:
-    """Grant (``granted=True``) or revoke a permission; ``by_user_id`` needs ``share``."""
+    """Grant (``granted=True``) or revoke a permission as ``by_user_id``; the store decides with
+    :func:`cognee_langchain.permissions.check_grant` inside the write."""
 
     dataset: str
     user_id: str

@@ -176,8 +176,11 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     """Persist the cached Q&A of ``session_ids`` into ``dataset``'s knowledge graph.
 
     Same parameters as cognee's pipeline. ``memory`` defaults to a :class:`GraphMemory` over the
-    embedded defaults (``./.cognee_langchain/``). Only Q&A added since the last run into this
-    dataset is persisted; running it twice adds nothing the second time.
+    embedded defaults (``./.cognee_langchain/``). Only Q&A the dataset does not hold yet is
+    persisted, each entry exactly once: running it twice adds nothing the second time, and a run
+    that failed or was killed at any step is completed by the next one (no entry stored twice,
+    none lost). Q&A the session store trimmed (``max_messages``) before it was persisted is
+    counted in ``messages_lost_to_trimming`` and logged as a warning.
 
     Returns the :class:`PersistSessionsResult`, or with ``run_in_background=True`` at once a
     :class:`PipelineRun`.
@@ -188,8 +191,8 @@ async def persist_sessions_in_knowledge_graph_pipeline(
         NoSessionsFoundError: none of ``session_ids`` exist for ``user``.
         ExtractionError: the chat model failed; no watermark moved, the graph is unchanged.
         InvalidInputError: ``session_ids`` is not a list of valid ids (a single str is
-            rejected: pass ``[session_id]``), ``user`` is not a :class:`User`, or ``dataset`` is
-            not a valid name.
+            rejected: pass ``[session_id]``), ``user`` is not a :class:`User`, ``dataset`` is
+            not a valid name, or ``run_in_background`` is not a bool.
     """
     if memory is not None and not isinstance(memory, GraphMemory):
         raise InvalidInputError(f"memory must be a GraphMemory, got {type(memory).__name__}.")

@@ -44,7 +44,7 @@ async def acheck_permission(
     runtime: MemoryRuntime, dataset: str, permission: Permission | str, user: User | None
 ) -> None:
     """``GraphMemory.acheck_permission``: write to a new dataset is allowed, nothing else is."""
-    check_dataset(dataset)
+    check_dataset(dataset, max_chars=runtime.limits.max_id_chars)
     wanted = parse_permission(permission)
     await acheck(
         runtime.graph_store,
@@ -69,7 +69,7 @@ async def areadable_datasets(
     read; naming one ``user`` may not read raises :class:`PermissionDeniedError`, naming an
     unknown one :class:`InvalidInputError`."""
     who = runtime.user_of(user)
-    names = check_datasets(datasets)
+    names = check_datasets(datasets, max_chars=runtime.limits.max_id_chars)
     if names is None:
         return [d.name for d in await adatasets(runtime, who)]
     for name in names:
@@ -86,9 +86,15 @@ async def aset_grant(
     *,
     granted: bool,
 ) -> None:
-    """Give (``granted``) or take back a permission; ``by`` must own ``dataset`` or hold
-    ``share`` (the store checks it in the same transaction)."""
-    check_dataset(dataset)
-    target = user_id.id if isinstance(user_id, User) else validate_id(user_id, "user id")
+    """Give (``granted``) or take back a permission; ``by`` must own ``dataset``, or hold
+    ``share`` and ``permission`` and not be ``user_id`` (the store decides with
+    :func:`~cognee_langchain.permissions.check_grant` in the same transaction)."""
+    max_id_chars = runtime.limits.max_id_chars
+    check_dataset(dataset, max_chars=max_id_chars)
+    target = (
+        user_id.id
+        if isinstance(user_id, User)
+        else validate_id(user_id, "user id", max_chars=max_id_chars)
+    )
     op = SetGrant(dataset, target, parse_permission(permission), granted, runtime.user_of(by).id)
     await runtime.graph_store.aapply([op])

@@ -75,9 +75,15 @@ async def aremember(
     node_set: str | None = None,
     user: User | None = None,
 ) -> RememberResult:
-    """``remember``: read ``data`` (texts, Documents, files) and ingest it."""
-    check_dataset(dataset)
-    items = await asyncio.to_thread(items_from, data)
+    """``remember``: read ``data`` (texts, Documents, files) and ingest it.
+
+    The arguments are checked before any file is read, ``data`` against the memory's limits.
+    """
+    limits = runtime.limits
+    check_dataset(dataset, max_chars=limits.max_id_chars)
+    check_optional_id(node_set, "node_set", max_chars=limits.max_id_chars)
+    runtime.user_of(user)
+    items = await asyncio.to_thread(items_from, data, max_text_chars=limits.max_text_chars)
     return await aingest(runtime, items, dataset, node_set, user)
 
 
@@ -100,10 +106,11 @@ async def aingest(
     larger chunks to extract many short Q&A entries in one call); an overlap not given is
     the memory's, capped below the chunk size.
     """
-    check_dataset(dataset)
-    check_optional_id(node_set, "node_set")
+    limits = runtime.limits
+    check_dataset(dataset, max_chars=limits.max_id_chars)
+    check_optional_id(node_set, "node_set", max_chars=limits.max_id_chars)
     who = runtime.user_of(user)
-    items = check_items(items)
+    items = check_items(items, max_text_chars=limits.max_text_chars)
     chunker = _chunker_for(runtime.chunker, chunk_size, chunk_overlap)
     store = runtime.graph_store
     # Fail before spending extraction calls; the write re-checks atomically.
@@ -226,10 +233,11 @@ async def aforget(
     user: User | None = None,
 ) -> ForgetResult:
     """``forget``: remove the selected documents and whatever only they supported."""
-    check_dataset(dataset)
-    check_optional_id(document_id, "document_id")
-    check_optional_id(node_set, "node_set")
-    check_optional_id(session_id, "session_id")
+    max_id_chars = runtime.limits.max_id_chars
+    check_dataset(dataset, max_chars=max_id_chars)
+    check_optional_id(document_id, "document_id")  # a content hash, not a name of the caller's
+    check_optional_id(node_set, "node_set", max_chars=max_id_chars)
+    check_optional_id(session_id, "session_id", max_chars=max_id_chars)
     who = runtime.user_of(user)
     written = await runtime.graph_store.aapply(
         [

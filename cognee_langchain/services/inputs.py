@@ -1,7 +1,9 @@
 """What ``remember`` accepts, turned into :class:`SourceItem`s: texts, Documents, files.
 
 Kept apart from the ingest pipeline so that input rules (what a file name is, what is too big,
-what is empty) live in one place and are checked before any model is called.
+what is empty, what cannot be stored) live in one place and are checked before any model is
+called. The size limits are the memory's (``Limits.max_text_chars`` / ``max_id_chars``), passed
+in by the ingest service.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import TypeAlias
 
+import orjson
 from langchain_core.documents import Document
 
 from cognee_langchain.core.defaults import MAX_TEXT_CHARS, TEXT_FILE_SUFFIXES
-from cognee_langchain.core.validation import check_text
+from cognee_langchain.core.validation import check_text, check_unicode
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.models import SourceItem
 from cognee_langchain.ids import validate_id
@@ -29,8 +32,14 @@ RememberItem: TypeAlias = str | os.PathLike[str] | Document | SourceItem
 RememberData: TypeAlias = RememberItem | Sequence[RememberItem]
 
 
-def check_items(items: object) -> list[SourceItem]:
-    """``items`` as a list of :class:`SourceItem` with usable texts and session ids."""
+def check_items(items: object, *, max_text_chars: int = MAX_TEXT_CHARS) -> list[SourceItem]:
+    """``items`` as a list of :class:`SourceItem` with usable texts, names, session and message
+    ids and metadata.
+
+    An item's ``session_id`` is provenance (the persist pipeline sets it from a stored session),
+    so it is held to the stores' id limit, not the memory's ``Limits.max_id_chars``: a session
+    the memory cannot persist is refused where its id is named (``improve``), not here.
+    """
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
         raise InvalidInputError(
             f"items must be a list of SourceItem, got {type(items).__name__}: wrap one as [item]."
@@ -43,53 +52,76 @@ def check_items(items: object) -> list[SourceItem]:
                 f"items[{i}] must be a SourceItem, got {type(item).__name__}: use remember() for "
                 "plain text and documents."
             )
-        check_text(item.text, f"items[{i}].text")
-        if item.session_id is not None:
-            validate_id(item.session_id, "session_id")
+        _check_item(item, f"items[{i}]", max_text_chars)
     return list(items)
 
 
-def items_from(data: object) -> list[SourceItem]:
+def _check_item(item: SourceItem, where: str, max_text_chars: int) -> SourceItem:
+    check_text(item.text, f"{where}.text", max_chars=max_text_chars)
+    if item.name is not None:
+        check_unicode(item.name, f"{where}.name")
+    if item.session_id is not None:
+        validate_id(item.session_id, f"{where}.session_id")
+    for j, message_id in enumerate(item.message_ids):
+        validate_id(message_id, f"{where}.message_ids[{j}]")
+    _check_metadata(item.metadata, f"{where}.metadata")
+    return item
+
+
+def _check_metadata(metadata: object, where: str) -> None:
+    """Metadata is stored as JSON (values JSON cannot hold as their ``str``): refuse what even
+    that cannot store — non-str keys, invalid Unicode, cycles, ints beyond 64 bits."""
+    try:
+        orjson.dumps(metadata, default=str)
+    except Exception as exc:
+        raise InvalidInputError(
+            f"{where} cannot be stored as JSON ({exc}): use str keys and JSON values (str of "
+            "valid Unicode, numbers, bools, lists, dicts)."
+        ) from None
+
+
+def items_from(data: object, *, max_text_chars: int = MAX_TEXT_CHARS) -> list[SourceItem]:
     """``remember``'s input as source items (reads files; call it off the event loop)."""
     if isinstance(data, list | tuple):
         if not data:
             raise InvalidInputError(
                 "data is an empty list: pass at least one text, Document or file."
             )
-        return [_item_from(value, f"data[{i}]") for i, value in enumerate(data)]
-    return [_item_from(data, "data")]
+        return [_item_from(value, f"data[{i}]", max_text_chars) for i, value in enumerate(data)]
+    return [_item_from(data, "data", max_text_chars)]
 
 
-def _item_from(value: object, where: str) -> SourceItem:
+def _item_from(value: object, where: str, max_text_chars: int) -> SourceItem:
     if isinstance(value, SourceItem):
-        check_text(value.text, f"{where}.text")
-        return value
+        return _check_item(value, where, max_text_chars)
     if isinstance(value, Document):
-        text = check_text(value.page_content, f"{where}.page_content")
+        text = check_text(value.page_content, f"{where}.page_content", max_chars=max_text_chars)
         source = value.metadata.get("source")
-        return SourceItem(
-            text=text,
-            name=str(source) if source is not None else None,
-            metadata=dict(value.metadata),
-        )
+        name = None if source is None else check_unicode(str(source), f"{where}.metadata source")
+        metadata = dict(value.metadata)
+        _check_metadata(metadata, f"{where}.metadata")
+        return SourceItem(text=text, name=name, metadata=metadata)
     if isinstance(value, PurePath):
-        return _read_file(Path(value), where)
+        return _read_file(Path(value), where, max_text_chars)
     if isinstance(value, str) and _names_text_file(value):
-        return _read_file(Path(value.strip()), where)
-    return SourceItem(text=check_text(value, where))
+        return _read_file(Path(value.strip()), where, max_text_chars)
+    return SourceItem(text=check_text(value, where, max_chars=max_text_chars))
 
 
 def _names_text_file(value: str) -> bool:
     candidate = value.strip()
-    return (
-        len(candidate) <= _MAX_PATH_CHARS
-        and "\n" not in candidate
-        and candidate.lower().endswith(TEXT_FILE_SUFFIXES)
-        and Path(candidate).is_file()
-    )
+    try:
+        return (
+            len(candidate) <= _MAX_PATH_CHARS
+            and "\n" not in candidate
+            and candidate.lower().endswith(TEXT_FILE_SUFFIXES)
+            and Path(candidate).is_file()
+        )
+    except (OSError, ValueError):  # NUL or unencodable characters: not a file name
+        return False
 
 
-def _read_file(path: Path, where: str) -> SourceItem:
+def _read_file(path: Path, where: str, max_text_chars: int) -> SourceItem:
     suffixes = " or ".join(TEXT_FILE_SUFFIXES)
     if path.suffix.lower() not in TEXT_FILE_SUFFIXES:
         raise InvalidInputError(
@@ -99,16 +131,34 @@ def _read_file(path: Path, where: str) -> SourceItem:
     try:
         if not path.is_file():
             raise InvalidInputError(f"{where}: file {str(path)!r} does not exist: check the path.")
-        if path.stat().st_size > 4 * MAX_TEXT_CHARS:  # 4 bytes per character at most in UTF-8
+        if path.stat().st_size > 4 * max_text_chars:  # 4 bytes per character at most in UTF-8
             raise InvalidInputError(
-                f"{where}: {str(path)!r} is larger than the {MAX_TEXT_CHARS:,}-character limit: "
-                "split it into several files."
+                f"{where}: {str(path)!r} is larger than the {max_text_chars:,}-character limit "
+                "(max_text_chars): split it into several files, or raise the limit with "
+                "GraphMemory(limits=Limits(max_text_chars=...))."
             )
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
+    except InvalidInputError:
+        raise
+    except UnicodeDecodeError as exc:
         raise InvalidInputError(
-            f"{where}: {str(path)!r} is not UTF-8 text: re-encode it as UTF-8."
+            f"{where}: {str(path)!r} is not UTF-8 text (byte {exc.start}): re-encode it as UTF-8."
         ) from None
-    except OSError as exc:
-        raise InvalidInputError(f"{where}: cannot read {str(path)!r}: {exc.strerror}.") from None
-    return SourceItem(text=check_text(text, f"{where} ({path.name})"), name=str(path))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL or unencodable path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidInputError(f"{where}: cannot read {str(path)!r}: {reason}.") from None
+    text = check_text(text, f"{where} ({path.name!r})", max_chars=max_text_chars)
+    return SourceItem(text=text, name=_path_name(path))
+
+
+def _path_name(path: Path) -> str:
+    """``path`` as a storable name: a POSIX file name that is not UTF-8 reaches Python with lone
+    surrogates (``surrogateescape``); those bytes become U+FFFD in the name (the file itself is
+    read by its real name)."""
+    raw = str(path)
+    if raw.isascii():
+        return raw
+    try:
+        return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return raw.encode("utf-8", "replace").decode("utf-8")

@@ -4,8 +4,16 @@ cognee's ``persist_sessions_in_knowledge_graph_pipeline``: two steps run in sequ
 
 1. ``extract_user_sessions`` checks the user may write the dataset and that it has graph data,
    then reads the Q&A of each session added since the last run into that dataset;
-2. ``cognify_session`` remembers that Q&A under the node set ``user_sessions_from_cache``, with
-   session and message provenance, and only then advances each session's watermark.
+2. ``cognify_session`` remembers the Q&A not yet in the dataset under the node set
+   ``user_sessions_from_cache``, with session and message provenance, and only then advances
+   each session's watermark.
+
+**Exactly once, whatever fails.** The graph write and the watermark live in two stores, so a
+run can die (or lose its session store) between them. The watermark is therefore only a read
+hint: before writing, ``cognify_session`` reads which entries of the session the dataset already
+holds (the documents' provenance: each records the keys of its entries) and drops those, so a
+retry after any failure writes each entry once. Entries are packed into documents of whole
+entries, each one chunk, so no entry is split across, or repeated in, two chunks.
 
 The steps work on a :class:`~cognee_langchain.services.runtime.MemoryRuntime`; the public node
 functions, the run context and the default memory are the adapter's
@@ -16,11 +24,13 @@ functions, the run context and the default memory are the adapter's
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
@@ -30,13 +40,19 @@ from pydantic import BaseModel, ConfigDict
 
 from cognee_langchain.core.aio import claimed, run_sync
 from cognee_langchain.core.defaults import DEFAULT_DATASET, SESSIONS_NODE_SET
-from cognee_langchain.core.validation import check_dataset, check_user
+from cognee_langchain.core.validation import check_bool, check_dataset, check_user
 from cognee_langchain.errors import InvalidInputError, NoGraphDataError, NoSessionsFoundError
-from cognee_langchain.graph.models import SourceItem
 from cognee_langchain.ids import validate_id
 from cognee_langchain.services.access import acheck_permission
 from cognee_langchain.services.ingest import aingest
-from cognee_langchain.services.rendering import SessionEntry, render_entries, split_entries
+from cognee_langchain.services.rendering import (
+    SessionEntry,
+    entries_document,
+    pack_entries,
+    split_entries,
+    uncovered,
+    unpersisted_entries,
+)
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
 
@@ -60,6 +76,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Q&A entries are short and belong together: one chunk holds about ten of them, so persisting a
 # session costs one extraction call rather than one per few entries.
@@ -67,17 +84,28 @@ SESSION_CHUNK_CHARS = 6000
 
 
 class ExtractedSession(BaseModel):
-    """The new Q&A of one session, read above its watermark for the target dataset."""
+    """The new Q&A of one session, read above its watermark for the target dataset.
+
+    ``first_stored`` is the oldest sequence number the store still held when read: above
+    ``watermark`` when ``max_messages`` trimmed messages before they were persisted.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     session_id: str
     watermark: int
     entries: tuple[SessionEntry, ...]
+    first_stored: int = 0
 
 
 class PersistSessionsResult(BaseModel):
-    """What a run of the pipeline did."""
+    """What a run of the pipeline did.
+
+    ``entries_persisted`` counts the Q&A entries this run added to the graph (not those found
+    there already, e.g. written by a run that failed before moving its watermark);
+    ``messages_lost_to_trimming`` the messages the session store's ``max_messages`` removed
+    before any run persisted them (their Q&A is not in the graph; a warning is logged).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -90,6 +118,7 @@ class PersistSessionsResult(BaseModel):
     chunks_added: int = 0
     nodes_added: int = 0
     edges_added: int = 0
+    messages_lost_to_trimming: int = 0
     duration_s: float = 0.0
     message: str = ""
 
@@ -133,6 +162,7 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
             session_id=session_id,
             watermark=watermark,
             entries=tuple(split_entries(session_id, stored.items)),
+            first_stored=stored.start,
         )
 
     found = await _settled(read(sid) for sid in session_ids)
@@ -146,87 +176,125 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a run does for one session: the documents to write (groups of new entries), where
+    the watermark moves (``current`` -> ``target``) and how many messages were lost."""
+
+    session_id: str
+    current: int
+    target: int
+    groups: list[list[SessionEntry]]
+    lost: int
+
+
 async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState) -> dict[str, Any]:
-    """Step 2: remember the extracted Q&A under ``user_sessions_from_cache``, then advance each
-    session's watermark."""
+    """Step 2: remember the extracted Q&A the dataset does not hold yet under
+    ``user_sessions_from_cache``, then advance each session's watermark past what was read."""
     user, dataset, session_ids = _inputs(state)
     extracted = state.get("extracted") or []
     store = runtime.session_store
     keys = [(id(store), user.id, s.session_id, dataset) for s in extracted]
     written = None
     async with claimed(keys):
-        # Another run may have persisted part of what we read: keep only what is still new.
+        # Another run may have moved the watermark since the read, and a run that failed after
+        # its graph write (before its watermark moved) left entries behind in the graph: what the
+        # dataset holds is dropped by each entry's identity, whatever text it was rendered in.
         currents = await _settled(
             store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
         )
-        todo = [
-            (session, current, entries)
+        plans = await _settled(
+            _aplan(runtime, dataset, session, current)
             for session, current in zip(extracted, currents, strict=True)
-            if (entries := [e for e in session.entries if e.seq_start >= current])
-        ]
-        if todo:
+        )
+        items = [entries_document(p.session_id, group) for p in plans for group in p.groups]
+        if items:
             written = await aingest(
                 runtime,
-                [_source_item(session.session_id, entries) for session, _, entries in todo],
+                items,
                 dataset=dataset,
                 node_set=SESSIONS_NODE_SET,
                 user=user,
                 chunk_size=SESSION_CHUNK_CHARS,
+                chunk_overlap=0,  # a document is whole entries, one chunk unless one is huge
             )
-        # Only after the graph write committed: a failed write leaves every watermark where it
-        # was. A compare-and-set lost to another process means that process persisted the same
-        # entries (to the same document ids), so they are not counted here.
-        advanced = await _settled(
-            store.aadvance_watermark(
-                user.id, session.session_id, dataset, current, entries[-1].seq_end
-            )
-            for session, current, entries in todo
+        # Only after the graph write committed. A compare-and-set lost to another process
+        # changes nothing here: what it persisted is found by identity on the next run.
+        await _settled(
+            store.aadvance_watermark(user.id, p.session_id, dataset, p.current, p.target)
+            for p in plans
+            if p.target > p.current
         )
-    persisted = [len(e) for (_, _, e), moved in zip(todo, advanced, strict=True) if moved]
+    for plan in (p for p in plans if p.lost):
+        logger.warning(
+            "Session %r: %d message(s) were trimmed by the session store (max_messages) before "
+            "they were persisted into dataset %r; their Q&A is not in the graph. Raise "
+            "max_messages or run improve more often.",
+            *(plan.session_id, plan.lost, dataset),
+        )
+    lost = sum(p.lost for p in plans)
+    sizes = [(p.session_id, len(g)) for p in plans for g in p.groups]
+    added = _added(sizes, written.documents_added if written else 0)
     return {
         "result": PersistSessionsResult(
             dataset=dataset,
             session_ids=tuple(session_ids or ()),
             sessions_read=len(extracted),
-            entries_persisted=sum(persisted),
+            entries_persisted=sum(n for _, n in added),
             missing_session_ids=tuple(state.get("missing_session_ids") or ()),
             documents_added=written.documents_added if written else 0,
             chunks_added=written.chunks_added if written else 0,
             nodes_added=written.entities_added if written else 0,
             edges_added=written.relations_added if written else 0,
+            messages_lost_to_trimming=lost,
             duration_s=time.time() - (state.get("started_at") or time.time()),
-            message=_outcome(session_ids, sum(persisted), len(persisted)),
+            message=_outcome(session_ids, added, lost),
         )
     }
 
 
-def _source_item(session_id: str, entries: Sequence[SessionEntry]) -> SourceItem:
-    """The new entries of one session as one document to remember, with their provenance."""
-    return SourceItem(
-        text=render_entries(entries),
-        name=f"session:{session_id}",
-        session_id=session_id,
-        message_ids=tuple(m for e in entries for m in e.message_ids),
-        metadata={
-            "session_id": session_id,
-            "first_seq": entries[0].seq_start,
-            "end_seq": entries[-1].seq_end,
-            "context_ids": sorted({c for e in entries for c in e.context_ids}),
-        },
+async def _aplan(
+    runtime: MemoryRuntime, dataset: str, session: ExtractedSession, current: int
+) -> _Plan:
+    """The new entries of ``session`` above the ``current`` watermark that ``dataset`` does not
+    hold yet, and where the watermark goes: past every entry read, and past trimmed messages."""
+    candidates = [e for e in session.entries if e.seq_start >= current]
+    first_stored = max(session.first_stored, session.watermark)
+    target = max(current, first_stored, candidates[-1].seq_end if candidates else 0)
+    if target == current:
+        return _Plan(session.session_id, current, current, [], 0)
+    documents = await runtime.graph_store.alist_documents(
+        dataset, node_set=SESSIONS_NODE_SET, session_id=session.session_id
     )
+    new = unpersisted_entries(candidates, documents)
+    lost = uncovered(current, first_stored, documents)
+    return _Plan(session.session_id, current, target, pack_entries(new, SESSION_CHUNK_CHARS), lost)
 
 
-def _outcome(session_ids: Sequence[str] | None, entries: int, sessions: int) -> str:
+def _added(sizes: list[tuple[str, int]], documents_added: int) -> list[tuple[str, int]]:
+    """``(session id, entries)`` of the documents this run's write added. All of them, unless
+    another process wrote some of the same documents at the same time (the store skips a
+    document it holds); then which ones is unknown, and the smallest are counted, so the count
+    never claims more than was added."""
+    if documents_added >= len(sizes):
+        return sizes
+    return sorted(sizes, key=lambda size: size[1])[:documents_added]
+
+
+def _outcome(session_ids: Sequence[str] | None, added: list[tuple[str, int]], lost: int) -> str:
     if session_ids is None:
         return "session_ids is None: no sessions were extracted."
     if not session_ids:
         return "session_ids is empty: no sessions were extracted."
+    trimmed = f" {lost} message(s) were trimmed before they were persisted." if lost else ""
+    entries = sum(n for _, n in added)
     if entries == 0:
         return (
             "Nothing new to persist: every complete Q&A entry was persisted before (a question "
-            "still waiting for its answer is persisted once answered)."
+            f"still waiting for its answer is persisted once answered).{trimmed}"
         )
-    return f"Persisted {entries} Q&A entries from {sessions} session(s)."
+    sessions = len({sid for sid, _ in added})
+    return f"Persisted {entries} Q&A entries from {sessions} session(s).{trimmed}"
 
 
 async def _settled(calls: Iterable[Awaitable[T]]) -> list[T]:
@@ -415,11 +483,13 @@ async def apersist(
 ) -> PersistSessionsResult | PipelineRun:
     """Run the graph for ``user``: the result, or with ``run_in_background`` at once a
     :class:`PipelineRun`. Bad input fails here, at once, even for a background run."""
+    run_in_background = check_bool(run_in_background, "run_in_background")
     user, dataset, ids = check_persist_inputs(user, session_ids, dataset)
     work = _run(runtime, user, ids, dataset)
     if not run_in_background:
         return await work
     run = PipelineRun(dataset, ids)
+    runtime.track(run._future)  # close() waits for it rather than closing stores under it
     _runs[run.id] = run
     while len(_runs) > _MAX_RUNS_KEPT:
         _runs.popitem(last=False)

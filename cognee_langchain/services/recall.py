@@ -29,6 +29,7 @@ sentence, the best context item's first sentence is the answer.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING
 from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, HumanMessage
 
-from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
 from cognee_langchain.core.validation import check_optional_id
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError
 from cognee_langchain.extraction.offline import extract_chunk
@@ -196,17 +197,30 @@ def extractive_answer(query: str, search_query: str, context: Sequence[Document]
 
 
 async def amodel_answer(
-    llm: BaseChatModel, query: str, context: Sequence[Document], turns: Sequence[Turn] = ()
+    llm: BaseChatModel,
+    query: str,
+    context: Sequence[Document],
+    turns: Sequence[Turn] = (),
+    *,
+    timeout: float = DEFAULT_LLM_TIMEOUT,
 ) -> str:
-    """The chat model's answer, in one call.
+    """The chat model's answer, in one call that may take at most ``timeout`` seconds.
 
-    Raises :class:`ExtractionError` (wrapping the cause) when the call fails or the answer is
-    empty.
+    Raises :class:`ExtractionError` (wrapping the cause) when the call fails, runs out of time
+    or the answer is empty.
     """
     try:
-        reply = await llm.ainvoke(answer_messages(query, context, turns))
+        async with asyncio.timeout(timeout):
+            reply = await llm.ainvoke(answer_messages(query, context, turns))
     except CogneeLangchainError:
         raise
+    except TimeoutError as exc:
+        raise ExtractionError(
+            f"{type(llm).__name__} did not answer within {timeout:g} s: the chat model is slow "
+            "or unreachable (raise GraphMemory(llm_timeout=...) if answers are legitimately "
+            "slow)",
+            exc,
+        ) from exc
     except Exception as exc:
         raise ExtractionError(f"Answering with {type(llm).__name__} failed", exc) from exc
     answer = reply.text.strip()
@@ -247,7 +261,9 @@ async def arecall(
         user=who,
     )
     if runtime.llm is not None:
-        answer = await amodel_answer(runtime.llm, query, context, turns)
+        answer = await amodel_answer(
+            runtime.llm, query, context, turns, timeout=runtime.llm_timeout
+        )
     else:
         answer = extractive_answer(query, search_query, context)
     if session_id is not None:

@@ -6,7 +6,8 @@ which state messages belong in the session, and the one atomic append of what is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from langchain_core.messages import (
@@ -22,7 +23,7 @@ from cognee_langchain.errors import InvalidInputError
 if TYPE_CHECKING:
     from cognee_langchain.sessions.base import SessionStore
 
-__all__ = ["RecordedMarker", "arecord_new_messages", "latest_question"]
+__all__ = ["RecordedMarker", "arecord_new_messages", "latest_question", "recording_key"]
 
 
 class RecordedMarker(TypedDict):
@@ -89,6 +90,9 @@ async def arecord_new_messages(
     ``marker`` is what the previous call returned (``None`` on a thread's first turn, or when the
     state cannot keep it): with it, only the messages appended since are read back, so a call
     that failed after appending is not recorded twice; without it the whole session is read.
+    The append's idempotency key is derived from the ids of the messages it appends, so
+    retrying a call whose append had an unknown outcome
+    (:class:`~cognee_langchain.errors.SessionWriteUnknownError`) cannot store them twice.
     The new messages are the conversation messages (not system prompts or summaries) after the
     last one already recorded. Final answers to the latest question get
     ``response_metadata["context_ids"]`` when ``context_ids`` is given; nothing else changes.
@@ -116,8 +120,20 @@ async def arecord_new_messages(
     new = _with_context_ids(conversation[last_known + 1 :], context_ids)
     seq = stored.end
     if new:
-        seq = await store.aappend(user_id, session_id, new)
+        key = recording_key(m.id for m in new if m.id)
+        seq = await store.aappend(user_id, session_id, new, idempotency_key=key)
     return new, {"seq": seq, "ids": [m.id for m in messages if m.id]}
+
+
+def recording_key(message_ids: Iterable[str]) -> str:
+    """The idempotency key of appending the messages with these ids (in this order)."""
+    digest = hashlib.sha256()
+    for message_id in message_ids:
+        # Length-prefixed, so no two id lists give the same bytes; surrogatepass, so a bad id
+        # reaches the store, whose error names it, instead of failing here.
+        encoded = message_id.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:%s" % (len(encoded), encoded))
+    return f"record:{digest.hexdigest()}"
 
 
 def _check_marker(marker: object) -> RecordedMarker | None:

@@ -1,8 +1,9 @@
 """Rendering: session Q&A as text to remember, and memories as lines a model reads.
 
 * Session Q&A as the persist-sessions pipeline sees it: turns from the cache, cut into complete
-  entries and rendered as a transcript. Kept apart from the LangGraph wiring so the rules (what a
-  complete turn is, how it is rendered, which message ids it carries) live in one place.
+  entries, packed into documents of whole entries and rendered as a transcript. Kept apart from
+  the LangGraph wiring so the rules (what a complete turn is, what identifies it, how it is
+  rendered, which message ids it carries) live in one place.
 * Memories shown to a model: :func:`format_memories` is the one rendering used by the memory tool,
   the agent middleware and the LangGraph recall node, so a model sees memories the same way
   wherever they come from.
@@ -17,14 +18,19 @@ from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict
 
+from cognee_langchain.graph.models import SourceDocument, SourceItem, normalize_text
 from cognee_langchain.sessions.base import StoredMessage
 
 __all__ = [
     "SessionEntry",
+    "entries_document",
     "fit_memories",
     "format_memories",
+    "pack_entries",
     "render_entries",
     "split_entries",
+    "uncovered",
+    "unpersisted_entries",
 ]
 
 # Tool output can be huge (a web page, a file); the knowledge it adds fits in far less.
@@ -49,6 +55,13 @@ class SessionEntry(BaseModel):
     context_ids: tuple[str, ...] = ()
     asked_at: float = 0.0
     answered_at: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """What identifies the entry within its session, whatever else is read with it: its
+        position and its question's append time. The time tells a session deleted and recorded
+        again (its sequence numbers and hand-made message ids start over) from the first one."""
+        return f"{self.seq_start}-{self.seq_end}@{self.asked_at!r}"
 
 
 def _text(message: BaseMessage) -> str:
@@ -124,6 +137,93 @@ def render_entries(entries: Sequence[SessionEntry]) -> str:
         lines.append(f"assistant: {entry.answer}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def pack_entries(entries: Sequence[SessionEntry], max_chars: int) -> list[list[SessionEntry]]:
+    """Entries, in order, as groups of whole entries whose transcript (:func:`render_entries`,
+    normalised as ingestion stores it) stays within ``max_chars``; an entry longer than that on
+    its own is a group of one.
+
+    Each group is remembered as one document that is one chunk, so an entry lands in exactly one
+    chunk (never split by, or repeated in, a chunk boundary) and the extraction still reads about
+    ``max_chars`` of Q&A per call.
+    """
+    groups: list[list[SessionEntry]] = []
+    size = 0
+    for entry in entries:
+        # Blocks begin with "[" and are stripped, so the joined text is exactly their sum plus
+        # the "\n\n" between them, normalised block by block.
+        length = len(normalize_text(render_entries([entry])))
+        if groups and size + 2 + length <= max_chars:
+            groups[-1].append(entry)
+            size += 2 + length
+        else:
+            groups.append([entry])
+            size = length
+    return groups
+
+
+def entries_document(session_id: str, entries: Sequence[SessionEntry]) -> SourceItem:
+    """Entries of one session as one document to remember, with their provenance: the message
+    ids, and the entry keys that :func:`unpersisted_entries` reads back (each entry is persisted
+    once)."""
+    return SourceItem(
+        text=render_entries(entries),
+        name=f"session:{session_id}",
+        session_id=session_id,
+        message_ids=tuple(m for e in entries for m in e.message_ids),
+        metadata={
+            "session_id": session_id,
+            "first_seq": entries[0].seq_start,
+            "end_seq": entries[-1].seq_end,
+            "entry_keys": [e.key for e in entries],
+            "context_ids": sorted({c for e in entries for c in e.context_ids}),
+        },
+    )
+
+
+def unpersisted_entries(
+    entries: Sequence[SessionEntry], documents: Sequence[SourceDocument]
+) -> list[SessionEntry]:
+    """The ``entries`` none of their session's stored ``documents`` holds: by the entry keys a
+    document records, or for a document written before keys were recorded, by the entry's
+    message ids (in a document written after the entry's question was asked)."""
+    keys: set[str] = set()
+    legacy: list[tuple[float, set[str]]] = []
+    for document in documents:
+        recorded = document.metadata.get("entry_keys")
+        if isinstance(recorded, list):
+            keys.update(str(key) for key in recorded)
+        else:
+            legacy.append((document.created_at, set(document.message_ids)))
+    return [
+        entry
+        for entry in entries
+        if entry.key not in keys
+        and not any(
+            at >= entry.asked_at and ids.issuperset(entry.message_ids) for at, ids in legacy
+        )
+    ]
+
+
+def uncovered(low: int, high: int, documents: Sequence[SourceDocument]) -> int:
+    """How many sequence numbers in ``[low, high)`` none of the session's ``documents`` covers
+    (from its first entry to the end of its last): of messages trimmed before they were read,
+    those no run persisted."""
+    if high <= low:
+        return 0
+    spans = []
+    for document in documents:
+        first, end = document.metadata.get("first_seq"), document.metadata.get("end_seq")
+        if isinstance(first, int) and isinstance(end, int):
+            spans.append((max(first, low), min(end, high)))
+    covered, reach = 0, low
+    for first, end in sorted(spans):
+        first = max(first, reach)
+        if end > first:
+            covered += end - first
+            reach = end
+    return high - low - covered
 
 
 def fit_memories(

@@ -13,15 +13,17 @@ constructing a runtime loads no model and opens no file.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import numpy as np
 
-from cognee_langchain.core.validation import check_user
+from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
+from cognee_langchain.core.validation import check_number, check_user
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
 from cognee_langchain.graph.resolution import EntityResolver
@@ -54,17 +56,25 @@ class RuntimeOptions(TypedDict, total=False):
     chunk_size: Maximum chunk length in characters (default: ``TextChunker``'s).
     chunk_overlap: Characters shared by consecutive chunks (default: ``TextChunker``'s).
     resolver: Entity resolution settings (default: ``EntityResolver()``).
+    llm_timeout: Seconds any one chat-model call may take (an extraction chunk across its
+        retries, a recall answer); default 30.
+    limits: Size limits checked before any work (default: ``Limits()``).
+
+    ``session_store`` may also be a Redis URL (``redis://``, ``rediss://``, ``unix://``) or a
+    path to a SQLite file; ``graph_store`` a path to a SQLite file.
     """
 
     llm: BaseChatModel | None
     embeddings: Embeddings | None
-    session_store: SessionStore | None
-    graph_store: GraphStore | None
+    session_store: SessionStore | str | os.PathLike[str] | None
+    graph_store: GraphStore | str | os.PathLike[str] | None
     user: User | None
     extractor: GraphExtractor | None
     chunk_size: int | None
     chunk_overlap: int | None
     resolver: EntityResolver | None
+    llm_timeout: float
+    limits: Limits
 
 
 class MemoryRuntime:
@@ -80,13 +90,15 @@ class MemoryRuntime:
         *,
         llm: BaseChatModel | None = None,
         embeddings: Embeddings | None = None,
-        session_store: SessionStore | None = None,
-        graph_store: GraphStore | None = None,
+        session_store: SessionStore | str | os.PathLike[str] | None = None,
+        graph_store: GraphStore | str | os.PathLike[str] | None = None,
         user: User | None = None,
         extractor: GraphExtractor | None = None,
         chunk_size: int | None = None,
         chunk_overlap: int | None = None,
         resolver: EntityResolver | None = None,
+        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
+        limits: Limits | None = None,
     ) -> None:
         if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
             raise InvalidInputError(
@@ -102,13 +114,24 @@ class MemoryRuntime:
                 f"resolver must be an EntityResolver, got {type(resolver).__name__}."
             )
         self.resolver = resolver or EntityResolver()
-        self._graph_store = graph_store
-        self._session_store = session_store
+        self.llm_timeout = check_number(llm_timeout, "llm_timeout", exclusive=True)
+        if limits is not None and not isinstance(limits, Limits):
+            raise InvalidInputError(
+                f"limits must be a Limits, got {type(limits).__name__}: pass "
+                "Limits(max_query_chars=...)."
+            )
+        self.limits = limits or Limits()
+        _check_parts(llm, embeddings, extractor)
+        self._session_store_spec, self._session_store = _session_store_spec(session_store)
+        self._graph_store_spec, self._graph_store = _graph_store_spec(graph_store)
         self._embeddings = embeddings
         self._extractor = extractor
         self._graph_index: GraphIndex | None = None
         self._owned: list[str] = []  # attributes holding stores this runtime opened
         self._init_lock = threading.Lock()
+        # background runs (improve(run_in_background=True)) that close() waits for
+        self._background: set[concurrent.futures.Future[Any]] = set()
+        self._background_lock = threading.Lock()
 
     # -- lazily created parts -------------------------------------------------------------------
     def _lazy(self, attribute: str, factory: Callable[[], T], *, owned: bool = False) -> T:
@@ -131,7 +154,7 @@ class MemoryRuntime:
         def create() -> GraphStore:
             from cognee_langchain.graph.sqlite import SQLiteGraphStore
 
-            return SQLiteGraphStore(self.data_dir / "graph.sqlite")
+            return SQLiteGraphStore(self._graph_store_spec or self.data_dir / "graph.sqlite")
 
         return self._lazy("_graph_store", create, owned=True)
 
@@ -140,9 +163,14 @@ class MemoryRuntime:
         """The session store (``data_dir/sessions.sqlite`` unless one was passed)."""
 
         def create() -> SessionStore:
+            spec = self._session_store_spec
+            if isinstance(spec, str):
+                from cognee_langchain.sessions.redis import RedisSessionStore
+
+                return RedisSessionStore(spec)
             from cognee_langchain.sessions.sqlite import SQLiteSessionStore
 
-            return SQLiteSessionStore(self.data_dir / "sessions.sqlite")
+            return SQLiteSessionStore(spec or self.data_dir / "sessions.sqlite")
 
         return self._lazy("_session_store", create, owned=True)
 
@@ -168,7 +196,7 @@ class MemoryRuntime:
                 return OfflineGraphExtractor()
             from cognee_langchain.extraction.llm import LLMGraphExtractor
 
-            return LLMGraphExtractor(self.llm)
+            return LLMGraphExtractor(self.llm, timeout=self.llm_timeout)
 
         return self._lazy("_extractor", create)
 
@@ -230,6 +258,20 @@ class MemoryRuntime:
         return matrix
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def track(self, run: concurrent.futures.Future[Any]) -> None:
+        """Have :meth:`close` wait for ``run`` (a background run on this runtime)."""
+        with self._background_lock:
+            self._background.add(run)
+        run.add_done_callback(self._untrack)
+
+    def _untrack(self, run: concurrent.futures.Future[Any]) -> None:
+        with self._background_lock:
+            self._background.discard(run)
+
+    def _pending(self) -> list[concurrent.futures.Future[Any]]:
+        with self._background_lock:
+            return [run for run in self._background if not run.done()]
+
     def _release(self) -> list[GraphStore | SessionStore]:
         with self._init_lock:
             stores = [getattr(self, attribute) for attribute in reversed(self._owned)]
@@ -239,12 +281,75 @@ class MemoryRuntime:
         return [store for store in stores if store is not None]
 
     def close(self) -> None:
-        """Close the stores this runtime opened (stores passed in stay open); using the runtime
-        again reopens them."""
+        """Wait for this runtime's background runs (each chat call in them has a deadline), then
+        close the stores it opened (stores passed in stay open). Safe in any state and more than
+        once; using the runtime again reopens the stores."""
+        concurrent.futures.wait(self._pending())
         for store in self._release():
             store.close()
 
     async def aclose(self) -> None:
         """Async twin of :meth:`close`."""
+        pending = self._pending()
+        if pending:
+            await asyncio.wait([asyncio.wrap_future(run) for run in pending])
         for store in self._release():
             await store.aclose()
+
+
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _session_store_spec(
+    value: object,
+) -> tuple[str | Path | None, SessionStore | None]:
+    """``(what to open lazily, a ready store)`` from the ``session_store`` option: a store, a
+    Redis URL, or a SQLite path; anything else is an error at once, not on first use."""
+    from cognee_langchain.sessions.base import SessionStore
+
+    if value is None or isinstance(value, SessionStore):
+        return None, value
+    if isinstance(value, str) and value.strip().lower().startswith(_REDIS_SCHEMES):
+        return value.strip(), None
+    if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
+        return Path(value), None
+    raise InvalidInputError(
+        f"session_store must be a SessionStore, a Redis URL ('redis://host:6379/0') or a "
+        f"SQLite file path, got {type(value).__name__} {str(value)[:60]!r}."
+    )
+
+
+def _graph_store_spec(value: object) -> tuple[Path | None, GraphStore | None]:
+    """``(what to open lazily, a ready store)`` from the ``graph_store`` option."""
+    from cognee_langchain.graph.base import GraphStore
+
+    if value is None or isinstance(value, GraphStore):
+        return None, value
+    if isinstance(value, str) and value.strip() == ":memory:":
+        raise InvalidInputError(
+            "graph_store=':memory:' would lose the graph when the memory closes: pass a file "
+            "path (a temporary directory for throw-away graphs) or a GraphStore."
+        )
+    if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
+        return Path(value), None
+    raise InvalidInputError(
+        f"graph_store must be a GraphStore or a SQLite file path, got {type(value).__name__} "
+        f"{str(value)[:60]!r}."
+    )
+
+
+def _check_parts(llm: object, embeddings: object, extractor: object) -> None:
+    """Reject at construction what would fail on first use with an AttributeError."""
+    if llm is not None and not callable(getattr(llm, "ainvoke", None)):
+        raise InvalidInputError(
+            f"llm must be a LangChain chat model, got {type(llm).__name__}: pass e.g. "
+            "ChatOpenAI(model=...)."
+        )
+    if embeddings is not None and not callable(getattr(embeddings, "aembed_documents", None)):
+        raise InvalidInputError(
+            f"embeddings must be a LangChain Embeddings, got {type(embeddings).__name__}."
+        )
+    if extractor is not None and not callable(getattr(extractor, "aextract", None)):
+        raise InvalidInputError(
+            f"extractor must be a GraphExtractor, got {type(extractor).__name__}."
+        )

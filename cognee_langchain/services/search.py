@@ -22,7 +22,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K, Limits
 from cognee_langchain.core.validation import check_names, check_positive, check_query
 from cognee_langchain.retrieval.config import SearchConfig, get_search_config
 from cognee_langchain.retrieval.types import SearchHit
@@ -30,7 +30,7 @@ from cognee_langchain.services.access import areadable_datasets
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
 
-__all__ = ["SearchType", "asearch", "check_search_args", "document_from_hit"]
+__all__ = ["SearchType", "aretrieve", "asearch", "check_search_args", "document_from_hit"]
 
 #: A preset name (``"graph"``, ``"chunks"``, ``"facts"``, ``"summaries"``) or a config.
 SearchType = str | SearchConfig
@@ -52,14 +52,27 @@ def document_from_hit(hit: SearchHit) -> Document:
 
 
 def check_search_args(
-    query: object, search_type: object, top_k: object, node_sets: object
+    query: object,
+    search_type: object,
+    top_k: object,
+    node_sets: object,
+    limits: Limits | None = None,
 ) -> tuple[str, SearchConfig, int, list[str] | None]:
-    """The validated ``(query, config, top_k, node sets)`` of a search, before any I/O."""
+    """The validated ``(query, config, top_k, node sets)`` of a search, before any I/O.
+
+    ``limits`` (the memory's, ``runtime.limits``) bounds the query's length and the node set
+    names' (without it only the stores' id limit applies).
+    """
     return (
-        check_query(query),
+        check_query(query, max_chars=None if limits is None else limits.max_query_chars),
         get_search_config(search_type),  # type: ignore[arg-type]
         check_positive(top_k, "top_k"),
-        check_names(node_sets, "node set", allow_empty=True),
+        check_names(
+            node_sets,
+            "node set",
+            allow_empty=True,
+            max_chars=None if limits is None else limits.max_id_chars,
+        ),
     )
 
 
@@ -80,11 +93,28 @@ async def asearch(
     ``"chunks"``, ``"facts"``, ``"summaries"`` or a :class:`SearchConfig`.
 
     Raises:
-        InvalidInputError: empty query, ``top_k`` not a positive int, unknown search type or
-            dataset, malformed node set.
+        InvalidInputError: empty query, or one longer than ``runtime.limits.max_query_chars``
+            or of invalid Unicode; ``top_k`` not a positive int, unknown search type or dataset,
+            malformed node set.
         PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
     """
-    query, config, top_k, node_set_filter = check_search_args(query, search_type, top_k, node_sets)
+    checked = check_search_args(query, search_type, top_k, node_sets, runtime.limits)
+    return await aretrieve(runtime, *checked, datasets=datasets, user=user)
+
+
+async def aretrieve(
+    runtime: MemoryRuntime,
+    query: str,
+    config: SearchConfig,
+    top_k: int,
+    node_set_filter: list[str] | None,
+    *,
+    datasets: str | Sequence[str] | None = None,
+    user: User | None = None,
+) -> list[Document]:
+    """:func:`asearch` on arguments :func:`check_search_args` accepted (``datasets`` and
+    ``user`` are checked here). ``recall`` searches its follow-up-expanded query through here:
+    the question was held to the query limit, its expansion with earlier turns may exceed it."""
     names = await areadable_datasets(runtime, datasets, user)
     if not names:
         return []

@@ -18,6 +18,13 @@ are the abstract methods of :class:`SessionStore`. The base class derives each s
   bridge (SQLite runs its sync code directly; Redis has a sync client), and says so in a comment.
   An override must behave exactly like its async twin; the conformance suite
   (:class:`cognee_langchain.testing.SessionStoreConformanceTests`) runs both.
+
+**Exactly once.** An append may carry an ``idempotency_key``: the store remembers the keys of a
+session's last :data:`IDEMPOTENCY_KEYS_KEPT` keyed appends, each with the sequence count the
+append returned, in the same atomic operation as the append itself. A retry with a remembered
+key changes nothing and returns that count, so a caller who does not know whether an append was
+applied (:class:`~cognee_langchain.errors.SessionWriteUnknownError`) retries it safely. Keys
+belong to their session: they expire, and are deleted, with it.
 """
 
 from __future__ import annotations
@@ -35,10 +42,14 @@ from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
 
 __all__ = [
+    "DEFAULT_MAX_MESSAGE_CHARS",
+    "IDEMPOTENCY_KEYS_KEPT",
     "SessionInfo",
     "SessionSlice",
     "SessionStore",
     "StoredMessage",
+    "check_idempotency_key",
+    "check_max_message_chars",
     "check_max_messages",
     "check_scope",
     "check_since",
@@ -47,6 +58,11 @@ __all__ = [
     "slice_bounds",
     "watermark_beyond_end",
 ]
+
+DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
+"""Longest text content of one stored message, in characters (the ``max_message_chars`` option)."""
+IDEMPOTENCY_KEYS_KEPT = 1000
+"""How many idempotency keys a session remembers: those of its latest keyed appends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +106,10 @@ class SessionInfo:
 class SessionStore(ABC):
     """Where chat sessions are cached, scoped by ``(user_id, session_id)``.
 
-    Implementations validate every id (:func:`cognee_langchain.ids.validate_id`), make each
-    append one atomic operation (no partial write, no interleaving with a concurrent writer),
-    refresh the sliding TTL on every write and raise
+    Implementations validate every id (:func:`cognee_langchain.ids.validate_id`), refuse a
+    message whose text exceeds ``max_message_chars`` before storing anything, make each append
+    one atomic operation (no partial write, no interleaving with a concurrent writer) that
+    honours its idempotency key, refresh the sliding TTL on every write and raise
     :class:`~cognee_langchain.errors.SessionStoreUnavailableError` when the backend cannot be
     reached. The ``a``-prefixed async methods are the abstract contract and never block the event
     loop; every sync twin runs its async method through :func:`~cognee_langchain.core.aio.run_sync`
@@ -101,19 +118,47 @@ class SessionStore(ABC):
 
     ttl: float | None
     max_messages: int | None
+    max_message_chars: int | None = DEFAULT_MAX_MESSAGE_CHARS
 
     # -- writes ----------------------------------------------------------------------------------
     @abstractmethod
-    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Append ``messages`` atomically; return the session's total sequence count afterwards."""
+    async def aappend(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
+        """Append ``messages`` atomically; return the session's total sequence count afterwards.
 
-    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+        With an ``idempotency_key`` (any id-like string naming this append, e.g. a hash of the
+        messages' ids) the append is applied at most once per session: when the session already
+        saw the key (one of its last :data:`IDEMPOTENCY_KEYS_KEPT` keyed appends), nothing is
+        written and the count the first append returned is returned again. Checking the key and
+        appending are one atomic operation, so concurrent retries apply it exactly once. The key
+        names the append, not its content: reuse it only to retry the very same messages. An
+        empty append records nothing, not even its key.
+        """
+
+    def append(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
         """Sync twin of :meth:`aappend`."""
-        return run_sync(self.aappend(user_id, session_id, messages))
+        if idempotency_key is None:  # a backend written before idempotency keys still works
+            return run_sync(self.aappend(user_id, session_id, messages))
+        return run_sync(
+            self.aappend(user_id, session_id, messages, idempotency_key=idempotency_key)
+        )
 
     @abstractmethod
     async def adelete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry and its watermarks. Deleting nothing is fine."""
+        """Delete the session, its index entry, watermarks and idempotency keys (none is fine)."""
 
     def delete(self, user_id: str, session_id: str) -> None:
         """Sync twin of :meth:`adelete`."""
@@ -201,6 +246,11 @@ def _check_str_scope(user_id: str, session_id: str) -> tuple[str, str]:
     return validate_id(user_id, "user_id"), validate_id(session_id, "session_id")
 
 
+def check_idempotency_key(key: object) -> str | None:
+    """Validate an append's ``idempotency_key`` (``None``: no key); id rules, at most 256 chars."""
+    return None if key is None else validate_id(key, "idempotency_key")
+
+
 def check_since(since: object) -> int:
     """Validate the ``since`` sequence number of a read."""
     return check_int(since, "since", 0)
@@ -242,6 +292,13 @@ def check_max_messages(max_messages: object) -> int | None:
     if max_messages is None:
         return None
     return check_int(max_messages, "max_messages", 1)
+
+
+def check_max_message_chars(max_message_chars: object) -> int | None:
+    """Validate ``max_message_chars`` (``None``: no limit on a message's text)."""
+    if max_message_chars is None:
+        return None
+    return check_int(max_message_chars, "max_message_chars", 1)
 
 
 def slice_bounds(since: int, first: int, total: int) -> tuple[int, int]:

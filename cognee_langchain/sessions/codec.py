@@ -81,11 +81,15 @@ _new = object.__new__
 _PAUSE_COLLECTOR_FROM = 1000  # records
 
 
-def encode_messages(messages: Iterable[BaseMessage], timestamp: float) -> list[bytes]:
+def encode_messages(
+    messages: Iterable[BaseMessage], timestamp: float, max_chars: int | None = None
+) -> list[bytes]:
     """Encode ``messages`` as records stamped with ``timestamp``.
 
     Raises :class:`InvalidInputError` (storing nothing) when an item is not a LangChain message,
-    has a type that could not be read back, or holds a value JSON cannot store exactly.
+    has a type that could not be read back, has more than ``max_chars`` characters of text
+    content (the store's ``max_message_chars``), or holds a value JSON cannot store exactly
+    (including a string that is not valid Unicode, named by its field).
     """
     if isinstance(messages, BaseMessage | str | bytes) or not isinstance(messages, Iterable):
         raise InvalidInputError(
@@ -104,16 +108,86 @@ def encode_messages(messages: Iterable[BaseMessage], timestamp: float) -> list[b
                 f"messages[{index}] has type {message.type!r}, which could not be read back: "
                 f"use one of langchain_core.messages' types {sorted(_CLASSES_BY_TYPE)}."
             )
-        record = {"type": message.type, "timestamp": timestamp, "data": message.model_dump()}
+        if max_chars is not None:
+            _check_size(message, index, max_chars)
+        data = message.model_dump()
+        record = {"type": message.type, "timestamp": timestamp, "data": data}
         try:
             records.append(orjson.dumps(record, option=_DUMP_OPTIONS))
         except TypeError as exc:  # orjson.JSONEncodeError
+            where = _invalid_unicode(data, index)
+            if where is not None:
+                raise InvalidInputError(
+                    f"{where} ({message.type}) is not valid Unicode: it holds a lone surrogate "
+                    "(such as '\\ud800'), which cannot be stored; remove it, or decode the text "
+                    "it came from with errors='replace'."
+                ) from None
             raise InvalidInputError(
                 f"messages[{index}] ({message.type}) holds a value JSON cannot store exactly "
                 f"({exc}): convert it to JSON data (str, int, float, bool, None, list, or dict "
                 "with str keys) before adding the message."
             ) from exc
     return records
+
+
+def _text_chars(content: Any) -> int:
+    """Characters of text in a message's content: a string, or a list of strings and blocks."""
+    if isinstance(content, str):
+        return len(content)
+    total = 0
+    if isinstance(content, list):
+        for block in content:
+            if isinstance(block, str):
+                total += len(block)
+            elif isinstance(block, dict) and isinstance(block.get("text"), str):
+                total += len(block["text"])
+    return total
+
+
+def _check_size(message: BaseMessage, index: int, max_chars: int) -> None:
+    content = message.content
+    size = len(content) if type(content) is str else _text_chars(content)
+    if size > max_chars:
+        raise InvalidInputError(
+            f"messages[{index}] ({message.type}) has {size:,} characters of text; the session "
+            f"store's limit is {max_chars:,} (its max_message_chars option): shorten or split "
+            "the message, or build the store with a larger max_message_chars."
+        )
+
+
+def _invalid_unicode(data: dict[str, Any], index: int) -> str | None:
+    """Which field of a dumped message holds a string UTF-8 cannot encode, if any."""
+    for name, value in data.items():
+        found = _find_invalid_unicode(value, f"messages[{index}].{name}")
+        if found is not None:
+            return found
+    return None
+
+
+def _find_invalid_unicode(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        return None if _encodable(value) else where
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and not _encodable(key):
+                return f"a key of {where}"
+            found = _find_invalid_unicode(item, f"{where}[{key!r}]")
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for number, item in enumerate(value):
+            found = _find_invalid_unicode(item, f"{where}[{number}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode_records(records: list[bytes], start: int) -> list[StoredMessage]:

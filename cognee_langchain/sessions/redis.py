@@ -9,6 +9,13 @@ event loop. redis-py also has a sync client, so this store overrides every sync 
 native sync call instead of bridging it to the async method (see :mod:`.base`): one direct
 round trip, no hop to the bridge's event-loop thread. Both paths share the argument checks,
 keys and scripts, so they behave alike (the conformance suite runs both).
+
+Failures become the package's errors. A write that was sent but not confirmed (a timeout, or a
+connection lost while waiting for the reply) may have been applied: an append then raises
+:class:`~cognee_langchain.errors.SessionWriteUnknownError`, to be retried with the same
+``idempotency_key``; one that failed while connecting, before anything was sent, raises plain
+:class:`~cognee_langchain.errors.SessionStoreUnavailableError`. A refused password or an ACL that
+forbids a command says so.
 """
 
 from __future__ import annotations
@@ -17,7 +24,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,12 +35,15 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from cognee_langchain.core.validation import check_number
-from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError, redact_url
+from cognee_langchain.errors import InvalidInputError, redact_url
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
+    DEFAULT_MAX_MESSAGE_CHARS,
     SessionInfo,
     SessionSlice,
     SessionStore,
+    check_idempotency_key,
+    check_max_message_chars,
     check_max_messages,
     check_scope,
     check_since,
@@ -44,6 +53,7 @@ from cognee_langchain.sessions.base import (
     watermark_beyond_end,
 )
 from cognee_langchain.sessions.codec import decode_records, encode_messages
+from cognee_langchain.sessions.redis_errors import Reachable
 from cognee_langchain.sessions.redis_layout import (
     ASYNC_SCRIPTS,
     SYNC_SCRIPTS,
@@ -93,27 +103,6 @@ def _check_client(client: redis.Redis | aioredis.Redis, name: str) -> None:
         )
 
 
-class _Reachable:
-    """``with`` guard: a connection failure or timeout becomes SessionStoreUnavailableError."""
-
-    __slots__ = ("_url",)
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-            raise SessionStoreUnavailableError(self._url, exc) from exc
-
-
 class RedisSessionStore(SessionStore):
     """Session store on a plain Redis server (>= 6, no modules; Redis Cluster safe).
 
@@ -126,11 +115,15 @@ class RedisSessionStore(SessionStore):
         ttl: sliding expiry of a session in seconds, refreshed by every write (``None``: never).
         max_messages: keep at most this many messages per session, trimming the oldest, and
             never leaving a tool message without the AI message that called the tool.
+        max_message_chars: refuse (with :class:`InvalidInputError`, before storing anything) a
+            message with more characters of text content than this (``None``: no limit).
         socket_timeout / socket_connect_timeout: seconds before an operation or a connection
-            attempt fails with :class:`SessionStoreUnavailableError`.
+            attempt fails with :class:`SessionStoreUnavailableError` (an append that timed out
+            after it was sent: :class:`~cognee_langchain.errors.SessionWriteUnknownError`).
 
     Clients built from ``url`` never retry: a retried append whose first attempt reached the
-    server would store the turn twice. Pass your own clients to choose another policy.
+    server would store the turn twice unless it has an ``idempotency_key``. Pass your own
+    clients to choose another policy (appends without a key may then be stored twice).
 
     Each async method has a native sync override (the sync client), so the sync methods never go
     through the async bridge: they need ``client=`` or ``url=``, the async ones ``async_client=``
@@ -146,11 +139,13 @@ class RedisSessionStore(SessionStore):
         prefix: str = "cognee_langchain",
         ttl: float | None = None,
         max_messages: int | None = None,
+        max_message_chars: int | None = DEFAULT_MAX_MESSAGE_CHARS,
         socket_timeout: float = 5.0,
         socket_connect_timeout: float = 5.0,
     ) -> None:
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
+        self.max_message_chars = check_max_message_chars(max_message_chars)
         self.prefix = _check_prefix(prefix)
         self._socket_timeout = check_number(socket_timeout, "socket_timeout", exclusive=True)
         self._socket_connect_timeout = check_number(
@@ -165,7 +160,8 @@ class RedisSessionStore(SessionStore):
         given = client if client is not None else async_client
         self.url = redact_url(self._url if self._url is not None else _describe(given))
         """Where the store points, without any password."""
-        self._reachable = _Reachable(self.url)
+        self._reachable = Reachable(self.url)
+        self._appending = Reachable(self.url, write=True)
         self._ttl_ms = "0" if self.ttl is None else str(round(self.ttl * 1000))
         self._lock = threading.Lock()
         self._client = client
@@ -222,39 +218,69 @@ class RedisSessionStore(SessionStore):
 
     # -- writes ------------------------------------------------------------------------------------
     def _append_call(
-        self, user_id: str, session_id: str, messages: Sequence[BaseMessage]
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        idempotency_key: str | None,
     ) -> tuple[SessionKeys, list[Any]]:
         keys = self._keys(user_id, session_id)
+        key = check_idempotency_key(idempotency_key) or ""
         now = time.time()
-        records = encode_messages(messages, now)
+        records = encode_messages(messages, now, self.max_message_chars)
         if not records:
             return keys, []
-        return keys, [repr(now), self._ttl_ms, str(self.max_messages or 0), keys.member, *records]
+        return keys, [
+            repr(now),
+            self._ttl_ms,
+            str(self.max_messages or 0),
+            keys.member,
+            key,
+            *records,
+        ]
 
-    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Append ``messages`` in one atomic round trip; return the session's total count."""
-        keys, args = self._append_call(user_id, session_id, messages)
-        with self._reachable:
+    async def aappend(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
+        """Append ``messages`` in one atomic round trip; return the session's total count.
+
+        The idempotency key is checked and recorded by the same Lua script that appends.
+        """
+        keys, args = self._append_call(user_id, session_id, messages, idempotency_key)
+        if not args:
+            with self._reachable:
+                return int(await self._async_client().hget(keys.meta, "n") or 0)
+        with self._appending:
             client = self._async_client()
-            if not args:
-                return int(await client.hget(keys.meta, "n") or 0)
             return int(await ASYNC_SCRIPTS["append"](keys.all, args, client))
 
-    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+    def append(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
         """Sync twin of :meth:`aappend` (native: the sync client, one round trip)."""
-        keys, args = self._append_call(user_id, session_id, messages)
-        with self._reachable:
-            client = self._sync_client()
-            if not args:
-                return int(client.hget(keys.meta, "n") or 0)
-            return int(SYNC_SCRIPTS["append"](keys.all, args, client))
+        keys, args = self._append_call(user_id, session_id, messages, idempotency_key)
+        if not args:
+            with self._reachable:
+                return int(self._sync_client().hget(keys.meta, "n") or 0)
+        with self._appending:
+            return int(SYNC_SCRIPTS["append"](keys.all, args, self._sync_client()))
 
     async def adelete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry and its watermarks in one transaction."""
+        """Delete the session, its index entry, watermarks and keys in one transaction."""
         keys = self._keys(user_id, session_id)
         with self._reachable:
             pipe = self._async_client().pipeline(transaction=True)
-            pipe.delete(keys.messages, keys.meta, keys.watermarks)
+            pipe.delete(keys.messages, keys.meta, keys.watermarks, keys.idempotency)
             pipe.zrem(keys.index, keys.member)
             await pipe.execute()
 
@@ -263,7 +289,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         with self._reachable:
             pipe = self._sync_client().pipeline(transaction=True)
-            pipe.delete(keys.messages, keys.meta, keys.watermarks)
+            pipe.delete(keys.messages, keys.meta, keys.watermarks, keys.idempotency)
             pipe.zrem(keys.index, keys.member)
             pipe.execute()
 
@@ -403,5 +429,5 @@ class RedisSessionStore(SessionStore):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(url={self.url!r}, prefix={self.prefix!r}, ttl={self.ttl!r}, "
-            f"max_messages={self.max_messages!r})"
+            f"max_messages={self.max_messages!r}, max_message_chars={self.max_message_chars!r})"
         )

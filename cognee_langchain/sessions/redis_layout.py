@@ -8,9 +8,13 @@ puts every key of one user in one Cluster slot, so each multi-key script stays i
     P:{u:U}:s:S:meta      hash        n = messages ever appended (the next sequence number),
                                       c / u = created / updated time
     P:{u:U}:s:S:wm        hash        persistence watermark per dataset
+    P:{u:U}:s:S:idem      sorted set  idempotency keys of the latest keyed appends: member = key,
+                                      score = the count that append returned (rises with each)
 
 Absolute sequence numbers survive trimming: the list holds sequence numbers ``n - LLEN .. n - 1``.
-Every write is one Lua script, so it is atomic and never interleaves with a concurrent writer.
+Every write is one Lua script, so it is atomic and never interleaves with a concurrent writer;
+the append script checks and records its idempotency key in the same script, and keeps the
+:data:`~cognee_langchain.sessions.base.IDEMPOTENCY_KEYS_KEPT` keys with the highest scores.
 Times are the writer's Python clock (``time.time()``), passed to the scripts; the session's
 records carry the same timestamp. The sliding TTL is a PEXPIRE on every key of the session and on
 the index; an index entry whose session expired is pruned the next time the index is listed.
@@ -24,6 +28,7 @@ from functools import lru_cache
 from redis.commands.core import AsyncScript, Script
 
 from cognee_langchain.ids import encode_id
+from cognee_langchain.sessions.base import IDEMPOTENCY_KEYS_KEPT
 from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES
 
 __all__ = ["ASYNC_SCRIPTS", "SYNC_SCRIPTS", "SessionKeys", "session_keys", "user_keys"]
@@ -33,19 +38,24 @@ _IS_TOOL_RECORD = " or ".join(
     for prefix in TOOL_RECORD_PREFIXES
 )
 
-# KEYS: msgs, meta, wm, index. ARGV: now, ttl ms ("0" = none), max messages ("0" = none),
-# index member, records...
+# KEYS: msgs, meta, wm, index, idem. ARGV: now, ttl ms ("0" = none), max messages ("0" = none),
+# index member, idempotency key ("" = none), records...
 _APPEND = f"""
 local function is_tool(record)
   return record and ({_IS_TOOL_RECORD})
 end
+local key = ARGV[5]
+if key ~= '' then
+  local done = redis.call('ZSCORE', KEYS[5], key)
+  if done then return tonumber(done) end
+end
 local len = 0
 -- unpack() is bounded by Lua's C stack (~8000 values): push in batches.
-for i = 5, #ARGV, 1000 do
+for i = 6, #ARGV, 1000 do
   len = redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
-local total = redis.call('HINCRBY', KEYS[2], 'n', #ARGV - 4)
-if total == #ARGV - 4 then
+local total = redis.call('HINCRBY', KEYS[2], 'n', #ARGV - 5)
+if total == #ARGV - 5 then
   redis.call('HSET', KEYS[2], 'c', ARGV[1], 'u', ARGV[1])
 else
   redis.call('HSET', KEYS[2], 'u', ARGV[1])
@@ -60,7 +70,11 @@ if max > 0 and len > max then
   end
   redis.call('LTRIM', KEYS[1], drop, -1)
 end
-for i = 1, 4 do
+if key ~= '' then
+  redis.call('ZADD', KEYS[5], total, key)
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -{IDEMPOTENCY_KEYS_KEPT + 1})
+end
+for i = 1, 5 do
   if ARGV[2] == '0' then
     redis.call('PERSIST', KEYS[i])
   else
@@ -99,10 +113,10 @@ end
 return out
 """
 
-# KEYS: msgs, meta, wm, index. ARGV: ttl ms.
+# KEYS: msgs, meta, wm, index, idem. ARGV: ttl ms.
 _TOUCH = """
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 end
 return 0
 """
@@ -151,11 +165,12 @@ class SessionKeys:
     watermarks: str
     index: str
     member: str
+    idempotency: str
 
     @property
-    def all(self) -> tuple[str, str, str, str]:
+    def all(self) -> tuple[str, str, str, str, str]:
         """Every key of the session, in the order the append and touch scripts expect."""
-        return (self.messages, self.meta, self.watermarks, self.index)
+        return (self.messages, self.meta, self.watermarks, self.index, self.idempotency)
 
 
 @lru_cache(maxsize=4096)
@@ -171,4 +186,4 @@ def session_keys(prefix: str, user_id: str, session_id: str) -> SessionKeys:
     index, sessions = user_keys(prefix, user_id)
     member = encode_id(session_id)
     base = sessions + member
-    return SessionKeys(f"{base}:msgs", f"{base}:meta", f"{base}:wm", index, member)
+    return SessionKeys(f"{base}:msgs", f"{base}:meta", f"{base}:wm", index, member, f"{base}:idem")

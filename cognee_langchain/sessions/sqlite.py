@@ -1,8 +1,10 @@
 """Embedded session store: one SQLite file (WAL), no server; the default of ``GraphMemory``.
 
 Each append is one ``BEGIN IMMEDIATE`` transaction, so it is atomic and never interleaves with
-another writer, in this process or another one. WAL with ``synchronous=NORMAL`` keeps commits
-cheap (no fsync per commit); a power loss may drop the last commits but never corrupts the file.
+another writer, in this process or another one; its idempotency key is checked and recorded in
+that same transaction (table ``idempotency``: the session's latest keyed appends). WAL with
+``synchronous=NORMAL`` keeps commits cheap (no fsync per commit); a power loss may drop the last
+commits but never corrupts the file.
 Expired sessions are invisible at once and their rows are purged lazily: when the session is
 written again, and by a sweep of the whole file that runs at most once a minute.
 
@@ -36,9 +38,13 @@ from cognee_langchain.core.validation import check_number
 from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    IDEMPOTENCY_KEYS_KEPT,
     SessionInfo,
     SessionSlice,
     SessionStore,
+    check_idempotency_key,
+    check_max_message_chars,
     check_max_messages,
     check_scope,
     check_since,
@@ -83,6 +89,15 @@ CREATE TABLE IF NOT EXISTS watermarks (
     seq INTEGER NOT NULL,
     PRIMARY KEY (user_id, session_id, dataset)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency (
+    user_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,  -- 1, 2, ...: beyond IDEMPOTENCY_KEYS_KEPT, the oldest go
+    total INTEGER NOT NULL,  -- what the keyed append returned
+    PRIMARY KEY (user_id, session_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_order ON idempotency (user_id, session_id, ordinal);
 """
 _SESSION = "SELECT total, first_seq, created_at, expires_at FROM sessions "
 _ONE = "WHERE user_id = ? AND session_id = ?"
@@ -95,6 +110,14 @@ ON CONFLICT (user_id, session_id) DO UPDATE SET total = excluded.total,
     expires_at = excluded.expires_at
 """
 _EXPIRED = "SELECT user_id, session_id FROM sessions WHERE expires_at <= ?"
+_ONE_NUMBERED = "WHERE user_id = ?1 AND session_id = ?2"
+# (what the append with this key returned, or NULL; the session's last ordinal, or NULL)
+_KEY_STATE = (
+    f"SELECT (SELECT total FROM idempotency {_ONE_NUMBERED} AND key = ?3), "
+    f"(SELECT MAX(ordinal) FROM idempotency {_ONE_NUMBERED})"
+)
+_ADD_KEY = "INSERT INTO idempotency (user_id, session_id, key, ordinal, total) VALUES (?,?,?,?,?)"
+_FORGET_KEYS = f"DELETE FROM idempotency {_ONE} AND ordinal <= ?"
 _SWEEP_INTERVAL = 60.0
 _ROWS_PER_INSERT = 100  # 5 parameters per row: stays under old SQLite's 999-parameter limit
 
@@ -161,6 +184,8 @@ class SQLiteSessionStore(SessionStore):
         ttl: sliding expiry of a session in seconds, refreshed by every write (``None``: never).
         max_messages: keep at most this many messages per session, trimming the oldest, and
             never leaving a tool message without the AI message that called the tool.
+        max_message_chars: refuse (with :class:`InvalidInputError`, before storing anything) a
+            message with more characters of text content than this (``None``: no limit).
         timeout: seconds to wait for another process's write lock before raising
             :class:`SessionStoreUnavailableError`.
 
@@ -176,10 +201,12 @@ class SQLiteSessionStore(SessionStore):
         *,
         ttl: float | None = None,
         max_messages: int | None = None,
+        max_message_chars: int | None = DEFAULT_MAX_MESSAGE_CHARS,
         timeout: float = 5.0,
     ) -> None:
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
+        self.max_message_chars = check_max_message_chars(max_message_chars)
         timeout = check_number(timeout, "timeout")
         if not isinstance(path, str | PathLike):
             raise InvalidInputError(
@@ -240,7 +267,7 @@ class SQLiteSessionStore(SessionStore):
 
     @staticmethod
     def _purge(conn: sqlite3.Connection, sessions: Sequence[tuple[str, str]]) -> None:
-        for table in ("messages", "watermarks", "sessions"):
+        for table in ("messages", "watermarks", "idempotency", "sessions"):
             conn.executemany(f"DELETE FROM {table} {_ONE}", sessions)
 
     def _sweep(self, conn: sqlite3.Connection, now: float) -> None:
@@ -253,11 +280,19 @@ class SQLiteSessionStore(SessionStore):
     # (the sync driver is the fast path), and its async method, which runs it on the worker.
 
     # -- writes ------------------------------------------------------------------------------------
-    def append(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
-        """Append ``messages`` in one transaction; return the session's total count."""
+    def append(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
+        """Append ``messages`` (and record the idempotency key) in one transaction."""
         user_id, session_id = check_scope(user_id, session_id)
+        key = check_idempotency_key(idempotency_key)
         now = time.time()
-        records = encode_messages(messages, now)
+        records = encode_messages(messages, now, self.max_message_chars)
         with self._transaction("IMMEDIATE") as conn:
             self._sweep(conn, now)
             row = conn.execute(_SESSION + _ONE, (user_id, session_id)).fetchone()
@@ -267,6 +302,10 @@ class SQLiteSessionStore(SessionStore):
             total, first, created = (0, 0, now) if row is None else row[:3]
             if not records:
                 return int(total)
+            if key is not None:
+                done, last = conn.execute(_KEY_STATE, (user_id, session_id, key)).fetchone()
+                if done is not None:
+                    return int(done)
             self._insert(conn, user_id, session_id, total, records)
             total += len(records)
             if self.max_messages is not None and total - first > self.max_messages:
@@ -275,6 +314,11 @@ class SQLiteSessionStore(SessionStore):
                 _UPSERT_SESSION,
                 (user_id, session_id, total, first, created, now, self._expiry(now)),
             )
+            if key is not None:
+                ordinal = (last or 0) + 1
+                conn.execute(_ADD_KEY, (user_id, session_id, key, ordinal, total))
+                if (forget := ordinal - IDEMPOTENCY_KEYS_KEPT) > 0:  # the oldest key goes
+                    conn.execute(_FORGET_KEYS, (user_id, session_id, forget))
             return int(total)
 
     @staticmethod
@@ -304,12 +348,21 @@ class SQLiteSessionStore(SessionStore):
         conn.execute(f"DELETE FROM messages {_ONE} AND seq < ?", (user_id, session_id, first))
         return first
 
-    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+    async def aappend(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
         """Async twin of :meth:`append` (runs on the store's worker thread)."""
-        return await self._in_worker(partial(self.append, user_id, session_id, messages))
+        return await self._in_worker(
+            partial(self.append, user_id, session_id, messages, idempotency_key=idempotency_key)
+        )
 
     def delete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry and its watermarks in one transaction."""
+        """Delete the session, its index entry, watermarks and keys in one transaction."""
         scope = check_scope(user_id, session_id)
         with self._transaction("IMMEDIATE") as conn:
             self._purge(conn, [scope])
@@ -345,13 +398,10 @@ class SQLiteSessionStore(SessionStore):
             if row is None:
                 return SessionSlice(scope[1], since, since)
             start, end = slice_bounds(since, row[1], row[0])
-            records = [
-                record
-                for (record,) in conn.execute(
-                    f"SELECT record FROM messages {_ONE} AND seq >= ? ORDER BY seq",
-                    (*scope, start),
-                )
-            ]
+            rows = conn.execute(
+                f"SELECT record FROM messages {_ONE} AND seq >= ? ORDER BY seq", (*scope, start)
+            )
+            records = [record for (record,) in rows]
         return SessionSlice(scope[1], start, end, decode_records(records, start))
 
     async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
@@ -444,5 +494,5 @@ class SQLiteSessionStore(SessionStore):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(path={self.path!r}, ttl={self.ttl!r}, "
-            f"max_messages={self.max_messages!r})"
+            f"max_messages={self.max_messages!r}, max_message_chars={self.max_message_chars!r})"
         )

@@ -45,6 +45,8 @@ from cognee_langchain.graph.base import (
 from cognee_langchain.graph.models import SourceDocument, content_id
 from cognee_langchain.permissions import Permission
 
+P = Permission
+
 __all__ = [
     "DS",
     "GraphStoreConformanceTests",
@@ -53,6 +55,7 @@ __all__ = [
     "create",
     "doc_op",
     "entity_op",
+    "grant_op",
     "relation_op",
     "vec",
 ]
@@ -130,6 +133,13 @@ def create(user: str = "owner", dataset: str = DS) -> RequirePermission:
     return RequirePermission(dataset, user, Permission.WRITE, create=True)
 
 
+def grant_op(
+    user: str, permission: Permission, by: str = "owner", granted: bool = True, dataset: str = DS
+) -> SetGrant:
+    """``by`` grants (or, with ``granted=False``, revokes) ``permission`` on ``dataset``."""
+    return SetGrant(dataset, user, permission, granted, by)
+
+
 @dataclass
 class SmallGraph:
     """Alice leads Acme (document "one"); Bob joined Acme (document "two", node set "news")."""
@@ -184,6 +194,20 @@ _HEALTH = [
     HealthCheck.differing_executors,
 ]
 _names = st.text(min_size=1, max_size=30)
+# (by, target, permission, granted) among the owner, two users and one who never gets anything
+_users = st.sampled_from(["owner", "ann", "bob", "eve"])
+_grant_calls = st.tuples(_users, _users, st.sampled_from(list(Permission)), st.booleans())
+# what the owner grants first, so that sharers exist from the start
+_start_rights = st.dictionaries(
+    st.sampled_from(["ann", "bob"]), st.sets(st.sampled_from(list(Permission)), min_size=1)
+)
+
+
+async def _rights(store: GraphStore, dataset: str = DS) -> dict[str, set[Permission]]:
+    """The permissions granted on ``dataset``, per user."""
+    info = await store.aget_dataset(dataset)
+    assert info is not None
+    return {user: set(perms) for user, perms in info.grants.items()}
 
 
 class GraphStoreConformanceTests:
@@ -443,28 +467,179 @@ class GraphStoreConformanceTests:
     @pytest.mark.asyncio
     async def test_grants_and_revocations(self, store: GraphStore) -> None:
         await store.aapply([create("owner")])
-
-        def grant(user: str, perm: Permission, by: str, granted: bool = True) -> SetGrant:
-            return SetGrant(DS, user, perm, granted, by)
-
-        await store.aapply([grant("ann", Permission.SHARE, "owner")])
-        await store.aapply([grant("bob", Permission.READ, "ann")])  # a sharer may grant
+        await store.aapply([grant_op("ann", P.SHARE), grant_op("ann", P.READ)])
+        await store.aapply([grant_op("bob", P.READ, by="ann")])  # a sharer passes on what it has
+        assert await _rights(store) == {"ann": {P.SHARE, P.READ}, "bob": {P.READ}}
         info = await store.aget_dataset(DS)
-        assert info is not None and info.allows("bob", Permission.READ)
-        assert not info.allows("bob", Permission.WRITE)
-        with pytest.raises(PermissionDeniedError):
-            await store.aapply([grant("eve", Permission.READ, "bob")])
-        with pytest.raises(InvalidInputError, match="owns dataset"):
-            await store.aapply([grant("owner", Permission.READ, "ann", granted=False)])
+        assert info is not None and info.allows("bob", P.READ)
+        assert not info.allows("bob", P.WRITE)
         with pytest.raises(InvalidInputError, match="Unknown dataset"):
-            await store.aapply([SetGrant("missing", "bob", Permission.READ, True, "owner")])
+            await store.aapply([grant_op("bob", P.READ, dataset="missing")])
         revision = await store.acurrent_revision()
-        await store.aapply([grant("owner", Permission.READ, "owner")])  # owners hold it already
+        await store.aapply([grant_op("owner", P.READ)])  # owners hold it already
+        await store.aapply([grant_op("owner", P.READ, by="ann")])
+        await store.aapply([grant_op("bob", P.READ)])  # held already
+        await store.aapply([grant_op("cat", P.READ, granted=False)])  # never held
         assert await store.acurrent_revision() == revision
-        await store.aapply([grant("bob", Permission.READ, "owner", granted=False)])
+        await store.aapply([grant_op("bob", P.READ, granted=False)])
+        assert await _rights(store) == {"ann": {P.SHARE, P.READ}}
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("permission", list(Permission))
+    async def test_a_sharer_cannot_grant_itself_anything(
+        self, store: GraphStore, permission: Permission
+    ) -> None:
+        g = SmallGraph()
+        await store.aapply([*g.ops, grant_op("ann", P.SHARE)])
+        revision = await store.acurrent_revision()
+        with pytest.raises(PermissionDeniedError, match=f"its own '{permission.value}'"):
+            await store.aapply([grant_op("ann", permission, by="ann"), Forget(DS)])
+        with pytest.raises(PermissionDeniedError, match="its own"):  # nor revoke its own
+            await store.aapply([grant_op("ann", P.SHARE, by="ann", granted=False)])
+        assert await _rights(store) == {"ann": {P.SHARE}}
+        assert await store.acurrent_revision() == revision
+        assert len(await store.alist_documents(DS)) == 2  # the owner's data survives
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("permission", [P.READ, P.WRITE, P.DELETE])
+    async def test_a_sharer_grants_only_what_it_holds(
+        self, store: GraphStore, permission: Permission
+    ) -> None:
+        g = SmallGraph()
+        await store.aapply([*g.ops, grant_op("ann", P.SHARE)])
+        with pytest.raises(PermissionDeniedError, match=f"lacks '{permission.value}'") as denied:
+            await store.aapply([grant_op("bob", permission, by="ann")])
+        assert (denied.value.user_id, denied.value.permission) == ("ann", permission.value)
+        # ... so the third user cannot use it, nor can the two together escalate
+        with pytest.raises(PermissionDeniedError):
+            await store.aapply([RequirePermission(DS, "bob", permission), Forget(DS)])
+        await store.aapply([grant_op("bob", P.SHARE, by="ann")])  # share itself passes on
+        with pytest.raises(PermissionDeniedError, match=f"lacks '{permission.value}'"):
+            await store.aapply([grant_op("ann", permission, by="bob")])
+        assert await _rights(store) == {"ann": {P.SHARE}, "bob": {P.SHARE}}
+        assert len(await store.alist_documents(DS)) == 2
+
+        await store.aapply([grant_op("ann", permission)])  # from the owner it works
+        await store.aapply([grant_op("cat", permission, by="ann")])
+        await store.aapply([RequirePermission(DS, "cat", permission)])
+
+    @pytest.mark.asyncio
+    async def test_nobody_revokes_or_changes_the_owner(self, store: GraphStore) -> None:
+        await store.aapply([create("owner"), *(grant_op("ann", p) for p in Permission)])
+        revision = await store.acurrent_revision()
+        for by in ("owner", "ann"):
+            for permission in Permission:
+                with pytest.raises(InvalidInputError, match="owns dataset 'ds'"):
+                    await store.aapply([grant_op("owner", permission, by=by, granted=False)])
+        with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+            await store.aapply([grant_op("owner", P.READ, by="eve", granted=False)])
+        await store.aapply([grant_op("ann", P.DELETE, granted=False)])
+        with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
+            await store.aapply([grant_op("owner", P.DELETE, by="ann")])
         info = await store.aget_dataset(DS)
-        assert info is not None and not info.allows("bob", Permission.READ)
-        assert info.allows("ann", Permission.SHARE)
+        assert info is not None and info.owner_id == "owner" and "owner" not in info.grants
+        assert all(info.allows("owner", p) for p in Permission)
+        assert await store.acurrent_revision() == revision + 1
+
+    @pytest.mark.asyncio
+    async def test_a_sharer_revokes_only_what_it_holds(self, store: GraphStore) -> None:
+        await store.aapply([create("owner"), grant_op("ann", P.SHARE), grant_op("ann", P.READ)])
+        await store.aapply([grant_op("bob", p) for p in Permission])
+        for permission in (P.WRITE, P.DELETE):
+            with pytest.raises(PermissionDeniedError, match=f"lacks '{permission.value}'"):
+                await store.aapply([grant_op("bob", permission, by="ann", granted=False)])
+        await store.aapply([grant_op("bob", P.READ, by="ann", granted=False)])
+        await store.aapply([grant_op("bob", P.SHARE, by="ann", granted=False)])
+        assert await _rights(store) == {"ann": {P.SHARE, P.READ}, "bob": {P.WRITE, P.DELETE}}
+        # bob, no longer a sharer, cannot strike back
+        with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+            await store.aapply([grant_op("ann", P.SHARE, by="bob", granted=False)])
+
+    @pytest.mark.asyncio
+    async def test_a_revoked_user_cannot_grant_itself_back(self, store: GraphStore) -> None:
+        g = SmallGraph()
+        await store.aapply([*g.ops, *(grant_op("ann", p) for p in Permission)])
+        await store.aapply([grant_op("ann", P.DELETE, granted=False)])
+        with pytest.raises(PermissionDeniedError, match="its own 'delete'"):
+            await store.aapply([grant_op("ann", P.DELETE, by="ann")])
+        await store.aapply([grant_op("ann", P.SHARE, granted=False)])
+        for permission in Permission:
+            with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+                await store.aapply([grant_op("ann", permission, by="ann")])
+            with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+                await store.aapply([grant_op("bob", permission, by="ann")])
+        with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
+            await store.aapply([RequirePermission(DS, "ann", P.DELETE), Forget(DS)])
+        assert await _rights(store) == {"ann": {P.READ, P.WRITE}}
+        assert len(await store.alist_documents(DS)) == 2
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("held", [(), (P.READ, P.WRITE, P.DELETE)])
+    async def test_granting_needs_share(
+        self, store: GraphStore, held: tuple[Permission, ...]
+    ) -> None:
+        await store.aapply([create("owner"), *(grant_op("eve", p) for p in held)])
+        for permission in Permission:
+            for target in ("eve", "bob"):
+                for granted in (True, False):
+                    with pytest.raises(PermissionDeniedError, match="lacks 'share'") as denied:
+                        await store.aapply([grant_op(target, permission, "eve", granted)])
+                    assert (denied.value.user_id, denied.value.permission) == ("eve", "share")
+        assert await _rights(store) == ({"eve": set(held)} if held else {})
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("permission", ["admin", "", "READ", None, 3])
+    async def test_unknown_permissions_are_invalid(
+        self, store: GraphStore, permission: Any
+    ) -> None:
+        await store.aapply([create("owner"), grant_op("ann", P.SHARE)])
+        for by, granted in (("owner", True), ("owner", False), ("ann", True)):
+            with pytest.raises(InvalidInputError, match="Unknown permission"):
+                await store.aapply([SetGrant(DS, "bob", permission, granted, by)])
+        with pytest.raises(InvalidInputError, match="Unknown permission"):
+            await store.aapply([RequirePermission(DS, "owner", permission)])
+        assert await _rights(store) == {"ann": {P.SHARE}}
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
+    @given(start=_start_rights, calls=st.lists(_grant_calls, max_size=25))
+    def test_no_right_appears_that_the_owner_did_not_pass_on(
+        self,
+        store: GraphStore,
+        start: dict[str, set[Permission]],
+        calls: list[tuple[str, str, Permission, bool]],
+    ) -> None:
+        """From any sequence of grants and revocations by anyone, every right a non-owner holds
+        was granted by the owner or by a sharer holding it (a chain back to the owner)."""
+        ds = f"g{uuid.uuid4().hex[:12]}"
+        firsts = [grant_op(u, p, dataset=ds) for u, perms in start.items() for p in perms]
+        store.apply([create("owner", dataset=ds), *firsts])
+        held = {user: set(perms) for user, perms in start.items()}  # the model: non-owners
+        for by, target, permission, granted in calls:
+            mine = held.get(by, set())
+            allowed = by == "owner" or (P.SHARE in mine and permission in mine and target != by)
+            revokes_owner = target == "owner" and not granted
+            before = store.get_dataset(ds)
+            assert before is not None
+            try:
+                store.apply([SetGrant(ds, target, permission, granted, by)])
+            except PermissionDeniedError:
+                assert not allowed, (by, target, permission, granted)
+            except InvalidInputError:
+                assert allowed and revokes_owner, (by, target, permission, granted)
+            else:
+                assert allowed and not revokes_owner, (by, target, permission, granted)
+                # what the store let happen: the owner, or a sharer with the right, for another
+                if by != "owner":
+                    assert target != by
+                    assert permission in before.grants[by] and P.SHARE in before.grants[by]
+                if target != "owner":
+                    rights = held.setdefault(target, set())
+                    (rights.add if granted else rights.discard)(permission)
+            info = store.get_dataset(ds)
+            assert info is not None and info.owner_id == "owner"
+            assert {u: set(p) for u, p in info.grants.items()} == {
+                u: p for u, p in held.items() if p
+            }
 
     @pytest.mark.asyncio
     async def test_datasets_are_listed_by_name(self, store: GraphStore) -> None:

@@ -25,7 +25,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import MAX_ID_LENGTH
-from cognee_langchain.sessions.base import SessionStore
+from cognee_langchain.sessions.base import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    IDEMPOTENCY_KEYS_KEPT,
+    SessionStore,
+)
 from cognee_langchain.testing.messages import assert_same_messages, message_lists, tool_turn, turn
 
 __all__ = ["SessionStoreConformanceTests"]
@@ -62,7 +66,8 @@ def _assert_turns_adjacent_and_ordered(messages: list[BaseMessage]) -> None:
 _CRAFTED_IDS = ["a:b", "a", "b", "*", "{x}", "x", "%41", "A", "a%3Ab", "s:a:msgs", "sessions"]
 _CRAFTED_IDS += ["..", "a b", "ü"]
 _BAD_IDS = ["", "   ", "line\nbreak", "nul\x00", "z" * (MAX_ID_LENGTH + 1), "k" * 10_000]
-_BAD_ID_NAMES = ["empty", "blank", "newline", "nul", "long", "10kB"]
+_BAD_IDS += ["lone \ud800 surrogate"]
+_BAD_ID_NAMES = ["empty", "blank", "newline", "nul", "long", "10kB", "surrogate"]
 _CALLS: dict[str, Callable[[SessionStore, str, str], object]] = {
     "append": lambda s, u, i: s.append(u, i, turn("x")),
     "read": lambda s, u, i: s.read(u, i),
@@ -82,7 +87,10 @@ _ASYNC_CALLS: dict[str, Callable[[SessionStore, str, str], Any]] = {
 _BAD_OPTIONS: list[dict[str, Any]] = [
     *({"ttl": bad} for bad in (0, -1, "1", True, math.inf, math.nan)),
     *({"max_messages": bad} for bad in (0, 1.5, True)),
+    *({"max_message_chars": bad} for bad in (0, 1.5, True, "10")),
 ]
+_BAD_KEYS: list[Any] = ["", "  ", "a\nb", "x" * (MAX_ID_LENGTH + 1), "lone \udc00", 5, b"key"]
+_BAD_KEY_NAMES = ["empty", "blank", "newline", "long", "surrogate", "int", "bytes"]
 _TTL = {"ttl": 0.8}
 
 
@@ -94,7 +102,8 @@ class SessionStoreConformanceTests:
     """Every behaviour of the :class:`SessionStore` contract, for one backend.
 
     Subclass it in a test module and override the ``store`` fixture. It gets ``store_options``
-    (the ``ttl`` and ``max_messages`` keyword arguments a test needs; ``{}`` by default), must
+    (the ``ttl``, ``max_messages`` and ``max_message_chars`` keyword arguments a test needs;
+    ``{}`` by default), must
     return a store built with them whose data no other test sees (a fresh file, key prefix or
     schema), and should close it afterwards (closing twice must be harmless)::
 
@@ -129,9 +138,12 @@ class SessionStoreConformanceTests:
             yield runner
             runner.run(store.aclose())
 
-    @pytest.mark.parametrize("store_options", [{"ttl": 30, "max_messages": 5}], ids=["options"])
+    @pytest.mark.parametrize(
+        "store_options", [{"ttl": 30, "max_messages": 5, "max_message_chars": 50}], ids=["options"]
+    )
     def test_store_fixture_passes_store_options(self, store: SessionStore) -> None:
-        assert (store.ttl, store.max_messages) == (30, 5), "build the store with **store_options"
+        options = (store.ttl, store.max_messages, store.max_message_chars)
+        assert options == (30, 5, 50), "build the store with **store_options"
 
     # -- round trips and sequence numbers ---------------------------------------------------------
     @settings(max_examples=40, suppress_health_check=_HEALTH, deadline=None)
@@ -254,6 +266,171 @@ class SessionStoreConformanceTests:
         with pytest.raises(InvalidInputError, match=option):
             request.getfixturevalue("store")
 
+    # -- idempotent appends -----------------------------------------------------------------------
+    def test_a_retried_append_with_the_same_key_is_applied_once(self, store: SessionStore) -> None:
+        assert store.append("u", "s", turn("a"), idempotency_key="turn-a") == 2
+        assert store.append("u", "s", turn("b")) == 4
+        # A retry of an append that was applied: nothing is written, the first answer comes back.
+        assert store.append("u", "s", turn("a"), idempotency_key="turn-a") == 2
+        assert store.read("u", "s").messages == turn("a") + turn("b")
+        assert [info.message_count for info in store.list_sessions("u")] == [4]
+
+    @pytest.mark.asyncio
+    async def test_async_retry_with_the_same_key_is_applied_once(self, store: SessionStore) -> None:
+        assert await store.aappend("u", "s", turn("a"), idempotency_key="k") == 2
+        assert await store.aappend("u", "s", turn("a"), idempotency_key="k") == 2
+        assert store.append("u", "s", turn("a"), idempotency_key="k") == 2  # one key, both twins
+        assert await store.aappend("u", "s", turn("b"), idempotency_key="k2") == 4
+        assert (await store.aread("u", "s")).messages == turn("a") + turn("b")
+        await store.aclose()
+
+    def test_appends_with_different_keys_or_none_are_all_applied(self, store: SessionStore) -> None:
+        assert store.append("u", "s", turn("a"), idempotency_key="first") == 2
+        assert store.append("u", "s", turn("a"), idempotency_key="second") == 4
+        assert store.append("u", "s", turn("b")) == 6  # without a key nothing is deduplicated
+        assert store.append("u", "s", turn("b")) == 8
+        assert store.read("u", "s").messages == turn("a") * 2 + turn("b") * 2
+
+    def test_keys_belong_to_their_session(self, store: SessionStore) -> None:
+        assert store.append("u", "s", turn("a"), idempotency_key="k") == 2
+        assert store.append("u", "t", turn("a"), idempotency_key="k") == 2
+        assert store.append("v", "s", turn("a"), idempotency_key="k") == 2
+        assert store.read("u", "t").messages == store.read("v", "s").messages == turn("a")
+        store.delete("u", "s")  # deleting a session forgets its keys, as its sequence numbers
+        assert store.append("u", "s", turn("b"), idempotency_key="k") == 2
+        assert store.read("u", "s").messages == turn("b")
+
+    def test_an_empty_append_does_not_use_up_its_key(self, store: SessionStore) -> None:
+        assert store.append("u", "s", [], idempotency_key="k") == 0
+        assert store.append("u", "s", turn("a"), idempotency_key="k") == 2
+        assert store.append("u", "s", turn("a"), idempotency_key="k") == 2
+        assert store.read("u", "s").messages == turn("a")
+
+    @pytest.mark.parametrize("store_options", [{"max_messages": 2}], ids=["max2"])
+    def test_keys_outlive_trimming(self, store: SessionStore) -> None:
+        assert store.append("u", "s", turn("a"), idempotency_key="a") == 2
+        store.append("u", "s", turn("b"))
+        store.append("u", "s", turn("c"))
+        assert store.append("u", "s", turn("a"), idempotency_key="a") == 2  # trimmed, not forgotten
+        stored = store.read("u", "s")
+        assert (stored.start, stored.end, stored.messages) == (4, 6, turn("c"))
+
+    def test_a_session_remembers_the_keys_of_its_latest_appends(self, store: SessionStore) -> None:
+        for i in range(IDEMPOTENCY_KEYS_KEPT):
+            store.append("u", "s", [HumanMessage(str(i))], idempotency_key=f"k{i}")
+        assert store.append("u", "s", [HumanMessage("0")], idempotency_key="k0") == 1
+        last = IDEMPOTENCY_KEYS_KEPT - 1
+        assert store.append("u", "s", [HumanMessage(str(last))], idempotency_key=f"k{last}") == (
+            IDEMPOTENCY_KEYS_KEPT
+        )
+        assert store.read("u", "s").end == IDEMPOTENCY_KEYS_KEPT
+
+    def test_concurrent_retries_from_threads_apply_exactly_once(self, store: SessionStore) -> None:
+        start = threading.Barrier(_WRITERS)
+        results: list[int] = []
+
+        def retry() -> None:
+            start.wait()
+            results.append(store.append("u", "s", turn("once"), idempotency_key="once"))
+
+        threads = [threading.Thread(target=retry) for _ in range(_WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [2] * _WRITERS
+        assert store.read("u", "s").messages == turn("once")
+
+    @pytest.mark.asyncio
+    async def test_concurrent_retries_from_tasks_apply_exactly_once(
+        self, store: SessionStore
+    ) -> None:
+        results = await asyncio.gather(
+            *(store.aappend("u", "s", turn("once"), idempotency_key="once") for _ in range(16))
+        )
+        assert results == [2] * 16
+        assert (await store.aread("u", "s")).messages == turn("once")
+        await store.aclose()
+
+    def test_concurrent_writers_retrying_every_turn_store_each_once(
+        self, store: SessionStore
+    ) -> None:
+        start = threading.Barrier(_WRITERS)
+
+        def writer(w: int) -> None:
+            start.wait()
+            for t in range(_TURNS):
+                label = f"{w}/{t}"
+                first = store.append("u", "shared", turn(label), idempotency_key=label)
+                assert store.append("u", "shared", turn(label), idempotency_key=label) == first
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(_WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        _assert_turns_adjacent_and_ordered(store.read("u", "shared").messages)
+
+    @pytest.mark.parametrize("bad", _BAD_KEYS, ids=_BAD_KEY_NAMES)
+    @pytest.mark.asyncio
+    async def test_unusable_idempotency_keys_are_refused_before_writing(
+        self, store: SessionStore, bad: Any
+    ) -> None:
+        with pytest.raises(InvalidInputError, match="idempotency_key"):
+            store.append("u", "s", turn("a"), idempotency_key=bad)
+        with pytest.raises(InvalidInputError, match="idempotency_key"):
+            await store.aappend("u", "s", turn("a"), idempotency_key=bad)
+        assert store.list_sessions("u") == []
+        await store.aclose()
+
+    # -- limits and invalid text ------------------------------------------------------------------
+    @pytest.mark.parametrize("store_options", [{"max_message_chars": 10}], ids=["max10"])
+    @pytest.mark.asyncio
+    async def test_a_message_over_max_message_chars_is_refused_before_storing(
+        self, store: SessionStore
+    ) -> None:
+        at_limit = [HumanMessage("x" * 10), AIMessage(["12345", {"type": "text", "text": "67890"}])]
+        assert store.append("u", "s", at_limit) == 2
+        for over in (AIMessage("y" * 11), AIMessage(["123456", {"type": "text", "text": "67890"}])):
+            with pytest.raises(InvalidInputError, match=r"messages\[1\].*10.*max_message_chars"):
+                store.append("u", "s", [HumanMessage("ok"), over])
+            with pytest.raises(InvalidInputError, match=r"messages\[1\].*10.*max_message_chars"):
+                await store.aappend("u", "s", [HumanMessage("ok"), over], idempotency_key="k")
+        assert store.read("u", "s").messages == at_limit
+        assert await store.aappend("u", "s", turn("a"), idempotency_key="k") == 4  # key unused
+        await store.aclose()
+
+    def test_max_message_chars_defaults_to_a_million(self, store: SessionStore) -> None:
+        assert store.max_message_chars == DEFAULT_MAX_MESSAGE_CHARS == 1_000_000
+        with pytest.raises(InvalidInputError, match=r"1,000,000.*max_message_chars"):
+            store.append("u", "s", [HumanMessage("x" * 1_000_001)])
+        assert store.list_sessions("u") == []
+        assert store.append("u", "s", [HumanMessage("x" * 1_000_000)]) == 1
+
+    @pytest.mark.asyncio
+    async def test_invalid_unicode_is_refused_naming_the_field(self, store: SessionStore) -> None:
+        bad_messages: dict[str, list[BaseMessage]] = {
+            r"messages\[1\]\.content": [HumanMessage("ok"), AIMessage("half \ud83d emoji")],
+            r"messages\[0\]\.additional_kwargs\['k'\]\[1\]": [
+                AIMessage("ok", additional_kwargs={"k": ["fine", "\udc00"]})
+            ],
+            r"messages\[0\]\.id": [HumanMessage("ok", id="\ud800")],
+        }
+        for field, messages in bad_messages.items():
+            with pytest.raises(InvalidInputError, match=f"{field}.*not valid Unicode"):
+                store.append("u", "s", messages)
+            with pytest.raises(InvalidInputError, match=f"{field}.*not valid Unicode"):
+                await store.aappend("u", "s", messages)
+        for name, call in {
+            "user_id": lambda: store.append("\ud800", "s", turn("a")),
+            "session_id": lambda: store.read("u", "s\udfff"),
+            "dataset": lambda: store.advance_watermark("u", "s", "\ud800", 0, 1),
+        }.items():
+            with pytest.raises(InvalidInputError, match=name):
+                call()
+        assert store.list_sessions("u") == []
+        await store.aclose()
+
     # -- concurrency ------------------------------------------------------------------------------
     def test_concurrent_threads_lose_nothing_and_keep_turns_adjacent(
         self, store: SessionStore
@@ -327,12 +504,14 @@ class SessionStoreConformanceTests:
     # -- sliding TTL ------------------------------------------------------------------------------
     @pytest.mark.parametrize("store_options", [_TTL], ids=["ttl"])
     def test_writes_refresh_the_ttl_and_expiry_hides_everything(self, store: SessionStore) -> None:
-        store.append("u", "s", turn("a"))
+        store.append("u", "s", turn("a"), idempotency_key="a")
         store.advance_watermark("u", "s", "main", 0, 2)
         store.append("u", "other", turn("o"))
         time.sleep(0.5)
         store.append("u", "s", turn("b"))  # refreshes s, not "other"
         time.sleep(0.5)  # 1.0 s after the first write: alive only because the second refreshed it
+        # ... and so is the key of the first: a retry of it changes nothing.
+        assert store.append("u", "s", turn("a"), idempotency_key="a") == 2
         assert store.read("u", "s").messages == turn("a") + turn("b")
         assert [info.session_id for info in store.list_sessions("u")] == ["s"]
         assert store.get_watermark("u", "s", "main") == 2
@@ -341,8 +520,8 @@ class SessionStoreConformanceTests:
         assert store.list_sessions("u") == []
         assert store.get_watermark("u", "s", "main") == 0
         assert store.advance_watermark("u", "s", "main", 0, 1) is False
-        # An expired session starts afresh: sequence numbers restart, no stale watermark.
-        assert store.append("u", "s", turn("c")) == 2
+        # An expired session starts afresh: sequence numbers restart, no stale watermark or key.
+        assert store.append("u", "s", turn("c"), idempotency_key="a") == 2
         assert store.read("u", "s").messages == turn("c")
 
     @pytest.mark.parametrize("store_options", [_TTL], ids=["ttl"])

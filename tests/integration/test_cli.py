@@ -288,3 +288,107 @@ def test_help_imports_no_heavy_module() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- bad shell input: one line, exit 2, never "unexpected ..." --------------------------------
+def _error_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert "unexpected" not in lines[0]
+    return lines
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "caf\udce9"],
+        ["--user", "\udcff", "stats"],
+        ["recall", "hi", "--session", "s\udc80"],
+        ["remember", "notes\udcff.txt"],
+    ],
+)
+def test_arguments_that_are_not_utf8_exit_2(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path / "data"), *argv]) == 2
+    (line,) = _error_lines(capsys)
+    assert "is not valid UTF-8" in line and "remember - < FILE" in line
+    assert not (tmp_path / "data").exists()  # checked before any memory opens
+
+
+def test_non_utf8_arguments_from_the_shell_exit_2(tmp_path: Path) -> None:
+    proc = cli(tmp_path / "data", "search", os.fsdecode(b"caf\xe9"), code=2)
+    assert "argument 4" in error_line(proc) and "not valid UTF-8" in error_line(proc)
+
+
+def test_stdin_that_is_not_utf8_exits_2_and_stores_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cognee_langchain", "--data-dir", str(data), "remember", "-"],
+        input=b"Alice Martin works at Caf\xe9 Central.\n",
+        capture_output=True,
+        env=OFFLINE_ENV,
+        timeout=120,
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, stderr
+    assert stderr.strip().splitlines() == [
+        "error: stdin is not UTF-8 text (byte 0xe9 at offset 25): re-encode it as UTF-8 first, "
+        "e.g. iconv -f latin1 -t utf-8 FILE | cognee-langchain ..."
+    ]
+    assert not (data / "graph.sqlite").exists()
+
+
+def test_a_data_dir_that_is_a_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text(NOTES, encoding="utf-8")
+    assert main(["--data-dir", str(a_file), "stats"]) == 2
+    (line,) = _error_lines(capsys)
+    assert "--data-dir" in line and "is a file, not a directory" in line
+    assert main(["--data-dir", str(a_file / "data"), "sessions", "list"]) == 2
+    (line,) = _error_lines(capsys)
+    assert "cannot be created" in line and "is a file" in line
+    assert main(["--data-dir", "", "stats"]) == 2
+    (line,) = _error_lines(capsys)
+    assert "--data-dir '' is not a usable path" in line
+
+
+def test_an_unwritable_data_dir_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cognee_langchain.cli.inputs as inputs
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    # as root every directory is writable: have os.access answer as for another user
+    monkeypatch.setattr(inputs.os, "access", lambda path, mode: Path(path) != locked)
+    assert main(["--data-dir", str(locked), "stats"]) == 2
+    (line,) = _error_lines(capsys)
+    assert "is not writable by this user" in line
+    assert main(["--data-dir", str(locked / "new" / "data"), "stats"]) == 2
+    (line,) = _error_lines(capsys)
+    assert "cannot be created" in line and "is not writable" in line
+
+
+def test_output_the_terminal_cannot_encode_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from langchain_core.messages import HumanMessage
+
+    from cognee_langchain.sessions.sqlite import SQLiteSessionStore
+    from cognee_langchain.users import get_default_user_sync
+
+    data = tmp_path / "data"
+    store = SQLiteSessionStore(data / "sessions.sqlite")
+    store.append(get_default_user_sync().id, "café-名前", [HumanMessage("hi")])
+    store.close()
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["--data-dir", str(data), "sessions", "list"]) == 0
+    out.flush()
+    printed = out.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert "caf\\xe9-\\u540d\\u524d" in printed

@@ -1,18 +1,30 @@
 """A process killed with SIGKILL in the middle of ``remember`` leaves the graph store consistent,
-holding either all of that document or none of it."""
+holding either all of that document or none of it; one killed at any step of ``improve`` (on the
+SQLite and the Redis session store), or whose Redis restarts mid-run, leaves nothing that the
+next run does not converge from: each Q&A ends up stored exactly once."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import redis
 
+from cognee_langchain.errors import SessionStoreUnavailableError
+from cognee_langchain.memory import GraphMemory
+from cognee_langchain.pipelines.persist_sessions import PersistSessionsResult
+from cognee_langchain.sessions import RedisSessionStore, SessionStore, SQLiteSessionStore
+from tests.support.persist_checks import DATASET, assert_exactly_once, turn
 from tests.unit.test_memory_support import make_memory
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
@@ -172,3 +184,260 @@ def test_kill_at_any_moment_keeps_all_or_nothing(tmp_path: Path, delay: float) -
     else:
         assert reopened.graph_store.current_revision() == revision
         assert reopened.stats().datasets["main_dataset"].chunks == 1
+
+
+# -- improve: the crash matrix ---------------------------------------------------------------------
+# The child runs ``improve`` over `data_dir`'s graph and the given session store ("sqlite", or
+# "<redis url> <key prefix>"), and stops at `point` (signals the parent, then sleeps) for the
+# parent to kill it there: after reading the sessions; before the graph write; inside the write
+# transaction; after its commit; before and after the watermark compare-and-set.
+KILL_POINTS = [
+    "after_read",
+    "before_commit",
+    "in_commit",
+    "after_commit",
+    "before_advance",
+    "after_advance",
+]
+
+IMPROVE_CHILD = """
+import pathlib, sys, time
+from cognee_langchain.graph.sqlite import SQLiteGraphStore
+from tests.integration.test_crash_consistency import open_sessions
+from tests.unit.test_memory_support import make_memory
+
+data_dir, sessions, point, signal_file = sys.argv[1:5]
+data_dir = pathlib.Path(data_dir)
+
+def stall():
+    pathlib.Path(signal_file).write_text(point)
+    time.sleep(300)
+
+class StallingStore(SQLiteGraphStore):
+    def _apply_run(self, tx, ops):
+        super()._apply_run(tx, ops)
+        if point == "in_commit":
+            stall()
+
+store = open_sessions(sessions, data_dir)
+graph = StallingStore(data_dir / "graph.sqlite")
+memory = make_memory(data_dir, graph_store=graph, session_store=store)
+
+def around(owner, name, before, after):
+    original = getattr(owner, name)
+
+    async def stalling(*args, **kwargs):
+        if point == before:
+            stall()
+        result = await original(*args, **kwargs)
+        if point == after:
+            stall()
+        return result
+
+    setattr(owner, name, stalling)
+
+around(store, "aread", None, "after_read")
+around(memory.graph_store, "aapply", "before_commit", "after_commit")
+around(store, "aadvance_watermark", "before_advance", "after_advance")
+memory.improve("main_dataset", sys.argv[5:])
+"""
+
+
+def open_sessions(spec: str, data_dir: Path) -> SessionStore:
+    """The session store of a crash test: SQLite in ``data_dir``, or Redis under a key prefix."""
+    if spec == "sqlite":
+        return SQLiteSessionStore(data_dir / "sessions.sqlite")
+    url, prefix = spec.split(" ")
+    return RedisSessionStore(url, prefix=prefix)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def sessions_spec(request: pytest.FixtureRequest) -> str:
+    if request.param == "redis":  # the test Redis, under a key prefix deleted afterwards
+        return f"{request.getfixturevalue('redis_url')} {request.getfixturevalue('redis_prefix')}"
+    return "sqlite"
+
+
+def kill_improve(data_dir: Path, sessions: str, point: str, session_ids: list[str]) -> None:
+    """Run ``improve`` in a child process and SIGKILL it at ``point``."""
+    signal_file = data_dir.parent / f"signal-{time.monotonic_ns()}"
+    arguments = [str(data_dir), sessions, point, str(signal_file), *session_ids]
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPROVE_CHILD, *arguments],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    wait_for(signal_file, child)
+    assert signal_file.read_text() == point
+    kill(child)
+
+
+class Conversation:
+    """A memory's sessions getting new Q&A turns; ``asked`` counts them."""
+
+    def __init__(self, memory: GraphMemory) -> None:
+        self.memory = memory
+        self.asked = 0
+
+    def add(self, session_id: str, turns: int = 1) -> None:
+        for _ in range(turns):
+            self.memory.session_store.append(self.memory.user.id, session_id, turn(self.asked))
+            self.asked += 1
+
+
+def seeded(data_dir: Path, sessions: str) -> GraphMemory:
+    memory = make_memory(data_dir, session_store=open_sessions(sessions, data_dir))
+    memory.remember(BASE)
+    return memory
+
+
+def converge(memory: GraphMemory, asked: int, session_ids: list[str]) -> None:
+    """Run ``improve`` to completion: each Q&A is stored exactly once, every watermark is at its
+    session's end, and a rerun adds nothing."""
+    result = memory.improve(DATASET, session_ids)
+    assert isinstance(result, PersistSessionsResult)
+    assert_consistent(memory.data_dir / "graph.sqlite")
+    assert_exactly_once(memory, asked)
+    store, user = memory.session_store, memory.user.id
+    for session_id in session_ids:
+        end = store.read(user, session_id).end
+        assert store.get_watermark(user, session_id, DATASET) == end
+    again = memory.improve(DATASET, session_ids)
+    assert isinstance(again, PersistSessionsResult)
+    assert (again.entries_persisted, again.documents_added) == (0, 0)
+    assert again.message.startswith("Nothing new to persist")
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_improve_killed_at_a_step_then_rerun_stores_each_qa_once(
+    tmp_path: Path, sessions_spec: str, point: str
+) -> None:
+    data_dir = tmp_path / "data"
+    memory = seeded(data_dir, sessions_spec)
+    talk = Conversation(memory)
+    talk.add("t", 3)
+    talk.add("u", 2)
+
+    kill_improve(data_dir, sessions_spec, point, ["t", "u"])
+    talk.add("t")  # new turns between the runs
+    kill_improve(data_dir, sessions_spec, point, ["t", "u"])  # killed there again
+    talk.add("u")
+
+    assert_consistent(data_dir / "graph.sqlite")
+    memory.close()
+    converge(seeded(data_dir, sessions_spec), talk.asked, ["t", "u"])
+
+
+def test_improve_killed_at_every_step_in_turn_stores_each_qa_once(
+    tmp_path: Path, sessions_spec: str
+) -> None:
+    data_dir = tmp_path / "data"
+    memory = seeded(data_dir, sessions_spec)
+    talk = Conversation(memory)
+    talk.add("t", 2)
+    for n, point in enumerate(KILL_POINTS):
+        talk.add("tu"[n % 2])
+        kill_improve(data_dir, sessions_spec, point, ["t", "u"])
+        assert_consistent(data_dir / "graph.sqlite")
+
+    converge(memory, talk.asked, ["t", "u"])
+
+
+# -- improve: Redis restarts mid-run ---------------------------------------------------------------
+class OwnRedis:
+    """A ``redis-server`` of the test's own on a free port, its append-only file in ``directory``
+    fsynced on every write, so its data survives a SIGKILL and a restart."""
+
+    def __init__(self, directory: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--dir", str(self.directory), "--save", ""),
+                *("--appendonly", "yes", "--appendfsync", "always"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+            finally:
+                client.close()
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["down_after_read", "down_after_commit", "restarted_after_commit"],
+)
+def test_redis_restart_mid_improve_fails_then_the_next_run_converges(
+    tmp_path: Path, own_redis: OwnRedis, moment: str
+) -> None:
+    store = RedisSessionStore(own_redis.url, socket_timeout=2, socket_connect_timeout=1)
+    memory = make_memory(tmp_path / "data", session_store=store)
+    memory.remember(BASE)
+    talk = Conversation(memory)
+    talk.add("t", 3)
+    graph = memory.graph_store
+    read, apply = store.aread, graph.aapply
+
+    async def read_then_die(*args: Any, **kwargs: Any) -> Any:
+        result = await read(*args, **kwargs)
+        own_redis.kill()
+        return result
+
+    async def commit_then_die(*args: Any, **kwargs: Any) -> Any:
+        result = await apply(*args, **kwargs)
+        own_redis.kill()
+        if moment == "restarted_after_commit":
+            own_redis.start()  # back before the watermark moves; the client's connection is dead
+        return result
+
+    if moment == "down_after_read":
+        store.aread = read_then_die  # type: ignore[method-assign]
+    else:
+        graph.aapply = commit_then_die  # type: ignore[method-assign]
+    revision = graph.current_revision()
+
+    with pytest.raises(SessionStoreUnavailableError):
+        memory.improve(DATASET, ["t"])
+
+    assert graph.current_revision() == (revision if moment == "down_after_read" else revision + 1)
+    store.aread, graph.aapply = read, apply  # type: ignore[method-assign]
+    if own_redis.process is None:
+        own_redis.start()
+    assert len(store.read(memory.user.id, "t").items) == 6  # the session survived the restart
+    talk.add("t")
+    converge(memory, talk.asked, ["t"])
+    memory.close()

@@ -96,3 +96,21 @@ def test_sync_recall_inside_a_running_loop_works_too(
 
     assert asyncio.run(inside_a_loop()).endswith("Bob Smith founded Globex in 2019.")
     assert len(llm_server.chat_requests) == 1
+
+
+async def test_recall_stops_at_its_deadline_even_when_the_client_has_none(
+    tmp_path: Path, llm_server: ScriptedLLMServer
+) -> None:
+    # ChatOpenAI(timeout=None) would wait for a hanging server forever: the memory's own
+    # llm_timeout bounds the answer call, and the session keeps no half Q&A.
+    llm = llm_server.chat_model(timeout=None)  # type: ignore[arg-type]
+    memory = GraphMemory(tmp_path, llm=llm, extractor=OfflineGraphExtractor(), llm_timeout=0.5)
+    memory.remember(CORPUS)
+    llm_server.script(Reply.hang(30))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(ExtractionError, match=r"did not answer within 0.5 s.*llm_timeout"):
+        await memory.arecall("Who leads Acme Corp?", session_id="demo")
+    assert loop.time() - started < 5
+    assert (await memory.session_store.aread(memory.user.id, "demo")).messages == []
+    await memory.aclose()

@@ -20,9 +20,14 @@ import redis
 import redis.asyncio as aioredis
 from redis.cluster import key_slot
 
-from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
+from cognee_langchain.errors import (
+    InvalidInputError,
+    SessionStoreUnavailableError,
+    SessionWriteUnknownError,
+)
 from cognee_langchain.ids import encode_id
 from cognee_langchain.sessions import RedisSessionStore
+from cognee_langchain.sessions.base import IDEMPOTENCY_KEYS_KEPT
 from cognee_langchain.sessions.redis_layout import session_keys
 from cognee_langchain.testing.messages import turn
 
@@ -38,20 +43,20 @@ def test_redis_keys_of_a_user_share_one_cluster_slot(
     redis_store: RedisSessionStore, redis_url: str, redis_prefix: str
 ) -> None:
     for session in ("a", "b:c", "{x}"):
-        redis_store.append("user:1", session, turn("t"))
+        redis_store.append("user:1", session, turn("t"), idempotency_key="k")
         redis_store.advance_watermark("user:1", session, "main", 0, 2)
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{redis_prefix}:*"))
     client.close()
-    assert len(keys) == 3 * 3 + 1  # msgs, meta, wm per session + the index
+    assert len(keys) == 3 * 4 + 1  # msgs, meta, wm, idem per session + the index
     tag = f"{redis_prefix}:{{u:{encode_id('user:1')}}}:"
     assert all(key.startswith(tag.encode()) for key in keys)
     assert len({key_slot(key) for key in keys}) == 1
-    # The documented layout: P:{u:U}:sessions and P:{u:U}:s:S:(msgs|meta|wm).
+    # The documented layout: P:{u:U}:sessions and P:{u:U}:s:S:(msgs|meta|wm|idem).
     expected = {f"{tag}sessions"} | {
         f"{tag}s:{encode_id(session)}:{kind}"
         for session in ("a", "b:c", "{x}")
-        for kind in ("msgs", "meta", "wm")
+        for kind in ("msgs", "meta", "wm", "idem")
     }
     assert {key.decode() for key in keys} == expected
     layout = session_keys(redis_prefix, "user:1", "b:c")
@@ -60,7 +65,32 @@ def test_redis_keys_of_a_user_share_one_cluster_slot(
         f"{tag}s:b%3Ac:meta",
         f"{tag}s:b%3Ac:wm",
         f"{tag}sessions",
+        f"{tag}s:b%3Ac:idem",
     )
+
+
+def test_redis_idempotency_keys_are_bounded_and_expire_with_the_session(
+    redis_url: str, redis_prefix: str
+) -> None:
+    store = RedisSessionStore(redis_url, prefix=redis_prefix, ttl=60)
+    keys = session_keys(redis_prefix, "u", "s")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        extra = 5
+        for i in range(IDEMPOTENCY_KEYS_KEPT + extra):
+            store.append("u", "s", turn(str(i)), idempotency_key=f"k{i}")
+        # The latest keys are kept (score: the count their append returned); older ones go.
+        assert client.zcard(keys.idempotency) == IDEMPOTENCY_KEYS_KEPT
+        assert client.zscore(keys.idempotency, "k0") is None
+        assert client.zscore(keys.idempotency, f"k{extra}") == 2 * (extra + 1)
+        assert 0 < client.pttl(keys.idempotency) <= 60_000
+        store.append("u", "s", turn("plain"))  # an append without a key refreshes it too
+        assert client.pttl(keys.idempotency) > 59_000
+        store.delete("u", "s")
+        assert client.exists(keys.idempotency) == 0
+    finally:
+        client.close()
+        store.close()
 
 
 def test_redis_index_entry_of_an_expired_session_is_pruned(
@@ -178,6 +208,8 @@ def test_redis_unreachable_raises_our_error_without_the_password(call: str) -> N
         SYNC_CALLS[call](store)
     assert "127.0.0.1:1" in str(raised.value)
     assert "s3cret" not in str(raised.value)
+    # Refused while connecting: nothing was sent, so even an append is known not applied.
+    assert not isinstance(raised.value, SessionWriteUnknownError)
 
 
 async def test_redis_unreachable_raises_our_error_from_async_methods() -> None:
@@ -191,8 +223,11 @@ async def test_redis_unreachable_raises_our_error_from_async_methods() -> None:
         store.aget_watermark("u", "s", "main"),
         store.aadvance_watermark("u", "s", "main", 0, 1),
     ):
-        with pytest.raises(SessionStoreUnavailableError, match=r"someone:\*\*\*@127\.0\.0\.1:1"):
+        with pytest.raises(
+            SessionStoreUnavailableError, match=r"someone:\*\*\*@127\.0\.0\.1:1"
+        ) as raised:
             await call
+        assert not isinstance(raised.value, SessionWriteUnknownError)
 
 
 @pytest.fixture
@@ -224,6 +259,8 @@ def silent_server() -> Iterator[str]:
 
 def test_redis_timeout_raises_our_error(silent_server: str) -> None:
     store = RedisSessionStore(silent_server, socket_timeout=0.3)
-    with pytest.raises(SessionStoreUnavailableError, match="Timeout"):
+    with pytest.raises(SessionStoreUnavailableError, match="Timeout") as raised:
         store.append("u", "s", turn("x"))
+    # The connection handshake timed out: the append itself was never sent.
+    assert not isinstance(raised.value, SessionWriteUnknownError)
     store.close()

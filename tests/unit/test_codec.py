@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+from typing import Any
 
 import orjson
 import pytest
@@ -119,6 +120,45 @@ def test_values_json_cannot_store_exactly_are_refused(value: object) -> None:
     message = AIMessage("ok", additional_kwargs={"value": value})
     with pytest.raises(InvalidInputError, match=r"messages\[1\] \(ai\).*JSON"):
         encode_messages([HumanMessage("hi"), message], 1.0)
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        (HumanMessage("half an emoji \ud83d"), r"messages\[1\]\.content"),
+        (HumanMessage(["ok", {"type": "text", "text": "\udc00"}]), r"\.content\[1\]\['text'\]"),
+        (AIMessage("ok", additional_kwargs={"k": ["a", "\ud800"]}), r"\['k'\]\[1\]"),
+        (AIMessage("ok", response_metadata={"\ud800": 1}), r"a key of messages\[1\]"),
+        (AIMessage("ok", id="\ud800"), r"messages\[1\]\.id"),
+        (
+            AIMessage("", tool_calls=[{"name": "f", "args": {"q": "\ud800"}, "id": "c"}]),
+            r"\.tool_calls\[0\]\['args'\]\['q'\]",
+        ),
+    ],
+    ids=["content", "block", "kwargs", "key", "id", "tool-args"],
+)
+def test_invalid_unicode_is_refused_naming_where_it_is(message: BaseMessage, field: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"{field}.*not valid Unicode") as raised:
+        encode_messages([HumanMessage("fine"), message], 1.0)
+    assert raised.value.__cause__ is None  # no orjson or UnicodeEncodeError behind it
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["x" * 11, ["x" * 6, "y" * 5], [{"type": "text", "text": "x" * 6}, "y" * 5]],
+    ids=["str", "strings", "blocks"],
+)
+def test_text_over_max_chars_is_refused_naming_the_limit_and_the_knob(content: Any) -> None:
+    assert len(encode_messages([HumanMessage("x" * 10)], 1.0, max_chars=10)) == 1
+    with pytest.raises(InvalidInputError, match=r"messages\[0\].*11 characters.*10.*max_message"):
+        encode_messages([HumanMessage(content)], 1.0, max_chars=10)
+
+
+def test_only_text_counts_toward_max_chars() -> None:
+    image = {"type": "image", "url": "https://example.com/" + "x" * 100}
+    message = HumanMessage(["caption", image], additional_kwargs={"big": "z" * 100})
+    assert len(encode_messages([message], 1.0, max_chars=10)) == 1
+    assert len(encode_messages([HumanMessage("x" * 100)], 1.0)) == 1  # no limit by default
 
 
 class _CustomMessage(BaseMessage):

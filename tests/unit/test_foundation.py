@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cognee_langchain
+from cognee_langchain.core.validation import check_query, check_text
 from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError, redact_url
-from cognee_langchain.ids import MAX_ID_LENGTH, encode_id, validate_id
+from cognee_langchain.ids import MAX_ID_LENGTH, check_unicode, encode_id, validate_id
 from cognee_langchain.users import User, get_default_user, get_default_user_sync
 
 
@@ -92,3 +93,59 @@ def test_redact_url_hides_password() -> None:
 def test_modules_import_on_their_own() -> None:
     for module in ("cognee_langchain.errors", "cognee_langchain.ids", "cognee_langchain.users"):
         importlib.import_module(module)
+
+
+# -- invalid Unicode and the memory's id limit ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "position"),
+    [("\ud800", 0), ("session-\udcff", 8), ("ab\udfffcd\ud800", 2), ("😀x\ud83d", 2)],
+)
+def test_validate_id_rejects_a_lone_surrogate_naming_its_position(
+    value: str, position: int
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        validate_id(value, "session_id")
+    message = str(caught.value)
+    assert message.startswith("session_id contains invalid Unicode")
+    assert f"a lone surrogate at position {position}" in message
+    message.encode("utf-8")  # the message itself can be printed and logged
+
+
+def test_check_unicode_accepts_every_encodable_text() -> None:
+    for text in ("", "plain", "Ünïcode 名前 😀", "\x00\n\t"):
+        assert check_unicode(text, "text") is text
+
+
+def test_validate_id_holds_ids_to_the_memory_limit_and_names_its_knob() -> None:
+    assert validate_id("a" * 10, "dataset name", max_chars=10) == "a" * 10
+    with pytest.raises(InvalidInputError, match=r"limit is 10 .*Limits\(max_id_chars=\.\.\.\)"):
+        validate_id("a" * 11, "dataset name", max_chars=10)
+    # never beyond the stores' key limit, whatever the memory says
+    with pytest.raises(InvalidInputError, match=f"limit is {MAX_ID_LENGTH}"):
+        validate_id("a" * (MAX_ID_LENGTH + 1), "dataset name", max_chars=10 * MAX_ID_LENGTH)
+
+
+@given(st.text(st.characters(exclude_categories=()), max_size=20))
+def test_validate_id_raises_only_our_error(value: str) -> None:
+    try:
+        validate_id(value, "id")
+    except InvalidInputError:
+        return
+    value.encode("utf-8")  # accepted ids can be stored
+
+
+def test_check_query_and_check_text_enforce_their_limits() -> None:
+    assert check_query("q" * 5, max_chars=5) == "q" * 5
+    with pytest.raises(InvalidInputError, match=r"limit is 5 .*max_query_chars"):
+        check_query("q" * 6, max_chars=5)
+    with pytest.raises(InvalidInputError, match="query contains invalid Unicode"):
+        check_query("who\ud800")
+    with pytest.raises(InvalidInputError, match=r"limit is 5 .*max_text_chars"):
+        check_text("t" * 6, "data", max_chars=5)
+    with pytest.raises(InvalidInputError, match=r"data\[3\] contains invalid Unicode"):
+        check_text("ok \udc80", "data[3]")
+
+
+def test_user_rejects_a_lone_surrogate_id() -> None:
+    with pytest.raises(InvalidInputError, match="invalid Unicode"):
+        User(id="user\ud800")

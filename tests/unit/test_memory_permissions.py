@@ -1,4 +1,5 @@
-"""Dataset permissions: owners, grants, share, and what each operation requires."""
+"""Dataset permissions: owners, grants, share, and what each operation requires — and every way
+a user might try to give itself (or a friend) more than the owner passed on."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from cognee_langchain.permissions import Permission
 from cognee_langchain.users import User
 from tests.unit.test_memory_support import make_memory
 
-OWNER, BOB, CAROL = User(id="owner"), User(id="bob"), User(id="carol")
+OWNER, BOB, CAROL, DAVE = User(id="owner"), User(id="bob"), User(id="carol"), User(id="dave")
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def test_only_owners_and_sharers_may_grant(memory: GraphMemory) -> None:
         memory.grant("acme", CAROL, "read", by=BOB)
 
     memory.grant("acme", BOB, "share")
+    memory.grant("acme", BOB, "read")
     memory.grant("acme", CAROL, "read", by=BOB)
     assert memory.readable_datasets(user=CAROL) == ["acme"]
     memory.revoke("acme", CAROL, "read", by=BOB)
@@ -69,10 +71,14 @@ def test_owner_rights_cannot_be_revoked(memory: GraphMemory) -> None:
         memory.revoke("acme", OWNER, "write")
 
 
-@pytest.mark.parametrize("permission", ["admin", "", None, 3])
+@pytest.mark.parametrize("permission", ["admin", "", "READ", None, 3])
 def test_unknown_permission_is_invalid(memory: GraphMemory, permission: object) -> None:
+    memory.grant("acme", BOB, "share")
+    for call, by in [(memory.grant, OWNER), (memory.revoke, OWNER), (memory.grant, BOB)]:
+        with pytest.raises(InvalidInputError, match="Unknown permission"):
+            call("acme", CAROL, permission, by=by)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="Unknown permission"):
-        memory.grant("acme", BOB, permission)  # type: ignore[arg-type]
+        memory.check_permission("acme", permission)  # type: ignore[arg-type]
 
 
 def test_unknown_dataset(memory: GraphMemory) -> None:
@@ -92,3 +98,126 @@ def test_grants_persist_across_reopening(tmp_path: Path, memory: GraphMemory) ->
     info = reopened.graph_store.get_dataset("acme")
     assert info is not None and info.owner_id == "owner"
     assert info.grants == {"bob": frozenset({Permission.READ})}
+
+
+# -- escalation: nobody holds more than the owner passed on ---------------------------------------
+def _intact(memory: GraphMemory) -> None:
+    """The owner's dataset still has its document, and the owner every right."""
+    assert memory.stats("acme").datasets["acme"].documents == 1
+    for permission in Permission:
+        memory.check_permission("acme", permission)
+
+
+def test_a_sharer_cannot_give_itself_delete_and_wipe_the_dataset(memory: GraphMemory) -> None:
+    memory.grant("acme", BOB, "share")
+    with pytest.raises(PermissionDeniedError, match="cannot grant its own 'delete'"):
+        memory.grant("acme", BOB, "delete", by=BOB)
+    with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
+        memory.forget("acme", user=BOB)
+    _intact(memory)
+
+
+@pytest.mark.parametrize("permission", list(Permission))
+def test_nobody_but_the_owner_changes_its_own_rights(
+    memory: GraphMemory, permission: Permission
+) -> None:
+    for held in Permission:
+        memory.grant("acme", BOB, held)
+    memory.revoke("acme", BOB, permission)
+    # without share it lacks the right to grant at all; with it, not to itself
+    expected = "lacks 'share'" if permission is Permission.SHARE else f"its own '{permission}'"
+    with pytest.raises(PermissionDeniedError, match=expected) as denied:
+        memory.grant("acme", User(id="bob"), permission, by=BOB)
+    assert (denied.value.user_id, denied.value.permission) == ("bob", permission.value)
+    if permission is not Permission.SHARE:  # still a sharer: revoking its own is refused too
+        with pytest.raises(PermissionDeniedError, match="cannot revoke its own 'share'"):
+            memory.revoke("acme", BOB, "share", by=BOB)
+    assert memory.graph_store.get_dataset("acme").grants["bob"] == (  # type: ignore[union-attr]
+        frozenset(Permission) - {permission}
+    )
+
+
+@pytest.mark.parametrize("permission", ["read", "write", "delete"])
+def test_a_sharer_cannot_grant_a_right_it_lacks(memory: GraphMemory, permission: str) -> None:
+    memory.grant("acme", BOB, "share")
+    with pytest.raises(PermissionDeniedError, match=rf"lacks '{permission}'.*for 'carol'"):
+        memory.grant("acme", CAROL, permission, by=BOB)
+    # so CAROL cannot use it ...
+    assert memory.readable_datasets(user=CAROL) == []
+    with pytest.raises(PermissionDeniedError):
+        memory.remember("Carol Diaz founded Zeta Labs.", dataset="acme", user=CAROL)
+    with pytest.raises(PermissionDeniedError):
+        memory.forget("acme", user=CAROL)
+    # ... not even when BOB makes CAROL a sharer to hand it back
+    memory.grant("acme", CAROL, "share", by=BOB)
+    with pytest.raises(PermissionDeniedError, match=f"lacks '{permission}'"):
+        memory.grant("acme", BOB, permission, by=CAROL)
+    _intact(memory)
+
+
+def test_share_passes_on_only_with_the_rights_held(memory: GraphMemory) -> None:
+    memory.grant("acme", BOB, "share")
+    memory.grant("acme", BOB, "read")
+    memory.grant("acme", CAROL, "share", by=BOB)
+    memory.grant("acme", CAROL, "read", by=BOB)
+    memory.grant("acme", DAVE, "read", by=CAROL)
+    assert memory.readable_datasets(user=DAVE) == ["acme"]
+    with pytest.raises(PermissionDeniedError, match="lacks 'write'"):
+        memory.grant("acme", DAVE, "write", by=CAROL)
+
+
+def test_nobody_revokes_the_owner(memory: GraphMemory) -> None:
+    for permission in Permission:
+        memory.grant("acme", BOB, permission)
+    for by in (OWNER, BOB):
+        for permission in Permission:
+            with pytest.raises(InvalidInputError, match=r"owns dataset 'acme'.*nobody can revoke"):
+                memory.revoke("acme", OWNER, permission, by=by)
+    with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+        memory.revoke("acme", OWNER, "delete", by=CAROL)
+    _intact(memory)
+
+
+def test_a_sharer_cannot_revoke_a_right_it_lacks(memory: GraphMemory) -> None:
+    memory.grant("acme", BOB, "share")
+    memory.grant("acme", BOB, "read")
+    memory.grant("acme", CAROL, "share")
+    memory.grant("acme", CAROL, "write")
+    with pytest.raises(PermissionDeniedError, match=r"lacks 'write'.*revoke it for 'carol'"):
+        memory.revoke("acme", CAROL, "write", by=BOB)
+    memory.remember("Carol Diaz founded Zeta Labs.", dataset="acme", user=CAROL)
+    memory.revoke("acme", CAROL, "share", by=BOB)  # BOB holds share, so it may take it back
+    with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+        memory.revoke("acme", BOB, "share", by=CAROL)
+
+
+def test_a_revoked_user_cannot_grant_itself_back(memory: GraphMemory) -> None:
+    for permission in Permission:
+        memory.grant("acme", BOB, permission)
+    memory.revoke("acme", BOB, "delete")
+    with pytest.raises(PermissionDeniedError, match="its own 'delete'"):
+        memory.grant("acme", BOB, "delete", by=BOB)
+    memory.revoke("acme", BOB, "share")
+    for permission in Permission:
+        with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+            memory.grant("acme", BOB, permission, by=BOB)
+        with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+            memory.grant("acme", CAROL, permission, by=BOB)
+    with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
+        memory.forget("acme", user=BOB)
+    _intact(memory)
+
+
+@pytest.mark.parametrize("held", [[], ["read", "write", "delete"]])
+def test_granting_without_share_is_refused(memory: GraphMemory, held: list[str]) -> None:
+    for permission in held:
+        memory.grant("acme", BOB, permission)
+    for permission in Permission:
+        for target in (BOB, CAROL):
+            with pytest.raises(PermissionDeniedError, match="lacks 'share'") as denied:
+                memory.grant("acme", target, permission, by=BOB)
+            assert denied.value.permission == "share"
+            with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
+                memory.revoke("acme", target, permission, by=BOB)
+    assert memory.readable_datasets(user=CAROL) == []
+    _intact(memory)

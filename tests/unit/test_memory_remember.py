@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.documents import Document
 
+from cognee_langchain.core.defaults import Limits
 from cognee_langchain.errors import (
     CogneeLangchainError,
     ExtractionError,
@@ -366,6 +368,86 @@ def test_unreadable_files_raise_invalid_input(tmp_path: Path, memory: GraphMemor
     for path in (latin1, directory):
         with pytest.raises(InvalidInputError):
             memory.remember(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        ("Alice \ud800 leads Acme Corp.", "data"),
+        (["fine text", "bad \udcff text"], "data[1]"),
+        (Document(page_content="bad \ud83d"), "data.page_content"),
+        (Document(page_content="ok", metadata={"source": "wiki\udc80"}), "data.metadata source"),
+        (SourceItem(text="ok", name="n\ud800"), "data.name"),
+    ],
+    ids=repr,
+)
+def test_invalid_unicode_is_rejected_naming_where_and_stores_nothing(
+    tmp_path: Path, data: object, where: str
+) -> None:
+    extractor = PatternExtractor(TYPES)
+    memory = make_memory(tmp_path, extractor=extractor)
+    with pytest.raises(InvalidInputError, match="invalid Unicode") as caught:
+        memory.remember(data)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(where)
+    assert extractor.calls == [] and memory.stats().documents == 0
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{1: "int key"}, {"k": "\ud800"}, {"big": 2**70}, {"nested": [{"x": "\udcff"}]}],
+    ids=repr,
+)
+def test_metadata_that_cannot_be_stored_is_rejected(
+    memory: GraphMemory, metadata: dict[object, object]
+) -> None:
+    with pytest.raises(InvalidInputError, match=r"data\.metadata cannot be stored as JSON"):
+        memory.remember(Document(page_content=TEXT_A, metadata=metadata))
+    assert memory.stats().documents == 0
+
+
+def test_ids_with_invalid_unicode_are_rejected_before_any_file_is_read(tmp_path: Path) -> None:
+    extractor = PatternExtractor(TYPES)
+    memory = make_memory(tmp_path, extractor=extractor)
+    missing = tmp_path / "missing.txt"  # would be an error of its own if it were read
+    for kwargs in ({"dataset": "d\ud800"}, {"node_set": "\udcffn"}, {"user": "alice"}):
+        with pytest.raises(InvalidInputError) as caught:
+            memory.remember(missing, **kwargs)  # type: ignore[arg-type]
+        assert "missing.txt" not in str(caught.value)
+    with pytest.raises(InvalidInputError, match="session_id contains invalid Unicode"):
+        memory.ingest([SourceItem(text=TEXT_A, session_id="s\ud800")])
+    with pytest.raises(InvalidInputError, match=r"message_ids\[0\] contains invalid Unicode"):
+        memory.ingest([SourceItem(text=TEXT_A, message_ids=("m\ud800",))])
+    assert extractor.calls == []
+
+
+def test_size_limits_are_the_memory_s(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path, limits=Limits(max_text_chars=100, max_id_chars=12))
+    with pytest.raises(InvalidInputError, match=r"limit is 100 per text.*max_text_chars=\.\.\."):
+        memory.remember("a" * 101)
+    with pytest.raises(InvalidInputError, match=r"items\[0\]\.text has 101 characters"):
+        memory.ingest([SourceItem(text="a" * 101)])
+    big = tmp_path / "big.txt"
+    big.write_text("a" * 401, encoding="utf-8")  # over 4 bytes per character allowed
+    with pytest.raises(InvalidInputError, match="max_text_chars"):
+        memory.remember(big)
+    for kwargs in ({"dataset": "d" * 13}, {"node_set": "n" * 13}):
+        with pytest.raises(InvalidInputError, match=r"limit is 12 .*max_id_chars"):
+            memory.remember("Alice Johnson leads Acme Corp.", **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"limit is 12 .*max_id_chars"):
+        memory.forget("d" * 13)
+    assert memory.stats().documents == 0
+    memory.remember("a" * 100, dataset="d" * 12)  # at the limits: fine
+
+
+def test_a_file_whose_name_is_not_utf8_is_read_and_named_readably(
+    tmp_path: Path, memory: GraphMemory
+) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(raw, "wb") as handle:
+        handle.write(b"Alice Johnson leads Acme Corp.")
+    result = memory.remember(Path(os.fsdecode(raw)))
+    (document,) = memory.graph_store.get_documents(result.document_ids)
+    assert document.name == str(tmp_path / "caf\ufffd.txt")
 
 
 # -- permissions, event loops, lifecycle ----------------------------------------------------------

@@ -489,25 +489,39 @@ async def test_sync_run_in_a_thread_and_async_run_never_persist_twice(
     assert await watermark(memory, "demo_session") == 4
 
 
-async def test_entries_another_process_persisted_first_are_not_counted(
-    memory: GraphMemory,
-) -> None:
-    await ask(memory, "demo_session", *QA[0])
-    store = memory.session_store
-    advance = store.aadvance_watermark
+async def test_entries_another_process_persisted_first_are_not_counted(tmp_path: Path) -> None:
+    """Another process (its own stores: no in-process claim holds it back) persists the same
+    entries while this run extracts them: the graph keeps one document, only the process that
+    wrote it counts the entry, and this run's lost compare-and-set changes nothing."""
 
-    async def beaten(user_id: str, session_id: str, dataset: str, expected: int, new: int) -> bool:
-        # Another process (no in-process claim to stop it) moves the watermark just before us.
-        assert await advance(user_id, session_id, dataset, expected, new)
-        return await advance(user_id, session_id, dataset, expected, new)
+    class EnteredExtractor(GatedExtractor):
+        entered = asyncio.Event()
 
-    store.aadvance_watermark = beaten  # type: ignore[method-assign]
+        async def aextract(self, texts: Sequence[str]) -> list[ChunkExtraction]:
+            self.entered.set()
+            return await super().aextract(texts)
 
-    result = await persist(memory, ["demo_session"])
+    extractor = EnteredExtractor()
+    extractor.gate.set()
+    ours = make_memory(tmp_path, extractor=extractor)
+    await ours.aremember(TEXT)
+    await ask(ours, "demo_session", *QA[0])
+    theirs = make_memory(tmp_path)  # the same files
+    extractor.gate.clear()
+    extractor.entered.clear()
 
-    assert result.entries_persisted == 0
-    assert len(await session_documents(memory)) == 1  # the same document the other one wrote
-    assert await watermark(memory, "demo_session") == 2
+    run = asyncio.ensure_future(persist(ours, ["demo_session"]))
+    await asyncio.wait_for(extractor.entered.wait(), 10)
+    other = await persist(theirs, ["demo_session"])
+    extractor.gate.set()
+    result = await run
+
+    assert (other.entries_persisted, result.entries_persisted) == (1, 0)
+    assert result.documents_added == 0
+    assert result.message.startswith("Nothing new to persist")
+    assert len(await session_documents(ours)) == 1
+    assert await watermark(ours, "demo_session") == 2
+    theirs.close()
 
 
 # -- background runs -------------------------------------------------------------------------------

@@ -20,9 +20,13 @@ from langchain_core.messages import BaseMessage
 
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    IDEMPOTENCY_KEYS_KEPT,
     SessionInfo,
     SessionSlice,
     SessionStore,
+    check_idempotency_key,
+    check_max_message_chars,
     check_max_messages,
     check_scope,
     check_since,
@@ -44,6 +48,7 @@ class _Session:
     first: int = 0
     records: list[bytes] = field(default_factory=list)
     watermarks: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, int] = field(default_factory=dict)  # idempotency key -> count, oldest first
 
     @property
     def total(self) -> int:
@@ -53,9 +58,16 @@ class _Session:
 class AsyncOnlyStore(SessionStore):
     """An in-memory store with async methods only; a lock makes each operation atomic."""
 
-    def __init__(self, *, ttl: float | None = None, max_messages: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float | None = None,
+        max_messages: int | None = None,
+        max_message_chars: int | None = DEFAULT_MAX_MESSAGE_CHARS,
+    ) -> None:
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
+        self.max_message_chars = check_max_message_chars(max_message_chars)
         self.loops: set[str] = set()  # names of the threads the async methods ran on
         self._sessions: dict[tuple[str, str], _Session] = {}
         self._lock = threading.Lock()
@@ -71,17 +83,27 @@ class AsyncOnlyStore(SessionStore):
         self.loops.add(threading.current_thread().name)
         await asyncio.sleep(0)  # a real driver awaits I/O: let other tasks interleave here
 
-    async def aappend(self, user_id: str, session_id: str, messages: Sequence[BaseMessage]) -> int:
+    async def aappend(
+        self,
+        user_id: str,
+        session_id: str,
+        messages: Sequence[BaseMessage],
+        *,
+        idempotency_key: str | None = None,
+    ) -> int:
         scope = check_scope(user_id, session_id)
+        key = check_idempotency_key(idempotency_key)
         now = time.time()
-        records = encode_messages(messages, now)
+        records = encode_messages(messages, now, self.max_message_chars)
         await self._enter()
-        with self._lock:
+        with self._lock:  # checking the key and appending: one atomic step
             session = self._live(scope, now)
             if not records:
                 return 0 if session is None else session.total
             if session is None:
                 session = self._sessions[scope] = _Session(created=now)
+            elif key in session.keys:
+                return session.keys[key]
             session.records += records
             if self.max_messages is not None and len(session.records) > self.max_messages:
                 drop = len(session.records) - self.max_messages
@@ -93,6 +115,10 @@ class AsyncOnlyStore(SessionStore):
                 del session.records[:drop]
             session.updated = now
             session.expires = None if self.ttl is None else now + self.ttl
+            if key is not None:
+                session.keys[key] = session.total
+                if len(session.keys) > IDEMPOTENCY_KEYS_KEPT:
+                    del session.keys[next(iter(session.keys))]
             return session.total
 
     async def adelete(self, user_id: str, session_id: str) -> None:

@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
 from cognee_langchain.sessions import SQLiteSessionStore
 from cognee_langchain.sessions import sqlite as sqlite_module
+from cognee_langchain.sessions.base import IDEMPOTENCY_KEYS_KEPT
 
 TURN = [HumanMessage("Who leads Acme?"), AIMessage("Ada.")]
 
@@ -122,10 +123,11 @@ def test_a_failed_append_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) 
     # Trimming runs after the new rows were inserted: the whole append must roll back.
     monkeypatch.setattr(SQLiteSessionStore, "_trim", staticmethod(fail))
     with pytest.raises(RuntimeError, match="disk on fire"):
-        store.append("u", "s", TURN)
+        store.append("u", "s", TURN, idempotency_key="next")
     monkeypatch.undo()
     assert store.read("u", "s").messages == TURN
-    assert store.append("u", "s", [HumanMessage("next")]) == 3
+    # Its key was rolled back with it: the retry is applied.
+    assert store.append("u", "s", [HumanMessage("next")], idempotency_key="next") == 3
     store.close()
 
 
@@ -134,18 +136,61 @@ def test_expired_sessions_are_purged_by_the_sweep(
 ) -> None:
     monkeypatch.setattr(sqlite_module, "_SWEEP_INTERVAL", 0.0)  # sweep on every append
     store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=0.05)
-    store.append("u", "old", TURN)
+    store.append("u", "old", TURN, idempotency_key="old")
     store.advance_watermark("u", "old", "main", 0, 2)
     time.sleep(0.1)
     store.append("u", "new", TURN)
     connection = sqlite3.connect(tmp_path / "s.sqlite")
     remaining = {
         table: connection.execute(f"SELECT DISTINCT session_id FROM {table}").fetchall()
-        for table in ("sessions", "messages", "watermarks")
+        for table in ("sessions", "messages", "watermarks", "idempotency")
     }
     connection.close()
     store.close()
-    assert remaining == {"sessions": [("new",)], "messages": [("new",)], "watermarks": []}
+    assert remaining == {
+        "sessions": [("new",)],
+        "messages": [("new",)],
+        "watermarks": [],
+        "idempotency": [],
+    }
+
+
+def test_idempotency_keys_are_bounded_per_session(tmp_path: Path) -> None:
+    store = SQLiteSessionStore(tmp_path / "s.sqlite")
+    extra = 5
+    for i in range(IDEMPOTENCY_KEYS_KEPT + extra):
+        store.append("u", "s", TURN, idempotency_key=f"k{i}")
+    store.append("u", "other", TURN, idempotency_key="k0")
+    connection = sqlite3.connect(tmp_path / "s.sqlite")
+    rows = connection.execute(
+        "SELECT key, total FROM idempotency WHERE session_id = 's' ORDER BY ordinal"
+    ).fetchall()
+    connection.close()
+    assert len(rows) == IDEMPOTENCY_KEYS_KEPT  # the latest keys; the oldest were forgotten
+    assert rows[0] == (f"k{extra}", 2 * (extra + 1))
+    assert rows[-1] == (
+        f"k{IDEMPOTENCY_KEYS_KEPT + extra - 1}",
+        2 * (IDEMPOTENCY_KEYS_KEPT + extra),
+    )
+    assert store.append("u", "other", TURN, idempotency_key="k0") == 2  # another session's own
+    store.close()
+
+
+def test_a_file_from_before_idempotency_keys_gains_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    store = SQLiteSessionStore(path)
+    store.append("u", "s", TURN)
+    store.close()
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE idempotency")  # the schema of the previous release
+    connection.close()
+    reopened = SQLiteSessionStore(path)
+    assert reopened.append("u", "s", TURN, idempotency_key="k") == 4
+    reopened.close()
+    again = SQLiteSessionStore(path)  # and the keys are as durable as the messages
+    assert again.append("u", "s", TURN, idempotency_key="k") == 4
+    assert again.read("u", "s").messages == TURN * 2
+    again.close()
 
 
 async def test_async_twins_run_off_the_event_loop_thread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,9 +199,9 @@ async def test_async_twins_run_off_the_event_loop_thread(monkeypatch: pytest.Mon
     threads: list[int] = []
     original = store.append
 
-    def spy(*args: object) -> int:
+    def spy(*args: object, **kwargs: object) -> int:
         threads.append(threading.get_ident())
-        return original(*args)  # type: ignore[arg-type]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store, "append", spy)
     assert await store.aappend("u", "s", TURN) == 2

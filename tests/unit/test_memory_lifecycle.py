@@ -1,0 +1,137 @@
+"""What a memory accepts at construction, and closing it in every state: after a failed open,
+twice, and while a background improve runs."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_openai import ChatOpenAI
+
+from cognee_langchain.core.defaults import Limits
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.extraction.llm import LLMGraphExtractor
+from cognee_langchain.extraction.schema import ChunkExtraction
+from cognee_langchain.graph.sqlite import SQLiteGraphStore
+from cognee_langchain.memory import GraphMemory
+from cognee_langchain.services.persist import PersistSessionsResult, RunStatus
+from cognee_langchain.sessions.redis import RedisSessionStore
+from cognee_langchain.sessions.sqlite import SQLiteSessionStore
+from tests.unit.test_memory_support import BagOfWordsEmbeddings, PatternExtractor
+
+
+class GatedExtractor(PatternExtractor):
+    """Blocks every extraction until ``gate`` is set, so a run can be caught in flight."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    async def aextract(self, texts: Sequence[str]) -> list[ChunkExtraction]:
+        self.entered.set()
+        while not self.gate.is_set():
+            await asyncio.sleep(0.01)
+        return await super().aextract(texts)
+
+
+# -- construction -------------------------------------------------------------------------------
+def test_stores_may_be_named_by_url_or_path(tmp_path: Path) -> None:
+    memory = GraphMemory(
+        tmp_path / "data",
+        session_store="redis://127.0.0.1:6379/0",
+        graph_store=tmp_path / "elsewhere" / "graph.sqlite",
+    )
+    assert isinstance(memory.session_store, RedisSessionStore)  # no connection until used
+    assert isinstance(memory.graph_store, SQLiteGraphStore)
+    assert (tmp_path / "elsewhere" / "graph.sqlite").exists()
+    memory.close()
+
+    other = GraphMemory(tmp_path / "d2", session_store=str(tmp_path / "s.sqlite"))
+    assert isinstance(other.session_store, SQLiteSessionStore)
+    assert (tmp_path / "s.sqlite").exists()
+    other.close()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "match"),
+    [
+        ("session_store", 42, "session_store must be"),
+        ("session_store", "", "session_store must be"),
+        ("graph_store", ":memory:", "lose the graph"),
+        ("graph_store", object(), "graph_store must be"),
+        ("llm", "gpt-4o", "chat model"),
+        ("embeddings", "wordllama", "Embeddings"),
+        ("extractor", object(), "GraphExtractor"),
+        ("llm_timeout", 0, "llm_timeout"),
+        ("llm_timeout", True, "llm_timeout"),
+        ("limits", {"max_query_chars": 5}, "Limits"),
+        ("user", "alice", "User"),
+    ],
+)
+def test_unusable_options_are_rejected_at_once(
+    tmp_path: Path, option: str, value: object, match: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        GraphMemory(tmp_path, **{option: value})  # type: ignore[arg-type]
+    assert not tmp_path.joinpath("graph.sqlite").exists()  # nothing was opened
+
+
+def test_llm_timeout_bounds_the_default_extractor(tmp_path: Path) -> None:
+    # constructing ChatOpenAI opens no connection (unit tests run without network)
+    llm = ChatOpenAI(model="gpt-test", api_key="test", base_url="http://127.0.0.1:9/v1")
+    memory = GraphMemory(tmp_path, llm=llm, llm_timeout=2.5)
+    extractor = memory.extractor
+    assert isinstance(extractor, LLMGraphExtractor)
+    assert extractor.timeout == 2.5
+    assert memory.runtime.limits == Limits()
+
+
+# -- closing --------------------------------------------------------------------------------------
+def test_close_waits_for_a_background_improve_then_closes(tmp_path: Path) -> None:
+    extractor = GatedExtractor()
+    memory = GraphMemory(tmp_path, extractor=extractor, embeddings=BagOfWordsEmbeddings())
+    extractor.gate.set()
+    memory.remember("Alice Johnson leads Acme Corp.")
+    extractor.gate.clear()
+    memory.session_store.append(
+        memory.user.id, "s", [HumanMessage("Who leads Acme Corp?"), AIMessage("Alice Johnson.")]
+    )
+    run = memory.improve(session_ids=["s"], run_in_background=True)
+    assert extractor.entered.wait(10)
+    closer = threading.Thread(target=memory.close)
+    closer.start()
+    closer.join(0.3)
+    assert closer.is_alive()  # waiting for the run, not closing the stores under it
+    extractor.gate.set()
+    closer.join(10)
+    assert not closer.is_alive()
+    assert run.status is RunStatus.COMPLETED
+    assert isinstance(run.result(), PersistSessionsResult)
+    assert run.result().entries_persisted == 1
+    assert memory.runtime._graph_store is None and memory.runtime._session_store is None
+    memory.close()  # again: nothing left to do
+
+
+async def test_aclose_waits_for_a_background_improve(tmp_path: Path) -> None:
+    extractor = GatedExtractor()
+    memory = GraphMemory(tmp_path, extractor=extractor, embeddings=BagOfWordsEmbeddings())
+    extractor.gate.set()
+    await memory.aremember("Alice Johnson leads Acme Corp.")
+    extractor.gate.clear()
+    await memory.session_store.aappend(
+        memory.user.id, "s", [HumanMessage("Who leads Acme Corp?"), AIMessage("Alice Johnson.")]
+    )
+    run = await memory.aimprove(session_ids=["s"], run_in_background=True)
+    await asyncio.to_thread(extractor.entered.wait, 10)
+    closing = asyncio.ensure_future(memory.aclose())
+    await asyncio.sleep(0.2)
+    assert not closing.done()
+    extractor.gate.set()
+    await asyncio.wait_for(closing, 10)
+    assert (await run).entries_persisted == 1
+    await memory.aclose()
