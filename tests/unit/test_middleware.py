@@ -105,9 +105,9 @@ async def test_two_turns_are_recorded_once_with_tool_calls_intact(
     store = memory.session_store
     original = store.aappend
 
-    async def counting_aappend(user_id: str, session_id: str, messages: Any) -> int:
+    async def counting_aappend(user_id: str, session_id: str, messages: Any, **kwargs: Any) -> int:
         appends.append(len(messages))
-        return await original(user_id, session_id, messages)
+        return await original(user_id, session_id, messages, **kwargs)
 
     monkeypatch.setattr(store, "aappend", counting_aappend)
     agent = make_agent(model, GraphMemoryMiddleware(memory))
