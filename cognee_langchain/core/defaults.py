@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_DATASET",
-    "DEFAULT_LLM_TIMEOUT",
     "DEFAULT_ENTITY_TYPE",
+    "DEFAULT_LLM_TIMEOUT",
     "DEFAULT_SEARCH_TYPE",
     "DEFAULT_TOP_K",
     "MAX_TEXT_CHARS",
-    "Limits",
     "SESSIONS_NODE_SET",
     "TEXT_FILE_SUFFIXES",
+    "Limits",
 ]
 
 #: The dataset used when none is named (cognee's name).
