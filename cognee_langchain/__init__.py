@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         NoSessionsFoundError,
         PermissionDeniedError,
         SessionStoreUnavailableError,
+        SessionWriteUnknownError,
     )
     from cognee_langchain.extraction.base import GraphExtractor
     from cognee_langchain.extraction.llm import LLMGraphExtractor
@@ -68,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "NoSessionsFoundError": "cognee_langchain.errors",
     "PermissionDeniedError": "cognee_langchain.errors",
     "SessionStoreUnavailableError": "cognee_langchain.errors",
+    "SessionWriteUnknownError": "cognee_langchain.errors",
     "GraphRetriever": "cognee_langchain.retrievers",
     "Limits": "cognee_langchain.core.defaults",
     "GraphMemoryMiddleware": "cognee_langchain.middleware",
@@ -136,6 +138,7 @@ __all__ = [
     "SessionChatMessageHistory",
     "SessionStore",
     "SessionStoreUnavailableError",
+    "SessionWriteUnknownError",
     "User",
     "WordLlamaEmbeddings",
     "__version__",

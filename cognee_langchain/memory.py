@@ -161,14 +161,17 @@ class GraphMemory:
         file, a :class:`SourceItem`, or a list of these. A str is read as a file only when it is
         a single line ending in ``.txt`` / ``.md`` naming an existing file; any other str is text
         (pass a ``Path`` to get an error for a missing file). Each text may hold at most
-        :data:`MAX_TEXT_CHARS` characters.
+        ``Limits.max_text_chars`` characters (default :data:`MAX_TEXT_CHARS`; set it with
+        ``GraphMemory(limits=Limits(max_text_chars=...))``), and ``dataset`` / ``node_set`` at
+        most ``Limits.max_id_chars``.
 
         Everything is written in one transaction after extraction succeeded: on any error nothing
         is stored. Content already stored adds nothing and is not extracted again.
 
         Raises:
-            InvalidInputError: empty, oversized or wrongly typed data, a missing or unsupported
-                file, a malformed dataset / node set name.
+            InvalidInputError: empty or wrongly typed data, a text over ``max_text_chars``, text
+                of invalid Unicode (a lone surrogate), a missing or unsupported file, a
+                malformed dataset / node set name or one over ``max_id_chars``.
             PermissionDeniedError: ``user`` may not write ``dataset``.
             ExtractionError: the extractor or embeddings model failed.
         """
@@ -355,7 +358,15 @@ class GraphMemory:
 
         Runs the persist-sessions pipeline (``extract_user_sessions`` → ``cognify_session``) for
         ``user`` (default: this memory's user). Only Q&A added since the last run into
-        ``dataset`` is persisted, under the node set ``user_sessions_from_cache``.
+        ``dataset`` is persisted, under the node set ``user_sessions_from_cache``; each Q&A is
+        stored exactly once, whatever failed before.
+
+        Raises:
+            InvalidInputError: a malformed dataset name or session id, or one longer than
+                ``Limits.max_id_chars``; ``run_in_background`` not a bool.
+            PermissionDeniedError: ``user`` may not write ``dataset``.
+            NoGraphDataError: ``dataset`` has no graph data yet.
+            NoSessionsFoundError: none of ``session_ids`` exist for ``user``.
         """
         from cognee_langchain.services import persist
 
@@ -502,6 +513,12 @@ class GraphMemory:
 
         Shows the ``max_nodes`` best-connected entities of the readable datasets (or the named
         ones), coloured by type or node set. The file needs no network to open.
+
+        Raises:
+            InvalidInputError: ``path`` is not a str or Path, is empty, holds a NUL or a
+                character the file system cannot encode, or cannot be written; ``max_nodes`` is
+                not a positive int (any larger than SQLite's 2**63 - 1 means all).
+            PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
         """
         from cognee_langchain.services.visualization import awrite_graph_html
 
@@ -571,7 +588,10 @@ class GraphMemory:
         :mod:`cognee_langchain.services.search`.
 
         Raises:
-            InvalidInputError: empty query, ``top_k`` <= 0, unknown search type or dataset.
+            InvalidInputError: empty query, one longer than ``Limits.max_query_chars`` (set it
+                with ``GraphMemory(limits=Limits(max_query_chars=...))``) or of invalid Unicode
+                (a lone surrogate); ``top_k`` <= 0, unknown search type or dataset, a node set
+                name over ``Limits.max_id_chars``.
             PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
         """
         datasets = renamed_arguments(
@@ -636,12 +656,21 @@ class GraphMemory:
         ``AIMessage(answer)`` are appended in one atomic write, the latter with the context ids
         in ``response_metadata["context_ids"]``. See :mod:`cognee_langchain.services.recall`.
 
+        Only the question is held to ``Limits.max_query_chars``: the follow-up expansion
+        searched for may be longer. The Q&A append carries an idempotency key and is retried
+        once, with that key, when the store cannot confirm it.
+
         Raises:
-            InvalidInputError: empty query, ``top_k`` <= 0, unknown search type or dataset, a
-                malformed session id.
+            InvalidInputError: empty query, one longer than ``Limits.max_query_chars`` (set it
+                with ``GraphMemory(limits=Limits(max_query_chars=...))``) or of invalid Unicode
+                (a lone surrogate); ``top_k`` <= 0, unknown search type or dataset, a malformed
+                session id or one longer than ``Limits.max_id_chars``.
             PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
-            ExtractionError: the chat model failed or answered nothing (the session is left
-                unchanged).
+            ExtractionError: the chat model failed, answered nothing or took longer than
+                ``llm_timeout`` (the session is left unchanged).
+            SessionStoreUnavailableError: the session store could not be reached.
+            SessionWriteUnknownError: the Q&A append stayed unconfirmed after its retry: it
+                may or may not be in the session (read it before asking again).
         """
         datasets = renamed_arguments(
             "GraphMemory.recall", deprecated, _READ_RENAMES, datasets=datasets

@@ -44,6 +44,7 @@ from cognee_langchain.core.validation import (
     check_dataset,
     check_optional_id,
     check_positive,
+    clip_query,
     renamed_arguments,
 )
 from cognee_langchain.errors import InvalidInputError
@@ -182,6 +183,10 @@ def make_recall_node(
     (≈ characters / 4) bounds what is returned in both forms. The user is
     ``configurable["user"]`` of the run, else ``user``, else the memory's user.
 
+    A user message longer than the memory's ``Limits.max_query_chars`` does not fail the run:
+    its beginning and end (:func:`~cognee_langchain.core.validation.clip_query`) are searched,
+    since a user may paste any amount of text into a chat.
+
     ``datasets``: where to search (``None``: every dataset the user may read; ``dataset=`` is its
     deprecated spelling). Add it with ``builder.add_node(make_recall_node(memory))``: the node is
     named ``name``.
@@ -199,6 +204,7 @@ def make_recall_node(
         query = question.text.strip() if question is not None else ""
         documents: list[Document] = []
         if query:
+            query = clip_query(query, memory.runtime.limits.max_query_chars)
             who = resolve_user([_configurable(config)], user, memory)
             documents = await memory.asearch(
                 query, datasets=datasets, search_type=search_type, top_k=top_k, user=who

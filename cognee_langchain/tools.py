@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
-from cognee_langchain.core.validation import check_positive, renamed_arguments
+from cognee_langchain.core.validation import check_positive, check_query, renamed_arguments
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.services.rendering import fit_memories, format_memories
 
@@ -54,6 +54,36 @@ class MemoryQuery(BaseModel):
     )
 
 
+class _MemoryTool(StructuredTool):
+    """A ``StructuredTool`` whose bad arguments raise :class:`InvalidInputError` (naming the
+    fix), like every other entry point, rather than pydantic's ``ValidationError``."""
+
+    def _parse_input(
+        self, tool_input: str | dict[str, Any], tool_call_id: str | None
+    ) -> str | dict[str, Any]:
+        try:
+            return super()._parse_input(tool_input, tool_call_id)
+        except ValidationError as exc:
+            raise _input_error(self.name, tool_input, exc) from None
+
+
+def _input_error(name: str, tool_input: object, exc: ValidationError) -> InvalidInputError:
+    """The :class:`InvalidInputError` for arguments the tool's schema refused."""
+    query = tool_input.get("query") if isinstance(tool_input, dict) else tool_input
+    if query is not None:
+        try:
+            check_query(query)  # empty, blank, not a str, invalid Unicode: the usual message
+        except InvalidInputError as error:
+            return InvalidInputError(f"Tool {name!r}: {error}")
+    problems = "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
+    )
+    return InvalidInputError(
+        f"Tool {name!r} got invalid arguments ({problems}): call it with "
+        "{'query': 'a short question'}."
+    )
+
+
 def create_memory_tool(
     memory: GraphMemory,
     *,
@@ -71,7 +101,9 @@ def create_memory_tool(
     The tool's content is the rendered memories (:func:`format_memories`, or
     :data:`NO_MEMORIES`); its artifact is the list of retrieved ``Document`` objects with their
     metadata (id, type, score, dataset, provenance), for code that inspects the
-    ``ToolMessage.artifact``. Works with ``invoke`` and ``ainvoke``::
+    ``ToolMessage.artifact``. Arguments the tool cannot take (an empty, blank or non-str query,
+    invalid Unicode, a missing ``query``) raise :class:`InvalidInputError`, as
+    ``memory.search`` does. Works with ``invoke`` and ``ainvoke``::
 
         agent = create_agent(model, tools=[memory.as_tool()])
 
@@ -109,7 +141,7 @@ def create_memory_tool(
     def search_memory(query: str) -> tuple[str, list[Document]]:
         return run_sync(asearch_memory(query))
 
-    return StructuredTool.from_function(
+    return _MemoryTool.from_function(
         func=search_memory,
         coroutine=asearch_memory,
         name=name,

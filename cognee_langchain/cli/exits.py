@@ -10,6 +10,7 @@ from cognee_langchain.errors import (
     NoSessionsFoundError,
     PermissionDeniedError,
     SessionStoreUnavailableError,
+    SessionWriteUnknownError,
 )
 
 __all__ = ["EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OTHER", "EXIT_USAGE", "exit_code", "shell_hint"]
@@ -25,6 +26,7 @@ EXIT_CODES: tuple[tuple[type[CogneeLangchainError], int], ...] = (
     (NoGraphDataError, 4),
     (PermissionDeniedError, 5),
     (ExtractionError, 6),
+    (SessionWriteUnknownError, 8),  # before its base class: the write may have been applied
     (SessionStoreUnavailableError, 7),
 )
 
@@ -40,6 +42,11 @@ def shell_hint(exc: CogneeLangchainError) -> str:
         return f' From the shell: cognee-langchain recall "QUESTION" --session {exc.session_ids[0]}'
     if isinstance(exc, NoGraphDataError):
         return f" From the shell: cognee-langchain remember FILE --dataset {exc.dataset}"
+    if isinstance(exc, SessionWriteUnknownError):
+        return (
+            " From the shell: check with cognee-langchain sessions show SESSION whether it was "
+            "recorded before asking again."
+        )
     if isinstance(exc, SessionStoreUnavailableError):
         return " From the shell: check --redis-url, or raise --redis-timeout."
     return ""

@@ -26,7 +26,8 @@ chat model:
 
 exit codes:
   0 ok, 1 other error, 2 usage or invalid input, 3 no sessions found, 4 no graph data,
-  5 permission denied, 6 extraction failed, 7 session store unavailable.
+  5 permission denied, 6 extraction failed, 7 session store unavailable,
+  8 session write unconfirmed (it may have been applied).
   Errors print one line to stderr; --debug adds the traceback.
 """
 

@@ -7,16 +7,18 @@ call these instead of writing their own; stores, engines and adapters alike.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from cognee_langchain.core.defaults import MAX_TEXT_CHARS
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import check_unicode, validate_id
 from cognee_langchain.users import User
 
 __all__ = [
+    "CLIP_MARK",
     "check_bool",
     "check_dataset",
     "check_datasets",
@@ -24,13 +26,18 @@ __all__ = [
     "check_names",
     "check_number",
     "check_optional_id",
+    "check_path",
     "check_positive",
     "check_query",
     "check_text",
     "check_unicode",
     "check_user",
+    "clip_query",
     "renamed_arguments",
 ]
+
+#: What :func:`clip_query` puts where it cut a message.
+CLIP_MARK = " … "
 
 
 def check_bool(value: object, name: str) -> bool:
@@ -62,6 +69,35 @@ def check_number(value: object, name: str, *, minimum: float = 0, exclusive: boo
         bound = f"> {minimum}" if exclusive else f">= {minimum}"
         raise InvalidInputError(f"{name} must be a number {bound}, got {value!r}.")
     return float(value)  # type: ignore[arg-type]
+
+
+def check_path(value: object, name: str, *, example: str) -> Path:
+    """``value`` (a str or ``os.PathLike``) as a :class:`~pathlib.Path` the file system can take:
+    not blank, no NUL character, no character the file system encoding cannot encode (a lone
+    surrogate such as ``"\\ud800"``; the ``surrogateescape`` form of a non-UTF-8 POSIX name is
+    fine). ``example`` is shown in the message for a value of the wrong type."""
+    if not isinstance(value, str | os.PathLike):
+        raise InvalidInputError(
+            f"{name} must be a str or Path, got {type(value).__name__}: pass a path such as "
+            f"{example!r}."
+        )
+    raw = os.fspath(value)
+    text = os.fsdecode(raw) if isinstance(raw, bytes) else raw
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInputError(f"{name} is empty: pass a path such as {example!r}.")
+    shown = repr(text if len(text) <= 80 else text[:77] + "...")
+    if "\x00" in text:
+        raise InvalidInputError(
+            f"{name} {shown} contains a NUL character, which no file name can hold: remove it."
+        )
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(
+            f"{name} {shown} has a character the file system cannot encode (a lone surrogate at "
+            f"position {exc.start}): fix the name's decoding or remove the character."
+        ) from None
+    return Path(text)
 
 
 def check_user(user: object, default: User | None = None) -> User:
@@ -126,16 +162,29 @@ def check_query(query: object, *, max_chars: int | None = None) -> str:
     return check_unicode(query, "query")
 
 
-def check_text(text: object, where: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
-    """A non-blank str of valid Unicode and at most ``max_chars`` characters to remember (a
-    memory passes its ``Limits.max_text_chars``)."""
+def clip_query(text: str, max_chars: int) -> str:
+    """``text`` as a query of at most ``max_chars`` characters: unchanged when it fits, else
+    its beginning and its end joined by :data:`CLIP_MARK`, since a long chat message usually
+    asks its question before or after what it pastes."""
+    if len(text) <= max_chars:
+        return text
+    if max_chars <= len(CLIP_MARK) + 1:
+        return text[:max_chars]
+    room = max_chars - len(CLIP_MARK)
+    head = (room + 1) // 2
+    return text[:head].rstrip() + CLIP_MARK + text[len(text) - (room - head) :].lstrip()
+
+
+def check_text(text: object, where: str, *, max_chars: int | None = None) -> str:
+    """A non-blank str of valid Unicode to remember, of at most ``max_chars`` characters when
+    given (a memory passes its ``Limits.max_text_chars``)."""
     if isinstance(text, bytes | bytearray):
         raise InvalidInputError(f"{where} is bytes: decode it first, e.g. data.decode('utf-8').")
     if not isinstance(text, str):
         raise InvalidInputError(
             f"{where} must be a str, Document or file path, got {type(text).__name__}."
         )
-    if len(text) > max_chars:
+    if max_chars is not None and len(text) > max_chars:
         raise InvalidInputError(
             f"{where} has {len(text):,} characters; the limit is {max_chars:,} per text "
             "(max_text_chars): split it into several texts, or raise the limit with "

@@ -3,6 +3,7 @@ by normalised name, with short forms folded into the longer names they abbreviat
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
@@ -43,10 +44,10 @@ class ChunkGraph:
         self.pairs.add(pair)
         self.relations.setdefault((source, predicate, target), description)
 
-    def merge_aliases(self) -> None:
+    def merge_aliases(self, keep: Collection[str] = ()) -> None:
         """Fold a shorter form into the unique longer entity it abbreviates: "Alice" or "Smith"
         into "Alice Smith", "Acme" into "Acme Corp" (names with connectors such as "Bank of
-        America" have no short forms)."""
+        America" have no short forms). Keys in ``keep`` (the speakers) stay as they are."""
         candidates: dict[str, set[str]] = {}
         for key, (_, kind, _) in self.entities.items():
             words = key.split()
@@ -60,7 +61,7 @@ class ChunkGraph:
         aliases = {
             alias: next(iter(keys))
             for alias, keys in candidates.items()
-            if len(keys) == 1 and alias in self.entities and alias not in keys
+            if len(keys) == 1 and alias in self.entities and alias not in keys and alias not in keep
         }
         if not aliases:
             return

@@ -13,12 +13,15 @@ __all__ = [
     "CONNECTORS",
     "DETERMINERS",
     "GENERIC_SPEAKERS",
+    "HEADER_WORDS",
+    "INTERJECTIONS",
     "IRREGULAR_PARTICIPLES",
     "MONTHS_AND_DAYS",
     "MOVEMENT_VERBS",
     "NEGATIONS",
     "NON_NAME_WORDS",
     "ORG_SUFFIXES",
+    "PERSON_NOUNS",
     "PERSON_VERBS",
     "PLACE_PREPOSITIONS",
     "PREPOSITIONS",
@@ -26,7 +29,10 @@ __all__ = [
     "RELATIVE_PRONOUNS",
     "ROLE_ACRONYMS",
     "ROLE_TITLES",
+    "SUBJECT_VERBS",
     "TITLES",
+    "VAGUE_OBJECTS",
+    "VOCATIVE_CUES",
 ]
 
 
@@ -81,7 +87,26 @@ _SENTENCE_STARTERS = _words(
     "introduction background overview source sources reference references appendix part "
     "day week month year morning afternoon evening night noted agreed understood gotcha "
     "cheers awesome perfect fine lol haha hmm btw fyi imo true correct interesting amazing "
-    "excellent fantastic sounds"
+    "excellent fantastic sounds things stuff people folks guys two three four five six seven "
+    "eight nine ten"
+)
+# Greetings, fillers, exclamations and chat shorthand: a chat turn opens with them ("Yeah Maria,
+# ...", "Congrats!", "Woah"), and nobody is called by them.
+INTERJECTIONS = _words(
+    "yeah yea yep yup yah ya yay yas nope nah nay hey heya hiya howdy hullo yo sup wow whoa woah "
+    "wowza ah ahh aha aw aww awww awe oh ohh ooh ohhh oops whoops uh uhh uhm um umm er erm hm "
+    "hmmm mhm mm huh heh hehe haha hahaha ha lmao rofl omg omgosh oml smh tbh idk ikr np ty thx "
+    "tysm pls plz jk brb ttyl lmk gg woo woot woohoo wooho yippee hooray hurray yikes gosh geez "
+    "jeez golly gee phew whew ugh meh oof duh eh bah yum yummy ouch aye ahoy bravo kudos "
+    "congrats congratulation glad gotta gonna wanna kinda sorta dunno "
+    "lemme gimme ain't y'all ya'll cya bye byee goodnight night aloha ciao cheerio xoxo "
+    "absolutely totally definitely exactly seriously literally honestly truly anytime"
+)
+# Words that head a line of a transcript rather than open a sentence: "Session 3 (...)",
+# "Date: 2023-05-08", "Day 2".
+HEADER_WORDS = _words(
+    "session sessions conversation conversations dialogue dialog transcript chat date time "
+    "timestamp datetime day episode meeting round turn entry log"
 )
 _VERB_STARTERS = _words(
     "let make take give get go come keep use try find tell ask show call check add remember "
@@ -91,7 +116,7 @@ _VERB_STARTERS = _words(
 MONTHS_AND_DAYS = _words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
-    "friday saturday sunday mon tue tues wed thu thur thurs fri sat"
+    "friday saturday sunday mon tue tues wed thu thur thurs fri sat am pm a.m p.m"
 )
 # Honorifics never belong to a name but announce a person: "Dr. Jane Smith" -> "Jane Smith".
 TITLES = _words("mr mrs ms miss dr prof mx rev sir madam dame capt col gen sgt lt")
@@ -118,6 +143,7 @@ NON_NAME_WORDS = (
     | MONTHS_AND_DAYS
     | TITLES
     | ROLE_ACRONYMS
+    | INTERJECTIONS
 )
 
 # Lower-case words allowed inside a multi-word name: "Bank of America", "Johnson & Johnson".
@@ -134,6 +160,16 @@ GENERIC_SPEAKERS = _words(
 ABBREVIATIONS = _words(
     "mr mrs ms dr prof st jr sr vs etc e.g i.e cf al fig no vol approx dept est mt ft gen col "
     "capt sgt lt rev"
+)
+# Vague or evaluative words that are no concept on their own: "it was great" and "means a
+# lot" say nothing a graph can use, "is vegetarian" does.
+VAGUE_OBJECTS = _words(
+    "great good fine ok okay awesome amazing cool nice neat wonderful fantastic terrific "
+    "incredible lovely beautiful gorgeous cute sweet bad awful terrible tough hard easy fun funny "
+    "happy sad glad sure true right wrong positive negative important interesting exciting "
+    "excited inspiring proud grateful thankful lucky busy ready well better best worse worst "
+    "lot lots bit ton tons one ones thing things stuff way ways time times help sense deal "
+    "talk chat everything something anything nothing all same kind sort part"
 )
 # Last words that make a name an organization ("Acme Corp", "Beta Labs").
 ORG_SUFFIXES = _words(
@@ -155,6 +191,27 @@ PERSON_VERBS = _words(
     "liked thinks thought believes believed wrote writes studied studies feels felt wants "
     "wanted prefers preferred hates hated smiled laughed replied answered explained mentioned "
     "born grew graduated retired died"
+)
+# A capitalised word opening a chat sentence is a name when one of these follows ("Alice came
+# over"), not when an adjective or a noun does ("Life's tough", "Way to go").
+SUBJECT_VERBS = PERSON_VERBS | _words(
+    "came went got took gave made called texted sent bought brought visited started joined "
+    "finished won left arrived helped invited taught"
+)
+# A name right after these is a person: "my sister Carol", "her friend Gina".
+PERSON_NOUNS = _words(
+    "friend friends buddy pal bestie sister brother sis bro mom mum mother dad father mommy daddy "
+    "son daughter husband wife hubby boyfriend girlfriend partner fiance fiancé fiancee fiancée "
+    "spouse cousin niece nephew grandma grandpa granny grandmother grandfather grandson "
+    "granddaughter stepmom stepdad colleague coworker co-worker boss manager mentor mentee "
+    "neighbor neighbour roommate classmate teammate teacher student tutor coach therapist "
+    "doctor nurse kid child baby"
+)
+# A name right after these and before a comma or an exclamation is addressed: "Hey Mel!",
+# "Thanks, Caroline.", "Congrats Jon!"
+VOCATIVE_CUES = _words(
+    "hey hi hello hiya heya howdy yo thanks thank thx congrats congratulations bye goodbye "
+    "morning evening night dear yeah yes yep yup wow whoa woah aw aww oh sorry welcome"
 )
 # Past participles without an -ed/-en/-wn ending, for passives: "Acme, led by Alice".
 IRREGULAR_PARTICIPLES = _words(

@@ -4,6 +4,12 @@ speaker pronouns, a leading he/she/it/they, and a type guessed from the words ar
 Capitalised function words ("The", "After", "We", "Finally") are never names; a sentence's first
 word is only taken when the chunk does not also use it in lower case. Honorifics and roles are
 dropped ("Dr. Jane Smith" -> "Jane Smith") and a possessive ``'s`` is stripped.
+
+Dialogue is stricter: a chat turn opens with "Yeah", "Congrats", "Life's tough" or "Way to go"
+far more often than with a name, so there a lone capitalised first word is only a name when the
+chunk also capitalises it elsewhere or it names a speaker. A speaker is one entity: their name,
+its first word or a nickname it starts with ("Mel" for a "Melanie:" speaker) all resolve to the
+name on the label.
 """
 
 from __future__ import annotations
@@ -22,7 +28,15 @@ from cognee_langchain.extraction._sentences import (
     strip_possessive,
 )
 
-__all__ = ["LOWER_WORD", "Mention", "resolve_pronouns", "sentence_mentions", "type_hint"]
+__all__ = [
+    "LOWER_WORD",
+    "Mention",
+    "Speakers",
+    "inner_words",
+    "resolve_pronouns",
+    "sentence_mentions",
+    "type_hint",
+]
 
 LOWER_WORD = re.compile(rf"(?<!{WORD_CHARS})[a-z]{WORD_CHARS}*")
 _SPEAKER_PRONOUN = re.compile(
@@ -31,6 +45,22 @@ _SPEAKER_PRONOUN = re.compile(
 _DIGIT = re.compile(r"\d")
 
 _MAX_NAME_WORDS = 6
+_MIN_NICKNAME = 2  # "Jo" for Joanna
+_TITLE = "Work"  # a quoted title: a book, film, song, painting or show
+_VOCATIVE_END = frozenset(",!?.;")
+# The two words after a name: "Luna and Oliver", "Anthony and I", "Max said".
+_FOLLOWING_WORDS = re.compile(r" ([\w'’-]+)(?: ([\w'’-]+))?")
+_JOINERS = frozenset(("and", "&", "or"))
+# Words that open a verb's object: "leads the", "loves me", "works at".
+_OBJECT_STARTS = (lex.DETERMINERS | lex.PREPOSITIONS | {"me", "him", "us", "them", "it", "you"}) - {
+    "like",
+    "as",
+    "of",
+}
+_ABSTRACT_SUFFIXES = ("ship", "ness", "ment", "tion", "sion", "ism", "ence", "ance", "ity")
+_NAME_OPENERS = frozenset(("the", *lex.PREPOSITIONS))  # "The Wolves", "In Paris", "At Google"
+# A present-tense verb after a subject: "Alice leads" (not "Life's", "Super excited").
+_FINITE_VERB = re.compile(r"[a-z]{2,}[^s'’]s")
 
 
 @dataclass(slots=True)
@@ -43,6 +73,33 @@ class Mention:
     end: int
     possessive: bool = False
     hint: str = ""
+    vocative: bool = False  # a speaker addressed by name ("Thanks, Mel!"): names, links nothing
+
+
+class Speakers:
+    """The speakers of a chunk and the names that stand for them: the full name on the label,
+    its first word ("Alice" for "Alice Smith") and a nickname of two or more letters it starts
+    with ("Mel" for "Melanie"), each only when it fits one speaker."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = sorted(names)
+        self._aliases: dict[str, str | None] = {name.casefold(): name for name in self.names}
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def resolve(self, key: str) -> str | None:
+        """The speaker that the casefolded name ``key`` stands for, if any."""
+        if key in self._aliases:
+            return self._aliases[key]
+        found: str | None = None
+        if " " not in key and len(key) >= _MIN_NICKNAME:
+            matches = {
+                name for name in self.names if name.split(" ", 1)[0].casefold().startswith(key)
+            }
+            found = matches.pop() if len(matches) == 1 else None
+        self._aliases[key] = found
+        return found
 
 
 def _plausible_first_word(word: str, comma_follows: bool, lower: set[str], inner: set[str]) -> bool:
@@ -57,13 +114,38 @@ def _plausible_first_word(word: str, comma_follows: bool, lower: set[str], inner
     return not (comma_follows and lowered.endswith("ed"))  # "Noted, ...", "Agreed, ..."
 
 
-def sentence_mentions(sentence: Sentence, lower: set[str], inner: set[str]) -> list[Mention]:
+def sentence_mentions(
+    sentence: Sentence, lower: set[str], inner: set[str], speakers: Speakers | None = None
+) -> list[Mention]:
     """The names of ``sentence`` in order, with the speaker's I/me/my; ``lower`` holds the
-    chunk's lower-case words, ``inner`` its capitalised words seen away from a sentence start."""
+    chunk's lower-case words, ``inner`` its capitalised words seen away from a sentence start,
+    ``speakers`` the chunk's speakers (a name standing for one becomes that speaker)."""
     text = sentence.text
     mentions: list[Mention] = []
     for offset, run in sentence.runs:
-        mentions.extend(_run_mentions(text, offset, run, offset == sentence.lead, lower, inner))
+        at_lead = offset == sentence.lead
+        if (
+            at_lead
+            and sentence.dialogue
+            and not _dialogue_lead_is_name(text, offset, run, inner, speakers)
+        ):
+            continue
+        mentions.extend(_run_mentions(text, offset, run, at_lead, lower, inner))
+    for start, end, title in sentence.titles:
+        mentions.append(Mention(title.casefold(), title, start, end, hint=_TITLE))
+    if speakers:
+        for mention in mentions:
+            speaker = speakers.resolve(mention.key)
+            if speaker is not None:
+                mention.key, mention.name, mention.hint = speaker.casefold(), speaker, "Person"
+                mention.vocative = (
+                    sentence.dialogue
+                    and speaker != sentence.speaker
+                    and not mention.possessive
+                    and (mention.end == len(text) or text[mention.end] in _VOCATIVE_END)
+                )
+    if sentence.titles:
+        mentions.sort(key=lambda mention: mention.start)
     if sentence.speaker:
         key = sentence.speaker.casefold()
         for match in _SPEAKER_PRONOUN.finditer(text):
@@ -73,6 +155,57 @@ def sentence_mentions(sentence: Sentence, lower: set[str], inner: set[str]) -> l
             )
         mentions.sort(key=lambda mention: mention.start)
     return mentions
+
+
+def _dialogue_lead_is_name(
+    text: str, offset: int, run: str, inner: set[str], speakers: Speakers | None
+) -> bool:
+    """Whether a capitalised run opening a chat sentence may be a name. Leading non-names fall
+    away ("Yeah Maria" -> "Maria"; after "The" or a preposition it is a name: "The Wolves",
+    "In Paris"); what remains of several words is judged word by word
+    later; a lone word is a name only when the chunk capitalises it elsewhere too, it stands
+    for a speaker, a name or "I" joins it ("Anthony and I", "Luna and Oliver") or a verb
+    follows ("Max said", "Alice leads Acme"). "Yeah", "Life's tough", "Way to go" are not."""
+    words = run.split(" ")
+    skip = 0
+    while skip < len(words) - 1 and not is_name_word(words[skip]):
+        if words[skip].lower() in _NAME_OPENERS:
+            return True  # "The Wolves are my team", "In Paris, ...": past the chatty opening
+        offset += len(words[skip]) + 1
+        skip += 1
+    first, rest = words[skip], words[skip + 1 :]
+    if any(map(is_name_word, rest)):
+        return True  # "Harry Potter is great"; but "Wish I was" is one word and "I"
+    word = strip_possessive(first)[0]
+    if word in inner or (speakers is not None and speakers.resolve(word.casefold()) is not None):
+        return True
+    if word.lower().endswith(_ABSTRACT_SUFFIXES):
+        return False  # "Friendship means a lot", "Kindness matters"
+    follows = _FOLLOWING_WORDS.match(text, offset + len(first))
+    if follows is None:
+        return False
+    verb, second = follows.group(1), follows.group(2)
+    if verb in lex.SUBJECT_VERBS:
+        return True
+    if (
+        _FINITE_VERB.fullmatch(verb)
+        and second
+        and (second in _OBJECT_STARTS or is_name_word(second))
+    ):
+        return True  # "Alice leads the team", "Max loves me"; not "Quality connections matter"
+    return verb in _JOINERS and second is not None and (second == "I" or is_name_word(second))
+
+
+def inner_words(run: str, at_lead: bool) -> list[str]:
+    """The words of a capitalised run that are capitalised away from a sentence start: all of
+    them, or at a sentence's lead those after its first name word ("Yeah Maria" -> none)."""
+    words = run.split(" ")
+    if not at_lead:
+        return words
+    for index, word in enumerate(words):
+        if is_name_word(word):
+            return words[index + 1 :]
+    return []
 
 
 def _run_mentions(
@@ -141,9 +274,12 @@ def type_hint(text: str, mention: Mention) -> str:
     if name.rsplit(" ", 1)[-1].lower() in lex.ORG_SUFFIXES:
         return "Organization"
     before = text[max(0, start - 40) : start].split()[-2:]
-    previous = before[-1].strip(".,").lower() if before else ""
-    if previous in lex.TITLES or previous in lex.ROLE_TITLES:
-        return "Person"
+    previous = before[-1].strip(".,!").lower() if before else ""
+    if previous in lex.TITLES or previous in lex.ROLE_TITLES or previous in lex.PERSON_NOUNS:
+        return "Person"  # "Dr. Smith", "President Lee", "my sister Carol"
+    end = start + len(name)
+    if previous in lex.VOCATIVE_CUES and (end == len(text) or text[end] in _VOCATIVE_END):
+        return "Person"  # "Hey Mel!", "Thanks, Caroline."
     if not _DIGIT.search(name) and (
         previous in lex.PLACE_PREPOSITIONS
         or previous in lex.MOVEMENT_VERBS
@@ -152,7 +288,6 @@ def type_hint(text: str, mention: Mention) -> str:
         return "Place"
     if previous == "at":
         return "Organization"
-    end = start + len(name)
     if text[end : end + 1] == " ":
         after = FIRST_WORD.match(text, end)
         if after is not None and after.group(1) in lex.PERSON_VERBS:

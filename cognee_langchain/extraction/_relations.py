@@ -4,8 +4,8 @@ The words between two consecutive names of a sentence are the predicate ("Alice 
 Alice -leads-> Acme); passives are turned around ("Acme was founded by Bob" -> Bob -founded->
 Acme); an appositive or relative clause keeps its verb; lists share the verb ("Alice and Bob
 founded Acme" -> both founded Acme). After the last name, a short verb + noun phrase gives a
-concept ("Acme builds rockets" -> Acme -builds-> rockets). Names without such a link get a
-``related_to`` co-occurrence edge.
+concept ("Acme builds rockets" -> Acme -builds-> rockets), unless the phrase ends in a vague word
+("was great", "means a lot"). Names without such a link get a ``related_to`` co-occurrence edge.
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ def relate_sentence(
     if len(mentions) > 1:
         _link_mentions(text, mentions, graph, description)
     last = mentions[-1]
+    if last.possessive:
+        return  # "my writers group": a noun phrase, not a verb and its object
     tail = _tail_object(text, last.end)
     if tail is not None:
         predicate, phrase = tail
@@ -237,8 +239,10 @@ def _tail_object(text: str, end: int) -> tuple[str, str] | None:
     if match.group("preposition"):
         predicate.append(match.group("preposition"))
     phrase = match.group("phrase").split()
-    if any(word in lex.NON_NAME_WORDS or word.endswith("ly") for word in phrase) or not any(
-        ch.isalpha() for ch in phrase[-1]
+    if (
+        any(word in lex.NON_NAME_WORDS or word.endswith("ly") for word in phrase)
+        or not any(ch.isalpha() for ch in phrase[-1])
+        or phrase[-1] in lex.VAGUE_OBJECTS  # "was great", "means a lot", "had a great time"
     ):
         return None
     return " ".join(predicate), " ".join(phrase)

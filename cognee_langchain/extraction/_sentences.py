@@ -3,13 +3,15 @@
 Sentences are split at ``.!?`` (not after abbreviations or initials) and at line breaks. Chat
 transcripts are understood: role labels (``Q:``, ``A:``, ``User:``, ``Assistant:``) are dropped,
 and a named speaker (``Alice: I moved to Paris``) is kept for ``I``/``me``/``my`` to refer to; a
-"user:" speaker who introduces themselves ("my name is Tom") gets that name.
+"user:" speaker who introduces themselves ("my name is Tom") gets that name. Transcript furniture
+names nothing: turn ids in brackets (``[D1:3]``, ``[10:02]``), header lines and labels
+(``Session 1 (1:56 pm on 8 May, 2023)``, ``Date: 2023-05-08T13:56:00+00:00``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cognee_langchain.extraction import _lexicon as lex
@@ -23,6 +25,7 @@ __all__ = [
     "is_name_word",
     "line_speaker",
     "opens_with_pronoun",
+    "quoted_titles",
     "split_sentences",
     "strip_possessive",
 ]
@@ -43,6 +46,25 @@ _NAME_RUN = re.compile(
 _SELF_INTRODUCTION = re.compile(
     rf"\b(?:[Mm]y name is|I am|I['’]m|[Cc]all me) ({_NAME_WORD}(?: {_NAME_WORD})?)"
 )
+# A quoted title: "The Lean Startup", “Becoming Nicole”, 'Embracing Identity'.
+_QUOTED = re.compile(
+    r"(?<![\w'’])(?:\"(?P<double>[^\"\n]{1,80})\"|“(?P<curly>[^”\n]{1,80})”"
+    r"|'(?P<single>[^'\n]{1,80}?)'(?![\w'’]))"
+)
+# Small words a title keeps in lower case: "Harry Potter and the Philosopher's Stone".
+_TITLE_MINOR = lex.DETERMINERS & {"a", "an", "the"} | lex.CONNECTORS | {
+    "and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "with", "from", "by", "as",
+    "vs", "via", "into", "over", "under",
+}  # fmt: skip
+_MAX_TITLE_WORDS = 10
+# "[D1:3]", "[10:02]", "[#12]": a turn id or time stamp inside a line.
+_TURN_ID = re.compile(r"\[\s*#?[A-Za-z]{0,4}\s*\d+(?:\s*[:.,/-]\s*\d+)*\s*(?:[ap]\.?m\.?)?\s*\]")
+# "Session 3 (...)", "## Day 2 -", "Turn #4:" opening a line: a header, not a name.
+_HEADER_PREFIX = re.compile(
+    rf"[\W_]*(?i:{'|'.join(sorted(lex.HEADER_WORDS))})\s*(?:#\s*)?\d+\b(?:\s*[:.)-])?"
+)
+# A word that is a contraction ("Can't", "You've", "We'll", "I'd") is never a name.
+_CONTRACTION = re.compile(r"(?i:n['’]t|['’](?:ve|ll|re|m|d))$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 # "[10:02] Alice Smith: ..." at the start of a line.
 _LINE_LABEL = re.compile(
@@ -63,16 +85,25 @@ class Sentence:
     speaker: str | None
     lead: int  # offset of the first word in ``text``
     runs: list[tuple[int, str]]  # (offset, text) of each capitalised run
+    titles: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, title)
+    line: int = 0  # index of the line (a transcript's turn) the sentence is on
+    dialogue: bool = False  # on a line led by a named speaker ("Alice: ..."): chat, not prose
 
 
 def chunk_sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` that name something, have a speaker or open with a pronoun."""
     sentences: list[Sentence] = []
     introduced: dict[str, str] = {}  # role label -> the name its speaker gave ("my name is Tom")
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines()):
         if not line or line.isspace():
             continue
         speaker, role, label, body = line_speaker(line)
+        if not label:
+            header = _HEADER_PREFIX.match(body)
+            if header is not None:
+                body = body[header.end() :]
+        if "[" in body:
+            body = _TURN_ID.sub(" ", body).strip()
         if role:
             introduction = _SELF_INTRODUCTION.search(body)
             if introduction and all(map(is_name_word, introduction.group(1).split())):
@@ -87,12 +118,18 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 continue
             # A lone capitalised function word ("The", "In", "We") is no name: dropping it here
             # lets most sentences without names be skipped altogether.
+            titles = (
+                quoted_titles(analysed)
+                if ('"' in analysed or "“" in analysed or "'" in analysed)
+                else []
+            )
             runs = [
                 (m.start(), run)
                 for m in _NAME_RUN.finditer(analysed)
-                if " " in (run := m.group()) or run.lower() not in lex.NON_NAME_WORDS
+                if (" " in (run := m.group()) or run.lower() not in lex.NON_NAME_WORDS)
+                and not any(start <= m.start() < end for start, end, _ in titles)
             ]
-            if not (runs or speaker or opens_with_pronoun(analysed)):
+            if not (runs or titles or speaker or opens_with_pronoun(analysed)):
                 continue
             sentences.append(
                 Sentence(
@@ -101,9 +138,33 @@ def chunk_sentences(text: str) -> list[Sentence]:
                     speaker=speaker,
                     lead=len(analysed) - len(analysed.lstrip(_LEADING_PUNCTUATION)),
                     runs=runs,
+                    titles=titles,
+                    line=number,
+                    dialogue=bool(speaker) and not role,
                 )
             )
     return sentences
+
+
+def quoted_titles(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, title)`` of each quoted title of ``text``, the span taking in the quotes:
+    every word capitalised but for small ones inside ("Harry Potter and the Philosopher's
+    Stone"); a lone word must be a name word (not "Wow")."""
+    titles = []
+    for match in _QUOTED.finditer(text):
+        title = match.group("double") or match.group("curly") or match.group("single") or ""
+        words = title.split()
+        if not words or len(words) > _MAX_TITLE_WORDS or title != title.strip():
+            continue
+        if len(words) == 1:
+            good = is_name_word(strip_possessive(words[0].strip(",.!?:;"))[0] or "x")
+        else:
+            good = words[0][0].isupper() and all(
+                word[0].isupper() or word[0].isdigit() or word in _TITLE_MINOR for word in words[1:]
+            )
+        if good and any(ch.isalpha() for ch in title):
+            titles.append((match.start(), match.end(), title.rstrip(",.;:")))
+    return titles
 
 
 def line_speaker(line: str) -> tuple[str | None, str, str, str]:
@@ -114,8 +175,11 @@ def line_speaker(line: str) -> tuple[str | None, str, str, str]:
         return None, "", "", line
     name = " ".join(match.group("label").split())
     label, body = line[: match.end()].strip(), line[match.end() :].strip()
-    if name.lower() in lex.GENERIC_SPEAKERS:
-        return None, name.lower(), label, body
+    lowered = name.lower()
+    if lowered in lex.GENERIC_SPEAKERS:
+        return None, lowered, label, body
+    if lowered in lex.HEADER_WORDS:
+        return None, "", label, body  # "Date: 2023-05-08": a header, nobody speaking
     words = name.split()
     if (
         len(words) <= 3
@@ -165,6 +229,8 @@ def is_name_word(word: str) -> bool:
     first = word[0]
     if not (first.isupper() or (first.islower() and not word.islower())):
         return False
+    if _CONTRACTION.search(word):
+        return False  # "Can't", "We've", "They'll": a pronoun or verb, not a name
     return strip_possessive(word)[0].lower() not in lex.NON_NAME_WORDS
 
 

@@ -4,8 +4,11 @@ The heuristics, per chunk:
 
 * **Sentences** are split at ``.!?`` (not after abbreviations or initials) and at line breaks.
   Chat transcripts are understood: role labels (``Q:``, ``A:``, ``User:``, ``Assistant:``) are
-  dropped, and a named speaker (``Alice: I moved to Paris``) becomes a person that ``I``/``me``/
-  ``my`` refer to.
+  dropped, and a named speaker (``Alice: I moved to Paris``) becomes one person entity that
+  ``I``/``me``/``my``, their name, its first word and a nickname it starts with ("Mel" for
+  Melanie) refer to. Turn ids (``[D1:3]``), header lines and labels (``Session 2 (...)``,
+  ``Date: ...``) name nothing. A speaker addressed by name ("Thanks, Mel!") is named but
+  takes part in no relation.
 * **Entities** are runs of capitalised words ("Acme Corp", "New York", "Bank of America"),
   mixed-case tokens ("iPhone") and acronyms. Capitalised function words ("The", "After", "We",
   "Finally") are never names; a sentence's first word is only taken when the chunk does not also
@@ -21,6 +24,10 @@ The heuristics, per chunk:
   Acme -builds-> rockets). Entities without such a link in one sentence get a ``related_to``
   co-occurrence edge. Each relation's description is its sentence, so numbers and dates
   ("in 2019") stay in the facts.
+* **Titles**: a quoted title is one name of type ``Work`` ("Harry Potter and the Philosopher's
+  Stone", 'Embracing Identity').
+* **Types**: speakers and names after an honorific, a kinship or role noun ("my sister Carol")
+  or addressed ("Hey Mel!") are people; other cues give places, organisations and products.
 * **Summary**: the chunk's lead sentence.
 
 The rules live in private modules next to this one: ``_sentences`` (splitting, speakers),
@@ -37,15 +44,19 @@ from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
     Mention,
+    Speakers,
+    inner_words,
     resolve_pronouns,
     sentence_mentions,
     type_hint,
 )
 from cognee_langchain.extraction._relations import relate_sentence
 from cognee_langchain.extraction._sentences import (
+    Sentence,
     chunk_sentences,
     clip,
     line_speaker,
+    opens_with_pronoun,
     split_sentences,
 )
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
@@ -55,6 +66,7 @@ __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sent
 
 _MAX_DESCRIPTION = 300
 _MAX_SUMMARY = 300
+_PERSON = "Person"
 
 
 class OfflineGraphExtractor(GraphExtractor):
@@ -85,17 +97,26 @@ def extract_chunk(text: str) -> ChunkExtraction:
     inner: set[str] = set()
     for sentence in sentences:
         for offset, run in sentence.runs:
-            words = run.split(" ")
-            inner.update(words[1:] if offset == sentence.lead else words)
+            inner.update(inner_words(run, offset == sentence.lead))
+
+    speakers = Speakers({sentence.speaker for sentence in sentences if sentence.speaker})
 
     graph = ChunkGraph()
     last_subject: Mention | None = None
+    line = -1
     for sentence in sentences:
-        mentions = sentence_mentions(sentence, lower_words, inner)
-        mentions = resolve_pronouns(sentence, mentions, last_subject)
+        if sentence.dialogue and sentence.line != line:
+            last_subject = None  # a chat turn's he/she/it never reaches into another turn
+        line = sentence.line
+        description = clip(sentence.shown, _MAX_DESCRIPTION)
+        if sentence.speaker:  # the label alone makes the speaker an entity
+            graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
+        mentions = sentence_mentions(sentence, lower_words, inner, speakers)
+        mentions = resolve_pronouns(
+            sentence, mentions, _antecedent(sentence, last_subject, graph, speakers)
+        )
         if not mentions:
             continue
-        description = clip(sentence.shown, _MAX_DESCRIPTION)
         entities = graph.entities
         for mention in mentions:
             entry = entities.get(mention.key)
@@ -106,10 +127,29 @@ def extract_chunk(text: str) -> ChunkExtraction:
                 graph.add_entity(mention.key, mention.name, hint, description)
             elif mention.hint:
                 graph.add_entity(mention.key, mention.name, mention.hint, description)
+        mentions = [mention for mention in mentions if not mention.vocative]
+        if not mentions:
+            continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
         relate_sentence(sentence, mentions, graph, description)
-        last_subject = mentions[0]
-    graph.merge_aliases()
+        # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
+        speaker_key = sentence.speaker.casefold() if sentence.speaker else None
+        last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
+    graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     return graph.to_extraction(lead_sentence(text))
+
+
+def _antecedent(
+    sentence: Sentence, last: Mention | None, graph: ChunkGraph, speakers: Speakers
+) -> Mention | None:
+    """What an opening he/she/it/they of ``sentence`` may stand for: the previous subject, but
+    never the sentence's own speaker (who says "I"), and only he/she for a person."""
+    if last is None or (sentence.speaker and speakers.resolve(last.key) == sentence.speaker):
+        return None
+    entry = graph.entities.get(last.key)
+    is_person = last.hint == _PERSON or (entry is not None and entry[1] == _PERSON)
+    if is_person and opens_with_pronoun(sentence.text).startswith(("it", "they")):
+        return None  # "Hey Maria! They help me": "they" is not one person
+    return last
 
 
 def lead_sentence(text: str) -> str:

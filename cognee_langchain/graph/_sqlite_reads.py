@@ -102,7 +102,7 @@ def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
     rows: dict[str, tuple[Any, ...]] = {}
     for part in slices(unique(ids)):
         for row in conn.execute(
-            "SELECT id, dataset, text, summary, node_sets, created_at FROM chunks "
+            "SELECT id, dataset, text, summary, node_sets, created_at, unit FROM chunks "
             f"WHERE id IN ({marks(part)})",
             part,
         ):
@@ -112,7 +112,7 @@ def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
     for id_ in ids:
         if id_ not in rows:
             continue
-        _, dataset, text, summary, node_sets, created_at = rows[id_]
+        _, dataset, text, summary, node_sets, created_at, unit = rows[id_]
         session_ids, message_ids = sessions(sources, [id_])
         found.append(
             Chunk(
@@ -120,6 +120,7 @@ def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
                 dataset=dataset,
                 text=text,
                 summary=summary,
+                unit=orjson.loads(unit),
                 node_sets=tuple(orjson.loads(node_sets)),
                 created_at=created_at,
                 document_ids=unique(s.document_id for s in sources[id_]),

@@ -95,7 +95,7 @@ _CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id
 _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
     TextKind.CHUNK: _RecordQuery(
         alias="c",
-        columns=f"c.id, c.dataset, c.text, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
+        columns=f"c.id, c.dataset, c.text, c.unit, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
         source="chunks c",
         vector="v.vector",
         vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
@@ -201,6 +201,7 @@ def _records(
     # Session provenance comes from the documents of a chunk: the record's own for a chunk.
     origins = own if kind is TextKind.CHUNK else chunk_ids
     sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
+    units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
     found = []
     for i, row in enumerate(rows):
         session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
@@ -218,6 +219,7 @@ def _records(
                 aliases=aliases[i],
                 session_ids=session_ids,
                 message_ids=message_ids,
+                unit=units[i] if units is not None else {},
             )
         )
     return found

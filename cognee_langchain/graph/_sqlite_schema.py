@@ -36,7 +36,7 @@ __all__ = [
     "unknown_dataset",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS document_chunks (
 CREATE INDEX IF NOT EXISTS document_chunks_chunk ON document_chunks (chunk_id);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, dataset TEXT NOT NULL, text TEXT NOT NULL, summary TEXT NOT NULL,
-    node_sets TEXT NOT NULL, created_at REAL NOT NULL, rev INTEGER NOT NULL);
+    node_sets TEXT NOT NULL, created_at REAL NOT NULL, rev INTEGER NOT NULL,
+    unit TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS chunks_dataset ON chunks (dataset, id);
 CREATE INDEX IF NOT EXISTS chunks_rev ON chunks (rev);
 CREATE TABLE IF NOT EXISTS entities (

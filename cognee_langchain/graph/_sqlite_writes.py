@@ -180,11 +180,12 @@ class WriteTransaction:
             if op.id in stored:
                 continue  # stored already, or earlier in this run
             stored[op.id] = self._node_sets[op.id] = []
-            rows.append((op.id, op.dataset, op.text, op.summary, self.now, self.rev))
+            unit = dumps(dict(op.unit)) if op.unit else "{}"
+            rows.append((op.id, op.dataset, op.text, op.summary, self.now, self.rev, unit))
             vectors.append((TextKind.CHUNK, op.id, op.vector))
             if op.summary_vector is not None:
                 vectors.append((TextKind.SUMMARY, op.id, op.summary_vector))
-        self.conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, '[]', ?, ?)", rows)
+        self.conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, '[]', ?, ?, ?)", rows)
         self._put_vectors(vectors)
         self.counts["chunks_added"] += len(rows)
         self.changed |= bool(rows)

@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cognee_langchain.core.turns import Turn
+
 __all__ = [
     "Chunk",
     "Entity",
@@ -61,6 +63,11 @@ class SourceItem(BaseModel):
     session_id: str | None = None
     message_ids: tuple[str, ...] = ()
     metadata: dict[str, Any] = Field(default_factory=dict)
+    turns: tuple[Turn, ...] = Field(
+        default=(),
+        description="The text as conversation turns, when it is one (each becomes its own "
+        "retrieval unit); empty for prose, or to let ingest parse a transcript from ``text``.",
+    )
 
 
 class _Record(BaseModel):
@@ -85,10 +92,17 @@ class SourceDocument(_Record):
 
 
 class Chunk(_Record):
-    """A slice of text, stored once per dataset however many documents contain it."""
+    """A slice of text, stored once per dataset however many documents contain it.
+
+    A conversation turn is a chunk of its own, and ``unit`` holds what it carries beyond its
+    text (all optional): ``speaker``, ``occurred_at`` (epoch seconds), ``turn_id``, ``group``
+    (its session or document), ``position`` (its place there), ``message_ids``, and the
+    index-only ``keys`` (its date) and ``context`` (the neighbouring turns' text). Empty for prose.
+    """
 
     text: str
     summary: str = ""
+    unit: dict[str, Any] = Field(default_factory=dict)
     document_ids: tuple[str, ...] = ()
     node_sets: tuple[str, ...] = ()
     session_ids: tuple[str, ...] = ()

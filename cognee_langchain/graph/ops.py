@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -115,7 +115,11 @@ class SetGrant:
 
 @dataclass(frozen=True, slots=True)
 class PutChunk:
-    """Insert a chunk with its vectors; a chunk already stored is left as it is."""
+    """Insert a chunk with its vectors; a chunk already stored is left as it is.
+
+    ``unit``: what a conversation turn carries beyond its text (speaker, time, turn id,
+    index-only keys and context; see :attr:`Chunk.unit`), stored as JSON; empty for prose.
+    """
 
     id: str
     dataset: str
@@ -123,6 +127,7 @@ class PutChunk:
     summary: str
     vector: Vector
     summary_vector: Vector | None = None
+    unit: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +230,8 @@ class TextRecord:
     relation id for ``FACT``. ``entity_ids``: the entities a chunk (or its summary) mentions, in
     extraction order, or a fact's two endpoints. ``chunk_ids``: the chunks a fact was extracted
     from, or a summary's chunk. ``aliases``: other names an entity was mentioned by.
-    ``session_ids`` / ``message_ids``: where session knowledge came from.
+    ``session_ids`` / ``message_ids``: where session knowledge came from. ``unit``: a chunk's
+    turn data (:attr:`Chunk.unit`), empty for every other record.
     """
 
     kind: TextKind
@@ -240,6 +246,7 @@ class TextRecord:
     aliases: tuple[str, ...] = ()
     session_ids: tuple[str, ...] = ()
     message_ids: tuple[str, ...] = ()
+    unit: Mapping[str, Any] = field(default_factory=dict)
 
 
 class EntityRef(NamedTuple):

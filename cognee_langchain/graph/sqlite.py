@@ -48,6 +48,12 @@ from cognee_langchain.permissions import DatasetInfo
 
 __all__ = ["SQLiteGraphStore"]
 
+# version -> (next version, statements): a file of an earlier release is upgraded in place on open.
+_MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # 2: conversation turns are chunks of their own, with their speaker, time and context.
+    "1": ("2", ("ALTER TABLE chunks ADD COLUMN unit TEXT NOT NULL DEFAULT '{}'",)),
+}
+
 T = TypeVar("T")
 
 # One remember is one transaction; a page cache this large keeps a big one from spilling early.
@@ -97,10 +103,36 @@ class SQLiteGraphStore(GraphStore):
         (version,) = self._conn.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
+        if version in _MIGRATIONS:
+            version = self._migrate(version)
         if version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"schema version {version}, this release reads version {SCHEMA_VERSION}"
             )
+
+    def _migrate(self, version: str) -> str:
+        """Bring a file written by an earlier release up to :data:`SCHEMA_VERSION`, one step per
+        version, each in one transaction (a concurrent opener that migrated first wins)."""
+        while version in _MIGRATIONS:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                (current,) = self._conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'"
+                ).fetchone()
+                if current == version:
+                    target, statements = _MIGRATIONS[version]
+                    for statement in statements:
+                        self._conn.execute(statement)
+                    self._conn.execute(
+                        "UPDATE meta SET value = ? WHERE key = 'schema_version'", (target,)
+                    )
+                    current = target
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            version = current
+        return version
 
     def __repr__(self) -> str:
         return f"SQLiteGraphStore({str(self.path)!r})"

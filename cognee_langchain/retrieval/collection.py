@@ -6,6 +6,7 @@ Adding appends slots; removing tombstones them; compaction renumbers the live sl
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
@@ -14,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from cognee_langchain.retrieval.cues import is_question, mentions_time
 from cognee_langchain.retrieval.dense import DenseIndex
 from cognee_langchain.retrieval.expansion import WalkSide
 from cognee_langchain.retrieval.lexical import BM25Index
@@ -26,7 +28,7 @@ from cognee_langchain.retrieval.types import (
     renumbering,
 )
 
-__all__ = ["BoolArray", "ItemCollection", "ItemRecord"]
+__all__ = ["BoolArray", "Facets", "ItemCollection", "ItemRecord"]
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -41,6 +43,8 @@ class ItemRecord(NamedTuple):
     chunk_ids: tuple[str, ...]
     entity_ids: tuple[str, ...]
     metadata: Mapping[str, Any]
+    keys: str
+    context: str
 
     @classmethod
     def of(cls, item: SearchItem) -> ItemRecord:
@@ -52,7 +56,29 @@ class ItemRecord(NamedTuple):
             tuple(map(sys.intern, item.chunk_ids)),
             tuple(map(sys.intern, item.entity_ids)),
             item.metadata or _NO_METADATA,
+            item.keys,
+            item.context,
         )
+
+    @property
+    def indexed_text(self) -> str:
+        """What the item's own lexical field indexes: its text and its index-only keys."""
+        return f"{self.text}\n{self.keys}" if self.keys else self.text
+
+
+class Facets(NamedTuple):
+    """Per-item codes the priors read (``-1``: none), and its time (NaN: unknown)."""
+
+    group: int
+    speaker: int
+    occurred_at: float
+
+    def same(self, other: Facets) -> bool:
+        """Equality where two unknown (NaN) times are the same time."""
+        times_equal = self.occurred_at == other.occurred_at or (
+            math.isnan(self.occurred_at) and math.isnan(other.occurred_at)
+        )
+        return times_equal and (self.group, self.speaker) == (other.group, other.speaker)
 
 
 class ItemCollection:
@@ -66,7 +92,13 @@ class ItemCollection:
         self.alive = GrowableArray(np.bool_)
         self.dataset_codes = GrowableArray(np.int32)
         self.node_set_codes = GrowableArray(np.int32)
+        self.group_codes = GrowableArray(np.int32)
+        self.speaker_codes = GrowableArray(np.int32)
+        self.times = GrowableArray(np.float64)
+        self.questions = GrowableArray(np.bool_)
+        self.timed = GrowableArray(np.bool_)
         self.lexical = BM25Index(bm25_k1, bm25_b)
+        self.context = BM25Index(bm25_k1, bm25_b)
         self.dense = DenseIndex(dim)
         self.entities = RaggedArray()
         self.mentions = PostingLists()
@@ -76,9 +108,22 @@ class ItemCollection:
         return len(self.records) - len(self.slot_of)
 
     @property
+    def _columns(self) -> tuple[GrowableArray, ...]:
+        return (
+            self.alive,
+            self.dataset_codes,
+            self.node_set_codes,
+            self.group_codes,
+            self.speaker_codes,
+            self.times,
+            self.questions,
+            self.timed,
+        )
+
+    @property
     def nbytes(self) -> int:
-        columns = self.alive.nbytes + self.dataset_codes.nbytes + self.node_set_codes.nbytes
-        indexes = self.lexical.nbytes + self.dense.nbytes
+        columns = sum(column.nbytes for column in self._columns)
+        indexes = self.lexical.nbytes + self.context.nbytes + self.dense.nbytes
         return columns + indexes + self.entities.nbytes + self.mentions.nbytes
 
     def append(
@@ -88,16 +133,24 @@ class ItemCollection:
         entity_rows: tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]],
         dataset_codes: Sequence[int],
         node_set_codes: Sequence[int],
+        facets: Sequence[Facets],
     ) -> None:
         """Add ``items`` as the next slots; ``entity_rows`` is (the entity rows each item
         mentions, flat; how many each)."""
         first = len(self.records)
+        records = list(map(ItemRecord.of, items))
         self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
-        self.records.extend(map(ItemRecord.of, items))
+        self.records.extend(records)
         self.alive.extend(np.ones(len(items), dtype=np.bool_))
         self.dataset_codes.extend(dataset_codes)
         self.node_set_codes.extend(node_set_codes)
-        self.lexical.append([item.text for item in items])
+        self.group_codes.extend([f.group for f in facets])
+        self.speaker_codes.extend([f.speaker for f in facets])
+        self.times.extend([f.occurred_at for f in facets])
+        self.questions.extend([is_question(item.text) for item in items])
+        self.timed.extend([mentions_time(item.text) for item in items])
+        self.lexical.append([record.indexed_text for record in records])
+        self.context.append([item.context for item in items])
         self.dense.append(vectors)
         rows, lengths = entity_rows
         self.entities.extend(rows, lengths)
@@ -109,28 +162,41 @@ class ItemCollection:
 
     def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
         """Tombstone ``slots``; returns the entity rows they referred to (with repeats)."""
-        texts = []
+        texts, contexts = [], []
         for slot in slots:
             record = self.records[slot]
             assert record is not None, "discard of a tombstone"
             del self.slot_of[record.id]
             self.records[slot] = None
-            texts.append(record.text)
+            texts.append(record.indexed_text)
+            contexts.append(record.context)
         slot_array = np.asarray(slots, dtype=np.int64)
         self.alive.view[slot_array] = False
         self.lexical.discard(slots, texts)
+        self.context.discard(slots, contexts)
         _, rows = self.entities.gather(slot_array)
         self.mentions.discard(rows.astype(np.int64))
         return rows
 
-    def unchanged(self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int) -> bool:
-        """Whether ``item`` (with its unit ``vector`` and filter codes) is what ``slot`` holds."""
+    def unchanged(
+        self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int, facets: Facets
+    ) -> bool:
+        """Whether ``item`` (with its unit ``vector``, filter codes and facets) is what ``slot``
+        holds."""
         record = self.records[slot]
         return (
             record == ItemRecord.of(item)
             and self.dataset_codes.view[slot] == dataset
             and self.node_set_codes.view[slot] == nodes
+            and self.facets(slot).same(facets)
             and bool(np.array_equal(self.dense.row(slot), vector))
+        )
+
+    def facets(self, slot: int) -> Facets:
+        return Facets(
+            int(self.group_codes.view[slot]),
+            int(self.speaker_codes.view[slot]),
+            float(self.times.view[slot]),
         )
 
     def eligible(
@@ -153,9 +219,10 @@ class ItemCollection:
         live = [record for record in self.records if record is not None]
         self.slot_of = {record.id: slot for slot, record in enumerate(live)}
         self.records = [*live]
-        for column in (self.alive, self.dataset_codes, self.node_set_codes):
+        for column in self._columns:
             column.keep(keep)
         self.lexical.keep(keep)
+        self.context.keep(keep)
         self.dense.keep(keep)
         self.entities.keep(keep)
 

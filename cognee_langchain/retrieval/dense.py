@@ -136,6 +136,10 @@ class DenseIndex:
             return RankedList(rows[ranked.slots], ranked.scores)
         return RankedList.top(_dot(matrix, query), k, eligible)
 
+    def scores(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The cosine similarity of every slot (tombstones included) to the unit ``query``."""
+        return _dot(self._matrix.view, query)
+
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Compact: keep the rows where ``keep`` is true, renumbered in order."""
         self._matrix.keep(keep)

@@ -15,6 +15,8 @@ the search and fusion path.
 from __future__ import annotations
 
 import asyncio
+import functools
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import NamedTuple, TypedDict
@@ -30,19 +32,22 @@ from cognee_langchain.retrieval.checks import (
     validate_k,
     validate_names,
 )
-from cognee_langchain.retrieval.collection import BoolArray, ItemCollection
+from cognee_langchain.retrieval.collection import BoolArray, Facets, ItemCollection
 from cognee_langchain.retrieval.config import (
     DEFAULT_SEARCH_TYPE,
     ExpansionConfig,
+    Fusion,
     Ranker,
     SearchConfig,
     get_search_config,
 )
+from cognee_langchain.retrieval.cues import QUERY_STOPWORDS
 from cognee_langchain.retrieval.dense import normalize_vectors
 from cognee_langchain.retrieval.expansion import EntityTable, personalized_pagerank
 from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
 from cognee_langchain.retrieval.lexical import analyze, word_tokens
 from cognee_langchain.retrieval.locking import ReadWriteLock
+from cognee_langchain.retrieval.scoring import ScoredQuery, fuse_scores, merge_kinds
 from cognee_langchain.retrieval.types import (
     ITEM_KINDS,
     Codebook,
@@ -76,6 +81,7 @@ class EngineStats(TypedDict):
 
 
 class _Query(NamedTuple):
+    text: str
     tokens: list[str]
     terms: list[str]
     vector: npt.NDArray[np.float32] | None
@@ -94,10 +100,27 @@ def _rank_dense(
     return collection.dense.search(query.vector, k, eligible)
 
 
+def _rank_context(
+    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
+) -> RankedList:
+    return collection.context.search(query.terms, k, eligible)
+
+
 _RANKERS: Mapping[Ranker, Callable[[ItemCollection, _Query, int, BoolArray], RankedList]] = {
     Ranker.BM25: _rank_bm25,
+    Ranker.CONTEXT: _rank_context,
     Ranker.DENSE: _rank_dense,
 }
+
+
+def _query_terms(tokens: list[str], drop_question_words: bool) -> list[str]:
+    """The query's lexical terms; without its question phrasing words when asked, unless that
+    leaves none (then the question words are all it has)."""
+    if drop_question_words:
+        content = analyze(" ".join(t for t in tokens if t not in QUERY_STOPWORDS))
+        if content:
+            return content
+    return analyze(" ".join(tokens))
 
 
 def _encode(kind: ItemKind, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -123,6 +146,8 @@ class SearchEngine:
         self._entities = EntityTable(dim)
         self._datasets: Codebook[str] = Codebook()
         self._node_sets: Codebook[frozenset[str]] = Codebook()
+        self._groups: Codebook[tuple[str, str]] = Codebook()
+        self._speakers: Codebook[str] = Codebook()
         self._lock = ReadWriteLock()
 
     # -- writes ------------------------------------------------------------------------------------
@@ -143,6 +168,7 @@ class SearchEngine:
     def _add(self, batch: list[SearchItem], vectors: npt.NDArray[np.float32]) -> int:
         dataset_codes = [self._datasets.code(item.dataset) for item in batch]
         node_set_codes = [self._node_sets.code(frozenset(item.node_sets)) for item in batch]
+        facets = [self._facets(item) for item in batch]
         replaced: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
         changed: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
         for i, item in enumerate(batch):
@@ -150,7 +176,7 @@ class SearchEngine:
             if current is not None:
                 kind, slot = current
                 if kind == item.kind and self._collections[kind].unchanged(
-                    slot, item, vectors[i], dataset_codes[i], node_set_codes[i]
+                    slot, item, vectors[i], dataset_codes[i], node_set_codes[i], facets[i]
                 ):
                     continue
                 replaced[kind].append(slot)
@@ -166,9 +192,16 @@ class SearchEngine:
                     vectors[positions],
                     [dataset_codes[i] for i in positions],
                     [node_set_codes[i] for i in positions],
+                    [facets[i] for i in positions],
                 )
         self._compact(force=False)
         return sum(len(positions) for positions in changed.values())
+
+    def _facets(self, item: SearchItem) -> Facets:
+        group = -1 if item.group is None else self._groups.code((item.dataset, item.group))
+        speaker = -1 if item.speaker is None else self._speakers.code(item.speaker)
+        occurred_at = math.nan if item.occurred_at is None else float(item.occurred_at)
+        return Facets(group, speaker, occurred_at)
 
     def _append(
         self,
@@ -177,6 +210,7 @@ class SearchEngine:
         vectors: npt.NDArray[np.float32],
         dataset_codes: list[int],
         node_set_codes: list[int],
+        facets: list[Facets],
     ) -> None:
         mentioned = [dict.fromkeys(item.entity_ids) for item in items]
         flat = list(chain.from_iterable(mentioned))
@@ -189,7 +223,7 @@ class SearchEngine:
         self._entities.reference(rows, +1)
         lengths = np.fromiter(map(len, mentioned), np.int64, len(mentioned))
         self._collections[kind].append(
-            items, vectors, (rows, lengths), dataset_codes, node_set_codes
+            items, vectors, (rows, lengths), dataset_codes, node_set_codes, facets
         )
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -318,7 +352,7 @@ class SearchEngine:
                 )
             vector = normalize_vectors(query_vector, self.dim, "query_vector")[0]
         tokens = word_tokens(query_text)
-        query = _Query(tokens, analyze(query_text), vector)
+        query = _Query(query_text, tokens, _query_terms(tokens, resolved.query_stopwords), vector)
         dataset_filter = validate_names(datasets, "dataset")
         node_set_filter = validate_names(node_sets, "node set")
         with self._lock.read():
@@ -368,6 +402,18 @@ class SearchEngine:
         eligible: Callable[[ItemKind], BoolArray],
     ) -> list[SearchHit]:
         depth = max(config.candidates, limit)
+        if config.fusion is Fusion.SCORE:
+            expansion = config.expansion
+            walk = None
+            if expansion is not None:
+                walk = functools.partial(self._expand, expansion, query, depth, eligible)
+            fused = fuse_scores(
+                self._collections, config, self._scored(query), eligible, walk, limit
+            )
+            return [
+                self._hit((ITEM_KINDS.index(kind) << _SLOT_BITS) | slot, score)
+                for kind, slot, score in merge_kinds(fused, limit)
+            ]
         rankings: list[npt.NDArray[np.int64]] = []
         weights: list[float] = []
         for spec in config.rankers:
@@ -385,6 +431,16 @@ class SearchEngine:
             self._hit(key, score)
             for key, score in zip(keys[:limit].tolist(), scores[:limit].tolist(), strict=True)
         ]
+
+    def _scored(self, query: _Query) -> ScoredQuery:
+        """The query as score fusion reads it, with the speakers it names."""
+        tokens = set(query.tokens)
+        speakers = frozenset(
+            code
+            for code, name in enumerate(self._speakers.values)
+            if tokens.intersection(word_tokens(name))
+        )
+        return ScoredQuery(query.text, query.terms, query.vector, speakers)
 
     def _expand(
         self,

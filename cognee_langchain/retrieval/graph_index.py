@@ -42,14 +42,25 @@ def summary_item_id(chunk_id: str) -> str:
     return _SUMMARY_PREFIX + chunk_id
 
 
+# What a turn's unit data shows in its hits' metadata (the rest is index-only).
+_UNIT_METADATA = ("speaker", "occurred_at", "turn_id", "position")
+
+
 def _provenance(record: TextRecord) -> dict[str, Any]:
-    """Item metadata: where session knowledge came from (nothing for other content)."""
+    """Item metadata: where session knowledge came from, and a turn's speaker, time and place
+    (nothing for other content). A turn's own message ids are more precise than its
+    documents'."""
     metadata: dict[str, Any] = {}
     if record.session_ids:
         metadata["session_id"] = record.session_ids[0]
         metadata["session_ids"] = record.session_ids
     if record.message_ids:
         metadata["message_ids"] = record.message_ids
+    unit = record.unit
+    if unit:
+        metadata.update({key: unit[key] for key in _UNIT_METADATA if unit.get(key) is not None})
+        if unit.get("message_ids"):
+            metadata["message_ids"] = tuple(unit["message_ids"])
     return metadata
 
 
@@ -217,6 +228,11 @@ class GraphIndex:
                 chunk_ids=(r.id,) if kind is TextKind.CHUNK else r.chunk_ids,
                 entity_ids=r.entity_ids,
                 metadata=_provenance(r),
+                keys=r.unit.get("keys", ""),
+                context=r.unit.get("context", ""),
+                group=r.unit.get("group"),
+                speaker=r.unit.get("speaker"),
+                occurred_at=r.unit.get("occurred_at"),
             )
             for r in records
         )

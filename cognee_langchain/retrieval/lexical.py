@@ -12,11 +12,13 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
+import Stemmer
 
 from cognee_langchain.retrieval.types import GrowableArray, PostingLists, RankedList, renumbering
 
@@ -44,18 +46,20 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+_stemmers = threading.local()
+
+
 def _stem(token: str) -> str:
-    """Harman's 'S' stemmer: folds plurals and 3rd-person verbs ('leads' -> 'lead', 'cities' ->
-    'city') without the over-stemming of a full Porter stemmer."""
-    if len(token) <= 3 or not token.endswith("s"):
-        return token
-    if token.endswith("ies") and not token.endswith(("eies", "aies")):
-        return token[:-3] + "y"
-    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
-        return token[:-1]
-    if not token.endswith(("us", "ss")):
-        return token[:-1]
-    return token
+    """The Snowball (Porter 2) English stem of a token ('leads' -> 'lead', 'hiking' -> 'hike').
+
+    Measured on LoCoMo's development split against Harman's plural-only 'S' stemmer: +.016
+    evidence recall @500, as questions and answers differ in more than number ("painted" /
+    "painting"). A stemmer object is not thread-safe: one per thread.
+    """
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return str(stemmer.stemWord(token))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -146,6 +150,11 @@ class BM25Index:
     def search(self, terms: Sequence[str], k: int, eligible: npt.NDArray[np.bool_]) -> RankedList:
         """The ``k`` best eligible slots for the query ``terms`` (see :func:`analyze`); only
         documents sharing at least one term with the query are ranked."""
+        scores = self.scores(terms)
+        return RankedList.top(scores, k, eligible & (scores > 0))
+
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The BM25 score of every slot (0 for documents sharing no term, and tombstones)."""
         scores = np.zeros(len(self._lengths), dtype=np.float32)
         if self._live:
             average_length = self._total_length / self._live or 1.0
@@ -153,7 +162,7 @@ class BM25Index:
                 key = self._term_ids.get(term)
                 if key is not None and self._postings.count(key):
                     self._add_term_scores(scores, key, average_length)
-        return RankedList.top(scores, k, eligible & (scores > 0))
+        return scores
 
     def _add_term_scores(self, scores: npt.NDArray[np.float32], key: int, avg: float) -> None:
         df = self._postings.count(key)

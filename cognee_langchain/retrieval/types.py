@@ -48,6 +48,12 @@ class SearchItem:
     fact, its two endpoints — and are what links items into the entity graph the ``graph`` search
     walks. ``chunk_ids`` are the chunks a fact or summary came from. ``metadata`` is opaque to the
     engine and returned with every hit (session id, message ids, ...).
+
+    A conversation turn also carries index-only fields, searched but never returned: ``keys``
+    (words indexed with the text itself, e.g. its date), ``context`` (the neighbouring turns'
+    text, a second lexical field: a question's words often sit in the turn before its answer),
+    ``group`` (the session or document it belongs to, for the session prior), ``speaker`` (for
+    the speaker prior) and ``occurred_at`` (epoch seconds, for time cues).
     """
 
     id: str
@@ -59,6 +65,11 @@ class SearchItem:
     chunk_ids: Sequence[str] = ()
     entity_ids: Sequence[str] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    keys: str = ""
+    context: str = ""
+    group: str | None = None
+    speaker: str | None = None
+    occurred_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

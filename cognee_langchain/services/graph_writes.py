@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from cognee_langchain.graph.base import (
 )
 from cognee_langchain.graph.models import SourceDocument, content_id, render_fact
 from cognee_langchain.graph.resolution import Mention, Resolution, normalize_predicate
+from cognee_langchain.services.units import ExtractionJob
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -43,12 +44,15 @@ RelationRow = tuple[str, str, str, str, str]
 
 @dataclass
 class IngestPlan:
-    """What one ingestion must write: its new documents, the chunks not stored yet (id -> text),
-    and how many of its chunks were stored already."""
+    """What one ingestion must write: its new documents, the chunks not stored yet (id -> text;
+    ``units``: id -> unit data of those that are turns), how many of its chunks were stored
+    already, and the extractor inputs covering the new chunks."""
 
     documents: list[SourceDocument]
     new_chunks: dict[str, str]
     chunks_skipped: int
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    jobs: list[ExtractionJob] = field(default_factory=list)
 
 
 async def aextract(runtime: MemoryRuntime, texts: list[str], dataset: str) -> list[ChunkExtraction]:
@@ -147,6 +151,7 @@ async def abuild_ops(
             summary=extraction.summary.strip(),
             vector=vector,
             summary_vector=summary_vectors.get(cid),
+            unit=plan.units.get(cid, {}),
         )
         for cid, extraction, vector in zip(chunk_ids, extractions, chunk_vectors, strict=True)
     ]

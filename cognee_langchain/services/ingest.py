@@ -24,6 +24,7 @@ from cognee_langchain.services.access import acheck
 from cognee_langchain.services.graph_writes import IngestPlan, abuild_ops, aextract, collect
 from cognee_langchain.services.inputs import check_items, items_from
 from cognee_langchain.services.runtime import MemoryRuntime
+from cognee_langchain.services.units import Unit, extraction_jobs, spread, units_of
 from cognee_langchain.users import User
 
 __all__ = ["ForgetResult", "RememberResult", "aforget", "aingest", "aremember", "document_id"]
@@ -135,7 +136,9 @@ async def aingest(
     # Chunk vectors do not depend on extraction: compute them while the extractor runs.
     embedding = asyncio.ensure_future(runtime.aembed(texts))
     try:
-        extractions = await aextract(runtime, texts, dataset)
+        results = await aextract(runtime, [job.text for job in plan.jobs], dataset)
+        per_chunk = spread(plan.jobs, results, plan.new_chunks)
+        extractions = [per_chunk[cid] for cid in chunk_ids]
         mentions, relations = collect(chunk_ids, extractions)
         chunk_vectors = await embedding
     finally:
@@ -195,13 +198,21 @@ async def _aplan(
     stored = await store.aexisting_ids(RecordKind.DOCUMENT, list(documents))
     fresh = {doc_id: pair for doc_id, pair in documents.items() if doc_id not in stored}
     chunked = await asyncio.to_thread(
-        lambda: {doc_id: chunker.split(text) or [text] for doc_id, (_, text) in fresh.items()}
+        lambda: {
+            doc_id: units_of(dataset, item, text, chunker) or [_whole(dataset, text)]
+            for doc_id, (item, text) in fresh.items()
+        }
     )
-    texts: dict[str, str] = {}
+    units: dict[str, Unit] = {}
     for pieces in chunked.values():
         for piece in pieces:
-            texts.setdefault(content_id("chunk", dataset, piece), piece)
-    known = await store.aexisting_ids(RecordKind.CHUNK, list(texts))
+            units.setdefault(piece.id, piece)
+    known = await store.aexisting_ids(RecordKind.CHUNK, list(units))
+    # Each new chunk is extracted once, with the first document that holds it.
+    pending = {cid: unit for cid, unit in units.items() if cid not in known}
+    jobs = []
+    for pieces in chunked.values():
+        jobs.extend(extraction_jobs([pending.pop(p.id) for p in pieces if p.id in pending]))
     now = time.time()
     return IngestPlan(
         documents=[
@@ -214,14 +225,21 @@ async def _aplan(
                 session_id=item.session_id,
                 message_ids=item.message_ids,
                 metadata=item.metadata,
-                chunk_ids=tuple(content_id("chunk", dataset, p) for p in chunked[doc_id]),
+                chunk_ids=tuple(unit.id for unit in chunked[doc_id]),
                 length=len(text),
             )
             for doc_id, (item, text) in fresh.items()
         ],
-        new_chunks={cid: text for cid, text in texts.items() if cid not in known},
+        new_chunks={cid: unit.text for cid, unit in units.items() if cid not in known},
         chunks_skipped=len(known),
+        units={cid: u.unit for cid, u in units.items() if cid not in known and u.unit},
+        jobs=jobs,
     )
+
+
+def _whole(dataset: str, text: str) -> Unit:
+    """A text the chunker yields nothing for (whitespace only) is one chunk as it is."""
+    return Unit(content_id("chunk", dataset, text), text)
 
 
 async def aforget(

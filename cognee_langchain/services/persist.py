@@ -1,24 +1,31 @@
-"""Persist: cached session Q&A into the knowledge graph, as a two-step LangGraph graph.
+"""Persist: cached session messages into the knowledge graph, as a two-step LangGraph graph.
 
 cognee's ``persist_sessions_in_knowledge_graph_pipeline``: two steps run in sequence,
 
 1. ``extract_user_sessions`` checks the user may write the dataset and that it has graph data,
-   then reads the Q&A of each session added since the last run into that dataset;
-2. ``cognify_session`` remembers the Q&A not yet in the dataset under the node set
-   ``user_sessions_from_cache``, with session and message provenance, and only then advances
-   each session's watermark.
+   then reads the messages of each session added since the last run into that dataset;
+2. ``cognify_session`` remembers the messages not yet in the dataset under the node set
+   ``user_sessions_from_cache`` (a transcript, with its turns, session and message provenance),
+   and only then advances each session's watermark.
+
+Every message is persisted, in order (rules in :mod:`cognee_langchain.services.rendering`); only
+a trailing question still waiting for its answer waits (the watermark stops before it, and the
+result counts it in ``messages_waiting``).
 
 **Exactly once, whatever fails.** The graph write and the watermark live in two stores, so a
 run can die (or lose its session store) between them. The watermark is therefore only a read
-hint: before writing, ``cognify_session`` reads which entries of the session the dataset already
-holds (the documents' provenance: each records the keys of its entries) and drops those, so a
-retry after any failure writes each entry once. Entries are packed into documents of whole
-entries, each one chunk, so no entry is split across, or repeated in, two chunks.
+hint: before writing, ``cognify_session`` reads which messages of the session the dataset
+already holds (the documents' provenance: each records the keys of its messages) and drops
+those, so a retry after any failure writes each message once. Messages are packed into documents
+of whole exchanges, each one chunk, so no message is split across, or repeated in, two chunks.
 
 The steps work on a :class:`~cognee_langchain.services.runtime.MemoryRuntime`; the public node
 functions, the run context and the default memory are the adapter's
 (:mod:`cognee_langchain.pipelines.persist_sessions`). Background runs
 (:class:`PipelineRun`) live here too, since ``GraphMemory.improve`` returns them.
+
+Over 500 lines because the two steps, the graph that wires them and the background-run handle
+share one state and one result type: one pipeline, read in one place.
 """
 
 from __future__ import annotations
@@ -46,12 +53,13 @@ from cognee_langchain.ids import validate_id
 from cognee_langchain.services.access import acheck_permission
 from cognee_langchain.services.ingest import aingest
 from cognee_langchain.services.rendering import (
-    SessionEntry,
-    entries_document,
-    pack_entries,
-    split_entries,
+    SessionMessage,
+    messages_document,
+    pack_messages,
+    session_messages,
     uncovered,
-    unpersisted_entries,
+    unpersisted_messages,
+    waiting_from,
 )
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
@@ -78,33 +86,40 @@ __all__ = [
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
-# Q&A entries are short and belong together: one chunk holds about ten of them, so persisting a
-# session costs one extraction call rather than one per few entries.
+# Exchanges are short and belong together: one document holds about ten of them. Each message is
+# a retrieval unit of its own; extraction reads them in windows (services/units.py).
 SESSION_CHUNK_CHARS = 6000
 
 
 class ExtractedSession(BaseModel):
-    """The new Q&A of one session, read above its watermark for the target dataset.
+    """The new messages of one session, read above its watermark for the target dataset.
 
-    ``first_stored`` is the oldest sequence number the store still held when read: above
-    ``watermark`` when ``max_messages`` trimmed messages before they were persisted.
+    ``messages`` are those ready to persist (below ``waiting_from``); from ``waiting_from`` to
+    ``end`` the trailing question waits for its answer. ``first_stored`` is the oldest sequence
+    number the store still held when read: above ``watermark`` when ``max_messages`` trimmed
+    messages before they were persisted.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     session_id: str
     watermark: int
-    entries: tuple[SessionEntry, ...]
+    messages: tuple[SessionMessage, ...]
+    waiting_from: int
+    end: int
     first_stored: int = 0
 
 
 class PersistSessionsResult(BaseModel):
     """What a run of the pipeline did.
 
-    ``entries_persisted`` counts the Q&A entries this run added to the graph (not those found
-    there already, e.g. written by a run that failed before moving its watermark);
-    ``messages_lost_to_trimming`` the messages the session store's ``max_messages`` removed
-    before any run persisted them (their Q&A is not in the graph; a warning is logged).
+    ``messages_persisted`` counts the messages this run added to the graph (not those found
+    there already, e.g. written by a run that failed before moving its watermark), and
+    ``entries_persisted`` the exchanges they belong to (a question with what followed it, or a
+    session's opening); ``messages_waiting`` the trailing questions still waiting for their
+    answer (persisted by the run after the answer comes); ``messages_lost_to_trimming`` the
+    messages the session store's ``max_messages`` removed before any run persisted them (they
+    are not in the graph; a warning is logged).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -113,6 +128,8 @@ class PersistSessionsResult(BaseModel):
     session_ids: tuple[str, ...] = ()
     sessions_read: int = 0
     entries_persisted: int = 0
+    messages_persisted: int = 0
+    messages_waiting: int = 0
     missing_session_ids: tuple[str, ...] = ()
     documents_added: int = 0
     chunks_added: int = 0
@@ -137,7 +154,7 @@ class PersistSessionsState(TypedDict, total=False):
 
 # -- the steps -----------------------------------------------------------------------------------
 async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState) -> dict[str, Any]:
-    """Step 1: read the un-persisted Q&A of ``state["session_ids"]`` for the user.
+    """Step 1: read the un-persisted messages of ``state["session_ids"]`` for the user.
 
     Raises:
         PermissionDeniedError: the user may not write ``state["dataset"]``.
@@ -158,10 +175,14 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
         stored = await store.aread(user.id, session_id, since=watermark)
         if stored.end == 0:
             return None
+        wait = waiting_from(stored.items, stored.end)
+        ready = [item for item in stored.items if item.seq < wait]
         return ExtractedSession(
             session_id=session_id,
             watermark=watermark,
-            entries=tuple(split_entries(session_id, stored.items)),
+            messages=tuple(session_messages(session_id, ready)),
+            waiting_from=wait,
+            end=stored.end,
             first_stored=stored.start,
         )
 
@@ -178,19 +199,22 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """What a run does for one session: the documents to write (groups of new entries), where
-    the watermark moves (``current`` -> ``target``) and how many messages were lost."""
+    """What a run does for one session: the documents to write (groups of new messages), where
+    the watermark moves (``current`` -> ``target``), how many messages were lost and how many
+    wait for their answer."""
 
     session_id: str
     current: int
     target: int
-    groups: list[list[SessionEntry]]
+    groups: list[list[SessionMessage]]
     lost: int
+    waiting: int
 
 
 async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState) -> dict[str, Any]:
-    """Step 2: remember the extracted Q&A the dataset does not hold yet under
-    ``user_sessions_from_cache``, then advance each session's watermark past what was read."""
+    """Step 2: remember the extracted messages the dataset does not hold yet under
+    ``user_sessions_from_cache``, then advance each session's watermark past what was read
+    (up to a question still waiting for its answer)."""
     user, dataset, session_ids = _inputs(state)
     extracted = state.get("extracted") or []
     store = runtime.session_store
@@ -198,8 +222,8 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     written = None
     async with claimed(keys):
         # Another run may have moved the watermark since the read, and a run that failed after
-        # its graph write (before its watermark moved) left entries behind in the graph: what the
-        # dataset holds is dropped by each entry's identity, whatever text it was rendered in.
+        # its graph write (before its watermark moved) left messages behind in the graph: what the
+        # dataset holds is dropped by each message's identity, whatever text it was rendered in.
         currents = await _settled(
             store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
         )
@@ -207,7 +231,7 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
             _aplan(runtime, dataset, session, current)
             for session, current in zip(extracted, currents, strict=True)
         )
-        items = [entries_document(p.session_id, group) for p in plans for group in p.groups]
+        items = [messages_document(p.session_id, group) for p in plans for group in p.groups]
         if items:
             written = await aingest(
                 runtime,
@@ -215,8 +239,7 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
                 dataset=dataset,
                 node_set=SESSIONS_NODE_SET,
                 user=user,
-                chunk_size=SESSION_CHUNK_CHARS,
-                chunk_overlap=0,  # a document is whole entries, one chunk unless one is huge
+                chunk_overlap=0,  # a message longer than a chunk is cut, never repeated
             )
         # Only after the graph write committed. A compare-and-set lost to another process
         # changes nothing here: what it persisted is found by identity on the next run.
@@ -228,19 +251,22 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     for plan in (p for p in plans if p.lost):
         logger.warning(
             "Session %r: %d message(s) were trimmed by the session store (max_messages) before "
-            "they were persisted into dataset %r; their Q&A is not in the graph. Raise "
+            "they were persisted into dataset %r; they are not in the graph. Raise "
             "max_messages or run improve more often.",
             *(plan.session_id, plan.lost, dataset),
         )
     lost = sum(p.lost for p in plans)
-    sizes = [(p.session_id, len(g)) for p in plans for g in p.groups]
+    waiting = sum(p.waiting for p in plans)
+    sizes = [(p.session_id, g) for p in plans for g in p.groups]
     added = _added(sizes, written.documents_added if written else 0)
     return {
         "result": PersistSessionsResult(
             dataset=dataset,
             session_ids=tuple(session_ids or ()),
             sessions_read=len(extracted),
-            entries_persisted=sum(n for _, n in added),
+            entries_persisted=_exchanges(added),
+            messages_persisted=sum(len(g) for _, g in added),
+            messages_waiting=waiting,
             missing_session_ids=tuple(state.get("missing_session_ids") or ()),
             documents_added=written.documents_added if written else 0,
             chunks_added=written.chunks_added if written else 0,
@@ -248,7 +274,7 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
             edges_added=written.relations_added if written else 0,
             messages_lost_to_trimming=lost,
             duration_s=time.time() - (state.get("started_at") or time.time()),
-            message=_outcome(session_ids, added, lost),
+            message=_outcome(session_ids, added, lost, waiting),
         )
     }
 
@@ -256,45 +282,64 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
 async def _aplan(
     runtime: MemoryRuntime, dataset: str, session: ExtractedSession, current: int
 ) -> _Plan:
-    """The new entries of ``session`` above the ``current`` watermark that ``dataset`` does not
-    hold yet, and where the watermark goes: past every entry read, and past trimmed messages."""
-    candidates = [e for e in session.entries if e.seq_start >= current]
+    """The new messages of ``session`` above the ``current`` watermark that ``dataset`` does not
+    hold yet, and where the watermark goes: past every message read but a waiting question, and
+    past trimmed messages."""
+    candidates = [m for m in session.messages if m.seq >= current]
     first_stored = max(session.first_stored, session.watermark)
-    target = max(current, first_stored, candidates[-1].seq_end if candidates else 0)
+    target = max(current, first_stored, session.waiting_from)
+    waiting = session.end - max(session.waiting_from, current)
     if target == current:
-        return _Plan(session.session_id, current, current, [], 0)
+        return _Plan(session.session_id, current, current, [], 0, waiting)
     documents = await runtime.graph_store.alist_documents(
         dataset, node_set=SESSIONS_NODE_SET, session_id=session.session_id
     )
-    new = unpersisted_entries(candidates, documents)
+    new = unpersisted_messages(candidates, documents)
     lost = uncovered(current, first_stored, documents)
-    return _Plan(session.session_id, current, target, pack_entries(new, SESSION_CHUNK_CHARS), lost)
+    groups = pack_messages(new, SESSION_CHUNK_CHARS)
+    return _Plan(session.session_id, current, target, groups, lost, waiting)
 
 
-def _added(sizes: list[tuple[str, int]], documents_added: int) -> list[tuple[str, int]]:
-    """``(session id, entries)`` of the documents this run's write added. All of them, unless
+_Group = tuple[str, list[SessionMessage]]
+
+
+def _added(groups: list[_Group], documents_added: int) -> list[_Group]:
+    """``(session id, messages)`` of the documents this run's write added. All of them, unless
     another process wrote some of the same documents at the same time (the store skips a
     document it holds); then which ones is unknown, and the smallest are counted, so the count
     never claims more than was added."""
-    if documents_added >= len(sizes):
-        return sizes
-    return sorted(sizes, key=lambda size: size[1])[:documents_added]
+    if documents_added >= len(groups):
+        return groups
+    return sorted(groups, key=lambda group: len(group[1]))[:documents_added]
 
 
-def _outcome(session_ids: Sequence[str] | None, added: list[tuple[str, int]], lost: int) -> str:
+def _exchanges(added: list[_Group]) -> int:
+    """How many exchanges the added messages belong to (one split across documents counts in
+    each)."""
+    return sum(len({m.exchange for m in group}) for _, group in added)
+
+
+def _outcome(
+    session_ids: Sequence[str] | None, added: list[_Group], lost: int, waiting: int
+) -> str:
     if session_ids is None:
         return "session_ids is None: no sessions were extracted."
     if not session_ids:
         return "session_ids is empty: no sessions were extracted."
     trimmed = f" {lost} message(s) were trimmed before they were persisted." if lost else ""
-    entries = sum(n for _, n in added)
-    if entries == 0:
-        return (
-            "Nothing new to persist: every complete Q&A entry was persisted before (a question "
-            f"still waiting for its answer is persisted once answered).{trimmed}"
-        )
+    waits = (
+        f" {waiting} message(s) wait for an answer: a trailing question is persisted once answered."
+        if waiting
+        else ""
+    )
+    messages = sum(len(group) for _, group in added)
+    if messages == 0:
+        return f"Nothing new to persist: every message was persisted before.{waits}{trimmed}"
     sessions = len({sid for sid, _ in added})
-    return f"Persisted {entries} Q&A entries from {sessions} session(s).{trimmed}"
+    return (
+        f"Persisted {messages} message(s) ({_exchanges(added)} exchange(s)) from {sessions} "
+        f"session(s).{waits}{trimmed}"
+    )
 
 
 async def _settled(calls: Iterable[Awaitable[T]]) -> list[T]:
@@ -314,18 +359,20 @@ def _inputs(state: PersistSessionsState) -> tuple[User, str, list[str] | None]:
 
 
 def check_persist_inputs(
-    user: object, session_ids: object, dataset: object
+    user: object, session_ids: object, dataset: object, *, max_id_chars: int | None = None
 ) -> tuple[User, str, list[str] | None]:
-    """The validated ``(user, dataset, session ids)``: ids deduplicated, in order."""
+    """The validated ``(user, dataset, session ids)``: ids deduplicated, in order; the dataset
+    and ids held to ``max_id_chars`` (the memory's ``Limits.max_id_chars``) when given."""
     user = check_user(user)
-    dataset = check_dataset(dataset)
+    dataset = check_dataset(dataset, max_chars=max_id_chars)
     if session_ids is None:
         return user, dataset, None
     if isinstance(session_ids, str | bytes | bytearray) or not isinstance(session_ids, Sequence):
         raise InvalidInputError(
             "session_ids must be a list of session ids (or None), e.g. ['demo_session']."
         )
-    return user, dataset, list(dict.fromkeys(validate_id(s, "session_id") for s in session_ids))
+    ids = (validate_id(s, "session_id", max_chars=max_id_chars) for s in session_ids)
+    return user, dataset, list(dict.fromkeys(ids))
 
 
 _Step = Callable[[MemoryRuntime, PersistSessionsState], Coroutine[Any, Any, dict[str, Any]]]
@@ -484,7 +531,9 @@ async def apersist(
     """Run the graph for ``user``: the result, or with ``run_in_background`` at once a
     :class:`PipelineRun`. Bad input fails here, at once, even for a background run."""
     run_in_background = check_bool(run_in_background, "run_in_background")
-    user, dataset, ids = check_persist_inputs(user, session_ids, dataset)
+    user, dataset, ids = check_persist_inputs(
+        user, session_ids, dataset, max_id_chars=runtime.limits.max_id_chars
+    )
     work = _run(runtime, user, ids, dataset)
     if not run_in_background:
         return await work

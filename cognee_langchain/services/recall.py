@@ -37,16 +37,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
 from cognee_langchain.core.validation import check_optional_id
-from cognee_langchain.errors import CogneeLangchainError, ExtractionError
+from cognee_langchain.errors import CogneeLangchainError, ExtractionError, SessionWriteUnknownError
 from cognee_langchain.extraction.offline import extract_chunk
 from cognee_langchain.prompts.answer import answer_messages
 from cognee_langchain.retrieval.lexical import analyze, word_tokens
+from cognee_langchain.services.recording import recording_key
 from cognee_langchain.services.rendering import split_entries
-from cognee_langchain.services.search import SearchType, asearch, check_search_args
+from cognee_langchain.services.search import SearchType, aretrieve, check_search_args
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -242,23 +243,27 @@ async def arecall(
 ) -> RecallResult:
     """Answer ``query`` from the memory (the body of ``GraphMemory.arecall``).
 
-    Nothing is appended to the session when anything fails.
+    The question is held to ``runtime.limits`` (``max_query_chars``, ``max_id_chars`` for the
+    session id); its follow-up expansion is searched as it is, however long. Nothing is
+    appended to the session when anything fails before the append. The Q&A is appended in one
+    write with an idempotency key (:func:`~cognee_langchain.services.recording.recording_key`
+    of the two message ids): when the store cannot tell whether the write was applied
+    (:class:`SessionWriteUnknownError`), it is retried once with the same key, which applies
+    it at most once; a second unknown outcome is raised.
     """
-    query = check_search_args(query, search_type, top_k, node_sets)[0]
-    check_optional_id(session_id, "session_id")
+    query, config, top_k, node_filter = check_search_args(
+        query, search_type, top_k, node_sets, runtime.limits
+    )
+    check_optional_id(session_id, "session_id", max_chars=runtime.limits.max_id_chars)
     who = runtime.user_of(user)
     turns: list[Turn] = []
     if session_id is not None:
         turns = await arecent_turns(runtime.session_store, who.id, session_id)
     search_query = expand_follow_up(query, turns)
-    context = await asearch(
-        runtime,
-        search_query,
-        datasets=datasets,
-        search_type=search_type,
-        top_k=top_k,
-        node_sets=node_sets,
-        user=who,
+    # aretrieve, not asearch: the question was checked above; its expansion with earlier turns
+    # may exceed max_query_chars and must still be searched.
+    context = await aretrieve(
+        runtime, search_query, config, top_k, node_filter, datasets=datasets, user=who
     )
     if runtime.llm is not None:
         answer = await amodel_answer(
@@ -268,16 +273,21 @@ async def arecall(
         answer = extractive_answer(query, search_query, context)
     if session_id is not None:
         context_ids = [str(document.id) for document in context]
-        await runtime.session_store.aappend(
-            who.id,
-            session_id,
-            [
-                HumanMessage(query, id=str(uuid.uuid4())),
-                AIMessage(
-                    answer,
-                    id=str(uuid.uuid4()),
-                    response_metadata={"context_ids": context_ids},
-                ),
-            ],
-        )
+        turn: list[BaseMessage] = [
+            HumanMessage(query, id=str(uuid.uuid4())),
+            AIMessage(answer, id=str(uuid.uuid4()), response_metadata={"context_ids": context_ids}),
+        ]
+        await _aappend_once(runtime.session_store, who.id, session_id, turn)
     return RecallResult(answer, context, session_id, search_query)
+
+
+async def _aappend_once(
+    store: SessionStore, user_id: str, session_id: str, turn: Sequence[BaseMessage]
+) -> None:
+    """Append ``turn`` under the idempotency key of its message ids; an append whose outcome
+    is unknown is retried once with that key (so it lands at most once)."""
+    key = recording_key(str(message.id) for message in turn)
+    try:
+        await store.aappend(user_id, session_id, turn, idempotency_key=key)
+    except SessionWriteUnknownError:
+        await store.aappend(user_id, session_id, turn, idempotency_key=key)

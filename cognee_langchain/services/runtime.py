@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 import numpy as np
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
-from cognee_langchain.core.validation import check_number, check_user
+from cognee_langchain.core.validation import check_number, check_path, check_user
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
 from cognee_langchain.graph.resolution import EntityResolver
+from cognee_langchain.ids import check_unicode
 from cognee_langchain.users import User, get_default_user_sync
 
 if TYPE_CHECKING:
@@ -100,11 +101,13 @@ class MemoryRuntime:
         llm_timeout: float = DEFAULT_LLM_TIMEOUT,
         limits: Limits | None = None,
     ) -> None:
-        if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
-            raise InvalidInputError(
-                f"data_dir must be a str or Path, got {type(data_dir).__name__}: pass a directory."
-            )
-        self.data_dir = Path(data_dir if data_dir is not None else ".cognee_langchain").absolute()
+        # A path the file system cannot take (NUL, a lone surrogate) fails here, not on first use.
+        folder = (
+            Path(".cognee_langchain")
+            if data_dir is None
+            else check_path(data_dir, "data_dir", example="./memory")
+        )
+        self.data_dir = folder.absolute()
         self.llm = llm
         self.user = check_user(user, get_default_user_sync())
         chunk_args = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
@@ -310,9 +313,14 @@ def _session_store_spec(
     if value is None or isinstance(value, SessionStore):
         return None, value
     if isinstance(value, str) and value.strip().lower().startswith(_REDIS_SCHEMES):
-        return value.strip(), None
+        if "\x00" in value:
+            raise InvalidInputError(
+                "session_store URL contains a NUL character: pass a Redis URL such as "
+                "'redis://host:6379/0'."
+            )
+        return check_unicode(value.strip(), "session_store URL"), None
     if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
-        return Path(value), None
+        return check_path(value, "session_store", example="./sessions.sqlite"), None
     raise InvalidInputError(
         f"session_store must be a SessionStore, a Redis URL ('redis://host:6379/0') or a "
         f"SQLite file path, got {type(value).__name__} {str(value)[:60]!r}."
@@ -331,7 +339,7 @@ def _graph_store_spec(value: object) -> tuple[Path | None, GraphStore | None]:
             "path (a temporary directory for throw-away graphs) or a GraphStore."
         )
     if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
-        return Path(value), None
+        return check_path(value, "graph_store", example="./graph.sqlite"), None
     raise InvalidInputError(
         f"graph_store must be a GraphStore or a SQLite file path, got {type(value).__name__} "
         f"{str(value)[:60]!r}."

@@ -12,12 +12,16 @@ summary) and this metadata:
   better), ``dataset``, ``node_set`` (list of node sets), ``chunk_ids`` (source chunks; a chunk's
   own id for a chunk);
 * for knowledge persisted from chat sessions: ``session_id`` (the first session it came from),
-  ``session_ids`` and ``message_ids``.
+  ``session_ids`` and ``message_ids``;
+* for a conversation turn: ``speaker``, ``turn_id`` (the transcript's own id, if any),
+  ``position`` (its place in its session or document) and ``occurred_at`` (ISO 8601, UTC; the
+  ``page_content`` then starts with the date, e.g. ``(8 May 2023) Caroline: ...``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.documents import Document
@@ -48,7 +52,15 @@ def document_from_hit(hit: SearchHit) -> Document:
     }
     for key, value in hit.metadata.items():
         metadata[key] = list(value) if isinstance(value, tuple) else value
-    return Document(page_content=hit.text, id=hit.id, metadata=metadata)
+    text = hit.text
+    occurred_at = hit.metadata.get("occurred_at")
+    if isinstance(occurred_at, int | float):
+        # A turn shows its date once, compactly: a reader (or model) needs it to place "last
+        # week"; the full time stays in the metadata.
+        when = datetime.fromtimestamp(occurred_at, UTC)
+        metadata["occurred_at"] = when.isoformat()
+        text = f"({when.day} {when:%B %Y}) {text}"
+    return Document(page_content=text, id=hit.id, metadata=metadata)
 
 
 def check_search_args(

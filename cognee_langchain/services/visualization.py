@@ -17,16 +17,19 @@ from pathlib import Path
 
 import orjson
 
-from cognee_langchain.core.validation import check_positive
+from cognee_langchain.core.validation import check_path, check_positive
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import GraphSnapshot
 from cognee_langchain.services.access import areadable_datasets
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
 
-__all__ = ["awrite_graph_html", "render_graph_html"]
+__all__ = ["MAX_NODES", "awrite_graph_html", "render_graph_html"]
 
 NO_NODE_SET = "(no node set)"
+#: The most entities a picture asks the store for: SQLite's largest integer (a larger
+#: ``max_nodes`` would overflow its ``LIMIT``, and no graph holds that many anyway).
+MAX_NODES = 2**63 - 1
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -250,13 +253,14 @@ async def awrite_graph_html(
     user: User | None,
     max_nodes: int,
 ) -> Path:
-    """Write the picture of the readable (or named) datasets to ``path`` and return it."""
-    if not isinstance(path, str | os.PathLike) or not str(path).strip():
-        raise InvalidInputError("path must be a file path such as 'graph.html'.")
-    check_positive(max_nodes, "max_nodes")
+    """Write the picture of the readable (or named) datasets to ``path`` and return it.
+
+    ``max_nodes`` beyond :data:`MAX_NODES` (SQLite's largest integer) means all of them.
+    """
+    target = check_path(path, "path", example="graph.html")
+    max_nodes = min(check_positive(max_nodes, "max_nodes"), MAX_NODES)
     names = await areadable_datasets(runtime, datasets, user)
     snapshot = await runtime.graph_store.asnapshot(names, max_nodes)
-    target = Path(path)
     page = render_graph_html(snapshot, title=f"cognee-langchain graph: {', '.join(names)}")
 
     def write() -> None:

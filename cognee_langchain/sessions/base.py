@@ -37,6 +37,7 @@ from functools import lru_cache
 from langchain_core.messages import BaseMessage
 
 from cognee_langchain.core.aio import run_sync
+from cognee_langchain.core.defaults import DEFAULT_MAX_MESSAGE_CHARS
 from cognee_langchain.core.validation import check_int, check_number
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
@@ -59,15 +60,18 @@ __all__ = [
     "watermark_beyond_end",
 ]
 
-DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
-"""Longest text content of one stored message, in characters (the ``max_message_chars`` option)."""
 IDEMPOTENCY_KEYS_KEPT = 1000
 """How many idempotency keys a session remembers: those of its latest keyed appends."""
 
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
-    """A message as the store keeps it: its absolute sequence number and append time."""
+    """A message as the store keeps it: its absolute sequence number and its time.
+
+    ``timestamp`` (epoch seconds) is the message's own time when it carries one
+    (``additional_kwargs["created_at"]``, see :func:`cognee_langchain.sessions.codec.message_time`),
+    else the time it was appended; persisting uses it as the time of the turn.
+    """
 
     seq: int
     timestamp: float

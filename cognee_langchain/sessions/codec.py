@@ -1,7 +1,9 @@
 """How a session message is stored: one compact JSON record per message, shared by every backend.
 
 A record is ``{"type": ..., "timestamp": ..., "data": ...}``: ``type`` and ``data`` are exactly what
-:func:`langchain_core.messages.message_to_dict` gives and ``timestamp`` is the append time.
+:func:`langchain_core.messages.message_to_dict` gives and ``timestamp`` is the message's time: its
+own ``additional_kwargs["created_at"]`` when it carries one (:func:`message_time`), else the append
+time.
 ``type`` comes first so a backend can recognise a tool message from a record's first bytes
 (:data:`TOOL_RECORD_PREFIXES`) without parsing it; the Redis trim script relies on that.
 
@@ -21,7 +23,9 @@ version) go through normal validation.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -45,7 +49,16 @@ from langchain_core.messages import (
 from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
 from cognee_langchain.sessions.base import StoredMessage
 
-__all__ = ["TOOL_RECORD_PREFIXES", "decode_records", "encode_messages"]
+__all__ = [
+    "MESSAGE_TIME_FIELD",
+    "TOOL_RECORD_PREFIXES",
+    "decode_records",
+    "encode_messages",
+    "message_time",
+]
+
+MESSAGE_TIME_FIELD = "created_at"
+"""The ``additional_kwargs`` key under which a message may carry its own time."""
 
 _MESSAGE_CLASSES: tuple[type[BaseMessage], ...] = (
     HumanMessage,
@@ -84,12 +97,14 @@ _PAUSE_COLLECTOR_FROM = 1000  # records
 def encode_messages(
     messages: Iterable[BaseMessage], timestamp: float, max_chars: int | None = None
 ) -> list[bytes]:
-    """Encode ``messages`` as records stamped with ``timestamp``.
+    """Encode ``messages`` as records stamped with their own time (:func:`message_time`), or
+    ``timestamp`` (the append time) for a message that carries none.
 
     Raises :class:`InvalidInputError` (storing nothing) when an item is not a LangChain message,
     has a type that could not be read back, has more than ``max_chars`` characters of text
-    content (the store's ``max_message_chars``), or holds a value JSON cannot store exactly
-    (including a string that is not valid Unicode, named by its field).
+    content (the store's ``max_message_chars``), carries a ``created_at`` that is not a time,
+    or holds a value JSON cannot store exactly (including a string that is not valid Unicode,
+    named by its field).
     """
     if isinstance(messages, BaseMessage | str | bytes) or not isinstance(messages, Iterable):
         raise InvalidInputError(
@@ -110,8 +125,13 @@ def encode_messages(
             )
         if max_chars is not None:
             _check_size(message, index, max_chars)
+        own = message_time(message, index) if message.additional_kwargs else None
         data = message.model_dump()
-        record = {"type": message.type, "timestamp": timestamp, "data": data}
+        record = {
+            "type": message.type,
+            "timestamp": timestamp if own is None else own,
+            "data": data,
+        }
         try:
             records.append(orjson.dumps(record, option=_DUMP_OPTIONS))
         except TypeError as exc:  # orjson.JSONEncodeError
@@ -128,6 +148,39 @@ def encode_messages(
                 "with str keys) before adding the message."
             ) from exc
     return records
+
+
+def message_time(message: BaseMessage, index: int = 0) -> float | None:
+    """The message's own time in epoch seconds: ``additional_kwargs["created_at"]``, or ``None``
+    when it has none.
+
+    Accepted: an ISO 8601 string (``"2023-05-08T13:56:00+02:00"``; a date alone is its
+    midnight; without an offset the time is UTC) or epoch seconds (int or float). Anything else
+    raises :class:`InvalidInputError` naming ``messages[index]`` and the fix.
+    """
+    value = message.additional_kwargs.get(MESSAGE_TIME_FIELD)
+    if value is None:
+        return None
+    at: float | None = None
+    try:
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.strip())
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            at = parsed.timestamp()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            at = float(value)
+            datetime.fromtimestamp(at, UTC)  # a representable time (raises otherwise)
+    except (ValueError, OverflowError, OSError):
+        at = None
+    if at is None or not math.isfinite(at):
+        raise InvalidInputError(
+            f"messages[{index}].additional_kwargs[{MESSAGE_TIME_FIELD!r}] is {value!r}, not a "
+            "time: give the message's time as an ISO 8601 string (e.g. "
+            "'2023-05-08T13:56:00+00:00'; without an offset it is read as UTC) or as epoch "
+            "seconds (int or float), or leave it out to use the append time."
+        )
+    return at
 
 
 def _text_chars(content: Any) -> int:

@@ -392,3 +392,45 @@ def test_output_the_terminal_cannot_encode_is_escaped(
     out.flush()
     printed = out.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
     assert "caf\\xe9-\\u540d\\u524d" in printed
+
+
+# -- exit codes ---------------------------------------------------------------------------------
+def test_every_library_error_has_its_own_exit_code_and_the_help_lists_it() -> None:
+    import cognee_langchain.errors as errors
+    from cognee_langchain.cli.exits import EXIT_CODES
+    from cognee_langchain.cli.parser import build_parser
+
+    kinds = [kind for kind, _ in EXIT_CODES]
+    codes = [code for _, code in EXIT_CODES]
+    assert len(set(codes)) == len(codes)
+    # exit_code takes the first match, so a subclass must come before its base class
+    for at, kind in enumerate(kinds):
+        assert not any(issubclass(later, kind) for later in kinds[at + 1 :]), kind
+    declared = {
+        value
+        for name in errors.__all__
+        if isinstance(value := getattr(errors, name), type)
+        and issubclass(value, errors.CogneeLangchainError)
+        and value is not errors.CogneeLangchainError
+    }
+    assert set(kinds) == declared
+    epilog = " ".join((build_parser().epilog or "").split())
+    for code in codes:
+        assert f" {code} " in epilog, code
+
+
+def test_an_unconfirmed_session_write_exits_8_with_what_to_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cognee_langchain.errors import SessionWriteUnknownError
+    from cognee_langchain.memory import GraphMemory
+
+    def unconfirmed(*args: object, **kwargs: object) -> None:
+        raise SessionWriteUnknownError("redis://:hunter2@127.0.0.1:6379/0", TimeoutError("read"))
+
+    monkeypatch.setattr(GraphMemory, "recall", unconfirmed)
+    argv = ["--data-dir", str(tmp_path / "data"), "recall", "Who leads Acme?", "--session", "s1"]
+    assert main(argv) == 8
+    (line,) = _error_lines(capsys)
+    assert "may or may not have been applied" in line
+    assert "cognee-langchain sessions show" in line and "hunter2" not in line

@@ -210,3 +210,18 @@ def test_invalid_data_in_an_incomplete_record_raises_our_error() -> None:
     record = orjson.dumps({"type": "tool", "timestamp": 1.0, "data": {"content": "x"}})
     with pytest.raises(CogneeLangchainError, match="#0"):
         decode_records([record], 0)
+
+
+def test_record_carries_the_messages_own_time_else_the_append_time() -> None:
+    own = HumanMessage("hi", additional_kwargs={"created_at": "2023-05-08T13:56:00Z"})
+    records = encode_messages([own, HumanMessage("plain")], 12.5)
+    assert [orjson.loads(r)["timestamp"] for r in records] == [1683554160.0, 12.5]
+    assert orjson.loads(records[0])["data"] == message_to_dict(own)["data"]
+
+
+def test_unreadable_message_time_is_refused_before_encoding_anything() -> None:
+    bad = AIMessage("a", additional_kwargs={"created_at": datetime.datetime(2023, 5, 8)})
+    with pytest.raises(
+        InvalidInputError, match=r"messages\[0\]\.additional_kwargs\['created_at'\]"
+    ):
+        encode_messages([bad], 1.0)

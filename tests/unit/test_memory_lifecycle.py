@@ -4,6 +4,7 @@ twice, and while a background improve runs."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,6 +72,10 @@ def test_stores_may_be_named_by_url_or_path(tmp_path: Path) -> None:
         ("llm_timeout", True, "llm_timeout"),
         ("limits", {"max_query_chars": 5}, "Limits"),
         ("user", "alice", "User"),
+        ("graph_store", "g\x00.sqlite", "graph_store .* NUL"),
+        ("graph_store", "g\ud800.sqlite", "graph_store .* cannot encode"),
+        ("session_store", "s\x00.sqlite", "session_store .* NUL"),
+        ("session_store", "redis://h\ud800:6379/0", "session_store URL contains invalid Unicode"),
     ],
 )
 def test_unusable_options_are_rejected_at_once(
@@ -79,6 +84,34 @@ def test_unusable_options_are_rejected_at_once(
     with pytest.raises(InvalidInputError, match=match):
         GraphMemory(tmp_path, **{option: value})  # type: ignore[arg-type]
     assert not tmp_path.joinpath("graph.sqlite").exists()  # nothing was opened
+
+
+@pytest.mark.parametrize(
+    ("data_dir", "match"),
+    [
+        ("", "data_dir is empty"),
+        ("  ", "data_dir is empty"),
+        ("mem\x00ory", "data_dir .* NUL"),
+        ("mem\udfffory", "data_dir .* cannot encode"),
+        (b"memory", "data_dir must be a str or Path, got bytes"),
+    ],
+)
+def test_an_unusable_data_dir_is_rejected_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir: object, match: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInputError, match=match):
+        GraphMemory(data_dir)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_utf8_posix_data_dir_works(tmp_path: Path) -> None:
+    # os.listdir / sys.argv give a Latin-1 name as a surrogate escape: a usable path
+    folder = tmp_path / os.fsdecode(b"m\xe9moire")
+    memory = GraphMemory(folder, extractor=PatternExtractor({}), embeddings=BagOfWordsEmbeddings())
+    memory.remember("Alice Johnson leads Acme Corp.")
+    memory.close()
+    assert os.fsencode(tmp_path) + b"/m\xe9moire" in [os.fsencode(p) for p in tmp_path.iterdir()]
 
 
 def test_llm_timeout_bounds_the_default_extractor(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -110,3 +111,36 @@ def test_visualize_respects_limits_and_permissions(tmp_path: Path) -> None:
     for bad in ({"path": ""}, {"path": 5}, {"path": tmp_path / "g.html", "max_nodes": 0}):
         with pytest.raises(InvalidInputError):
             memory.visualize(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("max_nodes", [2**63 - 1, 2**63, 2**200])
+def test_a_max_nodes_beyond_sqlite_integers_means_all(tmp_path: Path, max_nodes: int) -> None:
+    memory = make_memory(tmp_path)
+    memory.remember("Alice Johnson leads Acme Corp. Bob Smith joined Acme Corp.")
+
+    data = json.loads(parse(memory.visualize(tmp_path / "g.html", max_nodes=max_nodes)).data_json)
+    assert {n["name"] for n in data["nodes"]} == {"Alice Johnson", "Acme Corp", "Bob Smith"}
+
+
+@pytest.mark.parametrize(
+    ("name", "match"),
+    [("a\x00b.html", "contains a NUL character"), ("bad\ud800.html", "cannot encode")],
+)
+def test_a_path_no_file_system_takes_is_an_input_error(
+    tmp_path: Path, name: str, match: str
+) -> None:
+    memory = make_memory(tmp_path / "data")
+    with pytest.raises(InvalidInputError, match=match):
+        memory.visualize(str(tmp_path / "out" / name))
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "data").exists()  # rejected before the store was opened
+
+
+def test_a_non_utf8_posix_name_is_a_usable_path(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path / "data")
+    memory.remember("Alice Johnson leads Acme Corp.")
+    name = os.fsdecode(b"caf\xe9.html")  # what os.listdir gives for a Latin-1 name
+
+    out = memory.visualize(tmp_path / name)
+
+    assert os.fsencode(out).endswith(b"caf\xe9.html") and out.exists()

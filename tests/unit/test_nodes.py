@@ -27,6 +27,8 @@ from langchain_core.messages import (
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 
+from cognee_langchain.core.defaults import Limits
+from cognee_langchain.core.validation import CLIP_MARK, clip_query
 from cognee_langchain.errors import InvalidInputError, NoGraphDataError
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.nodes import (
@@ -37,6 +39,7 @@ from cognee_langchain.nodes import (
 )
 from cognee_langchain.sessions.sqlite import SQLiteSessionStore
 from cognee_langchain.users import User
+from tests.unit.test_memory_support import make_memory
 
 DOCS = [
     Document("Ada Lovelace leads Acme Corp.", metadata={"id": "fact-1", "type": "fact"}),
@@ -264,6 +267,46 @@ def test_recall_node_without_a_question_searches_nothing(memory: ScriptedMemory)
     assert node.invoke({"messages": [SystemMessage("be brief"), HumanMessage("  ")]}) == {"ctx": []}
     assert node.invoke({"messages": []}) == {"ctx": []}
     assert memory.searches == []
+
+
+def test_recall_node_searches_an_over_long_message_by_its_beginning_and_end(
+    tmp_path: Path,
+) -> None:
+    """A user may paste any amount of text into a chat: the run goes on, searching what fits."""
+    message = "Who leads Acme Corp? " + "pasted log line. " * 100 + "Where is Acme based?"
+    memory = ScriptedMemory(tmp_path, limits=Limits(max_query_chars=60))
+    with memory:
+        update = make_recall_node(memory).invoke({"messages": [HumanMessage(message)]})
+    (search,) = memory.searches
+    assert update == {"memory_context": DOCS}
+    query = search["query"]
+    assert len(query) <= 60
+    assert query.startswith("Who leads Acme") and query.endswith("Where is Acme based?")
+    assert CLIP_MARK in query
+
+
+def test_recall_node_on_a_real_memory_answers_an_over_long_message(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path, limits=Limits(max_query_chars=80))
+    memory.remember("Ada Lovelace leads Acme Corp. Acme Corp builds the Starship engine.")
+    message = "Who leads Acme Corp? " + "filler words here. " * 200
+    update = make_recall_node(memory, as_text=True).invoke({"messages": [HumanMessage(message)]})
+    memory.close()
+    assert "Ada Lovelace" in update["memory_context"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(exclude_characters="…"), min_size=1, max_size=300),
+    limit=st.integers(1, 120),
+)
+def test_clip_query_fits_the_limit_and_keeps_both_ends(text: str, limit: int) -> None:
+    clipped = clip_query(text, limit)
+    assert len(clipped) <= limit
+    if len(text) <= limit:
+        assert clipped == text
+    elif limit > len(CLIP_MARK) + 1:
+        head, _, tail = clipped.partition(CLIP_MARK)
+        assert text.startswith(head) and text.endswith(tail)
 
 
 @pytest.mark.parametrize(

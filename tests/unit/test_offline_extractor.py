@@ -193,6 +193,287 @@ def test_names_shared_across_chunks_link_them() -> None:
     assert {r.target for r in first.relations} & {r.source for r in second.relations} == {"Acme"}
 
 
+# --- Dialogue: chat transcripts as LoCoMo and the package's session renderer write them. ---
+
+LOCOMO = """Session 1 (1:56 pm on 8 May, 2023)
+[D1:1] Caroline: Hey Mel! Good to see you! How have you been?
+[D1:2] Melanie: Yeah, I'm good. Just got back from the park with the kids (shares a photo: a dog)
+[D1:3] Caroline: Yeah Melanie, I went to a LGBTQ support group yesterday and it was so powerful.
+[D1:4] Melanie: Wow, that's cool, Caroline! Can't wait to hear more. You've been busy!
+[D1:5] Caroline: Congrats on the new job at Google! Long time no talk.
+[D1:6] Melanie: Thanks! Glad you called. Life's tough but we'll manage. Way to go!"""
+
+RENDERED = """Date: 2023-05-08T13:56:00+00:00
+Caroline: Hey Mel! Good to see you! How have you been?
+Melanie: Yeah, I'm good. Just got back from the park with the kids.
+Caroline: Yeah Melanie, I went to a LGBTQ support group yesterday and it was so powerful.
+Melanie: Wow, that's cool, Caroline! Can't wait to hear more. You've been busy!
+Caroline: Congrats on the new job at Google! Long time no talk.
+Melanie: Thanks! Glad you called. Life's tough but we'll manage. Way to go!"""
+
+
+@pytest.mark.parametrize("text", [LOCOMO, RENDERED])
+def test_a_chat_transcript_names_its_speakers_and_real_things_only(text: str) -> None:
+    assert types(text) == {
+        "Caroline": "Person",
+        "Melanie": "Person",
+        "LGBTQ": "Organization",
+        "Google": "Organization",
+    }
+    assert ("Caroline", "went to", "LGBTQ") in triples(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Yeah, I'm good.",
+        "Yep! Yup. Nope. Woah, cool. Aww, sweet. Hmm, okay. Haha, lol.",
+        "Congrats! Kudos! Phew. Ugh. Oops. Ooh. Yay!",
+        "Hey! Hi there! Hello! Howdy! Bye! Goodbye! Cheers!",
+        "Glad to hear it. Gonna go. Gotta run. Wanna come? Kinda tired.",
+        "Totally. Absolutely! Definitely. Exactly. Seriously? Anytime!",
+    ],
+)
+def test_interjections_greetings_and_fillers_are_not_entities(line: str) -> None:
+    assert names(f"Jon: {line}") == ["Jon"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Can't wait! Don't worry. Won't happen. Haven't seen it.",
+        "You've been busy. We've done it. They've left. We'll see. You'll love it. It'll work.",
+        "You're right. They're here. I'd say yes. How've you been? Must've hurt.",
+        "He is nice. She is kind. They are late. We won. It works. You rock.",
+    ],
+)
+def test_contractions_and_pronouns_are_not_entities(line: str) -> None:
+    assert names(f"Jon: {line}") == ["Jon"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Life's tough, but we manage.",
+        "Way to go!",
+        "Long time no talk.",
+        "Hope you're well.",
+        "Looks great. Sounds fun. Guess what? Believe it or not.",
+        "Nature is amazing. Things got hectic.",
+        "Wish I was there.",
+        "Quality connections matter. Small steps lead somewhere. Seven years now.",
+        "Friendship means a lot. Little acts of kindness help. Three times a week.",
+    ],
+)
+def test_a_chat_sentence_opening_with_a_common_word_names_nothing(line: str) -> None:
+    assert names(f"Gina: {line}") == ["Gina"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Anthony and I went to a charity thing.", "Anthony"),
+        ("Luna and Oliver! They are so sweet.", "Luna"),
+        ("Alice came over yesterday.", "Alice"),
+        ("Max said hi.", "Max"),
+        ("Oscar loves me.", "Oscar"),
+        ("The Wolves are my team.", "Wolves"),
+        ("Paris was lovely. I adore Paris.", "Paris"),  # capitalised mid-sentence too
+    ],
+)
+def test_a_chat_sentence_may_still_open_with_a_name(line: str, name: str) -> None:
+    assert name in names(f"Gina: {line}")
+
+
+def test_prose_keeps_a_sentence_initial_name() -> None:
+    assert names("Alice leads Acme.") == ["Alice", "Acme"]
+    assert names("Barcelona is a lovely city.") == ["Barcelona"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Session 1 (1:56 pm on 8 May, 2023)",
+        "Session 12 - 3:00 PM, Monday",
+        "## Day 2",
+        "Turn #4:",
+        "Date: 2023-05-08T13:56:00+00:00",
+        "Time: 10 AM",
+        "Timestamp: Friday, 8 May 2023",
+        "[D1:3]",
+        "[10:02] [D2:14] [#12]",
+        "Monday. Tuesday? May 2023. On Sunday, 8 May, at 1:56 PM. Jan 5.",
+        "Conversation 3 (May 2023)",
+    ],
+)
+def test_headers_turn_ids_and_bare_dates_are_not_entities(text: str) -> None:
+    assert names(text) == []
+
+
+def test_turn_ids_inside_a_line_are_dropped() -> None:
+    text = "Caroline: [D1:3] I moved to Paris.\n[D1:4] Melanie: [D1:4] Nice! [D1:5]"
+    assert names(text) == ["Caroline", "Paris", "Melanie"]
+    assert triples(text) == {("Caroline", "moved to", "Paris")}
+
+
+def test_a_header_line_keeps_the_names_after_it() -> None:
+    assert triples("Turn #4: Alice met Bob in Paris.") >= {("Alice", "met", "Bob")}
+    assert names("Session 2 (Alice in Paris)") == ["Alice", "Paris"]
+
+
+def test_a_speaker_label_is_one_person_never_merged_with_the_word_before() -> None:
+    text = "John: Yeah Maria, I'm hoping to get into local politics.\nMaria: Yeah John, great!"
+    assert types(text) == {"John": "Person", "Maria": "Person"}
+    text = "Maria: Thanks.\nJohn: Yeah Maria, I moved to Chicago."
+    assert names(text) == ["Maria", "John", "Chicago"]
+
+
+def test_a_speaker_is_an_entity_without_saying_i() -> None:
+    assert types("Melanie: Wow, nice painting!") == {"Melanie": "Person"}
+
+
+def test_mentions_of_a_speaker_resolve_to_the_label() -> None:
+    text = (
+        "Caroline: Hey Mel! How is Melanie doing?\n"
+        "Melanie: Hi Caro! Joanna and Jo are fine.\n"
+        "Joanna: Thanks, Jo here."
+    )
+    assert names(text) == ["Caroline", "Melanie", "Joanna"]
+    text = "Caroline Smith: I moved to Berlin.\nBob: Caroline leads Acme."
+    assert ("Caroline Smith", "leads", "Acme") in triples(text)
+    assert "Caroline" not in names(text)
+
+
+def test_a_speaker_label_is_not_folded_into_a_longer_name() -> None:
+    text = "Alice: I met Alice Cooper in Detroit."
+    assert {"Alice", "Alice Cooper"} <= set(names(text))
+
+
+def test_an_addressed_speaker_takes_part_in_no_relation() -> None:
+    assert triples("Gina: Way to go, Jon!\nJon: Thanks, Gina!") == set()
+    assert triples("Joanna: Nate, after finishing my screenplay I got a letter.\nNate: Hi!") == {
+        ("Joanna", "got", "letter")
+    }
+
+
+def test_pronouns_in_a_chat_turn() -> None:
+    # "it" is never the speaker, "they" never the person just addressed.
+    assert triples("Caroline: I went to a workshop. It was great.") == {
+        ("Caroline", "went to", "workshop")
+    }
+    assert triples("Tim: Alice leads Acme. Sue: It was founded by Bob.") == {
+        ("Alice", "leads", "Acme")
+    }
+    text = "John: Hey Maria! They really help me stay centered.\nMaria: Hi!"
+    assert not {t for t in triples(text) if "Maria" in t}
+    # she is a third person of the same turn, never the speaker
+    text = "Tim: My sister Carol visited Rome. She loved Paris too."
+    assert {("Carol", "visited", "Rome"), ("Carol", "loved", "Paris")} <= triples(text)
+    assert triples("Tim: I met Bob. Sue: She works at Acme.") == {("Tim", "met", "Bob")}
+
+
+def test_vague_objects_make_no_concepts() -> None:
+    text = "Jon: It's been great. Your words mean a lot. I'm staying positive. I had a great time."
+    assert names(text) == ["Jon"]
+    assert triples("Jon: I appreciate your encouragement.") == {
+        ("Jon", "appreciate", "encouragement")
+    }
+
+
+def test_my_noun_phrase_is_no_verb() -> None:
+    # was Joanna -writers-> group
+    assert triples("Joanna: I shared my book with my writers group.") == set()
+
+
+def test_person_cues_type_names() -> None:
+    assert types("Tim: My sister Carol and my friend Gina came.") == {
+        "Tim": "Person",
+        "Carol": "Person",
+        "Gina": "Person",
+    }
+    assert types("Hey Sam!")["Sam"] == "Person"
+    assert types("Thanks, Priya.")["Priya"] == "Person"
+
+
+def test_quoted_titles_are_one_entity() -> None:
+    text = 'Jon: I\'m currently reading "The Lean Startup" and loving it.'
+    assert types(text)["The Lean Startup"] == "Work"
+    assert ("Jon", "currently reading", "The Lean Startup") in triples(text)
+    text = "Tim: Yeah, \u201cHarry Potter and the Philosopher's Stone\u201d is special to me."
+    assert "Harry Potter and the Philosopher's Stone" in names(text)
+    assert "Embracing Identity" in names("Caroline: Here's one - 'Embracing Identity' is mine.")
+    assert names('Tim: She said "wow" and "Yeah" and "it\'s fine".') == ["Tim"]
+
+
+def test_non_english_dialogue() -> None:
+    text = (
+        "Max: Ich wohne in München und arbeite bei Siemens.\n"
+        "Σοφία: Γεια σου! Μένω στην Αθήνα.\n"
+        "Женя: Привет! Я живу в Москве.\n"
+        "李雷: 我住在北京。\n"
+        "Zoë: Très bien, merci. J'habite à Paris."
+    )
+    found = types(text)
+    for speaker in ("Max", "Σοφία", "Женя", "Zoë"):
+        assert found[speaker] == "Person"
+    assert {"München", "Siemens", "Paris"} <= set(found)
+    assert all(name.strip() for name in found)
+
+
+def test_mixed_prose_and_dialogue() -> None:
+    text = (
+        "Alice leads Acme. The meeting was on Monday at 10 AM.\n"
+        "Bob: Yeah, Alice told me. Life's busy at Acme.\n"
+        "Alice: Congrats, Bob! I moved to Berlin."
+    )
+    assert types(text) == {
+        "Alice": "Person",
+        "Acme": DEFAULT_ENTITY_TYPE,
+        "Bob": "Person",
+        "Berlin": "Place",
+    }
+    assert {
+        ("Alice", "leads", "Acme"),
+        ("Alice", "told", "Bob"),
+        ("Alice", "moved to", "Berlin"),
+    } <= triples(text)
+
+
+_JUNK = [
+    "Yeah", "Yep", "Yup", "Nope", "Woah", "Wow", "Aww", "Hmm", "Haha", "Lol", "Congrats", "Glad",
+    "Hey", "Hi", "Hello", "Thanks", "Sure", "Okay", "Can't", "Don't", "You've", "We'll",
+    "They've", "I'm", "Monday", "May", "PM", "AM", "Gonna", "Gotta", "Anytime",
+]  # fmt: skip
+_chat_words = st.sampled_from(
+    [*_JUNK, "!", ",", ".", "?", "Paris", "Acme Corp", "I", "my", "went", "to", "the", "and",
+     "Life's", "Way", "it", "was", "great", "[D1:3]", "(1:56 pm on 8 May, 2023)", "\u00e9t\u00e9",
+     "M\u00fcnchen", "\u041c\u043e\u0441\u043a\u0432\u0430", "\u5317\u4eac", "\u00a0", "\t"]
+)  # fmt: skip
+_speakers = st.sampled_from(["Caroline", "Melanie", "Zo\u00eb", "Session 1", "Date", "[D1:2] Jon"])
+_chat = st.lists(
+    st.tuples(_speakers, st.lists(_chat_words, max_size=12).map(" ".join)), max_size=8
+).map(lambda turns: "\n".join(f"{who}: {said}" for who, said in turns))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_chat)
+def test_generated_chat_never_names_junk(text: str) -> None:
+    junk = {word.casefold() for word in _JUNK}
+    for name in names(text):
+        assert name.strip() == name and name
+        assert not any(word.casefold() in junk for word in name.split()), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=400) | _chat | st.text(alphabet=st.characters(), max_size=200))
+def test_never_raises_and_never_names_blank(text: str) -> None:
+    result = OfflineGraphExtractor().extract([text])[0]
+    for entity in result.entities:
+        assert entity.name.strip() and entity.name == entity.name.strip()
+    for relation in result.relations:
+        assert relation.source.strip() and relation.target.strip()
+
+
 _vocabulary = st.sampled_from(
     ["Alice", "Bob's", "Acme Corp", "The", "of", "and", "leads", "was", "by", "in", "2019", ",",
      ".", "?", "\n", "Q:", "user:", "Alice:", "I", "my", "She", "it", "Dr.", "J.", "New", "York",

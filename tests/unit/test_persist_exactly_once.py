@@ -28,8 +28,8 @@ from cognee_langchain.errors import (
 from cognee_langchain.graph.models import SourceDocument
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.pipelines.persist_sessions import SESSIONS_NODE_SET, PersistSessionsResult
-from cognee_langchain.services import persist
-from cognee_langchain.services.rendering import entries_document, split_entries, uncovered
+from cognee_langchain.services.rendering import messages_document, session_messages, uncovered
+from cognee_langchain.services.units import WINDOW_CHARS
 from cognee_langchain.sessions.sqlite import SQLiteSessionStore
 from tests.support.persist_checks import DATASET, assert_exactly_once, placement, question, turn
 from tests.unit.test_memory_support import TYPES, PatternExtractor, make_memory
@@ -81,7 +81,7 @@ def test_regression_failed_watermark_then_new_turns_stores_each_qa_once(
     result = improve(memory, "t")
 
     assert (result.entries_persisted, result.documents_added) == (1, 1)
-    assert result.message == "Persisted 1 Q&A entries from 1 session(s)."
+    assert result.message == "Persisted 2 message(s) (1 exchange(s)) from 1 session(s)."
     assert_exactly_once(memory, 4)
     assert store.get_watermark(user, "t", DATASET) == 8
 
@@ -121,12 +121,11 @@ def test_regression_clean_run_never_repeats_an_entry_in_two_chunks(tmp_path: Pat
     assert_exactly_once(memory, 40)
     documents = memory.graph_store.list_documents(DATASET, node_set=SESSIONS_NODE_SET)
     chunks = memory.graph_store.get_chunks([c for d in documents for c in d.chunk_ids])
-    assert all(len(d.chunk_ids) == 1 for d in documents)  # a document is one chunk
-    assert all(len(c.text) <= persist.SESSION_CHUNK_CHARS for c in chunks)
-    total = sum(len(c.text) for c in chunks)
-    # one extraction per ~6,000 characters, as before: no more chunks than needed plus one
-    assert extractor.chunks_extracted == len(chunks) <= total // persist.SESSION_CHUNK_CHARS + 2
-    assert result.chunks_added == len(chunks) > 1
+    assert result.chunks_added == len(chunks) == 80  # one unit per message
+    assert all(len(d.chunk_ids) * 2 < 80 for d in documents)  # several documents
+    total = sum(len(c.text) + 1 for c in chunks)
+    # one extraction per window of whole turns: no more calls than windows, plus one per document
+    assert extractor.chunks_extracted <= total // WINDOW_CHARS + len(documents)
     message_ids = [m for d in documents for m in d.message_ids]
     assert len(message_ids) == len(set(message_ids)) == 80
 
@@ -139,8 +138,9 @@ def test_entry_longer_than_a_chunk_is_split_without_overlap(memory: GraphMemory)
     (document,) = memory.graph_store.list_documents(DATASET, node_set=SESSIONS_NODE_SET)
     chunks = memory.graph_store.get_chunks(list(document.chunk_ids))
     assert len(chunks) > 1
-    words = [w for c in chunks for w in c.text.split()]
-    assert len(words) == len(set(words))  # no word repeated: the chunks do not overlap
+    # no word repeated but the speaker label each piece of the cut answer starts with
+    words = [w for c in chunks for w in c.text.split() if w not in ("User:", "Assistant:")]
+    assert len(words) == len(set(words))
     assert sum(question(0) in c.text for c in chunks) == 1
 
 
@@ -161,18 +161,21 @@ def test_session_deleted_and_recorded_again_is_persisted_again(memory: GraphMemo
     assert [d.message_ids for d in documents] == [("again#0", "again#1")] * 2
 
 
-def test_document_without_entry_keys_is_matched_by_message_ids(memory: GraphMemory) -> None:
-    """Documents written before entries recorded their keys still count as holding them."""
+@pytest.mark.parametrize("recorded", [None, "entry_keys"])
+def test_document_without_message_keys_is_matched_by_message_ids(
+    memory: GraphMemory, recorded: str | None
+) -> None:
+    """Documents written before messages recorded their keys (with no keys at all, or with the
+    keys of whole Q&A entries) still count as holding their messages."""
     store, user = memory.session_store, memory.user.id
     store.append(user, "old", [HumanMessage("Q?", id="q"), AIMessage("A.", id="a")])
-    [entry] = split_entries("old", store.read(user, "old").items)
-    item = entries_document("old", [entry])
-    # written by an earlier version: another rendering, no entry keys
+    item = messages_document("old", session_messages("old", store.read(user, "old").items))
+    # written by an earlier version: another rendering, no message keys
+    metadata = {k: v for k, v in item.metadata.items() if k != "message_keys"}
+    if recorded:
+        metadata[recorded] = ["0-2@1.0"]
     legacy = item.model_copy(
-        update={
-            "text": f"User asked: {item.text}",
-            "metadata": {k: v for k, v in item.metadata.items() if k != "entry_keys"},
-        }
+        update={"text": f"User asked: {item.text}", "metadata": metadata, "turns": ()}
     )
     memory.ingest([legacy], dataset=DATASET, node_set=SESSIONS_NODE_SET)
 
@@ -239,12 +242,13 @@ def test_trimmed_messages_with_nothing_left_to_persist_move_the_watermark(
 ) -> None:
     memory = trimming_memory(tmp_path, max_messages=1)
     store, user = memory.session_store, memory.user.id
-    store.append(user, "t", turn(0))  # only the answer is kept: no complete entry
+    store.append(user, "t", turn(0))  # only the answer is kept, persisted on its own
 
     first = improve(memory, "t")
 
-    assert (first.entries_persisted, first.messages_lost_to_trimming) == (0, 1)
-    assert store.get_watermark(user, "t", DATASET) == 1  # reported once, not on every run
+    assert (first.entries_persisted, first.messages_lost_to_trimming) == (1, 1)
+    assert first.messages_persisted == 1
+    assert store.get_watermark(user, "t", DATASET) == 2  # reported once, not on every run
     assert improve(memory, "t").messages_lost_to_trimming == 0
 
 

@@ -175,7 +175,7 @@ async def test_seed_flow_adds_session_knowledge_with_provenance(memory: GraphMem
     assert result.sessions_read == 1
     assert result.entries_persisted == 2
     assert result.missing_session_ids == ()
-    assert (result.documents_added, result.chunks_added) == (1, 1)
+    assert (result.documents_added, result.chunks_added) == (1, 4)  # a unit per message
     assert result.nodes_added == 4  # Carol Diaz, Zeta Labs, Bob Smith, Denver
     assert result.edges_added == 2
     (document,) = await session_documents(memory)
@@ -205,11 +205,14 @@ async def test_session_text_keeps_question_answer_and_date(memory: GraphMemory) 
     await persist(memory, ["demo_session"])
 
     (document,) = await session_documents(memory)
-    (chunk,) = memory.graph_store.get_chunks(document.chunk_ids)
-    assert (
-        "user: Who founded Zeta Labs?\nassistant: Good question. Carol Diaz founded" in chunk.text
-    )
-    assert " UTC] user: " in chunk.text  # the turn's date stays with its facts
+    question, answer = memory.graph_store.get_chunks(document.chunk_ids)
+    assert question.text == "User: Who founded Zeta Labs?"
+    assert answer.text.startswith("Assistant: Good question. Carol Diaz founded")
+    # each turn keeps its speaker, time and session, and searching shows its date
+    assert question.unit["speaker"] == "User" and question.unit["group"] == "demo_session"
+    assert isinstance(answer.unit["occurred_at"], float)
+    (hit,) = await memory.asearch("Who founded Zeta Labs?", datasets=[DATASET], top_k=1)
+    assert hit.page_content.startswith("(") and hit.metadata["occurred_at"].startswith("20")
 
 
 async def test_regression_speaker_labels_do_not_become_entities(tmp_path: Path) -> None:
@@ -376,9 +379,9 @@ async def test_new_qa_after_a_run_is_persisted_alone_by_the_next(memory: GraphMe
     assert result.entries_persisted == 1
     newest = (await session_documents(memory))[-1]
     assert newest.message_ids == tuple(later)
-    (chunk,) = memory.graph_store.get_chunks(newest.chunk_ids)
-    assert "Acme Corp acquired Zeta Labs." in chunk.text
-    assert "Carol Diaz" not in chunk.text  # the entry persisted before is not repeated
+    text = "\n".join(c.text for c in memory.graph_store.get_chunks(newest.chunk_ids))
+    assert "Acme Corp acquired Zeta Labs." in text
+    assert "Carol Diaz" not in text  # the entry persisted before is not repeated
     assert await watermark(memory, "demo_session") == 4
 
 
@@ -387,10 +390,13 @@ async def test_unanswered_question_waits_for_its_answer(memory: GraphMemory) -> 
     await ask(memory, "demo_session", "And who leads Zeta Labs?", None)
 
     first = await persist(memory, ["demo_session"])
-    assert first.entries_persisted == 1
+    assert (first.entries_persisted, first.messages_persisted, first.messages_waiting) == (1, 2, 1)
+    assert "1 message(s) wait for an answer" in first.message
     assert await watermark(memory, "demo_session") == 2  # stops before the open question
 
-    assert (await persist(memory, ["demo_session"])).entries_persisted == 0
+    waiting = await persist(memory, ["demo_session"])
+    assert (waiting.entries_persisted, waiting.messages_waiting) == (0, 1)
+    assert waiting.message.startswith("Nothing new to persist")
     history = SessionChatMessageHistory(
         "demo_session", user_id=memory.user.id, store=memory.session_store
     )
@@ -422,10 +428,14 @@ async def test_agent_turn_with_tool_calls_is_one_entry(memory: GraphMemory) -> N
     assert result.entries_persisted == 1
     (document,) = await session_documents(memory)
     assert document.message_ids == ("h", "call", "tool", "answer")
-    (chunk,) = memory.graph_store.get_chunks(document.chunk_ids)
-    assert "user: Who founded Zeta Labs?\ntool lookup: Zeta Labs: founded 2019\nassistant:" in (
-        chunk.text
-    )
+    chunks = memory.graph_store.get_chunks(document.chunk_ids)
+    assert [c.text for c in chunks] == [
+        "User: Who founded Zeta Labs?",
+        'Assistant: (calls lookup(q="Zeta"))',
+        "Tool lookup: Zeta Labs: founded 2019",
+        "Assistant: Found it. Carol Diaz founded Zeta Labs.",
+    ]
+    assert [c.unit["message_ids"] for c in chunks] == [["h"], ["call"], ["tool"], ["answer"]]
 
 
 async def test_watermarks_are_per_dataset(memory: GraphMemory) -> None:
@@ -693,7 +703,7 @@ async def test_pipeline_as_a_subgraph_node_of_a_user_graph(memory: GraphMemory) 
     state = await parent_graph(memory).ainvoke({"user": memory.user})
 
     assert state["result"].entries_persisted == 1
-    assert state["report"] == "Persisted 1 Q&A entries from 1 session(s)."
+    assert state["report"] == "Persisted 2 message(s) (1 exchange(s)) from 1 session(s)."
     assert len(await session_documents(memory)) == 1
 
 

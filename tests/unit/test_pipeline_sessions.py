@@ -1,4 +1,6 @@
-"""How cached messages become Q&A entries for the persist-sessions pipeline."""
+"""How cached messages become what the persist-sessions pipeline writes: messages with their
+identity, documents of whole exchanges, and what a stored document already holds. (The rendering
+rules themselves: ``tests/unit/test_session_rendering.py``.)"""
 
 from __future__ import annotations
 
@@ -6,23 +8,27 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 
 from cognee_langchain.graph.models import SourceDocument
 from cognee_langchain.services.rendering import (
-    entries_document,
-    pack_entries,
+    messages_document,
+    pack_messages,
     render_entries,
+    render_transcript,
+    session_messages,
     split_entries,
-    unpersisted_entries,
+    unpersisted_messages,
 )
 from cognee_langchain.sessions.base import StoredMessage
+
+T0 = 1_764_000_000.0  # 2025-11-24T16:00:00Z
 
 
 def _stored(*messages: object, start: int = 0) -> list[StoredMessage]:
     return [
-        StoredMessage(seq=start + i, timestamp=1_764_000_000.0 + i, message=m)  # type: ignore[arg-type]
+        StoredMessage(seq=start + i, timestamp=T0 + i, message=m)  # type: ignore[arg-type]
         for i, m in enumerate(messages)
     ]
 
 
-def test_complete_turns_become_entries_with_positions_and_ids() -> None:
+def test_every_message_becomes_one_with_position_id_and_exchange() -> None:
     items = _stored(
         SystemMessage("be brief"),
         HumanMessage("Who leads Acme?", id="h1"),
@@ -31,93 +37,86 @@ def test_complete_turns_become_entries_with_positions_and_ids() -> None:
         AIMessage("Since 2019."),
         start=10,
     )
-    entries = split_entries("s", items)
-    assert [(e.seq_start, e.seq_end) for e in entries] == [(11, 13), (13, 15)]
-    assert entries[0].question == "Who leads Acme?"
-    assert entries[0].answer == "Alice leads Acme."
-    assert entries[0].message_ids == ("h1", "a1")
-    assert entries[0].context_ids == ("c1", "c2")
+    messages = session_messages("s", items)
+    assert [(m.seq, m.speaker, m.text) for m in messages] == [
+        (10, "System", "be brief"),
+        (11, "User", "Who leads Acme?"),
+        (12, "Assistant", "Alice leads Acme."),
+        (13, "User", "Since when?"),
+        (14, "Assistant", "Since 2019."),
+    ]
+    assert [m.exchange for m in messages] == [10, 11, 11, 13, 13]
+    assert messages[2].context_ids == ("c1", "c2")
     # messages without ids are addressed by session and position
-    assert entries[1].message_ids == ("s#13", "s#14")
+    assert [m.message_id for m in messages] == ["s#10", "h1", "a1", "s#13", "s#14"]
 
 
-def test_agent_turn_keeps_tool_results_and_ends_at_final_answer() -> None:
-    call = {"name": "weather", "args": {"city": "Oslo"}, "id": "t1", "type": "tool_call"}
-    items = _stored(
-        HumanMessage("Weather in Oslo?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("Snow, -3C", tool_call_id="t1", name="weather"),
-        AIMessage("It snows in Oslo."),
-    )
-    [entry] = split_entries("s", items)
-    assert (entry.seq_start, entry.seq_end) == (0, 4)
-    assert entry.tool_results == ("weather: Snow, -3C",)
-    assert "tool weather: Snow, -3C" in render_entries([entry])
-
-
-def test_unfinished_trailing_turn_is_left_for_later() -> None:
-    items = _stored(
-        HumanMessage("Q1"),
-        AIMessage("A1"),
-        HumanMessage("Q2"),
-        AIMessage("", tool_calls=[{"name": "x", "args": {}, "id": "1", "type": "tool_call"}]),
-    )
-    entries = split_entries("s", items)
-    assert [e.question for e in entries] == ["Q1"]
-    assert entries[-1].seq_end == 2  # the watermark stops before the unfinished turn
-
-
-def test_slice_starting_mid_turn_skips_the_orphan_answer() -> None:
-    items = _stored(AIMessage("orphan answer"), HumanMessage("Q"), AIMessage("A"), start=5)
-    assert [(e.question, e.seq_start) for e in split_entries("s", items)] == [("Q", 6)]
-
-
-def test_render_keeps_dates_for_temporal_questions() -> None:
-    [entry] = split_entries("s", _stored(HumanMessage("Q"), AIMessage("A")))
-    text = render_entries([entry])
-    assert text.startswith("[2025-11-24 ")
-    assert "UTC] user: Q\nassistant: A" in text
-
-
-def test_entry_key_is_position_and_question_time() -> None:
+def test_message_key_is_position_time_and_content() -> None:
     items = _stored(HumanMessage("Q"), AIMessage("A"), start=4)
-    [entry] = split_entries("s", items)
-    assert entry.key == f"4-6@{1_764_000_000.0!r}"
+    keys = [m.key for m in session_messages("s", items)]
+    assert keys[0].startswith(f"4@{T0!r}#")
     again = _stored(HumanMessage("Q"), AIMessage("A"), start=4)
-    assert split_entries("s", again)[0].key == entry.key  # read again: the same entry
+    assert [m.key for m in session_messages("s", again)] == keys  # read again: the same
     later = [StoredMessage(i.seq, i.timestamp + 60, i.message) for i in items]
-    assert split_entries("s", later)[0].key != entry.key  # recorded again: another one
+    assert [m.key for m in session_messages("s", later)] != keys  # recorded again: others
+    other = _stored(HumanMessage("Other Q"), AIMessage("A"), start=4)
+    assert session_messages("s", other)[0].key != keys[0]  # same place and time, new text
 
 
-def test_pack_entries_keeps_whole_entries_within_the_size() -> None:
+def test_pack_keeps_whole_exchanges_within_the_size() -> None:
     items = _stored(
         *[m for i in range(12) for m in (HumanMessage(f"Q{i:02d}"), AIMessage("A" * 90))]
     )
-    entries = split_entries("s", items)
-    size = len(render_entries(entries[:3]))
+    messages = session_messages("s", items)
+    size = len(render_transcript(messages[:6]))
 
-    groups = pack_entries(entries, size)
+    groups = pack_messages(messages, size)
 
-    assert [len(g) for g in groups] == [3, 3, 3, 3]
-    assert [e for g in groups for e in g] == entries
-    assert all(len(render_entries(g)) <= size for g in groups)
-    assert pack_entries(entries, 10) == [[e] for e in entries]  # too big alone: one each
-    assert pack_entries([], 100) == []
+    assert [len(g) for g in groups] == [6, 6, 6, 6]
+    assert [m for g in groups for m in g] == messages
+    assert all(len(render_transcript(g)) <= size for g in groups)
+    assert pack_messages([], 100) == []
 
 
-def test_document_of_entries_records_what_identifies_them() -> None:
+def test_pack_splits_an_exchange_too_long_for_a_group_between_messages() -> None:
+    items = _stored(HumanMessage("Q"), *[AIMessage(f"A{i} " + "x" * 50) for i in range(6)])
+    messages = session_messages("s", items)
+    size = len(render_transcript(messages[:3]))
+
+    groups = pack_messages(messages, size)
+
+    assert [m for g in groups for m in g] == messages
+    assert all(len(render_transcript(g)) <= size for g in groups)
+    assert len(groups) == 3
+    assert pack_messages(messages, 10) == [[m] for m in messages]  # too big alone: one each
+
+
+def test_pack_size_matches_the_rendered_text_across_dates() -> None:
+    day = 86_400.0
+    items = [
+        StoredMessage(i, T0 + (i // 3) * day, HumanMessage(f"line {i}\nmore {i}"))
+        for i in range(10)
+    ]
+    messages = session_messages("s", items)
+    for size in (40, 80, 120, 500):
+        for group in pack_messages(messages, size):
+            assert len(group) == 1 or len(render_transcript(group)) <= size
+
+
+def test_document_records_what_identifies_its_messages() -> None:
     items = _stored(HumanMessage("Q1", id="q1"), AIMessage("A1", id="a1"), HumanMessage("Q2"))
     items += _stored(AIMessage("A2", response_metadata={"context_ids": ["c"]}), start=3)
-    entries = split_entries("s", items)
+    messages = session_messages("s", items)
 
-    item = entries_document("s", entries)
+    item = messages_document("s", messages)
 
     assert item.session_id == "s" and item.name == "session:s"
     assert item.message_ids == ("q1", "a1", "s#2", "s#3")
-    assert item.metadata["entry_keys"] == [e.key for e in entries]
+    assert item.metadata["message_keys"] == [m.key for m in messages]
     assert (item.metadata["first_seq"], item.metadata["end_seq"]) == (0, 4)
     assert item.metadata["context_ids"] == ["c"]
-    assert item.text == render_entries(entries)
+    assert item.text == render_transcript(messages)
+    assert [t.message_ids for t in item.turns] == [("q1",), ("a1",), ("s#2",), ("s#3",)]
 
 
 def _document(
@@ -128,18 +127,42 @@ def _document(
     )
 
 
-def test_unpersisted_entries_by_key_else_by_message_ids_of_a_later_document() -> None:
-    [entry] = split_entries("s", _stored(HumanMessage("Q", id="q"), AIMessage("A", id="a")))
-    asked = entry.asked_at
+def test_unpersisted_messages_by_key_else_by_message_id_of_a_later_document() -> None:
+    question, answer = session_messages(
+        "s", _stored(HumanMessage("Q", id="q"), AIMessage("A", id="a"))
+    )
 
-    def held(*documents: SourceDocument) -> bool:
-        return unpersisted_entries([entry], documents) == []
+    def new(*documents: SourceDocument) -> list[str]:
+        return [m.message_id for m in unpersisted_messages([question, answer], documents)]
 
-    assert held(_document({"entry_keys": ["other", entry.key]}))
+    assert new(_document({"message_keys": ["other", question.key]})) == ["a"]
     # keys recorded: message ids alone do not match (a session recorded again reuses them)
-    assert not held(_document({"entry_keys": ["0-2@1.0"]}, ("q", "a"), asked))
-    # no keys (an earlier version's document): its message ids, if written after the question
-    assert held(_document({}, ("q", "a", "x"), asked + 1))
-    assert not held(_document({}, ("q", "a"), asked - 1))
-    assert not held(_document({}, ("q",), asked + 1), _document({}, ("a",), asked + 1))
-    assert not held()
+    assert new(_document({"message_keys": ["0@1.0#x"]}, ("q", "a"), T0 + 5)) == ["q", "a"]
+    # no message keys (an earlier version's document): its ids, if written after the message
+    assert new(_document({}, ("q", "a", "x"), T0 + 5)) == []
+    assert new(_document({"entry_keys": ["0-2@1.0"]}, ("q",), T0 + 5)) == ["a"]
+    assert new(_document({}, ("q", "a"), T0 - 1)) == ["q", "a"]
+    assert new(_document({}, ("q",), T0 + 5), _document({}, ("a",), T0 + 5)) == []
+    assert new() == ["q", "a"]
+
+
+# -- complete Q&A entries: what recall reads as recent turns ----------------------------------
+def test_complete_turns_become_entries_for_recall() -> None:
+    call = {"name": "weather", "args": {"city": "Oslo"}, "id": "t1", "type": "tool_call"}
+    items = _stored(
+        AIMessage("orphan answer"),
+        HumanMessage("Weather in Oslo?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("Snow, -3C", tool_call_id="t1", name="weather"),
+        AIMessage("It snows in Oslo."),
+        HumanMessage("Q2"),
+        start=5,
+    )
+    [entry] = split_entries("s", items)
+    assert (entry.seq_start, entry.seq_end) == (6, 10)
+    assert (entry.question, entry.answer) == ("Weather in Oslo?", "It snows in Oslo.")
+    assert entry.tool_results == ("weather: Snow, -3C",)
+    assert render_entries([entry]) == (
+        "Date: 2025-11-24T16:00:01+00:00\n"
+        "User: Weather in Oslo?\nTool weather: Snow, -3C\nAssistant: It snows in Oslo."
+    )

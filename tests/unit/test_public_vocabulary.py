@@ -217,3 +217,32 @@ def test_retriever_rejects_what_is_not_a_memory() -> None:
 def test_memory_constructor_rejects_unknown_options(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="llmm"):
         GraphMemory(tmp_path, llmm=None)  # type: ignore[call-arg]
+
+
+# -- one set of error types -----------------------------------------------------------------------
+def test_every_error_type_is_exported_from_the_package() -> None:
+    import cognee_langchain
+    from cognee_langchain import errors
+
+    types = {
+        name
+        for name in errors.__all__
+        if isinstance(getattr(errors, name), type)
+        and issubclass(getattr(errors, name), errors.CogneeLangchainError)
+    }
+    assert "SessionWriteUnknownError" in types
+    assert types <= set(cognee_langchain.__all__)
+    for name in types:
+        assert getattr(cognee_langchain, name) is getattr(errors, name)
+    # an unconfirmed write is still "unavailable" to code that only catches that
+    assert issubclass(
+        cognee_langchain.SessionWriteUnknownError, cognee_langchain.SessionStoreUnavailableError
+    )
+
+
+def test_the_default_message_size_is_one_of_the_defaults() -> None:
+    from cognee_langchain.core import defaults
+    from cognee_langchain.sessions import base
+
+    assert base.DEFAULT_MAX_MESSAGE_CHARS is defaults.DEFAULT_MAX_MESSAGE_CHARS == 1_000_000
+    assert "DEFAULT_MAX_MESSAGE_CHARS" in defaults.__all__

@@ -18,8 +18,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
 from cognee_langchain.chat_message_histories import SessionChatMessageHistory
+from cognee_langchain.core.defaults import Limits
 from cognee_langchain.embeddings import WordLlamaEmbeddings
-from cognee_langchain.errors import ExtractionError, InvalidInputError
+from cognee_langchain.errors import ExtractionError, InvalidInputError, SessionWriteUnknownError
 from cognee_langchain.extraction.offline import OfflineGraphExtractor
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.prompts.answer import ANSWER_SYSTEM_PROMPT
@@ -29,6 +30,7 @@ from cognee_langchain.services.recall import (
     expand_follow_up,
     extractive_answer,
 )
+from cognee_langchain.services.recording import recording_key
 from cognee_langchain.services.rendering import split_entries
 from cognee_langchain.users import User
 
@@ -274,6 +276,72 @@ def test_a_failing_model_raises_and_appends_nothing(
     assert "RecordingChatModel" in str(caught.value)
     assert len(llm.calls) == 1
     assert stored(memory, "demo") == []
+
+
+# -- an append whose outcome is unknown -------------------------------------------------------
+def _unconfirmed_appends(
+    monkeypatch: pytest.MonkeyPatch, memory: GraphMemory, times: int
+) -> list[str | None]:
+    """Make the store apply the next ``times`` appends but report them unconfirmed (what a
+    Redis timeout after the write looks like); return the idempotency keys it is given."""
+    store = memory.session_store
+    real = store.aappend
+    keys: list[str | None] = []
+
+    async def aappend(
+        user_id: str, session_id: str, messages: Any, *, idempotency_key: str | None = None
+    ) -> int:
+        keys.append(idempotency_key)
+        count = await real(user_id, session_id, messages, idempotency_key=idempotency_key)
+        if len(keys) <= times:
+            raise SessionWriteUnknownError("redis://127.0.0.1:6379/0", TimeoutError("read"))
+        return count
+
+    monkeypatch.setattr(store, "aappend", aappend)
+    return keys
+
+
+def test_an_unconfirmed_append_is_retried_once_and_lands_once(
+    memory: GraphMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = _unconfirmed_appends(monkeypatch, memory, times=1)
+
+    result = memory.recall("Who leads Acme Corp?", session_id="demo")
+
+    messages = stored(memory, "demo")
+    assert [m.content for m in messages] == ["Who leads Acme Corp?", result.answer]
+    # both attempts carried the same key, derived from the two message ids
+    assert keys == [recording_key([str(m.id) for m in messages])] * 2
+
+
+def test_an_append_unconfirmed_twice_is_raised_and_never_doubled(
+    memory: GraphMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = _unconfirmed_appends(monkeypatch, memory, times=2)
+
+    with pytest.raises(SessionWriteUnknownError, match="may or may not have been applied"):
+        memory.recall("Who leads Acme Corp?", session_id="demo")
+
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert [type(m) for m in stored(memory, "demo")] == [HumanMessage, AIMessage]
+
+
+# -- limits -----------------------------------------------------------------------------------
+def test_recall_is_held_to_the_memory_limits(
+    tmp_path: Path, embeddings: WordLlamaEmbeddings
+) -> None:
+    memory = make_memory(tmp_path, embeddings, limits=Limits(max_query_chars=40, max_id_chars=16))
+    with pytest.raises(InvalidInputError, match="max_query_chars"):
+        memory.recall("Who leads Acme Corp? " * 3, session_id="demo")
+    with pytest.raises(InvalidInputError, match="max_id_chars"):
+        memory.recall("Who leads Acme Corp?", session_id="s" * 17)
+    assert memory.session_store.list_sessions(memory.user.id) == []
+    # the follow-up's expansion may exceed the limit: the question did not
+    memory.recall("Who leads Acme Corp?", session_id="demo")
+    result = memory.recall("And where was she born?", session_id="demo")
+    assert len(result.search_query) > 40
+    assert "Alice Johnson" in result.search_query
+    assert len(stored(memory, "demo")) == 4
 
 
 # -- bad input --------------------------------------------------------------------------------

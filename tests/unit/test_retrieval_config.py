@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -11,9 +12,12 @@ from cognee_langchain.retrieval import (
     DEFAULT_SEARCH_TYPE,
     SEARCH_PRESETS,
     ExpansionConfig,
+    Fusion,
+    PriorConfig,
     Ranker,
     RankerConfig,
     SearchConfig,
+    fused_rankers,
     get_search_config,
     hybrid_rankers,
 )
@@ -23,7 +27,11 @@ def test_the_presets_are_the_public_search_types() -> None:
     assert set(SEARCH_PRESETS) == {"chunks", "facts", "summaries", "graph"}
     assert DEFAULT_SEARCH_TYPE == "graph"
     assert SEARCH_PRESETS["graph"].expansion is not None
-    assert SEARCH_PRESETS["chunks"].rankers == hybrid_rankers("chunk")
+    assert SEARCH_PRESETS["chunks"].rankers == fused_rankers("chunk")
+    assert SEARCH_PRESETS["graph"].rankers == fused_rankers("chunk")
+    for name in ("chunks", "graph"):
+        assert SEARCH_PRESETS[name].fusion is Fusion.SCORE
+        assert SEARCH_PRESETS[name].priors == PriorConfig()
     assert SEARCH_PRESETS["facts"].rankers == hybrid_rankers("fact")
     assert SEARCH_PRESETS["summaries"].rankers == hybrid_rankers("summary")
     assert all(SEARCH_PRESETS[name].expansion is None for name in ("chunks", "facts", "summaries"))
@@ -80,3 +88,13 @@ def test_needs_query_vector_follows_dense_use() -> None:
     assert not SearchConfig(rankers=lexical).needs_query_vector
     assert SearchConfig(rankers=lexical, expansion=ExpansionConfig()).needs_query_vector
     assert all(config.needs_query_vector for config in SEARCH_PRESETS.values())
+
+
+def test_priors_need_score_fusion_and_finite_weights() -> None:
+    with pytest.raises(InvalidInputError, match="fusion='score'"):
+        SearchConfig(rankers=hybrid_rankers("chunk"), priors=PriorConfig())
+    with pytest.raises(InvalidInputError, match="speaker"):
+        PriorConfig(speaker=math.inf)
+    with pytest.raises(InvalidInputError, match="unknown fusion"):
+        SearchConfig(rankers=hybrid_rankers("chunk"), fusion="max")  # type: ignore[arg-type]
+    assert SearchConfig(rankers=hybrid_rankers("chunk"), fusion="score").fusion is Fusion.SCORE  # type: ignore[arg-type]

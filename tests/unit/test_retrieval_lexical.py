@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from cognee_langchain.retrieval.lexical import BM25Index, analyze, word_tokens
 
 
-def test_analyze_folds_case_drops_stopwords_and_stems_plurals() -> None:
-    assert analyze("The Cities of Alice's companies") == ["city", "alice", "company"]
+def test_analyze_folds_case_drops_stopwords_and_stems() -> None:
+    assert analyze("The Cities of Alice's companies") == ["citi", "alic", "compani"]
     assert analyze("She leads; he LEADS.") == ["lead", "lead"]
+    # Snowball folds inflections a question and its answer differ by, not only plurals.
+    assert analyze("painted painting paints") == ["paint", "paint", "paint"]
     assert analyze("glass bus status") == ["glass", "bus", "status"]
-    assert analyze("Zürich straße 東京") == ["zürich", "strasse", "東京"]
+    assert analyze("Zürich straße 東京") == ["zürich", "strass", "東京"]
     assert analyze("the and of") == []
 
 
@@ -64,7 +66,7 @@ def test_only_matching_eligible_documents_are_ranked() -> None:
 
 def test_k_cuts_the_ranking_and_ties_go_to_the_lower_slot() -> None:
     index = _index(["apple pie", "apple pie", "apple pie"])
-    assert index.search(["apple"], 2, _all(index)).slots.tolist() == [0, 1]
+    assert index.search(analyze("apple"), 2, _all(index)).slots.tolist() == [0, 1]
 
 
 def test_discarding_equals_never_having_indexed() -> None:

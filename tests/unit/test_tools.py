@@ -80,11 +80,46 @@ def test_tool_schema_asks_the_model_for_a_query(memory: ScriptedMemory) -> None:
     assert schema["properties"]["query"]["type"] == "string"
 
 
-@pytest.mark.parametrize("query", ["", "   "])
-def test_blank_queries_are_rejected_before_searching(memory: ScriptedMemory, query: str) -> None:
-    with pytest.raises(ValidationError):
-        create_memory_tool(memory).invoke({"query": query})
+@pytest.mark.parametrize(
+    ("tool_input", "match"),
+    [
+        ({"query": ""}, "query must be a non-empty string, got ''"),
+        ({"query": "   "}, "query must be a non-empty string"),
+        ({"query": 5}, "query must be a non-empty string, got int"),
+        ({"query": "who \ud800"}, "invalid Unicode"),
+        ({}, r"query: Field required.*call it with \{'query'"),
+    ],
+)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_bad_queries_are_input_errors_before_searching(
+    memory: ScriptedMemory, tool_input: dict[str, Any], match: str, mode: str
+) -> None:
+    tool = create_memory_tool(memory)
+    with pytest.raises(InvalidInputError, match=match) as raised:
+        if mode == "sync":
+            tool.invoke(tool_input)
+        else:
+            await tool.ainvoke(tool_input)
+    assert "search_memory" in str(raised.value)  # names the tool the model called
+    assert not isinstance(raised.value.__cause__, ValidationError)  # no pydantic noise
     assert memory.searches == []
+
+
+def test_a_bad_tool_call_is_reported_to_callbacks(memory: ScriptedMemory) -> None:
+    """The error goes through the tool's error path, so tracing sees the failed call end."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Errors(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.errors: list[BaseException] = []
+
+        def on_tool_error(self, error: BaseException, **kwargs: Any) -> None:
+            self.errors.append(error)
+
+    handler = Errors()
+    with pytest.raises(InvalidInputError):
+        create_memory_tool(memory).invoke({"query": ""}, {"callbacks": [handler]})
+    assert [type(error) for error in handler.errors] == [InvalidInputError]
 
 
 def test_no_memories_says_so(tmp_path: Path) -> None:

@@ -1,0 +1,678 @@
+"""Memory quality on LoCoMo: evidence recall within a reading budget (issue 16).
+
+Each conversation of a LoCoMo-format file goes into its own dataset (named by its ``sample_id``),
+two ways, each in its own ``GraphMemory`` (offline defaults):
+
+* path (a): ``memory.remember(texts, dataset=conv)``, one document per session — a first line
+  ``Session N (date_time)``, then ``[D1:3] Speaker: text`` lines (a shared photo appends
+  `` (shares a photo: <caption>)``), as the data README shows;
+* path (b), the mission's: each turn appended to the session cache through
+  ``SessionChatMessageHistory(f"{conv}-s{n}")`` — ``HumanMessage`` for speaker_a, ``AIMessage``
+  for speaker_b, ``name=<speaker>``, text prefixed with its ``[Dx:y]`` id, the session's time in
+  ``additional_kwargs["created_at"]`` (ISO 8601, UTC) — then
+  ``memory.improve(dataset=conv, session_ids=<all its sessions>)``.
+
+Every scored question (categories 1-4 with evidence) is asked of its conversation's dataset only,
+through ``memory.as_retriever(datasets=[conv], top_k=K, search_type=...)``. The metric (data
+README): join the returned ``page_content`` in rank order until B whitespace words (the last text
+cut to fit) and score the fraction of the evidence ids whose ``[Dx:y]`` marker is in that context;
+session R@5: a hit when an evidence session is among the first 5 distinct sessions the ranked
+results mention (order of first marker). Latency is the retriever call at ``top_k=K``; "1st ms"
+is the first query after a conversation's ingest (the index catching up with the write).
+
+Rows: the ``SYSTEMS`` presets on path (a), ``PATH_B_SYSTEMS`` on path (b), and two baselines of
+the same run that share nothing with the package's ranking: Okapi BM25 (k1 1.2, b 0.75, Lucene
+stopwords, Snowball stemming via PyStemmer when installed, else an S-stemmer) over single turn
+lines, and that BM25 fused with the cosine of the
+package's default embeddings (WordLlama) by reciprocal rank fusion (k 60). Add an ablation row by
+adding a ``SearchConfig`` to ``SYSTEMS`` (see its comment). Nothing of the data enters the repo.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/memory_quality.py                          # dev split, all rows
+    .venv/bin/python benchmarks/memory_quality.py --conversations 1 --paths a --systems default,bm25
+    .venv/bin/python benchmarks/memory_quality.py --keep /tmp/mq   # ingest once, then reuse it
+
+``--keep DIR`` keeps each path's memory in ``DIR/a`` and ``DIR/b`` with a record of what was
+ingested (``memory_quality.json``); a conversation recorded there is not ingested again, so
+ranking changes are measured in seconds. Delete ``DIR`` after changing how the package ingests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from cognee_langchain import GraphMemory
+from cognee_langchain.chat_message_histories import SessionChatMessageHistory
+from cognee_langchain.errors import NoGraphDataError
+from cognee_langchain.retrieval.config import SEARCH_PRESETS, Fusion, PriorConfig, SearchConfig
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "locomo" / "locomo10-dev.json"
+
+# -- what is measured ------------------------------------------------------------------------------
+#: System rows on path (a): row name -> search type (a preset name or a ``SearchConfig``; ``None``
+#: = the retriever's default, i.e. what ``memory.as_retriever(datasets=[conv])`` does). An
+#: ablation row is one more entry, e.g. (``from dataclasses import replace``)
+#: ``SYSTEMS["no expansion"] = replace(SEARCH_PRESETS["graph"], expansion=None)``.
+_CHUNKS = SEARCH_PRESETS["chunks"]
+_PRIORS = _CHUNKS.priors or PriorConfig()
+SYSTEMS: dict[str, str | SearchConfig | None] = {
+    "default": None,
+    "graph": "graph",
+    "chunks": "chunks",
+    # Ablations: the default's mechanisms one at a time (each row drops or swaps one).
+    "- graph lane": replace(SEARCH_PRESETS["graph"], expansion=None),
+    "- context lane": replace(_CHUNKS, rankers=_CHUNKS.rankers[::2]),
+    "- dense lane": replace(_CHUNKS, rankers=_CHUNKS.rankers[:2]),
+    "- speaker prior": replace(_CHUNKS, priors=replace(_PRIORS, speaker=0.0)),
+    "- session prior": replace(_CHUNKS, priors=replace(_PRIORS, group=0.0)),
+    "- time priors": replace(_CHUNKS, priors=replace(_PRIORS, time=0.0, date=0.0)),
+    "- question prior": replace(_CHUNKS, priors=replace(_PRIORS, question=0.0)),
+    "- query stopwords": replace(_CHUNKS, query_stopwords=False),
+    "rank fusion (rrf)": replace(_CHUNKS, fusion=Fusion.RRF, priors=None),
+}
+#: System rows on path (b) (names from ``SYSTEMS``).
+PATH_B_SYSTEMS: tuple[str, ...] = ("default",)
+#: Baseline rows over single turns, independent of the package's ranking.
+BASELINES: tuple[str, ...] = ("bm25", "hybrid")
+
+CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
+DEFAULT_BUDGETS = (200, 500, 1000)
+SESSION_K = 5
+TOP_K = 60
+"""Results asked per query; doubled (up to ``MAX_TOP_K``) while a full answer holds fewer words
+than the largest budget."""
+MAX_TOP_K = 960
+BASELINE_DEPTH = 300
+"""Turns a baseline returns (far more words than any budget)."""
+RRF_K = 60
+MARKER = re.compile(r"\[(D\d+):\d+\]")
+_EVIDENCE_ID = re.compile(r"D:?(\d+):(\d+)")
+_DATE_FORMAT = "%I:%M %p on %d %B, %Y"  # "1:56 pm on 8 May, 2023"
+_RECORD_FILE = "memory_quality.json"
+
+
+# -- the data --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Turn:
+    dia_id: str
+    speaker: str
+    text: str
+    """The turn's text with a shared photo's caption appended."""
+
+    @property
+    def line(self) -> str:
+        return f"[{self.dia_id}] {self.speaker}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    number: int
+    date_time: str
+    turns: tuple[Turn, ...]
+
+    @property
+    def created_at(self) -> datetime:
+        return parse_session_time(self.date_time)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    category: int
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    sample_id: str
+    speaker_a: str
+    speaker_b: str
+    sessions: tuple[Session, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def turns(self) -> list[Turn]:
+        return [turn for session in self.sessions for turn in session.turns]
+
+    def session_ids(self) -> list[str]:
+        return [f"{self.sample_id}-s{s.number}" for s in self.sessions]
+
+
+def parse_session_time(text: str) -> datetime:
+    """``"1:56 pm on 8 May, 2023"`` as an aware UTC datetime."""
+    return datetime.strptime(" ".join(text.split()), _DATE_FORMAT).replace(tzinfo=UTC)
+
+
+def turn_text(turn: Mapping[str, Any]) -> str:
+    """A turn's text, with `` (shares a photo: <caption>)`` appended for a shared photo."""
+    text = str(turn.get("text", ""))
+    caption = turn.get("blip_caption")
+    return f"{text} (shares a photo: {caption})" if caption else text
+
+
+def evidence_ids(evidence: Iterable[str]) -> tuple[str, ...]:
+    """The ``Dx:y`` ids of a question's evidence list, in order, each once. Malformed entries are
+    repaired where unambiguous (``"D8:6; D9:17"`` is two ids, ``"D:11:26"`` is ``D11:26``) and
+    kept verbatim otherwise (their marker is then never found)."""
+    ids: list[str] = []
+    for entry in evidence:
+        found = [f"D{a}:{b}" for a, b in _EVIDENCE_ID.findall(entry)]
+        ids.extend(found or [entry.strip()])
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def session_document(session: Session) -> str:
+    """One session as the data README's document: a date line, then one line per turn."""
+    lines = [f"Session {session.number} ({session.date_time})"]
+    lines.extend(turn.line for turn in session.turns)
+    return "\n".join(lines)
+
+
+def load_conversations(path: Path, limit: int | None = None) -> list[Conversation]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    conversations = []
+    for sample in raw[:limit] if limit else raw:
+        conv = sample["conversation"]
+        numbers = sorted(
+            int(key.split("_")[1])
+            for key, value in conv.items()
+            if re.fullmatch(r"session_\d+", key) and isinstance(value, list) and value
+        )
+        sessions = tuple(
+            Session(
+                n,
+                conv[f"session_{n}_date_time"],
+                tuple(Turn(t["dia_id"], t["speaker"], turn_text(t)) for t in conv[f"session_{n}"]),
+            )
+            for n in numbers
+        )
+        questions = tuple(
+            Question(q["question"], q["category"], evidence_ids(q["evidence"]))
+            for q in sample["qa"]
+            if q.get("category") in CATEGORIES and q.get("evidence")
+        )
+        conversations.append(
+            Conversation(
+                sample["sample_id"], conv["speaker_a"], conv["speaker_b"], sessions, questions
+            )
+        )
+    return conversations
+
+
+# -- the metric ------------------------------------------------------------------------------------
+def context_within(texts: Iterable[str], budget: int) -> str:
+    """The texts joined in rank order until ``budget`` whitespace words; the last one cut to fit."""
+    words: list[str] = []
+    for text in texts:
+        words.extend(text.split()[: budget - len(words)])
+        if len(words) >= budget:
+            break
+    return " ".join(words)
+
+
+def evidence_recall(texts: Sequence[str], evidence: Sequence[str], budget: int) -> float:
+    """The fraction of ``evidence`` ids whose ``[Dx:y]`` marker is within ``budget`` words."""
+    if not evidence:
+        raise ValueError("a scored question has evidence")
+    context = context_within(texts, budget)
+    return sum(f"[{e}]" in context for e in evidence) / len(evidence)
+
+
+def sessions_mentioned(texts: Iterable[str]) -> list[str]:
+    """Distinct sessions (``D3`` of ``[D3:7]``) in order of their first marker in the results."""
+    return list(dict.fromkeys(m for text in texts for m in MARKER.findall(text)))
+
+
+def session_recall(texts: Sequence[str], evidence: Sequence[str], k: int = SESSION_K) -> float:
+    """1.0 when any evidence session is among the first ``k`` sessions the results mention."""
+    wanted = {e.split(":")[0] for e in evidence}
+    return float(bool(wanted.intersection(sessions_mentioned(texts)[:k])))
+
+
+def _words(texts: Iterable[str]) -> int:
+    return sum(len(text.split()) for text in texts)
+
+
+# -- baselines over single turns -------------------------------------------------------------------
+_TOKEN = re.compile(r"\w+")
+# Lucene's English stopword list.
+_STOPWORD_LIST = """a an and are as at be but by for if in into is it no not of on or such that
+    the their then there these they this to was will with"""
+_STOPWORDS = frozenset(_STOPWORD_LIST.split())
+
+
+def _s_stem(token: str) -> str:
+    """Harman's S-stemmer (plurals, 3rd person): the fallback without PyStemmer."""
+    if len(token) <= 3 or not token.endswith("s") or token.endswith(("us", "ss")):
+        return token
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    return token[:-1]
+
+
+def _stemmer() -> tuple[str, Callable[[list[str]], list[str]]]:
+    """Snowball English (PyStemmer) when installed, else the S-stemmer (BM25 @500 about .03
+    lower on the dev split)."""
+    try:
+        import Stemmer  # PyStemmer
+
+        return "Snowball", Stemmer.Stemmer("english").stemWords
+    except ImportError:
+        return "S-stemmer", lambda tokens: [_s_stem(t) for t in tokens]
+
+
+STEMMER, _stem_words = _stemmer()
+
+
+def terms(text: str) -> list[str]:
+    """A baseline's index terms: case-folded word tokens minus stopwords, stemmed."""
+    return _stem_words([t for t in _TOKEN.findall(text.casefold()) if t not in _STOPWORDS])
+
+
+class OkapiBM25:
+    """A tiny Okapi BM25 (``idf = ln(1 + (N - df + .5) / (df + .5))``) over a fixed corpus."""
+
+    def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        docs = [Counter(terms(text)) for text in texts]
+        self.lengths = [sum(doc.values()) for doc in docs]
+        self.average = sum(self.lengths) / max(1, len(docs)) or 1.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                self.postings[term].append((i, tf))
+        self.n = len(docs)
+
+    def scores(self, query: str) -> dict[int, float]:
+        scores: dict[int, float] = defaultdict(float)
+        for term in dict.fromkeys(terms(query)):
+            postings = self.postings.get(term, ())
+            if not postings:
+                continue
+            idf = math.log(1.0 + (self.n - len(postings) + 0.5) / (len(postings) + 0.5))
+            for i, tf in postings:
+                norm = self.k1 * (1.0 - self.b + self.b * self.lengths[i] / self.average)
+                scores[i] += idf * tf * (self.k1 + 1.0) / (tf + norm)
+        return scores
+
+
+def rank(scores: Mapping[int, float]) -> list[int]:
+    """Ids by descending score (ties: lower id first)."""
+    return sorted(scores, key=lambda i: (-scores[i], i))
+
+
+def reciprocal_rank_fusion(rankings: Iterable[Sequence[int]], k: int = RRF_K) -> list[int]:
+    fused: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for position, item in enumerate(ranking, start=1):
+            fused[item] += 1.0 / (k + position)
+    return rank(fused)
+
+
+class TurnBaselines:
+    """BM25 and BM25 + cosine (RRF) over one conversation's turn lines."""
+
+    def __init__(self, conversation: Conversation, embeddings: Any | None) -> None:
+        self.lines = [turn.line for turn in conversation.turns]
+        self.bm25 = OkapiBM25(self.lines)
+        self.embeddings = embeddings
+        self.vectors = None if embeddings is None else embeddings.embed_array(self.lines)
+
+    def search(self, system: str, query: str) -> list[str]:
+        lexical = rank(self.bm25.scores(query))
+        if system == "bm25" or self.embeddings is None:
+            ranking = lexical
+        else:
+            cosine = self.vectors @ self.embeddings.embed_array([query])[0]
+            dense = sorted(range(len(self.lines)), key=lambda i: (-float(cosine[i]), i))
+            ranking = reciprocal_rank_fusion([lexical, dense])
+        return [self.lines[i] for i in ranking[:BASELINE_DEPTH]]
+
+
+# -- results ---------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    name: str
+    recalls: list[tuple[int, dict[int, float]]] = field(default_factory=list)
+    """(category, budget -> evidence recall) per question."""
+    session_hits: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    first_ms: list[float] = field(default_factory=list)
+    ingest_s: list[float] = field(default_factory=list)
+
+    def score(
+        self, question: Question, texts: Sequence[str], budgets: Sequence[int], ms: float
+    ) -> None:
+        self.recalls.append(
+            (question.category, {b: evidence_recall(texts, question.evidence, b) for b in budgets})
+        )
+        self.session_hits.append(session_recall(texts, question.evidence))
+        self.latencies_ms.append(ms)
+
+    def recall(self, budget: int, category: int | None = None) -> float:
+        values = [r[budget] for c, r in self.recalls if category in (None, c)]
+        return statistics.fmean(values) if values else math.nan
+
+
+def _percentile(samples: Sequence[float], q: float) -> float:
+    if not samples:
+        return math.nan
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# -- the package's two ingest paths ----------------------------------------------------------------
+def _message(conversation: Conversation, session: Session, turn: Turn) -> BaseMessage:
+    kind = HumanMessage if turn.speaker == conversation.speaker_a else AIMessage
+    return kind(
+        content=f"[{turn.dia_id}] {turn.text}",
+        name=turn.speaker,
+        additional_kwargs={"created_at": session.created_at.isoformat()},
+    )
+
+
+def ingest_remember(memory: GraphMemory, conversation: Conversation) -> dict[str, Any]:
+    """Path (a): one ``remember`` of one document per session."""
+    result = memory.remember(
+        [session_document(s) for s in conversation.sessions], dataset=conversation.sample_id
+    )
+    return {"documents": len(result.document_ids)}
+
+
+def ingest_sessions(memory: GraphMemory, conversation: Conversation) -> dict[str, Any]:
+    """Path (b): every turn appended to its session's cache, then one ``improve``."""
+    conv = conversation.sample_id
+    for session, session_id in zip(conversation.sessions, conversation.session_ids(), strict=True):
+        history = SessionChatMessageHistory(
+            session_id, user_id=memory.user.id, store=memory.session_store
+        )
+        for turn in session.turns:
+            history.add_message(_message(conversation, session, turn))
+    seeded = False
+    try:
+        result = memory.improve(dataset=conv, session_ids=conversation.session_ids())
+    except NoGraphDataError:
+        # improve() refuses a dataset without graph data: give it one line to start from.
+        seeded = True
+        memory.remember(
+            f"A conversation between {conversation.speaker_a} and {conversation.speaker_b}.",
+            dataset=conv,
+        )
+        result = memory.improve(dataset=conv, session_ids=conversation.session_ids())
+    return {"entries": result.entries_persisted, "seeded": seeded}
+
+
+def _reset(memory: GraphMemory, conversation: Conversation) -> None:
+    """Drop what an interrupted earlier run left of ``conversation`` (with ``--keep``)."""
+    for session_id in conversation.session_ids():
+        SessionChatMessageHistory(
+            session_id, user_id=memory.user.id, store=memory.session_store
+        ).clear()
+    if memory.has_graph_data(conversation.sample_id):
+        memory.forget(conversation.sample_id)
+
+
+def stored_turn_ids(memory: GraphMemory, dataset: str) -> set[str] | None:
+    """The ``Dx:y`` markers found in the dataset's stored chunk texts (``None``: unreadable)."""
+    try:
+        from cognee_langchain.core.aio import run_sync
+        from cognee_langchain.graph.ops import TextKind
+
+        async def collect() -> set[str]:
+            found: set[str] = set()
+            records = memory.graph_store.aiter_records(
+                TextKind.CHUNK, [dataset], with_vectors=False
+            )
+            async for record in records:
+                found.update(re.findall(r"\[(D\d+:\d+)\]", record.text))
+            return found
+
+        return run_sync(collect())
+    except Exception:  # a diagnostic only: the store's API may move under us
+        return None
+
+
+INGESTS: dict[str, Callable[[GraphMemory, Conversation], dict[str, Any]]] = {
+    "a": ingest_remember,
+    "b": ingest_sessions,
+}
+
+
+def _retrieve(retriever: Any, query: str, max_budget: int) -> tuple[list[str], float]:
+    """The ranked texts for ``query`` (enough for ``max_budget`` words when the system has them)
+    and the latency of the first, ``top_k=TOP_K`` call in ms."""
+    start = time.perf_counter()
+    docs = retriever.invoke(query)
+    ms = (time.perf_counter() - start) * 1e3
+    texts = [doc.page_content for doc in docs]
+    top_k = TOP_K
+    while len(texts) >= top_k and _words(texts) < max_budget and top_k < MAX_TOP_K:
+        top_k *= 2
+        texts = [doc.page_content for doc in retriever.invoke(query, top_k=top_k)]
+    return texts, ms
+
+
+def run_path(
+    path: str,
+    systems: Sequence[str],
+    conversations: Sequence[Conversation],
+    budgets: Sequence[int],
+    data_dir: Path,
+    notes: list[str],
+) -> list[Row]:
+    rows = [Row(f"{name}({path})") for name in systems]
+    memory = GraphMemory(data_dir)
+    record_file = data_dir / _RECORD_FILE
+    records: dict[str, Any] = json.loads(record_file.read_text()) if record_file.exists() else {}
+    try:
+        for conversation in conversations:
+            conv = conversation.sample_id
+            kept = conv in records
+            if not kept:
+                _reset(memory, conversation)
+                start = time.perf_counter()
+                info = INGESTS[path](memory, conversation)
+                info["seconds"] = time.perf_counter() - start
+                info["turns"] = len(conversation.turns)
+                stored = stored_turn_ids(memory, conv)
+                info["stored_turns"] = None if stored is None else len(stored)
+                records[conv] = info
+                record_file.write_text(json.dumps(records, indent=1))
+            info = records[conv]
+            retrievers = [
+                memory.as_retriever(
+                    datasets=[conv],
+                    top_k=TOP_K,
+                    **({} if SYSTEMS[name] is None else {"search_type": SYSTEMS[name]}),
+                )
+                for name in systems
+            ]
+            # The first query after the write: the index catches up (once per conversation).
+            start = time.perf_counter()
+            retrievers[0].invoke(conversation.questions[0].text)
+            first_ms = (time.perf_counter() - start) * 1e3
+            for row, retriever in zip(rows, retrievers, strict=True):
+                row.first_ms.append(first_ms)
+                row.ingest_s.append(info["seconds"])
+                for question in conversation.questions:
+                    texts, ms = _retrieve(retriever, question.text, max(budgets))
+                    row.score(question, texts, budgets, ms)
+            stored = info.get("stored_turns")
+            notes.append(
+                f"path ({path}) {conv}: {info['turns']} turns given, "
+                f"{'?' if stored is None else stored} found in stored chunks"
+                + (f", {info['entries']} Q&A entries persisted" if "entries" in info else "")
+                + (", dataset seeded with one line for improve()" if info.get("seeded") else "")
+                + (f", ingest {info['seconds']:.1f} s" + (" (kept from an earlier run)" * kept))
+            )
+    finally:
+        memory.close()
+    return rows
+
+
+def run_baselines(
+    systems: Sequence[str], conversations: Sequence[Conversation], budgets: Sequence[int]
+) -> list[Row]:
+    from cognee_langchain.embeddings import WordLlamaEmbeddings  # the package's default
+
+    embeddings = WordLlamaEmbeddings() if "hybrid" in systems else None
+    rows = [Row(name) for name in systems]
+    for conversation in conversations:
+        start = time.perf_counter()
+        index = TurnBaselines(conversation, embeddings)
+        seconds = time.perf_counter() - start
+        for row in rows:
+            row.ingest_s.append(seconds)
+            for question in conversation.questions:
+                start = time.perf_counter()
+                texts = index.search(row.name, question.text)
+                row.score(question, texts, budgets, (time.perf_counter() - start) * 1e3)
+    return rows
+
+
+# -- output ----------------------------------------------------------------------------------------
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    for i, row in enumerate((header, *rows)):
+        print(
+            "  ".join(
+                cell.ljust(width) if j == 0 else cell.rjust(width)
+                for j, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if i == 0:
+            print("  ".join("-" * width for width in widths))
+    print()
+
+
+def _fmt(value: float, digits: int = 3) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.{digits}f}".lstrip("0") if digits == 3 else f"{value:.{digits}f}"
+
+
+def report(rows: Sequence[Row], budgets: Sequence[int], wall_s: float) -> None:
+    focus = 500 if 500 in budgets else budgets[len(budgets) // 2]
+    header = [
+        "system",
+        *(f"@{b}" for b in budgets),
+        *(f"{name} @{focus}" for name in CATEGORIES.values()),
+        f"sess R@{SESSION_K}",
+        "p50 ms",
+        "p95 ms",
+        "1st ms",
+        "ingest s",
+    ]
+    _table(
+        header,
+        [
+            [
+                row.name,
+                *(_fmt(row.recall(b)) for b in budgets),
+                *(_fmt(row.recall(focus, c)) for c in CATEGORIES),
+                _fmt(statistics.fmean(row.session_hits) if row.session_hits else math.nan),
+                _fmt(statistics.median(row.latencies_ms) if row.latencies_ms else math.nan, 1),
+                _fmt(_percentile(row.latencies_ms, 0.95), 1),
+                _fmt(statistics.fmean(row.first_ms) if row.first_ms else math.nan, 0),
+                _fmt(statistics.fmean(row.ingest_s) if row.ingest_s else math.nan, 2),
+            ]
+            for row in rows
+        ],
+    )
+    print(
+        "memory_quality: "
+        + "  ".join(f"{row.name} @{focus}={_fmt(row.recall(focus))}" for row in rows)
+        + f"  ({len(rows[0].recalls) if rows else 0} questions, wall {wall_s:.0f} s)"
+    )
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, help="LoCoMo-format JSON")
+    parser.add_argument("--conversations", type=int, default=None, help="first N only")
+    parser.add_argument("--paths", type=_csv, default=["a", "b"], help="ingest paths: a,b")
+    parser.add_argument(
+        "--budgets", type=lambda s: [int(b) for b in _csv(s)], default=list(DEFAULT_BUDGETS)
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep (and reuse) the ingested memories here"
+    )
+    parser.add_argument(
+        "--systems",
+        type=_csv,
+        default=None,
+        help=f"rows to run, from {[*BASELINES, *SYSTEMS]} (default: all)",
+    )
+    args = parser.parse_args()
+
+    data = args.data or DEFAULT_DATA
+    if not data.is_file():
+        parser.error(
+            f"no LoCoMo data at {data}: pass --data PATH (the LoCoMo JSON, e.g. locomo10.json "
+            "from snap-research/LoCoMo)"
+        )
+    unknown_paths = set(args.paths) - set(INGESTS)
+    if unknown_paths:
+        parser.error(f"unknown paths {sorted(unknown_paths)}: use a, b")
+    selected = args.systems or [*BASELINES, *SYSTEMS]
+    unknown = set(selected) - {*BASELINES, *SYSTEMS}
+    if unknown:
+        parser.error(f"unknown systems {sorted(unknown)}: use {[*BASELINES, *SYSTEMS]}")
+    budgets = sorted(set(args.budgets))
+    conversations = load_conversations(data, args.conversations)
+    n_turns = sum(len(c.turns) for c in conversations)
+    n_questions = sum(len(c.questions) for c in conversations)
+    print(
+        f"{data.name}: {len(conversations)} conversations, {n_turns:,} turns, "
+        f"{n_questions} scored questions; baselines stem with {STEMMER}; "
+        f"1-min load {os.getloadavg()[0]:.2f}\n"
+    )
+
+    wall = time.perf_counter()
+    rows: list[Row] = []
+    notes: list[str] = []
+    baselines = [name for name in BASELINES if name in selected]
+    if baselines:
+        rows += run_baselines(baselines, conversations, budgets)
+    with tempfile.TemporaryDirectory(prefix="memory_quality_") as scratch:
+        root = args.keep or Path(scratch)
+        for path in args.paths:
+            names = SYSTEMS if path == "a" else PATH_B_SYSTEMS
+            systems = [name for name in names if name in selected]
+            if systems:
+                data_dir = root / path
+                data_dir.mkdir(parents=True, exist_ok=True)
+                rows += run_path(path, systems, conversations, budgets, data_dir, notes)
+    wall_s = time.perf_counter() - wall
+    for note in notes:
+        print(note)
+    if notes:
+        print()
+    report(rows, budgets, wall_s)
+
+
+if __name__ == "__main__":
+    main()
