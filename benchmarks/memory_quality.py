@@ -84,8 +84,9 @@ SYSTEMS: dict[str, str | SearchConfig | None] = {
     "- session prior": replace(_CHUNKS, priors=replace(_PRIORS, group=0.0)),
     "- time priors": replace(_CHUNKS, priors=replace(_PRIORS, time=0.0, date=0.0)),
     "- question prior": replace(_CHUNKS, priors=replace(_PRIORS, question=0.0)),
-    "- query stopwords": replace(_CHUNKS, query_stopwords=False),
-    "rank fusion (rrf)": replace(_CHUNKS, fusion=Fusion.RRF, priors=None),
+    "- term expansion": replace(_CHUNKS, expand_terms=None),
+    "+ query stopwords": replace(_CHUNKS, query_stopwords=True),
+    "rank fusion (rrf)": replace(_CHUNKS, fusion=Fusion.RRF, priors=None, expand_terms=None),
 }
 #: System rows on path (b) (names from ``SYSTEMS``).
 PATH_B_SYSTEMS: tuple[str, ...] = ("default",)

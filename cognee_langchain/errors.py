@@ -60,13 +60,16 @@ class ExtractionError(CogneeLangchainError, RuntimeError):
     The original exception is available as ``__cause__`` and :attr:`cause`.
     """
 
-    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+    def __init__(
+        self, message: str, cause: BaseException | None = None, *, fix: str | None = None
+    ) -> None:
         self.cause = cause
         detail = f" (cause: {type(cause).__name__}: {cause})" if cause is not None else ""
-        super().__init__(
-            f"{message}{detail}. Check the chat model's provider configuration, API key and "
-            "rate limits, or raise max_retries / timeout on the extractor."
+        fix = fix or (
+            "Check the chat model's provider configuration, API key and rate limits, or raise "
+            "max_retries / timeout on the extractor."
         )
+        super().__init__(f"{message}{detail}. {fix}")
 
 
 class PermissionDeniedError(CogneeLangchainError, PermissionError):

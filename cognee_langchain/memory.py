@@ -581,8 +581,9 @@ class GraphMemory:
         """The ``top_k`` memories most relevant to ``query``, best first: retrieval only, no
         answer and no session write.
 
-        ``search_type``: ``"graph"`` (hybrid with entity-neighbourhood expansion), ``"chunks"``,
-        ``"facts"``, ``"summaries"`` or a ``SearchConfig``. ``datasets``: name(s) to search,
+        ``search_type``: ``"chunks"`` (default: fused lexical, context and vector lanes with
+        priors), ``"graph"`` (plus entity-neighbourhood expansion), ``"facts"``,
+        ``"summaries"`` or a ``SearchConfig``. ``datasets``: name(s) to search,
         ``None`` for every dataset ``user`` may read (``dataset=`` is its deprecated spelling).
         ``node_sets``: keep only memories in one of them. Document metadata is described in
         :mod:`cognee_langchain.services.search`.

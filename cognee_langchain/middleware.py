@@ -133,7 +133,7 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
         max_context_tokens: budget of the injected memories (≈ characters / 4).
         datasets: dataset name(s) to recall from; ``None`` for every readable dataset
             (``recall_datasets=`` is its deprecated spelling).
-        search_type: ``"graph"`` (hybrid, default), ``"chunks"``, ``"facts"``, ``"summaries"``
+        search_type: ``"chunks"`` (fused, default), ``"graph"``, ``"facts"``, ``"summaries"``
             or a ``SearchConfig``.
         improve_every_n_turns: persist the session into ``dataset`` in the background once
             this many user turns were recorded since the last time (counted per process).

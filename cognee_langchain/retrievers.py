@@ -47,8 +47,9 @@ _RENAMED = {"k": "top_k"}
 class GraphRetriever(BaseRetriever):
     """Hybrid retrieval over a :class:`~cognee_langchain.memory.GraphMemory`.
 
-    ``search_type``: ``"graph"`` (default: BM25 + dense chunk ranking fused with the chunks and
-    facts reached from the entities the query names), ``"chunks"``, ``"facts"``,
+    ``search_type``: ``"chunks"`` (default: score fusion of each chunk's or turn's words, its
+    neighbouring turns' words and its vector, with speaker, session and time priors),
+    ``"graph"`` (that plus the chunks the entities the query names lead to), ``"facts"``,
     ``"summaries"`` or a ``SearchConfig``. ``top_k``: how many documents (``k`` is its
     deprecated spelling). ``datasets``: where to search (``None``: every dataset ``user`` may
     read). ``node_sets``: keep only items in one of these node sets. ``user``: who searches

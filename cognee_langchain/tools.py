@@ -114,7 +114,7 @@ def create_memory_tool(
         top_k: how many memories to retrieve per call.
         datasets: dataset name(s) to search; ``None`` searches every dataset ``user`` may read
             (``dataset=`` is the deprecated spelling).
-        search_type: ``"graph"`` (hybrid, default), ``"chunks"``, ``"facts"``, ``"summaries"``
+        search_type: ``"chunks"`` (fused, default), ``"graph"``, ``"facts"``, ``"summaries"``
             or a ``SearchConfig``.
         max_tokens: budget of the rendered content (≈ characters / 4); ``None`` for no limit.
         user: who searches; defaults to the memory's user.

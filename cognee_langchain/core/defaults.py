@@ -25,7 +25,7 @@ DEFAULT_DATASET = "main_dataset"
 #: How many memories a search, retriever, recall, tool, node or middleware returns by default.
 DEFAULT_TOP_K = 8
 #: The search preset used when none is named.
-DEFAULT_SEARCH_TYPE = "graph"
+DEFAULT_SEARCH_TYPE = "chunks"
 #: The type of an entity whose kind nobody stated.
 DEFAULT_ENTITY_TYPE = "Entity"
 #: The node set that persisted session Q&A lands in (cognee's name).

@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import NamedTuple, TypedDict
+from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -37,16 +37,16 @@ from cognee_langchain.retrieval.config import (
     DEFAULT_SEARCH_TYPE,
     ExpansionConfig,
     Fusion,
-    Ranker,
     SearchConfig,
+    TermExpansion,
     get_search_config,
 )
-from cognee_langchain.retrieval.cues import QUERY_STOPWORDS
 from cognee_langchain.retrieval.dense import normalize_vectors
 from cognee_langchain.retrieval.expansion import EntityTable, personalized_pagerank
 from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
-from cognee_langchain.retrieval.lexical import analyze, word_tokens
+from cognee_langchain.retrieval.lexical import word_tokens
 from cognee_langchain.retrieval.locking import ReadWriteLock
+from cognee_langchain.retrieval.queries import RANKERS, Query, query_terms
 from cognee_langchain.retrieval.scoring import ScoredQuery, fuse_scores, merge_kinds
 from cognee_langchain.retrieval.types import (
     ITEM_KINDS,
@@ -57,6 +57,7 @@ from cognee_langchain.retrieval.types import (
     SearchHit,
     SearchItem,
 )
+from cognee_langchain.retrieval.vocabulary import EmbedWords, Vocabulary, content_words
 
 __all__ = ["EngineStats", "SearchEngine"]
 
@@ -78,49 +79,6 @@ class EngineStats(TypedDict):
     tombstones: int
     index_bytes: int
     """Bytes held by the indexes (vectors, postings, columns), spare capacity included."""
-
-
-class _Query(NamedTuple):
-    text: str
-    tokens: list[str]
-    terms: list[str]
-    vector: npt.NDArray[np.float32] | None
-
-
-def _rank_bm25(
-    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
-) -> RankedList:
-    return collection.lexical.search(query.terms, k, eligible)
-
-
-def _rank_dense(
-    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
-) -> RankedList:
-    assert query.vector is not None, "SearchConfig.needs_query_vector was not checked"
-    return collection.dense.search(query.vector, k, eligible)
-
-
-def _rank_context(
-    collection: ItemCollection, query: _Query, k: int, eligible: BoolArray
-) -> RankedList:
-    return collection.context.search(query.terms, k, eligible)
-
-
-_RANKERS: Mapping[Ranker, Callable[[ItemCollection, _Query, int, BoolArray], RankedList]] = {
-    Ranker.BM25: _rank_bm25,
-    Ranker.CONTEXT: _rank_context,
-    Ranker.DENSE: _rank_dense,
-}
-
-
-def _query_terms(tokens: list[str], drop_question_words: bool) -> list[str]:
-    """The query's lexical terms; without its question phrasing words when asked, unless that
-    leaves none (then the question words are all it has)."""
-    if drop_question_words:
-        content = analyze(" ".join(t for t in tokens if t not in QUERY_STOPWORDS))
-        if content:
-            return content
-    return analyze(" ".join(tokens))
 
 
 def _encode(kind: ItemKind, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -148,6 +106,8 @@ class SearchEngine:
         self._node_sets: Codebook[frozenset[str]] = Codebook()
         self._groups: Codebook[tuple[str, str]] = Codebook()
         self._speakers: Codebook[str] = Codebook()
+        self._vocabulary = Vocabulary()
+        self._unembedded: set[str] = set()
         self._lock = ReadWriteLock()
 
     # -- writes ------------------------------------------------------------------------------------
@@ -222,6 +182,9 @@ class SearchEngine:
         self._grow_mentions()
         self._entities.reference(rows, +1)
         lengths = np.fromiter(map(len, mentioned), np.int64, len(mentioned))
+        self._unembedded.update(
+            self._vocabulary.missing(chain.from_iterable(word_tokens(i.text) for i in items))
+        )
         self._collections[kind].append(
             items, vectors, (rows, lengths), dataset_codes, node_set_codes, facets
         )
@@ -329,6 +292,7 @@ class SearchEngine:
         k: int | None = None,
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
+        embed_words: EmbedWords | None = None,
     ) -> list[SearchHit]:
         """The best ``k`` items (default: the config's ``limit``) for a query, best first.
 
@@ -336,8 +300,9 @@ class SearchEngine:
         ``"summaries"``) or a :class:`SearchConfig`. ``query_vector`` is the query's embedding,
         required when the config uses one. ``datasets`` / ``node_sets`` keep only items in one of
         the given datasets / node sets; ``None`` means no filter, an empty collection matches
-        nothing. Raises :class:`InvalidInputError` for an empty query, ``k <= 0``, an unknown
-        search type or a missing or malformed query vector.
+        nothing. ``embed_words`` embeds words for a config's ``expand_terms`` (without it the
+        query is not expanded). Raises :class:`InvalidInputError` for an empty query, ``k <= 0``,
+        an unknown search type or a missing or malformed query vector.
         """
         resolved = get_search_config(config)
         limit = resolved.limit if k is None else validate_k(k)
@@ -352,7 +317,11 @@ class SearchEngine:
                 )
             vector = normalize_vectors(query_vector, self.dim, "query_vector")[0]
         tokens = word_tokens(query_text)
-        query = _Query(query_text, tokens, _query_terms(tokens, resolved.query_stopwords), vector)
+        expansions = []
+        if resolved.expand_terms is not None and embed_words is not None:
+            expansions = self._expansions(tokens, resolved.expand_terms, embed_words)
+        terms = query_terms(tokens, resolved.query_stopwords)
+        query = Query(query_text, tokens, terms, vector, expansions)
         dataset_filter = validate_names(datasets, "dataset")
         node_set_filter = validate_names(node_sets, "node set")
         with self._lock.read():
@@ -367,11 +336,32 @@ class SearchEngine:
         k: int | None = None,
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
+        embed_words: EmbedWords | None = None,
     ) -> list[SearchHit]:
         """Async twin of :meth:`search`, run in a worker thread so the event loop stays free."""
         return await asyncio.to_thread(
-            self.search, query_text, query_vector, config, k, datasets, node_sets
+            self.search, query_text, query_vector, config, k, datasets, node_sets, embed_words
         )
+
+    def _expansions(
+        self, tokens: list[str], expansion: TermExpansion, embed_words: EmbedWords
+    ) -> list[tuple[str, float]]:
+        """The weighted terms the query's words expand to; words indexed since the last
+        expansion are embedded first (each word once, ever)."""
+        if self._unembedded:
+            with self._lock.write():
+                words = sorted(self._unembedded)
+                if words:
+                    self._vocabulary.add(words, embed_words(words))
+                    self._unembedded.clear()
+        words = content_words(tokens)
+        if not words:
+            return []
+        with self._lock.read():
+            near = self._vocabulary.neighbours(
+                words, embed_words(words), expansion.per_word, expansion.min_similarity
+            )
+        return [(term, expansion.weight * cosine) for term, cosine in near]
 
     def _eligibility(
         self, datasets: list[str] | None, node_sets: list[str] | None
@@ -397,7 +387,7 @@ class SearchEngine:
     def _execute(
         self,
         config: SearchConfig,
-        query: _Query,
+        query: Query,
         limit: int,
         eligible: Callable[[ItemKind], BoolArray],
     ) -> list[SearchHit]:
@@ -417,7 +407,7 @@ class SearchEngine:
         rankings: list[npt.NDArray[np.int64]] = []
         weights: list[float] = []
         for spec in config.rankers:
-            ranked = _RANKERS[spec.ranker](
+            ranked = RANKERS[spec.ranker](
                 self._collections[spec.kind], query, depth, eligible(spec.kind)
             )
             rankings.append(_encode(spec.kind, ranked.slots))
@@ -432,7 +422,7 @@ class SearchEngine:
             for key, score in zip(keys[:limit].tolist(), scores[:limit].tolist(), strict=True)
         ]
 
-    def _scored(self, query: _Query) -> ScoredQuery:
+    def _scored(self, query: Query) -> ScoredQuery:
         """The query as score fusion reads it, with the speakers it names."""
         tokens = set(query.tokens)
         speakers = frozenset(
@@ -440,12 +430,12 @@ class SearchEngine:
             for code, name in enumerate(self._speakers.values)
             if tokens.intersection(word_tokens(name))
         )
-        return ScoredQuery(query.text, query.terms, query.vector, speakers)
+        return ScoredQuery(query.text, query.terms, query.vector, speakers, query.expansions)
 
     def _expand(
         self,
         expansion: ExpansionConfig,
-        query: _Query,
+        query: Query,
         depth: int,
         eligible: Callable[[ItemKind], BoolArray],
     ) -> dict[ItemKind, RankedList]:

@@ -24,6 +24,7 @@ from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextK
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
 from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
+from cognee_langchain.retrieval.vocabulary import EmbedWords
 
 __all__ = ["GraphIndex", "summary_item_id"]
 
@@ -257,6 +258,7 @@ class GraphIndex:
         k: int | None = None,
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
+        embed_words: EmbedWords | None = None,
     ) -> list[SearchHit]:
         """Catch up with ``store``, then :meth:`SearchEngine.search` (same arguments) in a worker
         thread. A store with nothing searchable yet finds nothing."""
@@ -264,7 +266,7 @@ class GraphIndex:
         if engine is None:
             return []
         return await asyncio.to_thread(
-            engine.search, query_text, query_vector, config, k, datasets, node_sets
+            engine.search, query_text, query_vector, config, k, datasets, node_sets, embed_words
         )
 
     def search(
@@ -276,8 +278,11 @@ class GraphIndex:
         k: int | None = None,
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
+        embed_words: EmbedWords | None = None,
     ) -> list[SearchHit]:
         """Sync twin of :meth:`asearch`."""
         return run_sync(
-            self.asearch(store, query_text, query_vector, config, k, datasets, node_sets)
+            self.asearch(
+                store, query_text, query_vector, config, k, datasets, node_sets, embed_words
+            )
         )

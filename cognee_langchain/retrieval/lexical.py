@@ -153,25 +153,31 @@ class BM25Index:
         scores = self.scores(terms)
         return RankedList.top(scores, k, eligible & (scores > 0))
 
-    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float32]:
-        """The BM25 score of every slot (0 for documents sharing no term, and tombstones)."""
+    def scores(
+        self, terms: Sequence[str], weighted: Sequence[tuple[str, float]] = ()
+    ) -> npt.NDArray[np.float32]:
+        """The BM25 score of every slot (0 for documents sharing no term, and tombstones);
+        ``weighted`` terms (an expanded query's) add their score times their weight."""
         scores = np.zeros(len(self._lengths), dtype=np.float32)
         if self._live:
             average_length = self._total_length / self._live or 1.0
-            for term in dict.fromkeys(terms):
+            plain = [(term, 1.0) for term in dict.fromkeys(terms)]
+            for term, weight in (*plain, *weighted):
                 key = self._term_ids.get(term)
                 if key is not None and self._postings.count(key):
-                    self._add_term_scores(scores, key, average_length)
+                    self._add_term_scores(scores, key, average_length, weight)
         return scores
 
-    def _add_term_scores(self, scores: npt.NDArray[np.float32], key: int, avg: float) -> None:
+    def _add_term_scores(
+        self, scores: npt.NDArray[np.float32], key: int, avg: float, weight: float = 1.0
+    ) -> None:
         df = self._postings.count(key)
         idf = math.log(1.0 + (self._live - df + 0.5) / (df + 0.5))
         slots, frequencies = self._postings.get(key)
         tf = frequencies.astype(np.float32)
         norm = self.k1 * (1.0 - self.b + self.b * self._lengths.view[slots] / avg)
         # A term occurs once per document in its postings, so fancy-index += is exact here.
-        scores[slots] += np.float32(idf) * tf * (self.k1 + 1.0) / (tf + norm)
+        scores[slots] += np.float32(idf * weight) * tf * (self.k1 + 1.0) / (tf + norm)
 
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Compact: keep the slots where ``keep`` is true (renumbered in order) and forget terms

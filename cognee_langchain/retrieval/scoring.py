@@ -29,13 +29,14 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class ScoredQuery:
-    """A query as score fusion needs it: raw text (for cues), lexical terms, word tokens (for
-    names), its unit vector (when a lane needs one) and the speaker codes it names."""
+    """A query as score fusion needs it: raw text (for cues), lexical terms, its unit vector
+    (when a lane needs one), the speaker codes it names and its weighted expansion terms."""
 
     text: str
     terms: list[str]
     vector: npt.NDArray[np.float32] | None
     speakers: frozenset[int]
+    expansions: Sequence[tuple[str, float]] = ()
 
 
 def _normalised(scores: npt.NDArray[np.floating], eligible: BoolArray) -> FloatArray:
@@ -53,9 +54,9 @@ def _normalised(scores: npt.NDArray[np.floating], eligible: BoolArray) -> FloatA
 
 def _lane(collection: ItemCollection, ranker: Ranker, query: ScoredQuery) -> npt.NDArray:
     if ranker is Ranker.BM25:
-        return collection.lexical.scores(query.terms)
+        return collection.lexical.scores(query.terms, query.expansions)
     if ranker is Ranker.CONTEXT:
-        return collection.context.scores(query.terms)
+        return collection.context.scores(query.terms, query.expansions)
     assert query.vector is not None, "SearchConfig.needs_query_vector was not checked"
     return collection.dense.scores(query.vector)
 

@@ -45,6 +45,12 @@ __all__ = ["MemoryRuntime", "RuntimeOptions"]
 T = TypeVar("T")
 
 
+_EMBEDDINGS_FIX = (
+    "Check the embeddings model: it must return one finite vector per text, every vector of the "
+    "same length (pass GraphMemory(embeddings=...) a working LangChain Embeddings)."
+)
+
+
 class RuntimeOptions(TypedDict, total=False):
     """The keyword options of :class:`MemoryRuntime` (and so of ``GraphMemory``).
 
@@ -130,6 +136,7 @@ class MemoryRuntime:
         self._embeddings = embeddings
         self._extractor = extractor
         self._graph_index: GraphIndex | None = None
+        self._word_vectors: Embeddings | None = None
         self._owned: list[str] = []  # attributes holding stores this runtime opened
         self._init_lock = threading.Lock()
         # background runs (improve(run_in_background=True)) that close() waits for
@@ -189,6 +196,19 @@ class MemoryRuntime:
         return self._lazy("_embeddings", create)
 
     @property
+    def embed_words(self) -> Callable[[Sequence[str]], npt.NDArray[np.float32]]:
+        """Word vectors for query term expansion: the offline WordLlama vectors, whatever the
+        embeddings model (a word alone is what static vectors are good at, and expanding a
+        query must not cost a call to a remote model)."""
+        from cognee_langchain.embeddings import WordLlamaEmbeddings
+
+        model = self.embeddings
+        if not isinstance(model, WordLlamaEmbeddings):
+            model = self._lazy("_word_vectors", WordLlamaEmbeddings)
+        assert isinstance(model, WordLlamaEmbeddings)
+        return model.embed_array
+
+    @property
     def extractor(self) -> GraphExtractor:
         """The graph extractor: ``LLMGraphExtractor(llm)`` with a chat model, else offline."""
 
@@ -237,13 +257,17 @@ class MemoryRuntime:
             raise
         except Exception as exc:
             raise ExtractionError(
-                f"Embedding {len(texts)} text(s) with {type(model).__name__} failed", exc
+                f"Embedding {len(texts)} text(s) with {type(model).__name__} failed",
+                exc,
+                fix=_EMBEDDINGS_FIX,
             ) from exc
         try:  # ragged rows or non-numbers make numpy raise: the model's fault, not the caller's
             matrix = np.array(raw, dtype=np.float32)  # a copy: normalised in place below
         except (TypeError, ValueError) as exc:
             raise ExtractionError(
-                f"{type(model).__name__} returned vectors that are not a matrix of numbers", exc
+                f"{type(model).__name__} returned vectors that are not a matrix of numbers",
+                exc,
+                fix=_EMBEDDINGS_FIX,
             ) from exc
         if (
             matrix.ndim != 2
@@ -253,7 +277,8 @@ class MemoryRuntime:
         ):
             raise ExtractionError(
                 f"{type(model).__name__} returned unusable vectors (shape {matrix.shape} for "
-                f"{len(texts)} texts); an Embeddings model must return one finite vector per text"
+                f"{len(texts)} texts)",
+                fix=_EMBEDDINGS_FIX,
             )
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         norms[norms == 0] = 1

@@ -131,7 +131,8 @@ async def aretrieve(
     if not names:
         return []
     vector = (await runtime.aembed([query]))[0] if config.needs_query_vector else None
+    embed_words = runtime.embed_words if config.expand_terms is not None else None
     hits = await runtime.graph_index.asearch(
-        runtime.graph_store, query, vector, config, top_k, names, node_set_filter
+        runtime.graph_store, query, vector, config, top_k, names, node_set_filter, embed_words
     )
     return [document_from_hit(hit) for hit in hits]

@@ -120,7 +120,7 @@ def test_session_provenance_reaches_document_metadata(tmp_path: Path) -> None:
     item = SourceItem(text=TEXT_B, session_id="chat-1", message_ids=("m1", "m2"))
     memory.ingest([item], node_set="user_sessions_from_cache")
 
-    docs = memory.search("Bob Smith Zeta Labs", top_k=20)
+    docs = memory.search("Bob Smith Zeta Labs", search_type="graph", top_k=20)
 
     assert {doc.metadata["type"] for doc in docs} == {"chunk", "fact"}
     for doc in docs:

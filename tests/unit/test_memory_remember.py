@@ -270,8 +270,9 @@ def test_unusable_vectors_raise_extraction_error_and_write_nothing(
     tmp_path: Path, rows: list[Any]
 ) -> None:
     memory = make_memory(tmp_path, embeddings=_BadVectors(rows))
-    with pytest.raises(ExtractionError, match="_BadVectors"):
+    with pytest.raises(ExtractionError, match="_BadVectors") as raised:
         memory.remember([TEXT_A, TEXT_B])
+    assert "Check the embeddings model" in str(raised.value)  # not the chat model's hint
     assert memory.graph_store.current_revision() == 0
 
 

@@ -145,7 +145,8 @@ def test_each_search_type_returns_its_kind_best_first(engine: SearchEngine) -> N
     assert search(engine, "Who leads Acme?", "chunks")[0] == "c1"
     assert search(engine, "Where was Alice born?", "facts") == ["f2", "f1"]
     assert search(engine, "bakery", "summaries")[0] == "s2"
-    graph = engine.search("Who leads Acme?", embed("Who leads Acme?"))
+    assert engine.search("Who leads Acme?", embed("Who leads Acme?"))[0].kind == "chunk"
+    graph = engine.search("Who leads Acme?", embed("Who leads Acme?"), "graph")
     assert graph[0].id == "c1"
     assert {hit.kind for hit in graph} == {"chunk", "fact"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,9 @@ from cognee_langchain.retrieval import (
     SearchConfig,
     SearchEngine,
     SearchItem,
+    TermExpansion,
 )
+from cognee_langchain.retrieval.vocabulary import Vocabulary
 from cognee_langchain.services.units import WINDOW_CHARS
 
 LOCOMO_STYLE = """Session 1 (1:56 pm on 8 May, 2023)
@@ -246,3 +249,34 @@ def test_a_lane_that_cannot_tell_items_apart_adds_nothing() -> None:
     engine.add([_turn(i, "Alice", "same words") for i in range(3)])
     hits = engine.search("same words", np.ones(8), _lexical(), k=3)
     assert [hit.score for hit in hits] == [0.0, 0.0, 0.0]
+
+
+# -- query term expansion --------------------------------------------------------------------------
+_WORD_VECTORS = {"allergic": [1.0, 0.0, 0.1], "dairy": [0.9, 0.1, 0.0], "garden": [0.0, 1.0, 0.0]}
+
+
+def _embed_words(words: Sequence[str]) -> np.ndarray:
+    return np.array([_WORD_VECTORS.get(w, [0.0, 0.0, 1.0]) for w in words], dtype=np.float32)
+
+
+def test_a_query_word_also_matches_the_indexed_words_closest_to_it() -> None:
+    vocabulary = Vocabulary()
+    words = ["dairy", "garden"]
+    vocabulary.add(words, _embed_words(words))
+
+    assert vocabulary.neighbours(["allergic"], _embed_words(["allergic"]), 3, 0.5) == [
+        ("dairi", pytest.approx(0.99, abs=0.01))
+    ]
+    assert vocabulary.neighbours(["allergic"], _embed_words(["allergic"]), 3, 0.999) == []
+
+
+def test_term_expansion_finds_a_turn_that_shares_no_word_with_the_question() -> None:
+    engine = SearchEngine(dim=8)
+    engine.add([_turn(0, "Bob", "I love my garden."), _turn(1, "Alice", "I can't have dairy.")])
+    expanding = replace(_lexical(), expand_terms=TermExpansion())
+
+    # Nothing matches "allergic": a tie, broken by slot.
+    assert _ids(engine, "Who is allergic?", _lexical(), k=1) == ["t0"]
+    assert _ids(engine, "Who is allergic?", expanding, k=1) == ["t0"]  # no embedder given
+    hits = engine.search("Who is allergic?", np.ones(8), expanding, k=1, embed_words=_embed_words)
+    assert [hit.id for hit in hits] == ["t1"]

@@ -1,0 +1,94 @@
+"""Query term expansion: each content word of a query also matches the indexed words closest to
+it in a word-vector space ("allergic" -> "dairy", "paintings" -> "canvas").
+
+The engine knows no model: its owner hands it a function that embeds words (offline, the
+WordLlama vectors the package ships). The vocabulary is the words the indexes have seen, embedded
+once each, as they arrive. Measured on LoCoMo's development split: +.010 evidence recall @500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from cognee_langchain.retrieval.lexical import STOPWORDS, analyze
+from cognee_langchain.retrieval.types import GrowableArray
+
+__all__ = ["EmbedWords", "Vocabulary", "content_words"]
+
+EmbedWords = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+"""Words in, one row per word out (any scale; rows are normalised here)."""
+
+_MIN_WORD = 3
+
+
+def content_words(tokens: Iterable[str]) -> list[str]:
+    """The distinct word tokens worth expanding or matching: no stopwords, numbers or short
+    fragments."""
+    return list(
+        dict.fromkeys(
+            t for t in tokens if len(t) >= _MIN_WORD and t not in STOPWORDS and not t.isdigit()
+        )
+    )
+
+
+class Vocabulary:
+    """Indexed words with their unit vectors, grown as new words are indexed."""
+
+    def __init__(self) -> None:
+        self._words: list[str] = []
+        self._known: set[str] = set()
+        self._vectors: GrowableArray | None = None
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def missing(self, tokens: Iterable[str]) -> list[str]:
+        """Content words among ``tokens`` that have no vector yet."""
+        return [t for t in content_words(tokens) if t not in self._known]
+
+    def add(self, words: Sequence[str], vectors: npt.ArrayLike) -> None:
+        """Add ``words`` with their vectors (normalised here; a zero row never matches)."""
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if not len(words):
+            return
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+        if self._vectors is None:
+            self._vectors = GrowableArray(np.float32, width=matrix.shape[1])
+        self._vectors.extend(matrix)
+        self._words.extend(words)
+        self._known.update(words)
+
+    def neighbours(
+        self,
+        words: Sequence[str],
+        vectors: npt.ArrayLike,
+        per_word: int,
+        min_similarity: float,
+    ) -> list[tuple[str, float]]:
+        """For each of ``words``, up to ``per_word`` vocabulary index terms whose word has cosine
+        at least ``min_similarity`` with it, other than its own term, with that cosine; a term
+        reached from several words keeps its best cosine."""
+        if self._vectors is None or not len(words):
+            return []
+        query = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(query, axis=1, keepdims=True)
+        query = np.divide(query, norms, out=np.zeros_like(query), where=norms > 0)
+        similarity = query @ self._vectors.view.T
+        own = set(analyze(" ".join(words)))
+        best: dict[str, float] = {}
+        for row in similarity:
+            candidates = np.flatnonzero(row >= min_similarity)
+            taken: set[str] = set()
+            for index in candidates[np.argsort(-row[candidates], kind="stable")].tolist():
+                terms = analyze(self._words[index])
+                if not terms or terms[0] in own or terms[0] in taken:
+                    continue
+                taken.add(terms[0])
+                best[terms[0]] = max(best.get(terms[0], 0.0), float(row[index]))
+                if len(taken) == per_word:
+                    break
+        return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))
