@@ -107,7 +107,6 @@ class SearchEngine:
         self._groups: Codebook[tuple[str, str]] = Codebook()
         self._speakers: Codebook[str] = Codebook()
         self._vocabulary = Vocabulary()
-        self._unembedded: set[str] = set()
         self._lock = ReadWriteLock()
 
     # -- writes ------------------------------------------------------------------------------------
@@ -182,9 +181,8 @@ class SearchEngine:
         self._grow_mentions()
         self._entities.reference(rows, +1)
         lengths = np.fromiter(map(len, mentioned), np.int64, len(mentioned))
-        self._unembedded.update(
-            self._vocabulary.missing(chain.from_iterable(word_tokens(i.text) for i in items))
-        )
+        for item, dataset in zip(items, dataset_codes, strict=True):
+            self._vocabulary.note(word_tokens(item.text), dataset)
         self._collections[kind].append(
             items, vectors, (rows, lengths), dataset_codes, node_set_codes, facets
         )
@@ -318,12 +316,14 @@ class SearchEngine:
             vector = normalize_vectors(query_vector, self.dim, "query_vector")[0]
         tokens = word_tokens(query_text)
         expansions = []
-        if resolved.expand_terms is not None and embed_words is not None:
-            expansions = self._expansions(tokens, resolved.expand_terms, embed_words)
-        terms = query_terms(tokens, resolved.query_stopwords)
-        query = Query(query_text, tokens, terms, vector, expansions)
         dataset_filter = validate_names(datasets, "dataset")
         node_set_filter = validate_names(node_sets, "node set")
+        if resolved.expand_terms is not None and embed_words is not None:
+            expansions = self._expansions(
+                tokens, resolved.expand_terms, embed_words, dataset_filter
+            )
+        terms = query_terms(tokens, resolved.query_stopwords)
+        query = Query(query_text, tokens, terms, vector, expansions)
         with self._lock.read():
             eligible = self._eligibility(dataset_filter, node_set_filter)
             return self._execute(resolved, query, limit, eligible)
@@ -344,22 +344,29 @@ class SearchEngine:
         )
 
     def _expansions(
-        self, tokens: list[str], expansion: TermExpansion, embed_words: EmbedWords
+        self,
+        tokens: list[str],
+        expansion: TermExpansion,
+        embed_words: EmbedWords,
+        datasets: list[str] | None,
     ) -> list[tuple[str, float]]:
-        """The weighted terms the query's words expand to; words indexed since the last
-        expansion are embedded first (each word once, ever)."""
-        if self._unembedded:
-            with self._lock.write():
-                words = sorted(self._unembedded)
-                if words:
-                    self._vocabulary.add(words, embed_words(words))
-                    self._unembedded.clear()
+        """The weighted terms the query's words expand to, among the words of ``datasets``;
+        words indexed since the last expansion are embedded first (each word once, ever)."""
         words = content_words(tokens)
         if not words:
             return []
+        if self._vocabulary.missing():
+            with self._lock.write():
+                missing = self._vocabulary.missing()
+                if missing:
+                    self._vocabulary.add(missing, embed_words(missing))
         with self._lock.read():
+            codes = None
+            if datasets is not None:
+                wanted = set(datasets)
+                codes = [c for c, name in enumerate(self._datasets.values) if name in wanted]
             near = self._vocabulary.neighbours(
-                words, embed_words(words), expansion.per_word, expansion.min_similarity
+                words, embed_words(words), expansion.per_word, expansion.min_similarity, codes
             )
         return [(term, expansion.weight * cosine) for term, cosine in near]
 

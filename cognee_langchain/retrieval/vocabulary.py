@@ -8,7 +8,7 @@ once each, as they arrive. Measured on LoCoMo's development split: +.010 evidenc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -35,22 +35,43 @@ def content_words(tokens: Iterable[str]) -> list[str]:
 
 
 class Vocabulary:
-    """Indexed words with their unit vectors, grown as new words are indexed."""
+    """Indexed words with their unit vectors and the datasets they occur in.
+
+    Words are noted as items are indexed and embedded later, in one batch, by :meth:`add`.
+    A query of some datasets expands only to words of those datasets: what other datasets hold
+    never shapes a search (nor wastes its neighbour slots).
+    """
 
     def __init__(self) -> None:
         self._words: list[str] = []
-        self._known: set[str] = set()
+        self._row_of: dict[str, int] = {}
+        self._seen: dict[str, set[int]] = {}
+        self._rows_of_dataset: dict[int, list[int]] = {}
+        self._pending: set[str] = set()
         self._vectors: GrowableArray | None = None
 
     def __len__(self) -> int:
         return len(self._words)
 
-    def missing(self, tokens: Iterable[str]) -> list[str]:
-        """Content words among ``tokens`` that have no vector yet."""
-        return [t for t in content_words(tokens) if t not in self._known]
+    def note(self, tokens: Iterable[str], dataset: int) -> None:
+        """Record that the content words among ``tokens`` occur in dataset ``dataset``."""
+        for word in content_words(tokens):
+            datasets = self._seen.get(word)
+            if datasets is None:
+                datasets = self._seen[word] = set()
+                self._pending.add(word)
+            if dataset not in datasets:
+                datasets.add(dataset)
+                row = self._row_of.get(word)
+                if row is not None:
+                    self._rows_of_dataset.setdefault(dataset, []).append(row)
+
+    def missing(self) -> list[str]:
+        """Noted words without a vector yet, sorted."""
+        return sorted(self._pending)
 
     def add(self, words: Sequence[str], vectors: npt.ArrayLike) -> None:
-        """Add ``words`` with their vectors (normalised here; a zero row never matches)."""
+        """Add vectors for noted ``words`` (normalised here; a zero row never matches)."""
         matrix = np.asarray(vectors, dtype=np.float32)
         if not len(words):
             return
@@ -59,8 +80,12 @@ class Vocabulary:
         if self._vectors is None:
             self._vectors = GrowableArray(np.float32, width=matrix.shape[1])
         self._vectors.extend(matrix)
-        self._words.extend(words)
-        self._known.update(words)
+        for word in words:
+            self._pending.discard(word)
+            row = self._row_of[word] = len(self._words)
+            self._words.append(word)
+            for dataset in self._seen.get(word, ()):
+                self._rows_of_dataset.setdefault(dataset, []).append(row)
 
     def neighbours(
         self,
@@ -68,16 +93,22 @@ class Vocabulary:
         vectors: npt.ArrayLike,
         per_word: int,
         min_similarity: float,
+        datasets: Collection[int] | None = None,
     ) -> list[tuple[str, float]]:
-        """For each of ``words``, up to ``per_word`` vocabulary index terms whose word has cosine
-        at least ``min_similarity`` with it, other than its own term, with that cosine; a term
-        reached from several words keeps its best cosine."""
+        """For each of ``words``, up to ``per_word`` index terms of vocabulary words (of
+        ``datasets``; ``None``: any) with cosine at least ``min_similarity`` to it, other than
+        its own term, with that cosine; a term reached from several words keeps its best."""
         if self._vectors is None or not len(words):
             return []
         query = np.asarray(vectors, dtype=np.float32)
         norms = np.linalg.norm(query, axis=1, keepdims=True)
         query = np.divide(query, norms, out=np.zeros_like(query), where=norms > 0)
         similarity = query @ self._vectors.view.T
+        if datasets is not None:
+            allowed = np.zeros(len(self._words), dtype=np.bool_)
+            for dataset in datasets:
+                allowed[self._rows_of_dataset.get(dataset, [])] = True
+            similarity[:, ~allowed] = -np.inf
         own = set(analyze(" ".join(words)))
         best: dict[str, float] = {}
         for row in similarity:

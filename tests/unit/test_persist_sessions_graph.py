@@ -786,6 +786,44 @@ async def test_checkpointed_run_resumes_without_reading_sessions_again(tmp_path:
     assert len(await session_documents(memory)) == 1
 
 
+async def test_a_run_that_failed_while_writing_resumes_after_a_restart(tmp_path: Path) -> None:
+    """The graph write fails; a new process (a new graph over the same durable checkpoint file)
+    resumes at cognify_session, without reading the sessions again, and persists once."""
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    store = CountingSessionStore(tmp_path / "sessions.sqlite")
+    memory = make_memory(tmp_path, session_store=store)
+    await memory.aremember(TEXT)
+    await ask(memory, "demo_session", *QA[0])
+    config: Any = {"configurable": {"thread_id": "persist-1"}}
+    checkpoints = str(tmp_path / "checkpoints.sqlite")
+    graph_store = memory.graph_store
+    real_apply = graph_store.aapply
+    revision = await graph_store.acurrent_revision()
+
+    async def failing_apply(ops: Any) -> Any:
+        raise OSError("disk I/O error")
+
+    graph_store.aapply = failing_apply  # type: ignore[method-assign]
+    async with AsyncSqliteSaver.from_conn_string(checkpoints) as saver:
+        graph = build_persist_sessions_graph(memory, checkpointer=saver)
+        with pytest.raises(OSError, match="disk I/O"):
+            await graph.ainvoke({"user": memory.user, "session_ids": ["demo_session"]}, config)
+    graph_store.aapply = real_apply  # type: ignore[method-assign]
+    assert await graph_store.acurrent_revision() == revision  # nothing written
+    reads = store.reads
+
+    async with AsyncSqliteSaver.from_conn_string(checkpoints) as saver:
+        resumed = build_persist_sessions_graph(memory, checkpointer=saver)
+        assert (await resumed.aget_state(config)).next == ("cognify_session",)
+        state = await resumed.ainvoke(None, config)
+
+    assert store.reads == reads  # extract_user_sessions did not run again
+    assert state["result"].entries_persisted == 1
+    assert await watermark(memory, "demo_session") == 2
+    assert len(await session_documents(memory)) == 1
+
+
 # -- bad input -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("session_ids", "match"),

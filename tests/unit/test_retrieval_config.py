@@ -28,10 +28,10 @@ def test_the_presets_are_the_public_search_types() -> None:
     assert DEFAULT_SEARCH_TYPE == "chunks"  # the best measured (benchmarks/memory_quality.py)
     assert SEARCH_PRESETS["graph"].expansion is not None
     assert SEARCH_PRESETS["chunks"].rankers == fused_rankers("chunk")
-    assert SEARCH_PRESETS["graph"].rankers == fused_rankers("chunk")
-    for name in ("chunks", "graph"):
-        assert SEARCH_PRESETS[name].fusion is Fusion.SCORE
-        assert SEARCH_PRESETS[name].priors == PriorConfig()
+    assert SEARCH_PRESETS["chunks"].fusion is Fusion.SCORE
+    assert SEARCH_PRESETS["chunks"].priors == PriorConfig()
+    assert SEARCH_PRESETS["graph"].rankers == hybrid_rankers("chunk")
+    assert SEARCH_PRESETS["graph"].expansion == ExpansionConfig()
     assert SEARCH_PRESETS["facts"].rankers == hybrid_rankers("fact")
     assert SEARCH_PRESETS["summaries"].rankers == hybrid_rankers("summary")
     assert all(SEARCH_PRESETS[name].expansion is None for name in ("chunks", "facts", "summaries"))

@@ -261,13 +261,19 @@ def _embed_words(words: Sequence[str]) -> np.ndarray:
 
 def test_a_query_word_also_matches_the_indexed_words_closest_to_it() -> None:
     vocabulary = Vocabulary()
-    words = ["dairy", "garden"]
-    vocabulary.add(words, _embed_words(words))
+    vocabulary.note(["dairy", "of", "garden"], dataset=0)
+    vocabulary.note(["garden"], dataset=1)
+    assert vocabulary.missing() == ["dairy", "garden"]  # content words only
+    vocabulary.add(vocabulary.missing(), _embed_words(vocabulary.missing()))
+    allergic = _embed_words(["allergic"])
 
-    assert vocabulary.neighbours(["allergic"], _embed_words(["allergic"]), 3, 0.5) == [
+    assert vocabulary.missing() == []
+    assert vocabulary.neighbours(["allergic"], allergic, 3, 0.5) == [
         ("dairi", pytest.approx(0.99, abs=0.01))
     ]
-    assert vocabulary.neighbours(["allergic"], _embed_words(["allergic"]), 3, 0.999) == []
+    assert vocabulary.neighbours(["allergic"], allergic, 3, 0.999) == []
+    # a search of dataset 1 expands only to words of dataset 1
+    assert vocabulary.neighbours(["allergic"], allergic, 3, 0.5, datasets=[1]) == []
 
 
 def test_term_expansion_finds_a_turn_that_shares_no_word_with_the_question() -> None:
