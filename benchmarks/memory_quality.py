@@ -33,6 +33,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/memory_quality.py                          # dev split, all rows
     .venv/bin/python benchmarks/memory_quality.py --conversations 1 --paths a --systems default,bm25
     .venv/bin/python benchmarks/memory_quality.py --keep /tmp/mq   # ingest once, then reuse it
+    .venv/bin/python benchmarks/memory_quality.py --markdown PATH  # also write the README table
 
 ``--keep DIR`` keeps each path's memory in ``DIR/a`` and ``DIR/b`` with a record of what was
 ingested (``memory_quality.json``); a conversation recorded there is not ingested again, so
@@ -612,6 +613,69 @@ def report(rows: Sequence[Row], budgets: Sequence[int], wall_s: float) -> None:
     )
 
 
+#: README labels of rows (others keep their names); a row absent from the run is left out.
+README_ROWS = {
+    "bm25": "baseline: BM25 over single turns (same run)",
+    "hybrid": "baseline: BM25 + WordLlama cosine over single turns, RRF (same run)",
+    "default(a)": "default retriever, `remember` one document per session",
+    "default(b)": "default retriever, sessions cached then `improve`",
+    "graph(a)": "`graph` search type, `remember` one document per session",
+}
+#: The targets of issue 16 (budgets 200 / 500 / 1000, multi-hop and temporal @500, session R@5):
+#: goals, not measurements.
+TARGETS = (".74", ".84", ".90", ".58", "", ".94")
+
+
+def markdown(rows: Sequence[Row], budgets: Sequence[int], n_questions: int, wall_s: float) -> str:
+    """The README's table and the ablation line, from this run's rows."""
+    focus = 500 if 500 in budgets else budgets[len(budgets) // 2]
+    by_name = {row.name: row for row in rows}
+    lines = [
+        "| system | "
+        + " | ".join(f"@{b}" for b in budgets)
+        + f" | multi-hop @{focus} | temporal @{focus} | session R@{SESSION_K} |",
+        "|---|" + "---|" * (len(budgets) + 3),
+    ]
+    for name, label in README_ROWS.items():
+        row = by_name.get(name)
+        if row is None:
+            continue
+        cells = [
+            *(_fmt(row.recall(b)) for b in budgets),
+            _fmt(row.recall(focus, 1)),
+            _fmt(row.recall(focus, 2)),
+            _fmt(statistics.fmean(row.session_hits) if row.session_hits else math.nan),
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if list(budgets) == list(DEFAULT_BUDGETS):
+        lines.append("| targets of issue 16 (goals, not measured) | " + " | ".join(TARGETS) + " |")
+    reference = by_name.get("chunks(a)")
+    ablations = [
+        row
+        for row in rows
+        if row.name.endswith("(a)")
+        and row.name[:-3] in SYSTEMS
+        and row.name[:-3] not in ("default", "graph", "chunks")
+    ]
+    text = "\n".join(lines) + "\n"
+    if reference is not None and ablations:
+        base = reference.recall(focus)
+        changes = sorted(
+            ((row.recall(focus) - base, row.name[:-3]) for row in ablations), key=lambda c: c[0]
+        )
+        text += (
+            f"\nEach change alone, against `chunks` on the `remember` path (@{focus} "
+            f"{_fmt(base)}; each ablation row is `chunks` changed as `SYSTEMS` in the script "
+            "defines it): "
+            + ", ".join(
+                f"`{name}` {delta:+.3f}".replace("+0.", "+.").replace("-0.", "−.")
+                for delta, name in changes
+            )
+            + f". {n_questions} questions, one run, {wall_s:.0f} s wall.\n"
+        )
+    return text
+
+
 def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -626,6 +690,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep (and reuse) the ingested memories here"
+    )
+    parser.add_argument(
+        "--markdown", type=Path, default=None, help="also write the README table to this file"
     )
     parser.add_argument(
         "--systems",
@@ -679,6 +746,8 @@ def main() -> None:
     if notes:
         print()
     report(rows, budgets, wall_s)
+    if args.markdown is not None:
+        args.markdown.write_text(markdown(rows, budgets, n_questions, wall_s))
 
 
 if __name__ == "__main__":

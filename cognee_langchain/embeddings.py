@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
+from cognee_langchain.core.forks import at_fork_in_child
 from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
 from cognee_langchain.extraction.base import check_texts
 
@@ -60,6 +61,11 @@ class WordLlamaEmbeddings(Embeddings):
             )
         self.dim = dim
         self._model: Any = None
+        self._lock = threading.Lock()
+        at_fork_in_child(self._after_fork)
+
+    def _after_fork(self) -> None:
+        # In a forked child: a lock no vanished thread (loading the model at the fork) holds.
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:

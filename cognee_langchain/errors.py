@@ -6,7 +6,8 @@ Every error subclasses :class:`CogneeLangchainError` and its message says how to
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
+
+from cognee_langchain.core.redaction import redact_text, redact_url
 
 __all__ = [
     "CogneeLangchainError",
@@ -15,14 +16,26 @@ __all__ = [
     "NoGraphDataError",
     "NoSessionsFoundError",
     "PermissionDeniedError",
+    "SessionStoreRefusedError",
     "SessionStoreUnavailableError",
     "SessionWriteUnknownError",
+    "StoreBusyError",
+    "StoreCorruptedError",
+    "StoreError",
+    "StoreUnavailableError",
+    "WriteConflictError",
     "redact_url",
 ]
 
 
 class CogneeLangchainError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package raises.
+
+    ``retryable``: whether the same call may succeed when simply tried again later (a busy or
+    unreachable store, a lost race); ``False`` when something must be fixed first.
+    """
+
+    retryable: bool = False
 
 
 class InvalidInputError(CogneeLangchainError, ValueError):
@@ -88,6 +101,8 @@ class PermissionDeniedError(CogneeLangchainError, PermissionError):
 class SessionStoreUnavailableError(CogneeLangchainError, ConnectionError):
     """The session store (e.g. Redis) could not be reached or timed out."""
 
+    retryable = True
+
     def __init__(self, url: str, cause: BaseException | None = None) -> None:
         self.url = redact_url(url)
         self.cause = cause
@@ -116,17 +131,93 @@ class SessionWriteUnknownError(SessionStoreUnavailableError):
         )
 
 
-def redact_url(url: str) -> str:
-    """Return ``url`` with any password replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparseable url>"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    netloc = f"{user}:***@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+class SessionStoreRefusedError(SessionStoreUnavailableError):
+    """The session store answered and refused the operation; retrying will not help until the
+    fix in the message is applied (``retryable`` is ``False``). Nothing was written."""
+
+    retryable = False
+
+    def __init__(self, url: str, reason: str, fix: str, cause: BaseException | None = None) -> None:
+        super().__init__(redact_url(url), cause)
+        self.reason = reason
+        self.fix = fix
+        detail = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
+        self.args = (
+            redact_text(
+                f"Session store at {self.url} refused the operation: {reason.replace('_', ' ')}"
+                f"{detail}. Retrying will not help: {fix}"
+            ),
+        )
+
+
+class StoreError(CogneeLangchainError):
+    """The graph store failed for a reason outside the call's arguments.
+
+    ``store``: what failed (e.g. the graph file's path); ``cause``: the driver's exception (also
+    ``__cause__``). Nothing of the failed call was written: each write is one transaction.
+    """
+
+    def __init__(self, store: str, problem: str, fix: str, cause: BaseException | None = None):
+        self.store = store
+        self.cause = cause
+        detail = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
+        super().__init__(f"Graph store {store}: {problem}{detail}. {fix}")
+
+
+class StoreBusyError(StoreError, TimeoutError):
+    """Another process (or connection) held the graph store's lock longer than ``timeout``.
+    Retryable: nothing was written; try again, or raise the store's ``timeout``."""
+
+    retryable = True
+
+    def __init__(self, store: str, cause: BaseException | None = None) -> None:
+        super().__init__(
+            store,
+            "is locked by another process or connection",
+            "Nothing was written: retry once the other writer finishes, or raise the store's "
+            "timeout (SQLiteGraphStore(path, timeout=...)).",
+            cause,
+        )
+
+
+class StoreUnavailableError(StoreError, OSError):
+    """The graph store cannot be written or opened: a read-only file or directory, a full disk,
+    an I/O error. Retryable once the named cause is fixed; nothing was written."""
+
+    retryable = True
+
+    def __init__(self, store: str, problem: str, fix: str, cause: BaseException | None = None):
+        StoreError.__init__(self, store, problem, fix, cause)
+
+
+class StoreCorruptedError(StoreError):
+    """The graph file is damaged (or is not a graph file). Not retryable: the store refuses every
+    further write to it; restore it from a backup, or rebuild the memory in a new file."""
+
+    def __init__(self, store: str, detail: str, cause: BaseException | None = None) -> None:
+        super().__init__(
+            store,
+            f"is damaged or not a graph file: {detail}",
+            "Nothing more is written to it: restore the file from a backup, or move it away and "
+            "remember your data again into a new data_dir (sqlite3's .recover can salvage rows).",
+            cause,
+        )
+
+
+class WriteConflictError(StoreError):
+    """A concurrent write (another process, another memory object) changed what this write was
+    planned against: a record it links was forgotten meanwhile, or another run stored the same
+    session messages first. Nothing was written. Retryable: ``remember`` and ``improve`` re-plan
+    and retry by themselves and raise this only when the race persists."""
+
+    retryable = True
+
+    def __init__(self, store: str, detail: str, *, claimed: bool = False) -> None:
+        #: ``True`` when session messages of the write were stored by another run first (re-plan
+        #: which messages to write); ``False`` when a record it links was forgotten meanwhile.
+        self.claimed = claimed
+        super().__init__(
+            store,
+            f"a concurrent write changed what this write was planned against ({detail})",
+            "Nothing was written: call again (it re-plans against the current graph).",
+        )

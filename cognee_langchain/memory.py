@@ -238,6 +238,8 @@ class GraphMemory:
         node_set: str | None = None,
         session_id: str | None = None,
         user: User | None = None,
+        *,
+        all_users: bool = False,
     ) -> ForgetResult:
         """Remove documents of ``dataset`` and everything derived only from them.
 
@@ -246,8 +248,15 @@ class GraphMemory:
         itself, its owner and grants stay). A chunk, entity or relation also supported by a
         document that stays survives, with its provenance recomputed. Cached sessions are not
         touched. Needs ``delete`` permission.
+
+        ``session_id`` names one of ``user``'s sessions: another user's session of the same id
+        in a shared dataset is left alone. ``all_users=True`` (with ``session_id``) forgets every
+        user's session of that id; only the dataset's owner may ask for it
+        (:class:`PermissionDeniedError` otherwise).
         """
-        return run_sync(self.aforget(dataset, document_id, node_set, session_id, user))
+        return run_sync(
+            self.aforget(dataset, document_id, node_set, session_id, user, all_users=all_users)
+        )
 
     async def aforget(
         self,
@@ -256,9 +265,13 @@ class GraphMemory:
         node_set: str | None = None,
         session_id: str | None = None,
         user: User | None = None,
+        *,
+        all_users: bool = False,
     ) -> ForgetResult:
         """Async twin of :meth:`forget`."""
-        return await ingest.aforget(self.runtime, dataset, document_id, node_set, session_id, user)
+        return await ingest.aforget(
+            self.runtime, dataset, document_id, node_set, session_id, user, all_users=all_users
+        )
 
     # -- improve: persist cached sessions into the graph ----------------------------------------
     @overload

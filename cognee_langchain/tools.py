@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
@@ -47,8 +47,11 @@ NO_MEMORIES = "No relevant memories found."
 class MemoryQuery(BaseModel):
     """Arguments of the memory tool."""
 
+    model_config = ConfigDict(extra="forbid")  # additionalProperties: false, as strict mode needs
+
+    # Only keywords OpenAI's strict structured output accepts (``pattern``, no ``minLength``),
+    # so ``bind_tools(..., strict=True)`` works; a blank query still fails the pattern.
     query: str = Field(
-        min_length=1,
         pattern=r"\S",
         description="What to look up: a few keywords or a question.",
     )

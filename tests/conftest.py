@@ -1,40 +1,69 @@
-"""Fixtures shared by unit and integration tests."""
+"""Fixtures shared by unit and integration tests, and the rule for tests that need a service.
+
+A test that needs Redis or PostgreSQL (through the ``redis_url`` / ``postgres_dsn`` fixtures, or
+marked ``redis`` / ``postgres``) is skipped with the reason when the service is missing, except
+in CI (``CI`` set), where it fails: see :mod:`tests.support.services`.
+"""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
-REDIS_URL = os.environ.get("COGNEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-POSTGRES_DSN = os.environ.get(
-    "COGNEE_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
+from tests.support.services import (
+    POSTGRES_DSN,
+    REDIS_URL,
+    SERVICE_MARKERS,
+    in_ci,
+    postgres_unreachable,
+    redis_unreachable,
+    service_missing,
 )
 
+__all__ = ["POSTGRES_DSN", "REDIS_URL"]
 
-def _redis_reachable() -> str | None:
-    """None when Redis answers PING, else the reason to skip."""
-    import redis
+# The fixture that provides each service, and the marker of the tests using it.
+_SERVICE_FIXTURES = {"redis_url": "redis", "postgres_dsn": "postgres"}
 
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
-    except Exception as exc:
-        return (
-            f"Redis not reachable at {REDIS_URL} ({type(exc).__name__}); set COGNEE_TEST_REDIS_URL"
-        )
-    return None
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test using a service fixture with the service's marker (``-m "not redis"``
+    then deselects it, and in CI its skip becomes a failure)."""
+    for item in items:
+        for fixture, marker in _SERVICE_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """In CI a test marked as needing a service fails instead of skipping, whatever skipped it
+    (a fixture, ``pytest.skip`` in the test, a missing ``redis-server`` binary)."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and in_ci():
+        needs = [marker for marker in SERVICE_MARKERS if item.get_closest_marker(marker)]
+        if needs:
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+            report.outcome = "failed"
+            report.longrepr = (
+                f"needs {' and '.join(needs)} but was skipped: {reason} "
+                "[CI is set: a missing service fails the run]"
+            )
+    return report
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """URL of the test Redis; skips the test with the reason when Redis is not running."""
-    reason = _redis_reachable()
+    """URL of the test Redis (``COGNEE_TEST_REDIS_URL``); when it does not answer, skips the test
+    with the reason, or fails it in CI."""
+    reason = redis_unreachable(REDIS_URL)
     if reason:
-        pytest.skip(reason)
+        service_missing(reason)
     return REDIS_URL
 
 
@@ -50,3 +79,13 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """DSN of the test PostgreSQL (``COGNEE_TEST_POSTGRES_DSN``); when it does not answer, skips
+    the test with the reason, or fails it in CI."""
+    reason = postgres_unreachable(POSTGRES_DSN)
+    if reason:
+        service_missing(reason)
+    return POSTGRES_DSN

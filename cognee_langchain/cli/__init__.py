@@ -40,6 +40,7 @@ from cognee_langchain.cli.inputs import check_argv, check_data_dir
 from cognee_langchain.cli.parser import DEFAULT_DATA_DIR, build_parser
 from cognee_langchain.cli.render import jsonable
 from cognee_langchain.core.defaults import DEFAULT_DATASET
+from cognee_langchain.core.redaction import redact_text
 from cognee_langchain.errors import CogneeLangchainError
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def _write(stream: TextIO, text: str) -> None:
 def _fail(message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc()
-    _write(sys.stderr, f"error: {' '.join(message.split())}\n")
+    # No secret in any output: a URL's password (userinfo or query string) is redacted.
+    _write(sys.stderr, f"error: {' '.join(redact_text(message).split())}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,8 +9,13 @@ from cognee_langchain.errors import (
     NoGraphDataError,
     NoSessionsFoundError,
     PermissionDeniedError,
+    SessionStoreRefusedError,
     SessionStoreUnavailableError,
     SessionWriteUnknownError,
+    StoreBusyError,
+    StoreCorruptedError,
+    StoreUnavailableError,
+    WriteConflictError,
 )
 
 __all__ = ["EXIT_CODES", "EXIT_INTERRUPTED", "EXIT_OTHER", "EXIT_USAGE", "exit_code", "shell_hint"]
@@ -27,7 +32,12 @@ EXIT_CODES: tuple[tuple[type[CogneeLangchainError], int], ...] = (
     (PermissionDeniedError, 5),
     (ExtractionError, 6),
     (SessionWriteUnknownError, 8),  # before its base class: the write may have been applied
+    (SessionStoreRefusedError, 13),  # before its base class: not retryable until fixed
     (SessionStoreUnavailableError, 7),
+    (StoreBusyError, 9),  # retryable: another process holds the graph file's lock
+    (StoreUnavailableError, 10),  # read-only, disk full, I/O error: fix it, then retry
+    (StoreCorruptedError, 11),  # not retryable: restore the graph file
+    (WriteConflictError, 12),  # retryable: a concurrent write won the race
 )
 
 
@@ -47,6 +57,12 @@ def shell_hint(exc: CogneeLangchainError) -> str:
             " From the shell: check with cognee-langchain sessions show SESSION whether it was "
             "recorded before asking again."
         )
+    if isinstance(exc, StoreBusyError):
+        return " From the shell: retry when the other process using --data-dir is done."
+    if isinstance(exc, StoreCorruptedError):
+        return " From the shell: restore the graph file, or point --data-dir at a new directory."
+    if isinstance(exc, SessionStoreRefusedError):
+        return ""  # the store answered: its message already names the operator's fix
     if isinstance(exc, SessionStoreUnavailableError):
         return " From the shell: check --redis-url, or raise --redis-timeout."
     return ""

@@ -27,7 +27,9 @@ chat model:
 exit codes:
   0 ok, 1 other error, 2 usage or invalid input, 3 no sessions found, 4 no graph data,
   5 permission denied, 6 extraction failed, 7 session store unavailable,
-  8 session write unconfirmed (it may have been applied).
+  8 session write unconfirmed (it may have been applied), 9 graph store busy (retry),
+  10 graph store unavailable (read-only, disk full), 11 graph store corrupted,
+  12 write conflict (retry), 13 session store refused (apply the fix it names).
   Errors print one line to stderr; --debug adds the traceback.
 """
 

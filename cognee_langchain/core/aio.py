@@ -4,6 +4,11 @@ Every sync method of the package (``remember``, ``forget``, ...) is its async tw
 :func:`run_sync`. Coroutines run on one long-lived background event loop rather than a fresh
 ``asyncio.run`` per call: LangChain clients cache async HTTP connection pools process-wide, and a
 pool created on a loop that has since closed fails on the next call.
+
+A forked child has neither the loop's thread nor the threads holding claims: right after a fork
+(:func:`~cognee_langchain.core.forks.at_fork_in_child`) it drops the loop, which the next call
+starts again, forgets every claim and replaces the locks, so its first sync call cannot wait on
+the parent's threads.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from cognee_langchain.core.forks import at_fork_in_child, keep_inherited
+
 __all__ = ["claimed", "run_sync"]
 
 T = TypeVar("T")
@@ -26,7 +33,8 @@ _loop_pid: int | None = None
 
 
 def _background_loop() -> asyncio.AbstractEventLoop:
-    """The shared loop, started on first use (and again in a forked child, which lacks it)."""
+    """The shared loop, started on first use (and again in a forked child, which lacks it: the
+    pid check covers a fork that ran no ``os.register_at_fork`` hooks)."""
     global _loop, _loop_pid
     with _lock:
         if _loop is None or _loop_pid != os.getpid():
@@ -89,3 +97,16 @@ async def claimed(keys: Iterable[Hashable]) -> AsyncIterator[None]:
     finally:
         with _claims_lock:
             _claims.difference_update(wanted)
+
+
+def _after_fork() -> None:
+    """In a forked child: no loop (its thread stayed in the parent), no claims (their holders
+    did too), locks no vanished thread can hold."""
+    global _lock, _loop, _loop_pid, _claims_lock
+    keep_inherited(_loop)  # running in the parent: never closed here
+    _lock, _loop, _loop_pid = threading.Lock(), None, None
+    _claims_lock = threading.Lock()
+    _claims.clear()
+
+
+at_fork_in_child(_after_fork)

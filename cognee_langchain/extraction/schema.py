@@ -1,19 +1,39 @@
 """What an extractor returns for one chunk: the structured-output schema of the LLM extractor.
 
 Field descriptions are part of the prompt the chat model sees, so they say what we want.
+
+The JSON schema of each model keeps to OpenAI's strict structured-output subset (every property
+required, ``additionalProperties: false``, no ``default``), so providers that enforce the schema
+accept it: defaults apply when validating an answer, the model is asked for every field.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 
 __all__ = ["ChunkExtraction", "ExtractedEntity", "ExtractedRelation"]
 
 
+def _strict_schema(schema: dict[str, Any]) -> None:
+    """Make a model's JSON schema strict: all properties required, no extra ones, no defaults."""
+    properties: dict[str, dict[str, Any]] = schema.get("properties", {})
+    for field in properties.values():
+        field.pop("default", None)
+    schema["required"] = list(properties)
+    schema["additionalProperties"] = False
+
+
+_STRICT = ConfigDict(json_schema_extra=_strict_schema)
+
+
 class ExtractedEntity(BaseModel):
     """A real-world thing mentioned in the text."""
+
+    model_config = _STRICT
 
     name: str = Field(description="Canonical name as written in the text, e.g. 'Acme Corp'.")
     type: str = Field(
@@ -27,6 +47,8 @@ class ExtractedEntity(BaseModel):
 
 class ExtractedRelation(BaseModel):
     """A directed fact linking two extracted entities."""
+
+    model_config = _STRICT
 
     source: str = Field(description="Name of the subject entity, exactly as in `entities`.")
     predicate: str = Field(
@@ -43,6 +65,8 @@ class ExtractedRelation(BaseModel):
 
 class ChunkExtraction(BaseModel):
     """Everything extracted from one chunk of text in a single structured call."""
+
+    model_config = _STRICT
 
     entities: list[ExtractedEntity] = Field(default_factory=list)
     relations: list[ExtractedRelation] = Field(default_factory=list)

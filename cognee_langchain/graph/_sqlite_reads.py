@@ -91,9 +91,12 @@ def _documents(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> lis
             length=length,
             created_at=created_at,
             chunk_ids=tuple(chunk_ids[id_]),
+            user_id=user_id,
         )
-        for (id_, dataset, name, node_set, session_id, message_ids, metadata, length, created_at, _)
-        in rows
+        for (
+            id_, dataset, name, node_set, session_id, message_ids, metadata, length, created_at, _,
+            user_id,
+        ) in rows
     ]  # fmt: skip
 
 

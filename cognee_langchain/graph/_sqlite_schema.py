@@ -36,7 +36,7 @@ __all__ = [
     "unknown_dataset",
 ]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS grants (
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, dataset TEXT NOT NULL, name TEXT, node_set TEXT, session_id TEXT,
     message_ids TEXT NOT NULL, metadata TEXT NOT NULL, length INTEGER NOT NULL,
-    created_at REAL NOT NULL, rev INTEGER NOT NULL);
+    created_at REAL NOT NULL, rev INTEGER NOT NULL, user_id TEXT);
 CREATE INDEX IF NOT EXISTS documents_dataset ON documents (dataset, node_set);
 CREATE INDEX IF NOT EXISTS documents_session ON documents (dataset, session_id);
 CREATE INDEX IF NOT EXISTS documents_rev ON documents (rev);
@@ -102,6 +102,16 @@ CREATE TABLE IF NOT EXISTS vectors (kind TEXT NOT NULL, id TEXT NOT NULL, vector
 CREATE UNIQUE INDEX IF NOT EXISTS vectors_id ON vectors (kind, id);
 CREATE TABLE IF NOT EXISTS tombstones (rev INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tombstones_rev ON tombstones (rev);
+-- A missing record that has a tombstone was forgotten by a concurrent write (a stale plan, a
+-- retryable conflict), one without was never written (the caller's mistake).
+CREATE INDEX IF NOT EXISTS tombstones_id ON tombstones (id);
+-- Which stored document holds each persisted session message: one row per message, so two
+-- processes persisting the same session cannot both store it (ClaimMessages).
+CREATE TABLE IF NOT EXISTS message_claims (
+    dataset TEXT NOT NULL, user_id TEXT NOT NULL, session_id TEXT NOT NULL,
+    message_key TEXT NOT NULL, document_id TEXT NOT NULL,
+    PRIMARY KEY (dataset, user_id, session_id, message_key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS message_claims_document ON message_claims (document_id);
 """
 
 TABLES = {

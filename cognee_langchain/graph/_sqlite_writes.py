@@ -1,5 +1,10 @@
 """One write transaction of the SQLite graph store: applies write operations in bulk and keeps
-derived provenance (node sets) right, on puts and on forgets."""
+derived provenance (node sets) right, on puts and on forgets, claims session messages and tells
+a record a concurrent forget removed from one never written.
+
+Over 500 lines because puts, forgets and the conflict checks share one transaction's state (the
+node sets seen, the links made): split apart, each piece would need all of it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import orjson
 
-from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.errors import InvalidInputError, WriteConflictError
 from cognee_langchain.graph._sqlite_schema import (
     TABLES,
     dataset_info,
@@ -22,6 +27,7 @@ from cognee_langchain.graph._sqlite_schema import (
     unknown_dataset,
 )
 from cognee_langchain.graph.ops import (
+    ClaimMessages,
     Forget,
     PutChunk,
     PutDocument,
@@ -54,8 +60,11 @@ class WriteTransaction:
     whatever survives.
     """
 
-    def __init__(self, conn: sqlite3.Connection, rev: int, now: float) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, rev: int, now: float, *, store: str = "sqlite"
+    ) -> None:
         self.conn = conn
+        self.store = store
         self.rev = rev
         self.now = now
         self.changed = False
@@ -83,6 +92,8 @@ class WriteTransaction:
                     self._require_permission(op)
                 case SetGrant():
                     self._set_grant(op)
+                case ClaimMessages():
+                    self._claim_messages(op)
                 case PutDocument():
                     self._put_document(op)
                 case Forget():
@@ -127,6 +138,7 @@ class WriteTransaction:
         for owner, chunk_ids in sources.items():
             missing = [c for c in chunk_ids if c not in chunk_sets]
             if missing:
+                self._raise_if_forgotten(RecordKind.CHUNK, missing, f"{kind.value} {owner}")
                 raise InvalidInputError(
                     f"{kind.value.capitalize()} {owner} cites chunk {min(missing)}, which is not "
                     "stored: put the chunk in the same batch."
@@ -193,7 +205,7 @@ class WriteTransaction:
     def _put_document(self, op: PutDocument) -> None:
         doc = op.document
         cur = self.conn.execute(
-            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.dataset,
@@ -205,6 +217,7 @@ class WriteTransaction:
                 doc.length,
                 doc.created_at,
                 self.rev,
+                doc.user_id,
             ),
         )
         if cur.rowcount == 0:
@@ -219,6 +232,7 @@ class WriteTransaction:
         found = self._stored("chunks", dict.fromkeys(chunk_ids, doc.dataset))
         missing = [c for c in chunk_ids if c not in found]
         if missing:
+            self._raise_if_forgotten(RecordKind.CHUNK, missing, f"document {doc.id}")
             raise InvalidInputError(
                 f"Document {doc.id} links {len(missing)} chunk(s) that are not stored (e.g. "
                 f"{missing[0]}): put them in the same batch."
@@ -243,6 +257,7 @@ class WriteTransaction:
         for op in ops:
             if op.id not in stored:
                 if op.vector is None:
+                    self._raise_if_forgotten(RecordKind.ENTITY, [op.id], "an entity merge")
                     raise InvalidInputError(f"New entity {op.id} ({op.name!r}) needs a vector.")
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
@@ -274,6 +289,7 @@ class WriteTransaction:
         unknown = {e: d for e, d in endpoints.items() if e not in self._entities}
         missing = unknown.keys() - self._stored("entities", unknown).keys()
         if missing:
+            self._raise_if_forgotten(RecordKind.ENTITY, sorted(missing), "a relation")
             raise InvalidInputError(
                 f"{len(missing)} relation endpoint(s) (e.g. {min(missing)}) are not stored: put "
                 "the entities in the same batch."
@@ -285,6 +301,7 @@ class WriteTransaction:
         for op in ops:
             if op.id not in stored:
                 if op.vector is None:
+                    self._raise_if_forgotten(RecordKind.RELATION, [op.id], "a relation merge")
                     raise InvalidInputError(f"New relation {op.id} needs a vector.")
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
@@ -322,6 +339,47 @@ class WriteTransaction:
             ],
         )
 
+    # -- claims and conflicts -------------------------------------------------------------------
+    def _claim_messages(self, op: ClaimMessages) -> None:
+        """Claim each message key for ``op.document_id``; a key another document holds fails the
+        batch with a retryable :class:`WriteConflictError` (the caller rolls back)."""
+        keys = unique(op.message_keys)
+        owner = (op.dataset, op.user_id, op.session_id)
+        for part in slices(keys):
+            taken = self.conn.execute(
+                "SELECT message_key, document_id FROM message_claims WHERE dataset = ? AND "
+                f"user_id = ? AND session_id = ? AND message_key IN ({marks(part)})",
+                [*owner, *part],
+            ).fetchall()
+            clash = [key for key, doc in taken if doc != op.document_id]
+            if clash:
+                raise WriteConflictError(
+                    self.store,
+                    f"{len(clash)} message(s) of session {op.session_id!r} (e.g. {clash[0]}) "
+                    "were stored by another run meanwhile",
+                    claimed=True,
+                )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO message_claims VALUES (?, ?, ?, ?, ?)",
+            [(*owner, key, op.document_id) for key in keys],
+        )
+
+    def _raise_if_forgotten(self, kind: RecordKind, ids: Sequence[str], what: str) -> None:
+        """A record this batch needs is missing: if it was stored once (it has a tombstone), a
+        concurrent forget removed it after the batch was planned: a retryable conflict, not the
+        caller's mistake (the caller raises that when this returns)."""
+        for part in slices(ids):
+            row = self.conn.execute(
+                "SELECT id FROM tombstones WHERE kind = ? AND rev < ? "
+                f"AND id IN ({marks(part)}) LIMIT 1",
+                [kind.value, self.rev, *part],
+            ).fetchone()
+            if row is not None:
+                raise WriteConflictError(
+                    self.store,
+                    f"{kind.value} {row[0]}, which {what} needs, was forgotten meanwhile",
+                )
+
     # -- forgetting -----------------------------------------------------------------------------
     def _forget(self, op: Forget) -> None:
         # Settle what earlier puts of this batch linked, then forget from a consistent state.
@@ -334,6 +392,7 @@ class WriteTransaction:
             ("id", op.document_id),
             ("node_set", op.node_set),
             ("session_id", op.session_id),
+            ("user_id", op.user_id),
         ):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -358,6 +417,7 @@ class WriteTransaction:
             )
             self.conn.execute(f"DELETE FROM document_chunks WHERE document_id IN ({in_part})", part)
             self.conn.execute(f"DELETE FROM documents WHERE id IN ({in_part})", part)
+            self.conn.execute(f"DELETE FROM message_claims WHERE document_id IN ({in_part})", part)
         self._tombstone(RecordKind.DOCUMENT, doc_ids)
         self.counts["documents_removed"] += len(doc_ids)
         self._prune_chunks(sorted(chunk_ids))

@@ -13,6 +13,18 @@ Every write is a list of operations (:mod:`cognee_langchain.graph.ops`, re-expor
 idempotent and race-safe by construction: ids are content hashes and every ``Put*`` inserts or
 merges provenance. :class:`cognee_langchain.testing.GraphStoreConformanceTests` checks a backend.
 
+Over 500 lines because every primitive and helper has its sync twin here, next to it: the whole
+contract reads in one place.
+
+Session messages are stored once: :class:`ClaimMessages` claims each message key for the
+document holding it inside the write, so a second writer of the same messages fails (changing
+nothing) with a retryable :class:`~cognee_langchain.errors.WriteConflictError`. A write that
+links a chunk, entity or relation a concurrent ``Forget`` removed fails the same way, never with
+an :class:`~cognee_langchain.errors.InvalidInputError` (that is for records never written).
+A backend maps its driver's faults to :class:`~cognee_langchain.errors.StoreBusyError`,
+:class:`~cognee_langchain.errors.StoreUnavailableError` and
+:class:`~cognee_langchain.errors.StoreCorruptedError`.
+
 Derived provenance is the store's job: a chunk's node sets are the union of its documents', an
 entity's or relation's the union of its chunks'. ``Forget`` removes the selected documents and,
 transitively, every chunk, entity and relation left without a source, recomputing the provenance
@@ -32,6 +44,7 @@ from cognee_langchain.core.validation import check_positive
 from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
 from cognee_langchain.graph.ops import (
     ChangeSet,
+    ClaimMessages,
     DatasetStats,
     Edge,
     EntityMatches,
@@ -65,6 +78,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChangeSet",
+    "ClaimMessages",
     "DatasetStats",
     "Edge",
     "EntityMatches",
@@ -212,13 +226,24 @@ class GraphStore(ABC):
         return {r.id for r in await self.aget_records(kind, ids)}
 
     async def alist_documents(
-        self, dataset: str, *, node_set: str | None = None, session_id: str | None = None
+        self,
+        dataset: str,
+        *,
+        node_set: str | None = None,
+        session_id: str | None = None,
+        user_id: str | None = None,
     ) -> list[SourceDocument]:
-        """Documents of ``dataset`` (optionally of one node set / session), oldest first."""
+        """Documents of ``dataset`` (optionally of one node set / session / writing user), oldest
+        first. Two users' sessions may share an id: pass ``user_id`` to get one user's."""
         wanted = None if node_set is None else [node_set]
         links = await self.alinks(Link.DOCUMENTS, [dataset], node_sets=wanted)
         documents = await self.aget_documents(links.get(dataset, []))
-        return [d for d in documents if session_id is None or d.session_id == session_id]
+        return [
+            d
+            for d in documents
+            if (session_id is None or d.session_id == session_id)
+            and (user_id is None or d.user_id == user_id)
+        ]
 
     async def afind_entities(self, dataset: str, keys: Sequence[str]) -> dict[str, EntityRef]:
         """Entities whose normalised name or alias is one of ``keys``, keyed by the matched key."""
@@ -424,10 +449,17 @@ class GraphStore(ABC):
         return run_sync(self.aexisting_ids(kind, ids))
 
     def list_documents(
-        self, dataset: str, *, node_set: str | None = None, session_id: str | None = None
+        self,
+        dataset: str,
+        *,
+        node_set: str | None = None,
+        session_id: str | None = None,
+        user_id: str | None = None,
     ) -> list[SourceDocument]:
         """Sync twin of :meth:`alist_documents`."""
-        return run_sync(self.alist_documents(dataset, node_set=node_set, session_id=session_id))
+        return run_sync(
+            self.alist_documents(dataset, node_set=node_set, session_id=session_id, user_id=user_id)
+        )
 
     def find_entities(self, dataset: str, keys: Sequence[str]) -> dict[str, EntityRef]:
         """Sync twin of :meth:`afind_entities`."""

@@ -79,10 +79,13 @@ class _Record(BaseModel):
 
 
 class SourceDocument(_Record):
-    """An ingested item. Its id hashes dataset, node set, session id and normalised text, so the
-    same text remembered into another node set is a second document sharing the same chunks."""
+    """An ingested item. Its id hashes dataset, node set, session id (and, for a session's
+    document, its user) and normalised text, so the same text remembered into another node set is
+    a second document sharing the same chunks. ``user_id``: who wrote it (whose session it was
+    persisted from); ``None`` for documents written before users were recorded."""
 
     name: str | None = None
+    user_id: str | None = None
     node_set: str | None = None
     session_id: str | None = None
     message_ids: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ from cognee_langchain.permissions import Permission
 
 __all__ = [
     "ChangeSet",
+    "ClaimMessages",
     "DatasetStats",
     "Edge",
     "EntityMatches",
@@ -193,16 +194,45 @@ class PutRelation:
 @dataclass(frozen=True, slots=True)
 class Forget:
     """Remove the documents of ``dataset`` matching every given filter (all of them if none) and
-    whatever was derived only from them."""
+    whatever was derived only from them. ``user_id``: only documents that user wrote (documents
+    written before users were recorded have none and match no user)."""
 
     dataset: str
     document_id: str | None = None
     node_set: str | None = None
     session_id: str | None = None
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMessages:
+    """Record, inside the write, that ``document_id`` holds these messages of ``user_id``'s
+    session ``session_id`` in ``dataset`` — each message key at most once per dataset, user and
+    session, across every process writing the store.
+
+    A key already claimed by another stored document fails the whole batch with
+    :class:`~cognee_langchain.errors.WriteConflictError` (retryable: re-plan without the
+    messages found stored, and write again); a key claimed by the same document is a no-op.
+    Forgetting a document releases its claims. This is what makes persisting sessions exactly
+    once across processes: the claim and the document commit together or not at all.
+    """
+
+    dataset: str
+    user_id: str
+    session_id: str
+    document_id: str
+    message_keys: tuple[str, ...]
 
 
 WriteOp: TypeAlias = (
-    RequirePermission | SetGrant | PutChunk | PutDocument | PutEntity | PutRelation | Forget
+    RequirePermission
+    | SetGrant
+    | ClaimMessages
+    | PutChunk
+    | PutDocument
+    | PutEntity
+    | PutRelation
+    | Forget
 )
 
 

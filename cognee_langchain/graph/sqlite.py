@@ -14,6 +14,7 @@ primitive runs it in a worker thread (``asyncio.to_thread``), off the event loop
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -24,9 +25,16 @@ from itertools import groupby
 from pathlib import Path
 from typing import TypeVar
 
+from cognee_langchain.core.forks import at_fork_in_child, reopen_sqlite
 from cognee_langchain.core.validation import check_int, check_positive
-from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.errors import (
+    InvalidInputError,
+    StoreBusyError,
+    StoreCorruptedError,
+    StoreUnavailableError,
+)
 from cognee_langchain.graph import _sqlite_reads as reads
+from cognee_langchain.graph._sqlite_faults import translate
 from cognee_langchain.graph._sqlite_records import records as record_page
 from cognee_langchain.graph._sqlite_schema import SCHEMA, SCHEMA_VERSION, revision
 from cognee_langchain.graph._sqlite_writes import WriteTransaction
@@ -48,10 +56,41 @@ from cognee_langchain.permissions import DatasetInfo
 
 __all__ = ["SQLiteGraphStore"]
 
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is open, if anything; a failure here (the engine may have rolled back by
+    itself after a full disk or I/O error) must not hide the error that got us here."""
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+_SQLITE_READONLY = 8
+
+
+def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
+    """Whether ``statement`` adds a column that is there already (a file created by a newer
+    schema, then marked older): the migration step is then a no-op."""
+    words = statement.split()
+    if words[:2] != ["ALTER", "TABLE"] or words[3:5] != ["ADD", "COLUMN"]:
+        return False
+    return any(row[1] == words[5] for row in conn.execute(f"PRAGMA table_info({words[2]})"))
+
+
+def _remove_new_file(path: Path) -> None:
+    """Remove the graph file (and its -wal / -shm) this store created before failing to open."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+
+
 # version -> (next version, statements): a file of an earlier release is upgraded in place on open.
 _MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     # 2: conversation turns are chunks of their own, with their speaker, time and context.
     "1": ("2", ("ALTER TABLE chunks ADD COLUMN unit TEXT NOT NULL DEFAULT '{}'",)),
+    # 3: documents record their user (whose session they were persisted from); the tables and
+    # indexes new in 3 (message_claims, tombstones_id) are in SCHEMA, created on every open.
+    "2": ("3", ("ALTER TABLE documents ADD COLUMN user_id TEXT",)),
 }
 
 T = TypeVar("T")
@@ -71,65 +110,168 @@ class SQLiteGraphStore(GraphStore):
         timeout: Seconds to wait for another writer's lock before failing.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, timeout: float = 30.0, verify: bool = True
+    ) -> None:
         self.path = Path(path)
+        self._name = repr(str(self.path))
         self._lock = threading.RLock()
+        at_fork_in_child(self._after_fork)
+        self._damaged: StoreCorruptedError | None = None
+        self._read_only: StoreUnavailableError | None = None
+        existed = self.path.exists()
+        self._conn: sqlite3.Connection | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-            self._init_schema()
-        except (sqlite3.DatabaseError, OSError) as exc:
+            with self._faults():
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreUnavailableError(
+                        self._name,
+                        "cannot create its directory",
+                        "Create the directory, or pass a path in a writable one.",
+                        exc,
+                    ) from exc
+                self._conn = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
+                self._open(verify)
+        except BaseException as exc:
+            if self._conn is not None:
+                self._conn.close()
+            if not existed and not isinstance(exc, StoreBusyError):
+                _remove_new_file(self.path)  # nothing partial left behind
+            raise
+
+    def _open(self, verify: bool) -> None:
+        conn = self._connection
+        if verify and self.path.stat().st_size > 0:
+            # Detect a damaged file before anything is written to it (reads every page's
+            # structure once: ~1 s per GB).
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise StoreCorruptedError(self._name, "; ".join(problems))
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
             raise InvalidInputError(
-                f"Cannot open graph store {str(self.path)!r} ({type(exc).__name__}: {exc}): pass "
-                "the path of a graph.sqlite written by cognee-langchain, or of a new file."
-            ) from None
+                f"Cannot open graph store {self._name}: it is an SQLite file of another "
+                "program. Pass the path of a graph.sqlite written by cognee-langchain, or of a "
+                "new file."
+            )
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+            self._init_schema()
+        except sqlite3.OperationalError as exc:
+            error = translate(exc, self._name)
+            read_only = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == _SQLITE_READONLY
+            if (
+                not read_only
+                or not isinstance(error, StoreUnavailableError)
+                or "meta" not in tables
+            ):
+                raise
+            # A graph on a read-only file or disk: searches work, every write raises this.
+            self._read_only = error
+            self._check_version()
+
+    @property
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise InvalidInputError(f"Graph store {self._name} is closed: open a new one.")
+        return self._conn
+
+    def _after_fork(self) -> None:
+        """In a forked child: a lock and a connection of its own (a SQLite connection must
+        never cross a fork; see :func:`cognee_langchain.core.forks.reopen_sqlite`)."""
+        if self._conn is not None:
+            self._conn = reopen_sqlite(
+                self._conn,
+                self._lock,
+                self.path,
+                "PRAGMA synchronous=FULL",
+                f"PRAGMA cache_size=-{_CACHE_KIB}",
+            )
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def _faults(self, *, writing: bool = False) -> Iterator[None]:
+        """Run a store call: a driver error becomes the package's type (see
+        :mod:`cognee_langchain.graph._sqlite_faults`); once the file is found damaged, every
+        later write is refused before touching it."""
+        if writing and self._damaged is not None:
+            raise self._damaged
+        if writing and self._read_only is not None:
+            raise self._read_only
+        try:
+            yield
+        except sqlite3.Error as exc:
+            error = translate(exc, self._name)
+            if error is None:
+                raise
+            if isinstance(error, StoreCorruptedError):
+                self._damaged = error
+            raise error from exc
+        except StoreCorruptedError as exc:
+            self._damaged = exc
+            raise
 
     def _init_schema(self) -> None:
+        conn = self._connection
         try:
             # One script, one transaction: concurrent openers of a new file cannot interleave.
-            self._conn.executescript(
+            conn.executescript(
                 f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR IGNORE INTO meta VALUES "
                 f"('schema_version', '{SCHEMA_VERSION}'), ('revision', '0'); COMMIT;"
             )
         except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        (version,) = self._conn.execute(
+        self._check_version(migrate=True)
+
+    def _check_version(self, *, migrate: bool = False) -> None:
+        row = self._connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
-        if version in _MIGRATIONS:
+        if row is None:
+            raise StoreCorruptedError(self._name, "its schema version is missing")
+        (version,) = row
+        if migrate and version in _MIGRATIONS:
             version = self._migrate(version)
         if version != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"schema version {version}, this release reads version {SCHEMA_VERSION}"
+            raise InvalidInputError(
+                f"Cannot open graph store {self._name}: schema version {version}, this release "
+                f"reads version {SCHEMA_VERSION}"
+                + (
+                    " (a read-only file is not upgraded: make it writable once)."
+                    if version in _MIGRATIONS
+                    else ": upgrade cognee-langchain, or use a new data_dir."
+                )
             )
 
     def _migrate(self, version: str) -> str:
         """Bring a file written by an earlier release up to :data:`SCHEMA_VERSION`, one step per
         version, each in one transaction (a concurrent opener that migrated first wins)."""
+        conn = self._connection
         while version in _MIGRATIONS:
-            self._conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                (current,) = self._conn.execute(
+                (current,) = conn.execute(
                     "SELECT value FROM meta WHERE key = 'schema_version'"
                 ).fetchone()
                 if current == version:
                     target, statements = _MIGRATIONS[version]
                     for statement in statements:
-                        self._conn.execute(statement)
-                    self._conn.execute(
+                        if not _column_exists(conn, statement):
+                            conn.execute(statement)
+                    conn.execute(
                         "UPDATE meta SET value = ? WHERE key = 'schema_version'", (target,)
                     )
                     current = target
-                self._conn.execute("COMMIT")
+                conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
             version = current
         return version
@@ -141,12 +283,15 @@ class SQLiteGraphStore(GraphStore):
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every SELECT inside sees the same committed snapshot."""
-        with self._lock:
-            self._conn.execute("BEGIN")
+        with self._lock, self._faults():
+            conn = self._connection
+            conn.execute("BEGIN")
             try:
-                yield self._conn
-            finally:
-                self._conn.execute("COMMIT")
+                yield conn
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.execute("COMMIT")
 
     def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
         """``query`` run in one read transaction."""
@@ -158,11 +303,11 @@ class SQLiteGraphStore(GraphStore):
         return await asyncio.to_thread(self._read, query)
 
     def _apply(self, ops: Sequence[WriteOp]) -> WriteResult:
-        with self._lock:
-            conn = self._conn
+        with self._lock, self._faults(writing=True):
+            conn = self._connection
             conn.execute("BEGIN IMMEDIATE")
             try:
-                tx = WriteTransaction(conn, revision(conn) + 1, time.time())
+                tx = WriteTransaction(conn, revision(conn) + 1, time.time(), store=self._name)
                 for _, run in groupby(ops, key=type):
                     self._apply_run(tx, list(run))
                 tx.finish()
@@ -172,8 +317,7 @@ class SQLiteGraphStore(GraphStore):
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(tx.rev),))
                 conn.execute("COMMIT")
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return tx.result()
 
@@ -182,8 +326,8 @@ class SQLiteGraphStore(GraphStore):
         tx.apply_run(ops)
 
     def _revision(self) -> int:
-        with self._lock:
-            return revision(self._conn)
+        with self._lock, self._faults():
+            return revision(self._connection)
 
     def _datasets(self, names: Sequence[str] | None) -> list[DatasetInfo]:
         return self._read(lambda conn: reads.dataset_infos(conn, names))
@@ -220,8 +364,10 @@ class SQLiteGraphStore(GraphStore):
         return self._read(lambda conn: reads.changes_since(conn, since))
 
     def _close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        with self._lock, self._faults():
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     # -- the async primitives -------------------------------------------------------------------
     async def aapply(self, ops: Sequence[WriteOp]) -> WriteResult:

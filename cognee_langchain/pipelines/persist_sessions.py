@@ -180,7 +180,7 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     persisted, each entry exactly once: running it twice adds nothing the second time, and a run
     that failed or was killed at any step is completed by the next one (no entry stored twice,
     none lost). Q&A the session store trimmed (``max_messages``) before it was persisted is
-    counted in ``messages_lost_to_trimming`` and logged as a warning.
+    counted in ``messages_lost`` (with ``lost_session_ids``) and logged as a warning.
 
     Returns the :class:`PersistSessionsResult`, or with ``run_in_background=True`` at once a
     :class:`PipelineRun`.

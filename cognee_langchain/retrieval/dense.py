@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cognee_langchain.core.forks import at_fork_in_child
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.retrieval.types import GrowableArray, RankedList
 
@@ -96,6 +97,16 @@ def _block_pool() -> ThreadPoolExecutor:
             workers = ThreadPoolExecutor(_cores() - 1 or 1, thread_name_prefix="cognee-dense")
             _pool = (os.getpid(), workers)
         return _pool[1]
+
+
+def _forget_pool() -> None:
+    """In a forked child: no pool (its threads stayed in the parent; the next scan starts one)
+    and a lock no vanished thread can hold. The pid check above covers a fork without hooks."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+at_fork_in_child(_forget_pool)
 
 
 class DenseIndex:

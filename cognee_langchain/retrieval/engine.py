@@ -262,6 +262,12 @@ class SearchEngine:
                 collection.renumber_entities(row_map, self._entities.rows)
 
     # -- reads -------------------------------------------------------------------------------------
+    @property
+    def interrupted(self) -> bool:
+        """True in a process forked while this engine was being written: it may be half-updated
+        there, so its owner rebuilds it (see :meth:`GraphIndex.arefresh`)."""
+        return self._lock.interrupted
+
     def __len__(self) -> int:
         """Live items of every kind."""
         with self._lock.read():

@@ -108,6 +108,8 @@ class GraphIndex:
         # loop): a cross-loop claim, not an asyncio.Lock, makes one of them catch up at a time.
         async with claimed([("graph-index", id(self))]):
             current = await store.acurrent_revision()
+            if self._engine is not None and self._engine.interrupted:
+                self._revision = None  # forked mid-write: this copy may be torn, load afresh
             if self._revision is None or current < self._revision:
                 await self._aload(store, current)
             elif current != self._revision:

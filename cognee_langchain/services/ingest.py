@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cognee_langchain.core.aio import claimed
-from cognee_langchain.core.validation import check_dataset, check_optional_id
+from cognee_langchain.core.validation import check_bool, check_dataset, check_optional_id
+from cognee_langchain.errors import InvalidInputError, PermissionDeniedError, WriteConflictError
 from cognee_langchain.extraction.chunking import TextChunker
-from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, RequirePermission
+from cognee_langchain.graph.base import (
+    ClaimMessages,
+    Forget,
+    GraphStore,
+    RecordKind,
+    RequirePermission,
+    WriteOp,
+)
 from cognee_langchain.graph.models import SourceDocument, SourceItem, content_id, normalize_text
 from cognee_langchain.permissions import Permission
 from cognee_langchain.services.access import acheck
@@ -30,6 +38,9 @@ from cognee_langchain.users import User
 __all__ = ["ForgetResult", "RememberResult", "aforget", "aingest", "aremember", "document_id"]
 
 T = TypeVar("T")
+
+#: Attempts of one ingest when a concurrent ``forget`` removes what it was planned against.
+WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +108,7 @@ async def aingest(
     *,
     chunk_size: int | None = None,
     chunk_overlap: int | None = None,
+    claim_messages: bool = False,
 ) -> RememberResult:
     """Ingest :class:`SourceItem`s: the core shared by ``remember`` and session persistence.
 
@@ -106,6 +118,13 @@ async def aingest(
     ``chunk_size`` / ``chunk_overlap`` override the memory's chunking for this call (e.g.
     larger chunks to extract many short Q&A entries in one call); an overlap not given is
     the memory's, capped below the chunk size.
+
+    Every document records the user who wrote it. With ``claim_messages`` (session persistence),
+    each new document with a session claims its ``metadata["message_keys"]`` in the same
+    transaction (:class:`~cognee_langchain.graph.base.ClaimMessages`): a message another run
+    stored meanwhile fails the write with a :class:`WriteConflictError` whose ``claimed`` is
+    true, for the caller to re-plan. A write planned against a chunk or entity that a concurrent
+    ``forget`` removed is planned and written again (up to :data:`WRITE_ATTEMPTS` times).
     """
     limits = runtime.limits
     check_dataset(dataset, max_chars=limits.max_id_chars)
@@ -113,11 +132,32 @@ async def aingest(
     who = runtime.user_of(user)
     items = check_items(items, max_text_chars=limits.max_text_chars)
     chunker = _chunker_for(runtime.chunker, chunk_size, chunk_overlap)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return await _aingest_once(
+                runtime, items, dataset, node_set, who, chunker, claim_messages
+            )
+        except WriteConflictError as exc:
+            if exc.claimed or attempt == WRITE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _aingest_once(
+    runtime: MemoryRuntime,
+    items: Sequence[SourceItem],
+    dataset: str,
+    node_set: str | None,
+    who: User,
+    chunker: TextChunker,
+    claim_messages: bool,
+) -> RememberResult:
+    """One attempt of :func:`aingest`: plan against the current graph, extract, write."""
     store = runtime.graph_store
     # Fail before spending extraction calls; the write re-checks atomically.
     await acheck(store, dataset, Permission.WRITE, who, missing_ok=True)
-    plan = await _aplan(store, dataset, node_set, items, chunker)
-    document_ids = tuple(document_id(dataset, node_set, item) for item in items)
+    plan = await _aplan(store, dataset, node_set, items, chunker, who.id)
+    document_ids = tuple(document_id(dataset, node_set, item, who.id) for item in items)
     if not plan.documents:  # everything is stored already
         return RememberResult(
             dataset=dataset,
@@ -151,8 +191,18 @@ async def aingest(
         ops = await abuild_ops(
             runtime, dataset, plan, extractions, chunk_vectors, resolution, relations
         )
+        claims: list[WriteOp] = (
+            [
+                ClaimMessages(dataset, who.id, doc.session_id, doc.id, tuple(keys))
+                for doc in plan.documents
+                if doc.session_id is not None
+                and isinstance(keys := doc.metadata.get("message_keys"), list)
+            ]
+            if claim_messages
+            else []
+        )
         written = await store.aapply(
-            [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *ops]
+            [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *claims, *ops]
         )
     return RememberResult(
         dataset=dataset,
@@ -188,12 +238,13 @@ async def _aplan(
     node_set: str | None,
     items: Sequence[SourceItem],
     chunker: TextChunker,
+    user_id: str,
 ) -> IngestPlan:
     """Documents not stored yet, cut into chunks; chunks not stored yet, to extract."""
     documents: dict[str, tuple[SourceItem, str]] = {}
     for item in items:
         documents.setdefault(
-            document_id(dataset, node_set, item), (item, normalize_text(item.text))
+            document_id(dataset, node_set, item, user_id), (item, normalize_text(item.text))
         )
     stored = await store.aexisting_ids(RecordKind.DOCUMENT, list(documents))
     fresh = {doc_id: pair for doc_id, pair in documents.items() if doc_id not in stored}
@@ -223,6 +274,7 @@ async def _aplan(
                 name=item.name,
                 node_set=node_set,
                 session_id=item.session_id,
+                user_id=user_id,
                 message_ids=item.message_ids,
                 metadata=item.metadata,
                 chunk_ids=tuple(unit.id for unit in chunked[doc_id]),
@@ -249,18 +301,36 @@ async def aforget(
     node_set: str | None = None,
     session_id: str | None = None,
     user: User | None = None,
+    *,
+    all_users: bool = False,
 ) -> ForgetResult:
-    """``forget``: remove the selected documents and whatever only they supported."""
+    """``forget``: remove the selected documents and whatever only they supported.
+
+    With ``session_id``, only what was persisted from ``user``'s session of that id goes (two
+    users' sessions may share an id); ``all_users=True`` forgets every user's session of that
+    id, and only the dataset's owner may ask for it.
+    """
     max_id_chars = runtime.limits.max_id_chars
     check_dataset(dataset, max_chars=max_id_chars)
     check_optional_id(document_id, "document_id")  # a content hash, not a name of the caller's
     check_optional_id(node_set, "node_set", max_chars=max_id_chars)
     check_optional_id(session_id, "session_id", max_chars=max_id_chars)
+    all_users = check_bool(all_users, "all_users")
+    if all_users and session_id is None:
+        raise InvalidInputError(
+            "all_users=True only applies with session_id=...: without one, forget already "
+            "acts on every user's documents of the dataset."
+        )
     who = runtime.user_of(user)
+    if all_users:
+        info = await runtime.graph_store.aget_dataset(dataset)
+        if info is not None and info.owner_id != who.id:
+            raise _not_owner(who.id, dataset)
+    owner = None if all_users or session_id is None else who.id
     written = await runtime.graph_store.aapply(
         [
             RequirePermission(dataset, who.id, Permission.DELETE),
-            Forget(dataset, document_id, node_set, session_id),
+            Forget(dataset, document_id, node_set, session_id, user_id=owner),
         ]
     )
     return ForgetResult(
@@ -281,7 +351,23 @@ async def _settle(task: asyncio.Future[T]) -> None:
         await task
 
 
-def document_id(dataset: str, node_set: str | None, item: SourceItem) -> str:
-    """Same text in another node set or session is another document (sharing the chunks)."""
+def _not_owner(user_id: str, dataset: str) -> PermissionDeniedError:
+    error = PermissionDeniedError(user_id, "owner", f"dataset {dataset!r}")
+    error.args = (
+        f"User {user_id!r} does not own dataset {dataset!r}: only its owner may forget every "
+        "user's session (all_users=True). Forget your own session (drop all_users), or ask the "
+        "owner.",
+    )
+    return error
+
+
+def document_id(
+    dataset: str, node_set: str | None, item: SourceItem, user_id: str | None = None
+) -> str:
+    """Same text in another node set or session is another document (sharing the chunks); a
+    session's document is also its user's (``user_id``): two users' sessions never share one."""
     text = normalize_text(item.text)
-    return content_id("document", dataset, node_set or "", item.session_id or "", text)
+    parts = [node_set or "", item.session_id or ""]
+    if item.session_id is not None and user_id is not None:
+        parts.append(f"user:{user_id}")
+    return content_id("document", dataset, *parts, text)

@@ -19,6 +19,13 @@ already holds (the documents' provenance: each records the keys of its messages)
 those, so a retry after any failure writes each message once. Messages are packed into documents
 of whole exchanges, each one chunk, so no message is split across, or repeated in, two chunks.
 
+**Exactly once, whatever races.** Two processes (or two memory objects) persisting the same
+session at once can both read a message as new. The graph write therefore claims each message
+key in the same transaction (``ClaimMessages``; the store keeps one claim per dataset, user,
+session and message): the run that commits second fails with a claimed ``WriteConflictError``
+and changes nothing, then plans again without what the first one stored. No process-local lock
+is involved. Documents record their user, and planning reads only the user's own documents.
+
 The steps work on a :class:`~cognee_langchain.services.runtime.MemoryRuntime`; the public node
 functions, the run context and the default memory are the adapter's
 (:mod:`cognee_langchain.pipelines.persist_sessions`). Background runs
@@ -48,10 +55,15 @@ from pydantic import BaseModel, ConfigDict
 from cognee_langchain.core.aio import claimed, run_sync
 from cognee_langchain.core.defaults import DEFAULT_DATASET, SESSIONS_NODE_SET
 from cognee_langchain.core.validation import check_bool, check_dataset, check_user
-from cognee_langchain.errors import InvalidInputError, NoGraphDataError, NoSessionsFoundError
+from cognee_langchain.errors import (
+    InvalidInputError,
+    NoGraphDataError,
+    NoSessionsFoundError,
+    WriteConflictError,
+)
 from cognee_langchain.ids import validate_id
 from cognee_langchain.services.access import acheck_permission
-from cognee_langchain.services.ingest import aingest
+from cognee_langchain.services.ingest import RememberResult, aingest
 from cognee_langchain.services.rendering import (
     SessionMessage,
     messages_document,
@@ -117,9 +129,10 @@ class PersistSessionsResult(BaseModel):
     there already, e.g. written by a run that failed before moving its watermark), and
     ``entries_persisted`` the exchanges they belong to (a question with what followed it, or a
     session's opening); ``messages_waiting`` the trailing questions still waiting for their
-    answer (persisted by the run after the answer comes); ``messages_lost_to_trimming`` the
-    messages the session store's ``max_messages`` removed before any run persisted them (they
-    are not in the graph; a warning is logged).
+    answer (persisted by the run after the answer comes); ``messages_lost`` the messages that
+    left the session cache before any run persisted them — trimmed by ``max_messages``, evicted
+    by Redis under memory pressure, or expired — in the sessions ``lost_session_ids`` (they are
+    not in the graph; a warning is logged). ``messages_lost_to_trimming`` is its 0.1 name.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -135,9 +148,15 @@ class PersistSessionsResult(BaseModel):
     chunks_added: int = 0
     nodes_added: int = 0
     edges_added: int = 0
-    messages_lost_to_trimming: int = 0
+    messages_lost: int = 0
+    lost_session_ids: tuple[str, ...] = ()
     duration_s: float = 0.0
     message: str = ""
+
+    @property
+    def messages_lost_to_trimming(self) -> int:
+        """The 0.1 name of :attr:`messages_lost` (trimming was then the only way to lose one)."""
+        return self.messages_lost
 
 
 class PersistSessionsState(TypedDict, total=False):
@@ -219,28 +238,8 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     extracted = state.get("extracted") or []
     store = runtime.session_store
     keys = [(id(store), user.id, s.session_id, dataset) for s in extracted]
-    written = None
     async with claimed(keys):
-        # Another run may have moved the watermark since the read, and a run that failed after
-        # its graph write (before its watermark moved) left messages behind in the graph: what the
-        # dataset holds is dropped by each message's identity, whatever text it was rendered in.
-        currents = await _settled(
-            store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
-        )
-        plans = await _settled(
-            _aplan(runtime, dataset, session, current)
-            for session, current in zip(extracted, currents, strict=True)
-        )
-        items = [messages_document(p.session_id, group) for p in plans for group in p.groups]
-        if items:
-            written = await aingest(
-                runtime,
-                items,
-                dataset=dataset,
-                node_set=SESSIONS_NODE_SET,
-                user=user,
-                chunk_overlap=0,  # a message longer than a chunk is cut, never repeated
-            )
+        plans, written = await _awrite(runtime, user, dataset, extracted)
         # Only after the graph write committed. A compare-and-set lost to another process
         # changes nothing here: what it persisted is found by identity on the next run.
         await _settled(
@@ -250,9 +249,10 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
         )
     for plan in (p for p in plans if p.lost):
         logger.warning(
-            "Session %r: %d message(s) were trimmed by the session store (max_messages) before "
-            "they were persisted into dataset %r; they are not in the graph. Raise "
-            "max_messages or run improve more often.",
+            "Session %r: %d message(s) left the session cache (trimmed by max_messages, evicted "
+            "or expired) before they were persisted into dataset %r; they are not in the graph. "
+            "Raise max_messages or the ttl, use Redis maxmemory-policy noeviction, or run "
+            "improve more often.",
             *(plan.session_id, plan.lost, dataset),
         )
     lost = sum(p.lost for p in plans)
@@ -272,15 +272,62 @@ async def acognify_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
             chunks_added=written.chunks_added if written else 0,
             nodes_added=written.entities_added if written else 0,
             edges_added=written.relations_added if written else 0,
-            messages_lost_to_trimming=lost,
+            messages_lost=lost,
+            lost_session_ids=tuple(p.session_id for p in plans if p.lost),
             duration_s=time.time() - (state.get("started_at") or time.time()),
             message=_outcome(session_ids, added, lost, waiting),
         )
     }
 
 
+#: Rounds of plan-and-write when other runs keep storing messages of the same sessions first.
+WRITE_ROUNDS = 5
+
+
+async def _awrite(
+    runtime: MemoryRuntime, user: User, dataset: str, extracted: Sequence[ExtractedSession]
+) -> tuple[list[_Plan], RememberResult | None]:
+    """Plan the sessions' documents against the current graph and write them with their message
+    claims. Another process (or memory object) that stored some of the same messages first makes
+    the write fail with a claimed :class:`WriteConflictError` and change nothing; then the plan
+    is made again, without what that run stored, so each message is stored exactly once."""
+    store = runtime.session_store
+    for round_ in range(1, WRITE_ROUNDS + 1):
+        # Another run may have moved the watermark since the read, and a run that failed after
+        # its graph write (before its watermark moved) left messages behind in the graph: what
+        # the dataset holds is dropped by each message's identity, whatever text it was
+        # rendered in.
+        currents = await _settled(
+            store.aget_watermark(user.id, s.session_id, dataset) for s in extracted
+        )
+        plans = await _settled(
+            _aplan(runtime, user, dataset, session, current)
+            for session, current in zip(extracted, currents, strict=True)
+        )
+        items = [messages_document(p.session_id, group) for p in plans for group in p.groups]
+        if not items:
+            return plans, None
+        try:
+            written = await aingest(
+                runtime,
+                items,
+                dataset=dataset,
+                node_set=SESSIONS_NODE_SET,
+                user=user,
+                chunk_overlap=0,  # a message longer than a chunk is cut, never repeated
+                claim_messages=True,
+            )
+        except WriteConflictError as exc:
+            if not exc.claimed or round_ == WRITE_ROUNDS:
+                raise
+            logger.info("Persist into %r lost a race to another run; planning again.", dataset)
+            continue
+        return plans, written
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 async def _aplan(
-    runtime: MemoryRuntime, dataset: str, session: ExtractedSession, current: int
+    runtime: MemoryRuntime, user: User, dataset: str, session: ExtractedSession, current: int
 ) -> _Plan:
     """The new messages of ``session`` above the ``current`` watermark that ``dataset`` does not
     hold yet, and where the watermark goes: past every message read but a waiting question, and
@@ -291,9 +338,12 @@ async def _aplan(
     waiting = session.end - max(session.waiting_from, current)
     if target == current:
         return _Plan(session.session_id, current, current, [], 0, waiting)
-    documents = await runtime.graph_store.alist_documents(
+    found = await runtime.graph_store.alist_documents(
         dataset, node_set=SESSIONS_NODE_SET, session_id=session.session_id
     )
+    # This user's session only (another user's session may share its id); a document written
+    # before users were recorded has none and counts, so nothing it holds is stored again.
+    documents = [d for d in found if d.user_id in (None, user.id)]
     new = unpersisted_messages(candidates, documents)
     lost = uncovered(current, first_stored, documents)
     groups = pack_messages(new, SESSION_CHUNK_CHARS)
@@ -326,7 +376,9 @@ def _outcome(
         return "session_ids is None: no sessions were extracted."
     if not session_ids:
         return "session_ids is empty: no sessions were extracted."
-    trimmed = f" {lost} message(s) were trimmed before they were persisted." if lost else ""
+    trimmed = (
+        f" {lost} message(s) left the session cache before they were persisted." if lost else ""
+    )
     waits = (
         f" {waiting} message(s) wait for an answer: a trailing question is persisted once answered."
         if waiting
@@ -485,7 +537,10 @@ def get_pipeline_run(run_id: str) -> PipelineRun | None:
 async def _run(
     runtime: MemoryRuntime, user: User, session_ids: list[str] | None, dataset: str
 ) -> PersistSessionsResult:
-    graph = build_graph(lambda: runtime)
+    # checkpointer=False: run inside a caller's graph node, the pipeline must not become a
+    # subgraph of the caller's checkpointer (a sync SqliteSaver fails there; an async one would
+    # fill with the pipeline's own checkpoints).
+    graph = build_graph(lambda: runtime, checkpointer=False)
     state = await graph.ainvoke({"user": user, "session_ids": session_ids, "dataset": dataset})
     result: PersistSessionsResult = state["result"]
     return result

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 import numpy as np
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
+from cognee_langchain.core.forks import at_fork_in_child
+from cognee_langchain.core.redaction import redact_url
 from cognee_langchain.core.validation import check_number, check_path, check_user
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
@@ -142,6 +144,14 @@ class MemoryRuntime:
         # background runs (improve(run_in_background=True)) that close() waits for
         self._background: set[concurrent.futures.Future[Any]] = set()
         self._background_lock = threading.Lock()
+        at_fork_in_child(self._after_fork)
+
+    def _after_fork(self) -> None:
+        """In a forked child: locks of its own, and no background run to wait for on close
+        (the parent's go on in the parent). Stores, index and pools re-create their own."""
+        self._init_lock = threading.Lock()
+        self._background_lock = threading.Lock()
+        self._background = set()
 
     # -- lazily created parts -------------------------------------------------------------------
     def _lazy(self, attribute: str, factory: Callable[[], T], *, owned: bool = False) -> T:
@@ -348,7 +358,7 @@ def _session_store_spec(
         return check_path(value, "session_store", example="./sessions.sqlite"), None
     raise InvalidInputError(
         f"session_store must be a SessionStore, a Redis URL ('redis://host:6379/0') or a "
-        f"SQLite file path, got {type(value).__name__} {str(value)[:60]!r}."
+        f"SQLite file path, got {type(value).__name__} {redact_url(value)[:60]!r}."
     )
 
 

@@ -5,6 +5,15 @@ message has an absolute *sequence number* (0 for the first message ever appended
 which survives ``max_messages`` trimming; persistence watermarks are expressed in sequence numbers,
 so trimming never makes ``improve`` re-persist or skip a message.
 
+**Cache state is kept together.** A session's count, its watermarks, its idempotency keys and its
+messages are lost together or not at all (one Redis key, one SQLite transaction), so a count never
+restarts below a watermark and a watermark never outlives its messages. Messages that leave the
+cache before a reader passed them (trimmed, evicted, expired) are never silent: a read from the
+watermark reports them in :attr:`SessionSlice.lost`. After a session expires (or, in Redis, is
+evicted) the store still remembers its count for a while (at least ``ttl`` more in both backends):
+reads report its messages as lost and the next append continues the numbering; once the store
+forgets the count too, the session starts afresh from 0 with no watermark.
+
 **One async convention.** The async methods (``aappend``, ``aread``, ...) are the contract: they
 are the abstract methods of :class:`SessionStore`. The base class derives each sync twin
 (``append``, ``read``, ...) from its async method through one generic bridge,
@@ -56,6 +65,7 @@ __all__ = [
     "check_since",
     "check_ttl",
     "check_watermark_move",
+    "lost_below",
     "slice_bounds",
     "watermark_beyond_end",
 ]
@@ -80,12 +90,20 @@ class StoredMessage:
 
 @dataclass(frozen=True, slots=True)
 class SessionSlice:
-    """Messages of one session from sequence number ``start`` (inclusive) to ``end`` (exclusive)."""
+    """Messages of one session from sequence number ``start`` (inclusive) to ``end`` (exclusive).
+
+    ``lost`` counts the messages a read from ``since`` asked for that the cache no longer holds:
+    sequence numbers ``since .. start - 1``, which left it before anyone read them past ``since``
+    (trimmed by ``max_messages``, evicted by Redis, or expired with their session while the store
+    still remembers its count). A reader at its persistence watermark reports them: they can no
+    longer be persisted. ``lost == start - since`` whenever ``start > since``; 0 otherwise.
+    """
 
     session_id: str
     start: int
     end: int
     items: list[StoredMessage] = field(default_factory=list)
+    lost: int = 0
 
     @property
     def messages(self) -> list[BaseMessage]:
@@ -182,8 +200,11 @@ class SessionStore(ABC):
         """Return the stored messages with sequence number ``>= since`` (all by default).
 
         A session that does not exist reads as an empty slice with ``start == end == since``.
-        When messages from ``since`` on were trimmed away, the slice starts at the oldest stored
-        message, so ``slice.start > since`` tells the caller that some were lost.
+        When messages from ``since`` on left the cache (trimmed by ``max_messages``, evicted,
+        expired), the slice starts at the oldest stored message and ``slice.lost`` (``start -
+        since``) counts them. A session whose messages all expired (or were evicted) while the
+        store still remembers its count reads as an empty slice at that count, its messages from
+        ``since`` on counted in ``lost``; its next append continues the numbering.
         """
 
     def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
@@ -309,3 +330,8 @@ def slice_bounds(since: int, first: int, total: int) -> tuple[int, int]:
     """``(start, end)`` of a read from ``since`` when sequence numbers ``first..total-1`` exist."""
     start = max(since, first)
     return start, max(total, start)
+
+
+def lost_below(since: int, start: int) -> int:
+    """The ``lost`` count of a slice read from ``since`` that starts at ``start``."""
+    return max(start - since, 0)

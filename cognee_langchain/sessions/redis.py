@@ -25,17 +25,20 @@ import threading
 import time
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import redis
 import redis.asyncio as aioredis
 from langchain_core.messages import BaseMessage
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
+from redis.connection import parse_url
 from redis.retry import Retry
 
+from cognee_langchain.core.forks import at_fork_in_child, keep_inherited
+from cognee_langchain.core.redaction import redact_url
 from cognee_langchain.core.validation import check_number
-from cognee_langchain.errors import InvalidInputError, redact_url
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
     DEFAULT_MAX_MESSAGE_CHARS,
@@ -49,6 +52,7 @@ from cognee_langchain.sessions.base import (
     check_since,
     check_ttl,
     check_watermark_move,
+    lost_below,
     slice_bounds,
     watermark_beyond_end,
 )
@@ -79,11 +83,16 @@ def _check_prefix(prefix: object) -> str:
 
 
 def _check_url(url: object) -> str:
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+    usage = "use redis://user:password@host:port/db, rediss://... (TLS) or unix:///path/to/socket."
+    if not isinstance(url, str) or url.partition("://")[0] not in ("redis", "rediss", "unix"):
+        raise InvalidInputError(f"url {redact_url(url)!r} is not a Redis URL: {usage}")
+    try:
+        parse_url(url)
+    except ValueError:  # its message may quote a piece of the password: never shown
         raise InvalidInputError(
-            f"url {redact_url(str(url))!r} is not a Redis URL: use redis://host:port/db, "
-            "rediss://... (TLS) or unix:///path/to/socket."
-        )
+            f"url {redact_url(url)!r} cannot be parsed (check the port, the db number and that "
+            f"special characters in the password are percent-encoded): {usage}"
+        ) from None
     return url
 
 
@@ -169,6 +178,19 @@ class RedisSessionStore(SessionStore):
         self._given_async_client = async_client
         # redis.asyncio clients are bound to the event loop that opened their connections.
         self._async_clients: dict[asyncio.AbstractEventLoop, aioredis.Redis] = {}
+        at_fork_in_child(self._after_fork)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a lock and clients of its own, built on first use. The parent's
+        are kept unused: redis.asyncio clients have no fork check (their loops stayed in the
+        parent), and closing or collecting a sync one may wait on its pool's lock. A client
+        passed in stays: redis-py's sync pool resets itself in a child on first use."""
+        self._lock = threading.Lock()
+        keep_inherited(*self._async_clients.values())
+        self._async_clients = {}
+        if self._owns_client:
+            keep_inherited(self._client)
+            self._client = None
 
     # -- clients -----------------------------------------------------------------------------------
     def _sync_client(self) -> redis.Redis:
@@ -254,7 +276,8 @@ class RedisSessionStore(SessionStore):
         keys, args = self._append_call(user_id, session_id, messages, idempotency_key)
         if not args:
             with self._reachable:
-                return int(await self._async_client().hget(keys.meta, "n") or 0)
+                client = self._async_client()
+                return int(await ASYNC_SCRIPTS["count"](keys.count_keys, [keys.member], client))
         with self._appending:
             client = self._async_client()
             return int(await ASYNC_SCRIPTS["append"](keys.all, args, client))
@@ -271,17 +294,25 @@ class RedisSessionStore(SessionStore):
         keys, args = self._append_call(user_id, session_id, messages, idempotency_key)
         if not args:
             with self._reachable:
-                return int(self._sync_client().hget(keys.meta, "n") or 0)
+                client = self._sync_client()
+                return int(SYNC_SCRIPTS["count"](keys.count_keys, [keys.member], client))
         with self._appending:
             return int(SYNC_SCRIPTS["append"](keys.all, args, self._sync_client()))
+
+    @staticmethod
+    def _delete_commands(pipe: Any, keys: SessionKeys) -> None:
+        # The session key holds its messages, watermarks and idempotency keys; its remembered
+        # count goes too, so a deleted session starts afresh from 0.
+        pipe.delete(keys.session)
+        pipe.zrem(keys.index, keys.member)
+        pipe.hdel(keys.counts, keys.member, f"{keys.member}:w")
 
     async def adelete(self, user_id: str, session_id: str) -> None:
         """Delete the session, its index entry, watermarks and keys in one transaction."""
         keys = self._keys(user_id, session_id)
         with self._reachable:
             pipe = self._async_client().pipeline(transaction=True)
-            pipe.delete(keys.messages, keys.meta, keys.watermarks, keys.idempotency)
-            pipe.zrem(keys.index, keys.member)
+            self._delete_commands(pipe, keys)
             await pipe.execute()
 
     def delete(self, user_id: str, session_id: str) -> None:
@@ -289,8 +320,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         with self._reachable:
             pipe = self._sync_client().pipeline(transaction=True)
-            pipe.delete(keys.messages, keys.meta, keys.watermarks, keys.idempotency)
-            pipe.zrem(keys.index, keys.member)
+            self._delete_commands(pipe, keys)
             pipe.execute()
 
     async def atouch(self, user_id: str, session_id: str) -> None:
@@ -313,7 +343,8 @@ class RedisSessionStore(SessionStore):
     def _slice(session_id: str, since: int, reply: list[Any]) -> SessionSlice:
         total, first, records = reply
         start, end = slice_bounds(since, int(first), int(total))
-        return SessionSlice(session_id, start, end, decode_records(records, start))
+        items = decode_records(records, start)
+        return SessionSlice(session_id, start, end, items, lost_below(since, start))
 
     async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
         """Messages with sequence number ``>= since``, in one round trip."""
@@ -321,7 +352,7 @@ class RedisSessionStore(SessionStore):
         since = check_since(since)
         with self._reachable:
             client = self._async_client()
-            reply = await ASYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], client)
+            reply = await ASYNC_SCRIPTS["read"](keys.count_keys, [since, keys.member], client)
         if len(reply[2]) >= _DECODE_OFF_LOOP_FROM:
             # Decoding takes ~7 ms per 1,000 messages: do not stall the event loop that long.
             return await asyncio.to_thread(self._slice, session_id, since, reply)
@@ -332,7 +363,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         since = check_since(since)
         with self._reachable:
-            reply = SYNC_SCRIPTS["read"]((keys.messages, keys.meta), [since], self._sync_client())
+            reply = SYNC_SCRIPTS["read"](keys.count_keys, [since, keys.member], self._sync_client())
         return self._slice(session_id, since, reply)
 
     @staticmethod
@@ -344,7 +375,7 @@ class RedisSessionStore(SessionStore):
 
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
         """The user's sessions, most recently updated first (one round trip)."""
-        index, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
+        index, _, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
         with self._reachable:
             client = self._async_client()
             reply = await ASYNC_SCRIPTS["list"]((index,), [sessions], client)
@@ -352,7 +383,7 @@ class RedisSessionStore(SessionStore):
 
     def list_sessions(self, user_id: str) -> list[SessionInfo]:
         """Sync twin of :meth:`alist_sessions` (native)."""
-        index, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
+        index, _, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
         with self._reachable:
             reply = SYNC_SCRIPTS["list"]((index,), [sessions], self._sync_client())
         return self._infos(reply)
@@ -363,14 +394,17 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         dataset = validate_id(dataset, "dataset")
         with self._reachable:
-            return int(await self._async_client().hget(keys.watermarks, dataset) or 0)
+            client = self._async_client()
+            args: list[str | int] = [dataset, 0, 0, keys.member]
+            return int(await ASYNC_SCRIPTS["watermark"](keys.count_keys, args, client))
 
     def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
         """Sync twin of :meth:`aget_watermark` (native)."""
         keys = self._keys(user_id, session_id)
         dataset = validate_id(dataset, "dataset")
         with self._reachable:
-            return int(self._sync_client().hget(keys.watermarks, dataset) or 0)
+            args: list[str | int] = [dataset, 0, 0, keys.member]
+            return int(SYNC_SCRIPTS["watermark"](keys.count_keys, args, self._sync_client()))
 
     @staticmethod
     def _moved(dataset: str, new: int, reply: list[Any]) -> bool:
@@ -388,7 +422,7 @@ class RedisSessionStore(SessionStore):
         with self._reachable:
             client = self._async_client()
             reply = await ASYNC_SCRIPTS["advance"](
-                (keys.watermarks, keys.meta), [dataset, expected, new], client
+                keys.count_keys, [dataset, expected, new, keys.member], client
             )
         return self._moved(dataset, new, reply)
 
@@ -400,7 +434,7 @@ class RedisSessionStore(SessionStore):
         dataset, expected, new = check_watermark_move(dataset, expected, new)
         with self._reachable:
             reply = SYNC_SCRIPTS["advance"](
-                (keys.watermarks, keys.meta), [dataset, expected, new], self._sync_client()
+                keys.count_keys, [dataset, expected, new, keys.member], self._sync_client()
             )
         return self._moved(dataset, new, reply)
 

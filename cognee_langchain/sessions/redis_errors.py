@@ -1,43 +1,85 @@
-"""How :class:`~cognee_langchain.sessions.redis.RedisSessionStore` reports Redis failures.
+"""How :class:`~cognee_langchain.sessions.redis.RedisSessionStore` reports Redis failures: the one
+mapping from redis-py's exceptions to the package's, used by every method of the store.
 
-A failure to reach the server, or a timeout, becomes
-:class:`~cognee_langchain.errors.SessionStoreUnavailableError`. A write that was sent but not
-confirmed (a timeout waiting for the reply, a connection lost after sending) may have been
-applied: an append then raises :class:`~cognee_langchain.errors.SessionWriteUnknownError`, which
-says to retry with the same ``idempotency_key``. Only a failure while the connection pool was
-connecting, before anything was sent, is known not to have applied anything. Refused credentials
-(a wrong password, an ACL user without a needed command) say so, instead of suggesting longer
-timeouts.
+* Unreachable (connection refused or lost, a timeout, a server still loading, a busy script):
+  :class:`~cognee_langchain.errors.SessionStoreUnavailableError`, retryable. A write that was
+  sent but not confirmed (a timeout waiting for the reply, a connection lost after sending) may
+  have been applied: an append then raises
+  :class:`~cognee_langchain.errors.SessionWriteUnknownError`, which says to retry with the same
+  ``idempotency_key``. Only a failure while the connection pool was connecting, before anything
+  was sent, is known not to have applied anything.
+* Refused (:class:`~cognee_langchain.sessions.errors.SessionStoreRefusedError`, not retryable,
+  naming the fix): a wrong password or ACL user, an ACL that forbids a command (NOPERM),
+  ``maxmemory`` reached under ``noeviction`` (OOM), a read-only replica (READONLY, e.g. after a
+  failover), writes stopped after a failed save (MISCONF). Redis checks each of these before the
+  script's first write, so nothing was written.
+* Any other error reply: :class:`~cognee_langchain.errors.SessionStoreUnavailableError`.
+
+No message shows a password: URLs and driver texts go through
+:mod:`cognee_langchain.core.redaction`.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import NoReturn
 
 import redis
 
-from cognee_langchain.errors import SessionStoreUnavailableError, SessionWriteUnknownError
+from cognee_langchain.errors import SessionStoreRefusedError
+from cognee_langchain.sessions.errors import unavailable, write_unknown
 
-__all__ = ["Reachable"]
+__all__ = ["Reachable", "translate"]
 
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
-_REFUSED = (
+_AUTH = (
     redis.exceptions.AuthenticationError,
     redis.exceptions.AuthenticationWrongNumberOfArgsError,
-    redis.exceptions.NoPermissionError,
+)
+_FIX_ACL = (
+    "grant the ACL user the commands the store runs on its keys (those under its prefix): "
+    "EVALSHA, SCRIPT LOAD, HGET, HMGET, HSET, HDEL, HINCRBY, ZADD, ZREM, ZREVRANGE, DEL, "
+    "PEXPIRE, PERSIST, EXISTS (e.g. ACL SETUSER <user> +@all ~<prefix>:*)."
+)
+# (reply prefix, reason, fix), for error replies that name a lasting refusal.
+_REFUSALS = (
+    (
+        "OOM",
+        "out_of_memory",
+        "Redis reached maxmemory with maxmemory-policy noeviction: raise maxmemory, free memory, "
+        "or give sessions a ttl so they expire.",
+    ),
+    (
+        "READONLY",
+        "read_only",
+        "this server is a read-only replica (after a failover?): point the URL at the primary "
+        "(or use Redis Sentinel / Cluster to follow failovers).",
+    ),
+    ("NOPERM", "no_permission", _FIX_ACL),
+    (
+        "MISCONF",
+        "persistence_failed",
+        "Redis stopped accepting writes because its last RDB/AOF save failed: fix the disk "
+        "(space, permissions of its dir) and check the Redis log, or set "
+        "stop-writes-on-bgsave-error no.",
+    ),
 )
 
 
-def _refused(url: str, exc: BaseException) -> NoReturn:
-    error = SessionStoreUnavailableError(url, exc)
-    error.args = (
-        f"Session store at {error.url} refused access ({type(exc).__name__}: {exc}). Check the "
-        "password (and ACL user name) in the URL, redis://user:password@host:6379/0, or on the "
-        "clients you passed, and that the ACL user may run EVALSHA, SCRIPT LOAD, HGET, DEL and "
-        "ZREM on the store's keys (those under its prefix).",
-    )
-    raise error from exc
+def _refusal(exc: BaseException) -> tuple[str, str] | None:
+    if isinstance(exc, redis.exceptions.NoPermissionError):
+        return "no_permission", _FIX_ACL
+    if isinstance(exc, redis.exceptions.OutOfMemoryError):
+        return _REFUSALS[0][1:]
+    if isinstance(exc, redis.exceptions.ReadOnlyError):
+        return _REFUSALS[1][1:]
+    text = str(exc).lstrip()
+    for prefix, reason, fix in _REFUSALS:
+        # A script's error carries the failed command's reply; a transaction's, its first one.
+        if text.startswith(prefix) or f" {prefix} " in f" {text}" or f"-{prefix}" in text:
+            return reason, fix
+    if "no permissions" in text or "can't run this command" in text:
+        return "no_permission", _FIX_ACL
+    return None
 
 
 def _while_connecting(exc: BaseException) -> bool:
@@ -54,12 +96,35 @@ def _while_connecting(exc: BaseException) -> bool:
     return False
 
 
-class Reachable:
-    """``with`` guard: a connection failure or timeout becomes SessionStoreUnavailableError.
+def translate(url: str, exc: BaseException, *, write: bool = False) -> BaseException | None:
+    """The package's error for redis-py's ``exc`` (``None``: not a Redis error, let it go)."""
+    if isinstance(exc, _AUTH):  # before _UNREACHABLE: AuthenticationError is a ConnectionError
+        return SessionStoreRefusedError(
+            url,
+            "authentication",
+            "check the password (and ACL user name) in the URL, "
+            "redis://user:password@host:6379/0, or on the clients you passed, and the ACL "
+            f"user's rights: {_FIX_ACL}",
+            exc,
+        )
+    if isinstance(exc, redis.exceptions.ResponseError):
+        refusal = _refusal(exc)
+        if refusal is not None:
+            return SessionStoreRefusedError(url, *refusal, exc)
+        return unavailable(url, exc)  # BUSY, MASTERDOWN, TRYAGAIN...: the server may recover
+    if isinstance(exc, _UNREACHABLE):
+        # A server still loading its data refuses every command: nothing was applied.
+        loading = isinstance(exc, redis.exceptions.BusyLoadingError)
+        if write and not loading and not _while_connecting(exc):
+            return write_unknown(url, exc)
+        return unavailable(url, exc)
+    if isinstance(exc, redis.exceptions.RedisError):
+        return unavailable(url, exc)
+    return None
 
-    For a write whose outcome is unknown when it fails after sending (``write=True``), that is
-    SessionWriteUnknownError; refused credentials or permissions get their own hint.
-    """
+
+class Reachable:
+    """``with`` guard: every redis-py failure becomes the package's error (see the module)."""
 
     __slots__ = ("_url", "_write")
 
@@ -78,11 +143,6 @@ class Reachable:
     ) -> None:
         if exc is None:
             return
-        if isinstance(exc, _REFUSED):  # before _UNREACHABLE: AuthenticationError is one
-            _refused(self._url, exc)
-        if isinstance(exc, _UNREACHABLE):
-            # A server still loading its data refuses every command: nothing was applied.
-            loading = isinstance(exc, redis.exceptions.BusyLoadingError)
-            if self._write and not loading and not _while_connecting(exc):
-                raise SessionWriteUnknownError(self._url, exc) from exc
-            raise SessionStoreUnavailableError(self._url, exc) from exc
+        error = translate(self._url, exc, write=self._write)
+        if error is not None:
+            raise error from exc

@@ -6,7 +6,17 @@ that same transaction (table ``idempotency``: the session's latest keyed appends
 ``synchronous=NORMAL`` keeps commits cheap (no fsync per commit); a power loss may drop the last
 commits but never corrupts the file.
 Expired sessions are invisible at once and their rows are purged lazily: when the session is
-written again, and by a sweep of the whole file that runs at most once a minute.
+written again, and by a sweep of the whole file that runs at most once a minute. An expired
+session's ``sessions`` row and watermarks stay one more ``ttl`` (its messages and keys go): a read
+from the watermark reports its unpersisted messages as ``lost``, the watermark can move past them
+(so they are reported once) and an append continues its numbering (see :mod:`.base`).
+
+Every ``sqlite3`` failure becomes the package's error in one place (:func:`_translate`): a lock
+held past ``timeout`` is :class:`SessionStoreUnavailableError` (retryable); a read-only file, a
+full disk, a damaged file or an I/O error is
+:class:`~cognee_langchain.sessions.errors.SessionStoreRefusedError` naming the fix, and the
+transaction is rolled back, so nothing partial stays. A damaged file is never written again by
+this store: every later call raises the same error.
 
 One connection serves every thread, behind a lock, which is also what makes ``":memory:"``
 databases work.
@@ -15,6 +25,10 @@ databases work.
 are the :class:`SessionStore` contract, run the store's sync code on a dedicated worker thread,
 never on the event loop; and the sync methods override the base class's bridged twins with that
 sync code itself, the faster path (no round trip through the bridge's event loop and worker).
+
+Over 500 lines because the schema, the transaction guard, the one mapping of ``sqlite3``
+failures and every operation of the contract share one connection and its lock: one backend,
+read in one place.
 """
 
 from __future__ import annotations
@@ -34,8 +48,13 @@ from typing import ClassVar, TypeVar
 
 from langchain_core.messages import BaseMessage
 
+from cognee_langchain.core.forks import at_fork_in_child, reopen_sqlite
 from cognee_langchain.core.validation import check_number
-from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableError
+from cognee_langchain.errors import (
+    InvalidInputError,
+    SessionStoreRefusedError,
+    SessionStoreUnavailableError,
+)
 from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
     DEFAULT_MAX_MESSAGE_CHARS,
@@ -50,10 +69,12 @@ from cognee_langchain.sessions.base import (
     check_since,
     check_ttl,
     check_watermark_move,
+    lost_below,
     slice_bounds,
     watermark_beyond_end,
 )
 from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records, encode_messages
+from cognee_langchain.sessions.errors import unavailable
 
 __all__ = ["DEFAULT_SQLITE_PATH", "SQLiteSessionStore"]
 
@@ -99,7 +120,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_order ON idempotency (user_id, session_id, ordinal);
 """
-_SESSION = "SELECT total, first_seq, created_at, expires_at FROM sessions "
+_SESSION = "SELECT total, first_seq, created_at, expires_at, updated_at FROM sessions "
 _ONE = "WHERE user_id = ? AND session_id = ?"
 _LIVE = "(expires_at IS NULL OR expires_at > ?)"
 _UPSERT_SESSION = """
@@ -110,6 +131,8 @@ ON CONFLICT (user_id, session_id) DO UPDATE SET total = excluded.total,
     expires_at = excluded.expires_at
 """
 _EXPIRED = "SELECT user_id, session_id FROM sessions WHERE expires_at <= ?"
+# An expired session's row is a tombstone for one more ttl (expires_at - updated_at).
+_FORGOTTEN = "SELECT user_id, session_id FROM sessions WHERE 2 * expires_at - updated_at <= ?"
 _ONE_NUMBERED = "WHERE user_id = ?1 AND session_id = ?2"
 # (what the append with this key returned, or NULL; the session's last ordinal, or NULL)
 _KEY_STATE = (
@@ -132,6 +155,51 @@ def _closed_error(path: str) -> InvalidInputError:
     return InvalidInputError(f"The session store {path!r} is closed: create a new one.")
 
 
+_CORRUPTED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_FIXES = {
+    "read_only_file": "make the file, its -wal and -shm files and its directory writable by "
+    "this process, or point the store at a writable path.",
+    "disk_full": "free space on the disk holding the file (or raise the file's size limit); "
+    "nothing of this call was written.",
+    "corrupted": "the file is damaged or is not a session database, and this store will not "
+    "write to it again: move it aside (sessions are a cache; a new file is created) or restore "
+    "a backup, then open a new store.",
+    "io_error": "the disk failed to read or write the file: check the disk and the path "
+    "(permissions, a network file system that went away), then open a new store.",
+}
+
+
+def _reason(exc: sqlite3.Error) -> str | None:
+    """Which lasting refusal ``exc`` is (``None``: a passing one, such as a lock)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(_CORRUPTED) or "malformed" in text or "not a database" in text:
+        return "corrupted"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "read_only_file"
+    if name.startswith("SQLITE_FULL") or "is full" in text:
+        return "disk_full"
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "i/o error" in text:
+        return "io_error"
+    if "unable to open" in text:
+        return "io_error"
+    return None
+
+
+def _translate(path: str, exc: sqlite3.Error) -> SessionStoreUnavailableError:
+    """The package's error for a ``sqlite3`` failure on the file ``path``."""
+    url = f"sqlite:///{path}"
+    reason = _reason(exc)
+    if reason is None:  # locked by another process past `timeout`, or busy
+        error = unavailable(url, exc)
+        error.args = (
+            f"{error.args[0]} Another process holds the file's write lock: retry, or raise "
+            "the store's timeout.",
+        )
+        return error
+    return SessionStoreRefusedError(url, reason, _FIXES[reason], exc)
+
+
 class _Transaction:
     """Holds the store's lock for one transaction; commits, or rolls back on an exception.
 
@@ -147,14 +215,17 @@ class _Transaction:
     def __enter__(self) -> sqlite3.Connection:
         store = self._store
         store._lock.acquire()
+        if store._damaged is not None:  # never touch a damaged file again
+            store._lock.release()
+            raise _translate(store.path, store._damaged)
         try:
             store._conn.execute(self._begin)
-        except sqlite3.OperationalError as exc:  # locked by another process past `timeout`
-            store._lock.release()
-            raise SessionStoreUnavailableError(f"sqlite:///{store.path}", exc) from exc
         except sqlite3.ProgrammingError as exc:
             store._lock.release()
             raise _closed_error(store.path) from exc
+        except sqlite3.Error as exc:  # locked by another process past `timeout`, read-only...
+            store._lock.release()
+            raise store._failed(exc) from exc
         return store._conn
 
     def __exit__(
@@ -163,17 +234,25 @@ class _Transaction:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        conn = self._store._conn
+        store = self._store
+        conn = store._conn
+        failure = exc if isinstance(exc, sqlite3.Error) else None
         try:
             if exc_type is None:
                 conn.execute("COMMIT")
+        except sqlite3.Error as commit_failed:  # disk full, I/O error... at commit
+            failure = commit_failed
         finally:
             try:
                 # After an exception, or a COMMIT that failed (disk full...): undo it all.
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the failure below says what happened; SQLite rolls back on its own
             finally:
-                self._store._lock.release()
+                store._lock.release()
+        if failure is not None and not isinstance(failure, sqlite3.ProgrammingError):
+            raise store._failed(failure) from failure
 
 
 class SQLiteSessionStore(SessionStore):
@@ -217,6 +296,8 @@ class SQLiteSessionStore(SessionStore):
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        self._damaged: sqlite3.Error | None = None
+        at_fork_in_child(self._after_fork)
         self._next_sweep = 0.0
         try:
             if self.path != ":memory:":
@@ -224,14 +305,18 @@ class SQLiteSessionStore(SessionStore):
             self._conn = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise InvalidInputError(
                 f"Cannot open the session database {self.path!r} ({type(exc).__name__}: {exc}): "
                 "pass a path in a writable directory."
             ) from exc
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:  # damaged, read-only, locked, full: typed, fix named
+            self._conn.close()
+            raise _translate(self.path, exc) from exc
 
     @classmethod
     def shared(cls, path: str | PathLike[str] = DEFAULT_SQLITE_PATH) -> SQLiteSessionStore:
@@ -247,7 +332,25 @@ class SQLiteSessionStore(SessionStore):
                 store = cls._shared[key] = cls(key)
             return store
 
+    def _after_fork(self) -> None:
+        """In a forked child: locks, a worker thread (on first use) and a connection of its own
+        (see :func:`cognee_langchain.core.forks.reopen_sqlite`); a ``":memory:"`` database is
+        the child's own copy, so it keeps its connection."""
+        if self.path != ":memory:":
+            self._conn = reopen_sqlite(
+                self._conn, self._lock, self.path, "PRAGMA synchronous=NORMAL"
+            )
+        self._lock = threading.Lock()
+        self._executor = None  # its thread stayed in the parent: work queued to it never runs
+        type(self)._shared_lock = threading.Lock()
+
     # -- plumbing ----------------------------------------------------------------------------------
+    def _failed(self, exc: sqlite3.Error) -> SessionStoreUnavailableError:
+        """The error for ``exc``; a damaged file is remembered, so it is never written again."""
+        if _reason(exc) == "corrupted":
+            self._damaged = exc
+        return _translate(self.path, exc)
+
     def _transaction(self, mode: str = "DEFERRED") -> _Transaction:
         """One transaction under the connection lock: ``with store._transaction() as conn:``."""
         return _Transaction(self, f"BEGIN {mode}")
@@ -266,15 +369,30 @@ class SQLiteSessionStore(SessionStore):
         return None if self.ttl is None else now + self.ttl
 
     @staticmethod
-    def _purge(conn: sqlite3.Connection, sessions: Sequence[tuple[str, str]]) -> None:
-        for table in ("messages", "watermarks", "idempotency", "sessions"):
+    def _purge(
+        conn: sqlite3.Connection, sessions: Sequence[tuple[str, str]], *, keep_count: bool = False
+    ) -> None:
+        """Delete the sessions; with ``keep_count``, only their messages and keys (the
+        ``sessions`` row and the watermarks remember the count and what was persisted)."""
+        tables = ("messages", "idempotency")
+        for table in tables if keep_count else (*tables, "watermarks", "sessions"):
             conn.executemany(f"DELETE FROM {table} {_ONE}", sessions)
 
     def _sweep(self, conn: sqlite3.Connection, now: float) -> None:
-        """Purge every expired session of the file, at most once per :data:`_SWEEP_INTERVAL`."""
+        """Empty every expired session of the file and drop the tombstones past their time, at
+        most once per :data:`_SWEEP_INTERVAL`."""
         if now >= self._next_sweep:
             self._next_sweep = now + _SWEEP_INTERVAL
-            self._purge(conn, conn.execute(_EXPIRED, (now,)).fetchall())
+            self._purge(conn, conn.execute(_FORGOTTEN, (now,)).fetchall())
+            self._purge(conn, conn.execute(_EXPIRED, (now,)).fetchall(), keep_count=True)
+
+    @staticmethod
+    def _forgotten(row: Sequence[float | None], now: float) -> bool:
+        """Whether a session row (from ``_SESSION``) is past its tombstone time."""
+        expires_at, updated_at = row[3], row[4]
+        return (
+            expires_at is not None and updated_at is not None and 2 * expires_at - updated_at <= now
+        )
 
     # Every operation below is a native sync method, overriding the base class's bridged twin
     # (the sync driver is the fast path), and its async method, which runs it on the worker.
@@ -297,8 +415,12 @@ class SQLiteSessionStore(SessionStore):
             self._sweep(conn, now)
             row = conn.execute(_SESSION + _ONE, (user_id, session_id)).fetchone()
             if row is not None and row[3] is not None and row[3] <= now:
-                self._purge(conn, [(user_id, session_id)])
-                row = None
+                # Expired: its messages and keys go; while its tombstone lasts, the numbering
+                # and the watermarks continue (no sequence number is reused), else it starts
+                # afresh.
+                forgotten = self._forgotten(row, now)
+                self._purge(conn, [(user_id, session_id)], keep_count=not forgotten)
+                row = None if forgotten else (row[0], row[0], now)
             total, first, created = (0, 0, now) if row is None else row[:3]
             if not records:
                 return int(total)
@@ -394,15 +516,19 @@ class SQLiteSessionStore(SessionStore):
         since = check_since(since)
         now = time.time()
         with self._transaction() as conn:
-            row = conn.execute(f"{_SESSION}{_ONE} AND {_LIVE}", (*scope, now)).fetchone()
-            if row is None:
+            row = conn.execute(f"{_SESSION}{_ONE}", scope).fetchone()
+            if row is None or self._forgotten(row, now):
                 return SessionSlice(scope[1], since, since)
+            if row[3] is not None and row[3] <= now:  # expired: every message left the cache
+                start = max(since, int(row[0]))
+                return SessionSlice(scope[1], start, start, [], lost_below(since, start))
             start, end = slice_bounds(since, row[1], row[0])
             rows = conn.execute(
                 f"SELECT record FROM messages {_ONE} AND seq >= ? ORDER BY seq", (*scope, start)
             )
             records = [record for (record,) in rows]
-        return SessionSlice(scope[1], start, end, decode_records(records, start))
+        items = decode_records(records, start)
+        return SessionSlice(scope[1], start, end, items, lost_below(since, start))
 
     async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
         """Async twin of :meth:`read` (runs on the store's worker thread)."""
@@ -432,7 +558,7 @@ class SQLiteSessionStore(SessionStore):
             row = conn.execute(
                 "SELECT w.seq FROM watermarks AS w JOIN sessions AS s USING (user_id, session_id) "
                 "WHERE w.user_id = ? AND w.session_id = ? AND w.dataset = ? AND "
-                "(s.expires_at IS NULL OR s.expires_at > ?)",
+                "(s.expires_at IS NULL OR 2 * s.expires_at - s.updated_at > ?)",
                 (*scope, dataset, time.time()),
             ).fetchone()
         return 0 if row is None else int(row[0])
@@ -448,8 +574,8 @@ class SQLiteSessionStore(SessionStore):
         scope = check_scope(user_id, session_id)
         dataset, expected, new = check_watermark_move(dataset, expected, new)
         with self._transaction("IMMEDIATE") as conn:
-            row = conn.execute(f"{_SESSION}{_ONE} AND {_LIVE}", (*scope, time.time())).fetchone()
-            if row is None:
+            row = conn.execute(f"{_SESSION}{_ONE}", scope).fetchone()
+            if row is None or self._forgotten(row, time.time()):
                 return False
             if new > row[0]:
                 raise watermark_beyond_end(dataset, new, row[0])

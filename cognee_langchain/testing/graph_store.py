@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cognee_langchain.core.aio import run_sync
-from cognee_langchain.errors import InvalidInputError, PermissionDeniedError
+from cognee_langchain.errors import InvalidInputError, PermissionDeniedError, WriteConflictError
 from cognee_langchain.graph.base import (
+    ClaimMessages,
     EntityMention,
     Forget,
     GraphStore,
@@ -1002,6 +1003,85 @@ class GraphStoreConformanceTests:
         assert record.text == source and record.vector is not None
         assert np.allclose(record.vector, _unit(np.asarray(vector)), atol=1e-5)
         assert store.find_entities(ds, ["k"])["k"] == (src.id, source, type_)
+
+    # -- session messages stored once, concurrent forgets, ownership ----------------------------
+    @pytest.mark.asyncio
+    async def test_documents_record_their_user(self, store: GraphStore) -> None:
+        c = chunk_op("alice said hi")
+        d = doc_op([c], "alice s1", node_set="sessions", session_id="s1", user_id="alice")
+        legacy = doc_op([c], "legacy s1", node_set="sessions", session_id="s1")
+        await store.aapply([create(), c, d, legacy])
+        (stored,) = await store.aget_documents([d.document.id])
+        assert stored.user_id == "alice"
+        (old,) = await store.aget_documents([legacy.document.id])
+        assert old.user_id is None
+        mine = await store.alist_documents(DS, session_id="s1", user_id="alice")
+        assert [x.id for x in mine] == [d.document.id]
+        assert len(await store.alist_documents(DS, session_id="s1")) == 2
+
+    @pytest.mark.asyncio
+    async def test_forget_by_user_leaves_other_users_sessions(self, store: GraphStore) -> None:
+        ca, cb = chunk_op("alice turn"), chunk_op("bob turn")
+        da = doc_op([ca], "a", node_set="sessions", session_id="s1", user_id="alice")
+        db = doc_op([cb], "b", node_set="sessions", session_id="s1", user_id="bob")
+        await store.aapply([create(), ca, cb, da, db])
+
+        gone = await store.aapply([Forget(DS, session_id="s1", user_id="alice")])
+        assert (gone.documents_removed, gone.chunks_removed) == (1, 1)
+        assert [d.user_id for d in await store.alist_documents(DS)] == ["bob"]
+        assert await store.aget_chunks([cb.id]) and not await store.aget_chunks([ca.id])
+
+    @pytest.mark.asyncio
+    async def test_claimed_messages_are_stored_once(self, store: GraphStore) -> None:
+        c1, c2 = chunk_op("q1 a1"), chunk_op("q1 a1 q2 a2")
+        d1 = doc_op([c1], "first", session_id="s1", user_id="u")
+        d2 = doc_op([c2], "second", session_id="s1", user_id="u")
+        claim1 = ClaimMessages(DS, "u", "s1", d1.document.id, ("k1", "k2"))
+        claim2 = ClaimMessages(DS, "u", "s1", d2.document.id, ("k1", "k2", "k3", "k4"))
+        first = await store.aapply([create(), claim1, c1, d1])
+        assert first.documents_added == 1
+
+        # A second run that read the same messages as new: the whole write fails, nothing moves.
+        with pytest.raises(WriteConflictError) as failed:
+            await store.aapply([create(), claim2, c2, d2])
+        assert failed.value.claimed and failed.value.retryable
+        assert await store.acurrent_revision() == first.revision
+        assert not await store.aget_documents([d2.document.id])
+        assert not await store.aget_chunks([c2.id])
+
+        # Claiming again for the same document is a no-op; other users and sessions are apart.
+        again = await store.aapply([create(), claim1, c1, d1])
+        assert again.revision == first.revision
+        for user, session in (("other", "s1"), ("u", "s2")):
+            c = chunk_op(f"{user} {session}")
+            d = doc_op([c], f"{user}/{session}", session_id=session, user_id=user)
+            claim = ClaimMessages(DS, user, session, d.document.id, ("k1", "k2"))
+            assert (await store.aapply([create(), claim, c, d])).documents_added == 1
+
+        # Forgetting a document releases its claims: its messages may be stored again.
+        await store.aapply([Forget(DS, document_id=d1.document.id)])
+        assert (await store.aapply([create(), claim2, c2, d2])).documents_added == 1
+
+    @pytest.mark.asyncio
+    async def test_a_write_linking_what_a_forget_removed_is_a_retryable_conflict(
+        self, store: GraphStore
+    ) -> None:
+        g = SmallGraph()
+        await store.aapply(g.ops)
+        # Planned while the chunks and entities were stored: links them, merges into them.
+        later = doc_op([g.c1], "later")
+        merge = replace(g.acme, vector=None, mentions=(EntityMention(g.c1.id, "ACME"),))
+        await store.aapply([Forget(DS)])
+        revision = await store.acurrent_revision()
+        batches: list[list[WriteOp]] = [[create(), later], [create(), g.c1, later, merge]]
+        for ops in batches:
+            with pytest.raises(WriteConflictError, match="forgotten meanwhile") as failed:
+                await store.aapply(ops)
+            assert not failed.value.claimed and failed.value.retryable
+        assert await store.acurrent_revision() == revision
+        # A record never written is still the caller's mistake.
+        with pytest.raises(InvalidInputError):
+            await store.aapply([create(), doc_op([chunk_op("never stored")], "x")])
 
 
 async def _alist(items: Any) -> list[Any]:

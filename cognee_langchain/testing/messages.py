@@ -57,9 +57,14 @@ _content = text | st.lists(
     text | st.fixed_dictionaries({"type": st.just("text"), "text": text}), max_size=3
 )
 _optional_text = st.none() | text
+# "created_at" in additional_kwargs is the message's own time, checked by the codec (see
+# cognee_langchain.sessions.codec.message_time): arbitrary values there are refused, not stored.
+_kwargs_objects = st.dictionaries(
+    text.filter(lambda key: key != "created_at"), json_values, max_size=3
+)
 _common = {
     "content": _content,
-    "additional_kwargs": _json_objects,
+    "additional_kwargs": _kwargs_objects,
     "response_metadata": _json_objects,
     "name": _optional_text,
     "id": _optional_text,

@@ -518,11 +518,47 @@ class SessionStoreConformanceTests:
         time.sleep(1.0)
         assert store.read("u", "s").items == []
         assert store.list_sessions("u") == []
+        time.sleep(1.0)  # past the time the store remembers an expired session's count (one ttl)
+        assert store.read("u", "s").lost == 0
         assert store.get_watermark("u", "s", "main") == 0
         assert store.advance_watermark("u", "s", "main", 0, 1) is False
-        # An expired session starts afresh: sequence numbers restart, no stale watermark or key.
+        # ... so it starts afresh: sequence numbers restart, no stale watermark or key.
         assert store.append("u", "s", turn("c"), idempotency_key="a") == 2
         assert store.read("u", "s").messages == turn("c")
+
+    @pytest.mark.parametrize("store_options", [{"ttl": 2.0}], ids=["ttl"])
+    def test_an_expired_session_reports_its_messages_lost_and_keeps_counting(
+        self, store: SessionStore
+    ) -> None:
+        store.append("u", "s", turn("a") + turn("b"), idempotency_key="a")
+        assert store.advance_watermark("u", "s", "main", 0, 2) is True
+        for _ in range(1200):  # up to a minute: the backend's clock decides when it expires
+            if not store.read("u", "s").items:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the session never expired")
+        # For at least one more ttl the store remembers the count: nothing is silently lost...
+        assert store.get_watermark("u", "s", "main") == 2  # what was persisted is remembered
+        gone = store.read("u", "s", since=2)
+        assert (gone.start, gone.end, gone.items, gone.lost) == (4, 4, [], 2)
+        assert store.read("u", "s").lost == 4
+        assert store.read("u", "s", since=9).lost == 0
+        assert store.list_sessions("u") == []
+        assert store.append("u", "s", []) == 4
+        with pytest.raises(InvalidInputError):
+            store.advance_watermark("u", "s", "main", 2, 5)
+        # The reader moves its watermark past what it reported: reported once.
+        assert store.advance_watermark("u", "s", "other", 0, 4) is True
+        assert store.read("u", "s", since=store.get_watermark("u", "s", "other")).lost == 0
+        # ... and no sequence number is reused: the next append continues the numbering.
+        assert store.append("u", "s", turn("c"), idempotency_key="a") == 6  # the key went too
+        again = store.read("u", "s", since=store.get_watermark("u", "s", "main"))
+        assert (again.start, again.end, again.lost, again.messages) == (4, 6, 2, turn("c"))
+        assert store.get_watermark("u", "s", "other") == 4
+        assert [info.message_count for info in store.list_sessions("u")] == [2]
+        assert store.advance_watermark("u", "s", "main", 2, 6) is True
+        assert store.read("u", "s", since=6).lost == 0
 
     @pytest.mark.parametrize("store_options", [_TTL], ids=["ttl"])
     @pytest.mark.asyncio
@@ -601,7 +637,16 @@ class SessionStoreConformanceTests:
         new = store.read("u", "s", since=watermark)
         assert (new.start, new.end, new.messages) == (4, 6, turn("c"))
         lost = store.read("u", "s", since=1)  # trimmed away: the slice starts later
-        assert (lost.start, lost.end) == (4, 6)
+        assert (lost.start, lost.end, lost.lost) == (4, 6, 3)
+        assert new.lost == 0
+        assert store.read("u", "s", since=5).lost == 0
+
+    def test_reads_report_nothing_lost_when_nothing_left_the_cache(
+        self, store: SessionStore
+    ) -> None:
+        store.append("u", "s", turn("a") + turn("b"))
+        assert [store.read("u", "s", since=i).lost for i in (0, 2, 4, 7)] == [0, 0, 0, 0]
+        assert store.read("u", "missing", since=3).lost == 0
 
     # -- the session index and delete -------------------------------------------------------------
     def test_sessions_are_listed_newest_first_with_counts_and_times(
@@ -633,6 +678,7 @@ class SessionStoreConformanceTests:
         assert store.list_sessions("u") == []
         assert store.get_watermark("u", "s", "main") == 0
         assert store.append("u", "s", turn("b")) == 2  # sequence numbers restart
+        assert store.read("u", "s").lost == 0  # a deleted session's messages are not "lost"
 
     # -- persistence watermarks (compare-and-set, per session and dataset) ------------------------
     def test_watermark_compare_and_set(self, store: SessionStore) -> None:

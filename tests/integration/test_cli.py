@@ -411,7 +411,7 @@ def test_every_library_error_has_its_own_exit_code_and_the_help_lists_it() -> No
         for name in errors.__all__
         if isinstance(value := getattr(errors, name), type)
         and issubclass(value, errors.CogneeLangchainError)
-        and value is not errors.CogneeLangchainError
+        and value not in (errors.CogneeLangchainError, errors.StoreError)  # bases, not errors
     }
     assert set(kinds) == declared
     epilog = " ".join((build_parser().epilog or "").split())
@@ -434,3 +434,97 @@ def test_an_unconfirmed_session_write_exits_8_with_what_to_check(
     (line,) = _error_lines(capsys)
     assert "may or may not have been applied" in line
     assert "cognee-langchain sessions show" in line and "hunter2" not in line
+
+
+def test_an_unexpected_error_exits_1_with_one_line_and_debug_adds_the_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cognee_langchain.memory import GraphMemory
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(GraphMemory, "stats", broken)
+    argv = ["--data-dir", str(tmp_path / "data"), "stats"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "error: unexpected RuntimeError: disk on fire (rerun with --debug for details)"
+    ]
+    assert main([*argv, "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: disk on fire" in err
+    assert err.strip().splitlines()[-1].startswith("error: unexpected RuntimeError")
+
+
+def test_a_library_error_without_its_own_code_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cognee_langchain.errors import CogneeLangchainError
+    from cognee_langchain.memory import GraphMemory
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise CogneeLangchainError("something the library could not do")
+
+    monkeypatch.setattr(GraphMemory, "stats", failing)
+    assert main(["--data-dir", str(tmp_path / "data"), "stats"]) == 1
+    (line,) = _error_lines(capsys)
+    assert line == "error: something the library could not do"
+
+
+def test_ctrl_c_exits_130_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cognee_langchain.memory import GraphMemory
+
+    closed: list[bool] = []
+    close = GraphMemory.close
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    def closing(self: GraphMemory) -> None:
+        closed.append(True)
+        close(self)
+
+    monkeypatch.setattr(GraphMemory, "search", interrupted)
+    monkeypatch.setattr(GraphMemory, "close", closing)
+    assert main(["--data-dir", str(tmp_path / "data"), "search", "Alice"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "error: interrupted\n" and captured.out == ""
+    assert closed == [True]  # the memory was closed on the way out
+
+
+def test_a_closed_stdout_exits_1_without_a_traceback(tmp_path: Path) -> None:
+    # The reader left before the output was written (`cognee-langchain ... | head -0`).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [
+                *(sys.executable, "-m", "cognee_langchain"),
+                *("--data-dir", str(tmp_path / "data"), "--json", "sessions", "list"),
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=OFFLINE_ENV,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 1
+    # Neither a traceback nor Python's "Exception ignored ... BrokenPipeError" at exit.
+    assert proc.stderr == ""
+
+
+def test_visualize_to_a_path_that_cannot_be_written_exits_2(
+    remembered: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file", encoding="utf-8")
+    proc = cli(remembered, "visualize", str(blocker / "graph.html"), code=2)
+    line = error_line(proc)
+    assert "Cannot write" in line and str(blocker / "graph.html") in line
+    proc = cli(remembered, "visualize", str(tmp_path), code=2)  # a directory
+    assert "Cannot write" in error_line(proc)

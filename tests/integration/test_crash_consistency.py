@@ -1,7 +1,8 @@
-"""A process killed with SIGKILL in the middle of ``remember`` leaves the graph store consistent,
-holding either all of that document or none of it; one killed at any step of ``improve`` (on the
-SQLite and the Redis session store), or whose Redis restarts mid-run, leaves nothing that the
-next run does not converge from: each Q&A ends up stored exactly once."""
+"""A process killed with SIGKILL at any step of ``remember`` leaves the graph store consistent,
+holding all of that document when the kill came after the commit and none of it before; one
+killed at any step of ``improve`` (on the SQLite and the Redis session store), or whose Redis
+restarts mid-run, leaves nothing that the next run does not converge from: each Q&A ends up
+stored exactly once."""
 
 from __future__ import annotations
 
@@ -25,36 +26,60 @@ from cognee_langchain.memory import GraphMemory
 from cognee_langchain.pipelines.persist_sessions import PersistSessionsResult
 from cognee_langchain.sessions import RedisSessionStore, SessionStore, SQLiteSessionStore
 from tests.support.persist_checks import DATASET, assert_exactly_once, turn
+from tests.support.services import service_missing
 from tests.unit.test_memory_support import make_memory
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
 REPO = Path(__file__).resolve().parents[2]
 
-# The child remembers stdin into `data_dir` with the pattern extractor. With `stall_after` > 0 its
-# store signals the parent and sleeps inside the write transaction after that many runs of
-# operations (permission check, chunks, document, entities, relations).
+# The child remembers stdin into `data_dir` with the pattern extractor, and stops at `point`: it
+# writes the point's name to the signal file, then sleeps for the parent to SIGKILL it there.
+# The points, in the order a remember reaches them: extracting the chunks; the write planned but
+# not begun; inside the write transaction after the n-th run of operations (permission check,
+# chunks, document, entities, relations); after the commit, before remember returns.
+REMEMBER_POINTS = ["extracting", "before_write", "run:1", "run:3", "run:5", "after_commit"]
+
 CHILD = """
 import pathlib, sys, time
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
-from tests.unit.test_memory_support import make_memory
+from tests.unit.test_memory_support import PatternExtractor, TYPES, make_memory
 
-data_dir, signal_file, stall_after = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+data_dir, signal_file, point = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def stall(at):
+    if at == point:
+        pathlib.Path(signal_file).write_text(point)
+        time.sleep(300)
+
+class StallingExtractor(PatternExtractor):
+    async def aextract(self, texts):
+        stall("extracting")
+        return await super().aextract(texts)
 
 class StallingStore(SQLiteGraphStore):
-    applied = 0
+    runs = 0
+
+    async def aapply(self, ops):
+        stall("before_write")
+        return await super().aapply(ops)
+
+    def _apply(self, ops):
+        result = super()._apply(ops)
+        stall("after_commit")
+        return result
 
     def _apply_run(self, tx, ops):
         super()._apply_run(tx, ops)
-        self.applied += 1
-        if self.applied == stall_after:
-            pathlib.Path(signal_file).write_text("inside the transaction")
-            time.sleep(300)
+        self.runs += 1
+        stall(f"run:{self.runs}")
 
 store = StallingStore(data_dir / "graph.sqlite")
-memory = make_memory(data_dir, graph_store=store, chunk_size=200, chunk_overlap=0)
-pathlib.Path(signal_file + ".started").write_text("go")
+memory = make_memory(
+    data_dir, StallingExtractor(TYPES), graph_store=store, chunk_size=200, chunk_overlap=0
+)
 memory.remember(sys.stdin.read(), node_set="doomed")
+raise SystemExit(f"remember returned without reaching {point}")
 """
 
 BASE = "Alice Johnson leads Acme Corp. Bob Smith joined Acme Corp."
@@ -69,12 +94,10 @@ def doomed_text(sentences: int) -> str:
     return "\n\n".join(lines)
 
 
-def start_child(
-    data_dir: Path, text: str, stall_after: int
-) -> tuple[subprocess.Popen[bytes], Path]:
+def start_child(data_dir: Path, text: str, point: str) -> tuple[subprocess.Popen[bytes], Path]:
     signal_file = data_dir.parent / f"signal-{time.monotonic_ns()}"
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(signal_file), str(stall_after)],
+        [sys.executable, "-c", CHILD, str(data_dir), str(signal_file), point],
         cwd=REPO,
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -87,7 +110,8 @@ def start_child(
 
 def wait_for(path: Path, child: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    # Not just created: written (the child's one small write), so its content can be read.
+    while not (path.exists() and path.stat().st_size > 0):
         if child.poll() is not None:
             raise AssertionError(f"child exited early: {child.stderr.read().decode()}")  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "child never reached the point to kill it"
@@ -136,54 +160,43 @@ def assert_consistent(db: Path) -> None:
         conn.close()
 
 
-def test_kill_inside_the_write_transaction_leaves_the_previous_state(tmp_path: Path) -> None:
+@pytest.mark.parametrize("point", REMEMBER_POINTS)
+def test_remember_killed_at_any_step_keeps_all_or_nothing(tmp_path: Path, point: str) -> None:
     data_dir = tmp_path / "data"
     memory = make_memory(data_dir)
     memory.remember(BASE)
     before = (memory.graph_store.current_revision(), memory.stats())
+    memory.close()
     text = doomed_text(10)
 
-    child, signal_file = start_child(data_dir, text, stall_after=4)
+    child, signal_file = start_child(data_dir, text, point)
     wait_for(signal_file, child)
+    assert signal_file.read_text() == point
+    assert child.poll() is None  # killed there, mid-run: not a run that had already ended
     kill(child)
 
     assert_consistent(data_dir / "graph.sqlite")
     reopened = make_memory(data_dir, chunk_size=200, chunk_overlap=0)
-    assert (reopened.graph_store.current_revision(), reopened.stats()) == before
-    assert reopened.graph_store.list_documents("main_dataset", node_set="doomed") == []
-    # The killed writer left no lock behind and the same content can be written now.
-    result = reopened.remember(text, node_set="doomed")
-    assert result.documents_added == 1
-    assert result.chunks_added == len(reopened.chunker.split(text)) > 1
-    assert_consistent(data_dir / "graph.sqlite")
-
-
-@pytest.mark.parametrize("delay", [0.05, 0.4, 0.9])
-def test_kill_at_any_moment_keeps_all_or_nothing(tmp_path: Path, delay: float) -> None:
-    data_dir = tmp_path / "data"
-    memory = make_memory(data_dir)
-    memory.remember(BASE)
-    revision = memory.graph_store.current_revision()
-    text = doomed_text(300)
-
-    child, signal_file = start_child(data_dir, text, stall_after=0)
-    wait_for(Path(f"{signal_file}.started"), child)
-    time.sleep(delay)
-    if child.poll() is None:
-        kill(child)
-
-    assert_consistent(data_dir / "graph.sqlite")
-    reopened = make_memory(data_dir, chunk_size=200, chunk_overlap=0)
     documents = reopened.graph_store.list_documents("main_dataset", node_set="doomed")
-    if documents:  # committed before the kill: all of it
-        assert reopened.graph_store.current_revision() == revision + 1
+    expected_chunks = len(reopened.chunker.split(text))
+    assert expected_chunks > 1
+    if point == "after_commit":  # committed before the kill: all of it
+        assert reopened.graph_store.current_revision() == before[0] + 1
         (document,) = documents
-        expected = len(reopened.chunker.split(text))
-        assert len(document.chunk_ids) == expected
-        assert len(reopened.graph_store.get_chunks(list(document.chunk_ids))) == expected
-    else:
-        assert reopened.graph_store.current_revision() == revision
-        assert reopened.stats().datasets["main_dataset"].chunks == 1
+        assert len(document.chunk_ids) == expected_chunks
+        assert len(reopened.graph_store.get_chunks(list(document.chunk_ids))) == expected_chunks
+        assert reopened.stats().datasets["main_dataset"].chunks == 1 + expected_chunks
+        again = reopened.remember(text, node_set="doomed")
+        assert (again.documents_added, again.chunks_added) == (0, 0)
+    else:  # killed before the commit: none of it, as if the run never started
+        assert (reopened.graph_store.current_revision(), reopened.stats()) == before
+        assert documents == []
+        # The killed writer left no lock behind and the same content can be written now.
+        result = reopened.remember(text, node_set="doomed")
+        assert result.documents_added == 1
+        assert result.chunks_added == expected_chunks
+        assert_consistent(data_dir / "graph.sqlite")
+    reopened.close()
 
 
 # -- improve: the crash matrix ---------------------------------------------------------------------
@@ -390,7 +403,7 @@ class OwnRedis:
 @pytest.fixture
 def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
+        service_missing("redis-server is not installed")  # in CI: a failure, not a skip
     server = OwnRedis(tmp_path / "redis")
     server.start()
     yield server

@@ -30,7 +30,7 @@ from cognee_langchain.pipelines.persist_sessions import (
     build_persist_sessions_graph,
     persist_sessions_in_knowledge_graph_pipeline,
 )
-from cognee_langchain.sessions import RedisSessionStore, SessionStore, SQLiteSessionStore
+from cognee_langchain.sessions import SessionStore
 from cognee_langchain.users import User, get_default_user
 from tests.support.llm_server import Reply, ScriptedLLMServer, extraction_responder
 
@@ -50,25 +50,6 @@ TURNS = [
         "since March 2024.",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def embeddings() -> WordLlamaEmbeddings:
-    """The offline default model, loaded once for the module."""
-    return WordLlamaEmbeddings()
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def session_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SessionStore]:
-    store: SessionStore
-    if request.param == "redis":
-        store = RedisSessionStore(
-            request.getfixturevalue("redis_url"), prefix=request.getfixturevalue("redis_prefix")
-        )
-    else:
-        store = SQLiteSessionStore(tmp_path / "sessions.sqlite")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 The behaviour every store shares is the conformance suite in ``test_session_stores.py``. Keys live
 under a prefix unique to each test (the ``redis_prefix`` fixture deletes them); tests that need a
-server are skipped, with the reason, when Redis is unreachable.
+server are skipped, with the reason, when Redis is unreachable (and fail when ``CI`` is set).
+TTLs are observed on Redis's own clock, with ``PTTL`` and a deadline wait, never a thin sleep.
 """
 
 from __future__ import annotations
@@ -48,25 +49,35 @@ def test_redis_keys_of_a_user_share_one_cluster_slot(
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{redis_prefix}:*"))
     client.close()
-    assert len(keys) == 3 * 4 + 1  # msgs, meta, wm, idem per session + the index
+    assert len(keys) == 3 + 2  # one key per session + the index and the remembered counts
     tag = f"{redis_prefix}:{{u:{encode_id('user:1')}}}:"
     assert all(key.startswith(tag.encode()) for key in keys)
     assert len({key_slot(key) for key in keys}) == 1
-    # The documented layout: P:{u:U}:sessions and P:{u:U}:s:S:(msgs|meta|wm|idem).
-    expected = {f"{tag}sessions"} | {
-        f"{tag}s:{encode_id(session)}:{kind}"
-        for session in ("a", "b:c", "{x}")
-        for kind in ("msgs", "meta", "wm", "idem")
+    # The documented layout: P:{u:U}:sessions, P:{u:U}:counts and P:{u:U}:s:S.
+    expected = {f"{tag}sessions", f"{tag}counts"} | {
+        f"{tag}s:{encode_id(session)}" for session in ("a", "b:c", "{x}")
     }
     assert {key.decode() for key in keys} == expected
     layout = session_keys(redis_prefix, "user:1", "b:c")
-    assert layout.all == (
-        f"{tag}s:b%3Ac:msgs",
-        f"{tag}s:b%3Ac:meta",
-        f"{tag}s:b%3Ac:wm",
-        f"{tag}sessions",
-        f"{tag}s:b%3Ac:idem",
-    )
+    assert layout.all == (f"{tag}s:b%3Ac", f"{tag}sessions", f"{tag}counts")
+
+
+def test_redis_keeps_a_session_whole_in_one_key(
+    redis_store: RedisSessionStore, redis_url: str, redis_prefix: str
+) -> None:
+    """Counter, watermarks, idempotency keys and messages: one hash, evicted or expired whole."""
+    redis_store.append("u", "s", turn("a"), idempotency_key="k")
+    redis_store.advance_watermark("u", "s", "main", 0, 2)
+    client = redis.Redis.from_url(redis_url)
+    try:
+        fields = client.hgetall(session_keys(redis_prefix, "u", "s").session)
+    finally:
+        client.close()
+    assert {name.decode() for name in fields} == {
+        "n", "f", "c", "u", "m:0", "m:1", "w", "k:k", "o", "o:1"
+    }  # fmt: skip
+    assert (fields[b"n"], fields[b"f"], fields[b"k:k"]) == (b"2", b"0", b"2")
+    assert fields[b"w"] == b'{"main":2}'
 
 
 def test_redis_idempotency_keys_are_bounded_and_expire_with_the_session(
@@ -79,15 +90,74 @@ def test_redis_idempotency_keys_are_bounded_and_expire_with_the_session(
         extra = 5
         for i in range(IDEMPOTENCY_KEYS_KEPT + extra):
             store.append("u", "s", turn(str(i)), idempotency_key=f"k{i}")
-        # The latest keys are kept (score: the count their append returned); older ones go.
-        assert client.zcard(keys.idempotency) == IDEMPOTENCY_KEYS_KEPT
-        assert client.zscore(keys.idempotency, "k0") is None
-        assert client.zscore(keys.idempotency, f"k{extra}") == 2 * (extra + 1)
-        assert 0 < client.pttl(keys.idempotency) <= 60_000
-        store.append("u", "s", turn("plain"))  # an append without a key refreshes it too
-        assert client.pttl(keys.idempotency) > 59_000
+        # The latest keys are kept (with the count their append returned); older ones go.
+        names = [name for name in client.hkeys(keys.session) if name.startswith(b"k:")]
+        assert len(names) == IDEMPOTENCY_KEYS_KEPT
+        assert client.hget(keys.session, "k:k0") is None
+        assert client.hget(keys.session, f"k:k{extra}") == str(2 * (extra + 1)).encode()
+        assert store.append("u", "s", turn("0"), idempotency_key="k0") == 2 * (
+            IDEMPOTENCY_KEYS_KEPT + extra + 1
+        )  # forgotten: applied again
         store.delete("u", "s")
-        assert client.exists(keys.idempotency) == 0
+        assert client.exists(keys.session) == 0
+        assert client.hget(keys.counts, keys.member) is None  # its count is forgotten too
+    finally:
+        client.close()
+        store.close()
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds (generous: the wait
+    ends as soon as it holds, so only a broken store ever waits that long)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.02)
+
+
+def test_redis_writes_set_and_refresh_the_ttl_of_every_key(
+    redis_url: str, redis_prefix: str
+) -> None:
+    store = RedisSessionStore(redis_url, prefix=redis_prefix, ttl=60)
+    keys = session_keys(redis_prefix, "u", "s")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        store.append("u", "s", turn("a"), idempotency_key="k")
+        store.advance_watermark("u", "s", "main", 0, 2)
+        ttls = {key: client.pttl(key) for key in keys.all}
+        assert all(0 < ttl <= 60_000 for key, ttl in ttls.items() if key != keys.counts), ttls
+        assert 60_000 < ttls[keys.counts] <= 120_000  # counts are remembered one ttl longer
+        # Shorten them on Redis's clock; each write and each touch sets them back to the ttl.
+        for refresh in (
+            lambda: store.append("u", "s", turn("b")),
+            lambda: store.touch("u", "s"),
+        ):
+            for key in keys.all:
+                client.pexpire(key, 10_000)
+            refresh()
+            ttls = {key: client.pttl(key) for key in keys.all}
+            assert all(10_000 < ttl <= 120_000 for ttl in ttls.values()), ttls
+    finally:
+        client.close()
+        store.close()
+
+
+def test_redis_session_is_gone_once_its_ttl_passes(redis_url: str, redis_prefix: str) -> None:
+    store = RedisSessionStore(redis_url, prefix=redis_prefix, ttl=0.3)
+    keys = session_keys(redis_prefix, "u", "s")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        store.append("u", "s", turn("a"), idempotency_key="k")
+        store.advance_watermark("u", "s", "main", 0, 2)
+        # Redis expires the keys on its own clock: wait for it, however long the machine takes.
+        wait_until(lambda: client.exists(*keys.all) == 0, "the session's keys to expire")
+        assert store.read("u", "s").items == []
+        assert store.list_sessions("u") == []
+        assert store.get_watermark("u", "s", "main") == 0
+        # A write starts the session afresh once its count is forgotten too (one more ttl):
+        # numbering and idempotency keys expired with it.
+        assert store.append("u", "s", turn("b"), idempotency_key="k") == 2
+        assert store.read("u", "s").messages == turn("b")
     finally:
         client.close()
         store.close()
@@ -96,18 +166,20 @@ def test_redis_idempotency_keys_are_bounded_and_expire_with_the_session(
 def test_redis_index_entry_of_an_expired_session_is_pruned(
     redis_url: str, redis_prefix: str
 ) -> None:
-    store = RedisSessionStore(redis_url, prefix=redis_prefix, ttl=0.3)
+    store = RedisSessionStore(redis_url, prefix=redis_prefix, ttl=60)
     store.append("u", "short", turn("a"))
+    store.append("u", "kept", turn("b"))  # keeps the index alive after "short" expired
     client = redis.Redis.from_url(redis_url)
     index = f"{redis_prefix}:{{u:u}}:sessions"
+    short = [key for key in session_keys(redis_prefix, "u", "short").all if key != index]
     try:
-        # Another session keeps the index alive after "short" expired.
-        time.sleep(0.2)
-        store.append("u", "kept", turn("b"))
-        time.sleep(0.2)
+        for key in short:  # "short" reaches its expiry on Redis's clock, its index entry stays
+            client.pexpire(key, 1)
+        wait_until(lambda: client.exists(*short) == 0, "the keys of 'short' to expire")
         assert client.zscore(index, "short") is not None
         assert [info.session_id for info in store.list_sessions("u")] == ["kept"]
         assert client.zscore(index, "short") is None
+        assert client.zscore(index, "kept") is not None
     finally:
         client.close()
         store.close()

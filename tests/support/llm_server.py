@@ -16,6 +16,15 @@ structured-output requests with a sensible ``ChunkExtraction`` computed by the o
 from the last user message (the chunk text), and plain requests with a short extractive answer;
 benchmarks use it to run the LLM path at scale.
 
+Structured-output schemas are held to OpenAI's strict mode before any reply is chosen: the schema
+of a ``response_format`` of type ``json_schema`` and the parameters of every function that is
+``strict`` or forced by ``tool_choice`` (how ``with_structured_output(method="function_calling")``
+asks for structured output) must keep to the strict-mode subset (:func:`strict_schema_problems`),
+else the request gets OpenAI's HTTP 400 ``invalid_request_error`` and the test sees the
+``openai.BadRequestError`` a real provider would raise. Tools an agent is merely offered (not
+strict, not forced) are not held to it, as OpenAI does not. ``server.strict_schemas = False``
+turns the check off; ``server.checked_schemas`` lists the schemas that passed it.
+
 Every request is served on its own thread (``ThreadingHTTPServer``), so latency overlaps across
 concurrent clients as it does with a real provider. :class:`SubprocessLLMServer` runs the same
 server with the default responder in a child process, for benchmarks that should not pay for the
@@ -50,10 +59,14 @@ __all__ = [
     "LoggedRequest",
     "Reply",
     "Responder",
+    "SchemaRejection",
     "ScriptedLLMServer",
+    "StrictLimits",
     "SubprocessLLMServer",
+    "check_structured_output",
     "chunk_text_of",
     "extraction_responder",
+    "strict_schema_problems",
 ]
 
 
@@ -163,8 +176,11 @@ class ScriptedLLMServer(_OpenAIClients):
             return a :class:`Reply`, a dict (structured data) or a str (plain content).
         latency: Seconds added to every response (chat and embeddings), served concurrently.
         embedding_dim: Size of the deterministic bag-of-words vectors ``/v1/embeddings`` returns.
+        strict_schemas: Reject structured-output requests whose schema OpenAI's strict mode
+            would reject (HTTP 400, see the module docstring).
 
-    Attributes ``responder`` and ``latency`` may be changed while the server runs.
+    Attributes ``responder``, ``latency`` and ``strict_schemas`` may be changed while the
+    server runs.
     """
 
     def __init__(
@@ -173,10 +189,13 @@ class ScriptedLLMServer(_OpenAIClients):
         *,
         latency: float = 0.0,
         embedding_dim: int = 64,
+        strict_schemas: bool = True,
     ) -> None:
         self.responder: Responder = responder or extraction_responder
         self.latency = latency
         self.embedding_dim = embedding_dim
+        self.strict_schemas = strict_schemas
+        self._checked: list[str] = []
         self._queue: deque[Reply] = deque()
         self._log: list[LoggedRequest] = []
         self._lock = threading.Lock()
@@ -257,6 +276,13 @@ class ScriptedLLMServer(_OpenAIClients):
         return [r for r in self.requests if r.path.endswith("/embeddings")]
 
     @property
+    def checked_schemas(self) -> list[str]:
+        """The structured-output schemas that passed the strict-mode check, in arrival order:
+        ``"response_format:<name>"`` or ``"function:<name>"``."""
+        with self._lock:
+            return list(self._checked)
+
+    @property
     def in_flight(self) -> int:
         """Requests being served right now (e.g. still sleeping after the client gave up)."""
         with self._lock:
@@ -280,9 +306,11 @@ class ScriptedLLMServer(_OpenAIClients):
         }
 
     def reset(self) -> None:
-        """Forget the request log, the in-flight high-water mark and any queued replies."""
+        """Forget the request log, the checked schemas, the in-flight high-water mark and any
+        queued replies."""
         with self._lock:
             self._log.clear()
+            self._checked.clear()
             self._queue.clear()
             self._max_in_flight = self._in_flight
 
@@ -297,6 +325,15 @@ class ScriptedLLMServer(_OpenAIClients):
     def _leave(self) -> None:
         with self._lock:
             self._in_flight -= 1
+
+    def _check_schemas(self, body: dict[str, Any]) -> SchemaRejection | None:
+        """The rejection of ``body``'s structured-output schema, if strict mode would refuse it."""
+        if not self.strict_schemas:
+            return None
+        checked, rejection = check_structured_output(body)
+        with self._lock:
+            self._checked.extend(checked)
+        return rejection
 
     def _next_reply(self, body: dict[str, Any]) -> Reply:
         with self._lock:
@@ -359,6 +396,12 @@ class _Handler(BaseHTTPRequestHandler):
             scripted._leave()
 
     def _chat(self, scripted: ScriptedLLMServer, body: dict[str, Any]) -> None:
+        # A provider refuses an unusable schema before generating: no scripted reply is used.
+        rejection = scripted._check_schemas(body)
+        if rejection is not None:
+            if scripted._sleep(scripted.latency):
+                self._send_json(400, {"error": rejection.error()})
+            return
         try:
             reply = scripted._next_reply(body)
         except Exception as exc:  # a broken test responder: say so instead of dropping the line
@@ -544,6 +587,331 @@ def _bag_of_words_vector(item: str | list[int], dim: int) -> list[float]:
         vector[index] += 1.0 if digest[4] & 1 else -1.0
     norm = sum(x * x for x in vector) ** 0.5
     return [x / norm for x in vector] if norm else vector
+
+
+# --- strict structured-output schemas ----------------------------------------------------------
+#
+# OpenAI's strict mode accepts a subset of JSON Schema ("Supported schemas" in the Structured
+# Outputs guide, platform.openai.com/docs/guides/structured-outputs): the root is an object (not
+# anyOf); every object lists all its properties in `required` and sets
+# `additionalProperties: false`; types are string, number, integer, boolean, object, array, null
+# (or a list of them), plus enum, const, anyOf and local $ref / $defs (recursion allowed); the only
+# type-specific keywords are pattern / format (strings), multipleOf / minimum / maximum /
+# exclusiveMinimum / exclusiveMaximum (numbers) and minItems / maxItems (arrays). Everything else
+# (default, minLength, maxLength, allOf, oneOf, not, if/then/else, patternProperties,
+# minProperties, uniqueItems, ...) is rejected. Size limits are in StrictLimits. The messages follow
+# the API's own ("Invalid schema for response_format 'X': In context=('properties', 'y'),
+# 'default' is not permitted.").
+
+_NUMBER_KEYWORDS = frozenset(
+    {"multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"}
+)
+_TYPE_KEYWORDS: dict[str, frozenset[str]] = {
+    "object": frozenset({"properties", "required", "additionalProperties"}),
+    "array": frozenset({"items", "minItems", "maxItems"}),
+    "string": frozenset({"pattern", "format"}),
+    "number": _NUMBER_KEYWORDS,
+    "integer": _NUMBER_KEYWORDS,
+    "boolean": frozenset(),
+    "null": frozenset(),
+}
+_COMMON_KEYWORDS = frozenset(
+    {"type", "description", "title", "enum", "const", "anyOf", "$ref", "$defs", "definitions"}
+)
+_STRING_FORMATS = frozenset(
+    {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"}
+)
+_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class StrictLimits:
+    """OpenAI's documented size limits of a strict schema (Structured Outputs guide, "Objects
+    have limitations on nesting depth and size" and the limits after it). Earlier versions of
+    the guide said 100 properties and 5 levels: ``StrictLimits(max_nesting=5,
+    max_properties=100)`` checks against those."""
+
+    max_nesting: int = 10  # levels of object nesting, the root object being level 1
+    max_properties: int = 5000  # object properties in the whole schema
+    max_string_chars: int = 120_000  # property and definition names, enum and const values
+    max_enum_values: int = 1000  # across every enum of the schema
+    max_large_enum_chars: int = 15_000  # one string enum of more than 250 values
+
+
+@dataclass(frozen=True)
+class SchemaRejection:
+    """Why a structured-output request is refused, as OpenAI words the HTTP 400."""
+
+    message: str
+    param: str
+    code: str
+
+    def error(self) -> dict[str, Any]:
+        """The ``error`` object of OpenAI's 400 response."""
+        return {
+            "message": self.message,
+            "type": "invalid_request_error",
+            "param": self.param,
+            "code": self.code,
+        }
+
+
+def check_structured_output(body: dict[str, Any]) -> tuple[list[str], SchemaRejection | None]:
+    """Hold a chat request's structured-output schemas to strict mode.
+
+    Returns the schemas that passed (``"response_format:<name>"``, ``"function:<name>"``) and
+    the rejection of the first one that did not, if any. Checked: the schema of a
+    ``response_format`` of type ``json_schema`` (whatever its ``strict`` flag: a schema the
+    provider cannot enforce is one the test should not rely on) and the parameters of every
+    function that is ``strict`` or forced by ``tool_choice``.
+    """
+    checked: list[str] = []
+    response_format = body.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        spec = response_format.get("json_schema")
+        if not isinstance(spec, dict) or not isinstance(spec.get("schema"), dict):
+            return checked, SchemaRejection(
+                "Missing required parameter: 'response_format.json_schema.schema'.",
+                "response_format.json_schema",
+                "missing_required_parameter",
+            )
+        name = spec.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            return checked, _bad_name("response_format.json_schema.name", name)
+        problems = strict_schema_problems(spec["schema"])
+        if problems:
+            return checked, SchemaRejection(
+                f"Invalid schema for response_format {name!r}: {problems[0]}",
+                "response_format",
+                "invalid_json_schema",
+            )
+        checked.append(f"response_format:{name}")
+    forced = _forced_function(body)
+    for index, tool in enumerate(body.get("tools") or []):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(function, dict):
+            continue
+        name = function.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            return checked, _bad_name(f"tools[{index}].function.name", name)
+        if function.get("strict") is not True and name != forced:
+            continue
+        parameters = function.get("parameters")
+        problems = (
+            strict_schema_problems(parameters)
+            if isinstance(parameters, dict)
+            else ["In context=(), the parameters must be a JSON Schema object."]
+        )
+        if problems:
+            return checked, SchemaRejection(
+                f"Invalid schema for function {name!r}: {problems[0]}",
+                f"tools[{index}].function.parameters",
+                "invalid_function_parameters",
+            )
+        checked.append(f"function:{name}")
+    return checked, None
+
+
+def strict_schema_problems(schema: Any, limits: StrictLimits = StrictLimits()) -> list[str]:
+    """Every reason OpenAI's strict mode would refuse ``schema`` (empty when it is accepted),
+    each worded ``"In context=(<path>), <problem>"`` like the API's error messages."""
+    walker = _StrictWalker(schema, limits)
+    if not isinstance(schema, dict):
+        return ["In context=(), the schema must be a JSON object."]
+    if schema.get("type") != "object" or "anyOf" in schema:
+        got = json.dumps(schema.get("type", "anyOf" if "anyOf" in schema else None))
+        walker.problem(
+            (), f"schema must be a JSON Schema of 'type: \"object\"', got 'type: {got}'."
+        )
+    walker.check(schema, ())
+    depth = walker.depth(schema, ())
+    if depth > limits.max_nesting:
+        walker.problem(
+            (),
+            f"objects are nested {depth} levels deep, more than the limit of {limits.max_nesting}.",
+        )
+    if walker.properties > limits.max_properties:
+        walker.problem(
+            (),
+            f"the schema has {walker.properties} object properties in total, more than the "
+            f"limit of {limits.max_properties}.",
+        )
+    if walker.string_chars > limits.max_string_chars:
+        walker.problem(
+            (),
+            f"the total string length of property names, definition names, enum and const "
+            f"values is {walker.string_chars}, more than the limit of {limits.max_string_chars}.",
+        )
+    if walker.enum_values > limits.max_enum_values:
+        walker.problem(
+            (),
+            f"the schema has {walker.enum_values} enum values in total, more than the limit of "
+            f"{limits.max_enum_values}.",
+        )
+    return walker.problems
+
+
+class _StrictWalker:
+    def __init__(self, root: Any, limits: StrictLimits) -> None:
+        self.root = root
+        self.limits = limits
+        self.problems: list[str] = []
+        self.properties = 0
+        self.string_chars = 0
+        self.enum_values = 0
+
+    def problem(self, path: tuple[str, ...], text: str) -> None:
+        self.problems.append(f"In context={path!r}, {text}")
+
+    def check(self, node: Any, path: tuple[str, ...]) -> None:
+        """The keyword rules, over the schema as written (each definition once)."""
+        if not isinstance(node, dict):
+            self.problem(path, "schema must be a JSON object.")
+            return
+        for key in ("$defs", "definitions"):
+            definitions = node.get(key)
+            if definitions is None:
+                continue
+            if not isinstance(definitions, dict):
+                self.problem(path, f"'{key}' must be an object of schemas.")
+                continue
+            for name, definition in definitions.items():
+                self.string_chars += len(name)
+                self.check(definition, (*path, key, name))
+        if "$ref" in node:
+            self._check_ref(node, path)
+            return
+        types = node.get("type")
+        type_list = types if isinstance(types, list) else [types] if types is not None else []
+        if types is None and "anyOf" not in node:
+            self.problem(path, "schema must have a 'type' key.")
+        for kind in type_list:
+            if kind not in _TYPE_KEYWORDS:
+                self.problem(path, f"{json.dumps(kind)} is not a supported type.")
+        allowed = _COMMON_KEYWORDS.union(
+            *(_TYPE_KEYWORDS.get(kind, frozenset()) for kind in type_list if isinstance(kind, str))
+        )
+        for keyword in node:
+            if keyword not in allowed:
+                self.problem(path, f"{keyword!r} is not permitted.")
+        self._check_values(node, path)
+        if "object" in type_list:
+            self._check_object(node, path)
+        if "array" in type_list:
+            if not isinstance(node.get("items"), dict):
+                self.problem(path, "array schema missing items.")
+            else:
+                self.check(node["items"], (*path, "items"))
+        if "string" in type_list and "format" in node and node["format"] not in _STRING_FORMATS:
+            self.problem(path, f"{node['format']!r} is not a supported format.")
+        variants = node.get("anyOf")
+        if variants is not None:
+            if not isinstance(variants, list) or not variants:
+                self.problem(path, "'anyOf' must be a non-empty array of schemas.")
+            else:
+                for index, variant in enumerate(variants):
+                    self.check(variant, (*path, "anyOf", str(index)))
+
+    def _check_ref(self, node: dict[str, Any], path: tuple[str, ...]) -> None:
+        extra = sorted(set(node) - {"$ref", "$defs", "definitions"})
+        if extra:
+            self.problem(path, f"a '$ref' cannot have sibling keywords, got {extra}.")
+        if self._resolve(node["$ref"]) is None:
+            self.problem(path, f"reference {node['$ref']!r} can't be resolved.")
+
+    def _check_values(self, node: dict[str, Any], path: tuple[str, ...]) -> None:
+        enum = node.get("enum")
+        if enum is not None:
+            if not isinstance(enum, list) or not enum:
+                self.problem(path, "'enum' must be a non-empty array.")
+            else:
+                self.enum_values += len(enum)
+                chars = sum(len(value) for value in enum if isinstance(value, str))
+                self.string_chars += chars
+                if len(enum) > 250 and chars > self.limits.max_large_enum_chars:
+                    self.problem(
+                        path,
+                        f"an enum of {len(enum)} values has {chars} characters, more than "
+                        f"{self.limits.max_large_enum_chars} for an enum of over 250 values.",
+                    )
+        if isinstance(node.get("const"), str):
+            self.string_chars += len(node["const"])
+
+    def _check_object(self, node: dict[str, Any], path: tuple[str, ...]) -> None:
+        properties = node.get("properties", {})
+        if not isinstance(properties, dict):
+            self.problem(path, "'properties' must be an object of schemas.")
+            return
+        if node.get("additionalProperties") is not False:
+            self.problem(path, "'additionalProperties' is required to be supplied and to be false.")
+        required = node.get("required", [])
+        if not isinstance(required, list):
+            required = []
+        missing = [key for key in properties if key not in required]
+        extra = [key for key in required if key not in properties]
+        if missing:
+            self.problem(
+                path,
+                "'required' is required to be supplied and to be an array including every key "
+                f"in properties. Missing {missing[0]!r}.",
+            )
+        if extra:
+            self.problem(path, f"Extra required key {extra[0]!r} supplied.")
+        self.properties += len(properties)
+        for key, value in properties.items():
+            self.string_chars += len(key)
+            self.check(value, (*path, "properties", key))
+
+    def _resolve(self, ref: object) -> Any:
+        """The schema a local reference (``#``, ``#/$defs/Name``) points to, else None."""
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return None
+        node: Any = self.root
+        for part in [p for p in ref[1:].split("/") if p]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def depth(self, node: Any, stack: tuple[str, ...]) -> int:
+        """Levels of object nesting below and including ``node``, following references (a
+        reference already being followed is recursion, which strict mode allows)."""
+        if not isinstance(node, dict):
+            return 0
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = self._resolve(ref)
+            return 0 if ref in stack or target is None else self.depth(target, (*stack, ref))
+        children: list[Any] = []
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            children.extend(properties.values())
+        if isinstance(node.get("items"), dict):
+            children.append(node["items"])
+        if isinstance(node.get("anyOf"), list):
+            children.extend(node["anyOf"])
+        below = max((self.depth(child, stack) for child in children), default=0)
+        types = node.get("type")
+        is_object = types == "object" or (isinstance(types, list) and "object" in types)
+        return below + 1 if is_object else below
+
+
+def _forced_function(body: dict[str, Any]) -> str | None:
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        name = (choice.get("function") or {}).get("name")
+        return str(name) if name else None
+    return None
+
+
+def _bad_name(param: str, name: object) -> SchemaRejection:
+    return SchemaRejection(
+        f"Invalid {param!r}: string does not match pattern. Expected a string that matches the "
+        f"pattern '^[a-zA-Z0-9_-]+$' (at most 64 characters), got {name!r}.",
+        param,
+        "invalid_value",
+    )
 
 
 # --- the default responder ---------------------------------------------------------------------

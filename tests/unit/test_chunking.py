@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,9 +71,54 @@ def test_words_shorter_than_a_chunk_are_never_cut(
 
 
 @settings(max_examples=50, deadline=None)
-@given(text=texts, size_overlap=sizes)
-def test_chunking_is_deterministic(text: str, size_overlap: tuple[int, int]) -> None:
-    assert TextChunker(*size_overlap).split(text) == TextChunker(*size_overlap).split(text)
+@given(text=texts, others=st.lists(texts, max_size=3), size_overlap=sizes)
+def test_chunks_depend_on_the_text_alone(
+    text: str, others: list[str], size_overlap: tuple[int, int]
+) -> None:
+    # One chunker reused on other texts (before and in between) cuts ``text`` as a fresh one.
+    fresh = TextChunker(*size_overlap).spans(text)
+    reused = TextChunker(*size_overlap)
+    for other in others:
+        reused.spans(other)
+    assert reused.spans(text) == fresh
+    assert reused.spans(f"{text}") == fresh  # an equal but distinct string object
+
+
+# Chunk ids hash the chunk text: a document re-added by another process must be cut the same way,
+# or its chunks would be stored twice. A fixed document, its chunks pinned.
+PINNED_TEXT = (
+    "Alice Johnson leads Acme Corp. Acme Corp builds rockets in Toulouse.\n\n"
+    "Bob Smith joined Acme Corp in 2019. He runs the engine team! Does it ship? Yes.\n"
+    "Zoë works with 東京 partners… supercalifragilisticexpialidocious words stay whole."
+)
+PINNED_CHUNKS = [
+    "Alice Johnson leads Acme Corp. Acme Corp builds rockets in Toulouse.",
+    "in Toulouse.\n\nBob Smith joined Acme Corp in 2019. He runs the engine team! Does it ship?",
+    "Does it ship? Yes.\nZoë works with 東京 partners…",
+    "with 東京 partners… supercalifragilisticexpialidocious words stay whole.",
+]
+
+
+def test_a_fixed_document_is_cut_the_same_in_any_process() -> None:
+    chunker = TextChunker(chunk_size=90, chunk_overlap=20)
+    assert chunker.split(PINNED_TEXT) == PINNED_CHUNKS
+    # Another interpreter, another hash seed: the same cut.
+    code = (
+        "import json, sys\n"
+        "from cognee_langchain.extraction.chunking import TextChunker\n"
+        "print(json.dumps(TextChunker(90, 20).split(sys.stdin.read())))\n"
+    )
+    for seed in ("0", "12345"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            input=PINNED_TEXT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=os.environ | {"PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"},
+            check=True,
+        )
+        assert json.loads(out.stdout) == PINNED_CHUNKS
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n"])

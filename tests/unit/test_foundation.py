@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
+import ast
+import json
 import subprocess
 import sys
+from importlib import metadata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -17,9 +20,39 @@ from cognee_langchain.ids import MAX_ID_LENGTH, check_unicode, encode_id, valida
 from cognee_langchain.users import User, get_default_user, get_default_user_sync
 
 
-def test_every_public_name_resolves() -> None:
-    for name in cognee_langchain.__all__:
-        assert getattr(cognee_langchain, name) is not None, name
+def test_every_public_name_resolves_to_the_object_its_module_defines() -> None:
+    # Resolved in a fresh interpreter, so each name goes through the lazy table on first use.
+    code = (
+        "import importlib, json, cognee_langchain as p\n"
+        "table = p._EXPORTS\n"
+        "found = {}\n"
+        "for name in set(p.__all__) - {'__version__'}:\n"
+        "    value = getattr(p, name)\n"
+        "    home = importlib.import_module(table[name])\n"
+        "    found[name] = [table[name], value is getattr(home, name), name in vars(p)]\n"
+        "print(json.dumps({'all': p.__all__, 'table': sorted(table), 'dir': dir(p),"
+        " 'found': found}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    # Every public name is in the lazy table and the reverse: none is declared but unresolvable.
+    assert sorted(set(result["all"]) - {"__version__"}) == result["table"]
+    assert len(set(result["all"])) == len(result["all"])
+    assert set(result["all"]) <= set(result["dir"])
+    for name, (module, same_object, cached) in result["found"].items():
+        assert same_object, f"{name} is not {module}.{name}"
+        assert cached, f"{name} is resolved again on every access"
+    assert cognee_langchain.__version__ == metadata.version("cognee-langchain")
+    # The names the type checker sees (under TYPE_CHECKING) come from the same modules.
+    tree = ast.parse(Path(cognee_langchain.__file__).read_text(encoding="utf-8"))
+    typed = {
+        alias.name: node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__"
+        for alias in node.names
+        if alias.name in result["table"]
+    }
+    assert typed == {name: module for name, (module, _, _) in result["found"].items()}
 
 
 def test_unknown_attribute_raises_attribute_error() -> None:
@@ -90,9 +123,38 @@ def test_redact_url_hides_password() -> None:
     assert "hunter2" not in str(err)
 
 
-def test_modules_import_on_their_own() -> None:
-    for module in ("cognee_langchain.errors", "cognee_langchain.ids", "cognee_langchain.users"):
-        importlib.import_module(module)
+# The foundation, and the package modules each may pull in (nothing above it).
+FOUNDATION = {
+    "cognee_langchain.errors": {"cognee_langchain.errors"},
+    "cognee_langchain.ids": {"cognee_langchain.errors", "cognee_langchain.ids"},
+    "cognee_langchain.users": {
+        "cognee_langchain.errors",
+        "cognee_langchain.ids",
+        "cognee_langchain.users",
+    },
+}
+
+
+@pytest.mark.parametrize("module", sorted(FOUNDATION))
+def test_foundation_modules_import_first_and_alone(module: str) -> None:
+    # Imported first in a fresh interpreter: no hidden reliance on another module loading first.
+    code = (
+        f"import json, sys, {module}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('cognee_langchain'))))\n"
+        "print(json.dumps(sorted(m for m in ('numpy', 'redis', 'networkx', 'wordllama',"
+        " 'langchain_core', 'langgraph', 'langchain_openai') if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    loaded, heavy = (json.loads(line) for line in out.stdout.splitlines())
+    # The package root and the core layer below everything may come along; nothing above.
+    above = {
+        name
+        for name in loaded
+        if name != "cognee_langchain" and not name.startswith("cognee_langchain.core")
+    }
+    assert above == FOUNDATION[module]
+    assert heavy == []
 
 
 # -- invalid Unicode and the memory's id limit ---------------------------------------------------

@@ -4,6 +4,7 @@ reopening, several openers of one file, file-format errors, and its direct sync 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cognee_langchain.core.aio import run_sync
-from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.errors import InvalidInputError, StoreCorruptedError
 from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, TextKind
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.testing import GraphStoreConformanceTests
@@ -88,11 +89,24 @@ def test_concurrent_writers_on_one_file(tmp_path: Path) -> None:
     assert stores[0].current_revision() == 41
 
 
-def test_opening_something_that_is_not_a_store_is_invalid(tmp_path: Path) -> None:
+def test_opening_something_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite"
     junk.write_text("this is not a database" * 100)
-    with pytest.raises(InvalidInputError, match="Cannot open graph store"):
+    # A file whose header is not SQLite's is a damaged graph or not a graph: never written to.
+    with pytest.raises(StoreCorruptedError, match="not a graph file"):
         SQLiteGraphStore(junk)
+    assert junk.read_text() == "this is not a database" * 100
+
+
+def test_opening_an_sqlite_file_of_another_program_is_invalid(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    with contextlib.closing(sqlite3.connect(other)) as conn, conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(InvalidInputError, match="SQLite file of another program"):
+        SQLiteGraphStore(other)
+    with contextlib.closing(sqlite3.connect(other)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["notes"]  # nothing of ours was added to it
 
 
 def test_a_store_of_another_schema_version_is_invalid(tmp_path: Path) -> None:
@@ -147,3 +161,28 @@ def test_hot_sync_reads_do_not_wait_for_the_bridge(tmp_path: Path) -> None:
         release.set()
         hog.join()
     store.close()
+
+
+def test_a_version_2_file_is_migrated_to_record_users(tmp_path: Path) -> None:
+    """Schema 3: documents record their user; a version 2 file gains the column on open, its
+    documents (written before users were recorded) have none, and new ones record theirs."""
+    path = tmp_path / "g.sqlite"
+    store = SQLiteGraphStore(path)
+    c = chunk_op("old session text")
+    old = doc_op([c], "old", session_id="s1")
+    store.apply([create(), c, old])
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # as release 2 wrote it
+        conn.execute("ALTER TABLE documents DROP COLUMN user_id")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+    store = SQLiteGraphStore(path)
+    (migrated,) = store.get_documents([old.document.id])
+    assert migrated.user_id is None
+    new = doc_op([c], "new", session_id="s1", user_id="alice")
+    store.apply([create(), new])
+    assert [d.user_id for d in store.list_documents(DS, session_id="s1")] == [None, "alice"]
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        (version,) = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    assert version == "3"

@@ -209,3 +209,86 @@ def test_forget_leaves_the_graph_of_the_remaining_documents(
         assert graph_state(full) == graph_state(fresh)
     else:
         assert not full.has_graph_data("main_dataset")
+
+
+# -- ownership: a session id names one user's session (issue 17) --------------------------------
+ALICE, BOB = User(id="alice"), User(id="bob")
+
+
+def _shared_with_sessions(tmp_path: Path) -> GraphMemory:
+    """Dataset ``team`` owned by alice, bob may write and delete; each has a session ``s1``
+    persisted into it."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    memory = make_memory(tmp_path)
+    memory.remember(TEXT_A, dataset="team", user=ALICE)
+    for permission in ("write", "delete", "read"):
+        memory.grant("team", BOB, permission, by=ALICE)
+    store = memory.session_store
+    store.append("alice", "s1", [HumanMessage("Who leads Acme?"), AIMessage("Alice Johnson.")])
+    store.append("bob", "s1", [HumanMessage("Who founded Zeta?"), AIMessage("Carol Diaz.")])
+    assert memory.improve("team", ["s1"], user=ALICE).messages_persisted == 2
+    assert memory.improve("team", ["s1"], user=BOB).messages_persisted == 2
+    return memory
+
+
+def _session_docs(memory: GraphMemory) -> dict[str | None, int]:
+    docs = memory.graph_store.list_documents("team", node_set="user_sessions_from_cache")
+    return {user: sum(d.user_id == user for d in docs) for user in {d.user_id for d in docs}}
+
+
+def test_persisted_session_documents_record_their_user(tmp_path: Path) -> None:
+    memory = _shared_with_sessions(tmp_path)
+    assert _session_docs(memory) == {"alice": 1, "bob": 1}
+    mine = memory.graph_store.list_documents("team", session_id="s1", user_id="bob")
+    assert [d.user_id for d in mine] == ["bob"]
+    chunks = memory.graph_store.get_chunks(list(mine[0].chunk_ids))
+    assert any("Carol Diaz" in c.text for c in chunks)
+
+
+def test_forgetting_my_session_leaves_another_users_session_of_the_same_id(
+    tmp_path: Path,
+) -> None:
+    """The repro: alice forgot her s1 in a dataset shared with bob, and bob's s1 went too."""
+    memory = _shared_with_sessions(tmp_path)
+    assert memory.forget("team", session_id="s1", user=ALICE).documents_removed == 1
+    assert _session_docs(memory) == {"bob": 1}
+    assert memory.forget("team", session_id="s1", user=ALICE).documents_removed == 0
+    assert memory.forget("team", session_id="s1", user=BOB).documents_removed == 1
+
+
+def test_forgetting_every_users_session_is_for_the_owner_only(tmp_path: Path) -> None:
+    memory = _shared_with_sessions(tmp_path)
+    with pytest.raises(PermissionDeniedError, match="only its owner"):
+        memory.forget("team", session_id="s1", user=BOB, all_users=True)
+    assert _session_docs(memory) == {"alice": 1, "bob": 1}
+    assert memory.forget("team", session_id="s1", user=ALICE, all_users=True).documents_removed == 2
+    with pytest.raises(InvalidInputError, match="all_users=True only applies with session_id"):
+        memory.forget("team", user=ALICE, all_users=True)
+    with pytest.raises(InvalidInputError, match="all_users"):
+        memory.forget("team", session_id="s1", user=ALICE, all_users="yes")  # type: ignore[arg-type]
+
+
+async def test_two_users_same_session_text_are_two_documents(tmp_path: Path) -> None:
+    """A session's document is its user's: identical transcripts of two users' ``s1`` are not
+    one document (the second user's would have been skipped as already stored)."""
+    memory = make_memory(tmp_path)
+    item = SourceItem(text="Alice Johnson leads Acme Corp.", session_id="s1", message_ids=("m",))
+    first = await memory.aingest([item], dataset="team", user=ALICE)
+    memory.grant("team", BOB, "write", by=ALICE)
+    second = await memory.aingest([item], dataset="team", user=BOB)
+    assert first.document_ids != second.document_ids
+    assert second.documents_added == 1
+
+
+def test_improve_plans_against_my_own_session_documents_only(tmp_path: Path) -> None:
+    """Another user's documents of the same session id never make mine look persisted or lost."""
+    memory = _shared_with_sessions(tmp_path)
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    memory.session_store.append(
+        "bob", "s1", [HumanMessage("Who joined Acme?"), AIMessage("Bob Smith.")]
+    )
+    result = memory.improve("team", ["s1"], user=BOB)
+    assert (result.messages_persisted, result.messages_lost_to_trimming) == (2, 0)
+    assert _session_docs(memory) == {"alice": 1, "bob": 2}

@@ -168,3 +168,56 @@ async def test_aclose_waits_for_a_background_improve(tmp_path: Path) -> None:
     await asyncio.wait_for(closing, 10)
     assert (await run).entries_persisted == 1
     await memory.aclose()
+
+
+async def test_async_with_closes_the_stores_it_opened_and_use_reopens_them(tmp_path: Path) -> None:
+    async with GraphMemory(
+        tmp_path, extractor=PatternExtractor({}), embeddings=BagOfWordsEmbeddings()
+    ) as memory:
+        assert isinstance(memory, GraphMemory)
+        await memory.aremember("Alice Johnson leads Acme Corp.")
+        await memory.session_store.aappend(memory.user.id, "s", [HumanMessage("hi")])
+        graph, sessions = memory.graph_store, memory.session_store
+    assert memory.runtime._graph_store is None and memory.runtime._session_store is None
+    # The stores it opened really are closed: each refuses work, naming the fix.
+    with pytest.raises(InvalidInputError, match="is closed"):
+        graph.current_revision()
+    with pytest.raises(InvalidInputError, match="is closed"):
+        sessions.read(memory.user.id, "s")
+    # Using the memory again reopens them, on the same files.
+    assert (await memory.astats()).datasets["main_dataset"].documents == 1
+    assert [
+        m.content for m in (await memory.session_store.aread(memory.user.id, "s")).messages
+    ] == ["hi"]
+    await memory.aclose()
+    await memory.aclose()  # again: nothing left to do
+
+
+async def test_async_with_closes_on_an_error_and_lets_it_through(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="inside the block"):
+        async with GraphMemory(
+            tmp_path, extractor=PatternExtractor({}), embeddings=BagOfWordsEmbeddings()
+        ) as memory:
+            await memory.aremember("Alice Johnson leads Acme Corp.")
+            raise RuntimeError("inside the block")
+    assert memory.runtime._graph_store is None and memory.runtime._session_store is None
+
+
+async def test_aclose_leaves_stores_passed_in_open(tmp_path: Path) -> None:
+    graph = SQLiteGraphStore(tmp_path / "graph.sqlite")
+    sessions = SQLiteSessionStore(tmp_path / "sessions.sqlite")
+    async with GraphMemory(
+        tmp_path / "data",
+        extractor=PatternExtractor({}),
+        embeddings=BagOfWordsEmbeddings(),
+        graph_store=graph,
+        session_store=sessions,
+    ) as memory:
+        await memory.aremember("Alice Johnson leads Acme Corp.")
+        await sessions.aappend(memory.user.id, "s", [HumanMessage("hi")])
+    # They belong to the caller: still usable after the memory closed.
+    assert graph.current_revision() >= 1
+    assert [m.content for m in sessions.read(memory.user.id, "s").messages] == ["hi"]
+    assert memory.graph_store is graph and memory.session_store is sessions
+    graph.close()
+    sessions.close()

@@ -221,3 +221,69 @@ def test_granting_without_share_is_refused(memory: GraphMemory, held: list[str])
                 memory.revoke("acme", target, permission, by=BOB)
     assert memory.readable_datasets(user=CAROL) == []
     _intact(memory)
+
+
+# -- the async twins -------------------------------------------------------------------------------
+async def test_async_grant_revoke_and_checks_match_the_sync_ones(memory: GraphMemory) -> None:
+    assert await memory.areadable_datasets(user=BOB) == []
+    assert await memory.adatasets(user=BOB) == []
+    with pytest.raises(PermissionDeniedError, match="read"):
+        await memory.acheck_permission("acme", "read", user=BOB)
+    with pytest.raises(PermissionDeniedError):
+        await memory.areadable_datasets("acme", user=BOB)
+
+    await memory.agrant("acme", BOB, Permission.READ)
+    await memory.agrant("acme", "bob", "share")
+
+    await memory.acheck_permission("acme", "read", user=BOB)
+    assert await memory.areadable_datasets(user=BOB) == ["acme"]
+    assert await memory.areadable_datasets("acme", user=BOB) == ["acme"]
+    (info,) = await memory.adatasets(user=BOB)
+    assert (info.name, info.owner_id) == ("acme", "owner")
+    assert info.grants == {"bob": frozenset({Permission.READ, Permission.SHARE})}
+    assert memory.readable_datasets(user=BOB) == ["acme"]  # the sync view agrees
+    # A sharer passes on what it holds, and takes it back.
+    await memory.agrant("acme", CAROL, "read", by=BOB)
+    assert await memory.areadable_datasets(user=CAROL) == ["acme"]
+    await memory.arevoke("acme", CAROL, "read", by=BOB)
+    assert await memory.areadable_datasets(user=CAROL) == []
+
+    await memory.arevoke("acme", BOB, "read")
+    with pytest.raises(PermissionDeniedError, match="read"):
+        await memory.acheck_permission("acme", Permission.READ, user=BOB)
+    assert await memory.adatasets(user=BOB) == []
+    assert [d.name for d in await memory.adatasets()] == ["acme"]  # the owner still sees it
+
+
+async def test_async_twins_refuse_what_the_sync_ones_refuse(memory: GraphMemory) -> None:
+    with pytest.raises(PermissionDeniedError, match="share"):
+        await memory.agrant("acme", CAROL, "read", by=BOB)
+    await memory.agrant("acme", BOB, "share")
+    with pytest.raises(PermissionDeniedError, match="cannot grant its own 'delete'"):
+        await memory.agrant("acme", BOB, "delete", by=BOB)
+    with pytest.raises(InvalidInputError, match="owns"):
+        await memory.arevoke("acme", OWNER, "write")
+    with pytest.raises(PermissionDeniedError):
+        await memory.arevoke("acme", OWNER, "read", by=BOB)
+    with pytest.raises(InvalidInputError, match="Unknown permission"):
+        await memory.agrant("acme", CAROL, "admin")
+    with pytest.raises(InvalidInputError, match="Unknown dataset"):
+        await memory.agrant("nope", BOB, "read")
+    with pytest.raises(InvalidInputError, match="Unknown dataset"):
+        await memory.areadable_datasets("nope")
+    with pytest.raises(InvalidInputError, match="Unknown dataset"):
+        await memory.acheck_permission("nope", "read")
+    await memory.acheck_permission("nope", "write")  # a new dataset may be created by anyone
+    _intact(memory)
+
+
+async def test_async_inspection_of_a_dataset(memory: GraphMemory) -> None:
+    assert await memory.ahas_graph_data("acme") is True
+    assert await memory.ahas_graph_data("main_dataset") is False
+    stats = await memory.astats("acme")
+    assert (stats.datasets["acme"].documents, stats.datasets["acme"].chunks) == (1, 1)
+    graph = await memory.ato_networkx("acme")
+    assert {data["name"] for _, data in graph.nodes(data=True)} == {"Alice Johnson", "Acme Corp"}
+    assert [data["predicate"] for _, _, data in graph.edges(data=True)] == ["leads"]
+    with pytest.raises(PermissionDeniedError):
+        await memory.ato_networkx("acme", user=BOB)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -144,3 +145,96 @@ def test_a_non_utf8_posix_name_is_a_usable_path(tmp_path: Path) -> None:
     out = memory.visualize(tmp_path / name)
 
     assert os.fsencode(out).endswith(b"caf\xe9.html") and out.exists()
+
+
+@pytest.mark.parametrize("where", ["a directory", "under a file"])
+def test_a_path_that_cannot_be_written_is_an_input_error_naming_it(
+    tmp_path: Path, where: str
+) -> None:
+    memory = make_memory(tmp_path / "data")
+    memory.remember("Alice Johnson leads Acme Corp.")
+    if where == "a directory":
+        target = tmp_path / "already-a-directory"
+        target.mkdir()
+    else:
+        blocker = tmp_path / "notes.txt"
+        blocker.write_text("not a directory", encoding="utf-8")
+        target = blocker / "graph.html"
+
+    with pytest.raises(InvalidInputError, match="Cannot write") as caught:
+        memory.visualize(target)
+
+    assert repr(str(target)) in str(caught.value)
+    assert caught.value.__cause__ is None  # our error, not the OSError's traceback chain
+    if where == "under a file":
+        assert blocker.read_text(encoding="utf-8") == "not a directory"  # left as it was
+    memory.close()
+
+
+async def test_avisualize_reports_the_write_error_too(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path / "data")
+    await memory.aremember("Alice Johnson leads Acme Corp.")
+    with pytest.raises(InvalidInputError, match="Cannot write"):
+        await memory.avisualize(tmp_path)  # a directory
+    await memory.aclose()
+
+
+def test_a_graph_of_dozens_of_entities_shows_every_name_and_relation(tmp_path: Path) -> None:
+    people = [f"Person{i} Surname{i}" for i in range(40)]
+    companies = [f"Company{i} Corp" for i in range(20)]
+    facts = [
+        f"{person} works at {companies[i % len(companies)]}." for i, person in enumerate(people)
+    ]
+    facts += [
+        f"{companies[i]} partners with {companies[i + 1]}." for i in range(len(companies) - 1)
+    ]
+
+    def produce(texts: Sequence[str]) -> list[ChunkExtraction]:
+        out = []
+        for text in texts:
+            relations = []
+            for sentence in text.split("."):
+                if " works at " in sentence:
+                    source, target = sentence.strip().split(" works at ")
+                    relations.append(
+                        ExtractedRelation(source=source, predicate="works at", target=target)
+                    )
+                elif " partners with " in sentence:
+                    source, target = sentence.strip().split(" partners with ")
+                    relations.append(
+                        ExtractedRelation(source=source, predicate="partners with", target=target)
+                    )
+            names = {name for r in relations for name in (r.source, r.target)}
+            out.append(
+                ChunkExtraction(
+                    entities=[ExtractedEntity(name=name) for name in sorted(names)],
+                    relations=relations,
+                )
+            )
+        return out
+
+    memory = make_memory(
+        tmp_path / "data", extractor=CallbackExtractor(produce), chunk_size=400, chunk_overlap=0
+    )
+    memory.remember("\n\n".join(facts))
+
+    out = memory.visualize(tmp_path / "big.html")
+
+    page = parse(out)
+    data = json.loads(page.data_json)
+    names = [n["name"] for n in data["nodes"]]
+    assert sorted(names) == sorted(people + companies)  # all 60, each once
+    by_id = {n["id"]: n["name"] for n in data["nodes"]}
+    edges = {(by_id[e["source"]], e["predicate"], by_id[e["target"]]) for e in data["edges"]}
+    assert len(edges) == len(data["edges"]) == len(facts)
+    assert ("Person7 Surname7", "works at", "Company7 Corp") in edges
+    assert ("Company3 Corp", "partners with", "Company4 Corp") in edges
+    degree = {n["name"]: n["degree"] for n in data["nodes"]}
+    assert degree["Person0 Surname0"] == 1
+    assert degree["Company5 Corp"] == 2 + 2  # two employees, two partners
+    assert "60 of 60 entities, 59 of 59 relations" in out.read_text(encoding="utf-8")
+
+    # A limit keeps the best-connected entities: the companies before any person.
+    limited = json.loads(parse(memory.visualize(tmp_path / "top.html", max_nodes=20)).data_json)
+    assert sorted(n["name"] for n in limited["nodes"]) == sorted(companies)
+    memory.close()

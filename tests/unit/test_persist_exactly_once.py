@@ -203,10 +203,15 @@ def test_messages_trimmed_before_persisting_are_counted_and_logged(
     with caplog.at_level(logging.WARNING, logger="cognee_langchain.services.persist"):
         result = improve(memory, "t")
 
-    assert (result.entries_persisted, result.messages_lost_to_trimming) == (2, 4)
-    assert "4 message(s) were trimmed before they were persisted" in result.message
+    assert (result.entries_persisted, result.messages_lost, result.lost_session_ids) == (
+        2,
+        4,
+        ("t",),
+    )
+    assert result.messages_lost_to_trimming == 4  # the 0.1 name still reads
+    assert "4 message(s) left the session cache before they were persisted" in result.message
     (record,) = [r for r in caplog.records if r.name == "cognee_langchain.services.persist"]
-    assert "'t': 4 message(s) were trimmed" in record.getMessage()
+    assert "'t': 4 message(s) left the session cache" in record.getMessage()
     assert "max_messages" in record.getMessage()
     assert placement(memory, 4) == {
         question(0): (0, 0),

@@ -137,8 +137,7 @@ CLAIMS = (
     Claim(
         "a write is all or nothing",
         (
-            "tests/integration/test_crash_consistency.py::test_kill_inside_the_write_transaction_leaves_the_previous_state",
-            "tests/integration/test_crash_consistency.py::test_kill_at_any_moment_keeps_all_or_nothing",
+            "tests/integration/test_crash_consistency.py::test_remember_killed_at_any_step_keeps_all_or_nothing",
         ),
     ),
     Claim(
@@ -161,8 +160,66 @@ CLAIMS = (
         ("tests/unit/test_readme_claims.py::test_every_claiming_line_is_registered",),
     ),
     Claim(
-        "Not yet guaranteed:",
-        ("tests/unit/test_readme_claims.py::test_every_claiming_line_is_registered",),
+        "store each message once: the graph write claims each message",
+        (
+            "tests/unit/test_cross_process_persist.py::test_two_processes_improving_one_session_with_a_turn_appended_between_store_each_once",
+            "tests/unit/test_cross_process_persist.py::test_many_processes_improving_the_same_sessions_with_appends_store_each_once",
+            "tests/unit/test_cross_process_persist.py::test_two_memory_objects_in_one_process_store_each_once",
+        ),
+    ),
+    Claim(
+        "`remember` racing `forget` in one dataset",
+        (
+            "tests/unit/test_remember_forget_race.py::test_remember_racing_forget_both_succeed",
+            "tests/unit/test_remember_forget_race.py::test_remember_losing_every_race_gets_a_retryable_error",
+        ),
+    ),
+    Claim(
+        "graph file locked by another process → `StoreBusyError`",
+        (
+            "tests/integration/test_graph_faults.py::test_a_lock_held_by_another_process_is_busy_and_retryable",
+            "tests/integration/test_graph_faults.py::test_a_read_only_graph_is_searchable_and_refuses_writes_typed",
+            "tests/integration/test_graph_faults.py::test_a_full_disk_is_typed_and_leaves_the_last_commit",
+            "tests/integration/test_graph_faults.py::test_a_damaged_file_is_detected_on_open_and_never_written",
+            "tests/integration/test_graph_faults.py::test_damage_found_during_use_stops_every_later_write",
+        ),
+    ),
+    Claim(
+        "a process forked after the memory was used",
+        (
+            "tests/integration/test_fork_safety.py::test_forked_workers_recall_search_and_remember",
+            "tests/integration/test_fork_safety.py::test_async_methods_work_in_the_child",
+            "tests/integration/test_fork_safety.py::test_lock_held_by_a_parent_thread_does_not_block_the_child",
+            "tests/integration/test_fork_safety.py::test_worker_processes_end_to_end",
+        ),
+    ),
+    Claim(
+        "the file is damaged (never written again)",
+        (
+            "tests/integration/test_graph_faults.py::test_damage_found_during_use_stops_every_later_write",
+        ),
+    ),
+    Claim(
+        "a session's messages, counter and watermarks are one Redis key",
+        (
+            "tests/integration/test_redis_eviction.py::test_an_evicted_session_reports_its_messages_lost_and_keeps_counting",
+            "tests/integration/test_redis_eviction.py::test_improve_reports_the_messages_an_eviction_took",
+        ),
+    ),
+    Claim(
+        "no password of a store URL",
+        (
+            "tests/unit/test_redaction.py::test_no_userinfo_password_survives",
+            "tests/unit/test_redaction.py::test_no_query_string_secret_survives",
+            "tests/integration/test_session_store_faults.py::test_the_redis_store_never_shows_its_password",
+        ),
+    ),
+    Claim(
+        "before either is written again, the session starts afresh — nothing is duplicated",
+        (
+            "tests/integration/test_redis_eviction.py::test_a_session_forgotten_whole_starts_afresh_without_a_stale_watermark",
+            "tests/integration/test_redis_eviction.py::test_under_allkeys_lru_pressure_nothing_is_persisted_twice_and_every_loss_is_reported",
+        ),
     ),
 )
 

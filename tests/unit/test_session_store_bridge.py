@@ -32,6 +32,7 @@ from cognee_langchain.sessions.base import (
     check_since,
     check_ttl,
     check_watermark_move,
+    lost_below,
     slice_bounds,
     watermark_beyond_end,
 )
@@ -70,14 +71,22 @@ class AsyncOnlyStore(SessionStore):
         self.max_message_chars = check_max_message_chars(max_message_chars)
         self.loops: set[str] = set()  # names of the threads the async methods ran on
         self._sessions: dict[tuple[str, str], _Session] = {}
+        # An expired session, remembered one more ttl: its count, watermarks, forgotten at.
+        self._counts: dict[tuple[str, str], tuple[int, dict[str, int], float]] = {}
         self._lock = threading.Lock()
 
     def _live(self, scope: tuple[str, str], now: float) -> _Session | None:
         session = self._sessions.get(scope)
         if session is not None and session.expires is not None and session.expires <= now:
             del self._sessions[scope]
+            forget = 2 * session.expires - session.updated
+            self._counts[scope] = (session.total, session.watermarks, forget)
             return None
         return session
+
+    def _remembered(self, scope: tuple[str, str], now: float) -> tuple[int, dict[str, int]]:
+        count, watermarks, forget = self._counts.get(scope, (0, {}, now))
+        return (count, watermarks) if forget > now else (0, {})
 
     async def _enter(self) -> None:
         self.loops.add(threading.current_thread().name)
@@ -99,9 +108,12 @@ class AsyncOnlyStore(SessionStore):
         with self._lock:  # checking the key and appending: one atomic step
             session = self._live(scope, now)
             if not records:
-                return 0 if session is None else session.total
+                return self._remembered(scope, now)[0] if session is None else session.total
             if session is None:
-                session = self._sessions[scope] = _Session(created=now)
+                first, watermarks = self._remembered(scope, now)
+                session = self._sessions[scope] = _Session(
+                    created=now, first=first, watermarks=dict(watermarks)
+                )
             elif key in session.keys:
                 return session.keys[key]
             session.records += records
@@ -126,6 +138,7 @@ class AsyncOnlyStore(SessionStore):
         await self._enter()
         with self._lock:
             self._sessions.pop(scope, None)
+            self._counts.pop(scope, None)
 
     async def atouch(self, user_id: str, session_id: str) -> None:
         scope = check_scope(user_id, session_id)
@@ -141,12 +154,15 @@ class AsyncOnlyStore(SessionStore):
         since = check_since(since)
         await self._enter()
         with self._lock:
-            session = self._live(scope, time.time())
+            now = time.time()
+            session = self._live(scope, now)
             if session is None:
-                return SessionSlice(scope[1], since, since)
+                start = max(since, self._remembered(scope, now)[0])
+                return SessionSlice(scope[1], start, start, [], lost_below(since, start))
             start, end = slice_bounds(since, session.first, session.total)
             records = session.records[start - session.first :]
-        return SessionSlice(scope[1], start, end, decode_records(records, start))
+        items = decode_records(records, start)
+        return SessionSlice(scope[1], start, end, items, lost_below(since, start))
 
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
         user_id = validate_id(user_id, "user_id")
@@ -165,8 +181,10 @@ class AsyncOnlyStore(SessionStore):
         dataset = validate_id(dataset, "dataset")
         await self._enter()
         with self._lock:
-            session = self._live(scope, time.time())
-            return 0 if session is None else session.watermarks.get(dataset, 0)
+            now = time.time()
+            session = self._live(scope, now)
+            watermarks = self._remembered(scope, now)[1] if session is None else session.watermarks
+            return watermarks.get(dataset, 0)
 
     async def aadvance_watermark(
         self, user_id: str, session_id: str, dataset: str, expected: int, new: int
@@ -175,14 +193,19 @@ class AsyncOnlyStore(SessionStore):
         dataset, expected, new = check_watermark_move(dataset, expected, new)
         await self._enter()
         with self._lock:
-            session = self._live(scope, time.time())
+            now = time.time()
+            session = self._live(scope, now)
             if session is None:
+                total, watermarks = self._remembered(scope, now)
+                if total == 0:
+                    return False
+            else:
+                total, watermarks = session.total, session.watermarks
+            if new > total:
+                raise watermark_beyond_end(dataset, new, total)
+            if watermarks.get(dataset, 0) != expected:
                 return False
-            if new > session.total:
-                raise watermark_beyond_end(dataset, new, session.total)
-            if session.watermarks.get(dataset, 0) != expected:
-                return False
-            session.watermarks[dataset] = new
+            watermarks[dataset] = new
             return True
 
 

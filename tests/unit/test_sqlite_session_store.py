@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -131,23 +130,101 @@ def test_a_failed_append_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) 
     store.close()
 
 
-def test_expired_sessions_are_purged_by_the_sweep(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+class FakeClock:
+    """Stands in for the ``time`` module of the SQLite store: its clock moves only when told."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The store's clock, under the test's control (no sleeping, no timing margin)."""
+    fake = FakeClock()
+    monkeypatch.setattr(sqlite_module, "time", fake)
+    return fake
+
+
+def _rows(path: Path) -> dict[str, list[tuple[str]]]:
+    """The session ids left in each table of the file."""
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            table: connection.execute(
+                f"SELECT DISTINCT session_id FROM {table} ORDER BY session_id"
+            ).fetchall()
+            for table in ("sessions", "messages", "watermarks", "idempotency")
+        }
+    finally:
+        connection.close()
+
+
+def test_a_session_expires_exactly_ttl_after_its_last_write(
+    tmp_path: Path, clock: FakeClock
 ) -> None:
-    monkeypatch.setattr(sqlite_module, "_SWEEP_INTERVAL", 0.0)  # sweep on every append
-    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=0.05)
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=10)
+    store.append("u", "s", TURN, idempotency_key="k")
+    store.advance_watermark("u", "s", "main", 0, 2)
+    clock.advance(6)
+    store.append("u", "s", [HumanMessage("more")])  # slides the expiry to 16 s from the start
+    clock.advance(9.999)  # 16 s after the first write: alive only because the second refreshed it
+    assert store.read("u", "s").messages == [*TURN, HumanMessage("more")]
+    assert [info.session_id for info in store.list_sessions("u")] == ["s"]
+    assert store.get_watermark("u", "s", "main") == 2
+    clock.advance(0.001)  # exactly ttl after the last write: gone
+    assert store.read("u", "s").items == []
+    assert store.list_sessions("u") == []
+    assert store.get_watermark("u", "s", "main") == 2  # remembered one more ttl
+    # For one more ttl its count and watermark are remembered: its unpersisted messages read as
+    # lost, and writing again continues the numbering; the keys are gone with the messages.
+    assert store.read("u", "s", since=2).lost == 1
+    assert store.append("u", "s", TURN, idempotency_key="k") == 5
+    again = store.read("u", "s", since=store.get_watermark("u", "s", "main"))
+    assert (again.start, again.lost, again.messages) == (3, 1, TURN)
+    store.delete("u", "s")
+    store.append("u", "s", TURN)
+    clock.advance(20)  # expired, and past the time its count is remembered: a fresh start
+    assert store.read("u", "s").lost == 0
+    assert store.append("u", "s", TURN, idempotency_key="k") == 2
+    assert store.read("u", "s").messages == TURN
+    store.close()
+
+
+def test_touch_slides_the_expiry_without_writing(tmp_path: Path, clock: FakeClock) -> None:
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=10)
+    store.append("u", "s", TURN)
+    store.append("u", "t", TURN)
+    clock.advance(9)
+    store.touch("u", "s")
+    clock.advance(2)  # 11 s: "t" expired, "s" lives on 10 s from the touch
+    assert [info.session_id for info in store.list_sessions("u")] == ["s"]
+    assert store.read("u", "s").messages == TURN
+    clock.advance(8)
+    store.touch("u", "t")  # an expired session is not brought back
+    assert store.read("u", "t").items == []
+    clock.advance(1)
+    assert store.list_sessions("u") == []
+    store.close()
+
+
+def test_expired_sessions_are_purged_by_the_sweep(tmp_path: Path, clock: FakeClock) -> None:
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=10)
     store.append("u", "old", TURN, idempotency_key="old")
     store.advance_watermark("u", "old", "main", 0, 2)
-    time.sleep(0.1)
+    clock.advance(11)  # "old" expired, but the next sweep is due 60 s after the first
+    store.append("u", "mid", TURN)
+    assert _rows(tmp_path / "s.sqlite")["sessions"] == [("mid",), ("old",)]
+
+    clock.advance(sqlite_module._SWEEP_INTERVAL)  # the sweep is due: every expired session goes
     store.append("u", "new", TURN)
-    connection = sqlite3.connect(tmp_path / "s.sqlite")
-    remaining = {
-        table: connection.execute(f"SELECT DISTINCT session_id FROM {table}").fetchall()
-        for table in ("sessions", "messages", "watermarks", "idempotency")
-    }
-    connection.close()
     store.close()
-    assert remaining == {
+    assert _rows(tmp_path / "s.sqlite") == {
         "sessions": [("new",)],
         "messages": [("new",)],
         "watermarks": [],

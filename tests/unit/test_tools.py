@@ -15,7 +15,13 @@ from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.tools import NO_MEMORIES, create_memory_tool, fit_memories, format_memories
+from cognee_langchain.tools import (
+    NO_MEMORIES,
+    MemoryQuery,
+    create_memory_tool,
+    fit_memories,
+    format_memories,
+)
 from cognee_langchain.users import User
 from tests.unit.test_nodes import DOCS, ScriptedMemory
 
@@ -200,3 +206,10 @@ def test_memory_as_tool_is_the_memory_tool(memory: ScriptedMemory) -> None:
     assert tool.name == "recall_facts"
     message = tool.invoke(_call("Acme"))
     assert message.artifact == DOCS[:2]
+
+
+def test_the_tool_schema_is_accepted_by_openai_strict_mode() -> None:
+    """``bind_tools(..., strict=True)`` sends this schema: it must use only the strict subset."""
+    from tests.support.llm_server import strict_schema_problems
+
+    assert strict_schema_problems(MemoryQuery.model_json_schema()) == []
