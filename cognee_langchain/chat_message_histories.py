@@ -15,6 +15,7 @@ from langchain_core.messages import BaseMessage
 
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
+from cognee_langchain.services.recording import recording_key
 from cognee_langchain.sessions.base import SessionStore
 from cognee_langchain.sessions.sqlite import DEFAULT_SQLITE_PATH, SQLiteSessionStore
 from cognee_langchain.users import DEFAULT_USER_ID
@@ -77,12 +78,21 @@ class SessionChatMessageHistory(BaseChatMessageHistory):
         return (await self.store.aread(self.user_id, self.session_id)).messages
 
     def add_messages(self, messages: Sequence[BaseMessage]) -> None:
-        """Append ``messages`` to the session in one atomic write."""
-        self.store.append(self.user_id, self.session_id, messages)
+        """Append ``messages`` to the session in one atomic write.
+
+        When every message carries an ``id``, the write is idempotent: adding the same ids again
+        (a retry after :class:`~cognee_langchain.errors.SessionWriteUnknownError`) stores them
+        once. Messages without ids are appended every time they are added.
+        """
+        self.store.append(
+            self.user_id, self.session_id, messages, idempotency_key=_key_of(messages)
+        )
 
     async def aadd_messages(self, messages: Sequence[BaseMessage]) -> None:
         """Async twin of :meth:`add_messages`."""
-        await self.store.aappend(self.user_id, self.session_id, messages)
+        await self.store.aappend(
+            self.user_id, self.session_id, messages, idempotency_key=_key_of(messages)
+        )
 
     def clear(self) -> None:
         """Delete the session (its messages, index entry and persistence watermarks)."""
@@ -102,3 +112,9 @@ class SessionChatMessageHistory(BaseChatMessageHistory):
             f"{type(self).__name__}(session_id={self.session_id!r}, user_id={self.user_id!r}, "
             f"store={store})"
         )
+
+
+def _key_of(messages: Sequence[BaseMessage]) -> str | None:
+    """The idempotency key of appending ``messages``: from their ids, if they all have one."""
+    ids = [message.id for message in messages if isinstance(message.id, str) and message.id]
+    return recording_key(ids) if ids and len(ids) == len(messages) else None

@@ -50,6 +50,7 @@ from cognee_langchain.core.validation import (
     check_optional_id,
     check_positive,
     check_user,
+    clip_query,
     renamed_arguments,
 )
 from cognee_langchain.errors import CogneeLangchainError
@@ -220,8 +221,11 @@ class GraphMemoryMiddleware(AgentMiddleware[GraphMemoryState[ResponseT], Context
         return question
 
     async def _arecall(self, question: HumanMessage, user: User) -> dict[str, Any]:
+        # A message over the memory's query limit (a pasted document) searches by its beginning
+        # and end, as the recall node does, rather than failing the agent's turn.
+        query = clip_query(question.text.strip(), self.memory.runtime.limits.max_query_chars)
         documents = await self.memory.asearch(
-            question.text.strip(),
+            query,
             datasets=self.datasets,
             search_type=self.search_type,
             top_k=self.top_k,

@@ -35,9 +35,9 @@ def record_calls(
     for name in names:
         original = getattr(target, name)
 
-        def spy(*args: Any, _name: str = name, _original: Any = original) -> Any:
+        def spy(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
             calls.append(_name)
-            return _original(*args)
+            return _original(*args, **kwargs)
 
         monkeypatch.setattr(target, name, spy)
     return calls
@@ -78,6 +78,19 @@ def test_add_messages_is_one_append(store: SessionStore, monkeypatch: pytest.Mon
     history.add_message(AIMessage("d"))
     assert calls == ["append", "append"]
     assert [m.content for m in history.messages] == ["a", "b", "c", "d"]
+
+
+async def test_adding_messages_with_ids_again_stores_them_once(store: SessionStore) -> None:
+    """A retry after an unconfirmed write re-adds the same messages: with ids, they land once."""
+    history = SessionChatMessageHistory("chat", store=store)
+    turn = [HumanMessage("Who leads Acme?", id="q-1"), AIMessage("Ada.", id="a-1")]
+    history.add_messages(turn)
+    history.add_messages(turn)
+    await history.aadd_messages(turn)
+    assert history.messages == turn
+    history.add_messages([HumanMessage("yes"), AIMessage("ok", id="a-2")])  # one without an id
+    history.add_messages([HumanMessage("yes"), AIMessage("ok", id="a-2")])
+    assert [m.text for m in history.messages] == ["Who leads Acme?", "Ada.", *["yes", "ok"] * 2]
 
 
 async def test_async_methods_use_the_store_async_twins(

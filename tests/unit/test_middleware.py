@@ -27,6 +27,7 @@ from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import Field
 
+from cognee_langchain.core.defaults import Limits
 from cognee_langchain.errors import InvalidInputError, NoGraphDataError
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.middleware import GraphMemoryMiddleware
@@ -344,3 +345,18 @@ def test_background_improve_persists_the_recorded_turns_into_the_graph(
         assert memory.session_store.get_watermark(memory.user.id, "t", "main_dataset") == 8
         stats = memory.stats("main_dataset").datasets["main_dataset"]
         assert stats.node_sets["user_sessions_from_cache"].documents == 1
+
+
+def test_an_over_long_message_is_searched_by_its_beginning_and_end(
+    tmp_path: Path, model: ScriptedToolModel
+) -> None:
+    """A pasted document in a chat goes on to the model; memory is searched by what fits."""
+    message = "Weather in Oslo? " + "pasted log line. " * 100 + "Weather in Oslo?"
+    with ScriptedMemory(tmp_path, limits=Limits(max_query_chars=60)) as memory:
+        agent = make_agent(model, GraphMemoryMiddleware(memory))
+        agent.invoke({"messages": [HumanMessage(message)]}, {"configurable": {"thread_id": "t"}})
+        (search,) = memory.searches
+        assert len(search["query"]) <= 60
+        assert search["query"].startswith("Weather in Oslo?")
+        assert search["query"].endswith("Weather in Oslo?")
+        assert memory.session("t")[0].text == message  # the turn itself is kept whole
