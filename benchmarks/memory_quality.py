@@ -23,7 +23,7 @@ write). Every conversation is ingested before any is asked.
 
 Rows: the ``SYSTEMS`` presets on path (a), ``PATH_B_SYSTEMS`` on path (b), and two baselines of
 the same run that share nothing with the package's ranking: Okapi BM25 (k1 1.2, b 0.75, Lucene
-stopwords, Snowball stemming via PyStemmer when installed, else an S-stemmer) over single turn
+stopwords, Snowball stemming via PyStemmer) over single turn
 lines, and that BM25 fused with the cosine of the
 package's default embeddings (WordLlama) by reciprocal rank fusion (k 60). Add an ablation row by
 adding a ``SearchConfig`` to ``SYSTEMS`` (see its comment). Nothing of the data enters the repo.
@@ -57,6 +57,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import Stemmer
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from cognee_langchain import GraphMemory
@@ -267,29 +268,8 @@ _STOPWORD_LIST = """a an and are as at be but by for if in into is it no not of 
 _STOPWORDS = frozenset(_STOPWORD_LIST.split())
 
 
-def _s_stem(token: str) -> str:
-    """Harman's S-stemmer (plurals, 3rd person): the fallback without PyStemmer."""
-    if len(token) <= 3 or not token.endswith("s") or token.endswith(("us", "ss")):
-        return token
-    if token.endswith("ies") and not token.endswith(("eies", "aies")):
-        return token[:-3] + "y"
-    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
-        return token[:-1]
-    return token[:-1]
-
-
-def _stemmer() -> tuple[str, Callable[[list[str]], list[str]]]:
-    """Snowball English (PyStemmer) when installed, else the S-stemmer (BM25 @500 about .03
-    lower on the dev split)."""
-    try:
-        import Stemmer  # PyStemmer
-
-        return "Snowball", Stemmer.Stemmer("english").stemWords
-    except ImportError:
-        return "S-stemmer", lambda tokens: [_s_stem(t) for t in tokens]
-
-
-STEMMER, _stem_words = _stemmer()
+# PyStemmer is a dependency of the package (its own BM25 stems with it too).
+_stem_words = Stemmer.Stemmer("english").stemWords
 
 
 def terms(text: str) -> list[str]:
@@ -721,7 +701,7 @@ def main() -> None:
     n_questions = sum(len(c.questions) for c in conversations)
     print(
         f"{data.name}: {len(conversations)} conversations, {n_turns:,} turns, "
-        f"{n_questions} scored questions; baselines stem with {STEMMER}; "
+        f"{n_questions} scored questions; baselines stem with Snowball; "
         f"1-min load {os.getloadavg()[0]:.2f}\n"
     )
 

@@ -13,7 +13,13 @@ from datetime import datetime
 
 from cognee_langchain.errors import InvalidInputError
 
-__all__ = ["Turn"]
+__all__ = ["Turn", "display_date"]
+
+
+def display_date(when: datetime) -> str:
+    """A turn's date as a reader sees it, "8 May 2023": shown with each hit and indexed with
+    each turn, so a question naming the date matches what the reader is shown."""
+    return f"{when.day} {when:%B %Y}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,7 +264,7 @@ SEARCH_PRESETS: Mapping[str, SearchConfig] = MappingProxyType(
         "facts": SearchConfig(rankers=hybrid_rankers("fact")),
         "summaries": SearchConfig(rankers=hybrid_rankers("summary")),
         # Rank fusion with the walk at full weight: what entity-centric prose needs (on a
-        # hand-built two-hop set 1.00 recall@4 against .58 for ``chunks``), where chat needs
+        # hand-built two-hop set 1.00 recall@4 against .56 for ``chunks``), where chat needs
         # ``chunks`` (on LoCoMo's development split a light walk lane changed nothing and a
         # heavier one cost recall).
         "graph": SearchConfig(rankers=hybrid_rankers("chunk"), expansion=ExpansionConfig()),

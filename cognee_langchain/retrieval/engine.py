@@ -106,6 +106,7 @@ class SearchEngine:
         self._node_sets: Codebook[frozenset[str]] = Codebook()
         self._groups: Codebook[tuple[str, str]] = Codebook()
         self._speakers: Codebook[str] = Codebook()
+        self._speaker_tokens: list[frozenset[str]] = []  # by speaker code: what names them
         self._vocabulary = Vocabulary()
         self._lock = ReadWriteLock()
 
@@ -158,7 +159,11 @@ class SearchEngine:
 
     def _facets(self, item: SearchItem) -> Facets:
         group = -1 if item.group is None else self._groups.code((item.dataset, item.group))
-        speaker = -1 if item.speaker is None else self._speakers.code(item.speaker)
+        speaker = -1
+        if item.speaker is not None:
+            speaker = self._speakers.code(item.speaker)
+            if speaker == len(self._speaker_tokens):  # a new speaker: tokenise its name once
+                self._speaker_tokens.append(frozenset(word_tokens(item.speaker)))
         occurred_at = math.nan if item.occurred_at is None else float(item.occurred_at)
         return Facets(group, speaker, occurred_at)
 
@@ -439,9 +444,7 @@ class SearchEngine:
         """The query as score fusion reads it, with the speakers it names."""
         tokens = set(query.tokens)
         speakers = frozenset(
-            code
-            for code, name in enumerate(self._speakers.values)
-            if tokens.intersection(word_tokens(name))
+            code for code, names in enumerate(self._speaker_tokens) if tokens & names
         )
         return ScoredQuery(query.text, query.terms, query.vector, speakers, query.expansions)
 

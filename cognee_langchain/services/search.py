@@ -27,6 +27,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K, Limits
+from cognee_langchain.core.turns import display_date
 from cognee_langchain.core.validation import check_names, check_positive, check_query
 from cognee_langchain.retrieval.config import SearchConfig, get_search_config
 from cognee_langchain.retrieval.types import SearchHit
@@ -59,7 +60,7 @@ def document_from_hit(hit: SearchHit) -> Document:
         # week"; the full time stays in the metadata.
         when = datetime.fromtimestamp(occurred_at, UTC)
         metadata["occurred_at"] = when.isoformat()
-        text = f"({when.day} {when:%B %Y}) {text}"
+        text = f"({display_date(when)}) {text}"
     return Document(page_content=text, id=hit.id, metadata=metadata)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cognee_langchain.core.turns import Turn
+from cognee_langchain.core.turns import Turn, display_date
 from cognee_langchain.extraction.chunking import TextChunker
 from cognee_langchain.extraction.schema import ChunkExtraction
 from cognee_langchain.extraction.transcripts import distribute, parse_transcript
@@ -64,11 +64,6 @@ def _turn_text(turn: Turn, body: str) -> str:
     return f"[{turn.turn_id}] {line}" if turn.turn_id else line
 
 
-def _display_date(turn: Turn) -> str:
-    when = turn.occurred_at
-    return "" if when is None else f"{when.day} {when:%B %Y}"
-
-
 def units_of(dataset: str, item: SourceItem, text: str, chunker: TextChunker) -> list[Unit]:
     """The units of one document (``text`` is the item's normalised text)."""
     turns = list(item.turns) or parse_transcript(text)
@@ -88,7 +83,7 @@ def units_of(dataset: str, item: SourceItem, text: str, chunker: TextChunker) ->
             "speaker": turn.speaker,
             "group": group,
             "position": position,
-            "keys": _display_date(turn),
+            "keys": "" if turn.occurred_at is None else display_date(turn.occurred_at),
             "context": "\n".join(neighbours),
         }
         if turn.occurred_at is not None:
