@@ -416,7 +416,7 @@ def _reset(memory: GraphMemory, conversation: Conversation) -> None:
             session_id, user_id=memory.user.id, store=memory.session_store
         ).clear()
     if memory.has_graph_data(conversation.sample_id):
-        memory.forget(conversation.sample_id)
+        memory.forget(conversation.sample_id, all=True)
 
 
 def stored_turn_ids(memory: GraphMemory, dataset: str) -> set[str] | None:

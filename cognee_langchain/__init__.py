@@ -14,6 +14,7 @@ from cognee_langchain.core.lazy import lazy_exports
 if TYPE_CHECKING:
     from cognee_langchain.chat_message_histories import SessionChatMessageHistory
     from cognee_langchain.core.defaults import Limits
+    from cognee_langchain.core.settings import Settings
     from cognee_langchain.embeddings import WordLlamaEmbeddings
     from cognee_langchain.errors import (
         CogneeLangchainError,
@@ -58,7 +59,8 @@ if TYPE_CHECKING:
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.sessions.redis import RedisSessionStore
     from cognee_langchain.sessions.sqlite import SQLiteSessionStore
-    from cognee_langchain.tools import create_memory_tool
+    from cognee_langchain.store import GraphMemoryStore
+    from cognee_langchain.tools import create_manage_memory_tool, create_memory_tool
     from cognee_langchain.users import User, get_default_user, get_default_user_sync
 
 try:
@@ -84,10 +86,13 @@ _EXPORTS: dict[str, str] = {
     "WriteConflictError": "cognee_langchain.errors",
     "GraphRetriever": "cognee_langchain.retrievers",
     "Limits": "cognee_langchain.core.defaults",
+    "Settings": "cognee_langchain.core.settings",
     "GraphMemoryMiddleware": "cognee_langchain.middleware",
     "make_recall_node": "cognee_langchain.nodes",
     "make_persist_node": "cognee_langchain.nodes",
     "create_memory_tool": "cognee_langchain.tools",
+    "create_manage_memory_tool": "cognee_langchain.tools",
+    "GraphMemoryStore": "cognee_langchain.store",
     "RecallResult": "cognee_langchain.services.recall",
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
@@ -127,6 +132,7 @@ __all__ = [
     "GraphExtractor",
     "GraphMemory",
     "GraphMemoryMiddleware",
+    "GraphMemoryStore",
     "GraphRetriever",
     "GraphStore",
     "InvalidInputError",
@@ -152,6 +158,7 @@ __all__ = [
     "SessionStoreRefusedError",
     "SessionStoreUnavailableError",
     "SessionWriteUnknownError",
+    "Settings",
     "StoreBusyError",
     "StoreCorruptedError",
     "StoreError",
@@ -162,6 +169,7 @@ __all__ = [
     "__version__",
     "build_persist_sessions_graph",
     "cognify_session",
+    "create_manage_memory_tool",
     "create_memory_tool",
     "extract_user_sessions",
     "get_default_user",

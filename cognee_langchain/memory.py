@@ -12,6 +12,12 @@ Conventions, the same on every method: ``dataset`` names the one dataset a write
 user may read); ``top_k`` is the number of results; ``search_type`` is a preset name or a
 ``SearchConfig``. Every I/O method is async-native (``a``-prefixed); its sync twin drives it
 through the one bridge, :func:`cognee_langchain.core.aio.run_sync`.
+
+Tracing: ``remember``, ``recall``, ``improve`` and ``search`` take a keyword-only ``config`` (a
+LangChain ``RunnableConfig``: callbacks, tags, metadata, ``run_name``) and each shows in LangChain
+callbacks / LangSmith as one chain run named ``cognee_langchain.<method>``, its model calls and
+pipeline nodes as child runs; called inside a ``Runnable``, LangGraph node or tool, the run nests
+under the caller's (see :mod:`cognee_langchain.core.tracing`).
 """
 
 from __future__ import annotations
@@ -41,8 +47,10 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import RunnableConfig
     from langchain_core.tools import BaseTool
 
+    from cognee_langchain.core.settings import Settings
     from cognee_langchain.extraction.base import GraphExtractor
     from cognee_langchain.extraction.chunking import TextChunker
     from cognee_langchain.graph.base import GraphStats, GraphStore
@@ -54,7 +62,15 @@ if TYPE_CHECKING:
     from cognee_langchain.services.persist import PersistSessionsResult, PipelineRun
     from cognee_langchain.services.recall import RecallResult
     from cognee_langchain.services.search import SearchType
+    from cognee_langchain.services.transfer import (
+        ExportResult,
+        ImportResult,
+        OnConflict,
+        Source,
+        Target,
+    )
     from cognee_langchain.sessions.base import SessionStore
+    from cognee_langchain.store import GraphMemoryStore
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -68,6 +84,22 @@ __all__ = [
 
 # The search, recall and persist services (the retrieval engine, LangGraph) are imported by the
 # methods that use them, so that importing the facade stays cheap.
+
+# BaseStore methods a caller may try on the memory itself (see GraphMemory.__getattr__).
+_STORE_METHODS = frozenset(
+    {
+        "put",
+        "aput",
+        "get",
+        "aget",
+        "delete",
+        "adelete",
+        "batch",
+        "abatch",
+        "list_namespaces",
+        "alist_namespaces",
+    }
+)
 
 # Old keyword spellings of read methods, accepted for one release with a DeprecationWarning.
 _READ_RENAMES = {"dataset": "datasets"}
@@ -84,8 +116,21 @@ class GraphMemory:
             ``session_store`` (default SQLite in ``data_dir``), ``graph_store`` (default
             ``SQLiteGraphStore`` in ``data_dir``), ``user`` (who acts when a method gets none),
             ``extractor`` (overrides the one chosen from ``llm``), ``chunk_size``,
-            ``chunk_overlap``, ``resolver`` (entity resolution settings). An unknown option is a
+            ``chunk_overlap``, ``resolver`` (entity resolution settings), ``llm_timeout``,
+            ``limits``, ``session_namespace``, ``settings``. An unknown option is a
             ``TypeError``, as for any Python call.
+
+    Configuration: every option left out comes from the ``COGNEE_LANGCHAIN_*`` environment
+    variables (``COGNEE_LANGCHAIN_DATA_DIR``, ``..._SESSION_STORE``, ``..._LLM_MODEL``, ...; see
+    :class:`~cognee_langchain.core.settings.Settings`), else from the defaults; an option given
+    here wins over the environment. ``settings=Settings(...)`` replaces the environment.
+
+    Redis sessions: a memory that builds its session store from a Redis URL keeps its sessions
+    under a namespace of its own (``session_namespace``; default a digest of where its graph
+    lives), so memories sharing one Redis never see each other's sessions. To share sessions
+    deliberately, give the memories the same ``session_namespace`` (or pass them one
+    ``RedisSessionStore``; a store you build yourself has no namespace unless you give it one,
+    which is also how sessions written by 0.1, without a namespace, stay readable).
     """
 
     def __init__(
@@ -147,6 +192,11 @@ class GraphMemory:
         """The search index over the graph store, caught up incrementally with every write."""
         return self.runtime.graph_index
 
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect: the options given, else the environment's, else defaults."""
+        return self.runtime.settings
+
     # -- remember -------------------------------------------------------------------------------
     def remember(
         self,
@@ -154,28 +204,45 @@ class GraphMemory:
         dataset: str = DEFAULT_DATASET,
         node_set: str | None = None,
         user: User | None = None,
+        *,
+        session_id: str | None = None,
+        config: RunnableConfig | None = None,
     ) -> RememberResult:
         """Add ``data`` to the knowledge graph: chunk, extract, resolve entities, embed, store.
 
         ``data`` is a str, a LangChain ``Document``, a ``pathlib.Path`` to a ``.txt`` / ``.md``
-        file, a :class:`SourceItem`, or a list of these. A str is read as a file only when it is
-        a single line ending in ``.txt`` / ``.md`` naming an existing file; any other str is text
-        (pass a ``Path`` to get an error for a missing file). Each text may hold at most
-        ``Limits.max_text_chars`` characters (default :data:`MAX_TEXT_CHARS`; set it with
-        ``GraphMemory(limits=Limits(max_text_chars=...))``), and ``dataset`` / ``node_set`` at
-        most ``Limits.max_id_chars``.
+        file, a :class:`SourceItem`, or a list of these. A ``Path`` is a file; a str that is only
+        a file name (one line, no whitespace, no ``://``, ending in ``.txt`` / ``.md`` or a
+        document suffix such as ``.pdf`` / ``.json``) is one too: read when it exists, else an
+        :class:`InvalidInputError` — never stored as text. Any other str is text; to remember
+        words that look like a file name, pass ``Document(page_content=...)``. Each text may
+        hold at most ``Limits.max_text_chars`` characters (default :data:`MAX_TEXT_CHARS`; set
+        it with ``GraphMemory(limits=Limits(max_text_chars=...))``), and ``dataset`` /
+        ``node_set`` at most ``Limits.max_id_chars``.
 
         Everything is written in one transaction after extraction succeeded: on any error nothing
         is stored. Content already stored adds nothing and is not extracted again.
 
+        ``session_id``: memory an agent writes during a chat session (cognee's
+        ``remember(..., session_id=...)``). The text is tagged with ``user``'s session of that id:
+        its document is that user's own, search results carry the ``session_id``, and
+        ``forget(dataset, session_id=...)`` removes it with the rest of the session's knowledge.
+        Unlike cognee, which caches it in the session until ``improve`` bridges it, it goes to the
+        graph at once (searchable now, no ``improve`` needed) and not into the session cache, so
+        ``improve`` never persists it a second time. The first write starts the dataset: a
+        chat-only agent needs nothing remembered before.
+
         Raises:
             InvalidInputError: empty or wrongly typed data, a text over ``max_text_chars``, text
-                of invalid Unicode (a lone surrogate), a missing or unsupported file, a
-                malformed dataset / node set name or one over ``max_id_chars``.
+                of invalid Unicode (a lone surrogate), a missing or unsupported file (or a str
+                naming one), a malformed dataset / node set / session id or one over
+                ``max_id_chars``.
             PermissionDeniedError: ``user`` may not write ``dataset``.
             ExtractionError: the extractor or embeddings model failed.
         """
-        return run_sync(self.aremember(data, dataset, node_set, user))
+        return run_sync(
+            self.aremember(data, dataset, node_set, user, session_id=session_id, config=config)
+        )
 
     async def aremember(
         self,
@@ -183,9 +250,20 @@ class GraphMemory:
         dataset: str = DEFAULT_DATASET,
         node_set: str | None = None,
         user: User | None = None,
+        *,
+        session_id: str | None = None,
+        config: RunnableConfig | None = None,
     ) -> RememberResult:
         """Async twin of :meth:`remember`."""
-        return await ingest.aremember(self.runtime, data, dataset, node_set, user)
+        from cognee_langchain.core.tracing import traced
+
+        inputs = {"data": data, "dataset": dataset, "node_set": node_set}
+        async with traced("cognee_langchain.remember", inputs, config) as run:
+            result = await ingest.aremember(
+                self.runtime, data, dataset, node_set, user, session_id=session_id
+            )
+            run.output = result
+        return result
 
     def ingest(
         self,
@@ -240,12 +318,15 @@ class GraphMemory:
         user: User | None = None,
         *,
         all_users: bool = False,
+        all: bool = False,
     ) -> ForgetResult:
         """Remove documents of ``dataset`` and everything derived only from them.
 
         Filters combine: ``document_id`` (from :attr:`RememberResult.document_ids`),
-        ``node_set``, ``session_id``; with none, the whole dataset's content goes (the dataset
-        itself, its owner and grants stay). A chunk, entity or relation also supported by a
+        ``node_set``, ``session_id``. To remove the whole dataset's content (the dataset itself,
+        its owner and grants stay), pass no filter and ``all=True``: without a filter and without
+        ``all=True`` it raises :class:`InvalidInputError`, as the CLI demands ``--all``, so a
+        forgotten filter never wipes a dataset. A chunk, entity or relation also supported by a
         document that stays survives, with its provenance recomputed. Cached sessions are not
         touched. Needs ``delete`` permission.
 
@@ -255,7 +336,9 @@ class GraphMemory:
         (:class:`PermissionDeniedError` otherwise).
         """
         return run_sync(
-            self.aforget(dataset, document_id, node_set, session_id, user, all_users=all_users)
+            self.aforget(
+                dataset, document_id, node_set, session_id, user, all_users=all_users, all=all
+            )
         )
 
     async def aforget(
@@ -267,10 +350,18 @@ class GraphMemory:
         user: User | None = None,
         *,
         all_users: bool = False,
+        all: bool = False,
     ) -> ForgetResult:
         """Async twin of :meth:`forget`."""
         return await ingest.aforget(
-            self.runtime, dataset, document_id, node_set, session_id, user, all_users=all_users
+            self.runtime,
+            dataset,
+            document_id,
+            node_set,
+            session_id,
+            user,
+            all_users=all_users,
+            all_documents=all,
         )
 
     # -- improve: persist cached sessions into the graph ----------------------------------------
@@ -281,6 +372,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None = ...,
         user: User | None = ...,
         run_in_background: Literal[False] = ...,
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PersistSessionsResult: ...
 
     @overload
@@ -290,6 +384,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None,
         user: User | None,
         run_in_background: Literal[True],
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PipelineRun: ...
 
     @overload
@@ -300,6 +397,8 @@ class GraphMemory:
         user: User | None = ...,
         *,
         run_in_background: Literal[True],
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PipelineRun: ...
 
     @overload
@@ -309,6 +408,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None = ...,
         user: User | None = ...,
         run_in_background: bool = ...,
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PersistSessionsResult | PipelineRun: ...
 
     def improve(
@@ -317,11 +419,23 @@ class GraphMemory:
         session_ids: Sequence[str] | None = None,
         user: User | None = None,
         run_in_background: bool = False,
+        *,
+        create_dataset: bool = False,
+        config: RunnableConfig | None = None,
     ) -> PersistSessionsResult | PipelineRun:
         """Persist the cached Q&A of ``session_ids`` into ``dataset``'s graph (sync twin of
         :meth:`aimprove`). With ``run_in_background=True`` the run continues on the package's
         background loop and a :class:`~cognee_langchain.pipelines.PipelineRun` returns at once."""
-        return run_sync(self.aimprove(dataset, session_ids, user, run_in_background))
+        return run_sync(
+            self.aimprove(
+                dataset,
+                session_ids,
+                user,
+                run_in_background,
+                create_dataset=create_dataset,
+                config=config,
+            )
+        )
 
     @overload
     async def aimprove(
@@ -330,6 +444,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None = ...,
         user: User | None = ...,
         run_in_background: Literal[False] = ...,
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PersistSessionsResult: ...
 
     @overload
@@ -339,6 +456,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None,
         user: User | None,
         run_in_background: Literal[True],
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PipelineRun: ...
 
     @overload
@@ -349,6 +469,8 @@ class GraphMemory:
         user: User | None = ...,
         *,
         run_in_background: Literal[True],
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PipelineRun: ...
 
     @overload
@@ -358,6 +480,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None = ...,
         user: User | None = ...,
         run_in_background: bool = ...,
+        *,
+        create_dataset: bool = ...,
+        config: RunnableConfig | None = ...,
     ) -> PersistSessionsResult | PipelineRun: ...
 
     async def aimprove(
@@ -366,6 +491,9 @@ class GraphMemory:
         session_ids: Sequence[str] | None = None,
         user: User | None = None,
         run_in_background: bool = False,
+        *,
+        create_dataset: bool = False,
+        config: RunnableConfig | None = None,
     ) -> PersistSessionsResult | PipelineRun:
         """Persist sessions into the knowledge graph: cognee's ``improve(dataset, session_ids)``.
 
@@ -374,17 +502,36 @@ class GraphMemory:
         ``dataset`` is persisted, under the node set ``user_sessions_from_cache``; each Q&A is
         stored exactly once, whatever failed before.
 
+        ``session_ids=None`` (the default) persists every session of ``user`` in the session
+        cache (those with nothing new add nothing; the result's ``session_ids`` lists them and
+        its ``message`` says when there were none). cognee's pipeline
+        (:func:`~cognee_langchain.pipelines.persist_sessions_in_knowledge_graph_pipeline`) keeps
+        cognee's meaning of ``None``: no session.
+
+        ``create_dataset=True`` starts a dataset that has no graph yet from the sessions alone
+        (a chat-only agent: nothing remembered first; ``user`` becomes its owner). Without it,
+        such a dataset raises :class:`NoGraphDataError`, as cognee's pipeline does, naming this
+        option.
+
         Raises:
             InvalidInputError: a malformed dataset name or session id, or one longer than
-                ``Limits.max_id_chars``; ``run_in_background`` not a bool.
+                ``Limits.max_id_chars``; ``run_in_background`` or ``create_dataset`` not a bool.
             PermissionDeniedError: ``user`` may not write ``dataset``.
-            NoGraphDataError: ``dataset`` has no graph data yet.
+            NoGraphDataError: ``dataset`` has no graph data yet and ``create_dataset`` is false.
             NoSessionsFoundError: none of ``session_ids`` exist for ``user``.
         """
         from cognee_langchain.services import persist
 
         return await persist.apersist(
-            self.runtime, self.runtime.user_of(user), session_ids, dataset, run_in_background
+            self.runtime,
+            self.runtime.user_of(user),
+            session_ids,
+            dataset,
+            run_in_background,
+            config=config,
+            run_name="cognee_langchain.improve",
+            every_session=True,
+            create_dataset=create_dataset,
         )
 
     # -- permissions ----------------------------------------------------------------------------
@@ -525,7 +672,13 @@ class GraphMemory:
         """Write a self-contained interactive HTML view of the graph to ``path`` and return it.
 
         Shows the ``max_nodes`` best-connected entities of the readable datasets (or the named
-        ones), coloured by type or node set. The file needs no network to open.
+        ones), coloured by type or node set, laid out in Python (stable at any size; 10,000
+        entities draw in well under 3 s) and fitted to the window. The most connected entities
+        are named at rest and labels never overlap; zoom in for more. Scroll to zoom, drag to
+        pan, search to highlight and centre matches, click an entity for its type, description,
+        relations, node sets, sessions and source passages. ``graph.html#search=Acme`` or
+        ``#select=Acme Corp`` opens it searching or showing one entity. The file needs no
+        network to open.
 
         Raises:
             InvalidInputError: ``path`` is not a str or Path, is empty, holds a NUL or a
@@ -555,6 +708,98 @@ class GraphMemory:
         names = await access.areadable_datasets(self.runtime, datasets, user)
         return await self.runtime.graph_store.ato_networkx(names)
 
+    # -- export and import: a dataset as JSON Lines ---------------------------------------------
+    def export_dataset(
+        self,
+        dataset: str,
+        out: Target,
+        *,
+        include_vectors: bool = False,
+        user: User | None = None,
+    ) -> ExportResult:
+        """Sync twin of :meth:`aexport_dataset`."""
+        return run_sync(
+            self.aexport_dataset(dataset, out, include_vectors=include_vectors, user=user)
+        )
+
+    async def aexport_dataset(
+        self,
+        dataset: str,
+        out: Target,
+        *,
+        include_vectors: bool = False,
+        user: User | None = None,
+    ) -> ExportResult:
+        """Write ``dataset`` to ``out`` as JSON Lines, to back it up, move it to another store or
+        read it: a header line (format and version, package version, dataset, counts, and the
+        embeddings model and dimension when ``include_vectors``), then one line per document,
+        chunk, entity, relation, entity / relation mention and message claim. ``out`` is a path
+        (written whole or not at all) or an open file, text or binary. The same dataset
+        exported twice gives the same bytes. Needs ``read`` permission.
+
+        Raises:
+            InvalidInputError: an unknown or malformed dataset name, a path that cannot be
+                written, a graph store that cannot export.
+            PermissionDeniedError: ``user`` may not read ``dataset``.
+        """
+        from cognee_langchain.services.transfer import aexport_dataset
+
+        return await aexport_dataset(
+            self.runtime, dataset, out, include_vectors=include_vectors, user=user
+        )
+
+    def import_dataset(
+        self,
+        source: Source,
+        *,
+        user: User | None = None,
+        on_conflict: OnConflict = "error",
+        recompute_vectors: bool = False,
+    ) -> ImportResult:
+        """Sync twin of :meth:`aimport_dataset`."""
+        return run_sync(
+            self.aimport_dataset(
+                source, user=user, on_conflict=on_conflict, recompute_vectors=recompute_vectors
+            )
+        )
+
+    async def aimport_dataset(
+        self,
+        source: Source,
+        *,
+        user: User | None = None,
+        on_conflict: OnConflict = "error",
+        recompute_vectors: bool = False,
+    ) -> ImportResult:
+        """Import a file written by :meth:`export_dataset` (a path or an open file) into the
+        dataset its header names, keeping every id, time and provenance: exporting it again
+        gives the same bytes. Every line is checked first and the whole file is written in one
+        transaction, so a bad line (named by its number) writes nothing; searches see the
+        imported records at once.
+
+        A missing dataset is created, owned by ``user``; an existing one needs ``write``
+        permission and must hold no documents unless ``on_conflict="merge"`` (records stored
+        already stay as they are). The file's vectors are used when they match this memory's
+        embeddings (dimension and model), else the import fails with the fix; with
+        ``recompute_vectors=True``, or a file without vectors, this memory's embeddings compute
+        them.
+
+        Raises:
+            InvalidInputError: an unreadable file, a line that is not a valid record (the message
+                names the line), a file of another format version, vectors of another
+                dimension or model, a dataset holding documents without ``on_conflict="merge"``.
+            PermissionDeniedError: ``user`` may not write the dataset.
+        """
+        from cognee_langchain.services.transfer import aimport_dataset
+
+        return await aimport_dataset(
+            self.runtime,
+            source,
+            user=user,
+            on_conflict=on_conflict,
+            recompute_vectors=recompute_vectors,
+        )
+
     # -- retrieval and recall -------------------------------------------------------------------
     def search(
         self,
@@ -565,6 +810,7 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> list[Document]:
         """Sync twin of :meth:`asearch`."""
@@ -576,6 +822,7 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                config=config,
                 **deprecated,
             )
         )
@@ -589,6 +836,7 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> list[Document]:
         """The ``top_k`` memories most relevant to ``query``, best first: retrieval only, no
@@ -611,17 +859,22 @@ class GraphMemory:
         datasets = renamed_arguments(
             "GraphMemory.search", deprecated, _READ_RENAMES, datasets=datasets
         )["datasets"]
+        from cognee_langchain.core.tracing import traced
         from cognee_langchain.services import search
 
-        return await search.asearch(
-            self.runtime,
-            query,
-            datasets=datasets,
-            search_type=search_type,
-            top_k=top_k,
-            node_sets=node_sets,
-            user=user,
-        )
+        inputs = {"query": query, "datasets": datasets, "search_type": search_type, "top_k": top_k}
+        async with traced("cognee_langchain.search", inputs, config) as run:
+            documents = await search.asearch(
+                self.runtime,
+                query,
+                datasets=datasets,
+                search_type=search_type,
+                top_k=top_k,
+                node_sets=node_sets,
+                user=user,
+            )
+            run.output = documents
+        return documents
 
     def recall(
         self,
@@ -633,6 +886,7 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> RecallResult:
         """Sync twin of :meth:`arecall`."""
@@ -645,6 +899,7 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                config=config,
                 **deprecated,
             )
         )
@@ -659,6 +914,7 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> RecallResult:
         """Answer ``query`` from memory and, with ``session_id``, record the Q&A in that session.
@@ -689,18 +945,23 @@ class GraphMemory:
         datasets = renamed_arguments(
             "GraphMemory.recall", deprecated, _READ_RENAMES, datasets=datasets
         )["datasets"]
+        from cognee_langchain.core.tracing import traced
         from cognee_langchain.services import recall
 
-        return await recall.arecall(
-            self.runtime,
-            query,
-            session_id=session_id,
-            datasets=datasets,
-            search_type=search_type,
-            top_k=top_k,
-            node_sets=node_sets,
-            user=user,
-        )
+        inputs = {"query": query, "session_id": session_id, "datasets": datasets, "top_k": top_k}
+        async with traced("cognee_langchain.recall", inputs, config) as run:
+            result = await recall.arecall(
+                self.runtime,
+                query,
+                session_id=session_id,
+                datasets=datasets,
+                search_type=search_type,
+                top_k=top_k,
+                node_sets=node_sets,
+                user=user,
+            )
+            run.output = result
+        return result
 
     # -- adapters built on this memory ----------------------------------------------------------
     def as_retriever(self, **kwargs: Any) -> GraphRetriever:
@@ -718,6 +979,34 @@ class GraphMemory:
         from cognee_langchain.tools import create_memory_tool
 
         return create_memory_tool(self, **kwargs)
+
+    def as_manage_tool(self, **kwargs: Any) -> BaseTool:
+        """This memory as a LangChain tool an agent calls to create, update or delete one memory
+        of its user (see :func:`cognee_langchain.tools.create_manage_memory_tool` for the
+        options)."""
+        from cognee_langchain.tools import create_manage_memory_tool
+
+        return create_manage_memory_tool(self, **kwargs)
+
+    def as_store(self, **kwargs: Any) -> GraphMemoryStore:
+        """This memory as LangGraph's long-term ``BaseStore`` (for ``create_agent(store=...)``,
+        LangMem's memory tools, ``get_store()``); ``kwargs`` are
+        :class:`~cognee_langchain.store.GraphMemoryStore`'s (``dataset``, ``node_set``,
+        ``user``, ``text_fields``, ``search_type``)."""
+        from cognee_langchain.store import GraphMemoryStore
+
+        return GraphMemoryStore(self, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        # create_agent(store=memory) is accepted (LangGraph does not check a store's type) and
+        # then fails deep inside a tool; name the fix instead of a bare AttributeError.
+        if name in _STORE_METHODS:
+            raise AttributeError(
+                f"GraphMemory has no {name!r}: it is not a LangGraph BaseStore. Pass "
+                "memory.as_store() where a store is expected, e.g. create_agent(..., "
+                "store=memory.as_store())."
+            )
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

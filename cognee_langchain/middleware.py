@@ -26,7 +26,7 @@ The middleware gives an agent long-term memory with no change to its prompt or t
 The session is the run's ``configurable.session_id``, else the runtime context's
 ``session_id``, else ``configurable.thread_id``, else the ``session_id`` given to the
 middleware; the user is ``configurable["user"]`` / the context's ``user``, else ``user``, else
-the memory's user. Needs the ``agents`` extra (``pip install 'cognee-langchain[agents]'``).
+the memory's user.
 """
 
 from __future__ import annotations
@@ -56,12 +56,12 @@ from cognee_langchain.core.validation import (
 from cognee_langchain.errors import CogneeLangchainError
 from cognee_langchain.nodes import RECORDED_KEY, resolve_session_id, resolve_user
 from cognee_langchain.retrieval.config import get_search_config
+from cognee_langchain.services.memory_lines import fit_memories
 from cognee_langchain.services.recording import (
     RecordedMarker,
     arecord_new_messages,
     latest_question,
 )
-from cognee_langchain.services.rendering import fit_memories
 from cognee_langchain.users import User
 
 try:
@@ -72,10 +72,10 @@ try:
         PrivateStateAttr,
         ResponseT,
     )
-except ImportError as exc:  # pragma: no cover - depends on the installed extras
+except ImportError as exc:  # pragma: no cover - only with a langchain older than required
     raise ImportError(
-        "GraphMemoryMiddleware needs langchain >= 1.0 (langchain.agents): "
-        "pip install 'cognee-langchain[agents]'"
+        "GraphMemoryMiddleware needs langchain >= 1.0 (langchain.agents.middleware): "
+        "pip install -U 'langchain>=1.0'"
     ) from exc
 
 if TYPE_CHECKING:

@@ -49,12 +49,12 @@ from cognee_langchain.core.validation import (
 )
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
+from cognee_langchain.services.memory_lines import fit_memories, format_memories
 from cognee_langchain.services.recording import (
     RecordedMarker,
     arecord_new_messages,
     latest_question,
 )
-from cognee_langchain.services.rendering import fit_memories, format_memories
 from cognee_langchain.users import User
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def make_recall_node(
 
     It returns ``{context_key: [Document, ...]}`` (best first; metadata: id, type, score,
     dataset, provenance), or with ``as_text=True`` the memories rendered as bullet lines
-    (:func:`~cognee_langchain.services.rendering.format_memories`, ``""`` when none), ready for
+    (:func:`~cognee_langchain.services.memory_lines.format_memories`, ``""`` when none), ready for
     a prompt. With no user message (or an empty one) the context is empty. ``max_tokens``
     (≈ characters / 4) bounds what is returned in both forms. The user is
     ``configurable["user"]`` of the run, else ``user``, else the memory's user.

@@ -1,7 +1,8 @@
 """Retrieval as LangChain sees it: :class:`GraphRetriever` over a memory.
 
-A thin adapter: every call runs the one search path,
-:func:`cognee_langchain.services.search.asearch` (see there for the ``Document`` metadata).
+A thin adapter: every call is ``memory.asearch``, the one search path
+(:func:`cognee_langchain.services.search.asearch`, see there for the ``Document`` metadata), so in
+a trace the memory's ``cognee_langchain.search`` run is a child of the retriever's run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from langchain_core.callbacks import (
 )
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import RunnableConfig
 from pydantic import ConfigDict, ValidationError, field_validator, model_validator
 
 from cognee_langchain.core.aio import run_sync
@@ -29,7 +31,6 @@ from cognee_langchain.core.validation import (
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.retrieval.config import SearchConfig, get_search_config
 from cognee_langchain.services.runtime import MemoryRuntime
-from cognee_langchain.services.search import asearch
 from cognee_langchain.users import User
 
 if TYPE_CHECKING:
@@ -137,14 +138,17 @@ class GraphRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
-        return run_sync(self._asearch(query, kwargs))
+        return run_sync(self._asearch(query, kwargs, {"callbacks": run_manager.get_child()}))
 
     async def _aget_relevant_documents(
         self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
-        return await self._asearch(query, kwargs)
+        return await self._asearch(query, kwargs, {"callbacks": run_manager.get_child()})
 
-    async def _asearch(self, query: str, overrides: dict[str, Any]) -> list[Document]:
+    async def _asearch(
+        self, query: str, overrides: dict[str, Any], config: RunnableConfig
+    ) -> list[Document]:
+        """The memory's search (its run a child of this retriever's run: ``config``)."""
         overrides.pop("verbose", None)  # BaseRetriever.invoke passes it on
         old = {name: overrides.pop(name) for name in _RENAMED if name in overrides}
         unknown = overrides.keys() - _OVERRIDES
@@ -155,15 +159,17 @@ class GraphRetriever(BaseRetriever):
             )
         overrides = renamed_arguments("GraphRetriever.invoke", old, _RENAMED, **overrides)
         datasets: str | Sequence[str] | None = overrides.get("datasets", self.datasets)
-        return await asearch(
-            self.memory.runtime,
+        # Through the memory, not the search service: its run nests under this retriever's.
+        documents: list[Document] = await self.memory.asearch(
             query,
             datasets=datasets,
             search_type=overrides.get("search_type", self.search_type),
             top_k=overrides.get("top_k", self.top_k),
             node_sets=overrides.get("node_sets", self.node_sets),
             user=self.user,
+            config=config,
         )
+        return documents
 
     @property
     def k(self) -> int:

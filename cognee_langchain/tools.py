@@ -1,25 +1,48 @@
-"""The memory as a LangChain tool an agent can call.
+"""The memory as LangChain tools an agent can call.
 
 :func:`create_memory_tool` (also ``GraphMemory.as_tool()``) wraps ``memory.asearch`` as a
 ``StructuredTool`` whose content is the rendered memories (the one rendering,
-:func:`~cognee_langchain.services.rendering.format_memories`, re-exported here) and whose artifact
-is the documents themselves.
+:func:`~cognee_langchain.services.memory_lines.format_memories`, re-exported here) and whose
+artifact is the documents themselves.
+
+:func:`create_manage_memory_tool` (also ``GraphMemory.as_manage_tool()``) lets the agent write
+its user's memory: create, update or delete one memory
+(:mod:`cognee_langchain.services.memories`), each call returning the memory's id.
+
+Both argument schemas keep to OpenAI's strict structured-output subset, so
+``bind_tools(..., strict=True)`` works; bad arguments raise :class:`InvalidInputError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.documents import Document
 from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cognee_langchain.core.aio import run_sync
-from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
-from cognee_langchain.core.validation import check_positive, check_query, renamed_arguments
+from cognee_langchain.core.defaults import (
+    DEFAULT_DATASET,
+    DEFAULT_SEARCH_TYPE,
+    DEFAULT_TOP_K,
+    MEMORIES_NODE_SET,
+)
+from cognee_langchain.core.validation import (
+    check_dataset,
+    check_optional_id,
+    check_positive,
+    check_query,
+    renamed_arguments,
+)
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.services.rendering import fit_memories, format_memories
+from cognee_langchain.services.memories import (
+    acreate_memory,
+    adelete_memory,
+    aupdate_memory,
+)
+from cognee_langchain.services.memory_lines import fit_memories, format_memories
 
 if TYPE_CHECKING:
     # Type-only: the facade imports this adapter (GraphMemory.as_tool), never the reverse.
@@ -28,9 +51,13 @@ if TYPE_CHECKING:
     from cognee_langchain.users import User
 
 __all__ = [
+    "DEFAULT_MANAGE_TOOL_DESCRIPTION",
     "DEFAULT_TOOL_DESCRIPTION",
+    "MEMORIES_NODE_SET",
     "NO_MEMORIES",
+    "ManageMemoryArgs",
     "MemoryQuery",
+    "create_manage_memory_tool",
     "create_memory_tool",
     "fit_memories",
     "format_memories",
@@ -42,6 +69,14 @@ DEFAULT_TOOL_DESCRIPTION = (
     "a short natural-language query. Returns the most relevant memories, best first."
 )
 NO_MEMORIES = "No relevant memories found."
+DEFAULT_MANAGE_TOOL_DESCRIPTION = (
+    "Save, correct or remove one long-term memory about the user (a fact, preference or "
+    "decision worth keeping across conversations). action='create' with the memory's text in "
+    "content; action='update' with memory_id and the full corrected text in content (it "
+    "replaces the old text); action='delete' with memory_id. Pass null for the argument an "
+    "action does not use. Returns the memory's id; memory search results show it too, as "
+    "[memory id=...]: pass it to update or delete that memory."
+)
 
 
 class MemoryQuery(BaseModel):
@@ -57,6 +92,46 @@ class MemoryQuery(BaseModel):
     )
 
 
+class ManageMemoryArgs(BaseModel):
+    """Arguments of the manage-memory tool.
+
+    Every argument is required and ``content`` / ``memory_id`` nullable, as OpenAI's strict mode
+    demands (no ``default`` keyword); a model that leaves out the one its action does not use
+    still validates: a missing one reads as ``null``.
+    """
+
+    model_config = ConfigDict(extra="forbid")  # additionalProperties: false, as strict mode needs
+
+    action: Literal["create", "update", "delete"] = Field(
+        description="create a memory, update (replace) one, or delete one."
+    )
+    content: str | None = Field(
+        pattern=r"\S",
+        description="create / update: the memory's full text. null for delete.",
+    )
+    memory_id: str | None = Field(
+        pattern=r"^[0-9a-f]{32}$",
+        description="update / delete: the id a create or update returned. null for create.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _missing_is_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {"content": None, "memory_id": None, **data}
+        return data
+
+
+_USAGE: dict[type[BaseModel], str] = {
+    MemoryQuery: "{'query': 'a short question'}",
+    ManageMemoryArgs: (
+        "{'action': 'create', 'content': 'the text'}, "
+        "{'action': 'update', 'memory_id': 'the id', 'content': 'the new text'} or "
+        "{'action': 'delete', 'memory_id': 'the id'}"
+    ),
+}
+
+
 class _MemoryTool(StructuredTool):
     """A ``StructuredTool`` whose bad arguments raise :class:`InvalidInputError` (naming the
     fix), like every other entry point, rather than pydantic's ``ValidationError``."""
@@ -67,13 +142,15 @@ class _MemoryTool(StructuredTool):
         try:
             return super()._parse_input(tool_input, tool_call_id)
         except ValidationError as exc:
-            raise _input_error(self.name, tool_input, exc) from None
+            raise _input_error(self.name, tool_input, exc, self.args_schema) from None
 
 
-def _input_error(name: str, tool_input: object, exc: ValidationError) -> InvalidInputError:
+def _input_error(
+    name: str, tool_input: object, exc: ValidationError, schema: object = MemoryQuery
+) -> InvalidInputError:
     """The :class:`InvalidInputError` for arguments the tool's schema refused."""
     query = tool_input.get("query") if isinstance(tool_input, dict) else tool_input
-    if query is not None:
+    if schema is MemoryQuery and query is not None:
         try:
             check_query(query)  # empty, blank, not a str, invalid Unicode: the usual message
         except InvalidInputError as error:
@@ -81,9 +158,9 @@ def _input_error(name: str, tool_input: object, exc: ValidationError) -> Invalid
     problems = "; ".join(
         f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
     )
+    usage = _USAGE[ManageMemoryArgs if schema is ManageMemoryArgs else MemoryQuery]
     return InvalidInputError(
-        f"Tool {name!r} got invalid arguments ({problems}): call it with "
-        "{'query': 'a short question'}."
+        f"Tool {name!r} got invalid arguments ({problems}): call it with {usage}."
     )
 
 
@@ -152,3 +229,95 @@ def create_memory_tool(
         args_schema=MemoryQuery,
         response_format="content_and_artifact",
     )
+
+
+def create_manage_memory_tool(
+    memory: GraphMemory,
+    *,
+    name: str = "manage_memory",
+    description: str = DEFAULT_MANAGE_TOOL_DESCRIPTION,
+    dataset: str = DEFAULT_DATASET,
+    node_set: str = MEMORIES_NODE_SET,
+    user: User | None = None,
+) -> BaseTool:
+    """A LangChain tool with which an agent creates, updates or deletes one memory of its user.
+
+    One ``StructuredTool`` (``invoke`` and ``ainvoke``), arguments :class:`ManageMemoryArgs`:
+
+    * ``{"action": "create", "content": text}`` remembers ``text`` in ``dataset`` under
+      ``node_set``, at once searchable;
+    * ``{"action": "update", "memory_id": id, "content": text}`` replaces the memory's text (the
+      old text is no longer retrievable; new text, new id);
+    * ``{"action": "delete", "memory_id": id}`` forgets it.
+
+    Each returns the memory's id as the tool's artifact, its content naming the action and the
+    id (``"created memory 3f2a…"``). Memories belong to ``user`` (default: the memory's user):
+    the same words from two users are two memories, and an update or delete of an id the user
+    did not write — another user's, or unknown — is an :class:`InvalidInputError`, as are
+    missing or extra arguments for the action. ``write`` (create, update) and ``delete``
+    (update, delete) permissions on ``dataset`` are checked as for ``remember`` / ``forget``.
+
+    Args:
+        memory: the memory to write.
+        name: the tool name the model sees.
+        description: what the model is told the tool does.
+        dataset: the dataset memories are written to.
+        node_set: the node set new memories go to (an update keeps the memory's own).
+        user: whose memories the tool manages; defaults to the memory's user.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInputError(f"name must be a non-empty str, got {name!r}.")
+    if not isinstance(description, str) or not description.strip():
+        raise InvalidInputError("description must be a non-empty str: tell the model what it does.")
+    dataset = check_dataset(dataset)
+    node_set = check_optional_id(node_set, "node_set") or MEMORIES_NODE_SET
+    runtime = memory.runtime
+
+    async def amanage_memory(
+        action: str, content: str | None = None, memory_id: str | None = None
+    ) -> tuple[str, str]:
+        _check_action_args(name, action, content, memory_id)
+        if action == "create":
+            assert content is not None
+            created = await acreate_memory(
+                runtime, content, dataset=dataset, node_set=node_set, user=user
+            )
+            return f"created memory {created}", created
+        assert memory_id is not None
+        if action == "update":
+            assert content is not None
+            updated = await aupdate_memory(runtime, memory_id, content, dataset=dataset, user=user)
+            return f"updated memory {memory_id}: its text is now memory {updated}", updated
+        deleted = await adelete_memory(runtime, memory_id, dataset=dataset, user=user)
+        return f"deleted memory {deleted}", deleted
+
+    def manage_memory(
+        action: str, content: str | None = None, memory_id: str | None = None
+    ) -> tuple[str, str]:
+        return run_sync(amanage_memory(action, content, memory_id))
+
+    return _MemoryTool.from_function(
+        func=manage_memory,
+        coroutine=amanage_memory,
+        name=name,
+        description=description,
+        args_schema=ManageMemoryArgs,
+        response_format="content_and_artifact",
+    )
+
+
+def _check_action_args(name: str, action: str, content: str | None, memory_id: str | None) -> None:
+    """Each action takes exactly its own arguments: a ``memory_id`` given to create (or content
+    given to delete) is a model's mistake to report, not to ignore."""
+    needs_content, needs_id = action in ("create", "update"), action in ("update", "delete")
+    problems = [
+        *(["content is missing"] if needs_content and content is None else []),
+        *(["memory_id is missing"] if needs_id and memory_id is None else []),
+        *([f"{action} takes no content"] if not needs_content and content is not None else []),
+        *([f"{action} takes no memory_id"] if not needs_id and memory_id is not None else []),
+    ]
+    if problems:
+        raise InvalidInputError(
+            f"Tool {name!r}, action {action!r}: {'; '.join(problems)}: call it with "
+            f"{_USAGE[ManageMemoryArgs]}."
+        )

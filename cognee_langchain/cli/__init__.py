@@ -1,12 +1,16 @@
 """The ``cognee-langchain`` command line: remember files, recall with a session, improve the graph
-from sessions, search, forget, visualize and inspect a memory from the shell.
+from sessions, search, forget, visualize, export, import and inspect a memory from the
+shell.
 
 Every command opens one :class:`~cognee_langchain.memory.GraphMemory` over ``--data-dir`` (and
-Redis sessions with ``--redis-url``), runs one library call and prints its result, for people or,
-with ``--json``, as one JSON document on stdout. Library errors become one ``error: ...`` line on
-stderr and the exit code of :data:`EXIT_CODES`; so does bad shell input (arguments or stdin that
-are not UTF-8, a ``--data-dir`` that is a file or cannot be written), checked before any memory
-opens. Heavy modules are imported inside the commands, so ``--help`` answers at once.
+Redis sessions with ``--redis-url``; flags win over the ``COGNEE_LANGCHAIN_*`` environment
+variables of :mod:`cognee_langchain.core.settings`, which win over the defaults), runs one
+library call and prints its result, for people or, with ``--json``, as one JSON document on
+stdout. Library errors become one ``error: ...`` line on stderr and the exit code of
+:data:`EXIT_CODES`; so does bad shell input (arguments or stdin that are not UTF-8, a
+``--data-dir`` that is a file or cannot be written, a bad ``COGNEE_LANGCHAIN_*`` variable),
+checked before any memory opens. Heavy modules are imported inside the commands, so ``--help``
+answers at once.
 
 The parts: :mod:`~cognee_langchain.cli.parser` (commands and options),
 :mod:`~cognee_langchain.cli.commands` (what each command does),
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -40,8 +45,9 @@ from cognee_langchain.cli.inputs import check_argv, check_data_dir
 from cognee_langchain.cli.parser import DEFAULT_DATA_DIR, build_parser
 from cognee_langchain.cli.render import jsonable
 from cognee_langchain.core.defaults import DEFAULT_DATASET
-from cognee_langchain.core.redaction import redact_text
-from cognee_langchain.errors import CogneeLangchainError
+from cognee_langchain.core.redaction import redact_text, redact_url
+from cognee_langchain.core.settings import ENV_PREFIX, REDIS_SCHEMES, Settings
+from cognee_langchain.errors import CogneeLangchainError, InvalidInputError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -58,38 +64,53 @@ __all__ = [
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
 
 
-def _chat_model() -> BaseChatModel | None:
-    """``ChatOpenAI`` when ``OPENAI_API_KEY`` is set, else ``None`` (offline)."""
-    if not os.environ.get("OPENAI_API_KEY"):
-        return None
-    from langchain_openai import ChatOpenAI
+#: The 0.1 name of ``COGNEE_LANGCHAIN_LLM_MODEL``, still read by the command line (deprecated).
+LEGACY_LLM_MODEL_VARIABLE = "COGNEE_LLM_MODEL"
 
-    # The extractor retries transient failures itself; SDK retries would multiply its calls.
-    return ChatOpenAI(model=os.environ.get("COGNEE_LLM_MODEL") or DEFAULT_LLM_MODEL, max_retries=0)
+
+def _chat_model(settings: Settings) -> BaseChatModel | None:
+    """The settings' chat model (``COGNEE_LANGCHAIN_LLM_MODEL``, which needs ``OPENAI_API_KEY``);
+    else, when ``OPENAI_API_KEY`` is set, ``ChatOpenAI`` with the model of the deprecated
+    ``COGNEE_LLM_MODEL`` or :data:`DEFAULT_LLM_MODEL`: a shell user has no other way to choose
+    one. Else ``None`` (offline)."""
+    if settings.llm_model is None and os.environ.get("OPENAI_API_KEY", "").strip():
+        legacy = os.environ.get(LEGACY_LLM_MODEL_VARIABLE, "").strip()
+        if legacy:
+            _write(
+                sys.stderr,
+                f"warning: {LEGACY_LLM_MODEL_VARIABLE} is deprecated and will be ignored from "
+                f"0.3: set {ENV_PREFIX}LLM_MODEL instead.\n",
+            )
+        settings = settings.replace(llm_model=legacy or DEFAULT_LLM_MODEL)
+    return settings.chat_model()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The memory's settings: flags, else ``COGNEE_LANGCHAIN_*`` variables, else defaults."""
+    if args.redis_url is not None and not args.redis_url.strip().lower().startswith(REDIS_SCHEMES):
+        raise InvalidInputError(
+            f"--redis-url {redact_url(args.redis_url)!r} is not a Redis URL: use "
+            "redis://[:password@]host:port/db, rediss://... (TLS) or unix:///path/to/socket."
+        )
+    settings = Settings.from_env(
+        session_store=args.redis_url, redis_timeout=args.redis_timeout, user=args.user
+    )
+    # The data dir gets the CLI's own check (a file, a folder it cannot write...).
+    data_dir = args.data_dir if args.data_dir is not None else str(settings.data_dir)
+    settings = settings.replace(data_dir=check_data_dir(data_dir))
+    if not args.uses_llm:  # a command that calls no model builds none (nor needs a key)
+        settings = dataclasses.replace(settings, llm_model=None)
+    return settings
 
 
 def _run(args: argparse.Namespace) -> Output:
     from cognee_langchain.memory import GraphMemory
-    from cognee_langchain.users import User
 
     handler: Command = args.handler
-    data_dir = check_data_dir(args.data_dir)
+    settings = _settings(args)
     with contextlib.ExitStack() as stack:
-        session_store = None
-        if args.redis_url is not None:
-            from cognee_langchain.sessions.redis import RedisSessionStore
-
-            session_store = RedisSessionStore(
-                args.redis_url,
-                socket_timeout=args.redis_timeout,
-                socket_connect_timeout=args.redis_timeout,
-            )
-            stack.callback(session_store.close)
         memory = GraphMemory(
-            data_dir,
-            llm=_chat_model() if args.uses_llm else None,
-            session_store=session_store,
-            user=None if args.user is None else User(id=args.user),
+            llm=_chat_model(settings) if args.uses_llm else None, settings=settings
         )
         stack.callback(memory.close)
         return handler(memory, args)
@@ -138,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.json
             else output.text
         )
-        _write(sys.stdout, rendered + "\n")
+        _write(sys.stderr if output.to_stderr else sys.stdout, rendered + "\n")
         sys.stdout.flush()
     except CogneeLangchainError as exc:
         _fail(f"{exc}{shell_hint(exc)}", args.debug)

@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands, so ``--help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Command",
     "Output",
+    "export_dataset",
     "forget",
+    "import_dataset",
     "improve",
     "recall",
     "remember",
@@ -35,10 +38,12 @@ __all__ = [
 
 
 class Output(NamedTuple):
-    """What a command prints: ``data`` with ``--json``, else ``text``."""
+    """What a command prints: ``data`` with ``--json``, else ``text``; on stderr when
+    ``to_stderr`` (stdout carries the command's own output, e.g. an export to ``-``)."""
 
     data: object
     text: str
+    to_stderr: bool = False
 
 
 Command = Callable[["GraphMemory", argparse.Namespace], Output]
@@ -86,7 +91,9 @@ def recall(memory: GraphMemory, args: argparse.Namespace) -> Output:
 
 def improve(memory: GraphMemory, args: argparse.Namespace) -> Output:
     # Never run_in_background here: the process would exit before the run ends.
-    result = memory.improve(dataset=args.dataset, session_ids=args.sessions)
+    result = memory.improve(
+        dataset=args.dataset, session_ids=args.sessions, create_dataset=args.create_dataset
+    )
     text = (
         f"{result.message} Dataset {result.dataset!r}: {result.documents_added} document(s), "
         f"{result.nodes_added} node(s), {result.edges_added} edge(s) added."
@@ -120,6 +127,7 @@ def forget(memory: GraphMemory, args: argparse.Namespace) -> Output:
         document_id=args.document_id,
         node_set=args.node_set,
         session_id=args.session,
+        all=all(value is None for value in filters),  # --all confirmed it above
     )
     text = (
         f"Forgot {result.documents_removed} document(s) from dataset {result.dataset!r}: "
@@ -132,6 +140,38 @@ def forget(memory: GraphMemory, args: argparse.Namespace) -> Output:
 def visualize(memory: GraphMemory, args: argparse.Namespace) -> Output:
     path = memory.visualize(args.out, datasets=args.dataset, max_nodes=args.max_nodes)
     return Output({"path": str(path)}, f"Wrote {path} (open it in a browser).")
+
+
+def export_dataset(memory: GraphMemory, args: argparse.Namespace) -> Output:
+    to_stdout = args.out == "-"
+    if to_stdout:
+        sys.stdout.flush()
+    # The bytes of the export, whatever the terminal's encoding.
+    out = getattr(sys.stdout, "buffer", sys.stdout) if to_stdout else Path(args.out)
+    result = memory.export_dataset(args.dataset, out, include_vectors=args.vectors)
+    c = result.counts
+    text = (
+        f"Exported dataset {result.dataset!r} to {'stdout' if to_stdout else result.path}: "
+        f"{c['document']} document(s), {c['chunk']} chunk(s), {c['entity']} entities, "
+        f"{c['relation']} relation(s), {c['entity_mention'] + c['relation_mention']} "
+        f"mention(s), {c['claim']} claim(s){', with vectors' if result.vectors else ''}."
+    )
+    return Output(result, text, to_stderr=to_stdout)
+
+
+def import_dataset(memory: GraphMemory, args: argparse.Namespace) -> Output:
+    source = getattr(sys.stdin, "buffer", sys.stdin) if args.file == "-" else Path(args.file)
+    result = memory.import_dataset(
+        source,
+        on_conflict="merge" if args.merge else "error",
+        recompute_vectors=args.recompute_vectors,
+    )
+    text = (
+        f"Imported into dataset {result.dataset!r}: {result.documents_added} document(s), "
+        f"{result.chunks_added} chunk(s), {result.entities_added} entities, "
+        f"{result.relations_added} relation(s) added; vectors {result.vectors}."
+    )
+    return Output(result, text)
 
 
 def stats(memory: GraphMemory, args: argparse.Namespace) -> Output:

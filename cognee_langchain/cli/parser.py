@@ -6,23 +6,30 @@ import argparse
 
 import cognee_langchain.cli.commands as commands
 from cognee_langchain.cli.commands import Command
+from cognee_langchain.core import settings
 from cognee_langchain.core.defaults import DEFAULT_DATASET, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.settings import DEFAULT_REDIS_TIMEOUT, ENV_PREFIX
 
 __all__ = ["DEFAULT_DATA_DIR", "DEFAULT_REDIS_TIMEOUT", "build_parser"]
 
-DEFAULT_DATA_DIR = "./.cognee_langchain"
-DEFAULT_REDIS_TIMEOUT = 5.0
+DEFAULT_DATA_DIR = f"./{settings.DEFAULT_DATA_DIR}"
 
 _SEARCH_TYPES = (
     f"{DEFAULT_SEARCH_TYPE} (default: hybrid chunks + entity-graph expansion), chunks, facts, "
     "summaries"
 )
 
-_EPILOG = """\
+_EPILOG = f"""\
+configuration:
+  Every option of a memory can also come from an environment variable {ENV_PREFIX}<NAME>
+  ({ENV_PREFIX}DATA_DIR, ..._SESSION_STORE, ..._SESSION_NAMESPACE, ..._LLM_MODEL,
+  ..._LLM_TIMEOUT, ...); a flag wins over the environment, which wins over the defaults.
+
 chat model:
   Offline by default: extraction is rule-based and recall answers from the retrieved context.
   With OPENAI_API_KEY set, remember / recall / improve use ChatOpenAI with the model
-  $COGNEE_LLM_MODEL (default gpt-4o-mini); OPENAI_BASE_URL points it at another endpoint.
+  ${ENV_PREFIX}LLM_MODEL (or the deprecated $COGNEE_LLM_MODEL; default gpt-4o-mini);
+  OPENAI_BASE_URL points it at another endpoint.
 
 exit codes:
   0 ok, 1 other error, 2 usage or invalid input, 3 no sessions found, 4 no graph data,
@@ -46,24 +53,30 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         default=suppress,
         metavar="DIR",
-        help=f"where the embedded graph and session stores live (default: {DEFAULT_DATA_DIR})",
+        help="where the embedded graph and session stores live (default: "
+        f"${ENV_PREFIX}DATA_DIR, else {DEFAULT_DATA_DIR})",
     )
     group.add_argument(
         "--redis-url",
         default=suppress,
         metavar="URL",
         help="cache sessions in Redis at URL (redis://[:password@]host:port/db) instead of "
-        "SQLite in the data dir",
+        f"SQLite in the data dir (default: ${ENV_PREFIX}SESSION_STORE), under a namespace of "
+        f"this data dir's graph (${ENV_PREFIX}SESSION_NAMESPACE to share one)",
     )
     group.add_argument(
         "--redis-timeout",
         default=suppress,
         type=float,
         metavar="SECONDS",
-        help=f"Redis connect / operation timeout (default: {DEFAULT_REDIS_TIMEOUT:g})",
+        help=f"Redis connect / operation timeout (default: ${ENV_PREFIX}REDIS_TIMEOUT, else "
+        f"{DEFAULT_REDIS_TIMEOUT:g})",
     )
     group.add_argument(
-        "--user", default=suppress, metavar="USER_ID", help="act as this user (default user)"
+        "--user",
+        default=suppress,
+        metavar="USER_ID",
+        help=f"act as this user (default: ${ENV_PREFIX}USER, else the default user)",
     )
     group.add_argument(
         "--json", default=suppress, action="store_true", help="print the result as JSON on stdout"
@@ -138,10 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_global_options(parser)
+    # None: not given, so the environment or the default applies (core.settings).
     parser.set_defaults(
-        data_dir=DEFAULT_DATA_DIR,
+        data_dir=None,
         redis_url=None,
-        redis_timeout=DEFAULT_REDIS_TIMEOUT,
+        redis_timeout=None,
         user=None,
         json=False,
         debug=False,
@@ -178,9 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sessions",
         action="extend",
         nargs="+",
-        required=True,
         metavar="ID",
-        help="session(s) to persist",
+        help="session(s) to persist (default: every session of yours)",
+    )
+    sub.add_argument(
+        "--create-dataset",
+        action="store_true",
+        help="start a dataset with no graph yet from the sessions alone (a chat-only agent)",
     )
     _dataset_option(sub, many=False)
 
@@ -211,6 +229,38 @@ def build_parser() -> argparse.ArgumentParser:
         group, "stats", commands.stats, "count documents, chunks, entities and relations"
     )
     _dataset_option(sub, many=True)
+
+    sub = _command(
+        group,
+        "export",
+        commands.export_dataset,
+        "write a dataset as JSON Lines: a backup, a move to another store, a look inside",
+    )
+    sub.add_argument("dataset", metavar="DATASET", help="the dataset to export")
+    sub.add_argument(
+        "-o", "--out", default="-", metavar="FILE", help="file to write; - for stdout (default)"
+    )
+    sub.add_argument(
+        "--vectors",
+        action="store_true",
+        help="include the embedding vectors (a larger file; import then embeds nothing)",
+    )
+
+    sub = _command(
+        group,
+        "import",
+        commands.import_dataset,
+        "import an export into the dataset it names, all or nothing",
+    )
+    sub.add_argument("file", metavar="FILE", help="a file written by export; - for stdin")
+    sub.add_argument(
+        "--merge", action="store_true", help="add to a dataset that already holds documents"
+    )
+    sub.add_argument(
+        "--recompute-vectors",
+        action="store_true",
+        help="embed with this memory's model instead of using the file's vectors",
+    )
 
     sessions = group.add_parser(
         "sessions", help="list, show or clear cached chat sessions", description="chat sessions"

@@ -14,6 +14,7 @@ the parent's threads.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import threading
 from collections.abc import AsyncIterator, Coroutine, Hashable, Iterable
@@ -62,7 +63,9 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         running = None
     if running is loop:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cognee-langchain-nested") as ex:
-            return ex.submit(asyncio.run, coro).result()
+            # The caller's context (its tracing parent run, above all) goes with the coroutine,
+            # as run_coroutine_threadsafe carries it to the shared loop below.
+            return ex.submit(contextvars.copy_context().run, asyncio.run, coro).result()
     future = asyncio.run_coroutine_threadsafe(coro, loop)
     try:
         return future.result()

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_SEARCH_TYPE",
     "DEFAULT_TOP_K",
     "MAX_TEXT_CHARS",
+    "MEMORIES_NODE_SET",
     "SESSIONS_NODE_SET",
     "TEXT_FILE_SUFFIXES",
     "Limits",
@@ -30,6 +31,9 @@ DEFAULT_SEARCH_TYPE = "chunks"
 DEFAULT_ENTITY_TYPE = "Entity"
 #: The node set that persisted session Q&A lands in (cognee's name).
 SESSIONS_NODE_SET = "user_sessions_from_cache"
+#: Node set of the memories an agent manages: ``forget(dataset, node_set=MEMORIES_NODE_SET)``
+#: or ``search(..., node_sets=MEMORIES_NODE_SET)`` address them all.
+MEMORIES_NODE_SET = "agent_memories"
 #: The longest text ``remember`` takes in one item.
 MAX_TEXT_CHARS = 10_000_000
 #: File suffixes ``remember`` reads as text.

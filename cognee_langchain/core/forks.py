@@ -50,7 +50,10 @@ def at_fork_in_child(callback: Callable[[], object]) -> None:
     """
     key = next(_keys)
     if inspect.ismethod(callback):
-        _callbacks[key] = weakref.WeakMethod(callback, lambda _ref: _callbacks.pop(key, None))
+        _callbacks[key] = weakref.WeakMethod(callback)
+        # A finalizer rather than a WeakMethod callback: that one can fire during interpreter
+        # teardown after WeakMethod's own state is gone ("Exception ignored ... '_alive'").
+        weakref.finalize(callback.__self__, _callbacks.pop, key, None).atexit = False
     else:
         _callbacks[key] = lambda: callback
 

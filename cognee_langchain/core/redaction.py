@@ -82,10 +82,11 @@ def redact_url(url: object) -> str:
     scheme, separator, rest = text.partition("://")
     if not separator:
         return _redact_pairs(text)
+    userinfo = ""
     if "@" in rest:
-        userinfo, _, after = rest.rpartition("@")
-        user, colon, _ = userinfo.partition(":")
-        rest = f"{user}:{REDACTED}@{after}" if colon else f"{REDACTED}@{after}"
+        secret, _, rest = rest.rpartition("@")
+        user, colon, _ = secret.partition(":")
+        userinfo = f"{user}:{REDACTED}@" if colon else f"{REDACTED}@"
     head, question, query = rest.partition("?")
     if question:
         query, hash_, fragment = query.partition("#")
@@ -93,7 +94,8 @@ def redact_url(url: object) -> str:
     else:
         head, hash_, fragment = rest.partition("#")
         rest = f"{head}{hash_}{_redact_query(fragment)}"
-    return f"{scheme}://{_redact_pairs(rest)}"
+    # The userinfo is done: a user named "passwd" must not make its host look like a secret.
+    return f"{scheme}://{userinfo}{_redact_pairs(rest)}"
 
 
 def redact_text(text: object) -> str:

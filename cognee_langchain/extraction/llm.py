@@ -39,6 +39,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.utils.json import parse_json_markdown
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.core.logs import preview
 from cognee_langchain.core.validation import check_int, check_number, check_positive
 from cognee_langchain.errors import ExtractionError, InvalidInputError
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
@@ -50,9 +51,12 @@ from cognee_langchain.extraction.schema import (
 )
 from cognee_langchain.prompts.extraction import extraction_messages
 
-__all__ = ["LLMGraphExtractor", "repair_extraction"]
+__all__ = ["EXTRACT_RUN_NAME", "LLMGraphExtractor", "repair_extraction"]
 
 logger = logging.getLogger(__name__)
+
+#: Name of the run of one chunk's extraction call in LangChain callbacks (LangSmith).
+EXTRACT_RUN_NAME = "extract_chunk"
 
 _MAX_NAME = 200
 _MAX_TYPE = 60
@@ -113,7 +117,7 @@ class LLMGraphExtractor(GraphExtractor):
             # at 8 calls in flight stretches every round of calls).
             self._structured = llm.with_structured_output(
                 ChunkExtraction.model_json_schema(), include_raw=True, **kwargs
-            )
+            ).with_config(run_name=EXTRACT_RUN_NAME)  # the run of one chunk in a trace
         except (NotImplementedError, ValueError, TypeError) as exc:
             raise InvalidInputError(
                 f"{type(llm).__name__} cannot produce structured output ({exc}): use a chat model "
@@ -207,14 +211,12 @@ class LLMGraphExtractor(GraphExtractor):
                         f"timeout={self.timeout:g}s)",
                         failure,
                     ) from failure
-                logger.debug(
-                    "chunk %d: attempt %d failed (%s: %s); retrying in %.2fs",
-                    index,
-                    attempts,
-                    type(failure).__name__,
-                    failure,
-                    delay,
+                # INFO names the error type only: its message may quote the chunk or the answer.
+                logger.info(
+                    "Extraction of chunk %d: attempt %d failed (%s); retrying in %.2fs",
+                    *(index, attempts, type(failure).__name__, delay),
                 )
+                logger.debug("Extraction of chunk %d failed with: %s", index, preview(failure))
                 await asyncio.sleep(delay)
 
     def _backoff(self, attempts: int, failure: BaseException) -> float:

@@ -23,7 +23,8 @@ The heuristics, per chunk:
   After the last entity, a short verb + noun phrase gives a concept ("Acme builds rockets" ->
   Acme -builds-> rockets). Entities without such a link in one sentence get a ``related_to``
   co-occurrence edge. Each relation's description is its sentence, so numbers and dates
-  ("in 2019") stay in the facts.
+  ("in 2019") stay in the facts. A question states no fact: "Is Acme in Berlin?" names its
+  entities and relates none.
 * **Titles**: a quoted title is one name of type ``Work`` ("Harry Potter and the Philosopher's
   Stone", 'Embracing Identity').
 * **Types**: speakers and names after an honorific, a kinship or role noun ("my sister Carol")
@@ -130,7 +131,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
         mentions = [mention for mention in mentions if not mention.vocative]
         if not mentions:
             continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
-        relate_sentence(sentence, mentions, graph, description)
+        if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
+            relate_sentence(sentence, mentions, graph, description)
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])

@@ -121,6 +121,9 @@ TABLES = {
     RecordKind.RELATION: "relations",
 }
 
+# How far from 1 a float32 vector's computed norm may be and the vector still count as unit length.
+_UNIT_TOLERANCE = 1e-5
+
 # Ids bound per statement: well under SQLite's limit on parameters.
 _IN_BATCH = 500
 
@@ -169,7 +172,10 @@ def unit_rows(vectors: Sequence[Vector], dim: int) -> Vector:
             "output."
         )
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    np.divide(matrix, norms, out=matrix, where=norms > 0)
+    # A row already of unit length (to float32 precision) is kept bit for bit: normalising it
+    # again would move its last bits, and a restored export must store the vectors it holds.
+    unit = np.abs(norms - 1) <= _UNIT_TOLERANCE
+    np.divide(matrix, norms, out=matrix, where=(norms > 0) & ~unit)
     return matrix
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 
 from cognee_langchain.errors import InvalidInputError, WriteConflictError
+from cognee_langchain.graph._sqlite_items import apply_item
 from cognee_langchain.graph._sqlite_schema import (
     TABLES,
     dataset_info,
@@ -26,6 +27,7 @@ from cognee_langchain.graph._sqlite_schema import (
     unit_rows,
     unknown_dataset,
 )
+from cognee_langchain.graph.items import DeleteItem, PutItem
 from cognee_langchain.graph.ops import (
     ClaimMessages,
     Forget,
@@ -98,6 +100,8 @@ class WriteTransaction:
                     self._put_document(op)
                 case Forget():
                     self._forget(op)
+                case PutItem() | DeleteItem():
+                    self._apply_item(op)
                 case PutChunk() | PutEntity() | PutRelation():
                     pass
                 case _:
@@ -193,7 +197,8 @@ class WriteTransaction:
                 continue  # stored already, or earlier in this run
             stored[op.id] = self._node_sets[op.id] = []
             unit = dumps(dict(op.unit)) if op.unit else "{}"
-            rows.append((op.id, op.dataset, op.text, op.summary, self.now, self.rev, unit))
+            created = self.now if op.created_at is None else op.created_at
+            rows.append((op.id, op.dataset, op.text, op.summary, created, self.rev, unit))
             vectors.append((TextKind.CHUNK, op.id, op.vector))
             if op.summary_vector is not None:
                 vectors.append((TextKind.SUMMARY, op.id, op.summary_vector))
@@ -261,7 +266,8 @@ class WriteTransaction:
                     raise InvalidInputError(f"New entity {op.id} ({op.name!r}) needs a vector.")
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
-                rows.append((op.id, op.dataset, op.name, op.type, self.now, self.rev))
+                created = self.now if op.created_at is None else op.created_at
+                rows.append((op.id, op.dataset, op.name, op.type, created, self.rev))
                 vectors.append((TextKind.ENTITY, op.id, op.vector))
             keys.extend((op.dataset, key, op.id) for key in op.keys)
             tokens.extend((op.dataset, token, op.id) for token in op.tokens)
@@ -306,7 +312,7 @@ class WriteTransaction:
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
                 row = (op.id, op.dataset, op.source_id, op.target_id, op.predicate)
-                rows.append((*row, self.now, self.rev))
+                rows.append((*row, self.now if op.created_at is None else op.created_at, self.rev))
                 vectors.append((TextKind.FACT, op.id, op.vector))
             mentions.extend((op.id, m.chunk_id, m.description) for m in op.mentions)
             self._relation_links[op.id].update(m.chunk_id for m in op.mentions)
@@ -379,6 +385,16 @@ class WriteTransaction:
                     self.store,
                     f"{kind.value} {row[0]}, which {what} needs, was forgotten meanwhile",
                 )
+
+    # -- key-value items (graph.items) ----------------------------------------------------------
+    def _apply_item(self, op: PutItem | DeleteItem) -> None:
+        def raise_if_forgotten(document_id: str) -> None:
+            self._raise_if_forgotten(RecordKind.DOCUMENT, [document_id], f"item {op.key!r}")
+
+        orphans = apply_item(self.conn, op, self.now, raise_if_forgotten)
+        self.changed = True
+        for document_id in orphans:
+            self._forget(Forget(op.dataset, document_id=document_id))
 
     # -- forgetting -----------------------------------------------------------------------------
     def _forget(self, op: Forget) -> None:

@@ -41,6 +41,15 @@ from typing import TYPE_CHECKING, Any
 
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.core.validation import check_positive
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.graph.dump import (
+    DatasetDump,
+    StoredChunk,
+    StoredEntity,
+    StoredMention,
+    StoredRelation,
+)
+from cognee_langchain.graph.items import DeleteItem, PutItem, StoreItem
 from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
 from cognee_langchain.graph.ops import (
     ChangeSet,
@@ -76,10 +85,21 @@ from cognee_langchain.permissions import DatasetInfo
 if TYPE_CHECKING:
     import networkx as nx
 
+
+def _no_items(store: object) -> InvalidInputError:
+    return InvalidInputError(
+        f"{type(store).__name__} keeps no key-value items, which GraphMemoryStore needs: use "
+        "SQLiteGraphStore (the default), or implement aget_items / alist_items and the "
+        "PutItem / DeleteItem write operations in your graph store."
+    )
+
+
 __all__ = [
     "ChangeSet",
     "ClaimMessages",
+    "DatasetDump",
     "DatasetStats",
+    "DeleteItem",
     "Edge",
     "EntityMatches",
     "EntityMention",
@@ -93,6 +113,7 @@ __all__ = [
     "PutChunk",
     "PutDocument",
     "PutEntity",
+    "PutItem",
     "PutRelation",
     "Record",
     "RecordKind",
@@ -100,6 +121,11 @@ __all__ = [
     "RequirePermission",
     "SetGrant",
     "SnapshotNode",
+    "StoreItem",
+    "StoredChunk",
+    "StoredEntity",
+    "StoredMention",
+    "StoredRelation",
     "TextKind",
     "TextRecord",
     "Vector",
@@ -192,6 +218,33 @@ class GraphStore(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release the backend's resources. The store must not be used afterwards."""
+
+    # -- key-value items (graph.items): optional, for GraphMemoryStore --------------------------
+    async def aget_items(
+        self, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
+    ) -> list[StoreItem]:
+        """The items of ``dataset`` at ``refs`` (``(namespace, key)`` pairs) that exist, in the
+        order asked. A backend that keeps items (applies :class:`PutItem` / :class:`DeleteItem`)
+        overrides this and :meth:`alist_items`."""
+        raise _no_items(self)
+
+    async def alist_items(
+        self, dataset: str, namespace_prefix: tuple[str, ...] = ()
+    ) -> list[StoreItem]:
+        """Every item of ``dataset`` whose namespace starts with the labels of
+        ``namespace_prefix``, latest put first."""
+        raise _no_items(self)
+
+    # -- a whole dataset, for export and import: optional ---------------------------------------
+    async def adump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
+        """Everything stored of ``dataset`` (empty when it holds nothing), read in one
+        snapshot: the rows :meth:`DatasetDump.restore_ops` writes back exactly (same ids, times,
+        keys and mention order). Vectors only ``with_vectors``. A backend that can export
+        overrides this; :class:`cognee_langchain.testing.GraphStoreConformanceTests` checks it."""
+        raise InvalidInputError(
+            f"{type(self).__name__} cannot export a dataset: use SQLiteGraphStore (the default), "
+            "or implement GraphStore.adump_dataset in your graph store."
+        )
 
     # -- async helpers built on the primitives --------------------------------------------------
     async def aget_dataset(self, name: str) -> DatasetInfo | None:
@@ -419,6 +472,20 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Sync twin of :meth:`aclose`."""
         run_sync(self.aclose())
+
+    def get_items(
+        self, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
+    ) -> list[StoreItem]:
+        """Sync twin of :meth:`aget_items`."""
+        return run_sync(self.aget_items(dataset, refs))
+
+    def list_items(self, dataset: str, namespace_prefix: tuple[str, ...] = ()) -> list[StoreItem]:
+        """Sync twin of :meth:`alist_items`."""
+        return run_sync(self.alist_items(dataset, namespace_prefix))
+
+    def dump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
+        """Sync twin of :meth:`adump_dataset`."""
+        return run_sync(self.adump_dataset(dataset, with_vectors=with_vectors))
 
     def get_dataset(self, name: str) -> DatasetInfo | None:
         """Sync twin of :meth:`aget_dataset`."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from cognee_langchain.graph.items import DeleteItem, PutItem
 from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
 from cognee_langchain.permissions import Permission
 
@@ -120,6 +121,7 @@ class PutChunk:
 
     ``unit``: what a conversation turn carries beyond its text (speaker, time, turn id,
     index-only keys and context; see :attr:`Chunk.unit`), stored as JSON; empty for prose.
+    ``created_at``: when it was first stored (default: now); an import restores the original.
     """
 
     id: str
@@ -129,6 +131,7 @@ class PutChunk:
     vector: Vector
     summary_vector: Vector | None = None
     unit: Mapping[str, Any] = field(default_factory=dict)
+    created_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,7 @@ class PutEntity:
 
     ``keys`` are normalised names and aliases that resolve to this entity; ``tokens`` feed the
     candidate search of embedding-based resolution. ``vector`` (of the name) is required for a new
-    entity and ignored when merging.
+    entity and ignored when merging; so is ``created_at`` (default: now).
     """
 
     id: str
@@ -165,6 +168,7 @@ class PutEntity:
     keys: tuple[str, ...]
     tokens: tuple[str, ...]
     mentions: tuple[EntityMention, ...]
+    created_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +183,8 @@ class RelationMention:
 class PutRelation:
     """Insert a relation between two stored entities, or add mentions to the stored one.
 
-    ``vector`` (of the fact sentence) is required for a new relation and ignored when merging.
+    ``vector`` (of the fact sentence) is required for a new relation and ignored when merging;
+    so is ``created_at`` (default: now).
     """
 
     id: str
@@ -189,6 +194,7 @@ class PutRelation:
     predicate: str
     vector: Vector | None
     mentions: tuple[RelationMention, ...]
+    created_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +239,8 @@ WriteOp: TypeAlias = (
     | PutEntity
     | PutRelation
     | Forget
+    | PutItem
+    | DeleteItem
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -34,11 +35,15 @@ from cognee_langchain.errors import (
     StoreUnavailableError,
 )
 from cognee_langchain.graph import _sqlite_reads as reads
+from cognee_langchain.graph._sqlite_dump import dump_dataset
 from cognee_langchain.graph._sqlite_faults import translate
+from cognee_langchain.graph._sqlite_items import ITEMS_SCHEMA, get_items, list_items
 from cognee_langchain.graph._sqlite_records import records as record_page
 from cognee_langchain.graph._sqlite_schema import SCHEMA, SCHEMA_VERSION, revision
 from cognee_langchain.graph._sqlite_writes import WriteTransaction
 from cognee_langchain.graph.base import GraphStore
+from cognee_langchain.graph.dump import DatasetDump
+from cognee_langchain.graph.items import StoreItem
 from cognee_langchain.graph.ops import (
     ChangeSet,
     EntityMatches,
@@ -94,6 +99,7 @@ _MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # One remember is one transaction; a page cache this large keeps a big one from spilling early.
 _CACHE_KIB = 32 * 1024
@@ -142,6 +148,8 @@ class SQLiteGraphStore(GraphStore):
             if not existed and not isinstance(exc, StoreBusyError):
                 _remove_new_file(self.path)  # nothing partial left behind
             raise
+        state = "read-only" if self._read_only else "existing" if existed else "new"
+        logger.info("Opened graph store %s (%s file).", self._name, state)
 
     def _open(self, verify: bool) -> None:
         conn = self._connection
@@ -222,7 +230,7 @@ class SQLiteGraphStore(GraphStore):
         try:
             # One script, one transaction: concurrent openers of a new file cannot interleave.
             conn.executescript(
-                f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR IGNORE INTO meta VALUES "
+                f"BEGIN IMMEDIATE; {SCHEMA}{ITEMS_SCHEMA} INSERT OR IGNORE INTO meta VALUES "
                 f"('schema_version', '{SCHEMA_VERSION}'), ('revision', '0'); COMMIT;"
             )
         except BaseException:
@@ -238,7 +246,8 @@ class SQLiteGraphStore(GraphStore):
             raise StoreCorruptedError(self._name, "its schema version is missing")
         (version,) = row
         if migrate and version in _MIGRATIONS:
-            version = self._migrate(version)
+            old, version = version, self._migrate(version)
+            logger.info("Migrated graph store %s from schema %s to %s.", self._name, old, version)
         if version != SCHEMA_VERSION:
             raise InvalidInputError(
                 f"Cannot open graph store {self._name}: schema version {version}, this release "
@@ -439,6 +448,19 @@ class SQLiteGraphStore(GraphStore):
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._close)
+
+    async def aget_items(
+        self, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
+    ) -> list[StoreItem]:
+        return await self._aread(lambda conn: get_items(conn, dataset, refs))
+
+    async def alist_items(
+        self, dataset: str, namespace_prefix: tuple[str, ...] = ()
+    ) -> list[StoreItem]:
+        return await self._aread(lambda conn: list_items(conn, dataset, namespace_prefix))
+
+    async def adump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
+        return await self._aread(lambda conn: dump_dataset(conn, dataset, with_vectors))
 
     # -- direct paths for hot callers -----------------------------------------------------------
     async def aexisting_ids(self, kind: RecordKind, ids: Sequence[str]) -> set[str]:

@@ -35,6 +35,7 @@ from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
     from langgraph.graph.state import CompiledStateGraph
     from langgraph.types import Checkpointer
 
@@ -140,6 +141,7 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     run_in_background: Literal[False] = False,
     *,
     memory: GraphMemory | None = None,
+    config: RunnableConfig | None = None,
 ) -> PersistSessionsResult: ...
 
 
@@ -151,6 +153,7 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     run_in_background: Literal[True],
     *,
     memory: GraphMemory | None = None,
+    config: RunnableConfig | None = None,
 ) -> PipelineRun: ...
 
 
@@ -162,6 +165,7 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     run_in_background: bool = False,
     *,
     memory: GraphMemory | None = None,
+    config: RunnableConfig | None = None,
 ) -> PersistSessionsResult | PipelineRun: ...
 
 
@@ -172,6 +176,7 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     run_in_background: bool = False,
     *,
     memory: GraphMemory | None = None,
+    config: RunnableConfig | None = None,
 ) -> PersistSessionsResult | PipelineRun:
     """Persist the cached Q&A of ``session_ids`` into ``dataset``'s knowledge graph.
 
@@ -183,7 +188,9 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     counted in ``messages_lost`` (with ``lost_session_ids``) and logged as a warning.
 
     Returns the :class:`PersistSessionsResult`, or with ``run_in_background=True`` at once a
-    :class:`PipelineRun`.
+    :class:`PipelineRun`. The run shows in LangChain callbacks as one chain run named
+    ``cognee_langchain.persist_sessions`` (``config``: the caller's ``RunnableConfig``; inside a
+    ``Runnable`` or graph node it nests under the caller's run).
 
     Raises:
         PermissionDeniedError: ``user`` may not write ``dataset``.
@@ -197,4 +204,4 @@ async def persist_sessions_in_knowledge_graph_pipeline(
     if memory is not None and not isinstance(memory, GraphMemory):
         raise InvalidInputError(f"memory must be a GraphMemory, got {type(memory).__name__}.")
     runtime = (memory or _default_memory()).runtime
-    return await apersist(runtime, user, session_ids, dataset, run_in_background)
+    return await apersist(runtime, user, session_ids, dataset, run_in_background, config=config)

@@ -13,6 +13,8 @@ The index covers every dataset; who may read what is decided per search by its d
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from typing import Any
 
@@ -27,6 +29,8 @@ from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, 
 from cognee_langchain.retrieval.vocabulary import EmbedWords
 
 __all__ = ["GraphIndex", "summary_item_id"]
+
+logger = logging.getLogger(__name__)
 
 _ITEM_KINDS: dict[TextKind, ItemKind] = {
     TextKind.CHUNK: "chunk",
@@ -110,10 +114,18 @@ class GraphIndex:
             current = await store.acurrent_revision()
             if self._engine is not None and self._engine.interrupted:
                 self._revision = None  # forked mid-write: this copy may be torn, load afresh
+            started, since = time.perf_counter(), self._revision
             if self._revision is None or current < self._revision:
                 await self._aload(store, current)
             elif current != self._revision:
                 await self._acatch_up(store)
+            else:
+                return self._engine
+            logger.debug(
+                "Search index %s from revision %s to %d in %.3fs.",
+                *("caught up" if since is not None and since <= current else "loaded", since),
+                *(current, time.perf_counter() - started),
+            )
             return self._engine
 
     def refresh(self, store: GraphStore) -> SearchEngine | None:

@@ -3,8 +3,9 @@
 
 ``ingest`` (remember, forget), ``search``, ``recall``, ``persist`` (sessions into the graph),
 ``access`` (permissions), ``rendering`` (session transcripts, memories for a prompt),
-``recording`` (conversation messages into the session cache) and ``visualization`` (the graph
-picture). Services import the core and the engines, never the facade or an adapter.
+``recording`` (conversation messages into the session cache), ``visualization`` (the graph
+picture) and ``transfer`` (a dataset exported and imported as JSON Lines). Services import the
+core and the engines, never the facade or an adapter.
 """
 
 from __future__ import annotations
@@ -20,5 +21,8 @@ __all__ = [
     "rendering",
     "runtime",
     "search",
+    "transfer",
+    "transfer_lines",
+    "transfer_records",
     "visualization",
 ]

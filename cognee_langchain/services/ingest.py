@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from cognee_langchain.core.aio import claimed
+from cognee_langchain.core.logs import preview
 from cognee_langchain.core.validation import check_bool, check_dataset, check_optional_id
 from cognee_langchain.errors import InvalidInputError, PermissionDeniedError, WriteConflictError
 from cognee_langchain.extraction.chunking import TextChunker
@@ -35,12 +37,26 @@ from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.services.units import Unit, extraction_jobs, spread, units_of
 from cognee_langchain.users import User
 
-__all__ = ["ForgetResult", "RememberResult", "aforget", "aingest", "aremember", "document_id"]
+__all__ = [
+    "USER_SCOPED",
+    "ForgetResult",
+    "RememberResult",
+    "aforget",
+    "aingest",
+    "aremember",
+    "document_id",
+]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 #: Attempts of one ingest when a concurrent ``forget`` removes what it was planned against.
 WRITE_ATTEMPTS = 3
+
+#: Metadata key of an item that belongs to its writer (``True``): its document id includes the
+#: user, as a session's does, so the same text written by another user is another document that
+#: each can update or forget without touching the other's (the manage-memory tool's memories).
+USER_SCOPED = "user_scoped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +102,34 @@ async def aremember(
     dataset: str,
     node_set: str | None = None,
     user: User | None = None,
+    *,
+    session_id: str | None = None,
 ) -> RememberResult:
     """``remember``: read ``data`` (texts, Documents, files) and ingest it.
 
     The arguments are checked before any file is read, ``data`` against the memory's limits.
+    With ``session_id``, every item is tagged with that session of ``user`` (provenance: its
+    document is the user's own, and ``forget(session_id=...)`` removes it); an item already
+    tagged with another session is refused.
     """
     limits = runtime.limits
     check_dataset(dataset, max_chars=limits.max_id_chars)
     check_optional_id(node_set, "node_set", max_chars=limits.max_id_chars)
+    check_optional_id(session_id, "session_id", max_chars=limits.max_id_chars)
     runtime.user_of(user)
     items = await asyncio.to_thread(items_from, data, max_text_chars=limits.max_text_chars)
+    if session_id is not None:
+        items = [_in_session(item, session_id, i) for i, item in enumerate(items)]
     return await aingest(runtime, items, dataset, node_set, user)
+
+
+def _in_session(item: SourceItem, session_id: str, index: int) -> SourceItem:
+    if item.session_id not in (None, session_id):
+        raise InvalidInputError(
+            f"data[{index}] is a SourceItem of session {item.session_id!r}, but "
+            f"session_id={session_id!r} was given: drop one of them."
+        )
+    return item.model_copy(update={"session_id": session_id})
 
 
 async def aingest(
@@ -109,6 +142,7 @@ async def aingest(
     chunk_size: int | None = None,
     chunk_overlap: int | None = None,
     claim_messages: bool = False,
+    then: Sequence[WriteOp] = (),
 ) -> RememberResult:
     """Ingest :class:`SourceItem`s: the core shared by ``remember`` and session persistence.
 
@@ -125,6 +159,10 @@ async def aingest(
     stored meanwhile fails the write with a :class:`WriteConflictError` whose ``claimed`` is
     true, for the caller to re-plan. A write planned against a chunk or entity that a concurrent
     ``forget`` removed is planned and written again (up to :data:`WRITE_ATTEMPTS` times).
+
+    ``then``: write operations applied after the ingest's own in the same transaction, even when
+    every item was stored already (an update storing the new memory and forgetting the old one:
+    both happen or neither).
     """
     limits = runtime.limits
     check_dataset(dataset, max_chars=limits.max_id_chars)
@@ -132,15 +170,37 @@ async def aingest(
     who = runtime.user_of(user)
     items = check_items(items, max_text_chars=limits.max_text_chars)
     chunker = _chunker_for(runtime.chunker, chunk_size, chunk_overlap)
+    started = time.perf_counter()
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
-            return await _aingest_once(
-                runtime, items, dataset, node_set, who, chunker, claim_messages
+            result = await _aingest_once(
+                runtime, items, dataset, node_set, who, chunker, claim_messages, then
             )
         except WriteConflictError as exc:
             if exc.claimed or attempt == WRITE_ATTEMPTS:
                 raise
+            logger.info(
+                "Write into dataset %r lost a race with a concurrent forget (attempt %d of %d): "
+                "planning again.",
+                *(dataset, attempt, WRITE_ATTEMPTS),
+            )
+        else:
+            _log_ingested(result, len(items), time.perf_counter() - started)
+            return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _log_ingested(result: RememberResult, items: int, seconds: float) -> None:
+    """One INFO record per ingest: names and counts, never the text."""
+    logger.info(
+        "Ingested %d item(s) into dataset %r (node set %r) in %.2fs: %d document(s) added, %d "
+        "already stored; %d chunk(s) added, %d already stored; %d entities added, %d merged; "
+        "%d relation(s) added; revision %d.",
+        *(items, result.dataset, result.node_set, seconds, result.documents_added),
+        *(result.documents_skipped, result.chunks_added, result.chunks_skipped),
+        *(result.entities_added, result.entities_merged, result.relations_added),
+        result.revision,
+    )
 
 
 async def _aingest_once(
@@ -151,6 +211,7 @@ async def _aingest_once(
     who: User,
     chunker: TextChunker,
     claim_messages: bool,
+    then: Sequence[WriteOp] = (),
 ) -> RememberResult:
     """One attempt of :func:`aingest`: plan against the current graph, extract, write."""
     store = runtime.graph_store
@@ -158,7 +219,18 @@ async def _aingest_once(
     await acheck(store, dataset, Permission.WRITE, who, missing_ok=True)
     plan = await _aplan(store, dataset, node_set, items, chunker, who.id)
     document_ids = tuple(document_id(dataset, node_set, item, who.id) for item in items)
+    logger.debug(
+        "Dataset %r: %d new document(s), %d new chunk(s) to extract in %d window(s); first "
+        "item: %r",
+        *(dataset, len(plan.documents), len(plan.new_chunks), len(plan.jobs)),
+        preview(items[0].text) if items else "",
+    )
     if not plan.documents:  # everything is stored already
+        revision = (
+            (await store.aapply([_may_write(dataset, who), *then])).revision
+            if then
+            else await store.acurrent_revision()
+        )
         return RememberResult(
             dataset=dataset,
             node_set=node_set,
@@ -170,7 +242,7 @@ async def _aingest_once(
             entities_added=0,
             entities_merged=0,
             relations_added=0,
-            revision=await store.acurrent_revision(),
+            revision=revision,
         )
     chunk_ids, texts = list(plan.new_chunks), list(plan.new_chunks.values())
     # Chunk vectors do not depend on extraction: compute them while the extractor runs.
@@ -201,9 +273,7 @@ async def _aingest_once(
             if claim_messages
             else []
         )
-        written = await store.aapply(
-            [RequirePermission(dataset, who.id, Permission.WRITE, create=True), *claims, *ops]
-        )
+        written = await store.aapply([_may_write(dataset, who), *claims, *ops, *then])
     return RememberResult(
         dataset=dataset,
         node_set=node_set,
@@ -217,6 +287,11 @@ async def _aingest_once(
         relations_added=written.relations_added,
         revision=written.revision,
     )
+
+
+def _may_write(dataset: str, who: User) -> RequirePermission:
+    """The write's own permission check: a dataset not created yet is created, ``who`` its owner."""
+    return RequirePermission(dataset, who.id, Permission.WRITE, create=True)
 
 
 def _chunker_for(
@@ -303,12 +378,15 @@ async def aforget(
     user: User | None = None,
     *,
     all_users: bool = False,
+    all_documents: bool = False,
 ) -> ForgetResult:
     """``forget``: remove the selected documents and whatever only they supported.
 
     With ``session_id``, only what was persisted from ``user``'s session of that id goes (two
     users' sessions may share an id); ``all_users=True`` forgets every user's session of that
-    id, and only the dataset's owner may ask for it.
+    id, and only the dataset's owner may ask for it. Without any filter, every document of the
+    dataset goes, and only when ``all_documents`` confirms it (``forget(..., all=True)``): a
+    call that forgot its filter must not wipe a dataset.
     """
     max_id_chars = runtime.limits.max_id_chars
     check_dataset(dataset, max_chars=max_id_chars)
@@ -321,6 +399,18 @@ async def aforget(
             "all_users=True only applies with session_id=...: without one, forget already "
             "acts on every user's documents of the dataset."
         )
+    all_documents = check_bool(all_documents, "all")
+    unfiltered = document_id is None and node_set is None and session_id is None
+    if unfiltered and not all_documents:
+        raise InvalidInputError(
+            f"forget({dataset!r}) without document_id, node_set or session_id removes every "
+            "document of the dataset: pass all=True to confirm, or name what to forget."
+        )
+    if all_documents and not unfiltered:
+        raise InvalidInputError(
+            "all=True forgets every document of the dataset, so it takes no document_id, "
+            "node_set or session_id: drop all=True to forget only what they select."
+        )
     who = runtime.user_of(user)
     if all_users:
         info = await runtime.graph_store.aget_dataset(dataset)
@@ -332,6 +422,12 @@ async def aforget(
             RequirePermission(dataset, who.id, Permission.DELETE),
             Forget(dataset, document_id, node_set, session_id, user_id=owner),
         ]
+    )
+    logger.info(
+        "Forgot from dataset %r: %d document(s), %d chunk(s), %d entities, %d relation(s) "
+        "removed; revision %d.",
+        *(dataset, written.documents_removed, written.chunks_removed),
+        *(written.entities_removed, written.relations_removed, written.revision),
     )
     return ForgetResult(
         dataset=dataset,
@@ -365,9 +461,11 @@ def document_id(
     dataset: str, node_set: str | None, item: SourceItem, user_id: str | None = None
 ) -> str:
     """Same text in another node set or session is another document (sharing the chunks); a
-    session's document is also its user's (``user_id``): two users' sessions never share one."""
+    session's document, or a :data:`USER_SCOPED` item's, is also its user's (``user_id``): two
+    users' sessions (or memories) never share one."""
     text = normalize_text(item.text)
     parts = [node_set or "", item.session_id or ""]
-    if item.session_id is not None and user_id is not None:
+    owned = item.session_id is not None or item.metadata.get(USER_SCOPED) is True
+    if owned and user_id is not None:
         parts.append(f"user:{user_id}")
     return content_id("document", dataset, *parts, text)

@@ -26,6 +26,13 @@ __all__ = ["RememberData", "RememberItem", "check_items", "items_from"]
 
 # A str longer than this, or spanning lines, is always text, never a file name.
 _MAX_PATH_CHARS = 4096
+# Suffixes of document files people pass by name. A str that is only a name ending in one of
+# these (or a text suffix) is taken for a file name, never stored as text: a typo in a path must
+# not become a "memory" reading "notes/missing.txt".
+_DOCUMENT_SUFFIXES = (
+    *(".pdf", ".doc", ".docx", ".odt", ".rtf", ".csv", ".tsv", ".json", ".jsonl", ".xml"),
+    *(".html", ".htm", ".yaml", ".yml", ".log", ".rst", ".epub", ".pptx", ".xlsx"),
+)
 
 RememberItem: TypeAlias = str | os.PathLike[str] | Document | SourceItem
 #: What ``remember`` accepts: one item or a list of them.
@@ -103,22 +110,37 @@ def _item_from(value: object, where: str, max_text_chars: int) -> SourceItem:
         return SourceItem(text=text, name=name, metadata=metadata)
     if isinstance(value, PurePath):
         return _read_file(Path(value), where, max_text_chars)
-    if isinstance(value, str) and _names_text_file(value):
-        return _read_file(Path(value.strip()), where, max_text_chars)
+    if isinstance(value, str) and _looks_like_a_path(value):
+        return _read_path_str(value.strip(), where, max_text_chars)
     return SourceItem(text=check_text(value, where, max_chars=max_text_chars))
 
 
-def _names_text_file(value: str) -> bool:
+def _looks_like_a_path(value: str) -> bool:
+    """Whether a str passed to ``remember`` is a file name rather than text: one line with no
+    whitespace and no URL scheme, ending in a text or document suffix (``notes/todo.txt``,
+    ``report.pdf``). Any other str is text."""
     candidate = value.strip()
+    return (
+        0 < len(candidate) <= _MAX_PATH_CHARS
+        and not any(character.isspace() for character in candidate)
+        and "://" not in candidate
+        and candidate.lower().endswith((*TEXT_FILE_SUFFIXES, *_DOCUMENT_SUFFIXES))
+    )
+
+
+def _read_path_str(candidate: str, where: str, max_text_chars: int) -> SourceItem:
+    """A str that looks like a path: the file's text; a missing file is an error, never text."""
     try:
-        return (
-            len(candidate) <= _MAX_PATH_CHARS
-            and "\n" not in candidate
-            and candidate.lower().endswith(TEXT_FILE_SUFFIXES)
-            and Path(candidate).is_file()
+        exists = Path(candidate).exists()
+    except (OSError, ValueError):  # NUL or unencodable characters: no such file
+        exists = False
+    if not exists:
+        raise InvalidInputError(
+            f"{where}: {candidate!r} looks like a file path, but no such file exists: fix the "
+            f"path (Path({candidate!r}) reads a file), or, to remember these words as text, "
+            f"pass Document(page_content={candidate!r})."
         )
-    except (OSError, ValueError):  # NUL or unencodable characters: not a file name
-        return False
+    return _read_file(Path(candidate), where, max_text_chars)
 
 
 def _read_file(path: Path, where: str, max_text_chars: int) -> SourceItem:

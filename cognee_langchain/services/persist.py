@@ -48,12 +48,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableLambda
 from langgraph.graph import END, START, StateGraph
 from pydantic import BaseModel, ConfigDict
 
 from cognee_langchain.core.aio import claimed, run_sync
 from cognee_langchain.core.defaults import DEFAULT_DATASET, SESSIONS_NODE_SET
+from cognee_langchain.core.tracing import traced
 from cognee_langchain.core.validation import check_bool, check_dataset, check_user
 from cognee_langchain.errors import (
     InvalidInputError,
@@ -74,13 +76,16 @@ from cognee_langchain.services.rendering import (
     waiting_from,
 )
 from cognee_langchain.services.runtime import MemoryRuntime
+from cognee_langchain.sessions.base import StoredMessage
 from cognee_langchain.users import User
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
     from langgraph.graph.state import CompiledStateGraph
     from langgraph.types import Checkpointer
 
 __all__ = [
+    "PERSIST_RUN_NAME",
     "SESSIONS_NODE_SET",
     "ExtractedSession",
     "PersistSessionsResult",
@@ -97,6 +102,9 @@ __all__ = [
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
+
+#: Name of the chain run of a pipeline run (``GraphMemory.improve`` names its own).
+PERSIST_RUN_NAME = "cognee_langchain.persist_sessions"
 
 # Exchanges are short and belong together: one document holds about ten of them. Each message is
 # a retrieval unit of its own; extraction reads them in windows (services/units.py).
@@ -160,11 +168,14 @@ class PersistSessionsResult(BaseModel):
 
 
 class PersistSessionsState(TypedDict, total=False):
-    """State of the persist-sessions graph. Inputs: ``user``, ``session_ids``, ``dataset``."""
+    """State of the persist-sessions graph. Inputs: ``user``, ``session_ids``, ``dataset`` and
+    optionally ``create_dataset`` (``True``: a dataset with no graph yet is started from the
+    sessions instead of raising :class:`NoGraphDataError`; ``False``: the error names that)."""
 
     user: User
     session_ids: list[str] | None
     dataset: str
+    create_dataset: bool
     extracted: list[ExtractedSession]
     missing_session_ids: list[str]
     started_at: float
@@ -185,8 +196,15 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     if session_ids is None:
         return {"extracted": [], "missing_session_ids": [], "started_at": started}
     await acheck_permission(runtime, dataset, "write", user)
-    if not await runtime.graph_store.ahas_graph_data(dataset):
-        raise NoGraphDataError(dataset)
+    create = state.get("create_dataset")
+    if not create and not await runtime.graph_store.ahas_graph_data(dataset):
+        error = NoGraphDataError(dataset)
+        if create is False:  # GraphMemory.improve, which can start a dataset: say how
+            error.args = (
+                f"{error} Or, for a chat-only dataset, start it from the sessions alone: "
+                f"improve(dataset={dataset!r}, create_dataset=True).",
+            )
+        raise error
     store = runtime.session_store
 
     async def read(session_id: str) -> ExtractedSession | None:
@@ -199,7 +217,7 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
         return ExtractedSession(
             session_id=session_id,
             watermark=watermark,
-            messages=tuple(session_messages(session_id, ready)),
+            messages=tuple(_knowledge(session_messages(session_id, ready), ready)),
             waiting_from=wait,
             end=stored.end,
             first_stored=stored.start,
@@ -209,11 +227,33 @@ async def aextract_sessions(runtime: MemoryRuntime, state: PersistSessionsState)
     missing = [sid for sid, got in zip(session_ids, found, strict=True) if got is None]
     if session_ids and len(missing) == len(session_ids):
         raise NoSessionsFoundError(session_ids, user.id)
+    logger.debug(
+        "Read %d session(s) for dataset %r: %d message(s) ready, %d missing session(s).",
+        *(len(found) - len(missing), dataset),
+        *(sum(len(got.messages) for got in found if got), len(missing)),
+    )
     return {
         "extracted": [got for got in found if got is not None],
         "missing_session_ids": missing,
         "started_at": started,
     }
+
+
+def _knowledge(
+    messages: Sequence[SessionMessage], items: Sequence[StoredMessage]
+) -> list[SessionMessage]:
+    """``messages`` without the answers marked ``response_metadata["supported"] = False`` (an
+    offline ``recall`` that found nothing: "I don't have anything in memory about Berlin."):
+    such an answer is no knowledge. What the user said stays: it may be the only record of a
+    fact ("Carol joined Acme in May"), and a question alone states none. The watermark still
+    moves past the answer, so it is skipped once, not left waiting."""
+    unsupported = {
+        item.seq
+        for item in items
+        if isinstance(item.message, AIMessage)
+        and item.message.response_metadata.get("supported") is False
+    }
+    return [m for m in messages if m.seq not in unsupported]
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +415,7 @@ def _outcome(
     if session_ids is None:
         return "session_ids is None: no sessions were extracted."
     if not session_ids:
-        return "session_ids is empty: no sessions were extracted."
+        return "No sessions to persist (the user has none cached): no sessions were extracted."
     trimmed = (
         f" {lost} message(s) left the session cache before they were persisted." if lost else ""
     )
@@ -535,14 +575,35 @@ def get_pipeline_run(run_id: str) -> PipelineRun | None:
 
 
 async def _run(
-    runtime: MemoryRuntime, user: User, session_ids: list[str] | None, dataset: str
+    runtime: MemoryRuntime,
+    user: User,
+    session_ids: list[str] | None,
+    dataset: str,
+    config: RunnableConfig | None,
+    run_name: str,
+    create_dataset: bool | None = None,
 ) -> PersistSessionsResult:
     # checkpointer=False: run inside a caller's graph node, the pipeline must not become a
     # subgraph of the caller's checkpointer (a sync SqliteSaver fails there; an async one would
     # fill with the pipeline's own checkpoints).
     graph = build_graph(lambda: runtime, checkpointer=False)
-    state = await graph.ainvoke({"user": user, "session_ids": session_ids, "dataset": dataset})
-    result: PersistSessionsResult = state["result"]
+    inputs = {"dataset": dataset, "session_ids": session_ids, "user_id": user.id}
+    # One run tree: the graph (and its nodes' model calls) picks up the traced run's config.
+    async with traced(run_name, inputs, config) as run:
+        state = await graph.ainvoke(
+            {"user": user, "session_ids": session_ids, "dataset": dataset}
+            | ({} if create_dataset is None else {"create_dataset": create_dataset})
+        )
+        result: PersistSessionsResult = state["result"]
+        run.output = result
+    logger.info(
+        "Persisted sessions into dataset %r in %.2fs: %d session(s) read, %d missing; %d "
+        "message(s) persisted (%d exchange(s)), %d waiting for an answer, %d lost; %d "
+        "document(s), %d entities, %d relation(s) added.",
+        *(dataset, result.duration_s, result.sessions_read, len(result.missing_session_ids)),
+        *(result.messages_persisted, result.entries_persisted, result.messages_waiting),
+        *(result.messages_lost, result.documents_added, result.nodes_added, result.edges_added),
+    )
     return result
 
 
@@ -553,6 +614,11 @@ async def apersist(
     session_ids: object,
     dataset: object,
     run_in_background: Literal[False] = False,
+    *,
+    config: RunnableConfig | None = ...,
+    run_name: str = ...,
+    every_session: bool = ...,
+    create_dataset: bool | None = ...,
 ) -> PersistSessionsResult: ...
 
 
@@ -563,6 +629,11 @@ async def apersist(
     session_ids: object,
     dataset: object,
     run_in_background: Literal[True],
+    *,
+    config: RunnableConfig | None = ...,
+    run_name: str = ...,
+    every_session: bool = ...,
+    create_dataset: bool | None = ...,
 ) -> PipelineRun: ...
 
 
@@ -573,6 +644,11 @@ async def apersist(
     session_ids: object,
     dataset: object,
     run_in_background: bool,
+    *,
+    config: RunnableConfig | None = ...,
+    run_name: str = ...,
+    every_session: bool = ...,
+    create_dataset: bool | None = ...,
 ) -> PersistSessionsResult | PipelineRun: ...
 
 
@@ -582,14 +658,31 @@ async def apersist(
     session_ids: object,
     dataset: object,
     run_in_background: bool = False,
+    *,
+    config: RunnableConfig | None = None,
+    run_name: str = PERSIST_RUN_NAME,
+    every_session: bool = False,
+    create_dataset: bool | None = None,
 ) -> PersistSessionsResult | PipelineRun:
     """Run the graph for ``user``: the result, or with ``run_in_background`` at once a
-    :class:`PipelineRun`. Bad input fails here, at once, even for a background run."""
+    :class:`PipelineRun`. Bad input fails here, at once, even for a background run.
+
+    The run is one chain run named ``run_name`` (or ``config``'s ``run_name``) in LangChain
+    callbacks, the graph and its nodes nested in it; a background run's too, from its start to
+    its end (:func:`~cognee_langchain.core.tracing.traced`).
+
+    ``every_session`` (``GraphMemory.improve``): ``session_ids=None`` means every session of
+    ``user`` in the session cache (those with nothing new persist nothing), not none as in
+    cognee's pipeline. ``create_dataset``: see :class:`PersistSessionsState`."""
     run_in_background = check_bool(run_in_background, "run_in_background")
+    if create_dataset is not None:
+        create_dataset = check_bool(create_dataset, "create_dataset")
     user, dataset, ids = check_persist_inputs(
         user, session_ids, dataset, max_id_chars=runtime.limits.max_id_chars
     )
-    work = _run(runtime, user, ids, dataset)
+    if ids is None and every_session:
+        ids = [info.session_id for info in await runtime.session_store.alist_sessions(user.id)]
+    work = _run(runtime, user, ids, dataset, config, run_name, create_dataset)
     if not run_in_background:
         return await work
     run = PipelineRun(dataset, ids)

@@ -23,23 +23,35 @@ the recent turns, and resolves the reference itself.
 **Extractive answer** (no chat model): the context's sentences are ranked by how many terms of
 the question as asked they contain, then by how many terms the follow-up expansion added, then
 by context rank; the best (at most three, each with at least half the best count and not
-repeating the terms of a chosen one) are returned in context order. Without any matching
-sentence, the best context item's first sentence is the answer.
+repeating the terms of a chosen one) are returned in context order. A sentence that is itself a
+question (a persisted "User: Who leads Acme?") is never an answer.
+
+**Support.** An extractive answer is only given when the memory supports it: some sentence holds
+a term of the question as asked (or, for a question with no content word of its own such as
+"And her?", of its expansion), and every name the question mentions (the entities the offline
+extractor finds in it: "Acme", "Berlin") has all its terms in one chosen sentence. Otherwise the
+answer says so plainly — "I don't have anything in memory about Berlin." — rather than quoting
+an unrelated sentence. Such an answer is marked ``response_metadata["supported"] = False`` in
+the session, and ``improve`` never persists it as knowledge (the question stays: it states no
+fact, and the offline extractor relates nothing in a question).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.logs import preview
 from cognee_langchain.core.validation import check_optional_id
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, SessionWriteUnknownError
 from cognee_langchain.extraction.offline import extract_chunk
@@ -59,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_CONTEXT_ANSWER",
     "RECENT_TURNS",
+    "ExtractiveAnswer",
     "RecallResult",
     "Turn",
     "amodel_answer",
@@ -74,7 +87,10 @@ Turn = tuple[str, str]
 RECENT_TURNS = 3
 """Turns of the session shown to the chat model and searched for follow-up names."""
 
+logger = logging.getLogger(__name__)
+
 NO_CONTEXT_ANSWER = "I don't have anything in memory about that."
+"""The answer when the memory supports none, and the question names nothing it lacks."""
 
 # Messages per turn looked at from the end of a session: a turn is usually two messages, more
 # with tool calls.
@@ -100,13 +116,25 @@ class RecallResult:
     ``answer``: the answer text. ``context``: the documents it was based on, best first (their
     ids are the answer's ``context_ids``). ``session_id``: the session the Q&A was appended to
     (``None`` when none was given). ``search_query``: what retrieval searched for — the question,
-    expanded when it was a follow-up.
+    expanded when it was a follow-up. ``supported``: ``False`` when the offline answer says the
+    memory has nothing on the question (``"I don't have anything in memory about Berlin."``);
+    that Q&A is kept in the session but ``improve`` never persists it as knowledge. A chat
+    model's answer is ``True``: the model is told to answer from the context only.
     """
 
     answer: str
     context: list[Document]
     session_id: str | None
     search_query: str
+    supported: bool = True
+
+
+class ExtractiveAnswer(NamedTuple):
+    """An answer taken from the context, and whether the context supports it (see the module
+    docstring)."""
+
+    text: str
+    supported: bool
 
 
 async def arecent_turns(
@@ -166,22 +194,44 @@ def _sentences(text: str) -> list[str]:
     ]
 
 
-def extractive_answer(query: str, search_query: str, context: Sequence[Document]) -> str:
-    """The best sentences of ``context`` for ``query`` (see the module docstring)."""
+def _unknown(names: Sequence[str]) -> ExtractiveAnswer:
+    """The plain "nothing in memory" answer, naming what the question asked about."""
+    if not names:
+        return ExtractiveAnswer(NO_CONTEXT_ANSWER, False)
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return ExtractiveAnswer(f"I don't have anything in memory about {listed}.", False)
+
+
+def _question_names(query: str) -> list[tuple[str, frozenset[str]]]:
+    """The names ``query`` mentions, each with its terms (a name of stop words only has none and
+    is left out: it cannot be looked for)."""
+    names = ((e.name, frozenset(analyze(e.name))) for e in extract_chunk(query).entities)
+    return [(name, terms) for name, terms in names if terms]
+
+
+def extractive_answer(
+    query: str, search_query: str, context: Sequence[Document]
+) -> ExtractiveAnswer:
+    """The best sentences of ``context`` for ``query``, or a plain "nothing in memory" answer
+    when the context does not support one (see the module docstring)."""
+    names = _question_names(query)
     if not context:
-        return NO_CONTEXT_ANSWER
+        return _unknown([name for name, _ in names])
     asked = set(analyze(query))
     added = set(analyze(search_query)) - asked
     # (terms of the question, terms of the expansion, rank, position, sentence, terms)
     scored: list[tuple[int, int, int, int, str, frozenset[str]]] = []
     for rank, document in enumerate(context):
         for position, sentence in enumerate(_sentences(document.page_content)):
+            if sentence.endswith("?"):
+                continue  # an earlier question repeats the words asked and answers nothing
             terms = frozenset(analyze(sentence)) & (asked | added)
             scored.append((len(terms & asked), len(terms & added), rank, position, sentence, terms))
     scored.sort(key=lambda entry: (-entry[0], -entry[1], entry[2], entry[3]))
-    if not scored or scored[0][:2] == (0, 0):
-        first = _sentences(context[0].page_content)
-        return first[0] if first else NO_CONTEXT_ANSWER
+    # The question's own terms must be met; only one without any (a bare "And her?") may be
+    # answered from its expansion's. A sentence sharing no term with it answers nothing.
+    if not scored or scored[0][0 if asked else 1] == 0:
+        return _unknown([name for name, _ in names])
     best_asked, best_added = scored[0][:2]
     chosen: list[tuple[int, int, str]] = []
     covered: list[frozenset[str]] = []
@@ -194,7 +244,12 @@ def extractive_answer(query: str, search_query: str, context: Sequence[Document]
             continue  # says nothing about the question a chosen sentence did not
         chosen.append((rank, position, sentence))
         covered.append(terms)
-    return " ".join(sentence for _, _, sentence in sorted(chosen))
+    # A name is met whole by one sentence: "Alice Smith" is not met by "Alice Johnson ..." and
+    # "Bob Smith ..." together.
+    missing = [name for name, terms in names if not any(terms <= seen for seen in covered)]
+    if missing:  # "Is Acme in Berlin?" answered by "Alice leads Acme." would invent
+        return _unknown(missing)
+    return ExtractiveAnswer(" ".join(sentence for _, _, sentence in sorted(chosen)), True)
 
 
 async def amodel_answer(
@@ -256,10 +311,15 @@ async def arecall(
     )
     check_optional_id(session_id, "session_id", max_chars=runtime.limits.max_id_chars)
     who = runtime.user_of(user)
+    started = time.perf_counter()
     turns: list[Turn] = []
     if session_id is not None:
         turns = await arecent_turns(runtime.session_store, who.id, session_id)
     search_query = expand_follow_up(query, turns)
+    logger.debug(
+        "Recall %r, searched as %r (%d recent turn(s))",
+        *(preview(query), preview(search_query), len(turns)),
+    )
     # aretrieve, not asearch: the question was checked above; its expansion with earlier turns
     # may exceed max_query_chars and must still be searched.
     context = await aretrieve(
@@ -269,16 +329,25 @@ async def arecall(
         answer = await amodel_answer(
             runtime.llm, query, context, turns, timeout=runtime.llm_timeout
         )
+        supported = True
     else:
-        answer = extractive_answer(query, search_query, context)
+        answer, supported = extractive_answer(query, search_query, context)
     if session_id is not None:
-        context_ids = [str(document.id) for document in context]
+        metadata: dict[str, object] = {"context_ids": [str(document.id) for document in context]}
+        if not supported:
+            metadata["supported"] = False  # read by improve: never persisted as knowledge
         turn: list[BaseMessage] = [
             HumanMessage(query, id=str(uuid.uuid4())),
-            AIMessage(answer, id=str(uuid.uuid4()), response_metadata={"context_ids": context_ids}),
+            AIMessage(answer, id=str(uuid.uuid4()), response_metadata=metadata),
         ]
         await _aappend_once(runtime.session_store, who.id, session_id, turn)
-    return RecallResult(answer, context, session_id, search_query)
+    logger.info(
+        "Recall over datasets %s: %d context item(s), %s answer (%s), session %r, in %.2fs.",
+        "every readable" if datasets is None else repr(datasets),
+        *(len(context), "model" if runtime.llm is not None else "extractive"),
+        *("supported" if supported else "unsupported", session_id, time.perf_counter() - started),
+    )
+    return RecallResult(answer, context, session_id, search_query, supported)
 
 
 async def _aappend_once(

@@ -1,13 +1,10 @@
-"""Rendering: session messages as a transcript to remember, and memories as lines a model reads.
+"""Rendering session messages as a transcript to remember.
 
-* Session messages as the persist-sessions pipeline sees them: every cached message becomes one
-  :class:`SessionMessage` (speaker, text for a reader, time, identity), packed into documents of
-  whole exchanges and rendered as the package's transcript (:func:`render_transcript`). Kept
-  apart from the LangGraph wiring so the rules (what waits, what identifies a message, how it
-  reads) live in one place.
-* Memories shown to a model: :func:`format_memories` is the one rendering used by the memory tool,
-  the agent middleware and the LangGraph recall node, so a model sees memories the same way
-  wherever they come from.
+Session messages as the persist-sessions pipeline sees them: every cached message becomes one
+:class:`SessionMessage` (speaker, text for a reader, time, identity), packed into documents of
+whole exchanges and rendered as the package's transcript (:func:`render_transcript`). Kept apart
+from the LangGraph wiring so the rules (what waits, what identifies a message, how it reads) live
+in one place. How memories read to a model is :mod:`~cognee_langchain.services.memory_lines`.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from langchain_core.documents import Document
 from langchain_core.messages import (
     AIMessage,
     BaseMessage,
@@ -37,8 +33,6 @@ from cognee_langchain.sessions.base import StoredMessage
 __all__ = [
     "SessionEntry",
     "SessionMessage",
-    "fit_memories",
-    "format_memories",
     "messages_document",
     "pack_messages",
     "render_entries",
@@ -54,8 +48,6 @@ __all__ = [
 _MAX_TOOL_CHARS = 600
 # A tool call's arguments, as the reader sees them in the calling turn.
 _MAX_CALL_CHARS = 200
-# Token budgets are approximate: about four characters per token for English text.
-_CHARS_PER_TOKEN = 4
 _ELLIPSIS = "…"
 _INDENT = "  "
 
@@ -460,40 +452,3 @@ def render_entries(entries: Sequence[SessionEntry]) -> str:
             if text
         ]
     )
-
-
-def fit_memories(
-    documents: Sequence[Document], max_tokens: int | None = None
-) -> list[tuple[Document, str]]:
-    """The documents that fit in ``max_tokens`` (≈ characters / 4), best first, each with its line.
-
-    Documents are taken in the given (rank) order until the next one would overflow the budget;
-    when even the best one is too long, its beginning is kept. Whitespace runs collapse to one
-    space, so a multi-line chunk costs one line. Empty documents are skipped.
-    """
-    budget = None if max_tokens is None else max_tokens * _CHARS_PER_TOKEN
-    fitted: list[tuple[Document, str]] = []
-    used = 0
-    for document in documents:
-        text = " ".join(document.page_content.split())
-        if not text:
-            continue
-        kind = document.metadata.get("type")
-        line = f"- [{kind}] {text}" if kind else f"- {text}"
-        cost = len(line) + 1  # the newline joining it to the next line
-        if budget is not None and used + cost > budget:
-            room = budget - 1 - len(_ELLIPSIS)
-            if not fitted and room > 0:
-                fitted.append((document, line[:room] + _ELLIPSIS))
-            break
-        used += cost
-        fitted.append((document, line))
-    return fitted
-
-
-def format_memories(documents: Sequence[Document], *, max_tokens: int | None = None) -> str:
-    """Render memories as bullet lines (``- [type] text``), best first, within ``max_tokens``.
-
-    Returns ``""`` when there is nothing to show.
-    """
-    return "\n".join(line for _, line in fit_memories(documents, max_tokens))

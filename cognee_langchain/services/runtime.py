@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -22,14 +23,14 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import numpy as np
 
-from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
+from cognee_langchain.core.defaults import Limits
 from cognee_langchain.core.forks import at_fork_in_child
 from cognee_langchain.core.redaction import redact_url
-from cognee_langchain.core.validation import check_number, check_path, check_user
+from cognee_langchain.core.settings import Settings, check_session_location
+from cognee_langchain.core.validation import check_user
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
 from cognee_langchain.graph.resolution import EntityResolver
-from cognee_langchain.ids import check_unicode
 from cognee_langchain.users import User, get_default_user_sync
 
 if TYPE_CHECKING:
@@ -68,9 +69,15 @@ class RuntimeOptions(TypedDict, total=False):
     llm_timeout: Seconds any one chat-model call may take (an extraction chunk across its
         retries, a recall answer); default 30.
     limits: Size limits checked before any work (default: ``Limits()``).
+    session_namespace: The Redis key namespace of sessions in a store built from a URL
+        (default: a digest of the graph store's location, so each memory has its own; give two
+        memories the same one to share their sessions).
+    settings: Used instead of the environment (default: ``Settings.from_env()``, the
+        ``COGNEE_LANGCHAIN_*`` variables); the options above win over it.
 
     ``session_store`` may also be a Redis URL (``redis://``, ``rediss://``, ``unix://``) or a
-    path to a SQLite file; ``graph_store`` a path to a SQLite file.
+    path to a SQLite file; ``graph_store`` a path to a SQLite file. Options left ``None`` come
+    from the settings (see :mod:`cognee_langchain.core.settings`).
     """
 
     llm: BaseChatModel | None
@@ -82,8 +89,10 @@ class RuntimeOptions(TypedDict, total=False):
     chunk_size: int | None
     chunk_overlap: int | None
     resolver: EntityResolver | None
-    llm_timeout: float
+    llm_timeout: float | None
     limits: Limits
+    session_namespace: str | None
+    settings: Settings | None
 
 
 class MemoryRuntime:
@@ -106,35 +115,63 @@ class MemoryRuntime:
         chunk_size: int | None = None,
         chunk_overlap: int | None = None,
         resolver: EntityResolver | None = None,
-        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
+        llm_timeout: float | None = None,
         limits: Limits | None = None,
+        session_namespace: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        # A path the file system cannot take (NUL, a lone surrogate) fails here, not on first use.
-        folder = (
-            Path(".cognee_langchain")
-            if data_dir is None
-            else check_path(data_dir, "data_dir", example="./memory")
+        from cognee_langchain.graph.base import GraphStore
+        from cognee_langchain.sessions.base import SessionStore
+
+        if settings is not None and not isinstance(settings, Settings):
+            raise InvalidInputError(
+                f"settings must be a Settings, got {type(settings).__name__}: pass "
+                "Settings.from_env() or Settings(...)."
+            )
+        if session_namespace is not None and isinstance(session_store, SessionStore):
+            raise InvalidInputError(
+                "session_namespace applies to a session store the memory builds from a URL: "
+                "pass namespace= to the RedisSessionStore you pass instead."
+            )
+        # Arguments win over the settings (the environment's unless settings= is given); each
+        # value is checked here (a path the file system cannot take, a zero deadline...), not on
+        # first use. Store objects are not settings: they are used as they are.
+        self.settings = (Settings.from_env() if settings is None else settings).replace(
+            data_dir=data_dir,
+            session_store=_session_store_location(session_store),
+            graph_store=None if isinstance(graph_store, GraphStore) else graph_store,
+            llm_timeout=llm_timeout,
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            session_namespace=session_namespace,
         )
-        self.data_dir = folder.absolute()
-        self.llm = llm
+        settings = self.settings
+        self.data_dir = settings.data_dir.absolute()
+        self.llm = llm if llm is not None else settings.chat_model()
+        if user is None and settings.user is not None:
+            user = User(id=settings.user)
         self.user = check_user(user, get_default_user_sync())
-        chunk_args = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
+        chunk_args = {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
         self.chunker = TextChunker(**{k: v for k, v in chunk_args.items() if v is not None})
         if resolver is not None and not isinstance(resolver, EntityResolver):
             raise InvalidInputError(
                 f"resolver must be an EntityResolver, got {type(resolver).__name__}."
             )
         self.resolver = resolver or EntityResolver()
-        self.llm_timeout = check_number(llm_timeout, "llm_timeout", exclusive=True)
+        self.llm_timeout = settings.llm_timeout
         if limits is not None and not isinstance(limits, Limits):
             raise InvalidInputError(
                 f"limits must be a Limits, got {type(limits).__name__}: pass "
                 "Limits(max_query_chars=...)."
             )
-        self.limits = limits or Limits()
+        self.limits = limits or settings.limits
         _check_parts(llm, embeddings, extractor)
-        self._session_store_spec, self._session_store = _session_store_spec(session_store)
-        self._graph_store_spec, self._graph_store = _graph_store_spec(graph_store)
+        self._session_store: SessionStore | None = (
+            session_store if isinstance(session_store, SessionStore) else None
+        )
+        self._graph_store: GraphStore | None = (
+            graph_store if isinstance(graph_store, GraphStore) else None
+        )
         self._embeddings = embeddings
         self._extractor = extractor
         self._graph_index: GraphIndex | None = None
@@ -174,23 +211,49 @@ class MemoryRuntime:
         def create() -> GraphStore:
             from cognee_langchain.graph.sqlite import SQLiteGraphStore
 
-            return SQLiteGraphStore(self._graph_store_spec or self.data_dir / "graph.sqlite")
+            return SQLiteGraphStore(self.settings.graph_store or self.data_dir / "graph.sqlite")
 
         return self._lazy("_graph_store", create, owned=True)
+
+    @property
+    def session_namespace(self) -> str:
+        """The Redis key namespace of the sessions of a store this runtime builds from a URL:
+        ``session_namespace`` when set, else a digest of where the graph lives, so that two
+        memories on one Redis keep apart unless they share a graph (or are given one namespace).
+        """
+        if self.settings.session_namespace is not None:
+            return self.settings.session_namespace
+        store = self._graph_store
+        location = self.settings.graph_store or self.data_dir / "graph.sqlite"
+        if store is not None:  # a GraphStore passed in: its file, else the data dir's
+            location = getattr(store, "path", None) or self.data_dir
+        if isinstance(location, PurePath):
+            location = Path(location).resolve()
+        digest = hashlib.sha256(str(location).encode("utf-8", "surrogateescape")).hexdigest()
+        return "g" + digest[:16]
 
     @property
     def session_store(self) -> SessionStore:
         """The session store (``data_dir/sessions.sqlite`` unless one was passed)."""
 
         def create() -> SessionStore:
-            spec = self._session_store_spec
-            if isinstance(spec, str):
+            settings = self.settings
+            ttl, max_messages = settings.session_ttl, settings.session_max_messages
+            if isinstance(settings.session_store, str):
                 from cognee_langchain.sessions.redis import RedisSessionStore
 
-                return RedisSessionStore(spec)
+                return RedisSessionStore(
+                    settings.session_store,
+                    namespace=self.session_namespace,
+                    ttl=ttl,
+                    max_messages=max_messages,
+                    socket_timeout=settings.redis_timeout,
+                    socket_connect_timeout=settings.redis_timeout,
+                )
             from cognee_langchain.sessions.sqlite import SQLiteSessionStore
 
-            return SQLiteSessionStore(spec or self.data_dir / "sessions.sqlite")
+            path = settings.session_store or self.data_dir / "sessions.sqlite"
+            return SQLiteSessionStore(path, ttl=ttl, max_messages=max_messages)
 
         return self._lazy("_session_store", create, owned=True)
 
@@ -335,49 +398,18 @@ class MemoryRuntime:
             await store.aclose()
 
 
-_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-
-
-def _session_store_spec(
-    value: object,
-) -> tuple[str | Path | None, SessionStore | None]:
-    """``(what to open lazily, a ready store)`` from the ``session_store`` option: a store, a
-    Redis URL, or a SQLite path; anything else is an error at once, not on first use."""
+def _session_store_location(value: object) -> str | Path | None:
+    """The ``session_store`` option as a setting (a Redis URL or a SQLite path), ``None`` for a
+    store object or nothing; anything else is an error at once, not on first use."""
     from cognee_langchain.sessions.base import SessionStore
 
     if value is None or isinstance(value, SessionStore):
-        return None, value
-    if isinstance(value, str) and value.strip().lower().startswith(_REDIS_SCHEMES):
-        if "\x00" in value:
-            raise InvalidInputError(
-                "session_store URL contains a NUL character: pass a Redis URL such as "
-                "'redis://host:6379/0'."
-            )
-        return check_unicode(value.strip(), "session_store URL"), None
-    if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
-        return check_path(value, "session_store", example="./sessions.sqlite"), None
+        return None
+    if isinstance(value, str | PurePath | os.PathLike):
+        return check_session_location(value, "session_store")
     raise InvalidInputError(
         f"session_store must be a SessionStore, a Redis URL ('redis://host:6379/0') or a "
         f"SQLite file path, got {type(value).__name__} {redact_url(value)[:60]!r}."
-    )
-
-
-def _graph_store_spec(value: object) -> tuple[Path | None, GraphStore | None]:
-    """``(what to open lazily, a ready store)`` from the ``graph_store`` option."""
-    from cognee_langchain.graph.base import GraphStore
-
-    if value is None or isinstance(value, GraphStore):
-        return None, value
-    if isinstance(value, str) and value.strip() == ":memory:":
-        raise InvalidInputError(
-            "graph_store=':memory:' would lose the graph when the memory closes: pass a file "
-            "path (a temporary directory for throw-away graphs) or a GraphStore."
-        )
-    if isinstance(value, str | PurePath | os.PathLike) and str(value).strip():
-        return check_path(value, "graph_store", example="./graph.sqlite"), None
-    raise InvalidInputError(
-        f"graph_store must be a GraphStore or a SQLite file path, got {type(value).__name__} "
-        f"{str(value)[:60]!r}."
     )
 
 

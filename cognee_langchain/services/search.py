@@ -20,13 +20,21 @@ summary) and this metadata:
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.documents import Document
 
-from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K, Limits
+from cognee_langchain.core.defaults import (
+    DEFAULT_SEARCH_TYPE,
+    DEFAULT_TOP_K,
+    MEMORIES_NODE_SET,
+    Limits,
+)
+from cognee_langchain.core.logs import preview
 from cognee_langchain.core.turns import display_date
 from cognee_langchain.core.validation import check_names, check_positive, check_query
 from cognee_langchain.retrieval.config import SearchConfig, get_search_config
@@ -39,6 +47,8 @@ __all__ = ["SearchType", "aretrieve", "asearch", "check_search_args", "document_
 
 #: A preset name (``"graph"``, ``"chunks"``, ``"facts"``, ``"summaries"``) or a config.
 SearchType = str | SearchConfig
+
+logger = logging.getLogger(__name__)
 
 
 def document_from_hit(hit: SearchHit) -> Document:
@@ -128,12 +138,48 @@ async def aretrieve(
     """:func:`asearch` on arguments :func:`check_search_args` accepted (``datasets`` and
     ``user`` are checked here). ``recall`` searches its follow-up-expanded query through here:
     the question was held to the query limit, its expansion with earlier turns may exceed it."""
+    started = time.perf_counter()
     names = await areadable_datasets(runtime, datasets, user)
     if not names:
+        logger.debug("Search %r: no readable dataset, no hits.", preview(query))
         return []
     vector = (await runtime.aembed([query]))[0] if config.needs_query_vector else None
     embed_words = runtime.embed_words if config.expand_terms is not None else None
     hits = await runtime.graph_index.asearch(
         runtime.graph_store, query, vector, config, top_k, names, node_set_filter, embed_words
     )
-    return [document_from_hit(hit) for hit in hits]
+    # DEBUG, not INFO: agents search on every message.
+    logger.debug(
+        "Search %r over %s: %d hit(s) of top_k=%d in %.3fs.",
+        *(preview(query), names, len(hits), top_k, time.perf_counter() - started),
+    )
+    documents = [document_from_hit(hit) for hit in hits]
+    await _aname_managed_memories(runtime, documents, runtime.user_of(user))
+    return documents
+
+
+async def _aname_managed_memories(
+    runtime: MemoryRuntime, documents: Sequence[Document], who: User
+) -> None:
+    """Set ``metadata["memory_id"]`` on hits that are memories ``who`` manages (node set
+    :data:`MEMORIES_NODE_SET`): the id the manage tool takes, so an agent can update or delete
+    what a search found. A hit is a chunk, and a chunk may be shared by several documents: the
+    caller's own is the memory."""
+    managed = {
+        str(d.id): d
+        for d in documents
+        if d.metadata.get("type") == "chunk" and MEMORIES_NODE_SET in d.metadata["node_set"]
+    }
+    if not managed:
+        return
+    store = runtime.graph_store
+    chunks = await store.aget_chunks(list(managed))
+    owned = {
+        document.id
+        for document in await store.aget_documents([i for c in chunks for i in c.document_ids])
+        if document.user_id == who.id and document.node_set == MEMORIES_NODE_SET
+    }
+    for chunk in chunks:
+        mine = [i for i in chunk.document_ids if i in owned]
+        if mine:
+            managed[chunk.id].metadata["memory_id"] = mine[0]

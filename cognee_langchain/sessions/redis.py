@@ -1,14 +1,17 @@
 """Redis session store: plain Redis >= 6 (no modules), Cluster-safe keys, one round trip per call.
 
-Every key of one user shares a Cluster hash tag and every write is one Lua script, so each call
-is atomic and never interleaves with a concurrent writer; the key layout and the scripts are in
+Keys start with the store's ``prefix`` and, when it has one, its ``namespace``: stores with
+different namespaces share a server without seeing each other's sessions. Every key of one user
+shares a Cluster hash tag and every write is one Lua script, so each call is atomic and never
+interleaves with a concurrent writer; the key layout and the scripts are in
 :mod:`cognee_langchain.sessions.redis_layout`.
 
 The async methods (the :class:`SessionStore` contract) use ``redis.asyncio``, one client per
-event loop. redis-py also has a sync client, so this store overrides every sync twin with a
-native sync call instead of bridging it to the async method (see :mod:`.base`): one direct
-round trip, no hop to the bridge's event-loop thread. Both paths share the argument checks,
-keys and scripts, so they behave alike (the conformance suite runs both).
+event loop, each closed on its own loop before that loop closes, even when the store is never
+closed (:mod:`.redis_loops`). redis-py also has a sync client, so this store overrides every
+sync twin with a native sync call instead of bridging it to the async method (see
+:mod:`.base`): one direct round trip, no hop to the bridge's event-loop thread. Both paths share
+the argument checks, keys and scripts, so they behave alike (the conformance suite runs both).
 
 Failures become the package's errors. A write that was sent but not confirmed (a timeout, or a
 connection lost while waiting for the reply) may have been applied: an append then raises
@@ -21,6 +24,7 @@ forbids a command says so.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import time
 from collections.abc import Sequence
@@ -62,9 +66,11 @@ from cognee_langchain.sessions.redis_layout import (
     ASYNC_SCRIPTS,
     SYNC_SCRIPTS,
     SessionKeys,
+    key_prefix,
     session_keys,
     user_keys,
 )
+from cognee_langchain.sessions.redis_loops import LoopClients
 
 __all__ = ["DEFAULT_REDIS_URL", "RedisSessionStore"]
 
@@ -72,14 +78,15 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 _DECODE_OFF_LOOP_FROM = 1000  # records
 
 
-def _check_prefix(prefix: object) -> str:
-    prefix = validate_id(prefix, "prefix")
-    if any(ch in prefix for ch in "{} "):
+def _check_key_part(value: object, name: str, example: str) -> str:
+    """A prefix or namespace: a valid id without the characters of the store's hash tags."""
+    value = validate_id(value, name)
+    if any(ch in value for ch in "{} "):
         raise InvalidInputError(
-            f"prefix {prefix!r} must not contain '{{', '}}' or spaces: the store puts its own "
-            "hash tag in every key; use a plain name such as 'cognee_langchain'."
+            f"{name} {value!r} must not contain '{{', '}}' or spaces: the store puts its own "
+            f"hash tag in every key; use a plain name such as {example!r}."
         )
-    return prefix
+    return value
 
 
 def _check_url(url: object) -> str:
@@ -121,6 +128,10 @@ class RedisSessionStore(SessionStore):
         client: a ready ``redis.Redis`` (``decode_responses=False``) for the sync methods.
         async_client: a ready ``redis.asyncio.Redis`` for the async methods.
         prefix: first component of every key; several stores can share a server.
+        namespace: second component of every key (``None``: none, the 0.1 layout). Stores with
+            different namespaces never see each other's sessions; stores with the same prefix
+            and namespace share them. ``GraphMemory(session_store="redis://...")`` gives its
+            store a namespace of its own (see ``GraphMemory``).
         ttl: sliding expiry of a session in seconds, refreshed by every write (``None``: never).
         max_messages: keep at most this many messages per session, trimming the oldest, and
             never leaving a tool message without the AI message that called the tool.
@@ -146,6 +157,7 @@ class RedisSessionStore(SessionStore):
         client: redis.Redis | None = None,
         async_client: aioredis.Redis | None = None,
         prefix: str = "cognee_langchain",
+        namespace: str | None = None,
         ttl: float | None = None,
         max_messages: int | None = None,
         max_message_chars: int | None = DEFAULT_MAX_MESSAGE_CHARS,
@@ -155,7 +167,11 @@ class RedisSessionStore(SessionStore):
         self.ttl = check_ttl(ttl)
         self.max_messages = check_max_messages(max_messages)
         self.max_message_chars = check_max_message_chars(max_message_chars)
-        self.prefix = _check_prefix(prefix)
+        self.prefix = _check_key_part(prefix, "prefix", "cognee_langchain")
+        self.namespace = (
+            None if namespace is None else _check_key_part(namespace, "namespace", "my_project")
+        )
+        self._key_prefix = key_prefix(self.prefix, self.namespace)
         self._socket_timeout = check_number(socket_timeout, "socket_timeout", exclusive=True)
         self._socket_connect_timeout = check_number(
             socket_connect_timeout, "socket_connect_timeout", exclusive=True
@@ -176,8 +192,17 @@ class RedisSessionStore(SessionStore):
         self._client = client
         self._owns_client = client is None
         self._given_async_client = async_client
-        # redis.asyncio clients are bound to the event loop that opened their connections.
-        self._async_clients: dict[asyncio.AbstractEventLoop, aioredis.Redis] = {}
+        # redis.asyncio clients are bound to the event loop that opened their connections. The
+        # factory holds no reference to the store: a cycle would keep it (and its sockets) alive
+        # until the collector runs, maybe only at interpreter exit.
+        new_async_client = functools.partial(
+            aioredis.Redis.from_url,
+            self._url or DEFAULT_REDIS_URL,  # unused without a URL: _async_client refuses first
+            retry=AsyncRetry(NoBackoff(), 0),
+            socket_timeout=self._socket_timeout,
+            socket_connect_timeout=self._socket_connect_timeout,
+        )
+        self._async_clients = LoopClients(new_async_client, self._socket_timeout)
         at_fork_in_child(self._after_fork)
 
     def _after_fork(self) -> None:
@@ -186,8 +211,7 @@ class RedisSessionStore(SessionStore):
         parent), and closing or collecting a sync one may wait on its pool's lock. A client
         passed in stays: redis-py's sync pool resets itself in a child on first use."""
         self._lock = threading.Lock()
-        keep_inherited(*self._async_clients.values())
-        self._async_clients = {}
+        self._async_clients.after_fork()
         if self._owns_client:
             keep_inherited(self._client)
             self._client = None
@@ -210,7 +234,7 @@ class RedisSessionStore(SessionStore):
                     )
         return self._client
 
-    def _async_client(self) -> aioredis.Redis:
+    async def _async_client(self) -> aioredis.Redis:
         if self._given_async_client is not None:
             return self._given_async_client
         if self._url is None:
@@ -218,22 +242,10 @@ class RedisSessionStore(SessionStore):
                 "This RedisSessionStore was given only client=: pass async_client= or url= to "
                 "use the async methods."
             )
-        loop = asyncio.get_running_loop()
-        client = self._async_clients.get(loop)
-        if client is None:
-            with self._lock:
-                for stale in [other for other in self._async_clients if other.is_closed()]:
-                    del self._async_clients[stale]
-                client = self._async_clients[loop] = aioredis.Redis.from_url(
-                    self._url,
-                    retry=AsyncRetry(NoBackoff(), 0),
-                    socket_timeout=self._socket_timeout,
-                    socket_connect_timeout=self._socket_connect_timeout,
-                )
-        return client
+        return await self._async_clients.get()
 
     def _keys(self, user_id: str, session_id: str) -> SessionKeys:
-        return session_keys(self.prefix, *check_scope(user_id, session_id))
+        return session_keys(self._key_prefix, *check_scope(user_id, session_id))
 
     # Every operation below is its async method (the contract) and then its native sync override,
     # which issues the same commands on the sync client: a faster path than the generic bridge.
@@ -276,10 +288,10 @@ class RedisSessionStore(SessionStore):
         keys, args = self._append_call(user_id, session_id, messages, idempotency_key)
         if not args:
             with self._reachable:
-                client = self._async_client()
+                client = await self._async_client()
                 return int(await ASYNC_SCRIPTS["count"](keys.count_keys, [keys.member], client))
         with self._appending:
-            client = self._async_client()
+            client = await self._async_client()
             return int(await ASYNC_SCRIPTS["append"](keys.all, args, client))
 
     def append(
@@ -311,7 +323,7 @@ class RedisSessionStore(SessionStore):
         """Delete the session, its index entry, watermarks and keys in one transaction."""
         keys = self._keys(user_id, session_id)
         with self._reachable:
-            pipe = self._async_client().pipeline(transaction=True)
+            pipe = (await self._async_client()).pipeline(transaction=True)
             self._delete_commands(pipe, keys)
             await pipe.execute()
 
@@ -328,7 +340,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         if self.ttl is not None:
             with self._reachable:
-                client = self._async_client()
+                client = await self._async_client()
                 await ASYNC_SCRIPTS["touch"](keys.all, [self._ttl_ms], client)
 
     def touch(self, user_id: str, session_id: str) -> None:
@@ -351,7 +363,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         since = check_since(since)
         with self._reachable:
-            client = self._async_client()
+            client = await self._async_client()
             reply = await ASYNC_SCRIPTS["read"](keys.count_keys, [since, keys.member], client)
         if len(reply[2]) >= _DECODE_OFF_LOOP_FROM:
             # Decoding takes ~7 ms per 1,000 messages: do not stall the event loop that long.
@@ -375,15 +387,15 @@ class RedisSessionStore(SessionStore):
 
     async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
         """The user's sessions, most recently updated first (one round trip)."""
-        index, _, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
+        index, _, sessions = user_keys(self._key_prefix, validate_id(user_id, "user_id"))
         with self._reachable:
-            client = self._async_client()
+            client = await self._async_client()
             reply = await ASYNC_SCRIPTS["list"]((index,), [sessions], client)
         return self._infos(reply)
 
     def list_sessions(self, user_id: str) -> list[SessionInfo]:
         """Sync twin of :meth:`alist_sessions` (native)."""
-        index, _, sessions = user_keys(self.prefix, validate_id(user_id, "user_id"))
+        index, _, sessions = user_keys(self._key_prefix, validate_id(user_id, "user_id"))
         with self._reachable:
             reply = SYNC_SCRIPTS["list"]((index,), [sessions], self._sync_client())
         return self._infos(reply)
@@ -394,7 +406,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         dataset = validate_id(dataset, "dataset")
         with self._reachable:
-            client = self._async_client()
+            client = await self._async_client()
             args: list[str | int] = [dataset, 0, 0, keys.member]
             return int(await ASYNC_SCRIPTS["watermark"](keys.count_keys, args, client))
 
@@ -420,7 +432,7 @@ class RedisSessionStore(SessionStore):
         keys = self._keys(user_id, session_id)
         dataset, expected, new = check_watermark_move(dataset, expected, new)
         with self._reachable:
-            client = self._async_client()
+            client = await self._async_client()
             reply = await ASYNC_SCRIPTS["advance"](
                 keys.count_keys, [dataset, expected, new, keys.member], client
             )
@@ -440,28 +452,31 @@ class RedisSessionStore(SessionStore):
 
     # -- lifecycle ---------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        """Close the clients this store built, including the current event loop's async one."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            async_client = self._async_clients.pop(loop, None)
-        if async_client is not None:
-            await async_client.aclose()
-        self.close()
+        """Close the clients this store built, each async one on its own event loop."""
+        await self._async_clients.aclose()
+        self._close_sync_client()
 
     def close(self) -> None:
         """Close the clients this store built (clients passed in stay open: they are yours).
 
-        Native rather than bridged: async clients are bound to their event loops, so only
-        :meth:`aclose`, on the loop of one, can close it; the others are dropped.
+        Native rather than bridged: an async client can be closed only on its own event loop,
+        so each is closed there (see :mod:`.redis_loops`); one whose loop is not running is
+        closed when that loop shuts down. Without any close, each async client still closes
+        before its loop does (``asyncio.run`` returning), so nothing warns of an unclosed
+        connection.
         """
+        self._async_clients.close()
+        self._close_sync_client()
+
+    def _close_sync_client(self) -> None:
         with self._lock:
             client, self._client = self._client, None
-            self._async_clients.clear()
         if client is not None and self._owns_client:
             client.close()
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(url={self.url!r}, prefix={self.prefix!r}, ttl={self.ttl!r}, "
+            f"{type(self).__name__}(url={self.url!r}, prefix={self.prefix!r}, "
+            f"namespace={self.namespace!r}, ttl={self.ttl!r}, "
             f"max_messages={self.max_messages!r}, max_message_chars={self.max_message_chars!r})"
         )

@@ -21,6 +21,7 @@ No message shows a password: URLs and driver texts go through
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 
 import redis
@@ -29,6 +30,8 @@ from cognee_langchain.errors import SessionStoreRefusedError
 from cognee_langchain.sessions.errors import unavailable, write_unknown
 
 __all__ = ["Reachable", "translate"]
+
+logger = logging.getLogger(__name__)
 
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 _AUTH = (
@@ -145,4 +148,6 @@ class Reachable:
             return
         error = translate(self._url, exc, write=self._write)
         if error is not None:
+            # The message is redacted by construction (sessions/errors.py) and quotes no data.
+            logger.info("Redis session store failed: %s: %s", type(error).__name__, error)
             raise error from exc

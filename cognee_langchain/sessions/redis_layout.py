@@ -1,7 +1,8 @@
 """Key layout and Lua scripts of :class:`~cognee_langchain.sessions.redis.RedisSessionStore`.
 
-Key layout (``P`` = prefix, ``U`` / ``S`` = encoded user / session id). The ``{u:U}`` hash tag
-puts every key of one user in one Cluster slot, so each multi-key script stays in one slot::
+Key layout (``P`` = the key prefix of :func:`key_prefix`: the store's prefix, then ``:N`` when it
+has a namespace ``N``; ``U`` / ``S`` = encoded user / session id). The ``{u:U}`` hash tag puts every
+key of one user in one Cluster slot, so each multi-key script stays in one slot::
 
     P:{u:U}:s:S       hash        the whole session, in ONE key:
                                     n     messages ever appended (the next sequence number)
@@ -48,7 +49,14 @@ from cognee_langchain.ids import encode_id
 from cognee_langchain.sessions.base import IDEMPOTENCY_KEYS_KEPT
 from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES
 
-__all__ = ["ASYNC_SCRIPTS", "SYNC_SCRIPTS", "SessionKeys", "session_keys", "user_keys"]
+__all__ = [
+    "ASYNC_SCRIPTS",
+    "SYNC_SCRIPTS",
+    "SessionKeys",
+    "key_prefix",
+    "session_keys",
+    "user_keys",
+]
 
 _IS_TOOL_RECORD = " or ".join(
     f"string.sub(record, 1, {len(prefix)}) == '{prefix.decode()}'"
@@ -274,6 +282,13 @@ class SessionKeys:
     def count_keys(self) -> tuple[str, str]:
         """``(session, counts)``: the keys the read and count scripts expect."""
         return (self.session, self.counts)
+
+
+def key_prefix(prefix: str, namespace: str | None) -> str:
+    """What every key of a store starts with: ``prefix``, or ``prefix:namespace``. Stores with
+    different namespaces on one server never read each other's keys; without a namespace the
+    layout is the one of 0.1."""
+    return prefix if namespace is None else f"{prefix}:{namespace}"
 
 
 @lru_cache(maxsize=4096)

@@ -34,6 +34,7 @@ read in one place.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 import threading
@@ -77,6 +78,8 @@ from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records
 from cognee_langchain.sessions.errors import unavailable
 
 __all__ = ["DEFAULT_SQLITE_PATH", "SQLiteSessionStore"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SQLITE_PATH = Path(".cognee_langchain") / "sessions.sqlite"
 
@@ -196,8 +199,11 @@ def _translate(path: str, exc: sqlite3.Error) -> SessionStoreUnavailableError:
             f"{error.args[0]} Another process holds the file's write lock: retry, or raise "
             "the store's timeout.",
         )
-        return error
-    return SessionStoreRefusedError(url, reason, _FIXES[reason], exc)
+    else:
+        error = SessionStoreRefusedError(url, reason, _FIXES[reason], exc)
+    # The message is redacted by construction (sessions/errors.py) and quotes no data.
+    logger.info("SQLite session store failed: %s: %s", type(error).__name__, error)
+    return error
 
 
 class _Transaction:

@@ -27,6 +27,7 @@ from cognee_langchain.core.aio import run_sync
 from cognee_langchain.errors import InvalidInputError, PermissionDeniedError, WriteConflictError
 from cognee_langchain.graph.base import (
     ClaimMessages,
+    DeleteItem,
     EntityMention,
     Forget,
     GraphStore,
@@ -34,6 +35,7 @@ from cognee_langchain.graph.base import (
     PutChunk,
     PutDocument,
     PutEntity,
+    PutItem,
     PutRelation,
     RecordKind,
     RelationMention,
@@ -1082,6 +1084,86 @@ class GraphStoreConformanceTests:
         # A record never written is still the caller's mistake.
         with pytest.raises(InvalidInputError):
             await store.aapply([create(), doc_op([chunk_op("never stored")], "x")])
+
+    @pytest.mark.asyncio
+    async def test_items_keep_values_and_forget_documents_no_item_points_at(
+        self, store: GraphStore
+    ) -> None:
+        """Key-value items (optional, for ``GraphMemoryStore``): values kept as given, read in
+        the order asked, listed by namespace prefix latest first, a replace keeps
+        ``created_at``; a document is forgotten with the last item pointing at it."""
+        g = SmallGraph()
+        await store.aapply(g.ops)
+        try:
+            await store.aget_items(DS, [])
+        except InvalidInputError as exc:
+            assert "aget_items" in str(exc)  # an optional feature, absent: the error says so
+            return
+        one, two = g.d1.document.id, g.d2.document.id
+        await store.aapply([PutItem(DS, ("mem", "alice"), "a", '{"x": 1}', one)])
+        await store.aapply([PutItem(DS, ("mem", "alice"), "b", '{"x": 2.50}', one)])
+        await store.aapply([PutItem(DS, ("mem", "bob"), "a", "[]", two)])
+        await store.aapply([PutItem(DS, ("memx",), "a", "null")])  # a prefix of labels, not text
+
+        got = await store.aget_items(DS, [(("mem", "bob"), "a"), (("mem", "alice"), "b")])
+        assert [(i.namespace, i.key, i.value) for i in got] == [
+            (("mem", "bob"), "a", "[]"),
+            (("mem", "alice"), "b", '{"x": 2.50}'),
+        ]
+        listed = await store.alist_items(DS, ("mem",))
+        assert [(i.namespace, i.key) for i in listed] == [
+            (("mem", "bob"), "a"),
+            (("mem", "alice"), "b"),
+            (("mem", "alice"), "a"),
+        ]
+        (first,) = await store.aget_items(DS, [(("mem", "alice"), "a")])
+        await store.aapply([PutItem(DS, ("mem", "alice"), "a", '{"x": 3}', one)])
+        (again,) = await store.aget_items(DS, [(("mem", "alice"), "a")])
+        assert (again.value, again.created_at) == ('{"x": 3}', first.created_at)
+        assert again.updated_at >= first.updated_at
+
+        await store.aapply([DeleteItem(DS, ("mem", "alice"), "a")])
+        assert await store.aget_records(RecordKind.DOCUMENT, [one])  # item "b" still points
+        await store.aapply([DeleteItem(DS, ("mem", "alice"), "b")])
+        assert await store.aget_records(RecordKind.DOCUMENT, [one]) == []
+        assert await store.aget_items(DS, [(("mem", "alice"), "a"), (("mem", "alice"), "b")]) == []
+        await store.aapply([DeleteItem(DS, ("mem", "alice"), "never")])  # absent: a no-op
+
+    @pytest.mark.asyncio
+    async def test_a_dump_rebuilds_its_dataset_exactly(self, store: GraphStore) -> None:
+        """``adump_dataset`` is optional (export needs it); where a backend has it, the
+        dump's ``restore_ops`` write back the same rows: ids, times, keys, mention order."""
+        g = SmallGraph()
+        claim = ClaimMessages(DS, "owner", "s1", g.d2.document.id, ("m2", "m1"))
+        await store.aapply([*g.ops, claim])
+        try:
+            dump = await store.adump_dataset(DS, with_vectors=True)
+        except InvalidInputError as exc:
+            # A backend without the optional method says so and names what to implement.
+            assert "adump_dataset" in str(exc)
+            return
+        assert [c.id for c in dump.chunks] == sorted([g.c1.id, g.c2.id])
+        assert [e.id for e in dump.entities] == sorted(e.id for e in (g.alice, g.bob, g.acme))
+        assert [(m.owner_id, m.chunk_id) for m in dump.mentions[:2]] == [
+            (g.alice.id, g.c1.id),
+            (g.bob.id, g.c2.id),
+        ]
+        assert [c.message_keys for c in dump.claims] == [("m1", "m2")]
+        bare = await store.adump_dataset(DS)
+        assert all(c.vector is None for c in bare.chunks)
+        assert await store.adump_dataset("no such dataset") == replace(
+            bare, dataset="no such dataset", documents=[], chunks=[], entities=[], relations=[],
+            mentions=[], claims=[],
+        )  # fmt: skip
+        chunk_ids = [g.c1.id, g.c2.id]
+        before = await store.aentities_of_chunks(chunk_ids), await store.astats([DS])
+        await store.aapply([Forget(DS)])
+        await store.aapply([create(), *dump.restore_ops()])
+        again = await store.adump_dataset(DS, with_vectors=True)
+        assert _comparable(again) == _comparable(dump)
+        assert (await store.aentities_of_chunks(chunk_ids), await store.astats([DS])) == before
+        with pytest.raises(InvalidInputError, match="has no vector"):
+            bare.restore_ops()
 
 
 async def _alist(items: Any) -> list[Any]:

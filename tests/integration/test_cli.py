@@ -30,6 +30,7 @@ OFFLINE_ENV = {
     k: v
     for k, v in os.environ.items()
     if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COGNEE_LLM_MODEL")
+    and not k.startswith("COGNEE_LANGCHAIN_")
 }
 
 
@@ -196,14 +197,19 @@ def test_unreachable_redis_exits_7_without_leaking_the_password(tmp_path: Path) 
 def test_redis_url_routes_sessions_to_redis(redis_url: str, tmp_path: Path) -> None:
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from cognee_langchain.sessions.redis import RedisSessionStore
+    from cognee_langchain.memory import GraphMemory
 
     user = f"cli_{uuid.uuid4().hex[:12]}"
-    store = RedisSessionStore(redis_url)
+    # The sessions of the library's memory on the same data dir: the CLI sees them (one
+    # namespace per graph), the CLI on another data dir does not.
+    memory = GraphMemory(tmp_path / "data", session_store=redis_url)
+    store = memory.session_store
     try:
         store.append(user, "r1", [HumanMessage("hi"), AIMessage("hello")])
         base = (tmp_path / "data", "--redis-url", redis_url, "--user", user)
         assert [s["session_id"] for s in cli_json(*base, "sessions", "list")] == ["r1"]
+        other = (tmp_path / "other", "--redis-url", redis_url, "--user", user)
+        assert cli_json(*other, "sessions", "list") == []
         shown = cli_json(*base, "sessions", "show", "r1")
         assert [item["message"]["content"] for item in shown["items"]] == ["hi", "hello"]
         assert cli_json(*base, "sessions", "clear", "r1")["cleared"] == ["r1"]
@@ -211,7 +217,7 @@ def test_redis_url_routes_sessions_to_redis(redis_url: str, tmp_path: Path) -> N
         assert not (tmp_path / "data" / "sessions.sqlite").exists()
     finally:
         store.delete(user, "r1")
-        store.close()
+        memory.close()
 
 
 @pytest.fixture
@@ -236,6 +242,7 @@ def test_openai_api_key_switches_to_chat_model_and_its_failure_exits_6(
     proc = cli(data, "remember", str(notes), env=env, code=6)
     assert "invalid api key" in error_line(proc)
     assert "INFO" not in proc.stderr  # wordllama's logging.basicConfig(level=INFO) is overridden
+    assert "warning: COGNEE_LLM_MODEL is deprecated" in proc.stderr
     assert [r.body["model"] for r in llm_server.chat_requests] == ["gpt-cli-test"]
     assert cli_json(data, "stats")["documents"] == 0
 
@@ -257,7 +264,7 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
         [],
         ["bogus"],
         ["sessions"],
-        ["improve"],  # --session is required
+        ["improve", "--create-dataset", "yes"],  # a flag takes no value
         ["search", "q", "--top-k", "many"],
         ["forget"],  # --dataset is required
     ],

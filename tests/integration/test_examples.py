@@ -16,6 +16,7 @@ EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.py") if not p.name
 EXPECTED = {
     "agent_memory.py": "[session-2] agent: From memory:",
     "langgraph_workflow.py": "Lena Park",
+    "langmem_store.py": "best match: 'Alice prefers green tea over coffee'",
     "persist_sessions.py": "session_id=demo_session",
     "rag_chain.py": "Bob Tanaka",
     "session_cache.py": "Session index",

@@ -81,7 +81,7 @@ def test_a_lock_held_by_another_process_is_busy_and_retryable(tmp_path: Path) ->
             memory.remember(MORE)
         assert busy.value.retryable
         with pytest.raises(StoreBusyError):
-            memory.forget("main_dataset")
+            memory.forget("main_dataset", all=True)
         # Opening is busy too, never "not a graph written by cognee-langchain".
         with pytest.raises(StoreBusyError):
             SQLiteGraphStore(graph, timeout=0.2)
@@ -124,7 +124,7 @@ def test_a_read_only_graph_is_searchable_and_refuses_writes_typed(tmp_path: Path
             memory.remember(MORE)
         assert failed.value.retryable and "writable" in str(failed.value)
         with pytest.raises(StoreUnavailableError, match="read-only"):
-            memory.forget("main_dataset")
+            memory.forget("main_dataset", all=True)
         memory.close()
     assert _digest(graph) == before
 
@@ -169,12 +169,12 @@ def test_damage_found_during_use_stops_every_later_write(tmp_path: Path) -> None
         for dataset in ("main_dataset",):
             memory.stats(dataset)
             memory.search("Who leads Company7?")
-            memory.forget(dataset)  # reads the whole dataset: hits the damaged page
+            memory.forget(dataset, all=True)  # reads the whole dataset: hits the damaged page
     damaged = _digest(graph)
     with pytest.raises(StoreCorruptedError):
         memory.remember(MORE)
     with pytest.raises(StoreCorruptedError):
-        memory.forget("main_dataset")
+        memory.forget("main_dataset", all=True)
     memory.close()
     assert _digest(graph) == damaged
 

@@ -25,7 +25,7 @@ from cognee_langchain.core.defaults import SESSIONS_NODE_SET
 from cognee_langchain.embeddings import WordLlamaEmbeddings
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.middleware import MEMORY_PROMPT, GraphMemoryMiddleware
-from cognee_langchain.services.rendering import format_memories
+from cognee_langchain.services.memory_lines import format_memories
 from cognee_langchain.sessions import SessionStore
 from tests.support.llm_server import Reply, ScriptedLLMServer, chunk_text_of
 

@@ -33,7 +33,7 @@ from cognee_langchain.core.defaults import SESSIONS_NODE_SET
 from cognee_langchain.embeddings import WordLlamaEmbeddings
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.nodes import MemoryState, make_persist_node, make_recall_node
-from cognee_langchain.services.rendering import format_memories
+from cognee_langchain.services.memory_lines import format_memories
 from cognee_langchain.sessions import SessionStore
 
 FACTS = (

@@ -20,7 +20,7 @@ from cognee_langchain.embeddings import WordLlamaEmbeddings
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.middleware import GraphMemoryMiddleware
-from cognee_langchain.services.rendering import format_memories
+from cognee_langchain.services.memory_lines import format_memories
 from cognee_langchain.sessions import SessionStore
 from cognee_langchain.tools import NO_MEMORIES, create_memory_tool
 from tests.support.llm_server import Reply, ScriptedLLMServer, chunk_text_of

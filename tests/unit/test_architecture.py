@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     f"{ROOT}.memory": 3,
     f"{ROOT}.retrievers": 4,
     f"{ROOT}.tools": 4,
+    f"{ROOT}.store": 4,
     f"{ROOT}.chat_message_histories": 4,
     f"{ROOT}.middleware": 4,
     f"{ROOT}.nodes": 4,
@@ -52,6 +53,7 @@ LAYER_NAMES = ["core", "engines", "services", "facade", "adapters"]
 ALLOWED_UPWARD = {
     (f"{ROOT}.memory", f"{ROOT}.retrievers"),
     (f"{ROOT}.memory", f"{ROOT}.tools"),
+    (f"{ROOT}.memory", f"{ROOT}.store"),
 }
 
 # Engines keep to their concern: stores know nothing of models or ranking, extractors nothing of

@@ -112,7 +112,7 @@ def test_forget_a_whole_dataset_leaves_other_datasets_alone(tmp_path: Path) -> N
     other = graph_state(memory, "other")
     alice = entities(memory)["Alice Johnson"]
 
-    memory.forget("main_dataset")
+    memory.forget("main_dataset", all=True)
 
     assert not memory.has_graph_data("main_dataset")
     assert all(count == 0 for count in graph_state(memory)["vectors"].values())  # type: ignore[union-attr]
@@ -120,6 +120,30 @@ def test_forget_a_whole_dataset_leaves_other_datasets_alone(tmp_path: Path) -> N
     assert memory.graph_store.neighbors([alice.id]) == []
     assert graph_state(memory, "other") == other
     assert memory.graph_store.get_dataset("main_dataset") is not None  # owner and grants stay
+
+
+def test_forget_without_a_filter_needs_all_true(tmp_path: Path) -> None:
+    """Issue 12 item 7: ``forget(dataset)`` wiped the dataset while the CLI demands ``--all``."""
+    memory = make_memory(tmp_path)
+    memory.remember(TEXT_A)
+
+    with pytest.raises(InvalidInputError, match=r"pass all=True to confirm"):
+        memory.forget("main_dataset")
+    with pytest.raises(InvalidInputError, match=r"takes no document_id, node_set or session_id"):
+        memory.forget("main_dataset", node_set="people", all=True)
+    with pytest.raises(InvalidInputError, match="all"):
+        memory.forget("main_dataset", all="yes")  # type: ignore[arg-type]
+    assert memory.stats().documents == 1
+
+    assert memory.forget("main_dataset", all=True).documents_removed == 1
+
+
+async def test_aforget_needs_all_true_too(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path)
+    await memory.aremember(TEXT_A)
+    with pytest.raises(InvalidInputError, match="all=True"):
+        await memory.aforget("main_dataset")
+    assert (await memory.aforget("main_dataset", all=True)).documents_removed == 1
 
 
 def test_forgotten_records_are_reported_deleted_and_can_come_back(tmp_path: Path) -> None:
@@ -146,17 +170,17 @@ def test_forget_needs_delete_permission(tmp_path: Path) -> None:
     memory.grant("main_dataset", bob, "write")
 
     with pytest.raises(PermissionDeniedError, match="delete"):
-        memory.forget("main_dataset", user=bob)
+        memory.forget("main_dataset", user=bob, all=True)
     assert memory.has_graph_data("main_dataset")
 
     memory.grant("main_dataset", bob, "delete")
-    assert memory.forget("main_dataset", user=bob).documents_removed == 1
+    assert memory.forget("main_dataset", user=bob, all=True).documents_removed == 1
 
 
 def test_forget_unknown_dataset_or_bad_filter_is_invalid(tmp_path: Path) -> None:
     memory = make_memory(tmp_path)
     with pytest.raises(InvalidInputError, match="Unknown dataset"):
-        memory.forget("nope")
+        memory.forget("nope", all=True)
     memory.remember(TEXT_A)
     with pytest.raises(InvalidInputError):
         memory.forget("main_dataset", node_set="bad\nname")

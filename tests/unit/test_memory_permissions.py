@@ -113,7 +113,7 @@ def test_a_sharer_cannot_give_itself_delete_and_wipe_the_dataset(memory: GraphMe
     with pytest.raises(PermissionDeniedError, match="cannot grant its own 'delete'"):
         memory.grant("acme", BOB, "delete", by=BOB)
     with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
-        memory.forget("acme", user=BOB)
+        memory.forget("acme", user=BOB, all=True)
     _intact(memory)
 
 
@@ -147,7 +147,7 @@ def test_a_sharer_cannot_grant_a_right_it_lacks(memory: GraphMemory, permission:
     with pytest.raises(PermissionDeniedError):
         memory.remember("Carol Diaz founded Zeta Labs.", dataset="acme", user=CAROL)
     with pytest.raises(PermissionDeniedError):
-        memory.forget("acme", user=CAROL)
+        memory.forget("acme", user=CAROL, all=True)
     # ... not even when BOB makes CAROL a sharer to hand it back
     memory.grant("acme", CAROL, "share", by=BOB)
     with pytest.raises(PermissionDeniedError, match=f"lacks '{permission}'"):
@@ -204,7 +204,7 @@ def test_a_revoked_user_cannot_grant_itself_back(memory: GraphMemory) -> None:
         with pytest.raises(PermissionDeniedError, match="lacks 'share'"):
             memory.grant("acme", CAROL, permission, by=BOB)
     with pytest.raises(PermissionDeniedError, match="lacks 'delete'"):
-        memory.forget("acme", user=BOB)
+        memory.forget("acme", user=BOB, all=True)
     _intact(memory)
 
 

@@ -361,6 +361,55 @@ def test_files_and_documents_are_read(tmp_path: Path, memory: GraphMemory) -> No
     assert ("Carol Diaz", "founded", "Zeta Labs") in triples(memory)
 
 
+@pytest.mark.parametrize(
+    "data",
+    ["notes/missing.txt", "  missing.md\n", "report.pdf", "C:\\data\\export.JSON", ["ok", "a.csv"]],
+    ids=repr,
+)
+def test_a_str_naming_a_missing_file_is_an_error_not_text(
+    memory: GraphMemory, data: object
+) -> None:
+    """Issue 12 item 7: ``remember("notes/missing.txt")`` stored the path as text."""
+    with pytest.raises(InvalidInputError, match=r"looks like a file path.*Path\(.*Document\("):
+        memory.remember(data)  # type: ignore[arg-type]
+    assert memory.stats().documents == 0
+
+
+def test_a_str_naming_an_existing_non_text_file_is_refused(
+    tmp_path: Path, memory: GraphMemory
+) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    with pytest.raises(InvalidInputError, match=r"is not a \.txt or \.md file"):
+        memory.remember(str(pdf))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see notes.md", "https://example.com/page.html", "v2.0", "Alice leads Acme Corp."],
+)
+def test_text_that_only_mentions_a_file_is_text(memory: GraphMemory, text: str) -> None:
+    (document,) = memory.graph_store.get_documents(memory.remember(text).document_ids)
+    assert memory.graph_store.get_chunks(document.chunk_ids)[0].text == text
+
+
+def test_a_file_name_is_remembered_as_text_through_a_document(memory: GraphMemory) -> None:
+    stored = memory.remember(Document(page_content="notes/missing.txt")).document_ids
+    (document,) = memory.graph_store.get_documents(stored)
+    assert memory.graph_store.get_chunks(document.chunk_ids)[0].text == "notes/missing.txt"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=st.lists(st.text(alphabet="abcxyz/.", min_size=1, max_size=8), min_size=2, max_size=4))
+def test_a_str_with_a_space_is_never_taken_for_a_path(
+    memory: GraphMemory, words: list[str]
+) -> None:
+    text = " ".join(words) + ".txt"
+    assert memory.remember(text).document_ids
+
+
 def test_unreadable_files_raise_invalid_input(tmp_path: Path, memory: GraphMemory) -> None:
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("caf\xe9".encode("latin-1"))
@@ -435,7 +484,7 @@ def test_size_limits_are_the_memory_s(tmp_path: Path) -> None:
         with pytest.raises(InvalidInputError, match=r"limit is 12 .*max_id_chars"):
             memory.remember("Alice Johnson leads Acme Corp.", **kwargs)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"limit is 12 .*max_id_chars"):
-        memory.forget("d" * 13)
+        memory.forget("d" * 13, all=True)
     assert memory.stats().documents == 0
     memory.remember("a" * 100, dataset="d" * 12)  # at the limits: fine
 

@@ -224,8 +224,8 @@ def test_a_graph_of_dozens_of_entities_shows_every_name_and_relation(tmp_path: P
     data = json.loads(page.data_json)
     names = [n["name"] for n in data["nodes"]]
     assert sorted(names) == sorted(people + companies)  # all 60, each once
-    by_id = {n["id"]: n["name"] for n in data["nodes"]}
-    edges = {(by_id[e["source"]], e["predicate"], by_id[e["target"]]) for e in data["edges"]}
+    # Edges name their ends by position in "nodes": a compact page for 10,000 entities.
+    edges = {(names[e["source"]], e["predicate"], names[e["target"]]) for e in data["edges"]}
     assert len(edges) == len(data["edges"]) == len(facts)
     assert ("Person7 Surname7", "works at", "Company7 Corp") in edges
     assert ("Company3 Corp", "partners with", "Company4 Corp") in edges
@@ -237,4 +237,21 @@ def test_a_graph_of_dozens_of_entities_shows_every_name_and_relation(tmp_path: P
     # A limit keeps the best-connected entities: the companies before any person.
     limited = json.loads(parse(memory.visualize(tmp_path / "top.html", max_nodes=20)).data_json)
     assert sorted(n["name"] for n in limited["nodes"]) == sorted(companies)
+    memory.close()
+
+
+def test_the_page_carries_each_entitys_panel_and_a_finished_layout(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path / "data")
+    memory.remember("Alice Johnson leads Acme Corp. Bob Smith joined Acme Corp.", node_set="news")
+
+    data = json.loads(parse(memory.visualize(tmp_path / "g.html")).data_json)
+
+    acme = next(n for n in data["nodes"] if n["name"] == "Acme Corp")
+    assert acme["node_sets"] == ["news"] and acme["sessions"] == []
+    assert "Acme Corp" in acme["description"]
+    [source] = [data["sources"][i] for i in acme["sources"]]
+    assert source["text"].startswith("Alice Johnson leads Acme Corp.")
+    assert data["nodes"][0]["name"] == "Acme Corp"  # most relations first: labelled first
+    points = {(n["x"], n["y"]) for n in data["nodes"]}
+    assert len(points) == 3 and all(abs(v) < 1e4 for p in points for v in p)
     memory.close()

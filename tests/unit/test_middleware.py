@@ -315,10 +315,10 @@ def test_bad_settings_are_input_errors(
         GraphMemoryMiddleware(memory, **kwargs)
 
 
-def test_missing_langchain_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_old_langchain_names_the_upgrade(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "langchain.agents.middleware.types", None)
     monkeypatch.delitem(sys.modules, "cognee_langchain.middleware")
-    with pytest.raises(ImportError, match=r"pip install 'cognee-langchain\[agents\]'"):
+    with pytest.raises(ImportError, match=r"pip install -U 'langchain>=1.0'"):
         importlib.import_module("cognee_langchain.middleware")
 
 

@@ -420,6 +420,13 @@ def test_non_english_dialogue() -> None:
     assert all(name.strip() for name in found)
 
 
+def test_a_question_names_its_entities_and_states_no_fact() -> None:
+    """Issue 12: a persisted "User: Is Acme in Berlin?" became the fact Acme -in-> Berlin."""
+    text = "User: Is Acme Robotics in Berlin?\nUser: Carol Diaz joined Acme Robotics in May."
+    assert set(names(text)) >= {"Acme Robotics", "Berlin", "Carol Diaz"}
+    assert triples(text) == {("Carol Diaz", "joined", "Acme Robotics")}
+
+
 def test_mixed_prose_and_dialogue() -> None:
     text = (
         "Alice leads Acme. The meeting was on Monday at 10 AM.\n"

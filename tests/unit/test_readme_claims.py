@@ -39,6 +39,21 @@ class Claim(NamedTuple):
 
 CLAIMS = (
     Claim(
+        "Every example in `examples/` runs after this first command",
+        (
+            "tests/integration/test_examples.py::test_example_runs_offline",
+            "tests/unit/test_readme_first_command.py::test_examples_and_readme_blocks_import_only_core_dependencies",
+        ),
+    ),
+    Claim(
+        "every block not marked as needing an API key runs",
+        (
+            "tests/unit/test_readme_blocks.py::test_python_blocks_of_each_section_run_and_print_what_they_say",
+            "tests/unit/test_readme_blocks.py::test_blocks_not_run_offline_say_why_with_an_accepted_reason",
+            "tests/integration/test_readme_blocks.py::test_readme_blocks_that_need_redis_run_on_the_test_redis",
+        ),
+    ),
+    Claim(
         "Every I/O method has an async twin",
         ("tests/unit/test_readme_claims.py::test_every_io_method_of_the_memory_has_an_async_twin",),
     ),
@@ -221,6 +236,150 @@ CLAIMS = (
             "tests/integration/test_redis_eviction.py::test_under_allkeys_lru_pressure_nothing_is_persisted_twice_and_every_loss_is_reported",
         ),
     ),
+    Claim(
+        "labels never",
+        (
+            "tests/integration/test_visualize_browser.py::test_twelve_entities_all_named_and_fitted_to_the_window",
+            "tests/integration/test_visualize_browser.py::test_the_dense_corpus_that_rendered_blank_is_a_picture",
+            "tests/integration/test_visualize_browser.py::test_ten_thousand_entities_render_in_three_seconds",
+        ),
+    ),
+    Claim(
+        "without `session_ids` persists every session of the user",
+        (
+            "tests/unit/test_agent_written_memory.py::test_improve_without_session_ids_persists_every_session_of_the_user",
+            "tests/unit/test_agent_written_memory.py::test_a_chat_only_dataset_starts_from_its_sessions_with_create_dataset",
+        ),
+    ),
+    Claim(
+        "session cache, so `improve` never stores it twice",
+        (
+            "tests/unit/test_agent_written_memory.py::test_remember_with_a_session_tags_the_memory_with_it",
+            "tests/unit/test_agent_written_memory.py::test_forget_by_session_removes_what_was_remembered_in_it",
+        ),
+    ),
+    Claim(
+        "Offline answers never invent",
+        (
+            "tests/unit/test_agent_written_memory.py::test_an_unsupported_offline_answer_says_so_and_is_never_persisted",
+            "tests/unit/test_recall.py::test_an_answer_the_memory_does_not_support_says_so",
+            "tests/unit/test_recall.py::test_every_name_of_the_question_must_be_in_the_answer",
+        ),
+    ),
+    Claim(
+        "and `improve` never persists that answer as knowledge",
+        (
+            "tests/unit/test_agent_written_memory.py::test_an_unsupported_offline_answer_says_so_and_is_never_persisted",
+            "tests/unit/test_offline_extractor.py::test_a_question_names_its_entities_and_states_no_fact",
+        ),
+    ),
+    Claim(
+        "and names no file is an `InvalidInputError`, never stored as text",
+        (
+            "tests/unit/test_memory_remember.py::test_a_str_naming_a_missing_file_is_an_error_not_text",
+            "tests/unit/test_memory_remember.py::test_a_str_naming_an_existing_non_text_file_is_refused",
+            "tests/unit/test_memory_remember.py::test_a_str_with_a_space_is_never_taken_for_a_path",
+        ),
+    ),
+    Claim(
+        "| searchable text | every string in the value",
+        ("tests/unit/test_store.py::test_index_paths_and_text_fields_choose_the_searchable_text",),
+    ),
+    Claim(
+        "the package adds no handler and",
+        (
+            "tests/unit/test_tracing.py::test_operations_log_at_debug_without_secrets_or_user_text_at_info",
+        ),
+    ),
+    Claim(
+        "never touches the root logger",
+        (
+            "tests/unit/test_tracing.py::test_operations_log_at_debug_without_secrets_or_user_text_at_info",
+        ),
+    ),
+    Claim(
+        "INFO never holds queries, documents,",
+        (
+            "tests/unit/test_tracing.py::test_operations_log_at_debug_without_secrets_or_user_text_at_info",
+            "tests/unit/test_tracing.py::test_a_session_store_failure_is_logged_without_the_password",
+        ),
+    ),
+    Claim(
+        "every global option also comes from its",
+        (
+            "tests/unit/test_cli_settings.py::test_data_dir_comes_from_the_environment_and_the_flag_wins",
+            "tests/unit/test_cli_settings.py::test_user_comes_from_the_environment_and_the_flag_wins",
+            "tests/integration/test_cli_settings.py::test_environment_limits_reach_the_memory",
+        ),
+    ),
+    Claim(
+        "Import is one transaction: every line is checked first",
+        (
+            "tests/unit/test_transfer.py::test_every_bad_line_is_refused_with_its_number_and_nothing_is_written",
+            "tests/integration/test_cli_transfer.py::test_bad_files_conflicts_and_strangers_exit_with_one_line",
+        ),
+    ),
+    Claim(
+        "Every option above can also come from an environment variable",
+        (
+            "tests/unit/test_settings.py::test_every_field_has_a_variable_and_a_tested_good_and_bad_value",
+            "tests/unit/test_settings.py::test_each_variable_sets_its_field",
+            "tests/unit/test_settings.py::test_memory_takes_every_option_from_the_environment",
+        ),
+    ),
+    Claim(
+        "memories sharing one Redis never see each other's",
+        (
+            "tests/integration/test_issue_12_redis_session_namespaces.py::test_two_memories_on_one_redis_keep_their_sessions_apart",
+            "tests/integration/test_issue_12_redis_session_namespaces.py::test_stores_in_different_namespaces_never_see_each_others_sessions",
+        ),
+    ),
+    Claim(
+        "an offline answer the memory does not support says so",
+        (
+            "tests/unit/test_agent_written_memory.py::test_an_unsupported_offline_answer_says_so_and_is_never_persisted",
+            "tests/unit/test_offline_extractor.py::test_a_question_names_its_entities_and_states_no_fact",
+        ),
+    ),
+    Claim(
+        "a user's manage tool never updates or deletes another user's memory",
+        (
+            "tests/unit/test_agent_written_memory.py::test_a_user_never_updates_or_deletes_another_users_memory",
+            "tests/unit/test_agent_written_memory.py::test_create_update_delete_a_memory",
+        ),
+    ),
+    Claim(
+        "one named run tree each, nested under the caller's run",
+        (
+            "tests/unit/test_tracing.py::test_remember_is_one_run_with_the_extraction_calls_as_children",
+            "tests/unit/test_tracing.py::test_recall_is_one_run_with_the_answer_call_as_child",
+            "tests/unit/test_tracing.py::test_improve_nests_the_pipeline_and_its_nodes_under_one_run",
+            "tests/unit/test_tracing.py::test_a_call_inside_a_runnable_nests_under_it",
+        ),
+    ),
+    Claim(
+        "every `COGNEE_LANGCHAIN_*` variable sets its option",
+        (
+            "tests/unit/test_settings.py::test_each_variable_sets_its_field",
+            "tests/unit/test_settings.py::test_precedence_arguments_then_environment_then_defaults",
+            "tests/unit/test_settings.py::test_every_bad_value_names_its_variable_and_an_example",
+        ),
+    ),
+    Claim(
+        "two memories on one Redis never see each other's sessions",
+        (
+            "tests/integration/test_issue_12_redis_session_namespaces.py::test_two_memories_on_one_redis_keep_their_sessions_apart",
+            "tests/integration/test_issue_12_unclosed_redis_connection.py::test_no_unclosed_connection_warning_after_asyncio_run",
+        ),
+    ),
+    Claim(
+        "the graph picture keeps every node inside the window",
+        (
+            "tests/integration/test_visualize_browser.py::test_ten_thousand_entities_render_in_three_seconds",
+            "tests/integration/test_visualize_browser.py::test_hostile_names_are_text_in_the_browser",
+            "tests/unit/test_visualization_layout.py::test_issue_12_the_dense_corpus_stays_bounded",
+        ),
+    ),
 )
 
 
@@ -275,8 +434,9 @@ def test_a_new_unproven_claim_would_be_caught() -> None:
     assert _claiming_lines(text) == [(2, "It always works.")]
 
 
-# Methods of the memory that do I/O (stores, models) and so must have an ``a``-prefixed twin.
-_SYNC_ONLY = {"as_retriever", "as_tool", "close"}
+# Methods of the memory that do no store or model I/O, so need no ``a``-prefixed twin: ``close``
+# and the ``as_*`` factories of adapters (retriever, tools, store), which only wrap the memory.
+_SYNC_ONLY = {"close"}
 
 
 def test_every_io_method_of_the_memory_has_an_async_twin() -> None:
@@ -288,7 +448,9 @@ def test_every_io_method_of_the_memory_has_an_async_twin() -> None:
     sync = [
         name
         for name, member in public.items()
-        if not inspect.iscoroutinefunction(member) and name not in _SYNC_ONLY
+        if not inspect.iscoroutinefunction(member)
+        and name not in _SYNC_ONLY
+        and not name.startswith("as_")
     ]
     missing = [name for name in sync if not inspect.iscoroutinefunction(public.get(f"a{name}"))]
     assert sync and missing == []

@@ -213,7 +213,7 @@ def test_extractive_answer_keeps_context_order_and_skips_repeats() -> None:
     answer = extractive_answer(question, question, context)
 
     # "founded in 1999" only names Acme Corp again: it adds nothing the others did not say
-    assert answer == "Alice Johnson leads Acme Corp. Acme Corp is based in Denver."
+    assert answer == ("Alice Johnson leads Acme Corp. Acme Corp is based in Denver.", True)
 
 
 def test_extractive_answer_prefers_the_question_over_its_expansion() -> None:
@@ -223,12 +223,56 @@ def test_extractive_answer_prefers_the_question_over_its_expansion() -> None:
         "Where was she born?", "Where was she born? Alice Johnson Acme Corp", context
     )
 
-    assert answer == BORN
+    assert answer == (BORN, True)
 
 
-def test_extractive_answer_without_matching_sentences_or_context() -> None:
-    assert extractive_answer("Why?", "Why?", [doc("First line. Second line.")]) == "First line."
-    assert extractive_answer("Who leads Acme?", "Who leads Acme?", []) == NO_CONTEXT_ANSWER
+def test_extractive_answer_without_matching_sentences_or_context_says_so() -> None:
+    # Before 0.2 "Why?" was answered with the first sentence of the context: an invention.
+    assert extractive_answer("Why?", "Why?", [doc("First line. Second line.")]) == (
+        NO_CONTEXT_ANSWER,
+        False,
+    )
+    assert extractive_answer("Who leads Acme?", "Who leads Acme?", []) == (
+        "I don't have anything in memory about Acme.",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Is Acme in Berlin?", "I don't have anything in memory about Berlin."),
+        ("Is Bob in Paris or Rome?", "I don't have anything in memory about Bob, Paris or Rome."),
+        # the question's own words must be met: the expansion alone does not support an answer
+        ("What is the capital?", NO_CONTEXT_ANSWER),
+    ],
+)
+def test_an_answer_the_memory_does_not_support_says_so(question: str, expected: str) -> None:
+    """Issue 12 item 4: offline "Is Acme in Berlin?" over "Alice leads Acme." answered "Alice
+    leads Acme."."""
+    context = [doc("Alice leads Acme. Acme builds rockets.")]
+
+    assert extractive_answer(question, f"{question} Alice Acme", context) == (expected, False)
+
+
+def test_a_bare_follow_up_is_supported_by_its_expansion() -> None:
+    context = [doc(ACME), doc(GLOBEX)]
+
+    answer = extractive_answer("And her?", "And her? Alice Johnson Acme Corp", context)
+
+    assert answer == ("Alice Johnson leads Acme Corp.", True)
+
+
+def test_every_name_of_the_question_must_be_in_the_answer() -> None:
+    context = [doc("Alice Johnson leads Acme Corp."), doc("Bob Smith lives in Paris.")]
+
+    assert extractive_answer("Where does Alice Johnson live?", "x", context).supported
+    assert not extractive_answer("Does Alice Johnson live in Berlin?", "x", context).supported
+    # a name is met only whole: "Alice Smith" is neither Alice Johnson nor Bob Smith
+    assert extractive_answer("Who is Alice Smith?", "x", context) == (
+        "I don't have anything in memory about Alice Smith.",
+        False,
+    )
 
 
 # -- the chat model path ---------------------------------------------------------------------------
@@ -383,3 +427,16 @@ def test_follow_up_expansion_always_starts_with_the_question(words: list[str]) -
 
     assert expanded.startswith(query.strip())
     assert expand_follow_up(query, []) == query
+
+
+def test_a_persisted_question_is_never_the_answer() -> None:
+    """After ``improve`` the session's own question is in memory, word for word: offline recall
+    of it once answered "(3 December 2026) User: Who leads Acme?"."""
+    asked = doc("(3 December 2026) User: Who leads Acme?\nAssistant: Alice leads Acme.")
+
+    assert extractive_answer("Who leads Acme?", "Who leads Acme?", [asked]) == (
+        "Assistant: Alice leads Acme.",
+        True,
+    )
+    only_asked = doc("(3 December 2026) User: Who leads Acme?")
+    assert not extractive_answer("Who leads Acme?", "Who leads Acme?", [only_asked]).supported

@@ -101,3 +101,11 @@ def test_session_errors_redact_what_they_quote() -> None:
     ):
         assert "s3cr3t" not in str(error)
         assert "s3cr3t" not in error.url
+
+
+def test_a_user_named_like_a_secret_keeps_the_host() -> None:
+    """Hypothesis found it: the user name "passwd" made ``passwd:***@host`` read as a secret
+    pair, and the host vanished from the shown URL (nothing leaked, but the URL was useless)."""
+    assert redact_url("redis://passwd:0000@cache.local:6379/0") == (
+        "redis://passwd:***@cache.local:6379/0"
+    )

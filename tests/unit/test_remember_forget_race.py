@@ -56,7 +56,7 @@ async def test_remember_racing_forget_both_succeed(tmp_path: Path) -> None:
     # and merges into them. The forget removes them before the write.
     remembering = asyncio.ensure_future(writer.aremember(TEXT_B))
     await asyncio.wait_for(planned.wait(), WAIT)
-    forgotten = await other.aforget("main_dataset")
+    forgotten = await other.aforget("main_dataset", all=True)
     assert forgotten.documents_removed == 1 and forgotten.entities_removed >= 2
     go.set()
     result = await asyncio.wait_for(remembering, WAIT)
@@ -83,7 +83,7 @@ async def test_remember_losing_every_race_gets_a_retryable_error(tmp_path: Path)
     async def writing(ops: Any) -> Any:
         if any(isinstance(op, PutDocument) for op in ops):
             attempts.append(1)
-            await other.aforget("main_dataset")
+            await other.aforget("main_dataset", all=True)
         return await apply(ops)
 
     store.aexisting_ids = planning  # type: ignore[method-assign]
