@@ -58,6 +58,16 @@ BENCHMARKS = (
         "words, each returned turn showing its date; one run (recall is deterministic).",
     ),
     Benchmark(
+        "time_and_change",
+        "Time and change",
+        "time_and_change.py",
+        note="Fixture `benchmarks/data/time_and_change.json`: 12 invented conversations in one "
+        "dataset (349 turns, 141 questions, 46 dated facts), ingested one session at a time in a "
+        "seeded shuffled order on both paths; evidence recall within 200 words, the share of "
+        "questions where a superseded turn comes first, and dates resolved within their grain; "
+        "then LoCoMo's development split (memory_quality.py's metric). Offline, one run.",
+    ),
+    Benchmark(
         "index_freshness",
         "Index freshness",
         "index_freshness.py",

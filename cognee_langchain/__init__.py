@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         WriteConflictError,
     )
     from cognee_langchain.extraction.base import GraphExtractor
+    from cognee_langchain.extraction.kinds import RelationKinds
     from cognee_langchain.extraction.llm import LLMGraphExtractor
     from cognee_langchain.extraction.offline import OfflineGraphExtractor
     from cognee_langchain.graph.base import GraphStore
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
         persist_sessions_in_knowledge_graph_pipeline,
     )
     from cognee_langchain.retrievers import GraphRetriever
+    from cognee_langchain.services.history import FactVersion
     from cognee_langchain.services.recall import RecallResult
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.sessions.redis import RedisSessionStore
@@ -94,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "create_manage_memory_tool": "cognee_langchain.tools",
     "GraphMemoryStore": "cognee_langchain.store",
     "RecallResult": "cognee_langchain.services.recall",
+    "FactVersion": "cognee_langchain.services.history",
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
     "get_default_user_sync": "cognee_langchain.users",
@@ -111,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "GraphExtractor": "cognee_langchain.extraction.base",
     "OfflineGraphExtractor": "cognee_langchain.extraction.offline",
     "LLMGraphExtractor": "cognee_langchain.extraction.llm",
+    "RelationKinds": "cognee_langchain.extraction.kinds",
     "SESSIONS_NODE_SET": "cognee_langchain.pipelines.persist_sessions",
     "PersistSessionsContext": "cognee_langchain.pipelines.persist_sessions",
     "PersistSessionsResult": "cognee_langchain.pipelines.persist_sessions",
@@ -128,6 +132,7 @@ __all__ = [
     "SESSIONS_NODE_SET",
     "CogneeLangchainError",
     "ExtractionError",
+    "FactVersion",
     "ForgetResult",
     "GraphExtractor",
     "GraphMemory",
@@ -149,6 +154,7 @@ __all__ = [
     "PipelineRun",
     "RecallResult",
     "RedisSessionStore",
+    "RelationKinds",
     "RememberResult",
     "RunStatus",
     "SQLiteGraphStore",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
 
     from cognee_langchain.core.settings import Settings
+    from cognee_langchain.core.time_validation import TimeRange
     from cognee_langchain.extraction.base import GraphExtractor
     from cognee_langchain.extraction.chunking import TextChunker
     from cognee_langchain.graph.base import GraphStats, GraphStore
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from cognee_langchain.permissions import DatasetInfo, Permission
     from cognee_langchain.retrieval.graph_index import GraphIndex
     from cognee_langchain.retrievers import GraphRetriever
+    from cognee_langchain.services.history import FactVersion
     from cognee_langchain.services.persist import PersistSessionsResult, PipelineRun
     from cognee_langchain.services.recall import RecallResult
     from cognee_langchain.services.search import SearchType
@@ -116,7 +119,8 @@ class GraphMemory:
             ``session_store`` (default SQLite in ``data_dir``), ``graph_store`` (default
             ``SQLiteGraphStore`` in ``data_dir``), ``user`` (who acts when a method gets none),
             ``extractor`` (overrides the one chosen from ``llm``), ``chunk_size``,
-            ``chunk_overlap``, ``resolver`` (entity resolution settings), ``llm_timeout``,
+            ``chunk_overlap``, ``resolver`` (entity resolution settings), ``relation_kinds``
+            (a ``RelationKinds``: which facts a newer one replaces), ``llm_timeout``,
             ``limits``, ``session_namespace``, ``settings``. An unknown option is a
             ``TypeError``, as for any Python call.
 
@@ -810,6 +814,8 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        as_of: datetime | None = None,
+        time_range: TimeRange | None = None,
         config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> list[Document]:
@@ -822,6 +828,8 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                as_of=as_of,
+                time_range=time_range,
                 config=config,
                 **deprecated,
             )
@@ -836,6 +844,8 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        as_of: datetime | None = None,
+        time_range: TimeRange | None = None,
         config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> list[Document]:
@@ -844,16 +854,25 @@ class GraphMemory:
 
         ``search_type``: ``"chunks"`` (default: fused lexical, context and vector lanes with
         priors), ``"graph"`` (plus entity-neighbourhood expansion), ``"facts"``,
-        ``"summaries"`` or a ``SearchConfig``. ``datasets``: name(s) to search,
+        ``"summaries"``, ``"temporal"`` (events of the asked window, oldest first) or a
+        ``SearchConfig``. ``datasets``: name(s) to search,
         ``None`` for every dataset ``user`` may read (``dataset=`` is its deprecated spelling).
         ``node_sets``: keep only memories in one of them. Document metadata is described in
         :mod:`cognee_langchain.services.search`.
+
+        Time: ``as_of`` (default now) is when "current" is judged: facts no longer (or not
+        yet) true then rank below true ones, and say so ("Alice lives in Paris (until 10 June
+        2023)."). ``time_range=(start, end)`` (either side ``None``: open; end exclusive) — or
+        the query's own cue ("in May 2023", "last year", "before she moved to Berlin") —
+        raises what happened in that window without dropping the rest. A naive datetime is
+        taken as UTC.
 
         Raises:
             InvalidInputError: empty query, one longer than ``Limits.max_query_chars`` (set it
                 with ``GraphMemory(limits=Limits(max_query_chars=...))``) or of invalid Unicode
                 (a lone surrogate); ``top_k`` <= 0, unknown search type or dataset, a node set
-                name over ``Limits.max_id_chars``.
+                name over ``Limits.max_id_chars``; ``as_of`` not a datetime, ``time_range``
+                not a ``(start, end)`` pair of datetimes with start before end.
             PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
         """
         datasets = renamed_arguments(
@@ -872,6 +891,8 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                as_of=as_of,
+                time_range=time_range,
             )
             run.output = documents
         return documents
@@ -886,6 +907,8 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        as_of: datetime | None = None,
+        time_range: TimeRange | None = None,
         config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> RecallResult:
@@ -899,6 +922,8 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                as_of=as_of,
+                time_range=time_range,
                 config=config,
                 **deprecated,
             )
@@ -914,6 +939,8 @@ class GraphMemory:
         top_k: int = DEFAULT_TOP_K,
         node_sets: str | Sequence[str] | None = None,
         user: User | None = None,
+        as_of: datetime | None = None,
+        time_range: TimeRange | None = None,
         config: RunnableConfig | None = None,
         **deprecated: Any,
     ) -> RecallResult:
@@ -928,13 +955,15 @@ class GraphMemory:
 
         Only the question is held to ``Limits.max_query_chars``: the follow-up expansion
         searched for may be longer. The Q&A append carries an idempotency key and is retried
-        once, with that key, when the store cannot confirm it.
+        once, with that key, when the store cannot confirm it. ``as_of`` / ``time_range``
+        steer retrieval as in :meth:`asearch`.
 
         Raises:
             InvalidInputError: empty query, one longer than ``Limits.max_query_chars`` (set it
                 with ``GraphMemory(limits=Limits(max_query_chars=...))``) or of invalid Unicode
                 (a lone surrogate); ``top_k`` <= 0, unknown search type or dataset, a malformed
-                session id or one longer than ``Limits.max_id_chars``.
+                session id or one longer than ``Limits.max_id_chars``; a bad ``as_of`` or
+                ``time_range`` (see :meth:`asearch`).
             PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
             ExtractionError: the chat model failed, answered nothing or took longer than
                 ``llm_timeout`` (the session is left unchanged).
@@ -959,14 +988,51 @@ class GraphMemory:
                 top_k=top_k,
                 node_sets=node_sets,
                 user=user,
+                as_of=as_of,
+                time_range=time_range,
             )
             run.output = result
         return result
 
+    def history(
+        self,
+        subject: str,
+        relation: str | None = None,
+        *,
+        dataset: str = DEFAULT_DATASET,
+        user: User | None = None,
+    ) -> list[FactVersion]:
+        """Sync twin of :meth:`ahistory`."""
+        return run_sync(self.ahistory(subject, relation, dataset=dataset, user=user))
+
+    async def ahistory(
+        self,
+        subject: str,
+        relation: str | None = None,
+        *,
+        dataset: str = DEFAULT_DATASET,
+        user: User | None = None,
+    ) -> list[FactVersion]:
+        """Every version of what ``dataset`` knows about ``subject`` (an entity name, "Alice"),
+        oldest first: each ``FactVersion`` with its interval (``valid_at`` with its grain and
+        phrase, ``invalid_at``, ``superseded_by``), when the memory learned it and where it was
+        said (session, message and chunk ids). ``relation``: only that kind (``"lives_in"``,
+        ``"works at"``). ``[]`` when the subject is unknown. See
+        :mod:`cognee_langchain.services.history`.
+
+        Raises:
+            InvalidInputError: a blank subject, a relation that is no kind, a malformed dataset.
+            PermissionDeniedError: ``user`` may not read ``dataset``.
+        """
+        from cognee_langchain.services.history import ahistory
+
+        return await ahistory(self.runtime, subject, relation, dataset=dataset, user=user)
+
     # -- adapters built on this memory ----------------------------------------------------------
     def as_retriever(self, **kwargs: Any) -> GraphRetriever:
         """A :class:`~cognee_langchain.retrievers.GraphRetriever` over this memory; ``kwargs``
-        are its fields (``top_k``, ``search_type``, ``datasets``, ``node_sets``, ``user``)."""
+        are its fields (``top_k``, ``search_type``, ``datasets``, ``node_sets``, ``user``,
+        ``as_of``, ``time_range``)."""
         # The facade's factories are the only imports of an adapter from below it (see
         # docs/architecture.md); the adapter refers back to the facade for typing only.
         from cognee_langchain.retrievers import GraphRetriever

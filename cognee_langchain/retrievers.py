@@ -8,6 +8,7 @@ a trace the memory's ``cognee_langchain.search`` run is a child of the retriever
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import (
@@ -21,6 +22,7 @@ from pydantic import ConfigDict, ValidationError, field_validator, model_validat
 
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.core.defaults import DEFAULT_SEARCH_TYPE, DEFAULT_TOP_K
+from cognee_langchain.core.time_validation import check_as_of, check_time_range
 from cognee_langchain.core.validation import (
     check_datasets,
     check_names,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["GraphRetriever"]
 
 # invoke() keyword arguments that override the retriever's fields for one call.
-_OVERRIDES = frozenset({"top_k", "search_type", "datasets", "node_sets"})
+_OVERRIDES = frozenset({"top_k", "search_type", "datasets", "node_sets", "as_of", "time_range"})
 # Old spellings, accepted for one release with a DeprecationWarning.
 _RENAMED = {"k": "top_k"}
 
@@ -54,12 +56,16 @@ class GraphRetriever(BaseRetriever):
     ``"summaries"`` or a ``SearchConfig``. ``top_k``: how many documents (``k`` is its
     deprecated spelling). ``datasets``: where to search (``None``: every dataset ``user`` may
     read). ``node_sets``: keep only items in one of these node sets. ``user``: who searches
-    (default: the memory's user). Each call may override ``top_k``, ``search_type``,
-    ``datasets`` and ``node_sets``::
+    (default: the memory's user). ``as_of``: when "current" is judged (default: now; facts no
+    longer true then rank lower and say until when they were). ``time_range``: ``(start,
+    end)`` datetimes (either ``None``: open) whose events rank higher; a naive datetime is
+    UTC. Each call may override ``top_k``, ``search_type``, ``datasets``, ``node_sets``,
+    ``as_of`` and ``time_range``::
 
         retriever = memory.as_retriever(top_k=4)
         retriever.invoke("Who leads Acme?")
         retriever.invoke("Acme", top_k=2, search_type="facts")
+        retriever.invoke("Where did Alice live?", as_of=datetime(2023, 3, 1, tzinfo=UTC))
 
     Bad or unknown arguments raise :class:`~cognee_langchain.errors.InvalidInputError`; a
     dataset the user may not read, :class:`~cognee_langchain.errors.PermissionDeniedError`.
@@ -74,6 +80,8 @@ class GraphRetriever(BaseRetriever):
     datasets: list[str] | None = None
     node_sets: list[str] | None = None
     user: User | None = None
+    as_of: datetime | None = None
+    time_range: tuple[datetime | None, datetime | None] | None = None
 
     if TYPE_CHECKING:
         memory: GraphMemory  # type: ignore[no-redef]
@@ -130,6 +138,16 @@ class GraphRetriever(BaseRetriever):
     def _check_node_sets(cls, value: object) -> list[str] | None:
         return check_names(value, "node set", allow_empty=True)
 
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _check_as_of(cls, value: object) -> datetime | None:
+        return check_as_of(value)
+
+    @field_validator("time_range", mode="before")
+    @classmethod
+    def _check_time_range(cls, value: object) -> tuple[datetime | None, datetime | None] | None:
+        return check_time_range(value)
+
     @field_validator("user", mode="before")
     @classmethod
     def _check_user(cls, value: object) -> User | None:
@@ -167,6 +185,8 @@ class GraphRetriever(BaseRetriever):
             top_k=overrides.get("top_k", self.top_k),
             node_sets=overrides.get("node_sets", self.node_sets),
             user=self.user,
+            as_of=overrides.get("as_of", self.as_of),
+            time_range=overrides.get("time_range", self.time_range),
             config=config,
         )
         return documents

@@ -16,6 +16,7 @@ Both argument schemas keep to OpenAI's strict structured-output subset, so
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.documents import Document
@@ -29,6 +30,7 @@ from cognee_langchain.core.defaults import (
     DEFAULT_TOP_K,
     MEMORIES_NODE_SET,
 )
+from cognee_langchain.core.time_validation import check_as_of
 from cognee_langchain.core.validation import (
     check_dataset,
     check_optional_id,
@@ -174,6 +176,7 @@ def create_memory_tool(
     search_type: SearchType = DEFAULT_SEARCH_TYPE,
     max_tokens: int | None = None,
     user: User | None = None,
+    as_of: datetime | None = None,
     **deprecated: Any,
 ) -> BaseTool:
     """A LangChain tool that searches ``memory`` (``response_format="content_and_artifact"``).
@@ -198,7 +201,9 @@ def create_memory_tool(
             or a ``SearchConfig``.
         max_tokens: budget of the rendered content (≈ characters / 4); ``None`` for no limit.
         user: who searches; defaults to the memory's user.
+        as_of: when "current" is judged (default: now, at each call); a naive datetime is UTC.
     """
+    as_of = check_as_of(as_of)
     datasets = renamed_arguments(
         "create_memory_tool", deprecated, {"dataset": "datasets"}, datasets=datasets
     )["datasets"]
@@ -212,7 +217,12 @@ def create_memory_tool(
 
     async def asearch_memory(query: str) -> tuple[str, list[Document]]:
         documents = await memory.asearch(
-            query, datasets=datasets, search_type=search_type, top_k=top_k, user=user
+            query,
+            datasets=datasets,
+            search_type=search_type,
+            top_k=top_k,
+            user=user,
+            as_of=as_of,
         )
         fitted = fit_memories(documents, max_tokens)
         content = "\n".join(line for _, line in fitted) or NO_MEMORIES

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from cognee_langchain.cli.inputs import read_stdin
-from cognee_langchain.cli.render import counts, document_lines, message_text, table, timestamp
+from cognee_langchain.cli.render import (
+    counts,
+    document_lines,
+    history_lines,
+    message_text,
+    table,
+    timestamp,
+)
 from cognee_langchain.errors import InvalidInputError, NoSessionsFoundError
 
 if TYPE_CHECKING:
@@ -24,6 +31,7 @@ __all__ = [
     "Output",
     "export_dataset",
     "forget",
+    "history",
     "import_dataset",
     "improve",
     "recall",
@@ -135,6 +143,13 @@ def forget(memory: GraphMemory, args: argparse.Namespace) -> Output:
         f"{result.relations_removed} relation(s) removed."
     )
     return Output(result, text)
+
+
+def history(memory: GraphMemory, args: argparse.Namespace) -> Output:
+    versions = memory.history(args.subject, args.relation, dataset=args.dataset)
+    if not versions:
+        return Output(versions, f"Nothing known about {args.subject!r} in {args.dataset!r}.")
+    return Output(versions, "\n".join(history_lines(versions)))
 
 
 def visualize(memory: GraphMemory, args: argparse.Namespace) -> Output:

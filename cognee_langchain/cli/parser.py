@@ -16,7 +16,7 @@ DEFAULT_DATA_DIR = f"./{settings.DEFAULT_DATA_DIR}"
 
 _SEARCH_TYPES = (
     f"{DEFAULT_SEARCH_TYPE} (default: hybrid chunks + entity-graph expansion), chunks, facts, "
-    "summaries"
+    "summaries, temporal (events of the question's time window, oldest first)"
 )
 
 _EPILOG = f"""\
@@ -206,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
         group, "search", commands.search, "search the graph; prints the retrieved context"
     )
     _search_options(sub)
+
+    sub = _command(
+        group,
+        "history",
+        commands.history,
+        "every version of what a dataset knows about a subject, with when each was true",
+    )
+    sub.add_argument("subject", help="an entity name, e.g. Alice")
+    sub.add_argument(
+        "--relation", metavar="KIND", help="only this relation kind, e.g. lives_in or works_at"
+    )
+    _dataset_option(sub, many=False)
 
     sub = _command(group, "forget", commands.forget, "remove documents and what only they support")
     sub.add_argument("--dataset", required=True, help="dataset to forget from")

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
+    from cognee_langchain.services.history import FactVersion
+
 __all__ = [
     "counts",
     "document_lines",
+    "history_lines",
     "jsonable",
     "message_text",
     "one_line",
@@ -59,6 +62,23 @@ def one_line(text: str) -> str:
     return text if len(text) <= _MAX_TEXT_COLUMNS else text[: _MAX_TEXT_COLUMNS - 1] + "…"
 
 
+def history_lines(versions: Sequence[FactVersion]) -> list[str]:
+    """One line per fact version: its interval, the fact, and how it ended or that it holds."""
+    lines = []
+    for version in versions:
+        start = "?" if version.valid_at is None else version.valid_at.date().isoformat()
+        end = "now" if version.invalid_at is None else version.invalid_at.date().isoformat()
+        if version.invalid_at is None:
+            state = "current"
+        elif version.superseded_by is None:
+            state = "retracted"
+        else:
+            state = f"superseded by {version.superseded_by[:12]}"
+        said = f' "{version.valid_phrase}"' if version.valid_phrase else ""
+        lines.append(f"{start} .. {end}  {one_line(version.fact)}  [{state}]{said}")
+    return lines
+
+
 def counts(row: Any) -> tuple[str, ...]:
     """The document, chunk, entity and relation counts of a stats row, as table cells."""
     return tuple(str(n) for n in (row.documents, row.chunks, row.entities, row.relations))
@@ -89,6 +109,8 @@ def jsonable(value: object) -> Any:
 
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, datetime):
+        return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, BaseModel):

@@ -1,5 +1,9 @@
 """The entities and relations of one chunk as the offline extractor collects them, deduplicated
-by normalised name, with short forms folded into the longer names they abbreviate."""
+by normalised name, with short forms folded into the longer names they abbreviate.
+
+A relation may carry what the extraction schema says about time and change: its ``kind``, the
+date phrases of when it started and ended, and whether the sentence ends it ("I quit Renault").
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,23 @@ from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.schema import ChunkExtraction
 
-__all__ = ["CO_OCCURRENCE", "ChunkGraph"]
+__all__ = ["CO_OCCURRENCE", "ChunkGraph", "FactTime"]
 
 #: The predicate of two names that share a sentence without a verb linking them.
 CO_OCCURRENCE = "related_to"
+
+
+@dataclass(frozen=True, slots=True)
+class FactTime:
+    """What a sentence says about when its facts hold (``ExtractedRelation``'s time fields)."""
+
+    kind: str | None = None
+    valid_at: str | None = None
+    invalid_at: str | None = None
+    retracted: bool = False
+
+
+_TIMELESS = FactTime()
 
 
 @dataclass
@@ -25,8 +42,22 @@ class ChunkGraph:
     """
 
     entities: dict[str, list[str]] = field(default_factory=dict)  # key -> [name, type, desc]
-    relations: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # (source, predicate, target) -> (description, time, place in the text); target "" for a
+    # retraction of any value ("we broke up")
+    relations: dict[tuple[str, str, str], tuple[str, FactTime, tuple[int, int]]] = field(
+        default_factory=dict
+    )
     pairs: set[frozenset[str]] = field(default_factory=set)
+    #: ``(source, target)`` pairs a time-and-change rule has stated: the generic rules add no
+    #: second, kind-less reading of them ("I'm now a manager at Zalando").
+    claimed: set[tuple[str, str]] = field(default_factory=set)
+    _sentence: int = 0
+    _text: str = ""
+    _folded: str | None = None
+
+    def begin_sentence(self, index: int, text: str) -> None:
+        """Relations added next are stated by sentence ``index`` of the chunk, ``text``."""
+        self._sentence, self._text, self._folded = index, text, None
 
     def add_entity(self, key: str, name: str, hint: str, description: str) -> None:
         entry = self.entities.get(key)
@@ -35,14 +66,37 @@ class ChunkGraph:
         elif hint and entry[1] == DEFAULT_ENTITY_TYPE:
             entry[1] = hint
 
-    def relate(self, source: str, predicate: str, target: str, description: str) -> None:
+    def relate(
+        self,
+        source: str,
+        predicate: str,
+        target: str,
+        description: str,
+        time: FactTime | None = None,
+    ) -> None:
+        """Add a relation (the first wording of a triple wins); ``time`` marks one a
+        time-and-change rule found, which claims its pair from the generic rules.
+
+        Relations keep the order the text states them in (where the target is named), which
+        decides between statements of one message about the same time ("We broke up. I'm
+        dating Chris now.")."""
         if source == target or not predicate:
             return
+        if time is None:
+            if (source, target) in self.claimed:
+                return
+            time = _TIMELESS
+        else:
+            self.claimed.add((source, target))
         pair = frozenset((source, target))
         if predicate == CO_OCCURRENCE and pair in self.pairs:
             return
         self.pairs.add(pair)
-        self.relations.setdefault((source, predicate, target), description)
+        if self._folded is None:
+            self._folded = self._text.casefold()  # only for sentences that relate anything
+        found = self._folded.find(target) if target else -1
+        place = (self._sentence, found if found >= 0 else len(self._folded))
+        self.relations.setdefault((source, predicate, target), (description, time, place))
 
     def merge_aliases(self, keep: Collection[str] = ()) -> None:
         """Fold a shorter form into the unique longer entity it abbreviates: "Alice" or "Smith"
@@ -71,13 +125,14 @@ class ChunkGraph:
                 self.entities[canonical][1] = hint
         relations = self.relations
         self.relations = {}
-        for (source, predicate, target), description in relations.items():
+        for (source, predicate, target), fact in relations.items():
             source, target = aliases.get(source, source), aliases.get(target, target)
             if source != target:
-                self.relations.setdefault((source, predicate, target), description)
+                self.relations.setdefault((source, predicate, target), fact)
 
     def to_extraction(self, summary: str) -> ChunkExtraction:
         names = {key: entry[0] for key, entry in self.entities.items()}
+        names[""] = ""  # the open target of a retraction of any value
         # One validation of plain data is several times faster than building each model.
         return ChunkExtraction.model_validate(
             {
@@ -91,8 +146,14 @@ class ChunkGraph:
                         "predicate": predicate,
                         "target": names[target],
                         "description": description,
+                        "kind": time.kind,
+                        "valid_at": time.valid_at,
+                        "invalid_at": time.invalid_at,
+                        "retracted": time.retracted,
                     }
-                    for (source, predicate, target), description in self.relations.items()
+                    for (source, predicate, target), (description, time, _) in sorted(
+                        self.relations.items(), key=lambda item: item[1][2]
+                    )
                 ],
                 "summary": summary,
             }

@@ -16,6 +16,7 @@ __all__ = [
     "HEADER_WORDS",
     "INTERJECTIONS",
     "IRREGULAR_PARTICIPLES",
+    "JOB_NOUNS",
     "MONTHS_AND_DAYS",
     "MOVEMENT_VERBS",
     "NEGATIONS",
@@ -217,4 +218,16 @@ VOCATIVE_CUES = _words(
 IRREGULAR_PARTICIPLES = _words(
     "led built run held bought made won sold paid set kept found sent taught caught brought "
     "owned hit put read"
+)
+# The last word of a job title: "a product manager", "senior engineer", "head of marketing".
+JOB_NOUNS = _words(
+    "engineer developer programmer designer manager director lead head officer executive ceo "
+    "cto cfo coo vp president founder cofounder co-founder owner analyst scientist researcher "
+    "consultant architect accountant lawyer attorney teacher professor lecturer tutor nurse "
+    "doctor physician surgeon dentist pharmacist therapist counselor counsellor chef cook baker "
+    "barista waiter waitress bartender writer author editor journalist reporter producer "
+    "photographer artist musician intern assistant associate specialist coordinator "
+    "administrator supervisor technician mechanic electrician plumber carpenter clerk cashier "
+    "salesperson representative agent strategist marketer recruiter paralegal pilot "
+    "firefighter librarian veterinarian vet trainer coach instructor translator"
 )

@@ -61,6 +61,17 @@ _ABSTRACT_SUFFIXES = ("ship", "ness", "ment", "tion", "sion", "ism", "ence", "an
 _NAME_OPENERS = frozenset(("the", *lex.PREPOSITIONS))  # "The Wolves", "In Paris", "At Google"
 # A present-tense verb after a subject: "Alice leads" (not "Life's", "Super excited").
 _FINITE_VERB = re.compile(r"[a-z]{2,}[^s'’]s")
+# What follows an exclamation opening a sentence: up to two lower-case words, then "," or "!"
+# ("Big news, ...", "Awesome!", "Great job!"). "Alice, who ..." and "Paris, the capital" are
+# appositives, "Alice, Bob and Carol" a list: the word before their comma stays a name.
+_OPENER = re.compile(
+    r"(?P<words>(?: [a-z][a-z'’-]*){0,2})\s*(?P<mark>[,!])(?P<after> *(?P<next>[\w'’-]+))?"
+)
+_APPOSITIVE_CUES = (lex.RELATIVE_PRONOUNS - {"that"}) | {
+    "the", "a", "an", "our", "my", "his", "her", "their", *lex.IRREGULAR_PARTICIPLES
+}  # fmt: skip
+_PARTICIPLE_WORD = re.compile(r"[a-z]{2,}(?:ed|en|wn)")
+_LIST_MARK = re.compile(r"[^.!?]*? (?:and|or|&) ")
 
 
 @dataclass(slots=True)
@@ -102,6 +113,24 @@ class Speakers:
         return found
 
 
+def _is_exclamation(text: str, end: int) -> bool:
+    """Whether the capitalised word ending at ``end`` opens an exclamation ("Big news, I moved",
+    "Awesome!") rather than naming the subject ("Alice said, ...", "Alice, who ...")."""
+    match = _OPENER.match(text, end)
+    if match is None:
+        return False
+    words = match.group("words").split()
+    if any(word in lex.NON_NAME_WORDS or word in lex.SUBJECT_VERBS for word in words):
+        return False  # "Alice said, ...", "Paris in spring, ...": a clause, not an exclamation
+    following = match.group("next")
+    if match.group("mark") == "," and not words and following is not None:
+        if following.lower() in _APPOSITIVE_CUES or _PARTICIPLE_WORD.fullmatch(following):
+            return False  # "Acme, owned by Bob, ...", "Alice, who joined in 2019, ..."
+        if is_name_word(following) and _LIST_MARK.match(text, match.end("next")):
+            return False  # "Alice, Bob and Carol ..."
+    return True
+
+
 def _plausible_first_word(word: str, comma_follows: bool, lower: set[str], inner: set[str]) -> bool:
     """Whether a sentence's capitalised first word is a name rather than an ordinary word."""
     if word in inner:
@@ -130,6 +159,8 @@ def sentence_mentions(
             and not _dialogue_lead_is_name(text, offset, run, inner, speakers)
         ):
             continue
+        if at_lead and _opens_exclamation(text, offset, run, inner, speakers):
+            continue
         mentions.extend(_run_mentions(text, offset, run, at_lead, lower, inner))
     for start, end, title in sentence.titles:
         mentions.append(Mention(title.casefold(), title, start, end, hint=_TITLE))
@@ -155,6 +186,20 @@ def sentence_mentions(
             )
         mentions.sort(key=lambda mention: mention.start)
     return mentions
+
+
+def _opens_exclamation(
+    text: str, offset: int, run: str, inner: set[str], speakers: Speakers | None
+) -> bool:
+    """Whether a lone capitalised word opening a sentence is an exclamation, no name: followed
+    by "," or "!" ("Big news, ...", "Awesome!", "Omg, ...") and never capitalised away from a
+    sentence start in the chunk, nor a speaker's name ("Mel, look!")."""
+    if " " in run:
+        return False
+    word = strip_possessive(run)[0]
+    if word in inner or (speakers is not None and speakers.resolve(word.casefold()) is not None):
+        return False
+    return _is_exclamation(text, offset + len(run))
 
 
 def _dialogue_lead_is_name(

@@ -11,6 +11,7 @@ concept ("Acme builds rockets" -> Acme -builds-> rockets), unless the phrase end
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -72,20 +73,41 @@ class _Link:
 
 
 def relate_sentence(
-    sentence: Sentence, mentions: list[Mention], graph: ChunkGraph, description: str
+    sentence: Sentence,
+    mentions: list[Mention],
+    graph: ChunkGraph,
+    description: str,
+    *,
+    read: Sequence[tuple[int, int]] = (),
 ) -> None:
-    """Relations of one sentence: between its names, then a verb + object after the last."""
+    """Relations of one sentence: between its names, then a verb + object after the last, and
+    after a speaker's "I" that ends its clause with one ("I love coffee, it's my fuel"). A
+    subject inside a ``read`` span (a change rule read its words) gets no such object."""
     text = sentence.text
     if len(mentions) > 1:
         _link_mentions(text, mentions, graph, description)
-    last = mentions[-1]
-    if last.possessive:
-        return  # "my writers group": a noun phrase, not a verb and its object
-    tail = _tail_object(text, last.end)
-    if tail is not None:
-        predicate, phrase = tail
+    subjects = [mentions[-1]]
+    if sentence.speaker:
+        speaker = sentence.speaker.casefold()
+        subjects += [m for m in mentions[:-1] if m.key == speaker and text[m.start : m.end] == "I"]
+    for subject in subjects:
+        if subject.possessive:
+            continue  # "my writers group": a noun phrase, not a verb and its object
+        if any(start <= subject.start < end for start, end in read):
+            continue
+        _relate_tail(text, subject, graph, description, whole=subject is not mentions[-1])
+
+
+def _relate_tail(
+    text: str, subject: Mention, graph: ChunkGraph, description: str, *, whole: bool
+) -> None:
+    """Relate ``subject`` to the verb + object right after it, if there is one (``whole``: only
+    when the object ends the clause, since a later name of the sentence may be the object)."""
+    found = _tail_object(text, subject.end, clause_end=whole)
+    if found is not None:
+        predicate, phrase = found
         graph.add_entity(phrase, phrase, _CONCEPT, description)
-        graph.relate(last.key, predicate, phrase, description)
+        graph.relate(subject.key, predicate, phrase, description)
 
 
 def _link_mentions(text: str, mentions: list[Mention], graph: ChunkGraph, description: str) -> None:
@@ -220,11 +242,14 @@ def _link(between: str, possessive: bool) -> _Link:
     return _Link("verb", predicate, subject=subject)
 
 
-def _tail_object(text: str, end: int) -> tuple[str, str] | None:
+def _tail_object(text: str, end: int, *, clause_end: bool = False) -> tuple[str, str] | None:
     """``(verb phrase, noun phrase)`` when the words after the last entity read as a short
-    verb + object ("builds reusable rockets", "is not vegetarian", "works in marketing")."""
+    verb + object ("builds reusable rockets", "is not vegetarian", "works in marketing");
+    with ``clause_end``, only when punctuation or the text's end follows the object."""
     match = _TAIL.match(text, end)
     if match is None:
+        return None
+    if clause_end and text[match.end() :].lstrip()[:1] not in ("", *".,;:!?)"):
         return None
     verb = match.group("verb")
     if verb is not None:

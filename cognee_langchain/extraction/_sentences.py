@@ -57,8 +57,10 @@ _TITLE_MINOR = lex.DETERMINERS & {"a", "an", "the"} | lex.CONNECTORS | {
     "vs", "via", "into", "over", "under",
 }  # fmt: skip
 _MAX_TITLE_WORDS = 10
-# "[D1:3]", "[10:02]", "[#12]": a turn id or time stamp inside a line.
-_TURN_ID = re.compile(r"\[\s*#?[A-Za-z]{0,4}\s*\d+(?:\s*[:.,/-]\s*\d+)*\s*(?:[ap]\.?m\.?)?\s*\]")
+# "[D1:3]", "[C2:S1:T4]", "[10:02]", "[#12]": a turn id or time stamp inside a line.
+_TURN_ID = re.compile(
+    r"\[\s*#?[A-Za-z]{0,4}\s*\d+(?:\s*[:.,/-]\s*[A-Za-z]{0,4}\d+)*\s*(?:[ap]\.?m\.?)?\s*\]"
+)
 # "Session 3 (...)", "## Day 2 -", "Turn #4:" opening a line: a header, not a name.
 _HEADER_PREFIX = re.compile(
     rf"[\W_]*(?i:{'|'.join(sorted(lex.HEADER_WORDS))})\s*(?:#\s*)?\d+\b(?:\s*[:.)-])?"

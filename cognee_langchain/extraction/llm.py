@@ -61,6 +61,7 @@ EXTRACT_RUN_NAME = "extract_chunk"
 _MAX_NAME = 200
 _MAX_TYPE = 60
 _MAX_DESCRIPTION = 500
+_MAX_PHRASE = 80  # a kind or a date phrase: "last Saturday", "2023-05-08"
 _MAX_BACKOFF = 8.0
 # Fallback for integrations that do not raise langchain-core's ModelError family yet.
 _TRANSIENT_NAME_PARTS = ("Timeout", "RateLimit", "Connection", "ServiceUnavailable", "Overloaded")
@@ -247,8 +248,10 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
     Blank and over-long names are dropped, fields trimmed, duplicate entities (same name up to
     case) merged and duplicate relations removed. A relation whose endpoint is not an extracted
     entity keeps it as a new entity when the name occurs in the text, and is dropped otherwise
-    (an invented endpoint); self-loops are dropped. An empty summary becomes the chunk's lead
-    sentence.
+    (an invented endpoint); self-loops are dropped. A blank target is kept only for the end of
+    a fact (``retracted``, "we broke up"). Kinds, date phrases and ``retracted`` are kept as
+    given, trimmed (blank: ``None``); they are resolved when the write is built. An empty summary
+    becomes the chunk's lead sentence.
 
     Raises:
         ValueError: ``answer`` is missing or does not fit the ``ChunkExtraction`` schema.
@@ -280,7 +283,8 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
     relations: dict[tuple[str, str, str], ExtractedRelation] = {}
     for relation in extraction.relations:
         predicate = _squash(relation.predicate).lower()
-        endpoints = []
+        open_end = relation.retracted and not _squash(relation.target)
+        endpoints: list[ExtractedEntity | None] = []
         for raw in (relation.source, relation.target):
             name = _squash(raw)
             folded = name.casefold()
@@ -293,15 +297,22 @@ def repair_extraction(answer: object, text: str) -> ChunkExtraction:
                 entities[folded] = ExtractedEntity(name=name, type=DEFAULT_ENTITY_TYPE)
             endpoints.append(entities.get(folded))
         source, target = endpoints
-        if not predicate or source is None or target is None or source is target:
+        if not predicate or source is None or (target is None and not open_end):
             continue
-        key = (source.name.casefold(), predicate, target.name.casefold())
+        if source is target:
+            continue
+        target_name = "" if target is None else target.name
+        key = (source.name.casefold(), predicate, target_name.casefold())
         if key not in relations:
             relations[key] = ExtractedRelation(
                 source=source.name,
                 predicate=predicate,
-                target=target.name,
+                target=target_name,
                 description=_squash(relation.description)[:_MAX_DESCRIPTION],
+                kind=_phrase(relation.kind),
+                valid_at=_phrase(relation.valid_at),
+                invalid_at=_phrase(relation.invalid_at),
+                retracted=relation.retracted,
             )
     return ChunkExtraction(
         entities=list(entities.values()),
@@ -360,3 +371,10 @@ def _retry_after(exc: BaseException) -> float:
 
 def _squash(value: str) -> str:
     return " ".join(value.split())
+
+
+def _phrase(value: str | None) -> str | None:
+    """A short optional field as given, single-spaced; ``None`` when blank."""
+    if value is None:
+        return None
+    return _squash(value)[:_MAX_PHRASE] or None

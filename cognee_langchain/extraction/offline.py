@@ -25,6 +25,11 @@ The heuristics, per chunk:
   co-occurrence edge. Each relation's description is its sentence, so numbers and dates
   ("in 2019") stay in the facts. A question states no fact: "Is Acme in Berlin?" names its
   entities and relates none.
+* **Changes** a speaker states ("I'm now a product manager at Zalando", "we broke up", "I don't
+  like sushi anymore", "we relocated to Lisbon") become relations with a kind or a retraction
+  (``_changes``); every relation's kind and dates are resolved when the write is built.
+* **Exclamations** opening a sentence ("Big news, ...", "Awesome!") are no names unless the
+  chunk capitalises the word elsewhere.
 * **Titles**: a quoted title is one name of type ``Work`` ("Harry Potter and the Philosopher's
   Stone", 'Embracing Identity').
 * **Types**: speakers and names after an honorific, a kinship or role noun ("my sister Carol")
@@ -32,7 +37,8 @@ The heuristics, per chunk:
 * **Summary**: the chunk's lead sentence.
 
 The rules live in private modules next to this one: ``_sentences`` (splitting, speakers),
-``_mentions`` (names and their types), ``_relations`` (predicates between names),
+``_mentions`` (names and their types), ``_relations`` (predicates between names), ``_changes``
+(changes a speaker states),
 ``_chunk_graph`` (the per-chunk tally) and ``_lexicon`` (the word lists).
 """
 
@@ -41,6 +47,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
@@ -105,7 +112,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
     graph = ChunkGraph()
     last_subject: Mention | None = None
     line = -1
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
+        graph.begin_sentence(index, sentence.text)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -117,6 +125,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
             sentence, mentions, _antecedent(sentence, last_subject, graph, speakers)
         )
         if not mentions:
+            if sentence.speaker and not sentence.text.rstrip().endswith("?"):
+                state_changes(sentence, mentions, graph, description)  # "We broke up."
             continue
         entities = graph.entities
         for mention in mentions:
@@ -132,7 +142,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
         if not mentions:
             continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
-            relate_sentence(sentence, mentions, graph, description)
+            read = state_changes(sentence, mentions, graph, description)
+            relate_sentence(sentence, mentions, graph, description, read=read)
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])

@@ -61,6 +61,28 @@ class ExtractedRelation(BaseModel):
         description="The fact as one short sentence, keeping every date, time, number and "
         "qualifier the text gives for it.",
     )
+    kind: str | None = Field(
+        default=None,
+        description="The kind of fact, one of lives_in, works_at, job_title, "
+        "relationship_status, has_pet, owns, likes, dislikes, visited, studies_at, or another "
+        "short snake_case kind; null when none fits.",
+    )
+    valid_at: str | None = Field(
+        default=None,
+        description="When the fact became true, as the text writes it ('last Saturday', "
+        "'in March 2023', '2023-05-08'); null when the text gives no time (then: when said).",
+    )
+    invalid_at: str | None = Field(
+        default=None,
+        description="When the fact stopped being true, as the text writes it ('until June', "
+        "'in 2021'); null when it is still true or the text does not say.",
+    )
+    retracted: bool = Field(
+        default=False,
+        description="True when the text says the fact stopped or is no longer true ('I quit "
+        "Renault' -> source the speaker, predicate 'works at', target 'Renault', retracted "
+        "true; 'we broke up' -> target the partner if named, else an empty string).",
+    )
 
 
 class ChunkExtraction(BaseModel):

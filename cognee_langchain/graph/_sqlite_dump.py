@@ -18,7 +18,13 @@ from cognee_langchain.graph.dump import (
     StoredMention,
     StoredRelation,
 )
-from cognee_langchain.graph.ops import ClaimMessages, RecordKind, TextKind, Vector
+from cognee_langchain.graph.ops import (
+    ClaimMessages,
+    RecordKind,
+    RetractRelation,
+    TextKind,
+    Vector,
+)
 
 __all__ = ["dump_dataset"]
 
@@ -102,10 +108,12 @@ def dump_dataset(conn: sqlite3.Connection, dataset: str, with_vectors: bool) -> 
             predicate=predicate,
             created_at=created_at,
             vector=fact_vectors.get(id_),
+            kind=kind,
+            single_valued=bool(single),
         )
-        for id_, source_id, target_id, predicate, created_at in conn.execute(
-            "SELECT id, source_id, target_id, predicate, created_at FROM relations "
-            "WHERE dataset = ? ORDER BY id",
+        for id_, source_id, target_id, predicate, created_at, kind, single in conn.execute(
+            "SELECT id, source_id, target_id, predicate, created_at, kind, single_valued "
+            "FROM relations WHERE dataset = ? ORDER BY id",
             (dataset,),
         )
     ]
@@ -119,10 +127,11 @@ def dump_dataset(conn: sqlite3.Connection, dataset: str, with_vectors: bool) -> 
         )
     ]
     mentions.extend(
-        StoredMention(RecordKind.RELATION, owner, chunk_id, "", description)
-        for owner, chunk_id, description in conn.execute(
-            "SELECT m.relation_id, m.chunk_id, m.description FROM relation_mentions m "
-            "JOIN relations r ON r.id = m.relation_id WHERE r.dataset = ? ORDER BY m.seq",
+        StoredMention(RecordKind.RELATION, owner, chunk_id, "", description, at, grain, phrase)
+        for owner, chunk_id, description, at, grain, phrase in conn.execute(
+            "SELECT m.relation_id, m.chunk_id, m.description, m.valid_at, m.grain, m.phrase "
+            "FROM relation_mentions m JOIN relations r ON r.id = m.relation_id "
+            "WHERE r.dataset = ? ORDER BY m.seq",
             (dataset,),
         )
     )
@@ -137,6 +146,14 @@ def dump_dataset(conn: sqlite3.Connection, dataset: str, with_vectors: bool) -> 
         ClaimMessages(dataset, user_id, session_id, document_id, tuple(keys))
         for (user_id, session_id, document_id), keys in claimed.items()
     ]
+    retractions = [
+        RetractRelation(*row)
+        for row in conn.execute(
+            "SELECT id, dataset, source_id, kind, target_id, at, chunk_id, phrase, created_at "
+            "FROM retractions WHERE dataset = ? ORDER BY id",
+            (dataset,),
+        )
+    ]
     return DatasetDump(
         dataset=dataset,
         documents=documents(conn, doc_ids),
@@ -145,4 +162,5 @@ def dump_dataset(conn: sqlite3.Connection, dataset: str, with_vectors: bool) -> 
         relations=relations,
         mentions=mentions,
         claims=claims,
+        retractions=retractions,
     )

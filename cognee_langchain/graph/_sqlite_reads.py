@@ -211,7 +211,9 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
     for part in slices(unique(ids)):
         for row in conn.execute(
             "SELECT r.id, r.dataset, r.source_id, r.target_id, s.name, t.name, r.predicate, "
-            "r.node_sets, r.created_at FROM relations r JOIN entities s ON s.id = r.source_id "
+            "r.node_sets, r.created_at, r.kind, r.single_valued, COALESCE(r.valid_at, "
+            "r.created_at), r.valid_grain, r.valid_phrase, r.invalid_at, r.superseded_by "
+            "FROM relations r JOIN entities s ON s.id = r.source_id "
             f"JOIN entities t ON t.id = r.target_id WHERE r.id IN ({marks(part)})",
             part,
         ):
@@ -222,7 +224,10 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
     for id_ in ids:
         if id_ not in rows:
             continue
-        _, dataset, source_id, target_id, source, target, predicate, node_sets, created = rows[id_]
+        _, dataset, source_id, target_id, source, target, predicate, node_sets, created, *time = (
+            rows[id_]
+        )
+        kind, single, valid_at, grain, phrase, invalid_at, superseded_by = time
         entry = mentions[id_]
         session_ids, message_ids = sessions(sources, entry.chunk_ids)
         found.append(
@@ -240,6 +245,14 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
                 chunk_ids=unique(entry.chunk_ids),
                 session_ids=session_ids,
                 message_ids=message_ids,
+                kind=kind,
+                single_valued=bool(single),
+                valid_at=valid_at,
+                valid_grain=grain,
+                valid_phrase=phrase,
+                invalid_at=invalid_at,
+                superseded_by=superseded_by,
+                recorded_at=created,
             )
         )
     return found

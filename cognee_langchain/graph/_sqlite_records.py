@@ -89,9 +89,10 @@ def _json_list(column: str, source: str, order: str = "seq") -> str:
 
 _CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id")
 
-# Columns: id, dataset, text parts, links (a JSON array of ids or names), node_sets, rev, then
-# the vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other
-# names it was mentioned by) or the chunks a fact was extracted from.
+# Columns: id, dataset, text parts (for a fact, then its endpoints and time), links (a JSON array
+# of ids or names), node_sets, rev, then the vector. Links: the entities a chunk or summary
+# mentions, an entity's aliases (the other names it was mentioned by) or the chunks a fact was
+# extracted from.
 _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
     TextKind.CHUNK: _RecordQuery(
         alias="c",
@@ -128,6 +129,7 @@ _RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
         columns="r.id, r.dataset, s.name, r.predicate, t.name, "
         "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
         "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
+        "COALESCE(r.valid_at, r.created_at), r.invalid_at, r.superseded_by, r.kind, "
         + _json_list("chunk_id", "relation_mentions WHERE relation_id = r.id")
         + ", r.node_sets, r.rev",
         source="relations r JOIN entities s ON s.id = r.source_id "
@@ -188,9 +190,11 @@ def _records(
     links = [tuple(orjson.loads(row[-4])) for row in rows]
     own: list[tuple[str, ...]] = [(row[0],) for row in rows]
     entity_ids, chunk_ids, aliases = none, none, none
+    times: list[tuple[Any, ...]] = [(None, None, None, None)] * len(rows)
     if kind is TextKind.FACT:
         texts = [render_fact(s, p, t, d or "") for _, _, s, p, t, d, *_ in rows]
         entity_ids, chunk_ids = [(row[6], row[7]) for row in rows], links
+        times = [row[8:12] for row in rows]
     else:
         texts = [row[2] for row in rows]
         if kind is TextKind.ENTITY:
@@ -202,6 +206,7 @@ def _records(
     origins = own if kind is TextKind.CHUNK else chunk_ids
     sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
     units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
+    spans = _fact_spans(conn, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
     found = []
     for i, row in enumerate(rows):
         session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
@@ -220,6 +225,28 @@ def _records(
                 session_ids=session_ids,
                 message_ids=message_ids,
                 unit=units[i] if units is not None else {},
+                valid_at=times[i][0],
+                invalid_at=times[i][1],
+                superseded_by=times[i][2],
+                relation_kind=times[i][3],
+                fact_spans=spans.get(row[0], ()),
             )
         )
     return found
+
+
+def _fact_spans(
+    conn: sqlite3.Connection, chunk_ids: Sequence[str]
+) -> dict[str, tuple[tuple[float, float | None], ...]]:
+    """Per chunk, the ``(valid_at, invalid_at)`` of every single-valued fact it states (as it
+    states it: its own statement's period), in stored order: one query per page."""
+    found: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
+    for part in slices(chunk_ids):
+        for chunk_id, start, end in conn.execute(
+            "SELECT m.chunk_id, COALESCE(m.valid_at, r.created_at), m.invalid_at "
+            "FROM relation_mentions m JOIN relations r ON r.id = m.relation_id "
+            f"WHERE r.single_valued = 1 AND m.chunk_id IN ({marks(part)}) ORDER BY m.seq",
+            part,
+        ):
+            found[chunk_id].append((start, end))
+    return {chunk_id: tuple(spans) for chunk_id, spans in found.items()}

@@ -23,6 +23,7 @@ from cognee_langchain.permissions import DatasetInfo, Permission
 
 __all__ = [
     "SCHEMA",
+    "SCHEMA_AFTER_MIGRATION",
     "SCHEMA_VERSION",
     "TABLES",
     "dataset_info",
@@ -36,7 +37,7 @@ __all__ = [
     "unknown_dataset",
 ]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,18 +85,33 @@ CREATE TABLE IF NOT EXISTS entity_mentions (
 DROP INDEX IF EXISTS entity_mentions_chunk;
 CREATE INDEX IF NOT EXISTS entity_mentions_chunk_entity ON entity_mentions (chunk_id, entity_id);
 CREATE INDEX IF NOT EXISTS entity_mentions_entity_surface ON entity_mentions (entity_id, surface);
+-- Time (4): kind and single_valued as put; valid_* / invalid_at / superseded_by derived from the
+-- mentions and retractions of the relation's (dataset, source_id, kind) group on every write.
 CREATE TABLE IF NOT EXISTS relations (
     id TEXT PRIMARY KEY, dataset TEXT NOT NULL, source_id TEXT NOT NULL,
     target_id TEXT NOT NULL, predicate TEXT NOT NULL, node_sets TEXT NOT NULL,
-    created_at REAL NOT NULL, rev INTEGER NOT NULL);
+    created_at REAL NOT NULL, rev INTEGER NOT NULL, kind TEXT,
+    single_valued INTEGER NOT NULL DEFAULT 0, valid_at REAL, valid_grain TEXT,
+    valid_phrase TEXT NOT NULL DEFAULT '', invalid_at REAL, superseded_by TEXT);
 CREATE INDEX IF NOT EXISTS relations_dataset ON relations (dataset, id);
 CREATE INDEX IF NOT EXISTS relations_source ON relations (source_id);
 CREATE INDEX IF NOT EXISTS relations_target ON relations (target_id);
 CREATE INDEX IF NOT EXISTS relations_rev ON relations (rev);
+-- A mention is a statement: valid_at / grain / phrase as the chunk dates it (NULL: unknown),
+-- invalid_at / superseded_by derived (when the value it states stopped being true).
 CREATE TABLE IF NOT EXISTS relation_mentions (
     seq INTEGER PRIMARY KEY, relation_id TEXT NOT NULL, chunk_id TEXT NOT NULL,
-    description TEXT NOT NULL, UNIQUE (relation_id, chunk_id));
+    description TEXT NOT NULL, valid_at REAL, grain TEXT, phrase TEXT NOT NULL DEFAULT '',
+    invalid_at REAL, superseded_by TEXT, UNIQUE (relation_id, chunk_id));
 CREATE INDEX IF NOT EXISTS relation_mentions_chunk ON relation_mentions (chunk_id);
+-- "I quit Renault": ends a fact of (dataset, source_id, kind) at `at`; forgotten with its chunk.
+-- closed: JSON array of the relations it ended (derived; empty: a no-op).
+CREATE TABLE IF NOT EXISTS retractions (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, source_id TEXT NOT NULL, kind TEXT NOT NULL,
+    target_id TEXT, at REAL NOT NULL, chunk_id TEXT NOT NULL, phrase TEXT NOT NULL,
+    created_at REAL NOT NULL, closed TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX IF NOT EXISTS retractions_group ON retractions (dataset, source_id, kind);
+CREATE INDEX IF NOT EXISTS retractions_chunk ON retractions (chunk_id);
 -- A rowid table: 1 KB rows appended in rowid order insert several times faster than rows kept
 -- in (kind, id) order, and the small index stays cheap to update.
 CREATE TABLE IF NOT EXISTS vectors (kind TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL);
@@ -112,6 +128,12 @@ CREATE TABLE IF NOT EXISTS message_claims (
     message_key TEXT NOT NULL, document_id TEXT NOT NULL,
     PRIMARY KEY (dataset, user_id, session_id, message_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS message_claims_document ON message_claims (document_id);
+"""
+
+# Indexes on columns a migration adds: created after migrating (an older file lacks the columns
+# when SCHEMA runs). Interval recompute reads one (dataset, source_id, kind) group per query.
+SCHEMA_AFTER_MIGRATION = """
+CREATE INDEX IF NOT EXISTS relations_group ON relations (dataset, source_id, kind);
 """
 
 TABLES = {

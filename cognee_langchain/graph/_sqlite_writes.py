@@ -1,9 +1,11 @@
 """One write transaction of the SQLite graph store: applies write operations in bulk and keeps
-derived provenance (node sets) right, on puts and on forgets, claims session messages and tells
-a record a concurrent forget removed from one never written.
+derived provenance (node sets) and fact intervals right, on puts, retractions and forgets, claims
+session messages and tells a record a concurrent forget removed from one never written.
 
 Over 500 lines because puts, forgets and the conflict checks share one transaction's state (the
-node sets seen, the links made): split apart, each piece would need all of it.
+node sets seen, the links made, the fact groups touched): split apart, each piece would need all
+of it. The interval rule itself lives in :mod:`cognee_langchain.graph.intervals` and its reads
+and writes in ``_sqlite_intervals``; this module only records which groups a write touched.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import orjson
 
 from cognee_langchain.errors import InvalidInputError, WriteConflictError
+from cognee_langchain.graph._sqlite_intervals import GroupKey, recompute
 from cognee_langchain.graph._sqlite_items import apply_item
 from cognee_langchain.graph._sqlite_schema import (
     TABLES,
@@ -37,6 +40,7 @@ from cognee_langchain.graph.ops import (
     PutRelation,
     RecordKind,
     RequirePermission,
+    RetractRelation,
     SetGrant,
     TextKind,
     Vector,
@@ -81,6 +85,12 @@ class WriteTransaction:
         # record kinds are hashes of different inputs, so they never collide)
         self._node_sets: dict[str, list[str]] = {}
         self._vector_dim: int | None = None
+        # Time: the groups whose intervals this transaction must recompute, kind-less relations
+        # whose valid_at may have moved, retractions applied, mentions added.
+        self._groups: set[GroupKey] = set()
+        self._loose: set[str] = set()
+        self._retracted: set[str] = set()
+        self._fresh: set[tuple[str, str]] = set()
 
     def result(self) -> WriteResult:
         """What the transaction changed, once :meth:`finish` ran."""
@@ -102,7 +112,7 @@ class WriteTransaction:
                     self._forget(op)
                 case PutItem() | DeleteItem():
                     self._apply_item(op)
-                case PutChunk() | PutEntity() | PutRelation():
+                case PutChunk() | PutEntity() | PutRelation() | RetractRelation():
                     pass
                 case _:
                     raise InvalidInputError(
@@ -112,8 +122,26 @@ class WriteTransaction:
         self._put_chunks([op for op in ops if isinstance(op, PutChunk)])
         self._put_entities([op for op in ops if isinstance(op, PutEntity)])
         self._put_relations([op for op in ops if isinstance(op, PutRelation)])
+        self._retract([op for op in ops if isinstance(op, RetractRelation)])
 
     def finish(self) -> None:
+        """Settle node sets (see :meth:`_settle_node_sets`), then recompute the intervals of
+        every group this transaction touched, once, from its final state."""
+        self._settle_node_sets()
+        counts = recompute(
+            self.conn,
+            self._groups,
+            self._loose,
+            rev=self.rev,
+            written=self._retracted,
+            fresh=self._fresh,
+        )
+        self.counts["relations_closed"] += counts.closed
+        self.counts["retractions_ignored"] += counts.ignored
+        for pending in (self._groups, self._loose, self._retracted, self._fresh):
+            pending.clear()
+
+    def _settle_node_sets(self) -> None:
         """Give entities and relations the node sets of the chunks newly linked to them, and of
         chunks that gained a node set in this transaction."""
         for kind, new_links in (
@@ -302,8 +330,9 @@ class WriteTransaction:
             )
         self._entities.update(unknown)
         stored = self._stored("relations", {op.id: op.dataset for op in ops})
+        self._reclassify([op for op in ops if op.id in stored and op.kind is not None])
         rows, vectors = [], []
-        mentions: list[tuple[str, str, str]] = []
+        mentions: list[tuple[object, ...]] = []
         for op in ops:
             if op.id not in stored:
                 if op.vector is None:
@@ -311,20 +340,102 @@ class WriteTransaction:
                     raise InvalidInputError(f"New relation {op.id} needs a vector.")
                 stored[op.id] = self._node_sets[op.id] = []
                 self._inserted.add(op.id)
-                row = (op.id, op.dataset, op.source_id, op.target_id, op.predicate)
-                rows.append((*row, self.now if op.created_at is None else op.created_at, self.rev))
+                created = self.now if op.created_at is None else op.created_at
+                row = (op.id, op.dataset, op.source_id, op.target_id, op.predicate, created)
+                rows.append((*row, self.rev, op.kind, int(op.single_valued), created))
                 vectors.append((TextKind.FACT, op.id, op.vector))
-            mentions.extend((op.id, m.chunk_id, m.description) for m in op.mentions)
+            if op.kind is None:
+                # A new kind-less relation with undated mentions is true from when it was
+                # recorded, as inserted: nothing to derive.
+                if op.id not in self._inserted or any(m.valid_at is not None for m in op.mentions):
+                    self._loose.add(op.id)
+            else:
+                self._groups.add((op.dataset, op.source_id, op.kind))
+            for m in op.mentions:
+                mentions.append((op.id, m.chunk_id, m.description, m.valid_at, m.grain, m.phrase))
+                self._fresh.add((op.id, m.chunk_id))
             self._relation_links[op.id].update(m.chunk_id for m in op.mentions)
-        self.conn.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, '[]', ?, ?)", rows)
+        self.conn.executemany(
+            "INSERT INTO relations (id, dataset, source_id, target_id, predicate, node_sets, "
+            "created_at, rev, kind, single_valued, valid_at) "
+            "VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)",
+            rows,
+        )
         self._put_vectors(vectors)
         added = self.conn.executemany(
-            "INSERT OR IGNORE INTO relation_mentions (relation_id, chunk_id, description) "
-            "VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO relation_mentions "
+            "(relation_id, chunk_id, description, valid_at, grain, phrase) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             mentions,
         ).rowcount
         self.counts["relations_added"] += len(rows)
         self.changed |= bool(rows) or added > 0
+
+    def _reclassify(self, ops: list[PutRelation]) -> None:
+        """Give stored relations the kind a merge names (the latest classification wins: a user
+        who extended the kinds re-files older facts), recomputing the group they leave."""
+        wanted = {op.id: op for op in ops}
+        for part in slices(sorted(wanted)):
+            for id_, dataset, source_id, kind, single in self.conn.execute(
+                "SELECT id, dataset, source_id, kind, single_valued FROM relations "
+                f"WHERE id IN ({marks(part)})",
+                part,
+            ):
+                op = wanted[id_]
+                if (kind, bool(single)) == (op.kind, op.single_valued):
+                    continue
+                if kind is not None:
+                    self._groups.add((dataset, source_id, kind))
+                self.conn.execute(
+                    "UPDATE relations SET kind = ?, single_valued = ?, rev = ? WHERE id = ?",
+                    (op.kind, int(op.single_valued), self.rev, id_),
+                )
+                self.changed = True
+
+    def _retract(self, ops: list[RetractRelation]) -> None:
+        """Store retractions (each once, by id); the chunk stating one and its subject must be
+        stored, or put earlier in the batch."""
+        if not ops:
+            return
+        chunks = self._stored("chunks", {op.chunk_id: op.dataset for op in ops})
+        missing = sorted({op.chunk_id for op in ops} - chunks.keys())
+        if missing:
+            self._raise_if_forgotten(RecordKind.CHUNK, missing, "a retraction")
+            raise InvalidInputError(
+                f"A retraction cites chunk {missing[0]}, which is not stored: put the chunk in "
+                "the same batch, before the retraction."
+            )
+        subjects = {op.source_id: op.dataset for op in ops if op.source_id not in self._entities}
+        unknown = sorted(subjects.keys() - self._stored("entities", subjects).keys())
+        if unknown:
+            self._raise_if_forgotten(RecordKind.ENTITY, unknown, "a retraction")
+            raise InvalidInputError(
+                f"A retraction's subject {unknown[0]} is not stored: put the entity in the same "
+                "batch, before the retraction."
+            )
+        self._entities.update(subjects)
+        added = self.conn.executemany(
+            "INSERT OR IGNORE INTO retractions (id, dataset, source_id, kind, target_id, at, "
+            "chunk_id, phrase, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    op.id,
+                    op.dataset,
+                    op.source_id,
+                    op.kind,
+                    op.target_id,
+                    op.at,
+                    op.chunk_id,
+                    op.phrase,
+                    self.now if op.created_at is None else op.created_at,
+                )
+                for op in ops
+            ],
+        ).rowcount
+        for op in ops:
+            self._groups.add((op.dataset, op.source_id, op.kind))
+            self._retracted.add(op.id)
+        self.changed |= added > 0
 
     def _put_vectors(self, items: list[tuple[TextKind, str, Vector]]) -> None:
         """Store vectors, L2-normalised, after checking they are finite and of the store's size."""
@@ -398,8 +509,9 @@ class WriteTransaction:
 
     # -- forgetting -----------------------------------------------------------------------------
     def _forget(self, op: Forget) -> None:
-        # Settle what earlier puts of this batch linked, then forget from a consistent state.
-        self.finish()
+        # Settle what earlier puts of this batch linked, then forget from a consistent state
+        # (intervals are recomputed once, at the end of the batch, from its final state).
+        self._settle_node_sets()
         for pending in (self._entity_links, self._relation_links, self._grown_chunks):
             pending.clear()
         self._node_sets.clear()  # forgetting recomputes node sets in place
@@ -467,8 +579,15 @@ class WriteTransaction:
                         part,
                     )
                 )
+        self._touch_groups(sorted(affected[RecordKind.RELATION]))
         for part in slices(orphans):
             in_part = marks(part)
+            for group in self.conn.execute(
+                f"SELECT dataset, source_id, kind FROM retractions WHERE chunk_id IN ({in_part})",
+                part,
+            ):
+                self._groups.add(group)
+            self.conn.execute(f"DELETE FROM retractions WHERE chunk_id IN ({in_part})", part)
             self.conn.execute(f"DELETE FROM chunks WHERE id IN ({in_part})", part)
             self.conn.execute(
                 f"DELETE FROM vectors WHERE kind IN ('chunk', 'summary') AND id IN ({in_part})",
@@ -512,6 +631,7 @@ class WriteTransaction:
                         [*part, *part],
                     )
                 )
+            self._touch_groups(touching)
             for part in slices(touching):
                 self.conn.execute(
                     f"DELETE FROM relation_mentions WHERE relation_id IN ({marks(part)})", part
@@ -534,6 +654,19 @@ class WriteTransaction:
                 self.conn.execute(f"DELETE FROM entity_tokens WHERE entity_id IN ({in_part})", part)
         self._tombstone(kind, ids)
         self.counts[f"{TABLES[kind]}_removed"] += len(ids)
+
+    def _touch_groups(self, relation_ids: Sequence[str]) -> None:
+        """Mark the groups of these relations (about to lose mentions or be deleted) for
+        interval recompute."""
+        for part in slices(relation_ids):
+            for relation_id, dataset, source_id, kind in self.conn.execute(
+                f"SELECT id, dataset, source_id, kind FROM relations WHERE id IN ({marks(part)})",
+                part,
+            ):
+                if kind is None:
+                    self._loose.add(relation_id)
+                else:
+                    self._groups.add((dataset, source_id, kind))
 
     def _tombstone(self, kind: RecordKind, ids: Sequence[str]) -> None:
         self.conn.executemany(

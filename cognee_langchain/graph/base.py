@@ -50,7 +50,7 @@ from cognee_langchain.graph.dump import (
     StoredRelation,
 )
 from cognee_langchain.graph.items import DeleteItem, PutItem, StoreItem
-from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
+from cognee_langchain.graph.models import Chunk, Entity, Relation, Retraction, SourceDocument
 from cognee_langchain.graph.ops import (
     ChangeSet,
     ClaimMessages,
@@ -72,6 +72,7 @@ from cognee_langchain.graph.ops import (
     RecordKind,
     RelationMention,
     RequirePermission,
+    RetractRelation,
     SetGrant,
     SnapshotNode,
     TextKind,
@@ -91,6 +92,14 @@ def _no_items(store: object) -> InvalidInputError:
         f"{type(store).__name__} keeps no key-value items, which GraphMemoryStore needs: use "
         "SQLiteGraphStore (the default), or implement aget_items / alist_items and the "
         "PutItem / DeleteItem write operations in your graph store."
+    )
+
+
+def _no_history(store: object) -> InvalidInputError:
+    return InvalidInputError(
+        f"{type(store).__name__} keeps no fact history: use SQLiteGraphStore (the default), or "
+        "implement arelation_history / aretractions and the RetractRelation write operation in "
+        "your graph store."
     )
 
 
@@ -119,6 +128,8 @@ __all__ = [
     "RecordKind",
     "RelationMention",
     "RequirePermission",
+    "RetractRelation",
+    "Retraction",
     "SetGrant",
     "SnapshotNode",
     "StoreItem",
@@ -234,6 +245,20 @@ class GraphStore(ABC):
         """Every item of ``dataset`` whose namespace starts with the labels of
         ``namespace_prefix``, latest put first."""
         raise _no_items(self)
+
+    # -- time: versions of a fact and retractions (optional, for history) ----------------------
+    async def arelation_history(
+        self, dataset: str, source_id: str, kind: str | None = None
+    ) -> list[Relation]:
+        """Every version of the facts of ``source_id`` in ``dataset`` (of one ``kind`` when
+        given), current and closed, ordered by ``valid_at`` (then recorded time, then id).
+        A backend that stores intervals (applies :class:`RetractRelation`) overrides this and
+        :meth:`aretractions`."""
+        raise _no_history(self)
+
+    async def aretractions(self, dataset: str, source_id: str) -> list[Retraction]:
+        """The retractions stated about ``source_id`` in ``dataset``, ordered by ``at``."""
+        raise _no_history(self)
 
     # -- a whole dataset, for export and import: optional ---------------------------------------
     async def adump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
@@ -482,6 +507,16 @@ class GraphStore(ABC):
     def list_items(self, dataset: str, namespace_prefix: tuple[str, ...] = ()) -> list[StoreItem]:
         """Sync twin of :meth:`alist_items`."""
         return run_sync(self.alist_items(dataset, namespace_prefix))
+
+    def relation_history(
+        self, dataset: str, source_id: str, kind: str | None = None
+    ) -> list[Relation]:
+        """Sync twin of :meth:`arelation_history`."""
+        return run_sync(self.arelation_history(dataset, source_id, kind))
+
+    def retractions(self, dataset: str, source_id: str) -> list[Retraction]:
+        """Sync twin of :meth:`aretractions`."""
+        return run_sync(self.aretractions(dataset, source_id))
 
     def dump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
         """Sync twin of :meth:`adump_dataset`."""

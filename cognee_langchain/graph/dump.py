@@ -8,7 +8,7 @@ re-exports every name here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cognee_langchain.errors import InvalidInputError
@@ -22,6 +22,7 @@ from cognee_langchain.graph.ops import (
     PutRelation,
     RecordKind,
     RelationMention,
+    RetractRelation,
     Vector,
     WriteOp,
 )
@@ -59,7 +60,8 @@ class StoredEntity:
 
 @dataclass(frozen=True, slots=True)
 class StoredRelation:
-    """A relation as stored, and (when asked) its fact vector."""
+    """A relation as stored, and (when asked) its fact vector. Its interval is not part of it:
+    the store derives it again from the mentions' dates and the retractions."""
 
     id: str
     source_id: str
@@ -67,18 +69,24 @@ class StoredRelation:
     predicate: str
     created_at: float
     vector: Vector | None = None
+    kind: str | None = None
+    single_valued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class StoredMention:
     """One mention row: the entity or relation ``owner_id`` (``kind`` says which) as chunk
-    ``chunk_id`` states it, with the surface name (empty for a relation) and sentence used."""
+    ``chunk_id`` states it, with the surface name (empty for a relation) and sentence used, and
+    for a relation the date the chunk gives it (``valid_at``, ``grain``, ``phrase``)."""
 
     kind: RecordKind
     owner_id: str
     chunk_id: str
     surface: str = ""
     description: str = ""
+    valid_at: float | None = None
+    grain: str | None = None
+    phrase: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +96,9 @@ class DatasetDump:
 
     Records are ordered by id; ``mentions`` in the order they were stored (entity mentions
     first), which is the extraction order reads report; ``claims`` by user, session and
-    document. Derived provenance (node sets and sessions of chunks, entities and relations) is
-    not part of it: the store derives it again from the documents and mentions.
+    document; ``retractions`` by id. Derived provenance (node sets and sessions of chunks,
+    entities and relations) and derived intervals are not part of it: the store derives them
+    again from the documents, mentions and retractions.
     """
 
     dataset: str
@@ -99,6 +108,7 @@ class DatasetDump:
     relations: list[StoredRelation]
     mentions: list[StoredMention]
     claims: list[ClaimMessages]
+    retractions: list[RetractRelation] = field(default_factory=list)
 
     def restore_ops(self) -> list[WriteOp]:
         """The write operations that rebuild this dataset with the same ids, times and mention
@@ -141,7 +151,18 @@ class DatasetDump:
         )
         relations = {r.id: r for r in self.relations}
         ops.extend(
-            PutRelation(r.id, ds, r.source_id, r.target_id, r.predicate, r.vector, (), r.created_at)
+            PutRelation(
+                r.id,
+                ds,
+                r.source_id,
+                r.target_id,
+                r.predicate,
+                r.vector,
+                (),
+                r.created_at,
+                r.kind,
+                r.single_valued,
+            )
             for r in self.relations
         )
         ops.extend(
@@ -152,11 +173,14 @@ class DatasetDump:
                 relations[m.owner_id].target_id,
                 relations[m.owner_id].predicate,
                 None,
-                (RelationMention(m.chunk_id, m.description),),
+                (RelationMention(m.chunk_id, m.description, m.valid_at, m.grain, m.phrase),),
+                kind=relations[m.owner_id].kind,
+                single_valued=relations[m.owner_id].single_valued,
             )
             for m in self.mentions
             if m.kind is RecordKind.RELATION
         )
+        ops.extend(self.retractions)
         return ops
 
 

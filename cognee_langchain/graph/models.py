@@ -22,6 +22,7 @@ __all__ = [
     "Chunk",
     "Entity",
     "Relation",
+    "Retraction",
     "SourceDocument",
     "SourceItem",
     "content_id",
@@ -127,7 +128,16 @@ class Entity(_Record):
 
 
 class Relation(_Record):
-    """A directed fact ``source --predicate--> target`` between two entities of one dataset."""
+    """A directed fact ``source --predicate--> target`` between two entities of one dataset.
+
+    Time (epoch seconds UTC): ``valid_at`` — when it became true (the earliest date its mentions
+    state, else when it was recorded), with ``valid_grain`` / ``valid_phrase`` of that mention
+    (``None`` / ``""`` when no date was stated);
+    ``invalid_at`` — when it stopped being true (``None``: still true); ``superseded_by`` — the
+    relation that replaced it (``None`` when current or retracted); ``recorded_at`` — when the
+    memory learned it (its ``created_at``). ``kind``: the normalised relation kind (``"lives_in"``;
+    ``None`` unknown), ``single_valued``: one value per subject at a time.
+    """
 
     source_id: str
     target_id: str
@@ -139,11 +149,39 @@ class Relation(_Record):
     chunk_ids: tuple[str, ...] = ()
     session_ids: tuple[str, ...] = ()
     message_ids: tuple[str, ...] = ()
+    kind: str | None = None
+    single_valued: bool = False
+    valid_at: float | None = None
+    valid_grain: str | None = None
+    valid_phrase: str = ""
+    invalid_at: float | None = None
+    superseded_by: str | None = None
+    recorded_at: float | None = None
 
     @property
     def fact(self) -> str:
         """The relation as a sentence, e.g. ``"Alice leads Acme."`` plus its description."""
         return render_fact(self.source_name, self.predicate, self.target_name, self.description)
+
+
+class Retraction(_Record):
+    """A statement that a fact stopped being true ("I quit Renault"): it ends, at ``at``, the
+    ``(source_id, kind)`` fact with ``target_id`` (any target when ``None``) open then.
+
+    ``created_at`` is when the memory learned it; ``closed``: the relations it ended (empty when
+    it matched nothing open — a no-op, kept because a fact ingested later may still match it).
+    ``session_ids`` / ``message_ids``: where it was said, from the documents of ``chunk_id``.
+    """
+
+    source_id: str
+    kind: str
+    target_id: str | None = None
+    at: float
+    chunk_id: str
+    phrase: str = ""
+    closed: tuple[str, ...] = ()
+    session_ids: tuple[str, ...] = ()
+    message_ids: tuple[str, ...] = ()
 
 
 def render_fact(source: str, predicate: str, target: str, description: str = "") -> str:

@@ -7,6 +7,7 @@ re-exports every name here, so ``from cognee_langchain.graph.base import PutChun
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.items import DeleteItem, PutItem
 from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocument
 from cognee_langchain.permissions import Permission
@@ -40,6 +42,7 @@ __all__ = [
     "RecordKind",
     "RelationMention",
     "RequirePermission",
+    "RetractRelation",
     "SetGrant",
     "SnapshotNode",
     "TextKind",
@@ -171,12 +174,35 @@ class PutEntity:
     created_at: float | None = None
 
 
+def _check_time(name: str, value: float | None) -> None:
+    # A NaN or infinite time would sort nowhere and corrupt every interval of its group.
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+    ):
+        raise InvalidInputError(
+            f"{name} must be a finite number of epoch seconds (UTC) or None, got {value!r}: "
+            "pass datetime.timestamp() of a real date."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class RelationMention:
-    """A relation as one chunk states it."""
+    """A relation as one chunk states it.
+
+    ``valid_at``: when that chunk's statement made the fact true (epoch seconds UTC, resolved from
+    a date phrase against the message time); ``None`` when unknown (the relation's recorded time
+    is used). ``grain``: how precise ``valid_at`` is (``"instant"``, ``"day"``, ``"week"``,
+    ``"month"``, ``"year"``); ``phrase``: the date phrase as written, ``""`` when none.
+    """
 
     chunk_id: str
     description: str = ""
+    valid_at: float | None = None
+    grain: str | None = None
+    phrase: str = ""
+
+    def __post_init__(self) -> None:
+        _check_time("RelationMention.valid_at", self.valid_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +221,46 @@ class PutRelation:
     vector: Vector | None
     mentions: tuple[RelationMention, ...]
     created_at: float | None = None
+    kind: str | None = None
+    single_valued: bool = False
+
+    def __post_init__(self) -> None:
+        _check_time("PutRelation.created_at", self.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class RetractRelation:
+    """A statement that a fact stopped being true ("I quit Renault"), stated by ``chunk_id``.
+
+    Closes, at ``at`` (epoch seconds UTC), the version of ``(source_id, kind)`` with
+    ``target_id`` (any target when ``None``) that is open at ``at``, without a successor. A
+    retraction that closes nothing is kept (a later-ingested older fact may still match it) and
+    counted in :attr:`WriteResult.retractions_ignored`. ``id``: a content hash, like every id;
+    forgotten with its chunk. ``created_at``: when it was recorded (default: now; it breaks ties
+    at the same ``at``); an import restores the original.
+    """
+
+    id: str
+    dataset: str
+    source_id: str
+    kind: str
+    target_id: str | None
+    at: float
+    chunk_id: str
+    phrase: str = ""
+    created_at: float | None = None
+
+    def __post_init__(self) -> None:
+        _check_time("RetractRelation.created_at", self.created_at)
+        if self.at is None:
+            raise InvalidInputError(
+                "RetractRelation.at is required: pass the epoch seconds when the fact ended."
+            )
+        _check_time("RetractRelation.at", self.at)
+        if not self.kind:
+            raise InvalidInputError(
+                "RetractRelation.kind must name the relation kind it ends, e.g. 'works_at'."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +304,7 @@ WriteOp: TypeAlias = (
     | PutDocument
     | PutEntity
     | PutRelation
+    | RetractRelation
     | Forget
     | PutItem
     | DeleteItem
@@ -257,6 +324,10 @@ class WriteResult:
     chunks_removed: int = 0
     entities_removed: int = 0
     relations_removed: int = 0
+    relations_closed: int = 0
+    """Relations whose ``invalid_at`` went from open to set by this write."""
+    retractions_ignored: int = 0
+    """Retractions written by this write that close nothing (a no-op, kept for later facts)."""
 
 
 # -- read results ---------------------------------------------------------------------------------
@@ -270,6 +341,13 @@ class TextRecord:
     from, or a summary's chunk. ``aliases``: other names an entity was mentioned by.
     ``session_ids`` / ``message_ids``: where session knowledge came from. ``unit``: a chunk's
     turn data (:attr:`Chunk.unit`), empty for every other record.
+
+    Time (epoch seconds UTC): a ``FACT`` carries ``valid_at`` / ``invalid_at`` (``None``:
+    current), ``superseded_by`` (the relation that replaced it, ``None`` when retracted or
+    current) and ``relation_kind`` (``"lives_in"``; ``None``: unknown kind; named so because
+    ``kind`` is the record's :class:`TextKind`). A ``CHUNK`` carries ``fact_spans``: the
+    ``(valid_at, invalid_at)`` of every single-valued fact it states, so retrieval can tell a turn
+    stating a superseded fact.
     """
 
     kind: TextKind
@@ -285,6 +363,11 @@ class TextRecord:
     session_ids: tuple[str, ...] = ()
     message_ids: tuple[str, ...] = ()
     unit: Mapping[str, Any] = field(default_factory=dict)
+    valid_at: float | None = None
+    invalid_at: float | None = None
+    superseded_by: str | None = None
+    relation_kind: str | None = None
+    fact_spans: tuple[tuple[float, float | None], ...] = ()
 
 
 class EntityRef(NamedTuple):

@@ -37,13 +37,21 @@ from cognee_langchain.errors import (
 from cognee_langchain.graph import _sqlite_reads as reads
 from cognee_langchain.graph._sqlite_dump import dump_dataset
 from cognee_langchain.graph._sqlite_faults import translate
+from cognee_langchain.graph._sqlite_history import relation_history, retractions
 from cognee_langchain.graph._sqlite_items import ITEMS_SCHEMA, get_items, list_items
+from cognee_langchain.graph._sqlite_migrations import MIGRATIONS, rollback, upgrade
 from cognee_langchain.graph._sqlite_records import records as record_page
-from cognee_langchain.graph._sqlite_schema import SCHEMA, SCHEMA_VERSION, revision
+from cognee_langchain.graph._sqlite_schema import (
+    SCHEMA,
+    SCHEMA_AFTER_MIGRATION,
+    SCHEMA_VERSION,
+    revision,
+)
 from cognee_langchain.graph._sqlite_writes import WriteTransaction
 from cognee_langchain.graph.base import GraphStore
 from cognee_langchain.graph.dump import DatasetDump
 from cognee_langchain.graph.items import StoreItem
+from cognee_langchain.graph.models import Relation, Retraction
 from cognee_langchain.graph.ops import (
     ChangeSet,
     EntityMatches,
@@ -62,24 +70,7 @@ from cognee_langchain.permissions import DatasetInfo
 __all__ = ["SQLiteGraphStore"]
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
-    """Roll back what is open, if anything; a failure here (the engine may have rolled back by
-    itself after a full disk or I/O error) must not hide the error that got us here."""
-    with contextlib.suppress(sqlite3.Error):
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-
-
 _SQLITE_READONLY = 8
-
-
-def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
-    """Whether ``statement`` adds a column that is there already (a file created by a newer
-    schema, then marked older): the migration step is then a no-op."""
-    words = statement.split()
-    if words[:2] != ["ALTER", "TABLE"] or words[3:5] != ["ADD", "COLUMN"]:
-        return False
-    return any(row[1] == words[5] for row in conn.execute(f"PRAGMA table_info({words[2]})"))
 
 
 def _remove_new_file(path: Path) -> None:
@@ -88,15 +79,6 @@ def _remove_new_file(path: Path) -> None:
         with contextlib.suppress(OSError):
             candidate.unlink()
 
-
-# version -> (next version, statements): a file of an earlier release is upgraded in place on open.
-_MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # 2: conversation turns are chunks of their own, with their speaker, time and context.
-    "1": ("2", ("ALTER TABLE chunks ADD COLUMN unit TEXT NOT NULL DEFAULT '{}'",)),
-    # 3: documents record their user (whose session they were persisted from); the tables and
-    # indexes new in 3 (message_claims, tombstones_id) are in SCHEMA, created on every open.
-    "2": ("3", ("ALTER TABLE documents ADD COLUMN user_id TEXT",)),
-}
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -234,9 +216,10 @@ class SQLiteGraphStore(GraphStore):
                 f"('schema_version', '{SCHEMA_VERSION}'), ('revision', '0'); COMMIT;"
             )
         except BaseException:
-            _rollback(conn)
+            rollback(conn)
             raise
         self._check_version(migrate=True)
+        conn.executescript(SCHEMA_AFTER_MIGRATION)
 
     def _check_version(self, *, migrate: bool = False) -> None:
         row = self._connection.execute(
@@ -245,7 +228,7 @@ class SQLiteGraphStore(GraphStore):
         if row is None:
             raise StoreCorruptedError(self._name, "its schema version is missing")
         (version,) = row
-        if migrate and version in _MIGRATIONS:
+        if migrate and version in MIGRATIONS:
             old, version = version, self._migrate(version)
             logger.info("Migrated graph store %s from schema %s to %s.", self._name, old, version)
         if version != SCHEMA_VERSION:
@@ -254,36 +237,14 @@ class SQLiteGraphStore(GraphStore):
                 f"reads version {SCHEMA_VERSION}"
                 + (
                     " (a read-only file is not upgraded: make it writable once)."
-                    if version in _MIGRATIONS
+                    if version in MIGRATIONS
                     else ": upgrade cognee-langchain, or use a new data_dir."
                 )
             )
 
     def _migrate(self, version: str) -> str:
-        """Bring a file written by an earlier release up to :data:`SCHEMA_VERSION`, one step per
-        version, each in one transaction (a concurrent opener that migrated first wins)."""
-        conn = self._connection
-        while version in _MIGRATIONS:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                (current,) = conn.execute(
-                    "SELECT value FROM meta WHERE key = 'schema_version'"
-                ).fetchone()
-                if current == version:
-                    target, statements = _MIGRATIONS[version]
-                    for statement in statements:
-                        if not _column_exists(conn, statement):
-                            conn.execute(statement)
-                    conn.execute(
-                        "UPDATE meta SET value = ? WHERE key = 'schema_version'", (target,)
-                    )
-                    current = target
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
-            version = current
-        return version
+        """Bring a file written by an earlier release up to :data:`SCHEMA_VERSION`."""
+        return upgrade(self._connection, version)
 
     def __repr__(self) -> str:
         return f"SQLiteGraphStore({str(self.path)!r})"
@@ -298,7 +259,7 @@ class SQLiteGraphStore(GraphStore):
             try:
                 yield conn
             except BaseException:
-                _rollback(conn)
+                rollback(conn)
                 raise
             conn.execute("COMMIT")
 
@@ -326,7 +287,7 @@ class SQLiteGraphStore(GraphStore):
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(tx.rev),))
                 conn.execute("COMMIT")
             except BaseException:
-                _rollback(conn)
+                rollback(conn)
                 raise
         return tx.result()
 
@@ -461,6 +422,14 @@ class SQLiteGraphStore(GraphStore):
 
     async def adump_dataset(self, dataset: str, *, with_vectors: bool = False) -> DatasetDump:
         return await self._aread(lambda conn: dump_dataset(conn, dataset, with_vectors))
+
+    async def arelation_history(
+        self, dataset: str, source_id: str, kind: str | None = None
+    ) -> list[Relation]:
+        return await self._aread(lambda conn: relation_history(conn, dataset, source_id, kind))
+
+    async def aretractions(self, dataset: str, source_id: str) -> list[Retraction]:
+        return await self._aread(lambda conn: retractions(conn, dataset, source_id))
 
     # -- direct paths for hot callers -----------------------------------------------------------
     async def aexisting_ids(self, kind: RecordKind, ids: Sequence[str]) -> set[str]:

@@ -27,6 +27,16 @@ object must be names from your entity list, spelled exactly the same. The predic
 lower-case verb phrase ("leads", "founded", "moved to", "works at"). Turn passives around ("Acme \
 was founded by Bob" -> Bob, founded, Acme). The description states the fact as one sentence and \
 keeps every date, time, number and qualifier the text gives for it ("Bob founded Acme in 2019").
+   Time and change, for each relation: kind (lives_in, works_at, job_title, \
+relationship_status, studies_at, has_pet, owns, likes, dislikes, visited, or another short \
+snake_case kind; null if none fits); valid_at, the date phrase saying when it became true, \
+copied as written ("last Saturday", "in March 2023"; null when the text gives none); invalid_at, \
+when it stopped being true ("until June"; for "used to" or a finished state without a date, the \
+words saying so; else null); retracted true when the text says a fact ended without a successor \
+("I quit Renault": speaker, works at, Renault, retracted true; "we broke up": speaker, dating, \
+the partner's name or an empty string, retracted true; "I don't like sushi anymore": speaker, \
+likes, sushi, retracted true). A job title is a relation to a Concept entity named by the title \
+(speaker, job title, product manager). Never turn a relative date into a calendar date.
 3. summary: one sentence saying what the chunk is about.
 
 Only state what the text says; never add outside knowledge or guesses. Resolve pronouns to the \

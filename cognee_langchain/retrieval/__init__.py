@@ -16,12 +16,14 @@ from cognee_langchain.retrieval.config import (
     RankerConfig,
     SearchConfig,
     TermExpansion,
+    TimePriors,
     fused_rankers,
     get_search_config,
     hybrid_rankers,
 )
 from cognee_langchain.retrieval.engine import EngineStats, SearchEngine
 from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
+from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import (
     ITEM_KINDS,
     ItemKind,
@@ -47,6 +49,8 @@ __all__ = [
     "SearchHit",
     "SearchItem",
     "TermExpansion",
+    "TimeContext",
+    "TimePriors",
     "fused_rankers",
     "get_search_config",
     "hybrid_rankers",

@@ -3,6 +3,7 @@ rejected with an :class:`~cognee_langchain.errors.InvalidInputError` that says w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import repeat
 
@@ -61,7 +62,24 @@ def validate_item(item: object) -> SearchItem:
             raise InvalidInputError(
                 f"Item {item.id!r} {what} must be a collection of non-empty strings."
             )
+    for span in item.spans:
+        if not _is_span(span):
+            raise InvalidInputError(
+                f"Item {item.id!r} span {span!r} must be (valid_at, invalid_at): finite epoch "
+                "seconds, invalid_at None (still true) or not before valid_at."
+            )
     return item
+
+
+def _is_span(span: object) -> bool:
+    if not isinstance(span, tuple) or len(span) != 2:
+        return False
+    start, end = span
+    numbers = all(
+        isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t)
+        for t in (start, *(() if end is None else (end,)))
+    )
+    return numbers and (end is None or end >= start)
 
 
 def _non_empty_strings(values: Collection[str]) -> bool:

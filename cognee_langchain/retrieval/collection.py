@@ -67,18 +67,22 @@ class ItemRecord(NamedTuple):
 
 
 class Facets(NamedTuple):
-    """Per-item codes the priors read (``-1``: none), and its time (NaN: unknown)."""
+    """Per-item codes the priors read (``-1``: none), its time (NaN: unknown) and the envelope
+    of the validity intervals of what it states: the earliest start and the latest end (``inf``:
+    still true) of a fact's own interval or of a turn's facts (NaN for both: it states none)."""
 
     group: int
     speaker: int
     occurred_at: float
+    span_start: float = math.nan
+    span_end: float = math.nan
 
     def same(self, other: Facets) -> bool:
         """Equality where two unknown (NaN) times are the same time."""
-        times_equal = self.occurred_at == other.occurred_at or (
-            math.isnan(self.occurred_at) and math.isnan(other.occurred_at)
-        )
-        return times_equal and (self.group, self.speaker) == (other.group, other.speaker)
+        return all(
+            mine == theirs or (math.isnan(mine) and math.isnan(theirs))
+            for mine, theirs in zip(self[2:], other[2:], strict=True)
+        ) and (self.group, self.speaker) == (other.group, other.speaker)
 
 
 class ItemCollection:
@@ -95,6 +99,8 @@ class ItemCollection:
         self.group_codes = GrowableArray(np.int32)
         self.speaker_codes = GrowableArray(np.int32)
         self.times = GrowableArray(np.float64)
+        self.span_starts = GrowableArray(np.float64)
+        self.span_ends = GrowableArray(np.float64)
         self.questions = GrowableArray(np.bool_)
         self.timed = GrowableArray(np.bool_)
         self.lexical = BM25Index(bm25_k1, bm25_b)
@@ -102,6 +108,18 @@ class ItemCollection:
         self.dense = DenseIndex(dim)
         self.entities = RaggedArray()
         self.mentions = PostingLists()
+        self._stating: dict[str, list[int]] | None = None
+
+    def stated_by(self, chunk_id: str) -> list[int]:
+        """The live slots whose items were extracted from chunk ``chunk_id`` (for facts: the
+        facts a turn states). Built on first use after a change, then shared by searches."""
+        if self._stating is None:
+            stating: dict[str, list[int]] = {}
+            for slot, record in enumerate(self.records):
+                for source in record.chunk_ids if record is not None else ():
+                    stating.setdefault(source, []).append(slot)
+            self._stating = stating
+        return self._stating.get(chunk_id, [])
 
     @property
     def tombstones(self) -> int:
@@ -116,6 +134,8 @@ class ItemCollection:
             self.group_codes,
             self.speaker_codes,
             self.times,
+            self.span_starts,
+            self.span_ends,
             self.questions,
             self.timed,
         )
@@ -137,6 +157,7 @@ class ItemCollection:
     ) -> None:
         """Add ``items`` as the next slots; ``entity_rows`` is (the entity rows each item
         mentions, flat; how many each)."""
+        self._stating = None
         first = len(self.records)
         records = list(map(ItemRecord.of, items))
         self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
@@ -147,6 +168,8 @@ class ItemCollection:
         self.group_codes.extend([f.group for f in facets])
         self.speaker_codes.extend([f.speaker for f in facets])
         self.times.extend([f.occurred_at for f in facets])
+        self.span_starts.extend([f.span_start for f in facets])
+        self.span_ends.extend([f.span_end for f in facets])
         self.questions.extend([is_question(item.text) for item in items])
         self.timed.extend([mentions_time(item.text) for item in items])
         self.lexical.append([record.indexed_text for record in records])
@@ -162,6 +185,7 @@ class ItemCollection:
 
     def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
         """Tombstone ``slots``; returns the entity rows they referred to (with repeats)."""
+        self._stating = None
         texts, contexts = [], []
         for slot in slots:
             record = self.records[slot]
@@ -197,6 +221,8 @@ class ItemCollection:
             int(self.group_codes.view[slot]),
             int(self.speaker_codes.view[slot]),
             float(self.times.view[slot]),
+            float(self.span_starts.view[slot]),
+            float(self.span_ends.view[slot]),
         )
 
     def eligible(
@@ -214,6 +240,7 @@ class ItemCollection:
         return WalkSide(self.mentions, self.entities, eligible)
 
     def compact(self) -> None:
+        self._stating = None
         keep = self.alive.view.copy()
         self.mentions.remap_slots(renumbering(keep))
         live = [record for record in self.records if record is not None]

@@ -31,6 +31,7 @@ __all__ = [
     "RankerConfig",
     "SearchConfig",
     "TermExpansion",
+    "TimePriors",
     "fused_rankers",
     "get_search_config",
     "hybrid_rankers",
@@ -169,6 +170,39 @@ class PriorConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TimePriors:
+    """Boosts from time, with either fusion (they fire only when the search is given a time
+    context: ``as_of``, ``time_range`` or the query's own time cues, see
+    :class:`~cognee_langchain.retrieval.timing.TimeContext`).
+
+    ``stale``: for facts not true at the judged instant (superseded, retracted, not yet true)
+    and, on questions about that instant (present tense or an explicit ``as_of``), for turns
+    whose stated facts all are. ``current``: for facts true then and, on such questions, turns
+    stating one. ``window``: for turns said inside the asked window and facts
+    true during part of it (it stands in for :attr:`PriorConfig.date` when a window is known).
+    With score fusion a boost is in fused-score units (as :class:`PriorConfig`); with rank
+    fusion it is a fraction of the best possible fused score.
+
+    ``inherit`` (score fusion): on a question about an instant, the item stating the fact that
+    replaced a stale one's takes the stale item's relevance (plus ``current``): "I live in Paris
+    now" matches "Where does Alice live?" better than "I moved to Berlin last week", and the
+    answer is Berlin.
+    """
+
+    stale: float = -0.5
+    current: float = 0.15
+    window: float = 0.6
+    inherit: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("stale", "current", "window"):
+            value = getattr(self, name)
+            _check(check_number, value, name, minimum=-math.inf)
+            _require(math.isfinite(value), f"time prior {name} must be finite, got {value!r}")
+        _check(check_bool, self.inherit, "inherit")
+
+
+@dataclass(frozen=True, slots=True)
 class TermExpansion:
     """Query term expansion (score fusion only): each content word of the query also matches
     up to ``per_word`` indexed words whose word vectors have cosine at least
@@ -196,6 +230,11 @@ class SearchConfig:
     ``query_stopwords`` drops question phrasing words ("what", "likely", "kind", ...) from the
     query's lexical terms (off in the presets: on LoCoMo's development split it cost .004
     evidence recall @500).
+
+    ``time_priors``: the :class:`TimePriors` (``None``: time plays no part in the ranking).
+    ``chronological``: the search lists events: only items inside the asked window when there
+    is one, and the best ``limit`` returned oldest first (unknown times last) instead of best
+    first.
     """
 
     rankers: tuple[RankerConfig, ...]
@@ -207,6 +246,8 @@ class SearchConfig:
     priors: PriorConfig | None = None
     query_stopwords: bool = False
     expand_terms: TermExpansion | None = None
+    time_priors: TimePriors | None = TimePriors()
+    chronological: bool = False
 
     def __post_init__(self) -> None:
         _require(bool(self.rankers) or self.expansion is not None, "nothing to rank")
@@ -219,6 +260,7 @@ class SearchConfig:
             "priors need fusion='score': rank fusion has no scores to add them to",
         )
         _check(check_bool, self.query_stopwords, "query_stopwords")
+        _check(check_bool, self.chronological, "chronological")
         _require(
             self.expand_terms is None or self.fusion is Fusion.SCORE,
             "expand_terms needs fusion='score'",
@@ -268,13 +310,24 @@ SEARCH_PRESETS: Mapping[str, SearchConfig] = MappingProxyType(
         # ``chunks`` (on LoCoMo's development split a light walk lane changed nothing and a
         # heavier one cost recall).
         "graph": SearchConfig(rankers=hybrid_rankers("chunk"), expansion=ExpansionConfig()),
+        # cognee's TEMPORAL: the turns and facts of the asked window, in time order.
+        "temporal": SearchConfig(
+            rankers=(*fused_rankers("chunk"), *hybrid_rankers("fact")),
+            fusion=Fusion.SCORE,
+            priors=PriorConfig(),
+            expand_terms=TermExpansion(),
+            chronological=True,
+        ),
     }
 )
 """The search types: ``chunks`` (the default) — score fusion of the text, context and vector
 lanes with the speaker, session and time priors and query term expansion, best on conversations;
 ``facts`` and ``summaries`` — hybrid BM25 + dense over one item kind; ``graph`` — hybrid chunks
 fused by rank with the chunks and facts the entity-graph expansion reaches, best on questions
-that hop across entities of prose ("Where was the founder of Acme born?")."""
+that hop across entities of prose ("Where was the founder of Acme born?"); ``temporal`` —
+events (turns and facts) inside the window the query or ``time_range`` names, the most
+relevant ``top_k`` listed oldest first (cognee's ``TEMPORAL``; without a window, the most
+relevant events of any time)."""
 
 
 def get_search_config(search_type: str | SearchConfig) -> SearchConfig:

@@ -9,7 +9,8 @@ compacted away once they are a sizeable fraction of an index (amortised O(1) per
 
 The per-kind slot bookkeeping lives in :mod:`~cognee_langchain.retrieval.collection`, the input
 checks in :mod:`~cognee_langchain.retrieval.checks`; this module writes across kinds and runs
-the search and fusion path.
+the search and fusion path. (Over 500 lines because the write path and the search path share
+one lock and one slot bookkeeping, which a split would expose between modules.)
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from cognee_langchain.retrieval.lexical import word_tokens
 from cognee_langchain.retrieval.locking import ReadWriteLock
 from cognee_langchain.retrieval.queries import RANKERS, Query, query_terms
 from cognee_langchain.retrieval.scoring import ScoredQuery, fuse_scores, merge_kinds
+from cognee_langchain.retrieval.timing import TimeContext, chronological, in_window, time_boosts
 from cognee_langchain.retrieval.types import (
     ITEM_KINDS,
     Codebook,
@@ -165,7 +167,12 @@ class SearchEngine:
             if speaker == len(self._speaker_tokens):  # a new speaker: tokenise its name once
                 self._speaker_tokens.append(frozenset(word_tokens(item.speaker)))
         occurred_at = math.nan if item.occurred_at is None else float(item.occurred_at)
-        return Facets(group, speaker, occurred_at)
+        if not item.spans:
+            return Facets(group, speaker, occurred_at)
+        # An envelope, not every span: a turn rarely states more than one or two facts.
+        start = min(float(valid_at) for valid_at, _ in item.spans)
+        end = max(math.inf if until is None else float(until) for _, until in item.spans)
+        return Facets(group, speaker, occurred_at, start, end)
 
     def _append(
         self,
@@ -302,6 +309,7 @@ class SearchEngine:
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
         embed_words: EmbedWords | None = None,
+        when: TimeContext | None = None,
     ) -> list[SearchHit]:
         """The best ``k`` items (default: the config's ``limit``) for a query, best first.
 
@@ -310,7 +318,9 @@ class SearchEngine:
         required when the config uses one. ``datasets`` / ``node_sets`` keep only items in one of
         the given datasets / node sets; ``None`` means no filter, an empty collection matches
         nothing. ``embed_words`` embeds words for a config's ``expand_terms`` (without it the
-        query is not expanded). Raises :class:`InvalidInputError` for an empty query, ``k <= 0``,
+        query is not expanded). ``when``: what the search knows of time (as of when, which
+        window), read by the config's time priors and its chronological order (``None``:
+        time plays no part). Raises :class:`InvalidInputError` for an empty query, ``k <= 0``,
         an unknown search type or a missing or malformed query vector.
         """
         resolved = get_search_config(config)
@@ -335,9 +345,11 @@ class SearchEngine:
             )
         terms = query_terms(tokens, resolved.query_stopwords)
         query = Query(query_text, tokens, terms, vector, expansions)
+        when = TimeContext() if when is None else when
         with self._lock.read():
-            eligible = self._eligibility(dataset_filter, node_set_filter)
-            return self._execute(resolved, query, limit, eligible)
+            eligible = self._eligibility(dataset_filter, node_set_filter, resolved, when)
+            hits = self._execute(resolved, query, limit, eligible, when)
+            return chronological(self._collections, hits) if resolved.chronological else hits
 
     async def asearch(
         self,
@@ -348,10 +360,12 @@ class SearchEngine:
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
         embed_words: EmbedWords | None = None,
+        when: TimeContext | None = None,
     ) -> list[SearchHit]:
         """Async twin of :meth:`search`, run in a worker thread so the event loop stays free."""
         return await asyncio.to_thread(
-            self.search, query_text, query_vector, config, k, datasets, node_sets, embed_words
+            self.search,
+            *(query_text, query_vector, config, k, datasets, node_sets, embed_words, when),
         )
 
     def _expansions(
@@ -382,9 +396,14 @@ class SearchEngine:
         return [(term, expansion.weight * cosine) for term, cosine in near]
 
     def _eligibility(
-        self, datasets: list[str] | None, node_sets: list[str] | None
+        self,
+        datasets: list[str] | None,
+        node_sets: list[str] | None,
+        config: SearchConfig,
+        when: TimeContext,
     ) -> Callable[[ItemKind], BoolArray]:
-        """Per kind, the eligibility mask of the filters, computed on first use."""
+        """Per kind, the eligibility mask of the filters, computed on first use (a
+        chronological search with a window keeps only what is inside it)."""
         dataset_codes = None
         if datasets is not None:
             wanted = set(datasets)
@@ -397,7 +416,10 @@ class SearchEngine:
 
         def eligible(kind: ItemKind) -> BoolArray:
             if kind not in masks:
-                masks[kind] = self._collections[kind].eligible(dataset_codes, node_set_codes)
+                collection = self._collections[kind]
+                masks[kind] = collection.eligible(dataset_codes, node_set_codes)
+                if config.chronological and when.windowed:
+                    masks[kind] &= in_window(collection, when)
             return masks[kind]
 
         return eligible
@@ -408,6 +430,7 @@ class SearchEngine:
         query: Query,
         limit: int,
         eligible: Callable[[ItemKind], BoolArray],
+        when: TimeContext,
     ) -> list[SearchHit]:
         depth = max(config.candidates, limit)
         if config.fusion is Fusion.SCORE:
@@ -416,7 +439,7 @@ class SearchEngine:
             if expansion is not None:
                 walk = functools.partial(self._expand, expansion, query, depth, eligible)
             fused = fuse_scores(
-                self._collections, config, self._scored(query), eligible, walk, limit
+                self._collections, config, self._scored(query, when), eligible, walk, limit
             )
             return [
                 self._hit((ITEM_KINDS.index(kind) << _SLOT_BITS) | slot, score)
@@ -435,18 +458,28 @@ class SearchEngine:
                 rankings.append(_encode(kind, ranked.slots))
                 weights.append(config.expansion.weight)
         keys, scores = reciprocal_rank_fusion(rankings, weights, config.rrf_k)
+        if config.time_priors is not None and len(keys):
+            # Time priors as a fraction of the best fused score any item could get.
+            best = sum(weights) / (config.rrf_k + 1)
+            kinds = [ITEM_KINDS[i] for i in (keys >> _SLOT_BITS).tolist()]
+            boost = time_boosts(
+                self._collections, config.time_priors, when, kinds, keys & _SLOT_MASK
+            )
+            scores = scores + best * boost
+            order = np.lexsort((keys, -scores))
+            keys, scores = keys[order], scores[order]
         return [
             self._hit(key, score)
             for key, score in zip(keys[:limit].tolist(), scores[:limit].tolist(), strict=True)
         ]
 
-    def _scored(self, query: Query) -> ScoredQuery:
+    def _scored(self, query: Query, when: TimeContext) -> ScoredQuery:
         """The query as score fusion reads it, with the speakers it names."""
         tokens = set(query.tokens)
         speakers = frozenset(
             code for code, names in enumerate(self._speaker_tokens) if tokens & names
         )
-        return ScoredQuery(query.text, query.terms, query.vector, speakers, query.expansions)
+        return ScoredQuery(query.text, query.terms, query.vector, speakers, when, query.expansions)
 
     def _expand(
         self,

@@ -25,6 +25,7 @@ from cognee_langchain.core.aio import claimed, run_sync
 from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextKind, TextRecord
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
+from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
 from cognee_langchain.retrieval.vocabulary import EmbedWords
 
@@ -51,16 +52,32 @@ def summary_item_id(chunk_id: str) -> str:
 _UNIT_METADATA = ("speaker", "occurred_at", "turn_id", "position")
 
 
+def _spans(record: TextRecord) -> tuple[tuple[float, float | None], ...]:
+    """The validity intervals of what a record states: a fact's own, a chunk's facts'."""
+    if record.kind is TextKind.FACT:
+        return () if record.valid_at is None else ((record.valid_at, record.invalid_at),)
+    if record.kind is TextKind.CHUNK:
+        return tuple(record.fact_spans)
+    return ()
+
+
 def _provenance(record: TextRecord) -> dict[str, Any]:
-    """Item metadata: where session knowledge came from, and a turn's speaker, time and place
-    (nothing for other content). A turn's own message ids are more precise than its
-    documents'."""
+    """Item metadata: where session knowledge came from, a turn's speaker, time and place, and
+    a fact's kind and interval (epoch seconds; the search service shows them as ISO). A turn's
+    own message ids are more precise than its documents'."""
     metadata: dict[str, Any] = {}
     if record.session_ids:
         metadata["session_id"] = record.session_ids[0]
         metadata["session_ids"] = record.session_ids
     if record.message_ids:
         metadata["message_ids"] = record.message_ids
+    if record.kind is TextKind.FACT:
+        metadata.update(
+            kind=record.relation_kind,
+            valid_at=record.valid_at,
+            invalid_at=record.invalid_at,
+            superseded_by=record.superseded_by,
+        )
     unit = record.unit
     if unit:
         metadata.update({key: unit[key] for key in _UNIT_METADATA if unit.get(key) is not None})
@@ -248,6 +265,7 @@ class GraphIndex:
                 group=r.unit.get("group"),
                 speaker=r.unit.get("speaker"),
                 occurred_at=r.unit.get("occurred_at"),
+                spans=_spans(r),
             )
             for r in records
         )
@@ -273,6 +291,7 @@ class GraphIndex:
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
         embed_words: EmbedWords | None = None,
+        when: TimeContext | None = None,
     ) -> list[SearchHit]:
         """Catch up with ``store``, then :meth:`SearchEngine.search` (same arguments) in a worker
         thread. A store with nothing searchable yet finds nothing."""
@@ -280,7 +299,8 @@ class GraphIndex:
         if engine is None:
             return []
         return await asyncio.to_thread(
-            engine.search, query_text, query_vector, config, k, datasets, node_sets, embed_words
+            engine.search,
+            *(query_text, query_vector, config, k, datasets, node_sets, embed_words, when),
         )
 
     def search(
@@ -293,10 +313,11 @@ class GraphIndex:
         datasets: Iterable[str] | None = None,
         node_sets: Iterable[str] | None = None,
         embed_words: EmbedWords | None = None,
+        when: TimeContext | None = None,
     ) -> list[SearchHit]:
         """Sync twin of :meth:`asearch`."""
         return run_sync(
             self.asearch(
-                store, query_text, query_vector, config, k, datasets, node_sets, embed_words
+                store, query_text, query_vector, config, k, datasets, node_sets, embed_words, when
             )
         )

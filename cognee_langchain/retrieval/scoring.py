@@ -12,7 +12,7 @@ Measured on LoCoMo's development split (``benchmarks/memory_quality.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ import numpy.typing as npt
 from cognee_langchain.retrieval.collection import BoolArray, ItemCollection
 from cognee_langchain.retrieval.config import PriorConfig, Ranker, SearchConfig
 from cognee_langchain.retrieval.cues import asks_when, date_cues
+from cognee_langchain.retrieval.timing import TimeContext, inherit_relevance, time_boost
 from cognee_langchain.retrieval.types import ItemKind, RankedList
 
 __all__ = ["ScoredQuery", "fuse_scores", "merge_kinds"]
@@ -30,12 +31,14 @@ FloatArray = npt.NDArray[np.float64]
 @dataclass(frozen=True, slots=True)
 class ScoredQuery:
     """A query as score fusion needs it: raw text (for cues), lexical terms, its unit vector
-    (when a lane needs one), the speaker codes it names and its weighted expansion terms."""
+    (when a lane needs one), the speaker codes it names, its weighted expansion terms and what
+    it knows of time."""
 
     text: str
     terms: list[str]
     vector: npt.NDArray[np.float32] | None
     speakers: frozenset[int]
+    when: TimeContext
     expansions: Sequence[tuple[str, float]] = ()
 
 
@@ -116,6 +119,9 @@ def _prior_boost(
         boost += priors.group * _group_relevance(collection, lexical, eligible)
     if priors.time and asks_when(query.text):
         boost += priors.time * collection.timed.view
+    # A month or year the query names is read against the data's own dates; the window the
+    # same cue resolves to (a month without a year is resolved against the clock, and the data
+    # may be of another year) then raises no turn (see fuse_scores), so the two never add up.
     if priors.date:
         boost += priors.date * _in_periods(collection.times.view, query.text)
     if priors.question:
@@ -153,12 +159,22 @@ def fuse_scores(
                 total(kind)[ranked.slots] += (
                     config.expansion.weight * ranked.scores / ranked.scores[0]
                 )
+    dated = config.priors is not None and bool(config.priors.date) and bool(date_cues(query.text))
     if config.priors is not None:
         for kind, scores in fused.items():
             text_scores = lexical.get(kind, np.zeros(len(scores)))
             scores += _prior_boost(
                 collections[kind], config.priors, query, text_scores, eligible(kind)
             )
+    if config.time_priors is not None:
+        before = {kind: scores.copy() for kind, scores in fused.items()}
+        for kind, scores in fused.items():
+            # Turns the query's month or year cue named got the date prior already.
+            when = query.when
+            if dated and kind != "fact":
+                when = replace(when, start=None, end=None)
+            scores += time_boost(collections[kind], config.time_priors, when)
+        inherit_relevance(collections, fused, before, config.time_priors, query.when, eligible)
     return {kind: RankedList.top(scores, limit, eligible(kind)) for kind, scores in fused.items()}
 
 

@@ -54,6 +54,10 @@ class SearchItem:
     text, a second lexical field: a question's words often sit in the turn before its answer),
     ``group`` (the session or document it belongs to, for the session prior), ``speaker`` (for
     the speaker prior) and ``occurred_at`` (epoch seconds, for time cues).
+
+    ``spans``: the validity intervals ``(valid_at, invalid_at)`` (epoch seconds; ``invalid_at``
+    ``None`` while still true) of what the item states — a fact's own, a turn's single-valued
+    facts — read by the time priors (is it still true? does it overlap the asked window?).
     """
 
     id: str
@@ -70,6 +74,7 @@ class SearchItem:
     group: str | None = None
     speaker: str | None = None
     occurred_at: float | None = None
+    spans: Sequence[tuple[float, float | None]] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

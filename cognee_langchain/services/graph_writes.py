@@ -1,6 +1,11 @@
 """From extracted chunks to write operations: run the extractor, collect mentions and relations,
 build the one batch of ``Put*`` operations an ingest commits.
 
+Each relation is read for time (:mod:`cognee_langchain.services.fact_times`) against its
+chunk's time: a turn's ``occurred_at``, else the document's creation time. A fact becomes a
+``PutRelation`` with its kind and a ``RelationMention`` saying when that chunk's statement made it
+true; the end of a fact ("I quit Renault") a ``RetractRelation``.
+
 Part of the ingest service (:mod:`cognee_langchain.services.ingest`), apart so that each module
 holds one step: planning and committing there, extraction and the shape of the write here.
 """
@@ -8,9 +13,11 @@ holds one step: planning and committing there, extraction and the shape of the w
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -25,10 +32,12 @@ from cognee_langchain.graph.base import (
     PutRelation,
     RecordKind,
     RelationMention,
+    RetractRelation,
     WriteOp,
 )
 from cognee_langchain.graph.models import SourceDocument, content_id, render_fact
 from cognee_langchain.graph.resolution import Mention, Resolution, normalize_predicate
+from cognee_langchain.services.fact_times import Statement, StatementReader
 from cognee_langchain.services.units import ExtractionJob
 
 if TYPE_CHECKING:
@@ -36,10 +45,27 @@ if TYPE_CHECKING:
 
     from cognee_langchain.services.runtime import MemoryRuntime
 
-__all__ = ["IngestPlan", "abuild_ops", "aextract", "collect"]
+__all__ = ["IngestPlan", "RelationRow", "abuild_ops", "aextract", "aread_times", "collect"]
 
-#: ``(chunk id, source key, predicate, target key, description)`` of one extracted relation.
-RelationRow = tuple[str, str, str, str, str]
+
+#: Seconds between the recorded times of consecutive statements of one write (their order).
+_TICK = 1e-6
+
+
+class RelationRow(NamedTuple):
+    """One extracted relation of a chunk, its ends as entity keys (``target`` ``None``: the end
+    of any value, "we broke up"), with what the extractor said about its time."""
+
+    chunk_id: str
+    source: str
+    predicate: str
+    target: str | None
+    description: str
+    kind: str | None = None
+    valid_at: str | None = None
+    invalid_at: str | None = None
+    retracted: bool = False
+    statement: Statement | None = None  # what it says about time, once read (aread_times)
 
 
 @dataclass
@@ -124,14 +150,51 @@ async def abuild_ops(
         for cid, e in zip(chunk_ids, extractions, strict=True)
         if e.summary.strip() and e.summary.strip() != plan.new_chunks[cid]
     }
+    relations = await aread_times(runtime, plan, relations)
+    # Statements at the same time are ordered by when they were recorded: number them in text
+    # order ("We broke up. I'm dating Chris now." ends the old relationship, not the new one).
+    recorded = time.time()
     merged_relations: dict[tuple[str, str, str], dict[str, RelationMention]] = {}
-    for chunk_id, source_key, predicate, target_key, description in relations:
-        source = resolution.entity_of_key[source_key]
-        target = resolution.entity_of_key[target_key]
+    statements: dict[tuple[str, str, str], Statement] = {}
+    retractions: dict[str, RetractRelation] = {}
+    created: dict[tuple[str, str, str], float] = {}
+    for order, row in enumerate(relations):
+        source = resolution.entity_of_key[row.source]
+        target = None if row.target is None else resolution.entity_of_key[row.target]
         if source == target:
             continue  # both names resolved to one entity: not a fact about two things
-        mentions = merged_relations.setdefault((source, predicate, target), {})
-        mentions.setdefault(chunk_id, RelationMention(chunk_id, description))
+        statement = row.statement
+        assert statement is not None  # read above
+        if statement.end is not None:
+            end = statement.end
+            rid = content_id("retraction", dataset, source, end.kind, target or "", row.chunk_id)
+            retractions.setdefault(
+                rid,
+                RetractRelation(
+                    rid,
+                    dataset,
+                    source,
+                    end.kind,
+                    target,
+                    end.at,
+                    row.chunk_id,
+                    end.phrase,
+                    created_at=recorded + order * _TICK,
+                ),
+            )
+        if not statement.store or target is None:
+            continue
+        triple = (source, row.predicate, target)
+        statements.setdefault(triple, statement)  # a triple's first statement: its kind
+        created.setdefault(triple, recorded + order * _TICK)
+        valid = statement.valid
+        mentions = merged_relations.setdefault(triple, {})
+        mentions.setdefault(
+            row.chunk_id,
+            RelationMention(
+                row.chunk_id, row.description, valid.at.timestamp(), valid.grain, valid.phrase
+            ),
+        )
     relation_ids = {triple: content_id("relation", dataset, *triple) for triple in merged_relations}
     stored = await runtime.graph_store.aexisting_ids(
         RecordKind.RELATION, list(relation_ids.values())
@@ -180,17 +243,71 @@ async def abuild_ops(
             predicate=triple[1],
             vector=fact_vectors.get(triple),
             mentions=tuple(mentions.values()),
+            created_at=created[triple],
+            kind=statements[triple].kind,
+            single_valued=statements[triple].single_valued,
         )
         for triple, mentions in merged_relations.items()
     )
+    ops.extend(retractions.values())  # after the entities they name
     return ops
+
+
+async def aread_times(
+    runtime: MemoryRuntime, plan: IngestPlan, relations: list[RelationRow]
+) -> list[RelationRow]:
+    """``relations`` with their :class:`Statement` read against their chunks' times, in a
+    worker thread: an ingest does it while the chunk vectors are computed, outside the
+    per-dataset write lock. Rows read already are kept as they are."""
+    if all(row.statement is not None for row in relations):
+        return relations
+
+    def read() -> list[RelationRow]:
+        references = _chunk_times(plan)
+        reader = StatementReader(runtime.relation_kinds)
+        return [
+            row
+            if row.statement is not None
+            else row._replace(
+                statement=reader.read(
+                    row.predicate,
+                    row.description,
+                    references.get(row.chunk_id, references[""]),
+                    kind=row.kind,
+                    valid_at=row.valid_at,
+                    invalid_at=row.invalid_at,
+                    retracted=row.retracted,
+                )
+            )
+            for row in relations
+        ]
+
+    return await asyncio.to_thread(read)
+
+
+def _chunk_times(plan: IngestPlan) -> dict[str, datetime]:
+    """What each new chunk's dates resolve against: a turn's time, else its document's creation
+    time (key ``""``: the ingest's time, for a chunk of no new document)."""
+    times: dict[str, datetime] = {}
+    for document in plan.documents:
+        created = datetime.fromtimestamp(document.created_at, UTC)
+        for chunk_id in document.chunk_ids:
+            times.setdefault(chunk_id, created)
+    for chunk_id, unit in plan.units.items():
+        occurred = unit.get("occurred_at")
+        if isinstance(occurred, int | float):
+            times[chunk_id] = datetime.fromtimestamp(occurred, UTC)
+    created_at = [document.created_at for document in plan.documents]
+    times[""] = datetime.fromtimestamp(min(created_at), UTC) if created_at else datetime.now(UTC)
+    return times
 
 
 def collect(
     chunk_ids: Sequence[str], extractions: Sequence[ChunkExtraction]
 ) -> tuple[list[Mention], list[RelationRow]]:
-    """Entity mentions and relations ``(chunk, source key, predicate, target key, description)``
-    of each chunk. A relation endpoint the extractor did not list as an entity becomes one."""
+    """Entity mentions and the :class:`RelationRow` of each relation of each chunk. A relation
+    endpoint the extractor did not list as an entity becomes one; a blank target is kept only
+    for the end of a fact ("we broke up": whoever the partner was)."""
     mentions: list[Mention] = []
     relations: list[RelationRow] = []
     for chunk_id, extraction in zip(chunk_ids, extractions, strict=True):
@@ -198,11 +315,22 @@ def collect(
         for entity in extraction.entities:
             keys.key_of(entity.name, entity.type, entity.description)
         for relation in extraction.relations:
-            source, target = keys.key_of(relation.source), keys.key_of(relation.target)
-            if source and target:
-                predicate = normalize_predicate(relation.predicate)
+            source = keys.key_of(relation.source)
+            open_end = relation.retracted and not relation.target.strip()
+            target = None if open_end else keys.key_of(relation.target)
+            if source and (target or open_end):
                 relations.append(
-                    (chunk_id, source, predicate, target, relation.description.strip())
+                    RelationRow(
+                        chunk_id,
+                        source,
+                        normalize_predicate(relation.predicate),
+                        target,
+                        relation.description.strip(),
+                        relation.kind,
+                        relation.valid_at,
+                        relation.invalid_at,
+                        relation.retracted,
+                    )
                 )
     return mentions, relations
 

@@ -31,7 +31,13 @@ from cognee_langchain.graph.base import (
 from cognee_langchain.graph.models import SourceDocument, SourceItem, content_id, normalize_text
 from cognee_langchain.permissions import Permission
 from cognee_langchain.services.access import acheck
-from cognee_langchain.services.graph_writes import IngestPlan, abuild_ops, aextract, collect
+from cognee_langchain.services.graph_writes import (
+    IngestPlan,
+    abuild_ops,
+    aextract,
+    aread_times,
+    collect,
+)
 from cognee_langchain.services.inputs import check_items, items_from
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.services.units import Unit, extraction_jobs, spread, units_of
@@ -68,7 +74,10 @@ class RememberResult:
     stored (or repeated in the call). ``chunks_skipped``: chunks of new documents that were stored
     already, so not extracted again. ``entities_merged``: entities already in the graph that the
     new content mentions again (their provenance grew). ``revision``: the store revision after
-    the write (unchanged when nothing was added).
+    the write (unchanged when nothing was added). ``relations_closed``: stored facts this write
+    ended (a newer value of a single-valued kind, or a retraction); ``retractions_ignored``:
+    ends of facts that matched no fact true at that time ("I quit Renault" with no job at
+    Renault stored), kept in case the fact arrives later.
     """
 
     dataset: str
@@ -82,6 +91,8 @@ class RememberResult:
     entities_merged: int
     relations_added: int
     revision: int
+    relations_closed: int = 0
+    retractions_ignored: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +263,7 @@ async def _aingest_once(
         per_chunk = spread(plan.jobs, results, plan.new_chunks)
         extractions = [per_chunk[cid] for cid in chunk_ids]
         mentions, relations = collect(chunk_ids, extractions)
+        relations = await aread_times(runtime, plan, relations)  # dates, while embedding runs
         chunk_vectors = await embedding
     finally:
         await _settle(embedding)
@@ -286,6 +298,8 @@ async def _aingest_once(
         entities_merged=sum(not e.new for e in resolution.entities.values()),
         relations_added=written.relations_added,
         revision=written.revision,
+        relations_closed=written.relations_closed,
+        retractions_ignored=written.retractions_ignored,
     )
 
 

@@ -59,11 +59,19 @@ from cognee_langchain.prompts.answer import answer_messages
 from cognee_langchain.retrieval.lexical import analyze, word_tokens
 from cognee_langchain.services.recording import recording_key
 from cognee_langchain.services.rendering import split_entries
-from cognee_langchain.services.search import SearchType, aretrieve, check_search_args
+from cognee_langchain.services.search import (
+    SearchType,
+    aretrieve,
+    check_search_args,
+    check_time_args,
+)
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from langchain_core.language_models import BaseChatModel
 
+    from cognee_langchain.core.time_validation import TimeRange
     from cognee_langchain.services.runtime import MemoryRuntime
     from cognee_langchain.sessions.base import SessionStore
     from cognee_langchain.users import User
@@ -295,8 +303,11 @@ async def arecall(
     top_k: int = DEFAULT_TOP_K,
     node_sets: str | Sequence[str] | None = None,
     user: User | None = None,
+    as_of: datetime | None = None,
+    time_range: TimeRange | None = None,
 ) -> RecallResult:
-    """Answer ``query`` from the memory (the body of ``GraphMemory.arecall``).
+    """Answer ``query`` from the memory (the body of ``GraphMemory.arecall``); ``as_of`` and
+    ``time_range`` steer retrieval (:mod:`cognee_langchain.services.search`).
 
     The question is held to ``runtime.limits`` (``max_query_chars``, ``max_id_chars`` for the
     session id); its follow-up expansion is searched as it is, however long. Nothing is
@@ -310,6 +321,7 @@ async def arecall(
         query, search_type, top_k, node_sets, runtime.limits
     )
     check_optional_id(session_id, "session_id", max_chars=runtime.limits.max_id_chars)
+    as_of, time_range = check_time_args(as_of, time_range)
     who = runtime.user_of(user)
     started = time.perf_counter()
     turns: list[Turn] = []
@@ -323,7 +335,12 @@ async def arecall(
     # aretrieve, not asearch: the question was checked above; its expansion with earlier turns
     # may exceed max_query_chars and must still be searched.
     context = await aretrieve(
-        runtime, search_query, config, top_k, node_filter, datasets=datasets, user=who
+        runtime,
+        *(search_query, config, top_k, node_filter),
+        datasets=datasets,
+        user=who,
+        as_of=as_of,
+        time_range=time_range,
     )
     if runtime.llm is not None:
         answer = await amodel_answer(

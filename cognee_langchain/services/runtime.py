@@ -30,6 +30,7 @@ from cognee_langchain.core.settings import Settings, check_session_location
 from cognee_langchain.core.validation import check_user
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.chunking import TextChunker
+from cognee_langchain.extraction.kinds import RelationKinds
 from cognee_langchain.graph.resolution import EntityResolver
 from cognee_langchain.users import User, get_default_user_sync
 
@@ -66,6 +67,9 @@ class RuntimeOptions(TypedDict, total=False):
     chunk_size: Maximum chunk length in characters (default: ``TextChunker``'s).
     chunk_overlap: Characters shared by consecutive chunks (default: ``TextChunker``'s).
     resolver: Entity resolution settings (default: ``EntityResolver()``).
+    relation_kinds: Which relation kinds a newer fact replaces (default: ``RelationKinds()``,
+        homes, jobs, titles, relationships and studies; see
+        :mod:`cognee_langchain.extraction.kinds`).
     llm_timeout: Seconds any one chat-model call may take (an extraction chunk across its
         retries, a recall answer); default 30.
     limits: Size limits checked before any work (default: ``Limits()``).
@@ -89,6 +93,7 @@ class RuntimeOptions(TypedDict, total=False):
     chunk_size: int | None
     chunk_overlap: int | None
     resolver: EntityResolver | None
+    relation_kinds: RelationKinds | None
     llm_timeout: float | None
     limits: Limits
     session_namespace: str | None
@@ -115,6 +120,7 @@ class MemoryRuntime:
         chunk_size: int | None = None,
         chunk_overlap: int | None = None,
         resolver: EntityResolver | None = None,
+        relation_kinds: RelationKinds | None = None,
         llm_timeout: float | None = None,
         limits: Limits | None = None,
         session_namespace: str | None = None,
@@ -158,6 +164,12 @@ class MemoryRuntime:
                 f"resolver must be an EntityResolver, got {type(resolver).__name__}."
             )
         self.resolver = resolver or EntityResolver()
+        if relation_kinds is not None and not isinstance(relation_kinds, RelationKinds):
+            raise InvalidInputError(
+                f"relation_kinds must be a RelationKinds, got {type(relation_kinds).__name__}: "
+                "pass RelationKinds(single_valued={...}, predicates={...})."
+            )
+        self.relation_kinds = relation_kinds or RelationKinds()
         self.llm_timeout = settings.llm_timeout
         if limits is not None and not isinstance(limits, Limits):
             raise InvalidInputError(

@@ -15,12 +15,27 @@ summary) and this metadata:
   ``session_ids`` and ``message_ids``;
 * for a conversation turn: ``speaker``, ``turn_id`` (the transcript's own id, if any),
   ``position`` (its place in its session or document) and ``occurred_at`` (ISO 8601, UTC; the
-  ``page_content`` then starts with the date, e.g. ``(8 May 2023) Caroline: ...``).
+  ``page_content`` then starts with the date, e.g. ``(8 May 2023) Caroline: ...``);
+* for a fact: ``kind`` (its relation kind, ``None`` when unknown), ``valid_at`` and
+  ``invalid_at`` (ISO 8601, UTC; ``invalid_at`` ``None`` while it is still true),
+  ``superseded_by`` (the id of the fact that replaced it, ``None`` when current or retracted)
+  and ``current`` (true at the search's ``as_of``, default now). A fact that stopped being
+  true says so in its text: ``Alice lives in Paris (until 10 June 2023).``
+
+**Time.** ``as_of`` (default now) is the instant what is current is judged at: facts not true
+then rank below those that are, and, for a question in the present tense ("Where does Alice
+live?") or with an explicit ``as_of``, so do turns whose stated facts all are. A window —
+``time_range``, else the one the query names ("in May 2023", "last year", "before 2023",
+"between May and July 2023", "before she moved to Berlin": an event, dated by the best-matching
+fact) — raises turns said inside it and facts true during part of it, without dropping the
+rest; relative cues resolve against ``as_of``. With a window and no ``as_of`` nothing is judged
+current: the question is about that window.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,6 +43,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from cognee_langchain.core.dates import display_until, is_present_tense, query_window
 from cognee_langchain.core.defaults import (
     DEFAULT_SEARCH_TYPE,
     DEFAULT_TOP_K,
@@ -35,24 +51,67 @@ from cognee_langchain.core.defaults import (
     Limits,
 )
 from cognee_langchain.core.logs import preview
+from cognee_langchain.core.time_validation import TimeRange, check_as_of, check_time_range
 from cognee_langchain.core.turns import display_date
 from cognee_langchain.core.validation import check_names, check_positive, check_query
-from cognee_langchain.retrieval.config import SearchConfig, get_search_config
+from cognee_langchain.retrieval.config import Ranker, RankerConfig, SearchConfig, get_search_config
+from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import SearchHit
 from cognee_langchain.services.access import areadable_datasets
 from cognee_langchain.services.runtime import MemoryRuntime
 from cognee_langchain.users import User
 
-__all__ = ["SearchType", "aretrieve", "asearch", "check_search_args", "document_from_hit"]
+__all__ = [
+    "SearchType",
+    "TimeArgs",
+    "aretrieve",
+    "asearch",
+    "atime_context",
+    "check_search_args",
+    "check_time_args",
+    "document_from_hit",
+]
 
-#: A preset name (``"graph"``, ``"chunks"``, ``"facts"``, ``"summaries"``) or a config.
+#: A preset name (``"graph"``, ``"chunks"``, ``"facts"``, ``"summaries"``, ``"temporal"``) or a
+#: config.
 SearchType = str | SearchConfig
+
+TimeArgs = tuple[datetime | None, TimeRange | None]
+"""A search's checked ``(as_of, time_range)``."""
 
 logger = logging.getLogger(__name__)
 
+# Dates an event of "before/after <event>" by the single best fact, lexically: one cheap search.
+_ANCHOR_SEARCH = SearchConfig(rankers=(RankerConfig("fact", Ranker.BM25),), limit=1)
 
-def document_from_hit(hit: SearchHit) -> Document:
-    """A search hit as a LangChain ``Document`` (see the module docstring for its metadata)."""
+
+def _iso(epoch: object) -> str | None:
+    if isinstance(epoch, int | float) and math.isfinite(epoch):
+        return datetime.fromtimestamp(epoch, UTC).isoformat()
+    return None
+
+
+def _fact_times(text: str, metadata: dict[str, Any], at: float) -> str:
+    """Set a fact's ``valid_at`` / ``invalid_at`` (ISO) and ``current`` (at ``at``); return its
+    text, saying until when it was true when it no longer is."""
+    valid_at, invalid_at = metadata.get("valid_at"), metadata.get("invalid_at")
+    started = not isinstance(valid_at, int | float) or valid_at <= at
+    ended = isinstance(invalid_at, int | float) and invalid_at <= at
+    metadata["current"] = started and not ended
+    metadata["valid_at"], metadata["invalid_at"] = _iso(valid_at), _iso(invalid_at)
+    if not isinstance(invalid_at, int | float):
+        return text
+    # The interval end is the successor's (or the retraction's) date: shown to the day.
+    until = f"(until {display_until(datetime.fromtimestamp(invalid_at, UTC), 'day')})"
+    head, sep, rest = text.partition(". ")
+    if sep:
+        return f"{head} {until}. {rest}"
+    return f"{text.removesuffix('.')} {until}."
+
+
+def document_from_hit(hit: SearchHit, at: float | None = None) -> Document:
+    """A search hit as a LangChain ``Document`` (see the module docstring for its metadata);
+    ``at`` (epoch seconds, default now) is the instant a fact's ``current`` is judged at."""
     metadata: dict[str, Any] = {
         "id": hit.id,
         "type": hit.kind,
@@ -71,6 +130,8 @@ def document_from_hit(hit: SearchHit) -> Document:
         when = datetime.fromtimestamp(occurred_at, UTC)
         metadata["occurred_at"] = when.isoformat()
         text = f"({display_date(when)}) {text}"
+    if hit.kind == "fact":
+        text = _fact_times(text, metadata, time.time() if at is None else at)
     return Document(page_content=text, id=hit.id, metadata=metadata)
 
 
@@ -99,6 +160,11 @@ def check_search_args(
     )
 
 
+def check_time_args(as_of: object, time_range: object) -> TimeArgs:
+    """The checked ``(as_of, time_range)`` of a search (naive datetimes taken as UTC)."""
+    return check_as_of(as_of), check_time_range(time_range)
+
+
 async def asearch(
     runtime: MemoryRuntime,
     query: str,
@@ -108,21 +174,75 @@ async def asearch(
     top_k: int = DEFAULT_TOP_K,
     node_sets: str | Sequence[str] | None = None,
     user: User | None = None,
+    as_of: datetime | None = None,
+    time_range: TimeRange | None = None,
 ) -> list[Document]:
     """The ``top_k`` best documents for ``query``, best first.
 
     ``datasets``: name(s) to search, ``None`` for every dataset ``user`` may read. ``node_sets``:
     keep only items in one of them (``None``: no filter). ``search_type``: ``"graph"``,
-    ``"chunks"``, ``"facts"``, ``"summaries"`` or a :class:`SearchConfig`.
+    ``"chunks"``, ``"facts"``, ``"summaries"``, ``"temporal"`` or a :class:`SearchConfig`.
+    ``as_of`` / ``time_range``: see the module docstring.
 
     Raises:
         InvalidInputError: empty query, or one longer than ``runtime.limits.max_query_chars``
             or of invalid Unicode; ``top_k`` not a positive int, unknown search type or dataset,
-            malformed node set.
+            malformed node set; ``as_of`` not a datetime, ``time_range`` not a pair of
+            datetimes (or ``None``) with its start before its end.
         PermissionDeniedError: ``user`` may not read a dataset named in ``datasets``.
     """
     checked = check_search_args(query, search_type, top_k, node_sets, runtime.limits)
-    return await aretrieve(runtime, *checked, datasets=datasets, user=user)
+    as_of, time_range = check_time_args(as_of, time_range)
+    return await aretrieve(
+        runtime, *checked, datasets=datasets, user=user, as_of=as_of, time_range=time_range
+    )
+
+
+def _epoch(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+async def atime_context(
+    runtime: MemoryRuntime,
+    query: str,
+    datasets: Sequence[str],
+    as_of: datetime | None = None,
+    time_range: TimeRange | None = None,
+) -> TimeContext:
+    """What a search of ``query`` over ``datasets`` knows of time (see the module docstring):
+    the window is ``time_range``, else the query's own cue, resolved against ``as_of`` (default
+    now); an event cue ("before she moved to Berlin") is dated by the best-matching fact of
+    ``datasets`` and is no window when none matches."""
+    reference = datetime.now(UTC) if as_of is None else as_of
+    start, end = (None, None) if time_range is None else time_range
+    if time_range is None:
+        window = query_window(query, reference)
+        if window is not None and window.anchor is not None:
+            event_at = await _aevent_time(runtime, window.anchor, datasets)
+            window = None if event_at is None else window.at_anchor(event_at)
+        if window is not None:
+            start, end = window.start, window.end
+    windowed = start is not None or end is not None
+    # Asked about a window (and no as_of): the question is about then, nothing is judged now.
+    at = _epoch(as_of) if as_of is not None or windowed else reference.timestamp()
+    return TimeContext(
+        at=at,
+        start=_epoch(start),
+        end=_epoch(end),
+        turns=as_of is not None or is_present_tense(query),
+    )
+
+
+async def _aevent_time(
+    runtime: MemoryRuntime, event: str, datasets: Sequence[str]
+) -> datetime | None:
+    """When ``event`` ("she moved to Berlin") happened: the ``valid_at`` of the fact of
+    ``datasets`` that best matches it (``None`` when none does)."""
+    hits = await runtime.graph_index.asearch(
+        runtime.graph_store, event, None, _ANCHOR_SEARCH, 1, datasets
+    )
+    valid_at = hits[0].metadata.get("valid_at") if hits else None
+    return datetime.fromtimestamp(valid_at, UTC) if isinstance(valid_at, int | float) else None
 
 
 async def aretrieve(
@@ -134,10 +254,13 @@ async def aretrieve(
     *,
     datasets: str | Sequence[str] | None = None,
     user: User | None = None,
+    as_of: datetime | None = None,
+    time_range: TimeRange | None = None,
 ) -> list[Document]:
-    """:func:`asearch` on arguments :func:`check_search_args` accepted (``datasets`` and
-    ``user`` are checked here). ``recall`` searches its follow-up-expanded query through here:
-    the question was held to the query limit, its expansion with earlier turns may exceed it."""
+    """:func:`asearch` on arguments :func:`check_search_args` and :func:`check_time_args`
+    accepted (``datasets`` and ``user`` are checked here). ``recall`` searches its
+    follow-up-expanded query through here: the question was held to the query limit, its
+    expansion with earlier turns may exceed it."""
     started = time.perf_counter()
     names = await areadable_datasets(runtime, datasets, user)
     if not names:
@@ -145,15 +268,18 @@ async def aretrieve(
         return []
     vector = (await runtime.aembed([query]))[0] if config.needs_query_vector else None
     embed_words = runtime.embed_words if config.expand_terms is not None else None
+    when = await atime_context(runtime, query, names, as_of, time_range)
     hits = await runtime.graph_index.asearch(
-        runtime.graph_store, query, vector, config, top_k, names, node_set_filter, embed_words
+        runtime.graph_store,
+        *(query, vector, config, top_k, names, node_set_filter, embed_words, when),
     )
     # DEBUG, not INFO: agents search on every message.
     logger.debug(
         "Search %r over %s: %d hit(s) of top_k=%d in %.3fs.",
         *(preview(query), names, len(hits), top_k, time.perf_counter() - started),
     )
-    documents = [document_from_hit(hit) for hit in hits]
+    at = time.time() if as_of is None else as_of.timestamp()
+    documents = [document_from_hit(hit, at) for hit in hits]
     await _aname_managed_memories(runtime, documents, runtime.user_of(user))
     return documents
 

@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any, Literal, TypeAlias
@@ -30,7 +30,6 @@ from cognee_langchain.graph.base import (
     RequirePermission,
     StoredChunk,
     StoredEntity,
-    StoredRelation,
 )
 from cognee_langchain.graph.models import render_fact
 from cognee_langchain.permissions import Permission
@@ -143,6 +142,7 @@ async def aexport_dataset(
             "entity": len(dump.entities),
             "relation": len(dump.relations),
             "claim": len(dump.claims),
+            "retraction": len(dump.retractions),
         }
     )
     counts.update(f"{m.kind.value}_mention" for m in dump.mentions)
@@ -356,10 +356,5 @@ async def _aembedded(runtime: MemoryRuntime, dump: DatasetDump) -> DatasetDump:
         StoredEntity(e.id, e.name, e.type, e.created_at, e.keys, e.tokens, next(rows))
         for e in dump.entities
     ]
-    relations = [
-        StoredRelation(r.id, r.source_id, r.target_id, r.predicate, r.created_at, next(rows))
-        for r in dump.relations
-    ]
-    return DatasetDump(
-        dump.dataset, dump.documents, chunks, entities, relations, dump.mentions, dump.claims
-    )
+    relations = [replace(r, vector=next(rows)) for r in dump.relations]
+    return replace(dump, chunks=chunks, entities=entities, relations=relations)

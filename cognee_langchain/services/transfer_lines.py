@@ -8,7 +8,10 @@ Line 1 is the header: ``{"kind": "header", "format": "cognee-langchain.dataset",
 the encoding, the dimension and the embeddings model that made them. Then, each kind ordered by
 id: ``document``, ``chunk``, ``entity`` and ``relation`` lines, then the provenance —
 ``entity_mention`` and ``relation_mention`` lines in stored order (a chunk's entities are read
-back in that order) and ``claim`` lines (which document holds which session messages). A vector
+back in that order), ``claim`` lines (which document holds which session messages) and, from
+version 2, ``retraction`` lines ("I quit Renault": a fact ended, by id). A relation line carries
+its ``relation_kind`` and ``single_valued``, a relation mention the date its chunk gives it
+(``valid_at``, ``grain``, ``phrase``); intervals are derived again on import. A vector
 is base64 of little-endian float32, so it round-trips bit for bit. Derived provenance (the node
 sets and sessions of chunks, entities and relations) is not written: the store derives it from
 documents and mentions on import. Nothing in the file depends on when it was written, so
@@ -42,9 +45,11 @@ __all__ = [
     "COUNTED_KINDS",
     "FORMAT",
     "FORMAT_VERSION",
+    "READ_VERSIONS",
     "VECTOR_ENCODING",
     "Header",
     "RecordLine",
+    "RetractionLine",
     "VectorInfo",
     "bad_line",
     "decode_vector",
@@ -54,7 +59,9 @@ __all__ = [
 ]
 
 FORMAT = "cognee-langchain.dataset"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions this release reads: 1 has no time fields (they default to unknown) and no retractions.
+READ_VERSIONS = (1, 2)
 VECTOR_ENCODING = "base64-float32-le"
 #: The record kinds a header counts, in the order the file holds them.
 COUNTED_KINDS = (
@@ -65,6 +72,7 @@ COUNTED_KINDS = (
     "entity_mention",
     "relation_mention",
     "claim",
+    "retraction",
 )
 
 _FIX = "Fix or remove the line, or export the dataset again with `cognee-langchain export`."
@@ -146,6 +154,8 @@ class RelationLine(_Line):
     predicate: str
     created_at: float
     vector: str | None = None
+    relation_kind: str | None
+    single_valued: bool
 
 
 class EntityMentionLine(_Line):
@@ -161,6 +171,9 @@ class RelationMentionLine(_Line):
     relation_id: _Id
     chunk_id: _Id
     description: str
+    valid_at: float | None
+    grain: str | None
+    phrase: str
 
 
 class ClaimLine(_Line):
@@ -171,6 +184,18 @@ class ClaimLine(_Line):
     message_keys: list[str]
 
 
+class RetractionLine(_Line):
+    kind: Literal["retraction"]
+    id: _Id
+    source_id: _Id
+    relation_kind: _Id
+    target_id: str | None
+    at: float
+    chunk_id: _Id
+    phrase: str
+    created_at: float
+
+
 RecordLine: TypeAlias = Annotated[
     DocumentLine
     | ChunkLine
@@ -178,10 +203,17 @@ RecordLine: TypeAlias = Annotated[
     | RelationLine
     | EntityMentionLine
     | RelationMentionLine
-    | ClaimLine,
+    | ClaimLine
+    | RetractionLine,
     Field(discriminator="kind"),
 ]
 _RECORD: TypeAdapter[RecordLine] = TypeAdapter(RecordLine)
+
+# A version 1 file predates time on facts: its lines read as facts of unknown kind and date.
+_V1_DEFAULTS: dict[str, dict[str, Any]] = {
+    "relation": {"relation_kind": None, "single_valued": False},
+    "relation_mention": {"valid_at": None, "grain": None, "phrase": ""},
+}
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -214,6 +246,22 @@ def dump_lines(dump: DatasetDump, header: Header) -> list[bytes]:
             }
         )
         for c in dump.claims
+    )
+    lines.extend(
+        _line(
+            {
+                "kind": "retraction",
+                "id": r.id,
+                "source_id": r.source_id,
+                "relation_kind": r.kind,
+                "target_id": r.target_id,
+                "at": r.at,
+                "chunk_id": r.chunk_id,
+                "phrase": r.phrase,
+                "created_at": r.created_at,
+            }
+        )
+        for r in dump.retractions
     )
     return lines
 
@@ -272,6 +320,8 @@ def _relation(r: StoredRelation) -> dict[str, Any]:
         "target_id": r.target_id,
         "predicate": r.predicate,
         "created_at": r.created_at,
+        "relation_kind": r.kind,
+        "single_valued": r.single_valued,
     }
     return _with_vectors(record, vector=r.vector)
 
@@ -290,6 +340,9 @@ def _mention(m: StoredMention) -> dict[str, Any]:
         "relation_id": m.owner_id,
         "chunk_id": m.chunk_id,
         "description": m.description,
+        "valid_at": m.valid_at,
+        "grain": m.grain,
+        "phrase": m.phrase,
     }
 
 
@@ -323,11 +376,12 @@ def parse_header(text: str, source: str) -> Header:
     if value.get("kind") != "header" or value.get("format") != FORMAT:
         raise bad_line(source, 1, f"not the header of a {FORMAT} file", fix)
     version = value.get("version")
-    if version != FORMAT_VERSION:
+    if version not in READ_VERSIONS:
         raise bad_line(
             source,
             1,
-            f"format version {version!r}, and this release reads version {FORMAT_VERSION}",
+            f"format version {version!r}, and this release reads versions "
+            + " and ".join(map(str, READ_VERSIONS)),
             "Import it with the cognee-langchain release that wrote it (its header names it), "
             "or upgrade cognee-langchain.",
         )
@@ -337,9 +391,11 @@ def parse_header(text: str, source: str) -> Header:
         raise bad_line(source, 1, f"a malformed header, {_problem(exc)}", fix) from None
 
 
-def parse_record(text: str, source: str, number: int) -> RecordLine:
-    """One record line, checked field by field."""
+def parse_record(text: str, source: str, number: int, version: int = FORMAT_VERSION) -> RecordLine:
+    """One record line of a file of format ``version``, checked field by field."""
     value = _json_object(text, source, number)
+    if version == 1 and value.get("kind") in _V1_DEFAULTS:
+        value = {**_V1_DEFAULTS[value["kind"]], **value}
     try:
         return _RECORD.validate_python(value)
     except ValidationError as exc:

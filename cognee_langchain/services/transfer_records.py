@@ -17,6 +17,7 @@ from cognee_langchain.graph.base import (
     ClaimMessages,
     DatasetDump,
     RecordKind,
+    RetractRelation,
     StoredChunk,
     StoredEntity,
     StoredMention,
@@ -33,6 +34,7 @@ from cognee_langchain.services.transfer_lines import (
     Header,
     RelationLine,
     RelationMentionLine,
+    RetractionLine,
     bad_line,
     decode_vector,
     parse_record,
@@ -44,7 +46,10 @@ __all__ = ["read_records"]
 def read_records(header: Header, lines: Sequence[str], source: str) -> DatasetDump:
     """Every record line, checked on its own and against the others: kinds counted as the
     header says, ids unique, every reference to a record of the file."""
-    parsed = [(n, parse_record(text, source, n)) for n, text in enumerate(lines[1:], start=2)]
+    parsed = [
+        (n, parse_record(text, source, n, header.version))
+        for n, text in enumerate(lines[1:], start=2)
+    ]
     found: Counter[str] = Counter(record.kind for _, record in parsed)
     for kind in sorted(set(found) | set(header.counts)):
         if found[kind] != header.counts.get(kind, 0):
@@ -55,9 +60,12 @@ def read_records(header: Header, lines: Sequence[str], source: str) -> DatasetDu
                 f"{header.counts.get(kind, 0)}: it was cut short or edited",
                 "Export the dataset again; a file is imported whole or not at all.",
             )
-    ids: dict[str, dict[str, int]] = {k: {} for k in ("document", "chunk", "entity", "relation")}
+    kinds = ("document", "chunk", "entity", "relation", "retraction")
+    ids: dict[str, dict[str, int]] = {k: {} for k in kinds}
     for number, record in parsed:
-        if isinstance(record, DocumentLine | ChunkLine | EntityLine | RelationLine):
+        if isinstance(
+            record, DocumentLine | ChunkLine | EntityLine | RelationLine | RetractionLine
+        ):
             seen = ids[record.kind]
             if record.id in seen:
                 raise bad_line(
@@ -155,6 +163,8 @@ def _assemble(
                         r.predicate,
                         r.created_at,
                         vector(r.vector, number, required),
+                        r.relation_kind,
+                        r.single_valued,
                     )
                 )
             case EntityMentionLine():
@@ -164,7 +174,14 @@ def _assemble(
                 dump.mentions.append(check_mention(mention, number))
             case RelationMentionLine():
                 mention = StoredMention(
-                    RecordKind.RELATION, r.relation_id, r.chunk_id, "", r.description
+                    RecordKind.RELATION,
+                    r.relation_id,
+                    r.chunk_id,
+                    "",
+                    r.description,
+                    r.valid_at,
+                    r.grain,
+                    r.phrase,
                 )
                 dump.mentions.append(check_mention(mention, number))
             case ClaimLine():
@@ -176,6 +193,22 @@ def _assemble(
                         r.session_id,
                         r.document_id,
                         tuple(r.message_keys),
+                    )
+                )
+            case RetractionLine():
+                known("entity", r.source_id, number, "source")
+                known("chunk", r.chunk_id, number, "chunk")
+                dump.retractions.append(
+                    RetractRelation(
+                        r.id,
+                        header.dataset,
+                        r.source_id,
+                        r.relation_kind,
+                        r.target_id,
+                        r.at,
+                        r.chunk_id,
+                        r.phrase,
+                        r.created_at,
                     )
                 )
     return dump

@@ -20,7 +20,9 @@ pytest.register_assert_rewrite(
     "cognee_langchain.testing.messages", "cognee_langchain.testing.session_store"
 )
 
-pytest.register_assert_rewrite("cognee_langchain.testing.graph_store")
+pytest.register_assert_rewrite(
+    "cognee_langchain.testing.graph_store", "cognee_langchain.testing.graph_time"
+)
 
 from cognee_langchain.testing.graph_store import GraphStoreConformanceTests  # noqa: E402
 from cognee_langchain.testing.session_store import SessionStoreConformanceTests  # noqa: E402

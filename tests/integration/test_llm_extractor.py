@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain import GraphMemory, WordLlamaEmbeddings
+from cognee_langchain.core.defaults import DEFAULT_DATASET, DEFAULT_ENTITY_TYPE
 from cognee_langchain.errors import ExtractionError, InvalidInputError
 from cognee_langchain.extraction.llm import LLMGraphExtractor, repair_extraction
 from cognee_langchain.extraction.offline import extract_chunk
@@ -304,3 +307,109 @@ async def test_bad_texts_are_rejected(server: ScriptedLLMServer, texts: Any) -> 
     with pytest.raises(InvalidInputError):
         await make_extractor(server).aextract(texts)
     assert server.requests == []
+
+
+# -- time and change: the same single call per window carries kinds, dates and retractions -------
+def _dated(date: str, *lines: str) -> str:
+    return "\n".join([f"Session 1 ({date})", *lines, "Bob: Oh wow."])
+
+
+def _time_reply(**relation: Any) -> Reply:
+    return Reply.data(
+        {
+            "entities": [
+                {"name": "Alice", "type": "Person", "description": ""},
+                {"name": "Renault", "type": "Organization", "description": ""},
+                {"name": "Miso", "type": "Animal", "description": ""},
+            ],
+            "relations": [
+                {"source": "Alice", "description": "", **relation},
+            ],
+            "summary": "Alice's news.",
+        }
+    )
+
+
+def test_the_schema_asks_for_time_fields_in_strict_form() -> None:
+    schema = ChunkExtraction.model_json_schema()
+    relation = schema["$defs"]["ExtractedRelation"]
+    assert set(relation["required"]) >= {"kind", "valid_at", "invalid_at", "retracted"}
+    assert relation["properties"]["retracted"]["type"] == "boolean"
+    for nullable in ("kind", "valid_at", "invalid_at"):
+        types = {option.get("type") for option in relation["properties"][nullable]["anyOf"]}
+        assert types == {"string", "null"}
+
+
+async def test_time_fields_are_kept_and_blank_ones_become_none(server: ScriptedLLMServer) -> None:
+    text = "Alice: I adopted Miso last Saturday. We broke up."
+    server.script(
+        Reply.data(
+            {
+                "entities": [{"name": "Alice", "type": "Person", "description": ""}],
+                "relations": [
+                    {"source": "Alice", "predicate": "adopted", "target": "Miso",
+                     "description": "", "kind": " has_pet ", "valid_at": "last Saturday",
+                     "invalid_at": "  ", "retracted": False},
+                    {"source": "Alice", "predicate": "dating", "target": " ",
+                     "description": "", "kind": "relationship_status", "valid_at": None,
+                     "invalid_at": None, "retracted": True},
+                    {"source": "Alice", "predicate": "knows", "target": "",
+                     "description": "", "kind": None, "valid_at": None,
+                     "invalid_at": None, "retracted": False},
+                ],
+                "summary": "",
+            }
+        )
+    )  # fmt: skip
+    [result] = await make_extractor(server).aextract([text])
+
+    adopted, broke_up = result.relations  # a blank target only for the end of a fact
+    assert (adopted.kind, adopted.valid_at, adopted.invalid_at) == (
+        "has_pet",
+        "last Saturday",
+        None,
+    )
+    assert (broke_up.target, broke_up.retracted) == ("", True)
+
+
+@pytest.mark.parametrize("method", ["json_schema", "function_calling"])
+def test_a_model_dated_retraction_is_resolved_against_the_message_time(
+    server: ScriptedLLMServer, tmp_path: Path, method: str
+) -> None:
+    server.script(
+        _time_reply(
+            predicate="works at", target="Renault", kind="works_at", valid_at=None,
+            invalid_at=None, retracted=False,
+        ),
+        _time_reply(
+            predicate="works at", target="Renault", kind="works_at", valid_at="yesterday",
+            invalid_at=None, retracted=True,
+        ),
+        _time_reply(
+            predicate="adopted", target="Miso", kind="has_pet", valid_at="last Saturday",
+            invalid_at=None, retracted=False,
+        ),
+    )  # fmt: skip
+    llm = server.chat_model(timeout=5.0)
+    extractor = LLMGraphExtractor(llm, method=method, max_retries=0, timeout=10.0)
+    with GraphMemory(
+        tmp_path, llm=llm, extractor=extractor, embeddings=WordLlamaEmbeddings()
+    ) as memory:
+        memory.remember(_dated("10:00 am on 15 January, 2023", "Alice: I work at Renault."))
+        quit_ = memory.remember(_dated("10:00 am on 10 June, 2023", "Alice: I quit Renault."))
+        memory.remember(_dated("10:00 am on 12 September, 2023", "Alice: I adopted Miso."))
+        graph = memory.to_networkx()
+        (alice,) = [node for node, data in graph.nodes(data=True) if data["name"] == "Alice"]
+        versions = memory.runtime.graph_store.relation_history(DEFAULT_DATASET, alice)
+
+    assert extractor.llm_calls == 3  # one call per window, no extra call per fact
+    assert (quit_.relations_closed, quit_.retractions_ignored) == (1, 0)
+    by_kind = {version.kind: version for version in versions}
+    renault, miso = by_kind["works_at"], by_kind["has_pet"]
+    assert renault.invalid_at == datetime(2023, 6, 9, tzinfo=UTC).timestamp()  # "yesterday"
+    assert len(versions) == 2  # "works at" marked retracted is not stored as a fact again
+    assert (miso.valid_at, miso.valid_grain, miso.valid_phrase) == (
+        datetime(2023, 9, 9, tzinfo=UTC).timestamp(),
+        "day",
+        "last Saturday",
+    )

@@ -24,14 +24,16 @@ from cognee_langchain.graph.base import (
     WriteOp,
     WriteResult,
 )
+from cognee_langchain.graph.models import Relation, Retraction
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.permissions import DatasetInfo
 from cognee_langchain.testing import GraphStoreConformanceTests
 
 
 class AsyncOnlyGraphStore(GraphStore):
-    """The ten abstract primitives (and ``aclose``), each awaited on a running loop, served by
-    a SQLite store's async primitives; nothing else is overridden."""
+    """The ten abstract primitives (and ``aclose``, and the optional fact-history reads), each
+    awaited on a running loop, served by a SQLite store's async primitives; nothing else is
+    overridden."""
 
     def __init__(self, path: Path) -> None:
         self.inner = SQLiteGraphStore(path)
@@ -117,6 +119,17 @@ class AsyncOnlyGraphStore(GraphStore):
     async def aclose(self) -> None:
         self._seen("aclose")
         await self.inner.aclose()
+
+    # Optional reads (fact history), so the conformance suite's time cases run here too.
+    async def arelation_history(
+        self, dataset: str, source_id: str, kind: str | None = None
+    ) -> list[Relation]:
+        self._seen("arelation_history")
+        return await self.inner.arelation_history(dataset, source_id, kind)
+
+    async def aretractions(self, dataset: str, source_id: str) -> list[Retraction]:
+        self._seen("aretractions")
+        return await self.inner.aretractions(dataset, source_id)
 
 
 class TestAsyncOnlyGraphStore(GraphStoreConformanceTests):

@@ -18,6 +18,7 @@ from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, TextKind
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.testing import GraphStoreConformanceTests
 from cognee_langchain.testing.graph_store import DS, SmallGraph, chunk_op, create, doc_op
+from cognee_langchain.testing.graph_time import Life
 
 
 class TestSQLiteGraphStore(GraphStoreConformanceTests):
@@ -185,4 +186,46 @@ def test_a_version_2_file_is_migrated_to_record_users(tmp_path: Path) -> None:
     store.close()
     with contextlib.closing(sqlite3.connect(path)) as conn:
         (version,) = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert version == "3"
+    assert version == "4"  # and on up to the current schema
+
+
+def test_a_version_3_file_is_migrated_to_time_on_facts(tmp_path: Path) -> None:
+    """Schema 4: relations and their mentions carry time, retractions have a table. A version 3
+    file's relations become facts of unknown kind, true from when they were recorded."""
+    path = tmp_path / "g.sqlite"
+    store = SQLiteGraphStore(path)
+    g = SmallGraph()
+    store.apply(g.ops)
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # as release 3 wrote it
+        conn.execute("DROP INDEX relations_group")
+        conn.execute("DROP TABLE retractions")
+        for table, columns in (
+            ("relations", TIME_COLUMNS["relations"]),
+            ("relation_mentions", TIME_COLUMNS["relation_mentions"]),
+        ):
+            for column in columns:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+    store = SQLiteGraphStore(path)
+    (leads,) = store.get_relations([g.leads.id])
+    assert (leads.kind, leads.valid_at, leads.invalid_at) == (None, leads.created_at, None)
+    life = Life()
+    quit_ = life.retract("works_at", None, 250.0)
+    result = store.apply([*life.fact("works at", "Renault", 100.0, kind="works_at"), *quit_])
+    assert (result.relations_closed, result.retractions_ignored) == (1, 0)
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        (version,) = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list(relations)")}
+    assert version == "4" and "relations_group" in indexes
+
+
+TIME_COLUMNS = {
+    "relations": (
+        "kind", "single_valued", "valid_at", "valid_grain", "valid_phrase", "invalid_at",
+        "superseded_by",
+    ),
+    "relation_mentions": ("valid_at", "grain", "phrase", "invalid_at", "superseded_by"),
+}  # fmt: skip

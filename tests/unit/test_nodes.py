@@ -70,6 +70,7 @@ class ScriptedMemory(GraphMemory):
         top_k: int = 8,
         node_sets: object = None,
         user: User | None = None,
+        as_of: object = None,
     ) -> list[Document]:
         self.searches.append(
             {
@@ -78,6 +79,7 @@ class ScriptedMemory(GraphMemory):
                 "search_type": search_type,
                 "top_k": top_k,
                 "user": user,
+                "as_of": as_of,
             }
         )
         return self.documents[:top_k]

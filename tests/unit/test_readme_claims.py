@@ -380,6 +380,48 @@ CLAIMS = (
             "tests/unit/test_visualization_layout.py::test_issue_12_the_dense_corpus_stays_bounded",
         ),
     ),
+    Claim(
+        "- **Time as data.** Every retrieval unit has its `occurred_at`",
+        (
+            "tests/unit/test_extraction_time.py::test_relative_dates_resolve_against_the_message_time",
+            "tests/unit/test_dates.py::test_phrases_resolve_against_the_reference",
+            "tests/unit/test_history.py::test_history_lists_each_version_with_its_interval_oldest_first",
+        ),
+    ),
+    Claim(
+        "is stored at its message's time, never mis-dated",
+        (
+            "tests/unit/test_dates.py::test_other_languages_are_never_mis_dated",
+            "tests/unit/test_extraction_time.py::test_other_languages_are_stored_at_the_message_time",
+            "tests/unit/test_dates.py::test_impossible_and_far_dates_are_skipped",
+        ),
+    ),
+    Claim(
+        "deleted, and forgetting the newest statement reopens the previous one",
+        (
+            "tests/unit/test_graph_intervals.py::test_what_is_true_at_any_moment_is_what_a_replay_finds",
+            "tests/unit/test_extraction_time.py::test_joining_a_club_never_ends_a_job",
+            "tests/unit/test_graph_intervals.py::test_many_valued_statements_never_close_each_other",
+        ),
+    ),
+    Claim(
+        "many-valued facts never collapse",
+        ("tests/unit/test_graph_intervals.py::test_many_valued_statements_never_close_each_other",),
+    ),
+    Claim(
+        "the same whatever the ingestion order, across processes too",
+        (
+            "tests/unit/test_graph_intervals.py::test_the_result_does_not_depend_on_input_order",
+            "tests/unit/test_graph_intervals.py::test_what_is_true_at_any_moment_is_what_a_replay_finds",
+        ),
+    ),
+    Claim(
+        "lists every version, oldest first, with its interval",
+        (
+            "tests/unit/test_history.py::test_history_lists_each_version_with_its_interval_oldest_first",
+            "tests/unit/test_history.py::test_moving_back_is_a_version_of_its_own",
+        ),
+    ),
 )
 
 

@@ -24,7 +24,7 @@ from cognee_langchain.retrieval import (
 
 
 def test_the_presets_are_the_public_search_types() -> None:
-    assert set(SEARCH_PRESETS) == {"chunks", "facts", "summaries", "graph"}
+    assert set(SEARCH_PRESETS) == {"chunks", "facts", "summaries", "graph", "temporal"}
     assert DEFAULT_SEARCH_TYPE == "chunks"  # the best measured (benchmarks/memory_quality.py)
     assert SEARCH_PRESETS["graph"].expansion is not None
     assert SEARCH_PRESETS["chunks"].rankers == fused_rankers("chunk")

@@ -97,8 +97,12 @@ def test_documents_carry_id_type_score_dataset_node_set_and_sources(memory: Grap
     assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
     for doc in docs:
         assert isinstance(doc, Document) and doc.id == doc.metadata["id"]
-        assert set(doc.metadata) == {"id", "type", "score", "dataset", "node_set", "chunk_ids"}
+        common = {"id", "type", "score", "dataset", "node_set", "chunk_ids"}
+        fact_times = {"kind", "valid_at", "invalid_at", "superseded_by", "current"}
         assert doc.metadata["type"] in {"chunk", "fact"}
+        assert set(doc.metadata) == common | (
+            fact_times if doc.metadata["type"] == "fact" else set()
+        )
     top = docs[0]
     assert (top.id, top.metadata["dataset"], top.metadata["node_set"]) == (
         chunk_id(PARIS),

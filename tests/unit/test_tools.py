@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ async def test_tool_call_returns_rendered_content_and_documents(
 
 def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
     alice = User(id="alice")
+    march = datetime(2023, 3, 1, tzinfo=UTC)
     tool = create_memory_tool(
         memory,
         name="recall_facts",
@@ -66,6 +68,7 @@ def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
         datasets=["docs", "notes"],
         search_type="facts",
         user=alice,
+        as_of=march,
     )
     assert (tool.name, tool.description) == ("recall_facts", "Look up facts.")
     assert tool.invoke({"query": "Who leads Acme?"}) == "- [fact] Ada Lovelace leads Acme Corp."
@@ -76,6 +79,7 @@ def test_tool_passes_its_settings_to_the_search(memory: ScriptedMemory) -> None:
             "search_type": "facts",
             "top_k": 1,
             "user": alice,
+            "as_of": march,
         }
     ]
 

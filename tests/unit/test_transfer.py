@@ -334,7 +334,9 @@ def test_a_file_of_another_format_version_is_refused_clearly(
     data = "\n".join([json.dumps(header), *valid_lines[1:]])
     with (
         new_memory(tmp_path, model) as memory,
-        pytest.raises(InvalidInputError, match=r"Line 1 .*format version 2.*reads version 1"),
+        pytest.raises(
+            InvalidInputError, match=rf"Line 1 .*format version {FORMAT_VERSION + 1}.*reads version"
+        ),
     ):
         memory.import_dataset(io.StringIO(data))
 

@@ -180,7 +180,7 @@ def test_a_graph_file_of_the_previous_release_is_migrated_on_open(tmp_path: Path
         columns = [row[1] for row in conn.execute("PRAGMA table_info(chunks)")]
     conn.close()
     store.close()
-    assert version == "3" and "unit" in columns  # 1 -> 2 -> 3
+    assert version == "4" and "unit" in columns  # 1 -> 2 -> 3 -> 4
 
 
 # -- score fusion ----------------------------------------------------------------------------------

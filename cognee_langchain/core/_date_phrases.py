@@ -1,0 +1,392 @@
+"""The English date phrases :mod:`cognee_langchain.core.dates` reads, as regular expressions with
+one resolver each (what a phrase means; :mod:`._date_scan` finds them in text).
+
+Private: :mod:`~cognee_langchain.core.dates` is the public face. Every pattern is explicit
+(month and weekday names, numbers in words, ISO and unambiguous numeric dates) because
+``dateutil.parser`` finds a date in almost any free text ("I have 2023 photos", "mai"). When a
+phrase could mean two dates it yields none: no date is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from cognee_langchain.core._tense import future_tense, past_tense
+
+__all__ = [
+    "BARE_MONTH",
+    "BARE_WEEKDAY",
+    "BARE_YEAR",
+    "MAX_YEARS_AWAY",
+    "OFFSET",
+    "PATTERNS",
+    "Context",
+    "DateRole",
+    "Grain",
+    "grain_end",
+    "offset_period",
+]
+
+Grain = Literal["instant", "day", "week", "month", "year"]
+DateRole = Literal["on", "since", "after", "before", "until"]
+
+#: Dates further than this from the reference are skipped: a typo or a number, not a memory.
+MAX_YEARS_AWAY = 200
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+# Abbreviations count only next to a day or a year ("Mar 8", "Dec 2022"): alone, "Jan" is a name
+# and "mar" Spanish for sea.
+_MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30,
+}  # fmt: skip
+# Vague counts: resolved to a likely count, their grain widened one step (see _vague_ago).
+_VAGUE_COUNTS = {"a few": 3, "a couple of": 2, "a couple": 2, "couple of": 2, "several": 3}
+_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
+
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ABBR = "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))
+_ANY_MONTH = rf"(?:{_MONTH}|(?:{_ABBR})\.?)"
+_WEEKDAY = "|".join(_WEEKDAYS)
+_WEEKDAY_ABBREVIATIONS = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5,
+    "sun": 6,
+}  # fmt: skip
+_WEEKDAY_ABBR = "|".join(sorted(_WEEKDAY_ABBREVIATIONS, key=len, reverse=True))
+_WHICH = r"(?P<which>last|next|this\s+past|the\s+past|past|this)"
+_NUMBER = r"\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_VAGUE = "|".join(sorted(_VAGUE_COUNTS, key=len, reverse=True))
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+
+
+class Context:
+    """What a resolver needs besides its match: the reference, the sentence's tense (read only
+    when a resolver asks), and a year given elsewhere ("between May and July 2023" lends 2023 to
+    May)."""
+
+    def __init__(self, reference: datetime, sentence: str, year: int | None) -> None:
+        self.reference = reference
+        self.sentence = sentence
+        self.year = year
+
+    @cached_property
+    def future(self) -> bool:
+        return future_tense(self.sentence)
+
+    @cached_property
+    def past(self) -> bool:
+        return past_tense(self.sentence)
+
+
+_Resolved = tuple[datetime, Grain] | None
+_Resolver = Callable[[re.Match[str], Context], _Resolved]
+
+
+def grain_end(at: datetime, grain: Grain) -> datetime:
+    """The exclusive end of the period of ``grain`` that starts at ``at``."""
+    if grain == "instant":
+        return at
+    if grain == "day":
+        return at + timedelta(days=1)
+    if grain == "week":
+        return at + timedelta(weeks=1)
+    if grain == "month":
+        return at + relativedelta(months=1)
+    return at + relativedelta(years=1)
+
+
+def _day_start(when: datetime) -> datetime:
+    return when.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _period_start(when: datetime, grain: Grain) -> datetime:
+    """The calendar period of ``grain`` containing ``when`` (weeks start on Monday)."""
+    day = _day_start(when)
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _count(word: str) -> int:
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def _month_number(word: str) -> int:
+    word = word.lower().rstrip(".")
+    return _MONTHS.get(word) or _MONTH_ABBREVIATIONS[word]
+
+
+def _year_for(month: int, day: int, ctx: Context) -> int:
+    """The year of a month (and day) named without one: the most recent not after the reference,
+    or the next one not before it in a sentence about the future."""
+    if ctx.year is not None:
+        return ctx.year
+    ref = ctx.reference
+    if ctx.future:
+        return ref.year if (month, day) >= (ref.month, ref.day) else ref.year + 1
+    return ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+
+
+def _shift(ctx: Context, unit: str, count: int) -> datetime:
+    return ctx.reference + relativedelta(**{f"{unit}s": count})
+
+
+# --- resolvers: each returns (start of period, grain) or None when the phrase is no date -------
+
+
+def _iso(m: re.Match[str], ctx: Context) -> _Resolved:
+    year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+    if m["hour"] is None:
+        return datetime(year, month, day, tzinfo=UTC), "day"
+    second = int(m["second"] or 0)
+    naive = datetime(year, month, day, int(m["hour"]), int(m["minute"]), second)
+    if m["zone"] in (None, "Z", "z"):
+        return naive.replace(tzinfo=UTC), "instant"
+    return datetime.fromisoformat(f"{naive.isoformat()}{m['zone']}").astimezone(UTC), "instant"
+
+
+def _ymd(m: re.Match[str], ctx: Context) -> _Resolved:
+    return datetime(int(m["year"]), int(m["month"]), int(m["day"]), tzinfo=UTC), "day"
+
+
+def _numeric(m: re.Match[str], ctx: Context) -> _Resolved:
+    # 08/05/2023 is 8 May in most of the world and August 5 in the US: read it only when one
+    # reading is impossible (a part over 12) or both agree.
+    first, second, year = int(m["first"]), int(m["second"]), int(m["year"])
+    if first > 12 >= second:
+        day, month = first, second
+    elif second > 12 >= first or first == second:
+        month, day = first, second
+    else:
+        return None
+    return datetime(year, month, day, tzinfo=UTC), "day"
+
+
+def _day_month(m: re.Match[str], ctx: Context) -> _Resolved:
+    month, day = _month_number(m["month"]), int(m["day"])
+    year = int(m["year"]) if m["year"] else _year_for(month, day, ctx)
+    return datetime(year, month, day, tzinfo=UTC), "day"
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> _Resolved:
+    return datetime(int(m["year"]), _month_number(m["month"]), 1, tzinfo=UTC), "month"
+
+
+def _bare_month(m: re.Match[str], ctx: Context) -> _Resolved:
+    month = _month_number(m["month"])
+    which = (m["which"] or "").lower()
+    ref = ctx.reference
+    if which == "last":
+        year = ref.year if month < ref.month else ref.year - 1
+    elif which == "next":
+        year = ref.year if month > ref.month else ref.year + 1
+    elif which == "this":
+        year = ref.year
+    else:
+        year = _year_for(month, 1, ctx)
+    return datetime(year, month, 1, tzinfo=UTC), "month"
+
+
+def _year(m: re.Match[str], ctx: Context) -> _Resolved:
+    return datetime(int(m["year"]), 1, 1, tzinfo=UTC), "year"
+
+
+_DAY_WORDS = {
+    "the day before yesterday": -2, "day before yesterday": -2, "yesterday": -1,
+    "last night": -1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+    "this evening": 0, "earlier today": 0, "tomorrow": 1, "the day after tomorrow": 2,
+    "day after tomorrow": 2,
+}  # fmt: skip
+
+
+def _day_word(m: re.Match[str], ctx: Context) -> _Resolved:
+    offset = _DAY_WORDS[" ".join(m[0].lower().split())]
+    return _day_start(ctx.reference) + timedelta(days=offset), "day"
+
+
+def _which(m: re.Match[str]) -> str:
+    """ "last", "next", "this" or "" ("this past week" and "the past week" are last week)."""
+    which = (m["which"] or "").lower()
+    return "last" if "past" in which else which
+
+
+def _saturday(ctx: Context, weeks: int) -> datetime:
+    # A weekend as its Saturday: that of the current week (Monday to Sunday), moved by weeks.
+    return _period_start(ctx.reference, "week") + timedelta(days=5, weeks=weeks)
+
+
+def _relative_period(m: re.Match[str], ctx: Context) -> _Resolved:
+    which = _which(m)
+    unit = m["unit"].lower()
+    step = {"last": -1, "this": 0, "next": 1}[which]
+    if unit == "weekend":
+        return _saturday(ctx, step), "week"  # with a week's grain: the period holds the Sunday
+    grain: Grain = _UNITS[unit]  # type: ignore[assignment]
+    return _period_start(_shift(ctx, unit, step), grain), grain
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> _Resolved:
+    name = m["weekday"].lower()
+    target = _WEEKDAYS[name] if name in _WEEKDAYS else _WEEKDAY_ABBREVIATIONS[name]
+    which = _which(m)
+    today = _day_start(ctx.reference)
+    if which == "this":
+        return _period_start(today, "week") + timedelta(days=target), "day"
+    if which == "next" or (not which and ctx.future):
+        ahead = (target - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead), "day"
+    # "last Saturday" and "on Saturday": the most recent one before today.
+    back = (today.weekday() - target) % 7 or 7
+    return today - timedelta(days=back), "day"
+
+
+def _counted(m: re.Match[str], ctx: Context, sign: int) -> _Resolved:
+    unit = m["unit"].lower()
+    grain: Grain = _UNITS[unit]  # type: ignore[assignment]
+    return _period_start(_shift(ctx, unit, sign * _count(m["count"])), grain), grain
+
+
+def _ago(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _counted(m, ctx, -1)
+
+
+def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _saturday(ctx, -_count(m["count"])), "week"  # "a weekend ago" is last weekend
+
+
+def _ahead(m: re.Match[str], ctx: Context) -> _Resolved:
+    if m[0][:2].lower() == "in" and ctx.past and not ctx.future:
+        return None  # "I finished it in two days": a duration, not a date
+    return _counted(m, ctx, 1)
+
+
+_ONE = {
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "year": relativedelta(years=1),
+}
+_WIDER: dict[str, Grain] = {"day": "week", "week": "month", "month": "year", "year": "year"}
+
+
+def _vague_ago(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "a few days ago": the period of the next wider grain ending today (the past week), which
+    # holds every day "a few" can mean; years have no wider grain, so the likely year is kept.
+    unit = m["unit"].lower()
+    grain = _WIDER[unit]
+    if unit == "year":
+        return _period_start(_shift(ctx, "year", -_VAGUE_COUNTS[m["count"].lower()]), grain), grain
+    today = _day_start(ctx.reference)
+    return today - _ONE[grain], grain
+
+
+def _other_day(m: re.Match[str], ctx: Context) -> _Resolved:
+    today = _day_start(ctx.reference)
+    return today - timedelta(weeks=1), "week"
+
+
+# Months, years and weekdays that may stand alone: the scan asks for a cue word before them.
+BARE_MONTH = re.compile(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH})\b", re.I)
+BARE_YEAR = re.compile(rf"\b{_YEAR}\b(?![.,:/-]?\d)")
+BARE_WEEKDAY = re.compile(rf"\b(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY})\b", re.I)
+
+# Longest forms first: overlapping matches keep the one that starts first, then the longest.
+PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
+    (
+        re.compile(
+            r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+            r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+            r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?)?(?![\d-])"
+        ),
+        _iso,
+    ),
+    (
+        re.compile(r"(?<![\d/.])(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])"),
+        _ymd,
+    ),
+    (
+        re.compile(
+            r"(?<![\d/.])(?P<first>\d{1,2})([/.])(?P<second>\d{1,2})\2(?P<year>\d{4})(?![\d/])"
+        ),
+        _numeric,
+    ),
+    (
+        re.compile(
+            rf"\b(?:the\s+)?{_DAY}(?:\s+of)?\s+(?P<month>{_ANY_MONTH})(?:,?\s+{_YEAR})?(?!\w)", re.I
+        ),
+        _day_month,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<month>{_ANY_MONTH})\s+(?:the\s+)?{_DAY}(?![\d:])\b(?:,?\s+{_YEAR}\b)?", re.I
+        ),
+        _day_month,
+    ),
+    (re.compile(rf"\b(?P<month>{_ANY_MONTH}),?\s+(?:of\s+)?{_YEAR}\b", re.I), _month_year),
+    (BARE_MONTH, _bare_month),
+    (BARE_YEAR, _year),
+    (
+        re.compile(
+            r"\b(?:the\s+)?day\s+(?:before\s+yesterday|after\s+tomorrow)\b|\byesterday\b|\btoday\b"
+            r"|\btonight\b|\btomorrow\b|\blast\s+night\b|\bthis\s+(?:morning|afternoon|evening)\b"
+            r"|\bearlier\s+today\b",
+            re.I,
+        ),
+        _day_word,
+    ),
+    (
+        re.compile(rf"\b{_WHICH}\s+(?P<unit>week|weekend|month|year)\b", re.I),
+        _relative_period,
+    ),
+    (BARE_WEEKDAY, _weekday),
+    # "last Fri": abbreviations only after last/next/this ("I sat", "the Sun").
+    (re.compile(rf"\b{_WHICH}\s+(?P<weekday>{_WEEKDAY_ABBR})\b\.?", re.I), _weekday),
+    (re.compile(rf"\b(?P<count>{_NUMBER})\s+weekends?\s+ago\b", re.I), _weekends_ago),
+    (re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+ago\b", re.I), _vague_ago),
+    (re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+ago\b", re.I), _ago),
+    (re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day),
+    (re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead),
+    (re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+from\s+now\b", re.I), _ahead),
+]
+# "the week", "two days", "a month" right before "before/after <date>".
+OFFSET = re.compile(
+    rf"(?<![\w-])(?P<count>the|{_NUMBER})\s+(?P<unit>day|week|month|year)s?\s+$", re.I
+)
+
+
+def offset_period(
+    m: re.Match[str], role: str, at: datetime, until: datetime
+) -> tuple[datetime, Grain, datetime]:
+    """The period ``m`` (an :data:`OFFSET` match, "the week") names ``role`` ("before" or
+    "after") the period ``[at, until)``: "the week before 8 May" is 1-8 May. Raises
+    ``ValueError`` or ``OverflowError`` past the calendar's ends."""
+    unit = m["unit"].lower()
+    grain: Grain = _UNITS[unit]  # type: ignore[assignment]
+    count = 1 if m["count"].lower() == "the" else _count(m["count"])
+    step = relativedelta(**{f"{unit}s": count})
+    start = at - step if role == "before" else until + step - relativedelta(**{f"{unit}s": 1})
+    return start, grain, grain_end(start, grain)

@@ -1,0 +1,171 @@
+"""Finding date phrases in text: sentence by sentence, each pattern of
+:mod:`._date_phrases` with the word before it (the cue that makes "March" a date, the preposition
+that gives its role), overlaps settled, impossible dates blocked with their parts.
+
+Private: :mod:`~cognee_langchain.core.dates` is the public face.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cognee_langchain.core._date_phrases import (
+    BARE_MONTH,
+    BARE_WEEKDAY,
+    BARE_YEAR,
+    MAX_YEARS_AWAY,
+    OFFSET,
+    PATTERNS,
+    Context,
+    DateRole,
+    Grain,
+    grain_end,
+    offset_period,
+)
+
+__all__ = ["PhraseMatch", "scan", "scan_whole"]
+
+# The word before a bare month or year that makes it a date ("in March", "since 2021"); without
+# one, "May I ask" and "I have 2023 photos" stay words. "talked to April", "a painting by June"
+# name people, so "to/and/or/by" make years dates but not months.
+_MONTH_CUES = {
+    "in", "since", "until", "till", "til", "before", "after", "during", "from", "of", "through",
+    "throughout", "early", "late", "mid", "around", "between",
+}  # fmt: skip
+_YEAR_CUES = _MONTH_CUES | {"to", "and", "or", "by", "year", "summer", "winter", "spring", "fall"}
+
+# Prepositions that give a phrase its role; they become part of the phrase.
+_ROLE_WORDS: dict[str, DateRole] = {
+    "since": "since", "from": "on", "starting": "since", "starting in": "since",
+    "starting on": "since", "as of": "since", "after": "after", "before": "before",
+    "prior to": "before", "until": "until", "till": "until", "til": "until", "up to": "until",
+    "up until": "until", "through": "until", "in": "on", "on": "on", "during": "on",
+    "back in": "on", "around": "on",
+}  # fmt: skip
+_ROLE_BEFORE = re.compile(
+    r"(?:^|(?<=\W))(?P<word>"
+    + "|".join(sorted((re.escape(w) for w in _ROLE_WORDS), key=len, reverse=True))
+    + r")\s+(?:the\s+)?$",
+    re.I,
+)
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z])(?P<word>[A-Za-z]+)[\s-]+$")
+# How far back the word before a phrase is looked for ("starting in the " is the longest).
+_LOOKBACK = 24
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    """One date phrase found in a text: where it is, what it says and how it is meant."""
+
+    start: int
+    end: int
+    phrase: str
+    at: datetime
+    grain: Grain
+    role: DateRole
+    until: datetime  # exclusive end of the period
+
+
+# Every pattern holds a digit or one of these words.
+_ANY_CUE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+    r"tonight|tomorrow|last|this|next|ago|other)|day|week|month|year",
+    re.I,
+)
+_EDGES = " \t\r\n.,;:!?\"'()[]"
+# A sentence ends at . ! ? before a capital (so "Dec. 8" and "08.05.2023" stay whole) or a newline.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s+[A-Z\"“'‘(\[])|\n+")
+
+
+def _needs_cue(pattern: re.Pattern[str], m: re.Match[str], text: str) -> bool:
+    """Whether a bare month or year lacks the word that would make it a date."""
+    if pattern is BARE_MONTH:
+        if m["which"]:
+            return False
+        word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
+        return not word or word["word"].lower() not in _MONTH_CUES
+    if pattern is BARE_YEAR:
+        word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
+        return not word or word["word"].lower() not in _YEAR_CUES
+    if pattern is BARE_WEEKDAY and not m["which"]:
+        # "every Saturday" is a habit, "Black Friday" a name: neither is one day.
+        word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
+        return word is not None and (
+            word["word"].lower() in {"every", "each"} or word["word"].istitle()
+        )
+    return False
+
+
+def _candidates(sentence: str, offset: int, ctx: Context) -> Iterator[PhraseMatch]:
+    # Spans of impossible dates ("31 April 2023"): their parts ("April 2023") are no date either.
+    # Patterns run longest form first, so a span is blocked before its parts are tried.
+    blocked: list[tuple[int, int]] = []
+    for pattern, resolve in PATTERNS:
+        for m in pattern.finditer(sentence):
+            if _needs_cue(pattern, m, sentence) or any(
+                m.start() < end and start < m.end() for start, end in blocked
+            ):
+                continue
+            try:
+                resolved = resolve(m, ctx)
+                if resolved is None:
+                    continue
+                at, grain = resolved
+                until = grain_end(at, grain)
+            except (ValueError, OverflowError):
+                blocked.append(m.span())  # "February 30", a year past 9999: no such date
+                continue
+            if abs(at.year - ctx.reference.year) > MAX_YEARS_AWAY:
+                blocked.append(m.span())
+                continue
+            start = m.start()
+            role: DateRole = "on"
+            lead = _ROLE_BEFORE.search(sentence, max(0, start - _LOOKBACK), start)
+            if lead and not m[0].lower().startswith("in "):
+                role = _ROLE_WORDS[" ".join(lead["word"].lower().split())]
+                start = lead.start()
+                offset_by = OFFSET.search(sentence, max(0, start - _LOOKBACK), start)
+                if offset_by and role in ("before", "after"):
+                    # "the week before 8 May": a period of its own, just before or after.
+                    try:
+                        at, grain, until = offset_period(offset_by, role, at, until)
+                    except (ValueError, OverflowError):
+                        blocked.append(m.span())  # past the calendar's ends
+                        continue
+                    role, start = "on", offset_by.start()
+            phrase = sentence[start : m.end()]
+            yield PhraseMatch(offset + start, offset + m.end(), phrase, at, grain, role, until)
+
+
+def scan(text: str, reference: datetime, *, year: int | None = None) -> list[PhraseMatch]:
+    """Every date phrase of ``text`` in text order, resolved against ``reference`` (tz-aware
+    UTC). ``year``: the year of months and days named without one. Overlapping phrases keep the
+    one that starts first, then the longest."""
+    found: list[PhraseMatch] = []
+    starts = [0, *(end.end() for end in _SENTENCE_END.finditer(text))]
+    for start, stop in zip(starts, [*starts[1:], len(text)], strict=True):
+        body = text[start:stop]
+        if _ANY_CUE.search(body):  # most sentences name no time: one search instead of sixteen
+            found.extend(_candidates(body, start, Context(reference, body, year)))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[PhraseMatch] = []
+    for match in found:
+        if kept and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return kept
+
+
+def scan_whole(text: str, reference: datetime, *, year: int | None = None) -> PhraseMatch | None:
+    """The date ``text`` is when it is nothing but one date phrase, a bare month or year
+    included ("March", "2022": a model's ``valid_at`` field, one side of a range), else
+    ``None``. The phrase is the text without its surrounding spaces and punctuation."""
+    start = len(text) - len(text.lstrip(_EDGES))
+    phrase = text.strip(_EDGES)
+    for found in (scan(phrase, reference, year=year), scan(f"in {phrase}", reference, year=year)):
+        if len(found) == 1 and found[0].phrase.endswith(phrase) and phrase:
+            return replace(found[0], start=start, end=start + len(phrase), phrase=phrase)
+    return None

@@ -1,0 +1,370 @@
+"""Changes a speaker states about themselves, for the offline extractor: what the generic
+between-two-names rules of :mod:`._relations` miss or misread.
+
+* **A job title, an employer**: "I'm now a product manager at Zalando" -> works at Zalando
+  (kind ``works_at``) and job title "product manager" (kind ``job_title``, a concept), not one
+  fused predicate "now product manager at"; "I was made vice principal", "I got promoted to
+  senior engineer" -> the title; "I got a new job, UX designer at Allegro", "I started at a
+  climbing gym" -> the employer, named or not.
+* **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault" -> the end of
+  ``works_at`` there.
+* **A couple**: "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
+  ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
+  are separating" -> its end, with whoever it was when the partner is unnamed.
+* **A pet, a thing got or given up**: "we adopted a kitten, Luna", "I adopted a budgie named
+  Kiwi" -> the pet; "I sold my car", "we bought a flat in Clifton" -> sold car, bought flat
+  (which the relation kinds read as the end and the start of ``owns``).
+* **A taste or habit taken up or given up**: "I started climbing", "I took up running" -> took
+  up climbing (``likes``); "I don't like sushi anymore", "I can't stand coffee anymore", "I no
+  longer eat meat" -> "no longer like" sushi, the end of ``likes``.
+* **"We" for the speaker**: "we relocated to Lisbon" -> the speaker moved.
+
+Only first-person statements of a named speaker are read ("I", "we", "<Name> and I"); the kinds
+of the other wordings come from :class:`~cognee_langchain.extraction.kinds.RelationKinds` when
+the write is built. A pair these rules relate is claimed: the generic rules add no second,
+kind-less reading of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._sentences import Sentence
+
+__all__ = ["Span", "state_changes"]
+
+#: ``(start, end)`` of a stretch of a sentence's text.
+Span = tuple[int, int]
+
+_CONCEPT = "Concept"
+_JOB = "|".join(sorted(lex.JOB_NOUNS, key=len, reverse=True))
+# Up to three lower-case words and a job noun: "product manager", "senior software engineer".
+_TITLE = rf"(?P<title>(?:[a-z][a-z-]*\s+){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
+# After a verb that names a title itself ("promoted to", "made"): any one to three words.
+_ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
+_TITLE_END = r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today)\b))"
+# Adverbs after the subject: "I also lost", "we finally moved", "I've just sold".
+_NOW = r"(?:(?:now|currently|officially|finally|just|still|also|recently|actually|even)\s+)*"
+_I = rf"\bI(?:['’]ve|\s+have)?\s+{_NOW}"
+_WE = rf"\b(?:[Ww]e|I)(?:['’]ve|\s+have)?\s+{_NOW}"
+# "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
+_COUPLE = (
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
+    rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{_NOW}"
+)
+_TITLE_AT = re.compile(
+    rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became)\s+{_NOW}"
+    rf"(?:a|an|the)\s+{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?P<org>\S))?"
+)
+_NAMED_TITLE = re.compile(
+    rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
+    r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
+    rf"(?:a\s+|an\s+|the\s+|our\s+|my\s+)?{_ANY_TITLE}{_TITLE_END}"
+    r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
+)
+_NEW_JOB = re.compile(
+    rf"{_I}(?:got|landed|started|found|took|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
+    r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
+)
+_WORKPLACE = re.compile(
+    rf"{_I}(?:started|work|am\s+working|['’]m\s+working|now\s+work)\s+(?:at|for|in)\s+"
+    r"(?:a|an)\s+(?P<place>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:in|on|as|since|last|this|two|three|a)\b))"
+)
+_JOB_LOST = re.compile(
+    rf"{_I}(?P<verb>lost|quit|left)\s+my\s+(?:(?:old|first|last)\s+)?job\s+"
+    r"(?:at|with|in)\s+(?P<org>\S)"
+)
+_TOGETHER = (
+    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
+    r"|got\s+engaged|engaged|got\s+married|married)"
+)
+_APART = (
+    r"(?P<end>broke\s+up|split(?:\s+up)?|separated|(?:are\s+)?separating|got\s+divorced|divorced)"
+)
+_COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
+_BREAK_UP = re.compile(
+    rf"{_WE}(?:broke\s+up|split\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits)"
+    r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
+)
+_SEEING = re.compile(
+    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{_NOW}seeing\s+"
+    r"(?:some(?:one|body)(?:\s+new)?,?\s+)?(?P<partner>\S)"
+)
+# A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
+_TOOK_UP = re.compile(
+    rf"{_I}(?:started|took\s+up|got\s+into|picked\s+up|began)\s+(?P<activity>[a-z]{{3,}}ing)\b"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
+)
+_NOT_PASTIMES = frozenset(
+    ("working", "going", "doing", "getting", "feeling", "thinking", "trying", "looking",
+     "planning", "wondering", "having", "being", "making", "taking", "using", "seeing")
+)  # fmt: skip
+_GIVEN_UP = re.compile(
+    r"\bI\s+(?P<negation>don['’]t|do\s+not|no\s+longer|can['’]t|cannot|never)\s+"
+    r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand)"
+    r"\s+(?:(?:the|my|a|an|any)\s+)?(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
+    r"(?P<anymore>\s+any\s?more)?(?=\s*(?:[.,;:!?)]|$|\s+(?:since|because|now|after|these)\b))"
+)
+# What a thing got or given up is followed by: the clause's end, a date, a place.
+_OBJECT_END = (
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:last|yesterday|today|this|on|in|for|after|because|from|"
+    r"two|three|four|five|six|a|an|several|few|some|named|called|with)\b))"
+)
+_POSSESSION = re.compile(
+    rf"{_WE}(?P<verb>sold|bought|got\s+rid\s+of|gave\s+away|lost|adopted|rescued|got|"
+    r"purchased)\s+(?:my|our|a|an|the|his|her|their)\s+(?:(?:new|old|first|second|used)\s+)?"
+    rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?){_OBJECT_END}"
+)
+_PET = re.compile(
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|our|my)\s+[^.;!?]{{2,60}}?"
+    r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
+)
+_MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated)\b")
+_MAX_GAP = 40  # characters from "we moved" to the place it moved to
+_CLAUSE_BREAK = re.compile(r"[.,;:!?]")
+
+_Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
+
+
+def state_changes(
+    sentence: Sentence, mentions: list[Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """Add the speaker's stated changes of ``sentence`` to ``graph``; the spans of the
+    sentence they read (a subject in one of them has its verb and object read already)."""
+    speaker = sentence.speaker
+    if not speaker:
+        return []
+    text = sentence.text
+    # One scan for the words each rule needs spares most sentences every rule's pattern.
+    words = _TRIGGERS.keys() & text.lower().translate(_SPACED).split()
+    wanted = {rule for word in words for rule in _TRIGGERS[word]}
+    if not wanted:
+        return []
+    key = speaker.casefold()
+    at = {mention.start: mention for mention in mentions if mention.key != key}
+    spans: list[Span] = []
+    for rule in _RULES:
+        if rule in wanted:
+            spans.extend(rule(text, key, at, graph, description))
+    return spans
+
+
+def _title(match: re.Match[str]) -> str:
+    return " ".join((match.group("title") + (match.group("of") or "")).split())
+
+
+def _concept(graph: ChunkGraph, name: str, description: str) -> str:
+    graph.add_entity(name, name, _CONCEPT, description)
+    return name
+
+
+def _works_at(
+    match: re.Match[str], speaker: str, at: dict[int, Mention], graph: ChunkGraph, text: str
+) -> bool:
+    """Relate the speaker to the employer the match's ``org`` names, if a name starts there."""
+    org = at.get(match.start("org")) if match.group("org") else None
+    if org is None:
+        return False
+    graph.relate(speaker, "works at", org.key, text, FactTime(kind="works_at"))
+    return True
+
+
+def _titles(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I'm now a product manager at Zalando", "I was made vice principal": the title, and the
+    employer when named."""
+    spans: list[Span] = []
+    for pattern, predicate in ((_TITLE_AT, "job title"), (_NAMED_TITLE, "became")):
+        for match in pattern.finditer(text):
+            title = _title(match)
+            if any(word in lex.NON_NAME_WORDS for word in title.split()[-1:]):
+                continue  # "made it", "named after": no title
+            _concept(graph, title, description)
+            graph.relate(speaker, predicate, title, description, FactTime(kind="job_title"))
+            _works_at(match, speaker, at, graph, description)
+            spans.append(match.span())
+    return spans
+
+
+def _employers(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I got a new job, UX designer at Allegro", "I started at a climbing gym": the employer,
+    a name or a concept."""
+    spans: list[Span] = []
+    for match in _NEW_JOB.finditer(text):
+        if _works_at(match, speaker, at, graph, description):
+            spans.append(match.span())
+    for match in _WORKPLACE.finditer(text):
+        place = " ".join(match.group("place").split())
+        if any(word in lex.NON_NAME_WORDS for word in place.split()):
+            continue
+        _concept(graph, place, description)
+        graph.relate(speaker, "works at", place, description, FactTime(kind="works_at"))
+        spans.append(match.span())
+    return spans
+
+
+def _job_lost(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I lost my job at Door Dash", "I quit my job at Renault": the end of that job (the
+    generic reading would stop at "my job")."""
+    spans: list[Span] = []
+    for match in _JOB_LOST.finditer(text):
+        org = at.get(match.start("org"))
+        if org is not None:
+            graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
+            spans.append(match.span())
+    return spans
+
+
+def _couples(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Nadia and I have been dating", "Ama and I got engaged", "Erik and I are separating",
+    "I'm seeing Leah", "we broke up": a relationship begun or ended."""
+    spans: list[Span] = []
+    for match in _COUPLE_CHANGE.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is None:
+            continue
+        if match.group("end"):
+            time = FactTime(kind="relationship_status", retracted=True)
+            graph.relate(speaker, "broke up with", partner.key, description, time)
+        else:
+            verb = " ".join(match.group("verb").split())
+            predicate = {"together": "together with", "a couple": "together with"}.get(verb, verb)
+            graph.relate(speaker, predicate, partner.key, description, FactTime())
+        spans.append(match.span())
+    for match in _SEEING.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None:
+            graph.relate(speaker, "dating", partner.key, description, FactTime())
+    for match in _BREAK_UP.finditer(text):
+        partner = at.get(match.start("partner")) if match.group("partner") else None
+        if partner is None and text[: match.start()].rstrip().endswith(" and"):
+            continue  # "Chris and I broke up": read above, with the partner
+        target = partner.key if partner is not None else ""
+        time = FactTime(kind="relationship_status", retracted=True)
+        graph.relate(speaker, "broke up with", target, description, time)
+        spans.append(match.span())
+    return spans
+
+
+def _pastimes(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I started climbing three weeks ago", "I took up running": a new pastime."""
+    spans: list[Span] = []
+    for match in _TOOK_UP.finditer(text):
+        activity = match.group("activity")
+        if activity in _NOT_PASTIMES:
+            continue
+        graph.relate(speaker, "took up", _concept(graph, activity, description), description)
+        spans.append(match.span())
+    return spans
+
+
+def _given_up(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I don't like sushi anymore", "I no longer eat meat": what the speaker gave up."""
+    spans: list[Span] = []
+    for match in _GIVEN_UP.finditer(text):
+        lasting = match.group("negation").startswith("no")  # "no longer" needs no "anymore"
+        if not (lasting or match.group("anymore")):
+            continue  # "I don't like sushi" is a dislike, not a change
+        named = at.get(match.start("object"))
+        if named is not None:
+            target = named.key
+        else:
+            words = match.group("object").split()
+            if any(word in lex.NON_NAME_WORDS for word in words) or not words[-1].isalpha():
+                continue
+            target = _concept(graph, " ".join(words).lower(), description)
+        verb = " ".join(match.group("verb").split())
+        verb = "like" if verb == "stand" else verb  # "can't stand it anymore": liked it once
+        graph.relate(speaker, f"no longer {verb}", target, description, FactTime())
+        spans.append(match.span())
+    return spans
+
+
+def _things(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "We adopted a kitten, Luna", "I sold my car", "we bought a flat in Clifton": a pet by
+    its name, a thing by its noun (the generic reading stops at "my", or reaches past the noun
+    to a place)."""
+    spans: list[Span] = []
+    for match in _PET.finditer(text):
+        pet = at.get(match.start("name"))
+        if pet is not None:
+            graph.relate(speaker, match.group("verb"), pet.key, description, FactTime())
+            spans.append(match.span())
+    if spans:
+        return spans  # the pet's sentence: no second reading as a thing
+    for match in _POSSESSION.finditer(text):
+        words = match.group("object").split()
+        if any(word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words):
+            continue
+        if words[-1] in ("job", "position", "role"):
+            continue  # read as an employer
+        thing = _concept(graph, " ".join(words), description)
+        verb = " ".join(match.group("verb").split())
+        graph.relate(speaker, verb, thing, description, FactTime())
+        spans.append(match.span())
+    return spans
+
+
+def _moves(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "We relocated to Lisbon": the speaker moved."""
+    for match in _MOVED.finditer(text):
+        following = sorted(
+            (position, mention)
+            for position, mention in at.items()
+            if match.end() <= position <= match.end() + _MAX_GAP
+        )
+        if not following:
+            continue
+        position, mention = following[0]
+        between = text[match.start("verb") : position]
+        if _CLAUSE_BREAK.search(between):
+            continue
+        words = [word for word in between.lower().split() if word not in ("a", "an", "the")]
+        graph.relate(speaker, " ".join(words), mention.key, description, FactTime())
+    return []  # the place is a name: nothing after it to read
+
+
+_RULES: tuple[_Rule, ...] = (
+    _titles, _employers, _job_lost, _couples, _pastimes, _given_up, _things, _moves
+)  # fmt: skip
+# The words without which a rule cannot match (lower case).
+_RULE_WORDS: dict[_Rule, frozenset[str]] = {
+    _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
+    _employers: frozenset(("job", "position", "role", "started", "work", "working")),
+    _job_lost: frozenset(("job",)),
+    _couples: frozenset(
+        ("dating", "together", "couple", "engaged", "married", "broke", "split", "separated",
+         "separating", "divorced", "seeing", "quits")
+    ),
+    _pastimes: frozenset(("started", "took", "got", "picked", "began")),
+    _given_up: frozenset(("anymore", "more", "longer")),
+    _things: frozenset(
+        ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased")
+    ),
+    _moves: frozenset(("moved", "relocated")),
+}  # fmt: skip
+_TRIGGERS: dict[str, list[_Rule]] = {}
+for _rule, _words in _RULE_WORDS.items():
+    for _word in _words:
+        _TRIGGERS.setdefault(_word, []).append(_rule)
+_SPACED = str.maketrans(dict.fromkeys(".,;:!?()[]\"'’-", " "))  # punctuation to spaces

@@ -1,0 +1,150 @@
+"""When each fact of one subject and relation kind was true: the pure interval rule.
+
+A *group* is the facts of one ``(dataset, subject, kind)``. Its *statements* are the mentions of
+its relations (a chunk saying the fact became true at some time) and its *retractions* (a chunk
+saying a fact stopped being true). :func:`compute_intervals` walks them in time order and decides,
+for every statement, when the value it states stopped being true and what replaced it:
+
+- single-valued kinds (lives in, works at): a statement of another target than the current value
+  closes every open statement of the current value (``invalid_at`` = its time, ``superseded_by``
+  = its relation); a statement of the current value is a restatement (nothing closes); a
+  statement older than the current value is closed by the next change after it, as if it had
+  been ingested in order;
+- many-valued kinds (likes, visited): statements never close each other;
+- a retraction closes the open statements of its target (any target when ``None``, single-valued
+  kinds only), without a successor; one that closes nothing is a no-op (``closed`` is empty).
+
+Order: ``(time, recorded time, retractions before statements, id, chunk id)`` — the later
+recorded statement wins a tie, and a retraction and a new value said at the same time ("I quit
+Renault, I'm now at Zalando") end the old value and then start the new one. The result depends only
+on the statements, never on the order they were ingested in.
+
+A relation stated again after another value replaced it (Paris, Berlin, Paris again) has one
+statement per period; its own interval is the hull: it became true at its earliest statement and
+ends with its latest one (current when that one is open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Closure",
+    "GroupIntervals",
+    "RelationInterval",
+    "Statement",
+    "Withdrawal",
+    "compute_intervals",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One chunk stating that relation ``relation_id`` (towards ``target_id``) became true at
+    ``at``; ``recorded``: when the memory learned the relation."""
+
+    relation_id: str
+    chunk_id: str
+    target_id: str
+    at: float
+    recorded: float
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A retraction: the fact towards ``target_id`` (any, when ``None``) ended at ``at``."""
+
+    id: str
+    target_id: str | None
+    at: float
+    recorded: float
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """When a statement's value stopped being true, and the relation that replaced it
+    (``None``: retracted)."""
+
+    at: float
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationInterval:
+    """A relation's hull: ``valid_at`` of its earliest statement (``first`` is that statement),
+    and the closure of its latest one (``None``: still true)."""
+
+    valid_at: float
+    first: Statement
+    closure: Closure | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupIntervals:
+    """The result for one group: per statement (by ``(relation_id, chunk_id)``) its closure or
+    ``None`` (open), per relation its interval, per retraction the relations it closed."""
+
+    statements: dict[tuple[str, str], Closure | None]
+    relations: dict[str, RelationInterval]
+    closed: dict[str, tuple[str, ...]]
+
+
+def compute_intervals(
+    statements: Iterable[Statement], withdrawals: Iterable[Withdrawal], *, single_valued: bool
+) -> GroupIntervals:
+    """The intervals of one group (see the module docstring for the rule)."""
+    events: list[tuple[tuple[float, float, int, str, str], Statement | Withdrawal]] = []
+    for s in statements:
+        events.append(((s.at, s.recorded, 1, s.relation_id, s.chunk_id), s))
+    for w in withdrawals:
+        events.append(((w.at, w.recorded, 0, w.id, ""), w))
+    events.sort(key=lambda event: event[0])
+
+    closures: dict[tuple[str, str], Closure | None] = {}
+    closed: dict[str, tuple[str, ...]] = {}
+    # target -> its statements open now; single-valued groups hold at most one target.
+    open_now: dict[str, list[Statement]] = {}
+
+    def close(targets: Sequence[str], closure: Closure) -> tuple[str, ...]:
+        ended: list[str] = []
+        for target in targets:
+            for s in open_now.pop(target, []):
+                closures[(s.relation_id, s.chunk_id)] = closure
+                ended.append(s.relation_id)
+        return tuple(dict.fromkeys(ended))
+
+    for _, event in events:
+        if isinstance(event, Statement):
+            closures[(event.relation_id, event.chunk_id)] = None
+            if single_valued:
+                changed = [t for t in open_now if t != event.target_id]
+                close(changed, Closure(event.at, event.relation_id))
+            open_now.setdefault(event.target_id, []).append(event)
+        elif event.target_id is not None:
+            closed[event.id] = close([event.target_id], Closure(event.at, None))
+        else:
+            # "I no longer work there": ends the current value of a single-valued kind; for a
+            # many-valued kind it names no value, so it ends nothing.
+            closed[event.id] = (
+                close(list(open_now), Closure(event.at, None)) if single_valued else ()
+            )
+
+    return GroupIntervals(closures, _hulls(events, closures), closed)
+
+
+def _hulls(
+    events: Sequence[tuple[object, Statement | Withdrawal]],
+    closures: dict[tuple[str, str], Closure | None],
+) -> dict[str, RelationInterval]:
+    """Each relation's interval from its statements, which ``events`` holds in walk order."""
+    first: dict[str, Statement] = {}
+    last: dict[str, Statement] = {}
+    for _, event in events:
+        if isinstance(event, Statement):
+            first.setdefault(event.relation_id, event)
+            last[event.relation_id] = event
+    return {
+        rid: RelationInterval(s.at, s, closures[(last[rid].relation_id, last[rid].chunk_id)])
+        for rid, s in first.items()
+    }

@@ -1,0 +1,521 @@
+"""Dates in English text: phrases resolved against the message time, question time cues, tense."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cognee_langchain.core.dates import (
+    ResolvedDate,
+    TimeWindow,
+    as_utc,
+    display_until,
+    is_present_tense,
+    query_window,
+    resolve_dates,
+    resolve_valid_at,
+)
+from cognee_langchain.errors import InvalidInputError
+
+# Wednesday 14 June 2023, 15:00 UTC.
+REF = datetime(2023, 6, 14, 15, 0, tzinfo=UTC)
+
+
+def _day(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+def _one(text: str, reference: datetime = REF) -> ResolvedDate:
+    found = resolve_dates(text, reference)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "grain", "phrase"),
+    [
+        ("I adopted a cat named Miso last Saturday", _day(2023, 6, 10), "day", "last Saturday"),
+        ("We went there on Saturday", _day(2023, 6, 10), "day", "on Saturday"),
+        ("Last Wednesday was fun", _day(2023, 6, 7), "day", "Last Wednesday"),
+        ("I moved to Berlin last week", _day(2023, 6, 5), "week", "last week"),
+        ("I quit two weeks ago", _day(2023, 5, 29), "week", "two weeks ago"),
+        ("3 days ago it rained", _day(2023, 6, 11), "day", "3 days ago"),
+        ("a month ago", _day(2023, 5, 1), "month", "a month ago"),
+        ("three years ago", _day(2020, 1, 1), "year", "three years ago"),
+        ("in March I was in Paris", _day(2023, 3, 1), "month", "in March"),
+        ("in September I was in Rome", _day(2022, 9, 1), "month", "in September"),
+        ("In March 2023 we met", _day(2023, 3, 1), "month", "In March 2023"),
+        ("Dec 2022", _day(2022, 12, 1), "month", "Dec 2022"),
+        # "last March" is the most recent March already over.
+        ("last March", _day(2023, 3, 1), "month", "last March"),
+        ("last June", _day(2022, 6, 1), "month", "last June"),
+        ("on 8 May 2023", _day(2023, 5, 8), "day", "on 8 May 2023"),
+        ("May 8, 2023", _day(2023, 5, 8), "day", "May 8, 2023"),
+        ("the 8th of May", _day(2023, 5, 8), "day", "the 8th of May"),
+        ("On Dec. 8 we met", _day(2022, 12, 8), "day", "On Dec. 8"),
+        ("2023-05-08", _day(2023, 5, 8), "day", "2023-05-08"),
+        ("2023/05/08", _day(2023, 5, 8), "day", "2023/05/08"),
+        ("13/05/2023", _day(2023, 5, 13), "day", "13/05/2023"),
+        ("05/13/2023", _day(2023, 5, 13), "day", "05/13/2023"),
+        ("in 2022", _day(2022, 1, 1), "year", "in 2022"),
+        ("yesterday", _day(2023, 6, 13), "day", "yesterday"),
+        ("last night", _day(2023, 6, 13), "day", "last night"),
+        ("this morning", _day(2023, 6, 14), "day", "this morning"),
+        ("the day before yesterday", _day(2023, 6, 12), "day", "the day before yesterday"),
+        ("last weekend", _day(2023, 6, 10), "week", "last weekend"),
+        ("that trip this past weekend", _day(2023, 6, 10), "week", "this past weekend"),
+        ("two weekends ago", _day(2023, 6, 3), "week", "two weekends ago"),
+        ("a reading last fri - it was", _day(2023, 6, 9), "day", "last fri"),
+        ("the group last Tues. I went", _day(2023, 6, 13), "day", "last Tues."),
+        ("last month", _day(2023, 5, 1), "month", "last month"),
+        ("last year", _day(2022, 1, 1), "year", "last year"),
+        ("this year", _day(2023, 1, 1), "year", "this year"),
+        # Vague amounts: the wider period that holds every reading (the past week).
+        ("a few days ago", _day(2023, 6, 7), "week", "a few days ago"),
+        ("the other day", _day(2023, 6, 7), "week", "the other day"),
+        ("a few weeks ago", _day(2023, 5, 14), "month", "a few weeks ago"),
+        ("the week before 8 May 2023", _day(2023, 5, 1), "week", "the week before 8 May 2023"),
+        ("two days after 8 May 2023", _day(2023, 5, 10), "day", "two days after 8 May 2023"),
+        ("the day after 8 May 2023", _day(2023, 5, 9), "day", "the day after 8 May 2023"),
+        ("several months ago", _day(2022, 6, 14), "year", "several months ago"),
+        ("a couple of years ago", _day(2021, 1, 1), "year", "a couple of years ago"),
+    ],
+)
+def test_phrases_resolve_against_the_reference(
+    text: str, at: datetime, grain: str, phrase: str
+) -> None:
+    found = _one(text)
+    assert (found.at, found.grain, found.phrase) == (at, grain, phrase)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "grain"),
+    [
+        ("tomorrow", _day(2023, 6, 15), "day"),
+        ("next month", _day(2023, 7, 1), "month"),
+        ("next Saturday", _day(2023, 6, 17), "day"),
+        ("See you in two weeks!", _day(2023, 6, 26), "week"),
+        ("I'm excited, see you in 3 days", _day(2023, 6, 17), "day"),
+        ("5 days from now", _day(2023, 6, 19), "day"),
+        # A sentence about the future turns bare months and weekdays ahead.
+        ("I will move in March", _day(2024, 3, 1), "month"),
+        ("I'll see her on Saturday", _day(2023, 6, 17), "day"),
+    ],
+)
+def test_the_text_can_point_to_the_future(text: str, at: datetime, grain: str) -> None:
+    found = _one(text)
+    assert (found.at, found.grain) == (at, grain)
+
+
+def test_last_weekend_is_the_one_of_the_week_before() -> None:
+    sunday, monday = datetime(2023, 6, 18, 20, 0), datetime(2023, 6, 19, 9, 0)
+    assert _one("last weekend", sunday).at == _day(2023, 6, 10)
+    assert _one("this weekend", sunday).at == _day(2023, 6, 17)
+    assert _one("last weekend", monday).at == _day(2023, 6, 17)
+
+
+def test_tense_is_read_per_sentence() -> None:
+    found = resolve_dates("We met on Saturday. I will see her on Saturday.", REF)
+    assert [d.at for d in found] == [_day(2023, 6, 10), _day(2023, 6, 17)]
+
+
+def test_in_n_days_in_a_past_sentence_is_a_duration_not_a_date() -> None:
+    assert resolve_dates("I finished the book in two days", REF) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("since 2021", "since"),
+        ("starting in 2022", "since"),
+        ("from last Friday", "on"),  # "a pic from last Friday": when, not since when
+        ("after March 2023", "after"),
+        ("before 2023", "before"),
+        ("until June", "until"),
+        ("till 2022", "until"),
+        ("in 2022", "on"),
+    ],
+)
+def test_the_preposition_gives_the_role_and_stays_in_the_phrase(text: str, role: str) -> None:
+    found = _one(text)
+    assert (found.role, found.phrase) == (role, text)
+
+
+def test_end_is_one_grain_after_at() -> None:
+    day, week, month, year = (_one(t) for t in ("yesterday", "last week", "in March", "in 2022"))
+    assert day.end - day.at == timedelta(days=1)
+    assert week.end - week.at == timedelta(weeks=1)
+    assert month.end == _day(2023, 4, 1)
+    assert year.end == _day(2023, 1, 1)
+    instant = _one("2023-05-08T10:30:00+02:00")
+    assert (instant.at, instant.grain, instant.end) == (
+        datetime(2023, 5, 8, 8, 30, tzinfo=UTC),
+        "instant",
+        instant.at,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "February 30",
+        "on 30 February 2023",
+        "31 April 2023",  # and not "April 2023": a part of an impossible date is no date
+        "2023-02-30",
+        "in 1700",  # more than 200 years from the reference
+        "in 2400",
+        "9999-12-31",
+        "5000 years ago",
+    ],
+)
+def test_impossible_and_far_dates_are_skipped(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich bin im März umgezogen",
+        "Ich bin am 8. Mai 2023 umgezogen",
+        "Je suis arrivé en mai 2023",
+        "Me mudé en marzo de 2022",
+        "Ik ben in maart verhuisd",
+        "Nous sommes partis lundi dernier",
+    ],
+)
+def test_other_languages_are_never_mis_dated(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 2023 photos",  # a number, not a year
+        "May I ask?",
+        "I may go",
+        "We will march on",
+        "I want to march",
+        "Jan came over",  # a name, not January
+        "08/05/2023",  # 8 May or August 5: no date rather than a wrong one
+        "Black Friday sales",
+        "I sat on the sofa",  # "sat" is a weekday only after last/next/this
+        "every Saturday I swim",
+        "recently",
+        "Call me at 555 2023",
+        "I talked to April about it",  # after "to", "by", "and" a month name is a person
+        "a painting by June",
+        "Me and May went out",
+    ],
+)
+def test_words_and_numbers_that_are_no_date(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "grain"),
+    [
+        ("March", _day(2023, 3, 1), "month"),
+        (" 2022. ", _day(2022, 1, 1), "year"),
+        ("Saturday", _day(2023, 6, 10), "day"),
+        ("last week", _day(2023, 6, 5), "week"),
+    ],
+)
+def test_a_text_that_is_only_a_date_is_that_date(text: str, at: datetime, grain: str) -> None:
+    # How a model fills a valid_at field: the bare month or year needs no preposition.
+    found = _one(text)
+    assert (found.at, found.grain, found.phrase) == (at, grain, text.strip(" ."))
+    assert resolve_valid_at(text, REF).at == at
+
+
+def test_an_iso_date_reads_the_same_in_any_language() -> None:
+    assert _one("Umzug am 2023-05-08").at == _day(2023, 5, 8)
+
+
+def test_reference_naive_is_utc_and_aware_is_converted() -> None:
+    naive = datetime(2023, 6, 14, 15, 0)
+    assert resolve_dates("yesterday", naive) == resolve_dates("yesterday", REF)
+    tokyo = timezone(timedelta(hours=9))
+    # 00:30 on 15 June in Tokyo is still 14 June in UTC.
+    assert _one("yesterday", datetime(2023, 6, 15, 0, 30, tzinfo=tokyo)).at == _day(2023, 6, 13)
+    assert resolve_valid_at("no date here", naive).at.tzinfo is UTC
+
+
+@pytest.mark.parametrize("reference", [date(2023, 6, 14), "2023-06-14", 1686754800.0, None])
+def test_reference_of_another_type_names_the_fix(reference: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"reference must be a datetime.*convert"):
+        resolve_dates("yesterday", reference)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="reference must be a datetime"):
+        resolve_valid_at("yesterday", reference)  # type: ignore[arg-type]
+
+
+def test_as_utc_refuses_a_time_without_utc_form() -> None:
+    east = datetime.min.replace(tzinfo=timezone(timedelta(hours=1)))
+    with pytest.raises(InvalidInputError, match=r"as_of .* cannot be converted to UTC"):
+        as_utc(east, "as_of")
+
+
+@pytest.mark.parametrize("reference", [datetime(9999, 12, 31, 23, 0), datetime(1, 1, 1)])
+def test_periods_past_the_calendar_are_skipped(reference: datetime) -> None:
+    text = "today, tomorrow, next year, in 3 weeks, 2 days from now, 5 years ago, yesterday"
+    for found in resolve_dates(text, reference):
+        assert found.at <= found.end
+
+
+# --- resolve_valid_at -------------------------------------------------------------------------
+
+
+def test_valid_at_without_a_phrase_is_the_reference_instant() -> None:
+    assert resolve_valid_at("I live in Paris now", REF) == ResolvedDate(REF, "instant", "", REF)
+
+
+def test_valid_at_takes_the_first_past_phrase() -> None:
+    found = resolve_valid_at("I moved to Berlin two weeks ago", REF)
+    assert (found.at, found.grain, found.phrase) == (_day(2023, 5, 29), "week", "two weeks ago")
+
+
+def test_valid_at_skips_future_phrases_and_ends() -> None:
+    assert resolve_valid_at("I'm moving to Berlin next month", REF).phrase == ""
+    assert resolve_valid_at("I lived in Paris until June", REF).phrase == ""
+    found = resolve_valid_at("Until 2020 I rented; since 2021 I own a flat", REF)
+    assert (found.at, found.phrase) == (_day(2021, 1, 1), "since 2021")
+
+
+def test_valid_at_conflicting_phrases_first_wins() -> None:
+    found = resolve_valid_at("I moved in March, no wait, in April", REF)
+    assert (found.at, found.phrase) == (_day(2023, 3, 1), "in March")
+
+
+def test_valid_at_agreeing_phrases_keep_the_more_precise() -> None:
+    found = resolve_valid_at("I moved in June 2023, on 3 June to be exact", REF)
+    assert (found.at, found.grain) == (_day(2023, 6, 3), "day")
+
+
+# --- query_window -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("Where did Alice live in March 2023?", _day(2023, 3, 1), _day(2023, 4, 1)),
+        ("What did Melanie paint in 2022?", _day(2022, 1, 1), _day(2023, 1, 1)),
+        ("What happened last year?", _day(2022, 1, 1), _day(2023, 1, 1)),
+        ("Where did she work before 2023?", None, _day(2023, 1, 1)),
+        ("Where did she live after March 2023?", _day(2023, 4, 1), None),
+        ("Where did she live between May and July 2023?", _day(2023, 5, 1), _day(2023, 8, 1)),
+        ("What did she do from 2019 to 2021?", _day(2019, 1, 1), _day(2022, 1, 1)),
+        ("Where was she between March and May?", _day(2023, 3, 1), _day(2023, 6, 1)),
+        ("What has she done since 2021?", _day(2021, 1, 1), None),
+        ("Where did she work until June 2022?", None, _day(2022, 7, 1)),
+        ("What did she eat yesterday?", _day(2023, 6, 13), _day(2023, 6, 14)),
+        ("What did she do two weeks ago?", _day(2023, 5, 29), _day(2023, 6, 5)),
+        ("Who did she meet on 8 May 2023?", _day(2023, 5, 8), _day(2023, 5, 9)),
+        ("What happened at 2023-05-08T10:30Z?", _day(2023, 5, 8), _day(2023, 5, 9)),
+    ],
+)
+def test_query_time_cues_make_a_window(
+    query: str, start: datetime | None, end: datetime | None
+) -> None:
+    window = query_window(query, REF)
+    assert window is not None
+    assert (window.start, window.end, window.anchor) == (start, end, None)
+    assert window.phrase and window.phrase in query
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor", "direction"),
+    [
+        ("Where did Alice live before she moved to Berlin?", "she moved to Berlin", "before"),
+        ("What did she do after Alice quit Renault?", "Alice quit Renault", "after"),
+        ("What did Caroline realize after her charity race?", "her charity race", "after"),
+        ("Where has she lived since leaving Paris?", "leaving Paris", "after"),
+        # A date inside the event is part of the event.
+        ("Where did she live before she moved to Berlin in 2022?", "she moved to Berlin in 2022",
+         "before"),
+    ],
+)  # fmt: skip
+def test_before_or_after_an_event_is_an_anchor(query: str, anchor: str, direction: str) -> None:
+    window = query_window(query, REF)
+    assert window is not None
+    assert (window.start, window.end, window.anchor, window.direction) == (
+        None,
+        None,
+        anchor,
+        direction,
+    )
+
+
+def test_an_anchor_becomes_a_window_once_its_event_is_dated() -> None:
+    moved = _day(2023, 6, 5)
+    before = query_window("Where did she live before she moved to Berlin?", REF)
+    after = query_window("What did she do after she moved to Berlin?", REF)
+    assert before is not None and after is not None
+    assert (before.at_anchor(moved).start, before.at_anchor(moved).end) == (None, moved)
+    assert (after.at_anchor(moved).start, after.at_anchor(moved).end) == (moved, None)
+    plain = TimeWindow(_day(2022, 1, 1), None, "since 2022")
+    assert plain.at_anchor(moved) is plain
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "When did Caroline go to the LGBTQ support group?",  # asks for a time, gives none
+        "When did she move?",
+        "Where did she live when she lived in Paris?",
+        "Where was she working before?",
+        "What did she do before that?",
+        "What did she eat after work?",
+        "How did she get from Paris to Berlin?",
+        "Since when does she live in Berlin?",
+        "Where does Alice live?",
+        "How many photos did she take? 2023 of them",
+        "",
+    ],
+)
+def test_questions_without_a_time_cue_have_no_window(query: str) -> None:
+    assert query_window(query, REF) is None
+
+
+# --- is_present_tense -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Where does Alice live?",
+        "What is her job?",
+        "Who is she dating?",
+        "Is she married?",
+        "Does she have a pet?",
+        "Has she got a pet?",
+        "Who lives in Berlin?",
+        "Where's Alice working now?",
+        "What does she do these days?",
+    ],
+)
+def test_questions_about_now(query: str) -> None:
+    assert is_present_tense(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Where did Alice live in 2022?",
+        "When did she move?",
+        "Where was she working before?",
+        "What did she use to do?",
+        "What did she used to do for work?",
+        "Where has she worked?",
+        "Who moved to Berlin?",
+        "Where will she live?",
+        "What was her job two years ago?",
+        "What is her job in 2019?",  # a past date makes it history whatever the verb
+        "Who was she dating previously?",
+    ],
+)
+def test_questions_about_history(query: str) -> None:
+    assert not is_present_tense(query)
+
+
+# --- display_until ----------------------------------------------------------------------------
+
+
+def test_display_until_is_as_precise_as_the_grain() -> None:
+    at = _day(2023, 6, 10)
+    assert display_until(at, "day") == "10 June 2023"
+    assert display_until(at, "instant") == "10 June 2023"
+    assert display_until(_day(2023, 6, 1), "month") == "June 2023"
+    assert display_until(_day(2023, 1, 1), "year") == "2023"
+    assert display_until(
+        datetime(2023, 6, 10, 23, 0, tzinfo=timezone(timedelta(hours=-5))), "day"
+    ) == ("11 June 2023")
+
+
+# --- properties -------------------------------------------------------------------------------
+
+references = st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2150, 12, 31), timezones=st.just(UTC)
+)
+words = st.sampled_from(
+    [
+        "in", "on", "since", "until", "before", "after", "last", "next", "this", "ago", "the",
+        "of", "May", "march", "June", "Saturday", "week", "weeks", "two", "a few", "days",
+        "2023", "1999", "8th", "31", "February", "30", "yesterday", "tomorrow", "between", "and",
+        "to", "from", "will", "moved", "I", ",", ".", "?", "\n", "2023-05-08", "13/05/2023",
+        "Dec.", "mai", "März", "the week", "9999 years", "Jan 0001", "9999", "she", "quit",
+        "Renault", "weekend", "year", "month",
+    ]
+)  # fmt: skip
+phrasey = st.lists(words, max_size=14).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=200), phrasey), reference=references)
+def test_any_text_resolves_without_raising_to_consistent_dates(
+    text: str, reference: datetime
+) -> None:
+    found = resolve_dates(text, reference)
+    cursor = 0
+    for date_ in found:
+        assert date_.at.tzinfo is UTC and date_.end >= date_.at
+        assert abs(date_.at.year - reference.year) <= 200
+        # Each phrase is in the text, after the one before it: text order, no overlap.
+        position = text.find(date_.phrase, cursor) if date_.phrase else -1
+        assert position >= 0
+        cursor = position + len(date_.phrase)
+    valid = resolve_valid_at(text, reference)
+    assert valid.at <= reference
+    query_window(text, reference)
+    is_present_tense(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2150, 12, 31)),
+    reference=references,
+    form=st.sampled_from(
+        [
+            "{d} {B} {Y}",
+            "{B} {d}, {Y}",
+            "the {d}th of {B} {Y}",
+            "{Y}-{m:02d}-{d:02d}",
+            "{b} {d} {Y}",
+        ]
+    ),
+)
+def test_an_explicit_date_round_trips_in_every_written_form(
+    day: date, reference: datetime, form: str
+) -> None:
+    text = form.format(d=day.day, m=day.month, Y=day.year, B=f"{day:%B}", b=f"{day:%b}")
+    found = resolve_dates(f"It happened on {text}.", reference)
+    if abs(day.year - reference.year) > 200:
+        assert found == []
+    else:
+        assert [(d.at.date(), d.grain) for d in found] == [(day, "day")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(reference=references, count=st.integers(1, 40), unit=st.sampled_from(["day", "week"]))
+def test_n_units_ago_is_the_period_holding_that_day(
+    reference: datetime, count: int, unit: str
+) -> None:
+    found = _one(f"it was {count} {unit}s ago", reference)
+    back = reference - timedelta(**{f"{unit}s": count})
+    assert found.at <= back < found.end
+    assert found.end <= reference.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
+        days=1
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(reference=references, month=st.sampled_from(["January", "May", "August", "December"]))
+def test_a_bare_month_is_the_latest_not_after_the_reference(
+    reference: datetime, month: str
+) -> None:
+    found = _one(f"I was there in {month}", reference)
+    assert found.grain == "month" and found.at <= reference
+    assert reference - found.at < timedelta(days=366)
+    ahead = _one(f"I will be there in {month}", reference)
+    assert ahead.end > reference and ahead.at - reference < timedelta(days=366)

@@ -1,0 +1,458 @@
+"""Time and change at extraction: relation kinds, the offline extractor's change rules, and the
+write an ingest builds from them (dates resolved against each message's own time, retractions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognee_langchain import GraphMemory, RelationKinds
+from cognee_langchain.core.defaults import DEFAULT_DATASET
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.extraction.kinds import DEFAULT_PREDICATES, KindMatch
+from cognee_langchain.extraction.offline import extract_chunk
+from cognee_langchain.extraction.schema import ExtractedRelation
+from cognee_langchain.graph.models import Relation
+from cognee_langchain.services.fact_times import StatementReader
+
+KINDS = RelationKinds()
+REF = datetime(2023, 9, 12, 10, 0, tzinfo=UTC)
+
+
+def day(value: float | None) -> str | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC).date().isoformat()
+
+
+def relations(text: str) -> list[ExtractedRelation]:
+    return extract_chunk(text).relations
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    return {(r.source, r.predicate, r.target) for r in relations(text)}
+
+
+def names(text: str) -> set[str]:
+    return {entity.name for entity in extract_chunk(text).entities}
+
+
+# -- relation kinds -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("predicate", "expected"),
+    [
+        ("lives in", KindMatch("lives_in", False)),
+        ("is now living in", KindMatch("lives_in", False)),
+        ("moved to", KindMatch("lives_in", False)),
+        ("relocated with my family to", KindMatch("lives_in", False)),
+        ("started at", KindMatch("works_at", False)),
+        ("joined", KindMatch("member_of", False)),  # a club or a church is no employer
+        ("lost job at", KindMatch("works_at", True)),
+        ("working on", KindMatch(None, False)),
+        ("had", KindMatch(None, False)),
+        ("quit", KindMatch("works_at", True)),
+        ("no longer works at", KindMatch("works_at", True)),
+        ("stopped working at", KindMatch("works_at", True)),
+        ("got promoted to", KindMatch("job_title", False)),
+        ("got married to", KindMatch("relationship_status", False)),
+        ("is dating", KindMatch("relationship_status", False)),
+        ("broke up with", KindMatch("relationship_status", True)),
+        ("adopted a cat named", KindMatch("has_pet", False)),
+        ("bought", KindMatch("owns", False)),
+        ("sold", KindMatch("owns", True)),
+        ("love", KindMatch("likes", False)),
+        ("don't like anymore", KindMatch("likes", True)),
+        ("used to live in", KindMatch("lives_in", False, past=True)),
+        ("lived in", KindMatch("lives_in", False, past=True)),
+        ("have lived in", KindMatch("lives_in", False)),
+        ("founded", KindMatch(None, False)),
+        ("does not like", KindMatch(None, False)),  # a dislike, not an end of a like
+        ("became friends with", KindMatch(None, False)),  # not a job title
+    ],
+)
+def test_predicates_map_to_kinds(predicate: str, expected: KindMatch) -> None:
+    assert KINDS.classify(predicate) == expected
+
+
+def test_single_valued_defaults_and_user_extensions() -> None:
+    assert KINDS.is_single("lives_in") and KINDS.is_single("works_at")
+    assert not KINDS.is_single("likes") and not KINDS.is_single(None)
+    kinds = RelationKinds(
+        predicates={"is obsessed with": "favourite_food"},
+        single_valued={"favourite_food"},
+        many_valued={"works_at"},
+        retractions={"gave up on": "favourite_food"},
+    )
+    assert kinds.classify("is obsessed with") == KindMatch("favourite_food", False)
+    assert kinds.classify("gave up on") == KindMatch("favourite_food", True)
+    assert kinds.is_single("favourite_food") and not kinds.is_single("works_at")
+    assert kinds.classify("moved to").kind == "lives_in"  # the defaults stay
+    assert RelationKinds(defaults=False).classify("moved to").kind is None
+
+
+def test_a_model_kind_is_normalised() -> None:
+    assert KINDS.normalize_kind("Lives In") == "lives_in"
+    assert KINDS.normalize_kind("moved_to") == "lives_in"  # named by its predicate
+    assert KINDS.normalize_kind("favourite_food") == "favourite_food"
+    assert KINDS.normalize_kind("  ") is None
+    assert KINDS.normalize_kind(None) is None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"single_valued": {"Lives In"}},
+        {"single_valued": "lives_in"},
+        {"predicates": {"": "lives_in"}},
+        {"predicates": ["moved to"]},
+        {"single_valued": {"x"}, "many_valued": {"x"}},
+    ],
+)
+def test_bad_kinds_are_refused_with_the_fix(options: dict[str, object]) -> None:
+    with pytest.raises(InvalidInputError):
+        RelationKinds(**options)  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=60))
+def test_classify_never_raises(predicate: str) -> None:
+    match = KINDS.classify(predicate)
+    assert match.kind is None or match.kind in set(DEFAULT_PREDICATES.values()) | {
+        "works_at",
+        "lives_in",
+        "relationship_status",
+        "owns",
+        "studies_at",
+    }
+
+
+# -- offline extraction of changes -----------------------------------------------------------------
+def test_a_title_at_an_employer_is_two_facts() -> None:
+    found = relations("Alice: I quit Renault, I'm now a product manager at Zalando.")
+    by_target = {r.target: r for r in found}
+    assert by_target["Zalando"].kind == "works_at"
+    assert by_target["product manager"].kind == "job_title"
+    assert ("Alice", "quit", "Renault") in triples(
+        "Alice: I quit Renault, I'm now a product manager at Zalando."
+    )
+    # no fused, kind-less reading of the same pair
+    assert not any(r.target == "Zalando" and r.kind is None for r in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Alice: I live in Paris now.", ("Alice", "live in", "Paris")),
+        ("Alice: I moved to Berlin last week.", ("Alice", "moved to", "Berlin")),
+        ("Alice: We relocated to Lisbon in May.", ("Alice", "relocated to", "Lisbon")),
+        ("Alice: I started at Google on Monday.", ("Alice", "started at", "Google")),
+        ("Alice: I no longer work at Globex.", ("Alice", "no longer work at", "Globex")),
+        ("Alice: I got married to Sam!", ("Alice", "got married to", "Sam")),
+        ("Alice: I'm dating Chris.", ("Alice", "dating", "Chris")),
+        ("Alice: I adopted a cat named Miso last Saturday.", ("Alice", "adopted", "Miso")),
+        ("Alice: We adopted a kitten, Luna, last week.", ("Alice", "adopted", "Luna")),
+        ("Alice: Nadia and I have been dating since May.", ("Alice", "dating", "Nadia")),
+        ("Alice: Sam and I got engaged!", ("Alice", "got engaged", "Sam")),
+        ("Alice: I've been seeing Giulia since Christmas.", ("Alice", "dating", "Giulia")),
+        ("Alice: I was made vice principal at Kamo High.", ("Alice", "became", "vice principal")),
+        ("Alice: I started at a climbing gym on Monday.", ("Alice", "works at", "climbing gym")),
+        ("Alice: I got a new job, designer at Allegro.", ("Alice", "works at", "Allegro")),
+        ("Alice: We bought a flat in Clifton.", ("Alice", "bought", "flat")),
+        ("Alice: I can't stand coffee anymore.", ("Alice", "no longer like", "coffee")),
+        ("Alice: I bought a Tesla.", ("Alice", "bought", "Tesla")),
+        ("Alice: I sold my car.", ("Alice", "sold", "car")),
+        ("Alice: I love hiking.", ("Alice", "love", "hiking")),
+        ("Alice: I don't like sushi anymore.", ("Alice", "no longer like", "sushi")),
+        ("Alice: I got promoted to senior engineer.", ("Alice", "became", "senior engineer")),
+        ("Alice: I also lost my job at Door Dash.", ("Alice", "lost job at", "Door Dash")),
+        ("Alice: I've just sold my old car.", ("Alice", "sold", "car")),
+        ("Alice: I'm an assistant manager at Acme.", ("Alice", "job title", "assistant manager")),
+    ],
+)
+def test_a_speaker_states_changes_in_the_first_person(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(text)
+    predicate = expected[1]
+    known = {"job title": "job_title", "became": "job_title", "works at": "works_at"}
+    assert KINDS.classify(predicate).kind is not None or predicate in known
+
+
+def test_a_break_up_ends_whoever_it_was() -> None:
+    (unnamed,) = [r for r in relations("Alice: We broke up last month.") if r.retracted]
+    assert (unnamed.target, unnamed.kind) == ("", "relationship_status")
+    (named,) = [r for r in relations("Alice: Chris and I broke up.") if r.retracted]
+    assert named.target == "Chris"
+    (separating,) = [r for r in relations("Alice: Also, Erik and I are separating.") if r.retracted]
+    assert separating.target == "Erik"
+    (with_name,) = [r for r in relations("Alice: I broke up with Sam.") if r.retracted]
+    assert with_name.target == "Sam"
+
+
+def test_a_plain_dislike_is_no_retraction() -> None:
+    assert not any("no longer" in r.predicate for r in relations("Alice: I don't like sushi."))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Alice: Big news, I moved to Berlin!",
+        "Alice: Awesome! I love it.",
+        "Alice: Glad, really glad.",
+        "Alice: Omg, that is great.",
+        "Alice: Congrats, Bob!",
+        "Alice: Haha, true.",
+        "Big news, Alice moved to Berlin.",
+        "Great job! Alice joined Acme.",
+    ],
+)
+def test_an_exclamation_opening_a_sentence_is_no_name(line: str) -> None:
+    found = {name.casefold() for name in names(line)}
+    assert not found & {"big", "awesome", "glad", "omg", "congrats", "haha", "great"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Alice, who joined in 2019, leads Acme.", "Alice"),
+        ("Acme, owned by Bob, ships rockets.", "Acme"),
+        ("Paris, the capital, is lovely.", "Paris"),
+        ("Alice, Bob and Carol founded Acme.", "Alice"),
+        ("Alice: Mel, look at this!\nMelanie: Wow!", "Melanie"),
+        ("Big, the band, played. I saw Big live.", "Big"),  # capitalised mid-sentence too
+    ],
+)
+def test_a_name_before_a_comma_stays_a_name(text: str, name: str) -> None:
+    assert name in names(text)
+
+
+# -- reading statements for time ----------------------------------------------------------------
+def read(
+    predicate: str,
+    description: str,
+    *,
+    kind: str | None = None,
+    valid_at: str | None = None,
+    invalid_at: str | None = None,
+    retracted: bool = False,
+) -> tuple[object, ...]:
+    statement = StatementReader(KINDS).read(
+        predicate,
+        description,
+        REF,
+        kind=kind,
+        valid_at=valid_at,
+        invalid_at=invalid_at,
+        retracted=retracted,
+    )
+    end = statement.end
+    return (
+        statement.store,
+        statement.kind,
+        day(statement.valid.at.timestamp()),
+        statement.valid.grain,
+        None if end is None else (end.kind, day(end.at)),
+    )
+
+
+def test_relative_dates_resolve_against_the_message_time() -> None:
+    assert read("moved to", "Alice: I moved to Berlin last week.") == (
+        True, "lives_in", "2023-09-04", "week", None,
+    )  # fmt: skip
+    assert read("adopted", "I adopted a cat named Miso last Saturday.") == (
+        True, "has_pet", "2023-09-09", "day", None,
+    )  # fmt: skip
+
+
+def test_a_model_date_phrase_wins_over_the_sentence() -> None:
+    got = read("moved to", "Alice moved to Berlin.", valid_at="2023-05-08", kind="lives_in")
+    assert got[2:4] == ("2023-05-08", "day")
+    # a phrase that resolves to nothing is never made a date: the sentence, then the message
+    assert read("moved to", "Alice moved to Berlin.", valid_at="back then")[2:4] == (
+        "2023-09-12",
+        "instant",
+    )
+
+
+def test_an_end_of_a_fact() -> None:
+    # the predicate ends the fact: keep the event, close the job when it was said
+    assert read("quit", "I quit Renault yesterday.") == (
+        True, None, "2023-09-11", "day", ("works_at", "2023-09-11"),
+    )  # fmt: skip
+    # a model's positive wording marked retracted: only the end, never "works at" as a fact
+    assert read("works at", "I quit Renault.", kind="works_at", retracted=True) == (
+        False, "works_at", "2023-09-12", "instant", ("works_at", "2023-09-12"),
+    )  # fmt: skip
+
+
+def test_an_interval_or_an_end_without_a_start() -> None:
+    # both ends known: a version with a closed interval
+    assert read("lived in", "I lived in Paris from March 2021 until June 2023.") == (
+        True, "lives_in", "2021-03-01", "month", ("lives_in", "2023-06-01"),
+    )  # fmt: skip
+    # an end without a start: the text kept kind-less, whatever was open then is closed
+    assert read("lived in", "I lived in Paris until June 2023.") == (
+        True, None, "2023-09-12", "instant", ("lives_in", "2023-06-01"),
+    )  # fmt: skip
+    assert read("used to live in", "I used to live in Paris.")[-1] == ("lives_in", "2023-09-12")
+    assert read("lives in", "Alice lives in Paris.", invalid_at="when she left")[-1] == (
+        "lives_in",
+        "2023-09-12",
+    )
+
+
+def test_two_conflicting_dates_take_the_first_and_keep_its_phrase() -> None:
+    reader = StatementReader(KINDS)
+    statement = reader.read("moved to", "I moved to Berlin in March, no, in April.", REF)
+    assert (statement.valid.phrase, day(statement.valid.at.timestamp())) == (
+        "in March",
+        "2023-03-01",
+    )
+
+
+def test_other_languages_are_stored_at_the_message_time() -> None:
+    statement = StatementReader(KINDS).read(
+        "ist umgezogen nach", "Ich bin letzte Woche nach Berlin gezogen.", REF
+    )
+    assert (statement.kind, statement.valid.at, statement.valid.grain) == (None, REF, "instant")
+    assert statement.end is None
+
+
+# -- the write ---------------------------------------------------------------------------------
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[GraphMemory]:
+    with GraphMemory(tmp_path) as opened:
+        yield opened
+
+
+def session(date: str, *lines: str) -> str:
+    return "\n".join([f"Session 1 ({date})", *lines, "Bob: I see."])
+
+
+def alice_history(memory: GraphMemory, kind: str | None = None) -> list[Relation]:
+    graph = memory.to_networkx()
+    (alice,) = [node for node, data in graph.nodes(data=True) if data["name"] == "Alice"]
+    store = memory.runtime.graph_store
+    return [
+        r for r in store.relation_history(DEFAULT_DATASET, alice) if kind is None or r.kind == kind
+    ]
+
+
+def test_dates_resolve_against_each_message_even_when_time_goes_backwards(
+    memory: GraphMemory,
+) -> None:
+    # the second message is dated before the first: each resolves against its own time
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: I moved to Berlin last week."))
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I moved to Paris last week."))
+    versions = alice_history(memory, "lives_in")
+    assert [(day(r.valid_at), r.valid_grain, r.valid_phrase) for r in versions] == [
+        ("2023-01-02", "week", "last week"),
+        ("2023-05-29", "week", "last week"),
+    ]
+    paris, berlin = versions
+    assert paris.invalid_at == berlin.valid_at and paris.superseded_by == berlin.id
+    assert berlin.invalid_at is None
+
+
+def test_a_restated_single_valued_fact_is_no_new_version(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I live in Paris."))
+    result = memory.remember(session("10:00 am on 10 June, 2023", "Alice: I live in Paris."))
+    (paris,) = alice_history(memory, "lives_in")
+    assert paris.invalid_at is None and result.relations_closed == 0
+    assert day(paris.valid_at) == "2023-01-15"
+
+
+def test_a_retraction_of_something_never_stated_is_counted(memory: GraphMemory) -> None:
+    result = memory.remember(session("10:00 am on 10 June, 2023", "Alice: I quit Renault."))
+    assert (result.relations_closed, result.retractions_ignored) == (0, 1)
+    assert [r.predicate for r in alice_history(memory)] == ["quit"]  # the event is kept
+
+
+def test_a_retraction_closes_the_open_fact(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I work at Renault."))
+    result = memory.remember(
+        session(
+            "10:00 am on 10 June, 2023",
+            "Alice: I quit Renault, I'm now a product manager at Zalando.",
+        )
+    )
+    assert (result.relations_closed, result.retractions_ignored) == (1, 0)
+    renault, zalando = alice_history(memory, "works_at")
+    # closed by the quit, which the message states first: no successor
+    assert day(renault.invalid_at) == "2023-06-10" and renault.superseded_by is None
+    assert zalando.invalid_at is None and day(zalando.valid_at) == "2023-06-10"
+
+
+def test_joining_a_club_never_ends_a_job(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I work at Renault."))
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: I joined a chess club."))
+    memory.remember(session("10:00 am on 11 June, 2023", "Alice: I joined Toastmasters."))
+    (renault,) = alice_history(memory, "works_at")
+    assert renault.invalid_at is None
+
+
+def test_a_lost_job_is_not_stored_as_a_current_one(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I work at Door Dash."))
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: I also lost my job at Door Dash."))
+    assert [day(r.invalid_at) for r in alice_history(memory, "works_at")] == ["2023-06-10"]
+
+
+def test_a_break_up_then_a_new_partner_in_one_message(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I'm dating Sam."))
+    memory.remember(
+        session("10:00 am on 10 June, 2023", "Alice: We broke up. I'm dating Chris now.")
+    )
+    versions = alice_history(memory, "relationship_status")
+    by_target = {memory.to_networkx().nodes[r.target_id]["name"]: r for r in versions}
+    assert by_target["Sam"].invalid_at is not None
+    assert by_target["Chris"].invalid_at is None  # the break-up came first in the message
+
+
+def test_the_relation_kinds_option_is_used(tmp_path: Path) -> None:
+    kinds = RelationKinds(predicates={"is crazy about": "fandom"}, single_valued={"fandom"})
+    with GraphMemory(tmp_path, relation_kinds=kinds) as memory:
+        memory.remember(session("10:00 am on 15 January, 2023", "Alice: I'm crazy about Arsenal."))
+        memory.remember(session("10:00 am on 10 June, 2023", "Alice: I'm crazy about Chelsea."))
+        versions = alice_history(memory, "fandom")
+    assert [r.invalid_at is None for r in versions] == [False, True]
+    with pytest.raises(InvalidInputError, match="RelationKinds"):
+        GraphMemory(tmp_path, relation_kinds={"single_valued": {"x"}})  # type: ignore[arg-type]
+
+
+def test_lettered_turn_ids_name_nothing() -> None:
+    text = "Omar: [C2:S1:T4] Nadia and I have been dating since May.\nPriya: [C2:S1:T5] Nice!"
+    assert names(text) == {"Omar", "Nadia", "Priya"}
+    assert ("Omar", "dating", "Nadia") in triples(text)
+
+
+_PHRASES = st.sampled_from(
+    ["last week", "in March", "until June 2023", "next month", "February 30", "in 3023", "", "x"]
+)
+
+
+@given(
+    predicate=st.text(max_size=30) | st.sampled_from(["moved to", "quit", "lived in", "sold"]),
+    description=st.lists(_PHRASES | st.text(max_size=20), max_size=4).map(" ".join),
+    valid_at=st.none() | _PHRASES,
+    invalid_at=st.none() | _PHRASES,
+    retracted=st.booleans(),
+)
+def test_a_statement_is_never_dated_after_its_message(
+    predicate: str, description: str, valid_at: str | None, invalid_at: str | None, retracted: bool
+) -> None:
+    statement = StatementReader(KINDS).read(
+        predicate, description, REF, valid_at=valid_at, invalid_at=invalid_at, retracted=retracted
+    )
+    assert statement.valid.at <= REF
+    assert statement.end is None or statement.end.at <= REF.timestamp()
+    # a kind-less fact replaces nothing; only a stored fact of a single-valued kind does
+    assert not statement.single_valued or (statement.store and KINDS.is_single(statement.kind))
+
+
+@given(st.text(max_size=200))
+def test_offline_relations_have_a_target_unless_they_end_a_fact(text: str) -> None:
+    for relation in relations(f"Alice: {text}"):
+        assert relation.target or relation.retracted

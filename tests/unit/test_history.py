@@ -1,0 +1,123 @@
+"""``history``: every version of what a dataset knows about a subject, oldest first, with its
+interval and provenance — from the facade and from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cognee_langchain.cli import main
+from cognee_langchain.errors import InvalidInputError, PermissionDeniedError
+from cognee_langchain.memory import GraphMemory
+from cognee_langchain.users import User
+from tests.unit.test_memory_support import BagOfWordsEmbeddings
+
+SESSIONS = [
+    "Session 1 (8 January 2023)\n[D1:1] Alice: Hi Bob!\n[D1:2] Alice: I live in Paris now.\n"
+    "[D1:3] Bob: Paris is lovely.",
+    "Session 2 (17 June 2023)\n[D2:1] Alice: Big news, Bob.\n"
+    "[D2:2] Alice: I moved to Berlin last week.\n[D2:3] Bob: Congratulations on the move!",
+]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("history")
+
+
+@pytest.fixture(scope="module")
+def memory(data_dir: Path) -> Iterator[GraphMemory]:
+    memory = GraphMemory(data_dir, embeddings=BagOfWordsEmbeddings())
+    memory.remember(SESSIONS, dataset="alice")
+    yield memory
+    memory.close()
+
+
+def test_history_lists_each_version_with_its_interval_oldest_first(memory: GraphMemory) -> None:
+    homes = memory.history("Alice", "lives_in", dataset="alice")
+
+    assert [v.target for v in homes] == ["Paris", "Berlin"]
+    paris, berlin = homes
+    # Berlin is dated by "last week" said on 17 June 2023: the week of 5 June.
+    assert berlin.valid_at == datetime(2023, 6, 5, tzinfo=UTC)
+    assert (berlin.valid_grain, berlin.valid_phrase) == ("week", "last week")
+    assert berlin.invalid_at is None and berlin.superseded_by is None and berlin.current
+    assert paris.valid_at == datetime(2023, 1, 8, tzinfo=UTC)
+    assert paris.invalid_at == berlin.valid_at and paris.superseded_by == berlin.id
+    assert not paris.current
+    assert all(v.kind == "lives_in" and v.chunk_ids for v in homes)
+    assert all(v.recorded_at is not None and v.recorded_at.tzinfo is UTC for v in homes)
+
+
+def test_the_relation_is_read_as_a_kind_and_filters(memory: GraphMemory) -> None:
+    every = memory.history("Alice", dataset="alice")
+    assert memory.history("alice", "Lives In", dataset="alice") == [
+        v for v in every if v.kind == "lives_in"
+    ]
+    assert memory.history("Alice", "works_at", dataset="alice") == []
+
+
+def test_an_unknown_subject_has_no_history(memory: GraphMemory) -> None:
+    assert memory.history("Zoe", dataset="alice") == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "relation", "match"),
+    [
+        ("", None, "subject must be a non-empty string"),
+        ("   ", None, "subject must be a non-empty string"),
+        (42, None, "subject must be a non-empty string"),
+        ("Alice", "", "no relation kind"),
+        ("Alice", "!!", "no relation kind"),
+        ("Alice", 3, "relation must be a str"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_the_fix(
+    memory: GraphMemory, subject: object, relation: object, match: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        memory.history(subject, relation, dataset="alice")  # type: ignore[arg-type]
+
+
+def test_another_user_may_not_read_the_history(memory: GraphMemory) -> None:
+    with pytest.raises(PermissionDeniedError):
+        memory.history("Alice", dataset="alice", user=User(id="mallory"))
+
+
+def test_the_cli_prints_the_history_and_its_json(
+    memory: GraphMemory, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user = ["--user", memory.user.id]
+    assert main(["--data-dir", str(data_dir), *user, "history", "Alice", "--dataset", "alice"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("2023-01-08 .. 2023-06-05  Alice live")
+    assert "[superseded by" in lines[0]
+    assert lines[-1].startswith("2023-06-05 .. now") and '"last week"' in lines[-1]
+
+    argv = ["--data-dir", str(data_dir), *user, "history", "Alice", "--relation", "lives_in"]
+    assert main([*argv, "--dataset", "alice", "--json"]) == 0
+    versions = json.loads(capsys.readouterr().out)
+    assert [v["target"] for v in versions] == ["Paris", "Berlin"]
+    assert versions[1]["valid_at"] == "2023-06-05T00:00:00+00:00"
+
+    assert main(["--data-dir", str(data_dir), *user, "history", "Zoe", "--dataset", "alice"]) == 0
+    assert "Nothing known about 'Zoe'" in capsys.readouterr().out
+
+
+def test_moving_back_is_a_version_of_its_own(tmp_path: Path) -> None:
+    """Paris, Berlin, Paris again: one relation holds two periods, and history lists both."""
+    back = (
+        "Session 3 (20 September 2023)\n[D3:1] Alice: I live in Paris again.\n"
+        "[D3:2] Bob: Welcome home!"
+    )
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        memory.remember([*SESSIONS, back], dataset="alice")
+        homes = memory.history("Alice", "lives_in", dataset="alice")
+
+    assert [v.target for v in homes] == ["Paris", "Berlin", "Paris"]
+    assert [v.current for v in homes] == [False, False, True]
+    assert homes[1].invalid_at == homes[2].valid_at == datetime(2023, 9, 20, tzinfo=UTC)

@@ -1,0 +1,366 @@
+"""Queries in time: what is current ranks above what was superseded, a window raises what falls in
+it without dropping the rest, the ``temporal`` preset lists events in time order, a superseded
+fact says until when it held, and bad time arguments are refused naming the fix.
+
+The engine tests feed items with known intervals (no extraction involved); the memory tests go
+through ``GraphMemory.search`` end to end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.memory import GraphMemory
+from cognee_langchain.retrieval import (
+    Fusion,
+    PriorConfig,
+    Ranker,
+    RankerConfig,
+    SearchConfig,
+    SearchEngine,
+    SearchHit,
+    SearchItem,
+    TimeContext,
+    TimePriors,
+)
+from cognee_langchain.services.search import document_from_hit
+from tests.unit.test_memory_support import BagOfWordsEmbeddings
+
+DIM = 8
+JAN, MAR, JUN, SEP = (datetime(2023, m, 1, tzinfo=UTC).timestamp() for m in (1, 3, 6, 9))
+NOW = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+
+# Lexical only, so equal texts score equally and only time tells them apart.
+SCORED = SearchConfig(
+    rankers=(RankerConfig("chunk", Ranker.BM25), RankerConfig("fact", Ranker.BM25)),
+    fusion=Fusion.SCORE,
+)
+RANKED = SearchConfig(
+    rankers=(RankerConfig("chunk", Ranker.BM25), RankerConfig("fact", Ranker.BM25))
+)
+
+
+def _item(item_id: str, text: str, kind: str = "chunk", **fields: Any) -> SearchItem:
+    return SearchItem(id=item_id, kind=kind, text=text, vector=np.ones(DIM), dataset="d", **fields)  # type: ignore[arg-type]
+
+
+def _engine(items: Sequence[SearchItem]) -> SearchEngine:
+    engine = SearchEngine(dim=DIM)
+    engine.add(items)
+    return engine
+
+
+def _ids(hits: Sequence[SearchHit]) -> list[str]:
+    return [hit.id for hit in hits]
+
+
+FACTS = [
+    _item("paris", "Alice lives in Paris.", "fact", spans=((JAN, JUN),)),
+    _item("berlin", "Alice lives in Berlin.", "fact", spans=((JUN, None),)),
+]
+
+
+# -- current above superseded ---------------------------------------------------------------------
+@pytest.mark.parametrize("config", [SCORED, RANKED], ids=["score fusion", "rank fusion"])
+def test_a_fact_true_now_ranks_above_the_one_it_superseded(config: SearchConfig) -> None:
+    engine = _engine(FACTS)
+    query = "Where does Alice live"  # both match it equally: only time tells them apart
+    assert _ids(engine.search(query, config=config, k=2)) == ["paris", "berlin"]  # by slot
+    now = engine.search(query, config=config, k=2, when=TimeContext(at=NOW))
+    assert _ids(now) == ["berlin", "paris"]
+    march = engine.search(query, config=config, k=2, when=TimeContext(at=MAR))
+    assert _ids(march) == ["paris", "berlin"]
+
+
+def test_turns_are_judged_by_their_facts_only_when_the_question_is_about_that_instant() -> None:
+    turns = [
+        _item("said-paris", "Alice: I live in Paris now.", occurred_at=JAN, spans=((JAN, JUN),)),
+        _item("said-berlin", "Alice: I live in Berlin now.", occurred_at=JUN, spans=((JUN, None),)),
+        _item("chat", "Alice: I live for the weekends.", occurred_at=SEP),
+    ]
+    engine = _engine(turns)
+    query = "Where does Alice live"  # every turn matches it equally
+    history = engine.search(query, config=SCORED, k=3, when=TimeContext(at=NOW))
+    present = engine.search(query, config=SCORED, k=3, when=TimeContext(at=NOW, turns=True))
+    assert _ids(history) == ["said-paris", "said-berlin", "chat"]  # not judged: slot order
+    assert _ids(present) == ["said-berlin", "chat", "said-paris"]  # a turn stating nothing is not
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 100), st.one_of(st.none(), st.integers(1, 100))).map(
+            lambda s: (s[0], None if s[1] is None else s[0] + s[1])
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    at=st.integers(0, 220),
+)
+def test_every_fact_true_at_as_of_ranks_above_every_fact_that_is_not(
+    spans: list[tuple[int, int | None]], at: int
+) -> None:
+    facts = [
+        _item(f"f{i}", "Alice lives somewhere.", "fact", spans=((float(s), e),))
+        for i, (s, e) in enumerate(spans)
+    ]
+    hits = _engine(facts).search(
+        "Alice lives", config=SCORED, k=len(facts), when=TimeContext(at=at)
+    )
+    current = [s <= at and (e is None or at < e) for s, e in spans]
+    order = [current[int(hit.id[1:])] for hit in hits]
+    assert order == sorted(order, reverse=True)
+    assert len(hits) == len(facts)  # demoted, never dropped
+
+
+# -- windows --------------------------------------------------------------------------------------
+def test_a_window_raises_turns_said_in_it_and_facts_true_during_it_without_dropping_the_rest() -> (
+    None
+):
+    items = [
+        _item("jan", "Alice went hiking.", occurred_at=JAN),
+        _item("mar", "Alice went hiking.", occurred_at=MAR),
+        _item("sep", "Alice went hiking.", occurred_at=SEP),
+        _item("unknown", "Alice went hiking."),
+        *FACTS,
+    ]
+    engine = _engine(items)
+    spring = TimeContext(start=MAR, end=JUN - 1)
+    hits = _ids(engine.search("Alice hiking lives", config=SCORED, k=10, when=spring))
+    assert set(hits[:2]) == {"mar", "paris"}  # Paris held in spring; Berlin only from June
+    assert set(hits) == {item.id for item in items}
+
+
+def test_the_temporal_preset_lists_the_events_of_the_window_oldest_first() -> None:
+    items = [
+        _item("sep", "Alice went hiking in the Alps.", occurred_at=SEP),
+        _item("jan", "Alice went hiking.", occurred_at=JAN),
+        _item("mar", "Alice went hiking.", occurred_at=MAR),
+        *FACTS,
+    ]
+    engine = SearchEngine(dim=DIM)
+    engine.add(items)
+    vector = np.ones(DIM)
+    first_half = TimeContext(start=JAN, end=JUN)
+    hits = engine.search("Alice hiking", vector, config="temporal", k=10, when=first_half)
+    assert _ids(hits) == ["jan", "paris", "mar"]  # Paris from January; Berlin starts in June
+    everything = engine.search("Alice hiking", vector, config="temporal", k=10)
+    assert _ids(everything) == ["jan", "paris", "mar", "berlin", "sep"]
+
+
+def test_the_window_prior_stands_in_for_the_date_prior_and_never_adds_to_it() -> None:
+    said = datetime(2023, 5, 8, tzinfo=UTC).timestamp()
+    engine = _engine([_item("may", "Alice: a trip.", occurred_at=said)])
+    lane = (RankerConfig("chunk", Ranker.BM25),)
+    plain = SearchConfig(rankers=lane, fusion=Fusion.SCORE, time_priors=None)
+    with_priors = SearchConfig(rankers=lane, fusion=Fusion.SCORE, priors=PriorConfig())
+    may = TimeContext(
+        start=datetime(2023, 5, 1, tzinfo=UTC).timestamp(),
+        end=datetime(2023, 6, 1, tzinfo=UTC).timestamp(),
+    )
+    query = "trip in May 2023"
+    base = engine.search(query, config=plain, k=1)[0].score
+    assert engine.search(query, config=with_priors, k=1)[0].score == pytest.approx(
+        base + PriorConfig().date
+    )
+    assert engine.search(query, config=with_priors, k=1, when=may)[0].score == pytest.approx(
+        base + TimePriors().window
+    )
+
+
+# -- the engine's own checks ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "spans",
+    [((JUN, JAN),), ((float("nan"), None),), ((JAN,),), ((JAN, float("inf")),), (("x", None),)],
+)
+def test_a_malformed_span_is_refused(spans: Any) -> None:
+    with pytest.raises(InvalidInputError, match="span"):
+        _engine([_item("x", "text", "fact", spans=spans)])
+
+
+@pytest.mark.parametrize(
+    "fields", [{"at": float("nan")}, {"start": JUN, "end": JAN}, {"end": float("inf")}]
+)
+def test_a_malformed_time_context_is_refused(fields: dict[str, float]) -> None:
+    with pytest.raises(InvalidInputError, match="TimeContext"):
+        TimeContext(**fields)
+
+
+def test_an_item_whose_interval_changed_is_reindexed() -> None:
+    engine = _engine([_item("berlin", "Alice lives in Berlin.", "fact", spans=((JUN, None),))])
+    closed = _item("berlin", "Alice lives in Berlin.", "fact", spans=((JUN, SEP),))
+    assert engine.add([closed]) == 1
+    hits = engine.search("Alice Berlin", config=SCORED, k=1, when=TimeContext(at=NOW))
+    assert hits[0].score < 0.5  # now stale at NOW
+
+
+# -- how a fact reads -----------------------------------------------------------------------------
+def _fact_hit(valid_at: float | None, invalid_at: float | None, text: str) -> SearchHit:
+    metadata = {"kind": "lives_in", "valid_at": valid_at, "invalid_at": invalid_at}
+    metadata["superseded_by"] = "b" * 32 if invalid_at is not None else None
+    return SearchHit(
+        id="a" * 32,
+        kind="fact",
+        score=1.0,
+        text=text,
+        dataset="d",
+        node_sets=frozenset(),
+        chunk_ids=(),
+        entity_ids=(),
+        metadata=metadata,
+    )
+
+
+def test_a_superseded_fact_says_until_when_it_held_and_its_metadata_says_it_is_past() -> None:
+    june_10 = datetime(2023, 6, 10, tzinfo=UTC).timestamp()
+    doc = document_from_hit(_fact_hit(JAN, june_10, "Alice lives in Paris."), NOW)
+    assert doc.page_content == "Alice lives in Paris (until 10 June 2023)."
+    assert doc.metadata["valid_at"] == "2023-01-01T00:00:00+00:00"
+    assert doc.metadata["invalid_at"] == "2023-06-10T00:00:00+00:00"
+    assert doc.metadata["superseded_by"] == "b" * 32
+    assert doc.metadata["current"] is False
+    with_sentence = _fact_hit(JAN, june_10, "Alice lives in Paris. I live in Paris now.")
+    assert document_from_hit(with_sentence, NOW).page_content == (
+        "Alice lives in Paris (until 10 June 2023). I live in Paris now."
+    )
+    # As of March it was current; its text still says when it ended.
+    assert document_from_hit(_fact_hit(JAN, june_10, "Alice lives in Paris."), MAR).metadata[
+        "current"
+    ]
+
+
+def test_a_current_fact_reads_as_it_is() -> None:
+    doc = document_from_hit(_fact_hit(JUN, None, "Alice lives in Berlin."), NOW)
+    assert doc.page_content == "Alice lives in Berlin."
+    assert doc.metadata["current"] is True and doc.metadata["invalid_at"] is None
+    not_yet = document_from_hit(_fact_hit(SEP, None, "Alice lives in Rome."), MAR)
+    assert not_yet.metadata["current"] is False
+
+
+# -- through the memory ---------------------------------------------------------------------------
+SESSIONS = [
+    "Session 1 (8 January 2023)\n[D1:1] Alice: Hi Bob!\n[D1:2] Alice: I live in Paris now.\n"
+    "[D1:3] Bob: Paris is lovely.",
+    "Session 2 (17 June 2023)\n[D2:1] Alice: Big news, Bob.\n"
+    "[D2:2] Alice: I moved to Berlin last week.\n[D2:3] Bob: Congratulations on the move!",
+]
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphMemory]:
+    memory = GraphMemory(tmp_path_factory.mktemp("time"), embeddings=BagOfWordsEmbeddings())
+    memory.remember(SESSIONS, dataset="alice")
+    yield memory
+    memory.close()
+
+
+def _turn_ids(documents: Sequence[Any]) -> list[str]:
+    return [doc.metadata.get("turn_id") for doc in documents if doc.metadata["type"] == "chunk"]
+
+
+def test_a_naive_as_of_is_utc(memory: GraphMemory) -> None:
+    naive = memory.search("Where does Alice live?", datasets="alice", as_of=datetime(2023, 3, 1))
+    aware = memory.search(
+        "Where does Alice live?", datasets="alice", as_of=datetime(2023, 3, 1, tzinfo=UTC)
+    )
+    plus_two = timezone(timedelta(hours=2))
+    shifted = memory.search(
+        "Where does Alice live?",
+        datasets="alice",
+        as_of=datetime(2023, 3, 1, 2, tzinfo=plus_two),
+    )
+    assert [d.id for d in naive] == [d.id for d in aware] == [d.id for d in shifted]
+
+
+def test_a_question_naming_a_month_raises_that_months_turns(memory: GraphMemory) -> None:
+    docs = memory.search("What did Alice say in January 2023?", datasets="alice", top_k=6)
+    assert _turn_ids(docs)[:3] == ["D1:1", "D1:2", "D1:3"]
+    window = (datetime(2023, 6, 1), datetime(2023, 7, 1))
+    docs = memory.search("What did Alice say?", datasets="alice", top_k=6, time_range=window)
+    assert set(_turn_ids(docs)[:2]) == {"D2:1", "D2:2"}  # Alice's turns of June
+    assert len(docs) == 6  # the rest is still there
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"as_of": "2023-03-01"}, "as_of must be a datetime"),
+        ({"as_of": 1_700_000_000}, "as_of must be a datetime"),
+        ({"time_range": (datetime(2023, 6, 1), datetime(2023, 1, 1))}, "not before its end"),
+        ({"time_range": (datetime(2023, 6, 1), datetime(2023, 6, 1))}, "not before its end"),
+        ({"time_range": (datetime(2023, 6, 1),)}, r"\(start, end\) pair"),
+        ({"time_range": "2023"}, r"\(start, end\) pair"),
+        ({"time_range": (float("nan"), None)}, "time_range start must be a datetime"),
+    ],
+)
+def test_bad_time_arguments_are_refused_naming_the_fix(
+    memory: GraphMemory, arguments: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        memory.search("Where does Alice live?", datasets="alice", **arguments)
+    with pytest.raises(InvalidInputError, match=match):
+        memory.recall("Where does Alice live?", datasets="alice", **arguments)
+    with pytest.raises(InvalidInputError, match=match):
+        memory.as_retriever(datasets=["alice"], **arguments)
+
+
+def test_an_open_window_on_both_sides_is_no_window(memory: GraphMemory) -> None:
+    plain = memory.search("What did Alice say?", datasets="alice")
+    assert memory.search("What did Alice say?", datasets="alice", time_range=(None, None)) == plain
+
+
+def test_the_retriever_takes_as_of_and_time_range_per_call(memory: GraphMemory) -> None:
+    retriever = memory.as_retriever(datasets=["alice"], top_k=6)
+    window = (datetime(2023, 6, 1), None)
+    by_call = retriever.invoke("What did Alice say?", time_range=window)
+    assert by_call == memory.search("What did Alice say?", datasets="alice", time_range=window)
+    assert (
+        memory.as_retriever(datasets=["alice"], top_k=6, time_range=window).invoke(
+            "What did Alice say?"
+        )
+        == by_call
+    )
+
+
+def test_a_path_to_nowhere_is_not_a_time(tmp_path: Path) -> None:
+    # The message names the argument, not a dependency's traceback.
+    with pytest.raises(InvalidInputError, match="as_of"):
+        GraphMemory(tmp_path).search("x", as_of=tmp_path)  # type: ignore[arg-type]
+
+
+def test_the_turn_stating_the_replacement_takes_over_the_stale_turns_relevance() -> None:
+    """Issue 18's own example: "Where does Alice live?" matched "I live in Paris now" best and
+    ranked it first although she had moved to Berlin; the turn saying so now takes its place."""
+    turns = [
+        _item("said-paris", "Alice: I live in Paris now.", occurred_at=JAN, spans=((JAN, JUN),)),
+        _item("said-berlin", "Alice: I moved to Berlin.", occurred_at=JUN, spans=((JUN, None),)),
+        _item("chat", "Alice: Where do you live, Bob?", occurred_at=SEP),
+    ]
+    facts = [
+        _item("paris", "Alice lives in Paris.", "fact", spans=((JAN, JUN),),
+              chunk_ids=("said-paris",), metadata={"superseded_by": "berlin"}),
+        _item("berlin", "Alice moved to Berlin.", "fact", spans=((JUN, None),),
+              chunk_ids=("said-berlin",)),
+    ]  # fmt: skip
+    engine = _engine([*turns, *facts])
+    chunks_only = replace(SCORED, rankers=(RankerConfig("chunk", Ranker.BM25),))
+    query, now = "Where does Alice live", TimeContext(at=NOW, turns=True)
+
+    found = _ids(engine.search(query, config=chunks_only, k=3, when=now))
+    assert found[0] == "said-berlin"
+    assert set(found) == {"said-paris", "said-berlin", "chat"}  # nothing is dropped
+    off = replace(chunks_only, time_priors=TimePriors(inherit=False))
+    assert _ids(engine.search(query, config=off, k=3, when=now))[0] == "chat"
+    # as of March, Paris was true: nothing to inherit, the Paris turn leads
+    march = TimeContext(at=MAR, turns=True)
+    assert _ids(engine.search(query, config=chunks_only, k=3, when=march))[0] == "said-paris"
