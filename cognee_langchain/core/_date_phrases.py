@@ -23,6 +23,7 @@ __all__ = [
     "BARE_MONTH",
     "BARE_WEEKDAY",
     "BARE_YEAR",
+    "HOLIDAY",
     "MAX_YEARS_AWAY",
     "OFFSET",
     "PATTERNS",
@@ -216,6 +217,37 @@ def _year(m: re.Match[str], ctx: Context) -> _Resolved:
     return datetime(int(m["year"]), 1, 1, tzinfo=UTC), "year"
 
 
+# Holidays on a fixed date, (month, day) by their first word(s): "since Christmas", "on New
+# Year's Eve". Easter moves with the moon and is left out: no date beats a wrong one.
+_HOLIDAYS = {
+    "new year's eve": (12, 31), "new year's day": (1, 1), "new year's": (1, 1),
+    "new year": (1, 1), "valentine's day": (2, 14), "valentine's": (2, 14), "halloween": (10, 31),
+    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
+    "xmas": (12, 25), "boxing day": (12, 26),
+}  # fmt: skip
+HOLIDAY = re.compile(
+    r"\b(?:(?P<which>last|next|this)\s+)?(?P<holiday>new\s+year(?:['’]?s)?(?:\s+(?:eve|day))?"
+    r"|valentine['’]?s(?:\s+day)?|halloween|christmas(?:\s+(?:eve|day))?|xmas|boxing\s+day)\b",
+    re.I,
+)
+
+
+def _holiday(m: re.Match[str], ctx: Context) -> _Resolved:
+    """The most recent such day not after the reference ("last Christmas", and "this
+    Christmas" said of the past); the next one for "next Christmas" or in a sentence about the
+    future."""
+    name = " ".join(m["holiday"].lower().replace("’", "'").split())
+    month, day = _HOLIDAYS[name]
+    which, ref = (m["which"] or "").lower(), ctx.reference
+    if which == "last":
+        year = ref.year if (month, day) < (ref.month, ref.day) else ref.year - 1
+    elif which == "next":
+        year = ref.year if (month, day) > (ref.month, ref.day) else ref.year + 1
+    else:
+        year = _year_for(month, day, ctx)
+    return datetime(year, month, day, tzinfo=UTC), "day"
+
+
 _DAY_WORDS = {
     "the day before yesterday": -2, "day before yesterday": -2, "yesterday": -1,
     "last night": -1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
@@ -347,6 +379,7 @@ PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
         _day_month,
     ),
     (re.compile(rf"\b(?P<month>{_ANY_MONTH}),?\s+(?:of\s+)?{_YEAR}\b", re.I), _month_year),
+    (HOLIDAY, _holiday),
     (BARE_MONTH, _bare_month),
     (BARE_YEAR, _year),
     (

@@ -16,6 +16,7 @@ from cognee_langchain.core._date_phrases import (
     BARE_MONTH,
     BARE_WEEKDAY,
     BARE_YEAR,
+    HOLIDAY,
     MAX_YEARS_AWAY,
     OFFSET,
     PATTERNS,
@@ -36,6 +37,9 @@ _MONTH_CUES = {
     "throughout", "early", "late", "mid", "around", "between",
 }  # fmt: skip
 _YEAR_CUES = _MONTH_CUES | {"to", "and", "or", "by", "year", "summer", "winter", "spring", "fall"}
+# A holiday is a date after these ("since Christmas", "over Easter break"), a topic otherwise ("I
+# love Christmas", "Halloween costumes").
+_HOLIDAY_CUES = _MONTH_CUES | {"on", "at", "over", "for", "by", "around"}
 
 # Prepositions that give a phrase its role; they become part of the phrase.
 _ROLE_WORDS: dict[str, DateRole] = {
@@ -72,7 +76,7 @@ class PhraseMatch:
 # Every pattern holds a digit or one of these words.
 _ANY_CUE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"tonight|tomorrow|last|this|next|ago|other)|day|week|month|year",
+    r"tonight|tomorrow|last|this|next|ago|other|christmas|xmas|halloween)|day|week|month|year",
     re.I,
 )
 _EDGES = " \t\r\n.,;:!?\"'()[]"
@@ -87,6 +91,11 @@ def _needs_cue(pattern: re.Pattern[str], m: re.Match[str], text: str) -> bool:
             return False
         word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
         return not word or word["word"].lower() not in _MONTH_CUES
+    if pattern is HOLIDAY:
+        if m["which"]:
+            return False
+        word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
+        return not word or word["word"].lower() not in _HOLIDAY_CUES
     if pattern is BARE_YEAR:
         word = _WORD_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
         return not word or word["word"].lower() not in _YEAR_CUES

@@ -19,6 +19,10 @@ Rules, each chosen so that a phrase yields no date rather than a wrong one:
   date (the message time is the better guess).
 - "08/05/2023" is 8 May in most of the world and August 5 in the US: numeric dates are read only
   when one reading is impossible ("13/05/2023") or both agree. ISO dates are always read.
+- Holidays on a fixed date (New Year's Day and Eve, Valentine's Day, Halloween, Christmas Eve and
+  Day, Boxing Day) are that day of the most recent year (or the next one in a future sentence),
+  after a cue ("since Christmas", "on New Year's Eve", "last Halloween"): "I love Christmas" holds
+  no date. Easter, whose date moves, is not read.
 - A bare month or year needs a word that makes it a date ("in 2022", "since March", "May 2023"):
   "I have 2023 photos" and "May I ask" hold no date, nor do "talked to April" or "a painting by
   June" (people). A text that is only a month or a year ("March") is that date. Abbreviations

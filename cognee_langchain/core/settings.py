@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
 from cognee_langchain.core.redaction import redact_url
+from cognee_langchain.core.redis_urls import check_redis_url
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import MAX_ID_LENGTH, check_unicode, validate_id
 
@@ -52,8 +53,9 @@ ENV_PREFIX = "COGNEE_LANGCHAIN_"
 DEFAULT_DATA_DIR = Path(".cognee_langchain")
 #: Seconds a Redis connection attempt or operation may take.
 DEFAULT_REDIS_TIMEOUT = 5.0
-#: URL schemes that make a session store location a Redis server rather than a SQLite file.
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+#: URL schemes that make a session store location Redis (a server, or a cluster:
+#: ``redis+cluster://``, see :mod:`cognee_langchain.core.redis_urls`) rather than a SQLite file.
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")
 # Limits' defaults, read without building one (its check would import core.validation).
 _LIMIT_DEFAULTS: dict[str, int] = {f.name: f.default for f in dataclasses.fields(Limits)}  # type: ignore[misc]
 
@@ -75,17 +77,7 @@ def check_session_location(value: object, name: str) -> str | Path:
                 "'redis://host:6379/0'."
             )
         url = check_unicode(value.strip(), f"{name} URL")
-        from redis.connection import parse_url
-
-        try:
-            parse_url(url)
-        except ValueError:  # its message may quote a piece of the password: never shown
-            raise InvalidInputError(
-                f"{name} URL {redact_url(url)!r} cannot be parsed: check the port and the db "
-                "number, and percent-encode special characters of the password (e.g. "
-                "'redis://:p%40ss@host:6379/0')."
-            ) from None
-        return url
+        return check_redis_url(url, f"{name} URL")
     if isinstance(value, str | os.PathLike) and str(value).strip():
         return _checks().check_path(value, name, example="./sessions.sqlite")
     raise InvalidInputError(

@@ -6,8 +6,12 @@ between-two-names rules of :mod:`._relations` miss or misread.
   fused predicate "now product manager at"; "I was made vice principal", "I got promoted to
   senior engineer" -> the title; "I got a new job, UX designer at Allegro", "I started at a
   climbing gym" -> the employer, named or not.
-* **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault" -> the end of
-  ``works_at`` there.
+  "I started at Wealthsimple as a data scientist", "I'm head baker at Pan de Oro" -> both;
+  "Work at Shopify keeps me busy", "my boss at Acme" -> the employer.
+* **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a
+  name not known as a place) -> the end of ``works_at`` there.
+* **A pet gone**: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece" -> the
+  end of ``has_pet`` of that name (a no-op for a name that was no pet of the speaker's).
 * **A couple**: "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
   ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
   are separating" -> its end, with whoever it was when the partner is unnamed.
@@ -42,8 +46,9 @@ Span = tuple[int, int]
 
 _CONCEPT = "Concept"
 _JOB = "|".join(sorted(lex.JOB_NOUNS, key=len, reverse=True))
-# Up to three lower-case words and a job noun: "product manager", "senior software engineer".
-_TITLE = rf"(?P<title>(?:[a-z][a-z-]*\s+){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
+# Up to three lower-case words and a job noun: "product manager", "senior software engineer",
+# "sous-chef".
+_TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
 # After a verb that names a title itself ("promoted to", "made"): any one to three words.
 _ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
 _TITLE_END = r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today)\b))"
@@ -56,10 +61,31 @@ _COUPLE = (
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
     rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{_NOW}"
 )
+# The article may be missing before a title that ends in a job noun ("I'm head baker at X").
 _TITLE_AT = re.compile(
     rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became)\s+{_NOW}"
-    rf"(?:a|an|the)\s+{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?P<org>\S))?"
+    rf"(?:(?:a|an|the)\s+)?{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?:the\s+)?(?P<org>\S))?"
 )
+# "I started at Wealthsimple as a data scientist": the employer first, then the title.
+_AT_AS_TITLE = re.compile(
+    rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined)\s+(?:(?:at|for|with)\s+)?"
+    r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?\s+as\s+(?:a|an|the)\s+"
+    rf"{_TITLE}{_TITLE_END}"
+)
+# Work named as a thing of the speaker's: "Work at Shopify keeps me busy", "my new job at Acme".
+_WORK_AT = re.compile(
+    r"(?:(?<![\w'’])Work|\b[Mm]y\s+(?:new\s+|current\s+)?(?:job|work|boss|shifts?|office))"
+    r"\s+(?:at|for|with)\s+(?:the\s+)?(?P<org>\S)"
+)
+# "I left Shopify", "I've left Acme": the end of a job when the name is no place.
+_LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
+# A pet's end: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece".
+_PET_GONE = re.compile(
+    r"(?<![\w'’])(?P<pet>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+|had\s+)?(?:died|passed\s+away|"
+    r"was\s+put\s+down|ran\s+away)\b"
+)
+_PET_GIVEN = re.compile(rf"{_WE}(?:gave|rehomed)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b")
+_PLACE_TYPES = frozenset(("Place", "Location", "City", "Country"))
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
@@ -177,14 +203,19 @@ def _works_at(
 def _titles(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I'm now a product manager at Zalando", "I was made vice principal": the title, and the
-    employer when named."""
+    """ "I'm now a product manager at Zalando", "I was made vice principal", "I started at
+    Wealthsimple as a data scientist": the title, and the employer when named."""
     spans: list[Span] = []
-    for pattern, predicate in ((_TITLE_AT, "job title"), (_NAMED_TITLE, "became")):
+    for pattern, predicate in (
+        (_TITLE_AT, "job title"), (_NAMED_TITLE, "became"), (_AT_AS_TITLE, "job title")
+    ):  # fmt: skip
         for match in pattern.finditer(text):
             title = _title(match)
-            if any(word in lex.NON_NAME_WORDS for word in title.split()[-1:]):
-                continue  # "made it", "named after": no title
+            words = match.group("title").split()
+            if words[-1] in lex.NON_NAME_WORDS or any(
+                word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words[:-1]
+            ):
+                continue  # "made it", "named after", "so glad the teacher": no title
             _concept(graph, title, description)
             graph.relate(speaker, predicate, title, description, FactTime(kind="job_title"))
             _works_at(match, speaker, at, graph, description)
@@ -195,12 +226,15 @@ def _titles(
 def _employers(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I got a new job, UX designer at Allegro", "I started at a climbing gym": the employer,
-    a name or a concept."""
+    """ "I got a new job, UX designer at Allegro", "I started at a climbing gym", "Work at
+    Shopify keeps me busy", "my boss at Acme": the employer, a name or a concept."""
     spans: list[Span] = []
-    for match in _NEW_JOB.finditer(text):
-        if _works_at(match, speaker, at, graph, description):
-            spans.append(match.span())
+    # "I lost my job at X" names a job that ended: no "my job at X" reading of it.
+    patterns = (_NEW_JOB,) if _JOB_LOST.search(text) else (_NEW_JOB, _WORK_AT)
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if _works_at(match, speaker, at, graph, description):
+                spans.append(match.span())
     for match in _WORKPLACE.finditer(text):
         place = " ".join(match.group("place").split())
         if any(word in lex.NON_NAME_WORDS for word in place.split()):
@@ -215,12 +249,38 @@ def _job_lost(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "I lost my job at Door Dash", "I quit my job at Renault": the end of that job (the
-    generic reading would stop at "my job")."""
+    generic reading would stop at "my job"); "I left Shopify": the end of a job there, unless
+    the name is a place (a job's end names its employer, and ending one never held is a no-op)."""
     spans: list[Span] = []
     for match in _JOB_LOST.finditer(text):
         org = at.get(match.start("org"))
         if org is not None:
             graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
+            spans.append(match.span())
+    for match in _LEFT.finditer(text):
+        org = at.get(match.start("org"))
+        entry = graph.entities.get(org.key) if org is not None else None
+        if org is None or entry is None or entry[1] in _PLACE_TYPES or org.hint in _PLACE_TYPES:
+            continue
+        time = FactTime(kind="works_at", retracted=True)
+        graph.relate(speaker, "left", org.key, description, time)
+        spans.append(match.span())
+    return spans
+
+
+def _pets_gone(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece": the end of the
+    speaker's pet of that name (a no-op for a name that was no pet of theirs)."""
+    spans: list[Span] = []
+    for pattern in (_PET_GONE, _PET_GIVEN):
+        for match in pattern.finditer(text):
+            pet = at.get(match.start("pet"))
+            if pet is None:
+                continue
+            time = FactTime(kind="has_pet", retracted=True)
+            graph.relate(speaker, "no longer has", pet.key, description, time)
             spans.append(match.span())
     return spans
 
@@ -345,13 +405,17 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, _employers, _job_lost, _couples, _pastimes, _given_up, _things, _moves
+    _titles, _employers, _job_lost, _pets_gone, _couples, _pastimes, _given_up, _things, _moves
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
 _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
-    _employers: frozenset(("job", "position", "role", "started", "work", "working")),
-    _job_lost: frozenset(("job",)),
+    _employers: frozenset(
+        ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
+         "office")
+    ),
+    _job_lost: frozenset(("job", "left")),
+    _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed")),
     _couples: frozenset(
         ("dating", "together", "couple", "engaged", "married", "broke", "split", "separated",
          "separating", "divorced", "seeing", "quits")

@@ -117,7 +117,8 @@ _VERB_STARTERS = _words(
 MONTHS_AND_DAYS = _words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
-    "friday saturday sunday mon tue tues wed thu thur thurs fri sat am pm a.m p.m"
+    "friday saturday sunday mon tue tues wed thu thur thurs fri sat am pm a.m p.m "
+    "christmas xmas halloween"
 )
 # Honorifics never belong to a name but announce a person: "Dr. Jane Smith" -> "Jane Smith".
 TITLES = _words("mr mrs ms miss dr prof mx rev sir madam dame capt col gen sgt lt")

@@ -41,6 +41,13 @@ DEFAULT_SINGLE_VALUED: frozenset[str] = frozenset(
     ("lives_in", "works_at", "job_title", "relationship_status", "studies_at")
 )
 
+# Animals kept as pets, for "my hamster Nibbles", "our dog Rex".
+_PET_ANIMALS = (
+    "cat", "dog", "kitten", "puppy", "hamster", "goldfish", "fish", "rabbit", "bunny", "parrot",
+    "budgie", "bird", "tortoise", "turtle", "guinea pig", "horse", "pony", "lizard", "snake",
+    "ferret", "gerbil", "beagle", "terrier", "spaniel", "retriever", "labrador", "poodle",
+)  # fmt: skip
+
 #: Predicate phrases (base forms) and the kind of fact they state.
 DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
     {
@@ -55,6 +62,8 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
             (
                 "work at", "work for", "start at", "start work at", "employ by", "employ at",
                 "job at", "new job at", "hire at", "hire by", "start job at", "intern at",
+                # a trade practised at a place: "I teach maths at Minami High", "cook at Nopa"
+                "teach at", "lecture at", "cook at", "nurse at", "transfer to",
             ),
             "works_at",
         ),
@@ -71,6 +80,8 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
         ),
         **dict.fromkeys(("study at", "attend", "enrol at", "enroll at", "study"), "studies_at"),
         **dict.fromkeys(("adopt", "have pet", "get pet", "rescue", "pet"), "has_pet"),
+        # "my hamster Nibbles" reads as "has hamster" Nibbles.
+        **dict.fromkeys((f"have {animal}" for animal in _PET_ANIMALS), "has_pet"),
         **dict.fromkeys(("buy", "own", "purchase", "drive"), "owns"),
         **dict.fromkeys(
             (
@@ -161,6 +172,7 @@ _IRREGULAR = {
     "moved": "move", "lived": "live", "relocated": "relocate", "dated": "date",
     "enjoyed": "enjoy", "detested": "detest", "gave": "give", "given": "give",
     "took": "take", "taken": "take", "taking": "take", "hooked": "hook",
+    "transferred": "transfer", "taught": "teach", "cooked": "cook",
 }  # fmt: skip
 
 

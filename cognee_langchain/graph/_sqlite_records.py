@@ -207,6 +207,11 @@ def _records(
     sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
     units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
     spans = _fact_spans(conn, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
+    retracted = (
+        _retracted_in(conn, [row[0] for i, row in enumerate(rows) if times[i][1] is not None])
+        if kind is TextKind.FACT
+        else {}
+    )
     found = []
     for i, row in enumerate(rows):
         session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
@@ -228,10 +233,25 @@ def _records(
                 valid_at=times[i][0],
                 invalid_at=times[i][1],
                 superseded_by=times[i][2],
+                retracted_in=retracted.get(row[0]),
                 relation_kind=times[i][3],
                 fact_spans=spans.get(row[0], ()),
             )
         )
+    return found
+
+
+def _retracted_in(conn: sqlite3.Connection, relation_ids: Sequence[str]) -> dict[str, str]:
+    """For each closed relation a retraction closed, the chunk that retraction was said in (the
+    earliest, when several closed it)."""
+    found: dict[str, str] = {}
+    for part in slices(relation_ids):
+        for relation_id, chunk_id in conn.execute(
+            "SELECT j.value, t.chunk_id FROM retractions t, json_each(t.closed) j "
+            f"WHERE j.value IN ({marks(part)}) ORDER BY t.at, t.id",
+            part,
+        ):
+            found.setdefault(relation_id, chunk_id)
     return found
 
 

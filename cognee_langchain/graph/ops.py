@@ -344,7 +344,8 @@ class TextRecord:
 
     Time (epoch seconds UTC): a ``FACT`` carries ``valid_at`` / ``invalid_at`` (``None``:
     current), ``superseded_by`` (the relation that replaced it, ``None`` when retracted or
-    current) and ``relation_kind`` (``"lives_in"``; ``None``: unknown kind; named so because
+    current), ``retracted_in`` (the chunk whose retraction closed it: "I quit Renault"; ``None``
+    otherwise) and ``relation_kind`` (``"lives_in"``; ``None``: unknown kind; named so because
     ``kind`` is the record's :class:`TextKind`). A ``CHUNK`` carries ``fact_spans``: the
     ``(valid_at, invalid_at)`` of every single-valued fact it states, so retrieval can tell a turn
     stating a superseded fact.
@@ -366,6 +367,7 @@ class TextRecord:
     valid_at: float | None = None
     invalid_at: float | None = None
     superseded_by: str | None = None
+    retracted_in: str | None = None
     relation_kind: str | None = None
     fact_spans: tuple[tuple[float, float | None], ...] = ()
 

@@ -78,6 +78,8 @@ def _provenance(record: TextRecord) -> dict[str, Any]:
             invalid_at=record.invalid_at,
             superseded_by=record.superseded_by,
         )
+        if record.retracted_in is not None:
+            metadata["retracted_in"] = record.retracted_in
     unit = record.unit
     if unit:
         metadata.update({key: unit[key] for key in _UNIT_METADATA if unit.get(key) is not None})

@@ -153,8 +153,8 @@ def inherit_relevance(
     (raised in place). A fact superseded at ``context.at`` passes its score to its current
     successor (following ``superseded_by``); on questions about that instant
     (``context.turns``) a turn stating only such facts passes it to the turns stating the
-    successors. A retracted fact has no successor and passes nothing. Only the best stale
-    items pass anything, and nothing is dropped.
+    successors, or, for a fact a retraction ended, to the turn that said so ("I left Shopify").
+    Only the best stale items pass anything, and nothing is dropped.
     """
     facts = collections.get("fact")
     if not priors.inherit or context.at is None or facts is None or not facts.slot_of:
@@ -162,18 +162,24 @@ def inherit_relevance(
     at = context.at
     starts, ends = facts.span_starts.view, facts.span_ends.view
 
-    def successor(slot: int) -> int | None:
-        """The fact current at ``at`` that (through a chain of replacements) replaced ``slot``."""
+    def replacement(slot: int) -> tuple[int | None, str | None]:
+        """What ended fact ``slot`` by ``at``, through a chain of replacements: the fact
+        current then, or else the chunk whose retraction ended the chain ("I quit Renault")."""
         for _ in range(_MAX_HOPS):
             record = facts.records[slot]
-            following = record.metadata.get("superseded_by") if record is not None else None
-            slot_or_none = facts.slot_of.get(following) if following else None
+            if record is None:
+                return None, None
+            following = record.metadata.get("superseded_by")
+            if not following:
+                retracted_in = record.metadata.get("retracted_in")
+                return None, retracted_in if ends[slot] <= at else None
+            slot_or_none = facts.slot_of.get(following)
             if slot_or_none is None:
-                return None
+                return None, None
             slot = slot_or_none
             if starts[slot] <= at < ends[slot]:
-                return slot
-        return None
+                return slot, None
+        return None, None
 
     for kind in ("fact", "chunk"):
         if kind not in scores or (kind == "chunk" and not context.turns):
@@ -189,10 +195,14 @@ def inherit_relevance(
             record = collection.records[slot]
             stated = [slot] if kind == "fact" else facts.stated_by(record.id) if record else []
             for fact in stated:
-                found = successor(fact)
-                if found is None:
-                    continue
-                heirs = [found] if kind == "fact" else _slots(collection, facts, found)
+                found, retracted_in = replacement(fact)
+                if kind == "fact":
+                    heirs = [] if found is None else [found]
+                elif found is not None:
+                    heirs = _slots(collection, facts, found)
+                else:  # the turn that said it ended takes the relevance of the one it ended
+                    heir = collection.slot_of.get(retracted_in) if retracted_in else None
+                    heirs = [] if heir is None else [heir]
                 for heir in heirs:
                     if mask[heir]:
                         inherited = before[kind][slot] + priors.current

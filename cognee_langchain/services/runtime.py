@@ -79,7 +79,8 @@ class RuntimeOptions(TypedDict, total=False):
     settings: Used instead of the environment (default: ``Settings.from_env()``, the
         ``COGNEE_LANGCHAIN_*`` variables); the options above win over it.
 
-    ``session_store`` may also be a Redis URL (``redis://``, ``rediss://``, ``unix://``) or a
+    ``session_store`` may also be a Redis URL (``redis://``, ``rediss://``, ``unix://``; a Redis
+    Cluster as ``redis+cluster://host:port`` or ``rediss+cluster://``) or a
     path to a SQLite file; ``graph_store`` a path to a SQLite file. Options left ``None`` come
     from the settings (see :mod:`cognee_langchain.core.settings`).
     """

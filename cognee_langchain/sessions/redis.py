@@ -1,10 +1,12 @@
-"""Redis session store: plain Redis >= 6 (no modules), Cluster-safe keys, one round trip per call.
+"""Redis session store: plain Redis >= 6 (no modules) or a Redis Cluster, one round trip per call.
 
 Keys start with the store's ``prefix`` and, when it has one, its ``namespace``: stores with
 different namespaces share a server without seeing each other's sessions. Every key of one user
 shares a Cluster hash tag and every write is one Lua script, so each call is atomic and never
 interleaves with a concurrent writer; the key layout and the scripts are in
-:mod:`cognee_langchain.sessions.redis_layout`.
+:mod:`cognee_langchain.sessions.redis_layout`. On a Redis Cluster (a ``redis+cluster://`` URL or a
+``RedisCluster`` client, see :mod:`.redis_clients`) each call therefore goes to the one primary
+that holds its user's slot; no call spans users, so none needs more than one node.
 
 The async methods (the :class:`SessionStore` contract) use ``redis.asyncio``, one client per
 event loop, each closed on its own loop before that loop closes, even when the store is never
@@ -31,16 +33,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-import redis
-import redis.asyncio as aioredis
 from langchain_core.messages import BaseMessage
-from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import NoBackoff
-from redis.connection import parse_url
-from redis.retry import Retry
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from cognee_langchain.core.forks import at_fork_in_child, keep_inherited
 from cognee_langchain.core.redaction import redact_url
+from cognee_langchain.core.redis_urls import check_redis_url, is_cluster_url
 from cognee_langchain.core.validation import check_number
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.ids import validate_id
@@ -61,6 +59,14 @@ from cognee_langchain.sessions.base import (
     watermark_beyond_end,
 )
 from cognee_langchain.sessions.codec import decode_records, encode_messages
+from cognee_langchain.sessions.redis_clients import (
+    AsyncClient,
+    SyncClient,
+    check_client,
+    describe,
+    new_async_client,
+    new_sync_client,
+)
 from cognee_langchain.sessions.redis_errors import Reachable
 from cognee_langchain.sessions.redis_layout import (
     ASYNC_SCRIPTS,
@@ -89,44 +95,18 @@ def _check_key_part(value: object, name: str, example: str) -> str:
     return value
 
 
-def _check_url(url: object) -> str:
-    usage = "use redis://user:password@host:port/db, rediss://... (TLS) or unix:///path/to/socket."
-    if not isinstance(url, str) or url.partition("://")[0] not in ("redis", "rediss", "unix"):
-        raise InvalidInputError(f"url {redact_url(url)!r} is not a Redis URL: {usage}")
-    try:
-        parse_url(url)
-    except ValueError:  # its message may quote a piece of the password: never shown
-        raise InvalidInputError(
-            f"url {redact_url(url)!r} cannot be parsed (check the port, the db number and that "
-            f"special characters in the password are percent-encoded): {usage}"
-        ) from None
-    return url
-
-
-def _describe(client: redis.Redis | aioredis.Redis | None) -> str:
-    """A URL naming the server a caller-built client talks to, for error messages."""
-    kwargs = {} if client is None else client.connection_pool.connection_kwargs
-    if "path" in kwargs:
-        return f"unix://{kwargs['path']}"
-    return f"redis://{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
-
-
-def _check_client(client: redis.Redis | aioredis.Redis, name: str) -> None:
-    if client.connection_pool.connection_kwargs.get("decode_responses"):
-        raise InvalidInputError(
-            f"{name} was created with decode_responses=True; the store reads raw bytes: "
-            "create it with decode_responses=False (the default)."
-        )
-
-
 class RedisSessionStore(SessionStore):
-    """Session store on a plain Redis server (>= 6, no modules; Redis Cluster safe).
+    """Session store on a plain Redis server (>= 6, no modules) or a Redis Cluster.
 
     Args:
         url: Redis URL; builds the sync (``redis.Redis``) and async (``redis.asyncio.Redis``)
             clients lazily. Defaults to :data:`DEFAULT_REDIS_URL` when no client is given.
-        client: a ready ``redis.Redis`` (``decode_responses=False``) for the sync methods.
-        async_client: a ready ``redis.asyncio.Redis`` for the async methods.
+            ``redis+cluster://host:port`` (``rediss+cluster://`` with TLS) names a Redis
+            Cluster by any one of its nodes, through redis-py's ``RedisCluster`` clients.
+        client: a ready ``redis.Redis`` or ``redis.cluster.RedisCluster``
+            (``decode_responses=False``) for the sync methods.
+        async_client: a ready ``redis.asyncio.Redis`` or ``redis.asyncio.cluster.RedisCluster``
+            for the async methods.
         prefix: first component of every key; several stores can share a server.
         namespace: second component of every key (``None``: none, the 0.1 layout). Stores with
             different namespaces never see each other's sessions; stores with the same prefix
@@ -154,8 +134,8 @@ class RedisSessionStore(SessionStore):
         self,
         url: str | None = None,
         *,
-        client: redis.Redis | None = None,
-        async_client: aioredis.Redis | None = None,
+        client: SyncClient | None = None,
+        async_client: AsyncClient | None = None,
         prefix: str = "cognee_langchain",
         namespace: str | None = None,
         ttl: float | None = None,
@@ -178,13 +158,18 @@ class RedisSessionStore(SessionStore):
         )
         if url is None and client is None and async_client is None:
             url = DEFAULT_REDIS_URL
-        self._url = None if url is None else _check_url(url)
-        for name, given in (("client", client), ("async_client", async_client)):
+        self._url = None if url is None else check_redis_url(url, "url")
+        for name, given, asynchronous in (
+            ("client", client, False),
+            ("async_client", async_client, True),
+        ):
             if given is not None:
-                _check_client(given, name)
+                check_client(given, name, asynchronous=asynchronous)
         given = client if client is not None else async_client
-        self.url = redact_url(self._url if self._url is not None else _describe(given))
+        self.url = redact_url(self._url if self._url is not None else describe(given))
         """Where the store points, without any password."""
+        self.cluster = is_cluster_url(self.url)
+        """Whether the store talks to a Redis Cluster."""
         self._reachable = Reachable(self.url)
         self._appending = Reachable(self.url, write=True)
         self._ttl_ms = "0" if self.ttl is None else str(round(self.ttl * 1000))
@@ -195,14 +180,13 @@ class RedisSessionStore(SessionStore):
         # redis.asyncio clients are bound to the event loop that opened their connections. The
         # factory holds no reference to the store: a cycle would keep it (and its sockets) alive
         # until the collector runs, maybe only at interpreter exit.
-        new_async_client = functools.partial(
-            aioredis.Redis.from_url,
+        new_client = functools.partial(
+            new_async_client,
             self._url or DEFAULT_REDIS_URL,  # unused without a URL: _async_client refuses first
-            retry=AsyncRetry(NoBackoff(), 0),
-            socket_timeout=self._socket_timeout,
-            socket_connect_timeout=self._socket_connect_timeout,
+            self._socket_timeout,
+            self._socket_connect_timeout,
         )
-        self._async_clients = LoopClients(new_async_client, self._socket_timeout)
+        self._async_clients = LoopClients(new_client, self._socket_timeout)
         at_fork_in_child(self._after_fork)
 
     def _after_fork(self) -> None:
@@ -217,7 +201,7 @@ class RedisSessionStore(SessionStore):
             self._client = None
 
     # -- clients -----------------------------------------------------------------------------------
-    def _sync_client(self) -> redis.Redis:
+    def _sync_client(self) -> SyncClient:
         if self._client is None:
             if self._url is None:
                 raise InvalidInputError(
@@ -226,23 +210,26 @@ class RedisSessionStore(SessionStore):
                 )
             with self._lock:
                 if self._client is None:
-                    self._client = redis.Redis.from_url(
-                        self._url,
-                        retry=Retry(NoBackoff(), 0),
-                        socket_timeout=self._socket_timeout,
-                        socket_connect_timeout=self._socket_connect_timeout,
+                    self._client = new_sync_client(
+                        self._url, self._socket_timeout, self._socket_connect_timeout
                     )
         return self._client
 
-    async def _async_client(self) -> aioredis.Redis:
-        if self._given_async_client is not None:
-            return self._given_async_client
-        if self._url is None:
-            raise InvalidInputError(
-                "This RedisSessionStore was given only client=: pass async_client= or url= to "
-                "use the async methods."
-            )
-        return await self._async_clients.get()
+    async def _async_client(self) -> AsyncClient:
+        client = self._given_async_client
+        if client is None:
+            if self._url is None:
+                raise InvalidInputError(
+                    "This RedisSessionStore was given only client=: pass async_client= or url= "
+                    "to use the async methods."
+                )
+            client = await self._async_clients.get()
+        if isinstance(client, AsyncRedisCluster):
+            # redis-py's async cluster client reads the cluster's layout on first use, and
+            # commands that concurrent tasks send meanwhile fail (a closed connection). Reading
+            # it here first, under the client's own lock, makes them wait; once read, a no-op.
+            await client.initialize()
+        return client
 
     def _keys(self, user_id: str, session_id: str) -> SessionKeys:
         return session_keys(self._key_prefix, *check_scope(user_id, session_id))
@@ -314,7 +301,8 @@ class RedisSessionStore(SessionStore):
     @staticmethod
     def _delete_commands(pipe: Any, keys: SessionKeys) -> None:
         # The session key holds its messages, watermarks and idempotency keys; its remembered
-        # count goes too, so a deleted session starts afresh from 0.
+        # count goes too, so a deleted session starts afresh from 0. The three keys share the
+        # user's hash tag: on a Redis Cluster, MULTI/EXEC runs on the one node of their slot.
         pipe.delete(keys.session)
         pipe.zrem(keys.index, keys.member)
         pipe.hdel(keys.counts, keys.member, f"{keys.member}:w")

@@ -13,6 +13,13 @@ mapping from redis-py's exceptions to the package's, used by every method of the
   ``maxmemory`` reached under ``noeviction`` (OOM), a read-only replica (READONLY, e.g. after a
   failover), writes stopped after a failed save (MISCONF). Redis checks each of these before the
   script's first write, so nothing was written.
+* Cluster mix-ups, refused the same way: a plain client pointed at a Redis Cluster node gets a
+  MOVED or ASK redirection for every user whose slot another node holds (nothing was applied):
+  the fix is a ``redis+cluster://`` URL; a ``redis+cluster://`` URL pointed at a server without
+  cluster mode: the fix is ``redis://``.
+* A cluster that cannot serve (``CLUSTERDOWN``, a slot no node covers, no node reachable, too
+  many redirections during a resharding): unavailable, retryable. redis-py raises some of these
+  outside its ``RedisError`` tree (``RedisClusterException``); they are mapped all the same.
 * Any other error reply: :class:`~cognee_langchain.errors.SessionStoreUnavailableError`.
 
 No message shows a password: URLs and driver texts go through
@@ -25,6 +32,7 @@ import logging
 from types import TracebackType
 
 import redis
+from redis.exceptions import RedisClusterException
 
 from cognee_langchain.errors import SessionStoreRefusedError
 from cognee_langchain.sessions.errors import unavailable, write_unknown
@@ -41,7 +49,17 @@ _AUTH = (
 _FIX_ACL = (
     "grant the ACL user the commands the store runs on its keys (those under its prefix): "
     "EVALSHA, SCRIPT LOAD, HGET, HMGET, HSET, HDEL, HINCRBY, ZADD, ZREM, ZREVRANGE, DEL, "
-    "PEXPIRE, PERSIST, EXISTS (e.g. ACL SETUSER <user> +@all ~<prefix>:*)."
+    "PEXPIRE, PERSIST, EXISTS, and CLUSTER SLOTS on a Redis Cluster "
+    "(e.g. ACL SETUSER <user> +@all ~<prefix>:*)."
+)
+_FIX_CLUSTER_NODE = (
+    "this server is a node of a Redis Cluster, which holds only some users' keys: use a "
+    "cluster URL, redis+cluster://host:port (rediss+cluster:// with TLS), or pass a "
+    "redis.cluster.RedisCluster / redis.asyncio.cluster.RedisCluster client."
+)
+_FIX_NOT_CLUSTER = (
+    "this server does not run in cluster mode: use redis://host:port/db (rediss:// with TLS) "
+    "instead of redis+cluster://, or enable cluster mode on the server."
 )
 # (reply prefix, reason, fix), for error replies that name a lasting refusal.
 _REFUSALS = (
@@ -69,6 +87,10 @@ _REFUSALS = (
 
 
 def _refusal(exc: BaseException) -> tuple[str, str] | None:
+    if isinstance(exc, redis.exceptions.AskError):  # MOVED too: a MovedError is an AskError
+        # A cluster client follows redirections (and gives up with ClusterError): only a plain
+        # client pointed at a cluster node ever sees one.
+        return "cluster_node", _FIX_CLUSTER_NODE
     if isinstance(exc, redis.exceptions.NoPermissionError):
         return "no_permission", _FIX_ACL
     if isinstance(exc, redis.exceptions.OutOfMemoryError):
@@ -122,6 +144,10 @@ def translate(url: str, exc: BaseException, *, write: bool = False) -> BaseExcep
             return write_unknown(url, exc)
         return unavailable(url, exc)
     if isinstance(exc, redis.exceptions.RedisError):
+        return unavailable(url, exc)
+    if isinstance(exc, RedisClusterException):  # not a RedisError in redis-py
+        if "Cluster mode is not enabled" in str(exc):
+            return SessionStoreRefusedError(url, "not_a_cluster", _FIX_NOT_CLUSTER, exc)
         return unavailable(url, exc)
     return None
 

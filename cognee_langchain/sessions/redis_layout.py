@@ -31,6 +31,13 @@ watermark can move past them), and the next append continues the numbering, with
 instead of reusing sequence numbers. Only when both are gone does a session start afresh from 0,
 with no watermark, so nothing is persisted twice and no new turn is held back.
 
+**Redis Cluster.** Every script declares only keys of one user (one hash tag, so one slot) and
+touches no other key (nor does the store's one MULTI/EXEC, the delete): a Cluster runs each on
+the primary that holds that slot, and a cluster client follows the slot when a resharding moves
+it. The list script also reads session keys it
+cannot declare up front; they share the index's tag, so they are in the same slot. No operation
+spans users, so none needs a scan of every primary.
+
 Every write is one Lua script, so it is atomic and never interleaves with a concurrent writer;
 the append script checks and records its idempotency key in the same script. Times are the
 writer's Python clock (``time.time()``), passed to the scripts; the session's records carry the

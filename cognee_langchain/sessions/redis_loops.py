@@ -1,4 +1,5 @@
-"""Async Redis clients, one per event loop, each closed on its own loop before that loop closes.
+"""Async Redis clients (single server or cluster), one per event loop, each closed on its own loop
+before that loop closes.
 
 A ``redis.asyncio`` connection belongs to the event loop that opened it and can be closed only on
 that loop, while it runs. A client still open when its loop closes (``asyncio.run`` returning
@@ -27,9 +28,9 @@ import weakref
 from collections.abc import AsyncGenerator, Callable
 
 import redis
-import redis.asyncio as aioredis
 
 from cognee_langchain.core.forks import at_fork_in_child, keep_inherited
+from cognee_langchain.sessions.redis_clients import AsyncClient
 
 __all__ = ["LoopClients"]
 
@@ -48,7 +49,7 @@ _live: weakref.WeakKeyDictionary[_Guard, asyncio.AbstractEventLoop] = weakref.We
 _EXIT_TIMEOUT = 5.0  # seconds the interpreter's exit waits for one loop to close its clients
 
 
-async def _close_with_loop(client: aioredis.Redis) -> _Guard:
+async def _close_with_loop(client: AsyncClient) -> _Guard:
     """Suspend until closed, by the store or by the loop's shutdown; then close ``client``."""
     try:
         yield
@@ -56,7 +57,7 @@ async def _close_with_loop(client: aioredis.Redis) -> _Guard:
         await _close_client(client)
 
 
-async def _close_client(client: aioredis.Redis) -> None:
+async def _close_client(client: AsyncClient) -> None:
     """Close ``client``, finishing even when cancelled once: ``asyncio.run`` cancels every
     pending task, a close begun by :meth:`LoopClients.close` too, before it shuts down."""
     cancelled: asyncio.CancelledError | None = None
@@ -102,13 +103,13 @@ class LoopClients:
     client (beyond it, that loop's shutdown closes it).
     """
 
-    def __init__(self, factory: Callable[[], aioredis.Redis], timeout: float) -> None:
+    def __init__(self, factory: Callable[[], AsyncClient], timeout: float) -> None:
         self._factory = factory
         self._timeout = timeout
         self._lock = threading.Lock()
-        self._clients: dict[asyncio.AbstractEventLoop, tuple[aioredis.Redis, _Guard]] = {}
+        self._clients: dict[asyncio.AbstractEventLoop, tuple[AsyncClient, _Guard]] = {}
 
-    async def get(self) -> aioredis.Redis:
+    async def get(self) -> AsyncClient:
         """The client of the running loop."""
         loop = asyncio.get_running_loop()
         entry = self._clients.get(loop)

@@ -4,6 +4,9 @@ retractions, history reads and their order independence.
 :class:`~cognee_langchain.testing.GraphStoreConformanceTests` inherits :class:`GraphTimeTests`,
 so every backend runs these with the rest of the suite (same ``store`` fixture). The rule under
 test is :mod:`cognee_langchain.graph.intervals`.
+
+Over 500 lines because every case of the time contract is a method of the one class each backend
+inherits, with the builders those cases share.
 """
 
 from __future__ import annotations
@@ -325,6 +328,8 @@ class GraphTimeTests:
             (renault,),
         )
         assert retraction.phrase == "no longer" and retraction.created_at == 1.0
+        (record,) = await store.aread_records(TextKind.FACT, [DS], ids=[renault])
+        assert record.retracted_in == retraction.chunk_id  # the turn that ended it
         # a later job starts a new value; the retraction stays where it was
         await store.aapply(life.fact("works at", "Zalando", 300.0, kind="works_at"))
         (r,) = await store.aget_relations([renault])

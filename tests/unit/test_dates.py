@@ -519,3 +519,32 @@ def test_a_bare_month_is_the_latest_not_after_the_reference(
     assert reference - found.at < timedelta(days=366)
     ahead = _one(f"I will be there in {month}", reference)
     assert ahead.end > reference and ahead.at - reference < timedelta(days=366)
+
+
+# -- holidays on a fixed date (issue 18) ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("We've been together since Christmas.", "since Christmas", "2023-12-25"),
+        ("We got engaged on New Year's Eve.", "on New Year's Eve", "2023-12-31"),
+        ("Dating since New Year's.", "since New Year's", "2024-01-01"),
+        ("It happened on Valentine's Day.", "on Valentine's Day", "2023-02-14"),
+        ("We met at a party on Halloween.", "on Halloween", "2023-10-31"),
+        ("I bought it on Boxing Day.", "on Boxing Day", "2023-12-26"),
+        ("Last Christmas was quiet.", "Last Christmas", "2023-12-25"),
+        ("We'll marry next Halloween.", "next Halloween", "2024-10-31"),
+        ("I will fly home for Christmas.", "Christmas", "2024-12-25"),  # a future sentence
+    ],
+)
+def test_fixed_date_holidays_resolve_to_the_latest_one_unless_the_future(
+    text: str, phrase: str, expected: str
+) -> None:
+    (found,) = resolve_dates(text, datetime(2024, 1, 18, 9, 0, tzinfo=UTC))
+    assert (found.phrase, found.at.date().isoformat(), found.grain) == (phrase, expected, "day")
+
+
+@pytest.mark.parametrize(
+    "text", ["I love Christmas.", "Halloween costumes are fun.", "Happy New Year!"]
+)
+def test_a_holiday_without_a_cue_is_a_topic_not_a_date(text: str) -> None:
+    assert resolve_dates(text, datetime(2024, 1, 18, tzinfo=UTC)) == []

@@ -456,3 +456,93 @@ def test_a_statement_is_never_dated_after_its_message(
 def test_offline_relations_have_a_target_unless_they_end_a_fact(text: str) -> None:
     for relation in relations(f"Alice: {text}"):
         assert relation.target or relation.retracted
+
+
+# -- issue 18, second pass: more wordings of the same changes (our own sentences) ----------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bea: I'm head chef at Lumen now.", {("job title", "head chef"), ("works at", "Lumen")}),
+        ("Bea: I'm sous-chef at Lumen.", {("job title", "sous-chef"), ("works at", "Lumen")}),
+        (
+            "Bea: I joined Brightwave as a senior analyst last week.",
+            {("job title", "senior analyst"), ("works at", "Brightwave")},
+        ),
+        (
+            "Bea: I'm a lecturer at the University of Leiden.",
+            {("works at", "University of Leiden")},
+        ),
+        ("Bea: Work at Kestrel keeps me on my toes.", {("works at", "Kestrel")}),
+        ("Bea: My new boss at Kestrel is kind.", {("works at", "Kestrel")}),
+    ],
+)
+def test_titles_and_employers_in_more_wordings(text: str, expected: set[tuple[str, str]]) -> None:
+    found = {(r.predicate, r.target): r.kind for r in relations(text)}
+    for pair in expected:
+        assert pair in found
+        assert found[pair] == {"job title": "job_title", "works at": "works_at"}[pair[0]]
+
+
+@pytest.mark.parametrize(
+    "text", ["Bea: I'm so glad the teacher came.", "Bea: I'm really happy for the manager."]
+)
+def test_an_adjective_before_a_job_noun_is_no_title(text: str) -> None:
+    assert not any(r.kind == "job_title" for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    ("predicate", "kind"),
+    [
+        ("teach history at", "works_at"),
+        ("transferred to", "works_at"),
+        ("has dog", "has_pet"),  # "my dog Rex"
+        ("has guinea pig", "has_pet"),
+        ("has flat in", None),
+    ],
+)
+def test_more_predicates_map_to_kinds(predicate: str, kind: str | None) -> None:
+    assert KINDS.classify(predicate).kind == kind
+
+
+def test_leaving_a_named_employer_ends_the_job_but_leaving_a_place_does_not() -> None:
+    (left,) = [r for r in relations("Bea: I left Kestrel Labs. I'm job hunting.") if r.retracted]
+    assert (left.target, left.kind) == ("Kestrel Labs", "works_at")
+    # a name typed as a place is no employer (an untyped one is: ending a job never held is a no-op)
+    assert not any(r.retracted for r in relations("Bea: I grew up in Porto. I left Porto at 18."))
+
+
+def test_a_lost_job_is_no_current_job() -> None:
+    found = relations("Bea: I lost my job at Kestrel.")
+    assert not any(r.kind == "works_at" and not r.retracted for r in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "pets"),
+    [
+        ("Bea: Pickle died in March, and we gave Biscuit to my cousin.", {"Pickle", "Biscuit"}),
+        ("Bea: Sadly, Pepper passed away last week.", {"Pepper"}),
+        ("Bea: I rehomed Toffee to a farm.", {"Toffee"}),
+    ],
+)
+def test_a_pet_that_died_or_was_given_away_ends(text: str, pets: set[str]) -> None:
+    ended = {r.target for r in relations(text) if r.retracted and r.kind == "has_pet"}
+    assert ended == pets
+
+
+def test_a_pet_ends_in_memory_and_a_new_one_stays(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: My dog Pickle is asleep."))
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: Pickle died on Sunday."))
+    versions = alice_history(memory, "has_pet")
+    assert [(v.target_name, day(v.invalid_at)) for v in versions] == [("Pickle", "2023-06-04")]
+
+
+def test_a_holiday_dates_a_fact() -> None:
+    ref = datetime(2024, 1, 18, 9, 0, tzinfo=UTC)
+    statement = StatementReader(KINDS).read(
+        "dating", "Alice: I've been seeing Rui since Christmas.", ref
+    )
+    assert (day(statement.valid.at.timestamp()), statement.valid.phrase) == (
+        "2023-12-25",
+        "since Christmas",
+    )
+    assert "Christmas" not in names("Alice: I've been seeing Rui since Christmas.")

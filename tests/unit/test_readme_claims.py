@@ -328,6 +328,14 @@ CLAIMS = (
         ),
     ),
     Claim(
+        "so the store runs on Redis Cluster",
+        (
+            "tests/integration/test_redis_cluster.py::test_twenty_users_appends_all_land_none_raises_moved",
+            "tests/integration/test_redis_cluster.py::test_every_key_of_a_user_is_in_one_slot_on_the_cluster",
+            "tests/integration/test_redis_cluster.py::test_graph_memory_recall_then_improve_on_the_cluster",
+        ),
+    ),
+    Claim(
         "memories sharing one Redis never see each other's",
         (
             "tests/integration/test_issue_12_redis_session_namespaces.py::test_two_memories_on_one_redis_keep_their_sessions_apart",

@@ -364,3 +364,26 @@ def test_the_turn_stating_the_replacement_takes_over_the_stale_turns_relevance()
     # as of March, Paris was true: nothing to inherit, the Paris turn leads
     march = TimeContext(at=MAR, turns=True)
     assert _ids(engine.search(query, config=chunks_only, k=3, when=march))[0] == "said-paris"
+
+
+def test_the_turn_that_ended_a_fact_takes_over_the_relevance_of_the_turn_that_stated_it() -> None:
+    """A retraction has no successor fact: "I left Shopify" itself is what holds now."""
+    turns = [
+        _item("said-job", "Omar: I work at Shopify.", occurred_at=JAN, spans=((JAN, JUN),)),
+        _item("said-left", "Omar: I left Shopify.", occurred_at=JUN),
+        _item("chat", "Omar: Where do you work, Priya?", occurred_at=SEP),
+    ]
+    facts = [
+        _item("shopify", "Omar works at Shopify.", "fact", spans=((JAN, JUN),),
+              chunk_ids=("said-job",), metadata={"retracted_in": "said-left"}),
+    ]  # fmt: skip
+    engine = _engine([*turns, *facts])
+    chunks_only = replace(SCORED, rankers=(RankerConfig("chunk", Ranker.BM25),))
+    now = TimeContext(at=NOW, turns=True)
+
+    found = _ids(engine.search("Where does Omar work", config=chunks_only, k=3, when=now))
+    assert found[0] == "said-left" and set(found) == {"said-job", "said-left", "chat"}
+    # before the retraction, nothing had ended: nothing passes on
+    march = TimeContext(at=MAR, turns=True)
+    march_found = engine.search("Where does Omar work", config=chunks_only, k=3, when=march)
+    assert _ids(march_found)[0] == "said-job"
