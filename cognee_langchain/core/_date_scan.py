@@ -174,6 +174,8 @@ def scan_whole(text: str, reference: datetime, *, year: int | None = None) -> Ph
     ``None``. The phrase is the text without its surrounding spaces and punctuation."""
     start = len(text) - len(text.lstrip(_EDGES))
     phrase = text.strip(_EDGES)
+    if not _ANY_CUE.search(phrase):  # no pattern can match: spare the two scans
+        return None
     for found in (scan(phrase, reference, year=year), scan(f"in {phrase}", reference, year=year)):
         if len(found) == 1 and found[0].phrase.endswith(phrase) and phrase:
             return replace(found[0], start=start, end=start + len(phrase), phrase=phrase)

@@ -207,11 +207,9 @@ def _records(
     sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
     units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
     spans = _fact_spans(conn, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
-    retracted = (
-        _retracted_in(conn, [row[0] for i, row in enumerate(rows) if times[i][1] is not None])
-        if kind is TextKind.FACT
-        else {}
-    )
+    # Closed and replaced by nothing: only a retraction ends a fact that way.
+    ended = [row[0] for row, t in zip(rows, times, strict=True) if t[1] is not None and not t[2]]
+    retracted = _retracted_in(conn, ended)  # only facts have times: nothing for other kinds
     found = []
     for i, row in enumerate(rows):
         session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
