@@ -230,6 +230,12 @@ class GraphStore(ABC):
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release the backend's resources. The store must not be used afterwards."""
 
+    async def aidentity(self) -> str | None:
+        """A stable id of where this store's data lives, created with it and never reused by
+        another store: a cache of derived data (the retrieval index's snapshot) is only valid
+        for the store that wrote it. ``None`` (the default): nothing may be cached."""
+        return None
+
     # -- key-value items (graph.items): optional, for GraphMemoryStore --------------------------
     async def aget_items(
         self, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
@@ -497,6 +503,10 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Sync twin of :meth:`aclose`."""
         run_sync(self.aclose())
+
+    def identity(self) -> str | None:
+        """Sync twin of :meth:`aidentity`."""
+        return run_sync(self.aidentity())
 
     def get_items(
         self, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]

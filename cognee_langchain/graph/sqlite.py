@@ -20,6 +20,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
@@ -213,7 +214,8 @@ class SQLiteGraphStore(GraphStore):
             # One script, one transaction: concurrent openers of a new file cannot interleave.
             conn.executescript(
                 f"BEGIN IMMEDIATE; {SCHEMA}{ITEMS_SCHEMA} INSERT OR IGNORE INTO meta VALUES "
-                f"('schema_version', '{SCHEMA_VERSION}'), ('revision', '0'); COMMIT;"
+                f"('schema_version', '{SCHEMA_VERSION}'), ('revision', '0'), "
+                f"('store_id', '{uuid.uuid4().hex}'); COMMIT;"
             )
         except BaseException:
             rollback(conn)
@@ -345,6 +347,16 @@ class SQLiteGraphStore(GraphStore):
 
     async def acurrent_revision(self) -> int:
         return await asyncio.to_thread(self._revision)
+
+    def _identity(self) -> str | None:
+        row = self._read(
+            lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        )
+        return None if row is None else f"sqlite:{row[0]}"
+
+    async def aidentity(self) -> str | None:
+        # None for a read-only file of an earlier release, which never got an id.
+        return await asyncio.to_thread(self._identity)
 
     async def aget_datasets(self, names: Sequence[str] | None = None) -> list[DatasetInfo]:
         return await asyncio.to_thread(self._datasets, names)

@@ -147,6 +147,15 @@ class GraphStoreConformanceTests(GraphTimeTests):
             "storage no other test uses, then close it."
         )
 
+    @pytest.mark.asyncio
+    async def test_identity_is_stable_and_unique_per_store(self, store: GraphStore) -> None:
+        # A cache keyed by the identity must never be served to another store: an id is
+        # stable across writes and distinct from any freshly created store's.
+        first = await store.aidentity()
+        await store.aapply(SmallGraph().ops)
+        assert await store.aidentity() == first
+        assert first is None or (isinstance(first, str) and first.strip())
+
     # -- transactional writes -------------------------------------------------------------------
     @pytest.mark.asyncio
     async def test_apply_writes_everything_with_provenance(self, store: GraphStore) -> None:

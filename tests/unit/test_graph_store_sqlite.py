@@ -229,3 +229,19 @@ TIME_COLUMNS = {
     ),
     "relation_mentions": ("valid_at", "grain", "phrase", "invalid_at", "superseded_by"),
 }  # fmt: skip
+
+
+def test_a_sqlite_identity_survives_reopening_and_differs_between_files(tmp_path: Path) -> None:
+    first = SQLiteGraphStore(tmp_path / "a.sqlite")
+    other = SQLiteGraphStore(tmp_path / "b.sqlite")
+    try:
+        ident = first.identity()
+        assert ident is not None and ident != other.identity()
+    finally:
+        first.close()
+        other.close()
+    again = SQLiteGraphStore(tmp_path / "a.sqlite")
+    try:
+        assert again.identity() == ident
+    finally:
+        again.close()
