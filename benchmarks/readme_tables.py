@@ -96,6 +96,21 @@ BENCHMARKS = (
         "every request after the stated latency.",
     ),
     Benchmark(
+        "cold_start",
+        "Opening a large memory: cold start and footprint",
+        "cold_start.py",
+        note="Synthetic memories of 10,000 and 100,000 chunks (each a document with a summary, "
+        "three entities and two facts) in the embedded SQLite store; the index snapshot in the "
+        "data dir against loading every record from the store.",
+    ),
+    Benchmark(
+        "scale_out",
+        "Scaling out: worker processes on PostgreSQL and on the embedded store",
+        "scale_out.py",
+        note="PostgreSQL 15 and the embedded SQLite store on the same machine, 1, 2 and 4 worker "
+        "processes; the embedded store is the baseline of every ratio.",
+    ),
+    Benchmark(
         "retrieval",
         "Retrieval engine at scale",
         "retrieval.py",

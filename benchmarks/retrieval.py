@@ -354,6 +354,13 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
     print()
 
 
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """The rows :func:`_table` prints, as a Markdown table (for the README's blocks)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 BASELINE_LABEL = "baseline: brute-force cosine over chunk vectors (one matrix product + top-8)"
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from cognee_langchain.extraction.llm import LLMGraphExtractor
     from cognee_langchain.extraction.offline import OfflineGraphExtractor
     from cognee_langchain.graph.base import GraphStore
+    from cognee_langchain.graph.postgres import PostgresGraphStore
     from cognee_langchain.graph.sqlite import SQLiteGraphStore
     from cognee_langchain.memory import ForgetResult, GraphMemory, RememberResult
     from cognee_langchain.middleware import GraphMemoryMiddleware
@@ -57,8 +58,10 @@ if TYPE_CHECKING:
     )
     from cognee_langchain.retrievers import GraphRetriever
     from cognee_langchain.services.history import FactVersion
+    from cognee_langchain.services.migration import DatasetMove, amigrate_graph, migrate_graph
     from cognee_langchain.services.recall import RecallResult
     from cognee_langchain.sessions.base import SessionStore
+    from cognee_langchain.sessions.postgres import PostgresSessionStore
     from cognee_langchain.sessions.redis import RedisSessionStore
     from cognee_langchain.sessions.sqlite import SQLiteSessionStore
     from cognee_langchain.store import GraphMemoryStore
@@ -97,6 +100,9 @@ _EXPORTS: dict[str, str] = {
     "GraphMemoryStore": "cognee_langchain.store",
     "RecallResult": "cognee_langchain.services.recall",
     "FactVersion": "cognee_langchain.services.history",
+    "DatasetMove": "cognee_langchain.services.migration",
+    "migrate_graph": "cognee_langchain.services.migration",
+    "amigrate_graph": "cognee_langchain.services.migration",
     "User": "cognee_langchain.users",
     "get_default_user": "cognee_langchain.users",
     "get_default_user_sync": "cognee_langchain.users",
@@ -107,8 +113,10 @@ _EXPORTS: dict[str, str] = {
     "SessionStore": "cognee_langchain.sessions.base",
     "RedisSessionStore": "cognee_langchain.sessions.redis",
     "SQLiteSessionStore": "cognee_langchain.sessions.sqlite",
+    "PostgresSessionStore": "cognee_langchain.sessions.postgres",
     "GraphStore": "cognee_langchain.graph.base",
     "SQLiteGraphStore": "cognee_langchain.graph.sqlite",
+    "PostgresGraphStore": "cognee_langchain.graph.postgres",
     "Permission": "cognee_langchain.permissions",
     "WordLlamaEmbeddings": "cognee_langchain.embeddings",
     "GraphExtractor": "cognee_langchain.extraction.base",
@@ -131,6 +139,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "SESSIONS_NODE_SET",
     "CogneeLangchainError",
+    "DatasetMove",
     "ExtractionError",
     "FactVersion",
     "ForgetResult",
@@ -152,6 +161,8 @@ __all__ = [
     "PersistSessionsResult",
     "PersistSessionsState",
     "PipelineRun",
+    "PostgresGraphStore",
+    "PostgresSessionStore",
     "RecallResult",
     "RedisSessionStore",
     "RelationKinds",
@@ -173,6 +184,7 @@ __all__ = [
     "WordLlamaEmbeddings",
     "WriteConflictError",
     "__version__",
+    "amigrate_graph",
     "build_persist_sessions_graph",
     "cognify_session",
     "create_manage_memory_tool",
@@ -183,6 +195,7 @@ __all__ = [
     "get_pipeline_run",
     "make_persist_node",
     "make_recall_node",
+    "migrate_graph",
     "persist_sessions_in_knowledge_graph_pipeline",
 ]
 

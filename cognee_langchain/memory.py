@@ -116,7 +116,9 @@ class GraphMemory:
         **options: :class:`~cognee_langchain.services.runtime.RuntimeOptions` — ``llm`` (a chat
             model for extraction and answers; offline when ``None``), ``embeddings`` (any
             LangChain ``Embeddings``; default offline ``WordLlamaEmbeddings``),
-            ``session_store`` (default SQLite in ``data_dir``), ``graph_store`` (default
+            ``session_store`` (a store, a Redis or PostgreSQL URL, or a SQLite file; default
+            SQLite in ``data_dir``), ``graph_store`` (a store, a PostgreSQL URL
+            ``postgresql://user@host:5432/db``, or a SQLite file; default
             ``SQLiteGraphStore`` in ``data_dir``), ``user`` (who acts when a method gets none),
             ``extractor`` (overrides the one chosen from ``llm``), ``chunk_size``,
             ``chunk_overlap``, ``resolver`` (entity resolution settings), ``relation_kinds``

@@ -89,3 +89,17 @@ def postgres_dsn() -> str:
     if reason:
         service_missing(reason)
     return POSTGRES_DSN
+
+
+@pytest.fixture
+def pg_schema(postgres_dsn: str) -> Iterator[str]:
+    """A PostgreSQL schema name no other test uses; afterwards it is dropped, with the
+    ``_sessions`` schema a session store built from a URL naming it puts beside it."""
+    import psycopg
+    from psycopg import sql
+
+    schema = f"cl_test_{uuid.uuid4().hex[:12]}"
+    yield schema
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        for name in (schema, f"{schema}_sessions"):
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))

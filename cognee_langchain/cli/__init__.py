@@ -92,8 +92,15 @@ def _settings(args: argparse.Namespace) -> Settings:
             f"--redis-url {redact_url(args.redis_url)!r} is not a Redis URL: use "
             "redis://[:password@]host:port/db, rediss://... (TLS) or unix:///path/to/socket."
         )
+    if args.redis_url is not None and args.session_store is not None:
+        raise InvalidInputError(
+            "--redis-url and --session-store both name the session store: pass one of them."
+        )
     settings = Settings.from_env(
-        session_store=args.redis_url, redis_timeout=args.redis_timeout, user=args.user
+        session_store=args.session_store if args.redis_url is None else args.redis_url,
+        graph_store=args.graph_store,
+        redis_timeout=args.redis_timeout,
+        user=args.user,
     )
     # The data dir gets the CLI's own check (a file, a folder it cannot write...).
     data_dir = args.data_dir if args.data_dir is not None else str(settings.data_dir)

@@ -21,6 +21,7 @@ from cognee_langchain.cli.render import (
     table,
     timestamp,
 )
+from cognee_langchain.core.redaction import redact_url
 from cognee_langchain.errors import InvalidInputError, NoSessionsFoundError
 
 if TYPE_CHECKING:
@@ -172,6 +173,22 @@ def export_dataset(memory: GraphMemory, args: argparse.Namespace) -> Output:
         f"mention(s), {c['claim']} claim(s){', with vectors' if result.vectors else ''}."
     )
     return Output(result, text, to_stderr=to_stdout)
+
+
+def migrate(memory: GraphMemory, args: argparse.Namespace) -> Output:
+    from cognee_langchain.core.settings import check_graph_location
+    from cognee_langchain.services.migration import migrate_graph
+
+    target = check_graph_location(args.to, "--to")
+    moves = migrate_graph(memory.graph_store, target, datasets=args.dataset, merge=args.merge)
+    lines = [
+        f"Copied dataset {m.dataset!r}: {m.documents} document(s), {m.chunks} chunk(s), "
+        f"{m.entities} entities, {m.relations} relation(s), {m.items} item(s)."
+        for m in moves
+    ]
+    where = redact_url(target) if isinstance(target, str) else str(target)
+    lines.append(f"{len(moves)} dataset(s) now in {where}; this memory's graph is unchanged.")
+    return Output(moves, "\n".join(lines))
 
 
 def import_dataset(memory: GraphMemory, args: argparse.Namespace) -> Output:

@@ -57,12 +57,26 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
         f"${ENV_PREFIX}DATA_DIR, else {DEFAULT_DATA_DIR})",
     )
     group.add_argument(
+        "--graph-store",
+        default=suppress,
+        metavar="LOCATION",
+        help="keep the graph in PostgreSQL (postgresql://user:password@host:5432/db) or in "
+        f"this SQLite file, instead of the data dir's (default: ${ENV_PREFIX}GRAPH_STORE)",
+    )
+    group.add_argument(
+        "--session-store",
+        default=suppress,
+        metavar="LOCATION",
+        help="cache sessions in Redis (redis://[:password@]host:port/db), PostgreSQL "
+        "(postgresql://...) or this SQLite file instead of the data dir's (default: "
+        f"${ENV_PREFIX}SESSION_STORE); a server keeps them under a namespace of this memory's "
+        f"graph (${ENV_PREFIX}SESSION_NAMESPACE to share one)",
+    )
+    group.add_argument(
         "--redis-url",
         default=suppress,
         metavar="URL",
-        help="cache sessions in Redis at URL (redis://[:password@]host:port/db) instead of "
-        f"SQLite in the data dir (default: ${ENV_PREFIX}SESSION_STORE), under a namespace of "
-        f"this data dir's graph (${ENV_PREFIX}SESSION_NAMESPACE to share one)",
+        help="cache sessions in Redis at URL (the same as --session-store with a Redis URL)",
     )
     group.add_argument(
         "--redis-timeout",
@@ -154,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     # None: not given, so the environment or the default applies (core.settings).
     parser.set_defaults(
         data_dir=None,
+        graph_store=None,
+        session_store=None,
         redis_url=None,
         redis_timeout=None,
         user=None,
@@ -272,6 +288,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--recompute-vectors",
         action="store_true",
         help="embed with this memory's model instead of using the file's vectors",
+    )
+
+    sub = _command(
+        group,
+        "migrate",
+        commands.migrate,
+        "copy this memory's graph into another graph store (PostgreSQL, say), a transaction per "
+        "dataset, counts checked",
+    )
+    sub.add_argument(
+        "--to",
+        required=True,
+        metavar="LOCATION",
+        help="the target: postgresql://user:password@host:5432/db or a SQLite file",
+    )
+    sub.add_argument(
+        "--dataset",
+        action="append",
+        metavar="D",
+        help="dataset to copy (repeatable; default: every dataset)",
+    )
+    sub.add_argument(
+        "--merge", action="store_true", help="add to datasets the target already holds documents of"
     )
 
     sessions = group.add_parser(

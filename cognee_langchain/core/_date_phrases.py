@@ -5,6 +5,10 @@ Private: :mod:`~cognee_langchain.core.dates` is the public face. Every pattern i
 (month and weekday names, numbers in words, ISO and unambiguous numeric dates) because
 ``dateutil.parser`` finds a date in almost any free text ("I have 2023 photos", "mai"). When a
 phrase could mean two dates it yields none: no date is better than a wrong one.
+
+Over 500 lines because each pattern sits beside its resolver and the cue words it cannot match
+without: split apart, a pattern would be read away from what it means and from the prefilter
+that decides when it runs.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,13 +27,17 @@ __all__ = [
     "BARE_MONTH",
     "BARE_WEEKDAY",
     "BARE_YEAR",
+    "CUES",
+    "CUE_WORDS",
     "HOLIDAY",
     "MAX_YEARS_AWAY",
     "OFFSET",
     "PATTERNS",
     "Context",
+    "DatePattern",
     "DateRole",
     "Grain",
+    "fold",
     "grain_end",
     "offset_period",
 ]
@@ -78,6 +86,17 @@ _VAGUE = "|".join(sorted(_VAGUE_COUNTS, key=len, reverse=True))
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
+
+
+# The letters case-insensitive matching takes for ASCII ones (dotless and dotted i, long s, the
+# Kelvin sign): a phrase the patterns match with them is looked up as if written in ASCII.
+_ASCII_FOLDS = str.maketrans({"ı": "i", "İ": "i", "ſ": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case as the patterns' ``re.I`` matching reads it: the key to look a
+    matched word up by ("ſaturday" matches the Saturday pattern and is "saturday")."""
+    return text.translate(_ASCII_FOLDS).lower()
 
 
 class Context:
@@ -133,12 +152,12 @@ def _period_start(when: datetime, grain: Grain) -> datetime:
 
 
 def _count(word: str) -> int:
-    word = word.lower()
+    word = fold(word)
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
 def _month_number(word: str) -> int:
-    word = word.lower().rstrip(".")
+    word = fold(word).rstrip(".")
     return _MONTHS.get(word) or _MONTH_ABBREVIATIONS[word]
 
 
@@ -200,7 +219,7 @@ def _month_year(m: re.Match[str], ctx: Context) -> _Resolved:
 
 def _bare_month(m: re.Match[str], ctx: Context) -> _Resolved:
     month = _month_number(m["month"])
-    which = (m["which"] or "").lower()
+    which = fold(m["which"] or "")
     ref = ctx.reference
     if which == "last":
         year = ref.year if month < ref.month else ref.year - 1
@@ -219,9 +238,11 @@ def _year(m: re.Match[str], ctx: Context) -> _Resolved:
 
 # Holidays on a fixed date, (month, day) by their first word(s): "since Christmas", "on New
 # Year's Eve". Easter moves with the moon and is left out: no date beats a wrong one.
+# Keys without apostrophes: "New Year's", "New Years" and "new year’s" are one holiday.
 _HOLIDAYS = {
-    "new year's eve": (12, 31), "new year's day": (1, 1), "new year's": (1, 1),
-    "new year": (1, 1), "valentine's day": (2, 14), "valentine's": (2, 14), "halloween": (10, 31),
+    "new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1),
+    "new year eve": (12, 31), "new year day": (1, 1), "new year": (1, 1),
+    "valentines day": (2, 14), "valentines": (2, 14), "halloween": (10, 31),
     "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
     "xmas": (12, 25), "boxing day": (12, 26),
 }  # fmt: skip
@@ -236,9 +257,9 @@ def _holiday(m: re.Match[str], ctx: Context) -> _Resolved:
     """The most recent such day not after the reference ("last Christmas", and "this
     Christmas" said of the past); the next one for "next Christmas" or in a sentence about the
     future."""
-    name = " ".join(m["holiday"].lower().replace("’", "'").split())
+    name = " ".join(fold(m["holiday"]).replace("'", "").replace("’", "").split())
     month, day = _HOLIDAYS[name]
-    which, ref = (m["which"] or "").lower(), ctx.reference
+    which, ref = fold(m["which"] or ""), ctx.reference
     if which == "last":
         year = ref.year if (month, day) < (ref.month, ref.day) else ref.year - 1
     elif which == "next":
@@ -257,13 +278,13 @@ _DAY_WORDS = {
 
 
 def _day_word(m: re.Match[str], ctx: Context) -> _Resolved:
-    offset = _DAY_WORDS[" ".join(m[0].lower().split())]
+    offset = _DAY_WORDS[" ".join(fold(m[0]).split())]
     return _day_start(ctx.reference) + timedelta(days=offset), "day"
 
 
 def _which(m: re.Match[str]) -> str:
     """ "last", "next", "this" or "" ("this past week" and "the past week" are last week)."""
-    which = (m["which"] or "").lower()
+    which = fold(m["which"] or "")
     return "last" if "past" in which else which
 
 
@@ -274,7 +295,7 @@ def _saturday(ctx: Context, weeks: int) -> datetime:
 
 def _relative_period(m: re.Match[str], ctx: Context) -> _Resolved:
     which = _which(m)
-    unit = m["unit"].lower()
+    unit = fold(m["unit"])
     step = {"last": -1, "this": 0, "next": 1}[which]
     if unit == "weekend":
         return _saturday(ctx, step), "week"  # with a week's grain: the period holds the Sunday
@@ -283,7 +304,7 @@ def _relative_period(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> _Resolved:
-    name = m["weekday"].lower()
+    name = fold(m["weekday"])
     target = _WEEKDAYS[name] if name in _WEEKDAYS else _WEEKDAY_ABBREVIATIONS[name]
     which = _which(m)
     today = _day_start(ctx.reference)
@@ -298,7 +319,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _counted(m: re.Match[str], ctx: Context, sign: int) -> _Resolved:
-    unit = m["unit"].lower()
+    unit = fold(m["unit"])
     grain: Grain = _UNITS[unit]  # type: ignore[assignment]
     return _period_start(_shift(ctx, unit, sign * _count(m["count"])), grain), grain
 
@@ -312,7 +333,7 @@ def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _ahead(m: re.Match[str], ctx: Context) -> _Resolved:
-    if m[0][:2].lower() == "in" and ctx.past and not ctx.future:
+    if fold(m[0][:2]) == "in" and ctx.past and not ctx.future:
         return None  # "I finished it in two days": a duration, not a date
     return _counted(m, ctx, 1)
 
@@ -328,10 +349,10 @@ _WIDER: dict[str, Grain] = {"day": "week", "week": "month", "month": "year", "ye
 def _vague_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     # "a few days ago": the period of the next wider grain ending today (the past week), which
     # holds every day "a few" can mean; years have no wider grain, so the likely year is kept.
-    unit = m["unit"].lower()
+    unit = fold(m["unit"])
     grain = _WIDER[unit]
     if unit == "year":
-        return _period_start(_shift(ctx, "year", -_VAGUE_COUNTS[m["count"].lower()]), grain), grain
+        return _period_start(_shift(ctx, "year", -_VAGUE_COUNTS[fold(m["count"])]), grain), grain
     today = _day_start(ctx.reference)
     return today - _ONE[grain], grain
 
@@ -346,43 +367,99 @@ BARE_MONTH = re.compile(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH}
 BARE_YEAR = re.compile(rf"\b{_YEAR}\b(?![.,:/-]?\d)")
 BARE_WEEKDAY = re.compile(rf"\b(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY})\b", re.I)
 
+# The words (or four digits: class "digits") without which a pattern cannot match, by class:
+# a text holding none of a pattern's classes is not searched with it. No word is in two classes.
+_CUE_CLASSES: dict[str, tuple[str, ...]] = {
+    "month": tuple(_MONTHS),
+    "abbreviation": tuple(_MONTH_ABBREVIATIONS),
+    "weekday": tuple(_WEEKDAYS),
+    "weekday_abbreviation": tuple(_WEEKDAY_ABBREVIATIONS),
+    "day_word": (
+        "yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening"
+    ),
+    "unit": tuple(
+        word for unit in ("day", "week", "weekend", "month", "year") for word in (unit, f"{unit}s")
+    ),
+    "ago": ("ago",),
+    "holiday": ("valentine", "valentines", "halloween", "christmas", "xmas"),
+}  # fmt: skip
+#: Lower-case cue word -> its class.
+CUE_WORDS: dict[str, str] = {word: kind for kind, words in _CUE_CLASSES.items() for word in words}
+#: The cues as one pattern, each class a named group: how a text that is not ASCII is read, by
+#: the same engine (word boundaries, case folding) as the patterns themselves.
+CUES = re.compile(
+    r"(?P<digits>\d{4})|\b(?:"
+    + "|".join(
+        f"(?P<{kind}>{'|'.join(sorted(words, key=len, reverse=True))})"
+        for kind, words in _CUE_CLASSES.items()
+    )
+    + r")\b",
+    re.I,
+)
+
+
+class DatePattern(NamedTuple):
+    """A date phrase's pattern, its resolver, and the :data:`CUES` classes one of which each
+    of its matches holds."""
+
+    pattern: re.Pattern[str]
+    resolve: _Resolver
+    cues: frozenset[str]
+
+
+def _pattern(pattern: re.Pattern[str], resolve: _Resolver, *cues: str) -> DatePattern:
+    return DatePattern(pattern, resolve, frozenset(cues))
+
+
+_MONTH_WORD = ("month", "abbreviation")  # a day and month: "8 May", "Dec 8th"
+
 # Longest forms first: overlapping matches keep the one that starts first, then the longest.
-PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
-    (
+PATTERNS: list[DatePattern] = [
+    _pattern(
         re.compile(
             r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
             r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
             r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?)?(?![\d-])"
         ),
         _iso,
+        "digits",
     ),
-    (
+    _pattern(
         re.compile(r"(?<![\d/.])(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])"),
         _ymd,
+        "digits",
     ),
-    (
+    _pattern(
         re.compile(
             r"(?<![\d/.])(?P<first>\d{1,2})([/.])(?P<second>\d{1,2})\2(?P<year>\d{4})(?![\d/])"
         ),
         _numeric,
+        "digits",
     ),
-    (
+    _pattern(
         re.compile(
             rf"\b(?:the\s+)?{_DAY}(?:\s+of)?\s+(?P<month>{_ANY_MONTH})(?:,?\s+{_YEAR})?(?!\w)", re.I
         ),
         _day_month,
+        *_MONTH_WORD,
     ),
-    (
+    _pattern(
         re.compile(
             rf"\b(?P<month>{_ANY_MONTH})\s+(?:the\s+)?{_DAY}(?![\d:])\b(?:,?\s+{_YEAR}\b)?", re.I
         ),
         _day_month,
+        *_MONTH_WORD,
     ),
-    (re.compile(rf"\b(?P<month>{_ANY_MONTH}),?\s+(?:of\s+)?{_YEAR}\b", re.I), _month_year),
-    (HOLIDAY, _holiday),
-    (BARE_MONTH, _bare_month),
-    (BARE_YEAR, _year),
-    (
+    _pattern(
+        re.compile(rf"\b(?P<month>{_ANY_MONTH}),?\s+(?:of\s+)?{_YEAR}\b", re.I),
+        _month_year,
+        "digits",
+    ),
+    # "new year" and "boxing day" hold a unit word.
+    _pattern(HOLIDAY, _holiday, "holiday", "unit"),
+    _pattern(BARE_MONTH, _bare_month, "month"),
+    _pattern(BARE_YEAR, _year, "digits"),
+    _pattern(
         re.compile(
             r"\b(?:the\s+)?day\s+(?:before\s+yesterday|after\s+tomorrow)\b|\byesterday\b|\btoday\b"
             r"|\btonight\b|\btomorrow\b|\blast\s+night\b|\bthis\s+(?:morning|afternoon|evening)\b"
@@ -390,20 +467,30 @@ PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
             re.I,
         ),
         _day_word,
+        "day_word",
     ),
-    (
+    _pattern(
         re.compile(rf"\b{_WHICH}\s+(?P<unit>week|weekend|month|year)\b", re.I),
         _relative_period,
+        "unit",
     ),
-    (BARE_WEEKDAY, _weekday),
+    _pattern(BARE_WEEKDAY, _weekday, "weekday"),
     # "last Fri": abbreviations only after last/next/this ("I sat", "the Sun").
-    (re.compile(rf"\b{_WHICH}\s+(?P<weekday>{_WEEKDAY_ABBR})\b\.?", re.I), _weekday),
-    (re.compile(rf"\b(?P<count>{_NUMBER})\s+weekends?\s+ago\b", re.I), _weekends_ago),
-    (re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+ago\b", re.I), _vague_ago),
-    (re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+ago\b", re.I), _ago),
-    (re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day),
-    (re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead),
-    (re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+from\s+now\b", re.I), _ahead),
+    _pattern(
+        re.compile(rf"\b{_WHICH}\s+(?P<weekday>{_WEEKDAY_ABBR})\b\.?", re.I),
+        _weekday,
+        "weekday_abbreviation",
+    ),
+    _pattern(
+        re.compile(rf"\b(?P<count>{_NUMBER})\s+weekends?\s+ago\b", re.I), _weekends_ago, "ago"
+    ),
+    _pattern(re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+ago\b", re.I), _vague_ago, "ago"),
+    _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+ago\b", re.I), _ago, "ago"),
+    _pattern(re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day, "unit"),
+    _pattern(
+        re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead, "unit"
+    ),
+    _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+from\s+now\b", re.I), _ahead, "unit"),
 ]
 # "the week", "two days", "a month" right before "before/after <date>".
 OFFSET = re.compile(
@@ -417,9 +504,9 @@ def offset_period(
     """The period ``m`` (an :data:`OFFSET` match, "the week") names ``role`` ("before" or
     "after") the period ``[at, until)``: "the week before 8 May" is 1-8 May. Raises
     ``ValueError`` or ``OverflowError`` past the calendar's ends."""
-    unit = m["unit"].lower()
+    unit = fold(m["unit"])
     grain: Grain = _UNITS[unit]  # type: ignore[assignment]
-    count = 1 if m["count"].lower() == "the" else _count(m["count"])
+    count = 1 if fold(m["count"]) == "the" else _count(m["count"])
     step = relativedelta(**{f"{unit}s": count})
     start = at - step if role == "before" else until + step - relativedelta(**{f"{unit}s": 1})
     return start, grain, grain_end(start, grain)

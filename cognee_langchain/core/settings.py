@@ -22,12 +22,14 @@ import dataclasses
 import difflib
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cognee_langchain.core.defaults import DEFAULT_LLM_TIMEOUT, Limits
+from cognee_langchain.core.postgres_urls import check_postgres_url, is_postgres_url
 from cognee_langchain.core.redaction import redact_url
 from cognee_langchain.core.redis_urls import check_redis_url
 from cognee_langchain.errors import InvalidInputError
@@ -44,6 +46,7 @@ __all__ = [
     "ENV_PREFIX",
     "REDIS_SCHEMES",
     "Settings",
+    "check_graph_location",
     "check_session_location",
 ]
 
@@ -68,8 +71,20 @@ def _checks() -> ModuleType:
     return validation
 
 
+def _refuse_other_urls(value: object, name: str, takes: str) -> None:
+    """A URL of a scheme the store cannot use is an error, not a strangely named file."""
+    if isinstance(value, str) and re.match(r"\s*[A-Za-z][A-Za-z0-9+.\-]*://", value):
+        raise InvalidInputError(
+            f"{name} {redact_url(value.strip())[:80]!r} is a URL of a kind it cannot use: pass "
+            f"{takes} or a SQLite file path."
+        )
+
+
 def check_session_location(value: object, name: str) -> str | Path:
-    """A session store location: a Redis URL (kept as a str) or a SQLite file path."""
+    """A session store location: a Redis or PostgreSQL URL (kept as a str) or a SQLite file
+    path."""
+    if is_postgres_url(value):
+        return check_postgres_url(value, name)
     if isinstance(value, str) and value.strip().lower().startswith(REDIS_SCHEMES):
         if "\x00" in value:
             raise InvalidInputError(
@@ -78,15 +93,23 @@ def check_session_location(value: object, name: str) -> str | Path:
             )
         url = check_unicode(value.strip(), f"{name} URL")
         return check_redis_url(url, f"{name} URL")
+    _refuse_other_urls(
+        value, name, "a Redis URL ('redis://host:6379/0'), a PostgreSQL URL ('postgresql://...')"
+    )
     if isinstance(value, str | os.PathLike) and str(value).strip():
         return _checks().check_path(value, name, example="./sessions.sqlite")
     raise InvalidInputError(
-        f"{name} must be a Redis URL ('redis://host:6379/0') or a SQLite file path, got "
+        f"{name} must be a Redis URL ('redis://host:6379/0'), a PostgreSQL URL "
+        f"('postgresql://host:5432/dbname') or a SQLite file path, got "
         f"{type(value).__name__} {redact_url(value)[:60]!r}."
     )
 
 
-def _graph_path(value: object, name: str) -> Path:
+def check_graph_location(value: object, name: str) -> str | Path:
+    """A graph store location: a PostgreSQL URL (kept as a str) or a SQLite file path."""
+    if is_postgres_url(value):
+        return check_postgres_url(value, name)
+    _refuse_other_urls(value, name, "a PostgreSQL URL ('postgresql://host:5432/dbname')")
     if isinstance(value, str) and value.strip() == ":memory:":
         raise InvalidInputError(
             f"{name}=':memory:' would lose the graph when the memory closes: pass a file path (a "
@@ -127,7 +150,7 @@ _FIELDS: dict[str, tuple[Callable[[Any, str], object], Callable[[str], object], 
     "session_ttl": (_seconds, float, "604800"),
     "session_max_messages": (lambda v, n: _checks().check_int(v, n, 1), int, "500"),
     "redis_timeout": (_seconds, float, "5"),
-    "graph_store": (_graph_path, str, "./graph.sqlite"),
+    "graph_store": (check_graph_location, str, "postgresql://host:5432/dbname"),
     "llm_model": (validate_id, str, "gpt-4o-mini"),
     "llm_timeout": (_seconds, float, "30"),
     "max_query_chars": (
@@ -169,15 +192,15 @@ class Settings:
 
     Attributes:
         data_dir: where the embedded stores live (``./.cognee_langchain``).
-        session_store: a Redis URL or a SQLite file for the session cache (SQLite in
-            ``data_dir``).
+        session_store: a Redis URL, a PostgreSQL URL or a SQLite file for the session cache
+            (SQLite in ``data_dir``).
         session_namespace: the Redis key namespace of this memory's sessions (a digest of its
             graph store's location, so each memory has its own); memories given the same one
             share their sessions.
         session_ttl / session_max_messages: sliding expiry in seconds and the most messages kept
             per session, for the session store the memory builds (never / no limit).
         redis_timeout: seconds a Redis connection attempt or operation may take (5).
-        graph_store: the SQLite graph file (``data_dir/graph.sqlite``).
+        graph_store: a PostgreSQL URL or the SQLite graph file (``data_dir/graph.sqlite``).
         llm_model: an OpenAI chat model for extraction and answers, used with
             ``OPENAI_API_KEY`` (offline).
         llm_timeout: seconds one chat-model call may take (30).
@@ -192,7 +215,7 @@ class Settings:
     session_ttl: float | None = None
     session_max_messages: int | None = None
     redis_timeout: float = DEFAULT_REDIS_TIMEOUT
-    graph_store: Path | None = None
+    graph_store: str | Path | None = None
     llm_model: str | None = None
     llm_timeout: float = DEFAULT_LLM_TIMEOUT
     max_query_chars: int = _LIMIT_DEFAULTS["max_query_chars"]
@@ -280,22 +303,24 @@ class Settings:
         return ChatOpenAI(model=self.llm_model, max_retries=0)
 
     def __repr__(self) -> str:
-        # A session store URL may carry a password: never shown.
+        # A store URL may carry a password: never shown.
         shown = ", ".join(
-            f"{f.name}={redact_url(value) if f.name == 'session_store' else value!r}"
+            f"{f.name}={redact_url(value) if f.name in _STORE_FIELDS else value!r}"
             for f in dataclasses.fields(self)
             if (value := getattr(self, f.name)) != f.default
         )
         return f"Settings({shown})"
 
 
+# Fields whose value may be a URL holding a password.
+_STORE_FIELDS = frozenset({"session_store", "graph_store"})
 _KINDS: dict[Callable[[str], object], str] = {int: "a whole number", float: "a number", str: "text"}
 
 
 def _parse(variable: str, field: str, text: str) -> object:
     """The value of ``variable`` (its ``text``), converted and checked for ``field``."""
     check, convert, example = _FIELDS[field]
-    shown = redact_url(text.strip())[:80] if field == "session_store" else text.strip()[:80]
+    shown = redact_url(text.strip())[:80] if field in _STORE_FIELDS else text.strip()[:80]
     try:
         return check(convert(text.strip()), field)
     except (InvalidInputError, ValueError, OverflowError) as exc:

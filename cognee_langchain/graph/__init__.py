@@ -1,7 +1,8 @@
-"""The knowledge graph: records, the graph-store protocol, the embedded SQLite store, and entity
-resolution.
+"""The knowledge graph: records, the graph-store protocol, the embedded SQLite store, the
+PostgreSQL store, and entity resolution.
 
-Names are resolved lazily so that importing the models does not load ``numpy``.
+Names are resolved lazily so that importing the models does not load ``numpy`` (nor ``psycopg``,
+which only :class:`PostgresGraphStore` needs: the ``postgres`` extra).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         SourceDocument,
         SourceItem,
     )
+    from cognee_langchain.graph.postgres import PostgresGraphStore
     from cognee_langchain.graph.resolution import EntityResolver
     from cognee_langchain.graph.sqlite import SQLiteGraphStore
 
@@ -47,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "GraphStats": "cognee_langchain.graph.base",
     "GraphStore": "cognee_langchain.graph.base",
     "Link": "cognee_langchain.graph.base",
+    "PostgresGraphStore": "cognee_langchain.graph.postgres",
     "RecordKind": "cognee_langchain.graph.base",
     "Relation": "cognee_langchain.graph.models",
     "RetractRelation": "cognee_langchain.graph.base",
@@ -70,6 +73,7 @@ __all__ = [
     "GraphStats",
     "GraphStore",
     "Link",
+    "PostgresGraphStore",
     "RecordKind",
     "Relation",
     "RetractRelation",

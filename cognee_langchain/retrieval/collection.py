@@ -6,14 +6,16 @@ Adding appends slots; removing tombstones them; compaction renumbers the live sl
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from cognee_langchain.retrieval.cues import is_question, mentions_time
 from cognee_langchain.retrieval.dense import DenseIndex
@@ -25,14 +27,40 @@ from cognee_langchain.retrieval.types import (
     PostingLists,
     RaggedArray,
     SearchItem,
+    State,
     renumbering,
 )
 
-__all__ = ["BoolArray", "Facets", "ItemCollection", "ItemRecord"]
+__all__ = ["BoolArray", "Facets", "ItemCollection", "ItemRecord", "RecordTable"]
 
 BoolArray = npt.NDArray[np.bool_]
 
 _NO_METADATA: Mapping[str, Any] = MappingProxyType({})
+
+# Decoded records a table keeps (a few MB at most).
+_DECODED_RECORDS = 4096
+
+# The filter and prior columns, by attribute name: what a snapshot saves of them.
+_COLUMNS = (
+    "alive",
+    "dataset_codes",
+    "node_set_codes",
+    "group_codes",
+    "speaker_codes",
+    "times",
+    "span_starts",
+    "span_ends",
+    "questions",
+    "timed",
+)
+
+
+def _metadata(saved: dict[str, Any]) -> Mapping[str, Any]:
+    """Item metadata read back from JSON: its lists as the tuples it held (metadata values are
+    scalars or flat sequences of ids), the shared empty map when it has none."""
+    if not saved:
+        return _NO_METADATA
+    return {key: tuple(v) if v.__class__ is list else v for key, v in saved.items()}
 
 
 class ItemRecord(NamedTuple):
@@ -66,6 +94,91 @@ class ItemRecord(NamedTuple):
         return f"{self.text}\n{self.keys}" if self.keys else self.text
 
 
+class RecordTable:
+    """The :class:`ItemRecord` of every slot (``None`` for a tombstone), as a list reads them.
+
+    Records frozen by :meth:`freeze` (after a load or a compaction, or read from a snapshot) are
+    held as one byte buffer of JSON arrays, one per slot, decoded when a hit or a write asks for
+    them: a hundred thousand texts cost their UTF-8 bytes, not a hundred thousand Python objects
+    each. Records appended since stay objects until the next freeze.
+    """
+
+    __slots__ = ("_added", "_blob", "_dead", "_decoded", "_frozen", "_offsets")
+
+    def __init__(self) -> None:
+        self._blob: npt.NDArray[np.uint8] = np.empty(0, dtype=np.uint8)
+        self._offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._frozen = 0
+        self._dead: set[int] = set()
+        self._added: list[ItemRecord | None] = []
+        # Searches return the same items over and over: the last few thousand decoded records
+        # are kept. A frozen slot's bytes never change (a tombstone is checked first, and a
+        # compaction builds a new table), so nothing in the cache goes stale.
+        self._decoded = functools.lru_cache(maxsize=_DECODED_RECORDS)(self._decode)
+
+    def __len__(self) -> int:
+        return self._frozen + len(self._added)
+
+    def __getitem__(self, slot: int) -> ItemRecord | None:
+        if slot >= self._frozen:
+            return self._added[slot - self._frozen]
+        if slot in self._dead:
+            return None
+        return self._decoded(slot)
+
+    def _decode(self, slot: int) -> ItemRecord:
+        start, end = self._offsets[slot : slot + 2].tolist()
+        item_id, text, chunk_ids, entity_ids, metadata, keys, context = orjson.loads(
+            self._blob[start:end].data
+        )
+        # Decoded records are short-lived (a hit, a write's comparison): no interning here.
+        return ItemRecord(
+            item_id, text, tuple(chunk_ids), tuple(entity_ids), _metadata(metadata), keys, context
+        )
+
+    def __iter__(self) -> Iterator[ItemRecord | None]:
+        return (self[slot] for slot in range(len(self)))
+
+    def extend(self, records: Iterable[ItemRecord]) -> None:
+        self._added.extend(records)
+
+    def clear(self, slot: int) -> None:
+        """Make ``slot`` a tombstone."""
+        if slot >= self._frozen:
+            self._added[slot - self._frozen] = None
+        else:
+            self._dead.add(slot)
+
+    def freeze(self) -> None:
+        """Encode every record into the buffer; tombstones must have been compacted away."""
+        if not self._added:
+            return
+        assert not self._dead and None not in self._added, "freeze with tombstones"
+        encoded = [
+            orjson.dumps([*record[:4], dict(record.metadata), *record[5:]])
+            for record in self._added
+            if record is not None
+        ]
+        lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+        self._offsets = np.concatenate((self._offsets, self._offsets[-1] + np.cumsum(lengths)))
+        self._blob = np.concatenate((self._blob, np.frombuffer(b"".join(encoded), np.uint8)))
+        self._frozen += len(encoded)
+        self._added = []
+
+    def export(self) -> State:
+        """The records (frozen) as a snapshot holds them."""
+        self.freeze()
+        return {"blob": self._blob, "offsets": self._offsets, "dead": sorted(self._dead)}
+
+    @classmethod
+    def restore(cls, state: State) -> RecordTable:
+        """The records :meth:`export` gave."""
+        table = cls()
+        table._blob, table._offsets = state["blob"], state["offsets"]
+        table._frozen, table._dead = len(table._offsets) - 1, set(state["dead"])
+        return table
+
+
 class Facets(NamedTuple):
     """Per-item codes the priors read (``-1``: none), its time (NaN: unknown) and the envelope
     of the validity intervals of what it states: the earliest start and the latest end (``inf``:
@@ -91,7 +204,7 @@ class ItemCollection:
 
     def __init__(self, kind: ItemKind, dim: int, bm25_k1: float, bm25_b: float) -> None:
         self.kind = kind
-        self.records: list[ItemRecord | None] = []
+        self.records = RecordTable()
         self.slot_of: dict[str, int] = {}
         self.alive = GrowableArray(np.bool_)
         self.dataset_codes = GrowableArray(np.int32)
@@ -112,7 +225,8 @@ class ItemCollection:
 
     def stated_by(self, chunk_id: str) -> list[int]:
         """The live slots whose items were extracted from chunk ``chunk_id`` (for facts: the
-        facts a turn states). Built on first use after a change, then shared by searches."""
+        facts a turn states). Built on first use, kept up to date by writes (rebuilt after a
+        compaction), shared by searches."""
         if self._stating is None:
             stating: dict[str, list[int]] = {}
             for slot, record in enumerate(self.records):
@@ -121,24 +235,24 @@ class ItemCollection:
             self._stating = stating
         return self._stating.get(chunk_id, [])
 
+    def _note_stating(self, slot: int, record: ItemRecord, present: bool) -> None:
+        """Keep :meth:`stated_by` current as ``record`` at ``slot`` is added or removed."""
+        if self._stating is None:
+            return
+        for source in record.chunk_ids:
+            slots = self._stating.setdefault(source, [])
+            if present:
+                slots.append(slot)  # appended slots are the highest: the list stays sorted
+            else:
+                slots.remove(slot)
+
     @property
     def tombstones(self) -> int:
         return len(self.records) - len(self.slot_of)
 
     @property
     def _columns(self) -> tuple[GrowableArray, ...]:
-        return (
-            self.alive,
-            self.dataset_codes,
-            self.node_set_codes,
-            self.group_codes,
-            self.speaker_codes,
-            self.times,
-            self.span_starts,
-            self.span_ends,
-            self.questions,
-            self.timed,
-        )
+        return tuple(getattr(self, name) for name in _COLUMNS)
 
     @property
     def nbytes(self) -> int:
@@ -157,11 +271,12 @@ class ItemCollection:
     ) -> None:
         """Add ``items`` as the next slots; ``entity_rows`` is (the entity rows each item
         mentions, flat; how many each)."""
-        self._stating = None
         first = len(self.records)
         records = list(map(ItemRecord.of, items))
         self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
         self.records.extend(records)
+        for slot, record in enumerate(records, first):
+            self._note_stating(slot, record, present=True)
         self.alive.extend(np.ones(len(items), dtype=np.bool_))
         self.dataset_codes.extend(dataset_codes)
         self.node_set_codes.extend(node_set_codes)
@@ -185,13 +300,13 @@ class ItemCollection:
 
     def discard(self, slots: Sequence[int]) -> npt.NDArray[np.int32]:
         """Tombstone ``slots``; returns the entity rows they referred to (with repeats)."""
-        self._stating = None
         texts, contexts = [], []
         for slot in slots:
             record = self.records[slot]
             assert record is not None, "discard of a tombstone"
             del self.slot_of[record.id]
-            self.records[slot] = None
+            self.records.clear(slot)
+            self._note_stating(slot, record, present=False)
             texts.append(record.indexed_text)
             contexts.append(record.context)
         slot_array = np.asarray(slots, dtype=np.int64)
@@ -245,7 +360,9 @@ class ItemCollection:
         self.mentions.remap_slots(renumbering(keep))
         live = [record for record in self.records if record is not None]
         self.slot_of = {record.id: slot for slot, record in enumerate(live)}
-        self.records = [*live]
+        self.records = RecordTable()
+        self.records.extend(live)
+        self.records.freeze()
         for column in self._columns:
             column.keep(keep)
         self.lexical.keep(keep)
@@ -256,3 +373,43 @@ class ItemCollection:
     def renumber_entities(self, row_map: npt.NDArray[np.int64], rows: int) -> None:
         self.entities.remap_values(row_map)
         self.mentions.remap_keys(row_map, rows)
+
+    def freeze(self) -> None:
+        """Merge the records, and the postings of the lexical indexes and the mentions, into
+        flat arrays (compact first: tombstones cannot be frozen)."""
+        self.records.freeze()
+        self.lexical.freeze()
+        self.context.freeze()
+        self.mentions.freeze()
+
+    def export(self) -> State:
+        """Everything the collection holds, as a snapshot saves it (compact first: payloads
+        are saved by live slot)."""
+        return {
+            "kind": self.kind,
+            "ids": list(self.slot_of),
+            "slots": np.fromiter(self.slot_of.values(), np.int64, len(self.slot_of)),
+            "records": self.records.export(),
+            "columns": {name: getattr(self, name).view for name in _COLUMNS},
+            "lexical": self.lexical.export(),
+            "context_index": self.context.export(),
+            "dense": self.dense.export(),
+            "entities": self.entities.export(),
+            "mentions": self.mentions.export(),
+        }
+
+    @classmethod
+    def restore(cls, state: State) -> ItemCollection:
+        """The collection :meth:`export` gave."""
+        dense = DenseIndex.restore(state["dense"])
+        collection = cls(state["kind"], dense.dim, 1.2, 0.75)
+        collection.records = RecordTable.restore(state["records"])
+        collection.slot_of = dict(zip(state["ids"], state["slots"].tolist(), strict=True))
+        for name in _COLUMNS:
+            setattr(collection, name, GrowableArray.of(state["columns"][name]))
+        collection.lexical = BM25Index.restore(state["lexical"])
+        collection.context = BM25Index.restore(state["context_index"])
+        collection.dense = dense
+        collection.entities = RaggedArray.restore(state["entities"])
+        collection.mentions = PostingLists.restore(state["mentions"])
+        return collection

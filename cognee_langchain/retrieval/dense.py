@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from cognee_langchain.core.forks import at_fork_in_child
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.retrieval.types import GrowableArray, RankedList
+from cognee_langchain.retrieval.types import GrowableArray, RankedList, State
 
 __all__ = ["DenseIndex", "normalize_vectors"]
 
@@ -154,3 +154,14 @@ class DenseIndex:
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Compact: keep the rows where ``keep`` is true, renumbered in order."""
         self._matrix.keep(keep)
+
+    def export(self) -> State:
+        """The rows as a snapshot holds them: one float32 matrix."""
+        return {"dim": self.dim, "matrix": self._matrix.view}
+
+    @classmethod
+    def restore(cls, state: State) -> DenseIndex:
+        """The index :meth:`export` gave."""
+        index = cls(int(state["dim"]))
+        index._matrix = GrowableArray.of(state["matrix"])
+        return index

@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -58,10 +58,13 @@ from cognee_langchain.retrieval.types import (
     SearchEntity,
     SearchHit,
     SearchItem,
+    State,
 )
 from cognee_langchain.retrieval.vocabulary import EmbedWords, Vocabulary, content_words
 
 __all__ = ["EngineStats", "SearchEngine"]
+
+_T = TypeVar("_T")
 
 # Compaction runs once tombstones (or reclaimable entity rows) reach this fraction of an index,
 # and at least _MIN_RECLAIMABLE of them: rarely enough that its O(n) cost is amortised.
@@ -243,6 +246,49 @@ class SearchEngine:
         tombstones reach a quarter of an index)."""
         with self._lock.write():
             self._compact(force=True)
+
+    # -- snapshots ---------------------------------------------------------------------------------
+    def freeze(self) -> None:
+        """Compact, and merge postings added batch by batch into flat arrays: after a bulk load,
+        this leaves the indexes with no Python object per term or entity."""
+        with self._lock.write():
+            self._compact(force=True)
+            for collection in self._collections.values():
+                collection.freeze()
+
+    def export(self, write: Callable[[State], _T]) -> _T:
+        """Hand the whole engine, as a snapshot saves it (see :meth:`restore`), to ``write``;
+        writes wait meanwhile, searches do not. The state is views of the engine's arrays:
+        ``write`` must be done with it when it returns."""
+        self.freeze()
+        with self._lock.read():
+            state: State = {
+                "dim": self.dim,
+                "collections": {k: c.export() for k, c in self._collections.items()},
+                "entities": self._entities.export(),
+                "datasets": self._datasets.values,
+                "node_sets": [sorted(sets) for sets in self._node_sets.values],
+                "groups": self._groups.values,
+                "speakers": self._speakers.values,
+                "vocabulary": self._vocabulary.export(),
+            }
+            return write(state)
+
+    @classmethod
+    def restore(cls, state: State) -> SearchEngine:
+        """The engine :meth:`export` gave: it searches exactly as the exported one did."""
+        engine = cls(int(state["dim"]))
+        engine._collections = {
+            kind: ItemCollection.restore(state["collections"][kind]) for kind in ITEM_KINDS
+        }
+        engine._entities = EntityTable.restore(state["entities"])
+        engine._datasets = Codebook.of(state["datasets"])
+        engine._node_sets = Codebook.of([frozenset(sets) for sets in state["node_sets"]])
+        engine._groups = Codebook.of([(dataset, group) for dataset, group in state["groups"]])
+        engine._speakers = Codebook.of(state["speakers"])
+        engine._speaker_tokens = [frozenset(word_tokens(s)) for s in engine._speakers.values]
+        engine._vocabulary = Vocabulary.restore(state["vocabulary"])
+        return engine
 
     def _locate(self, item_id: str) -> tuple[ItemKind, int] | None:
         for kind, collection in self._collections.items():

@@ -27,6 +27,7 @@ from cognee_langchain.retrieval.types import (
     RaggedArray,
     RankedList,
     SearchEntity,
+    State,
     renumbering,
 )
 
@@ -234,6 +235,35 @@ class EntityTable:
             column.keep(keep)
         self._vectors.keep(keep)
         return row_map
+
+    def export(self) -> State:
+        """The table as a snapshot holds it."""
+        return {
+            "ids": self._ids,
+            "names": self._row_names,
+            "present": self._present.view,
+            "searchable": self._searchable.view,
+            "references": self._references.view,
+            "vectors": self._vectors.export(),
+        }
+
+    @classmethod
+    def restore(cls, state: State) -> EntityTable:
+        """The table :meth:`export` gave; the name lookup is rebuilt from each row's names."""
+        vectors = DenseIndex.restore(state["vectors"])
+        table = cls(vectors.dim)
+        table._vectors = vectors
+        table._ids = list(state["ids"])
+        table._row_of = {entity_id: row for row, entity_id in enumerate(table._ids)}
+        table._row_names = [tuple(names) for names in state["names"]]
+        for row, keys in enumerate(table._row_names):
+            for key in keys:
+                table._names.setdefault(key, []).append(row)
+                table._longest_name = max(table._longest_name, key.count(" ") + 1)
+        table._present = GrowableArray.of(state["present"])
+        table._searchable = GrowableArray.of(state["searchable"])
+        table._references = GrowableArray.of(state["references"])
+        return table
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,13 @@ later search first compares the store's revision with the one the index reflects
 :meth:`GraphStore.changes_since` names are read again and re-indexed. Unchanged records re-added
 this way cost next to nothing: the engine skips them.
 
+With a ``snapshot_dir`` (every memory gives its data directory's), the built index is saved
+there (:mod:`~cognee_langchain.retrieval.snapshot`), keyed by the store's identity and the revision
+it reflects; the next process opening the store loads that file and catches up from its revision
+instead of reading every record. A snapshot is saved again once the changes applied since the last
+one reach a quarter of the index (amortised O(1) per change). A store without an identity is never
+snapshotted.
+
 The index covers every dataset; who may read what is decided per search by its dataset filter.
 """
 
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from typing import Any
@@ -25,6 +33,7 @@ from cognee_langchain.core.aio import claimed, run_sync
 from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextKind, TextRecord
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
+from cognee_langchain.retrieval.snapshot import read_snapshot, snapshot_path, write_snapshot
 from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
 from cognee_langchain.retrieval.vocabulary import EmbedWords
@@ -41,6 +50,11 @@ _ITEM_KINDS: dict[TextKind, ItemKind] = {
 # The store keys a summary by its chunk's id; the engine needs ids unique across item kinds.
 # Store ids are hex digests, so no chunk or relation id starts with this prefix.
 _SUMMARY_PREFIX = "summary:"
+
+# A snapshot is saved again once this many records changed since the last one, and at least
+# this fraction of the index: rarely enough that saving (O(index)) is amortised.
+_MIN_SNAPSHOT_CHANGES = 1000
+_SNAPSHOT_FRACTION = 0.25
 
 
 def summary_item_id(chunk_id: str) -> str:
@@ -97,12 +111,18 @@ class GraphIndex:
 
     Args:
         page_size: Records read from the store per page while loading.
+        snapshot_dir: Where the index is saved and loaded from (see the module docstring);
+            ``None``: never saved, every process loads it from the store.
     """
 
-    def __init__(self, *, page_size: int = 2000) -> None:
+    def __init__(
+        self, *, page_size: int = 2000, snapshot_dir: str | os.PathLike[str] | None = None
+    ) -> None:
         self.page_size = page_size
+        self.snapshot_dir = snapshot_dir
         self._engine: SearchEngine | None = None
         self._revision: int | None = None
+        self._unsaved = 0  # records changed since the index was last loaded or saved
 
     def __repr__(self) -> str:
         return f"GraphIndex(revision={self._revision})"
@@ -134,10 +154,17 @@ class GraphIndex:
             if self._engine is not None and self._engine.interrupted:
                 self._revision = None  # forked mid-write: this copy may be torn, load afresh
             started, since = time.perf_counter(), self._revision
+            if self._revision is None:
+                await self._arestore(store, current)
             if self._revision is None or current < self._revision:
                 await self._aload(store, current)
+                await self._asave(store)
             elif current != self._revision:
                 await self._acatch_up(store)
+                if self._engine is not None and self._unsaved >= max(
+                    _MIN_SNAPSHOT_CHANGES, _SNAPSHOT_FRACTION * len(self._engine)
+                ):
+                    await self._asave(store)
             else:
                 return self._engine
             logger.debug(
@@ -150,6 +177,43 @@ class GraphIndex:
     def refresh(self, store: GraphStore) -> SearchEngine | None:
         """Sync twin of :meth:`arefresh`."""
         return run_sync(self.arefresh(store))
+
+    async def _arestore(self, store: GraphStore, current: int) -> None:
+        """Load the store's snapshot, when there is a usable one (the catch-up follows)."""
+        identity = None if self.snapshot_dir is None else await store.aidentity()
+        if identity is None:
+            return
+        assert self.snapshot_dir is not None
+        path = snapshot_path(self.snapshot_dir, identity)
+        snapshot = await asyncio.to_thread(read_snapshot, path, identity, current)
+        if snapshot is not None:
+            self._engine = await asyncio.to_thread(SearchEngine.restore, snapshot.state)
+            self._revision, self._unsaved = snapshot.revision, 0
+            logger.debug("Search index loaded from %s at revision %d.", path, snapshot.revision)
+
+    async def asave_snapshot(self, store: GraphStore) -> bool:
+        """Save the index to its ``snapshot_dir`` now (a load or a large catch-up does this by
+        itself); returns whether it was saved (not without a directory, a store identity or
+        anything indexed). A directory that cannot be written is logged, never raised."""
+        async with claimed([("graph-index", id(self))]):
+            return await self._asave(store)
+
+    async def _asave(self, store: GraphStore) -> bool:
+        engine, revision = self._engine, self._revision
+        identity = None if self.snapshot_dir is None else await store.aidentity()
+        if identity is None or engine is None or revision is None:
+            return False
+        assert self.snapshot_dir is not None
+        path = snapshot_path(self.snapshot_dir, identity)
+        try:
+            await asyncio.to_thread(
+                engine.export, lambda state: write_snapshot(path, identity, revision, state)
+            )
+        except OSError as exc:
+            logger.warning("Could not save the search-index snapshot %s: %s", path, exc)
+            return False
+        self._unsaved = 0
+        return True
 
     async def _apages(
         self,
@@ -183,7 +247,9 @@ class GraphIndex:
         for kind in (TextKind.ENTITY, TextKind.CHUNK, TextKind.SUMMARY, TextKind.FACT):
             async for page in self._apages(store, kind, datasets):
                 await asyncio.to_thread(self._index, kind, page)
-        self._revision = revision
+        if self._engine is not None:
+            await asyncio.to_thread(self._engine.freeze)
+        self._revision, self._unsaved = revision, 0
 
     async def _acatch_up(self, store: GraphStore) -> None:
         assert self._revision is not None
@@ -228,6 +294,8 @@ class GraphIndex:
         dead_entities = changes.deleted.get(RecordKind.ENTITY, frozenset()) | (
             entity_ids - {r.id for r in entities}
         )
+        self._unsaved += len(removed) + len(dead_entities) + len(entities)
+        self._unsaved += len(chunks) + len(summaries) + len(facts)
         if self._engine is not None:
             self._engine.remove(removed)
             self._engine.remove_entities(dead_entities)

@@ -20,7 +20,13 @@ import numpy as np
 import numpy.typing as npt
 import Stemmer
 
-from cognee_langchain.retrieval.types import GrowableArray, PostingLists, RankedList, renumbering
+from cognee_langchain.retrieval.types import (
+    GrowableArray,
+    PostingLists,
+    RankedList,
+    State,
+    renumbering,
+)
 
 __all__ = ["STOPWORDS", "BM25Index", "analyze", "word_tokens"]
 
@@ -197,3 +203,32 @@ class BM25Index:
             for token, k in self._token_keys.items()
             if k < 0 or term_map[k] >= 0
         }
+
+    def export(self) -> State:
+        """The index as a snapshot holds it: terms in id order, postings in CSR form, document
+        lengths and the live statistics."""
+        return {
+            "k1": self.k1,
+            "b": self.b,
+            "terms": sorted(self._term_ids, key=self._term_ids.__getitem__),
+            "postings": self._postings.export(),
+            "lengths": self._lengths.view,
+            "live": self._live,
+            "total_length": self._total_length,
+        }
+
+    @classmethod
+    def restore(cls, state: State) -> BM25Index:
+        """The index :meth:`export` gave. The token cache starts empty: it refills with the
+        same term ids, as the terms are kept."""
+        index = cls(float(state["k1"]), float(state["b"]))
+        index._term_ids = {term: key for key, term in enumerate(state["terms"])}
+        index._postings = PostingLists.restore(state["postings"])
+        index._lengths = GrowableArray.of(state["lengths"])
+        index._live = int(state["live"])
+        index._total_length = int(state["total_length"])
+        return index
+
+    def freeze(self) -> None:
+        """Merge postings added one batch at a time into one flat array (fewer objects)."""
+        self._postings.freeze()

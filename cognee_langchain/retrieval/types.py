@@ -28,6 +28,7 @@ __all__ = [
     "SearchEntity",
     "SearchHit",
     "SearchItem",
+    "State",
     "renumbering",
 ]
 
@@ -37,6 +38,10 @@ ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.floating[Any]]
 BoolArray = npt.NDArray[np.bool_]
+
+State = dict[str, Any]
+"""A container's content as a snapshot holds it: numpy arrays, JSON-able values and nested
+states (see :mod:`~cognee_langchain.retrieval.snapshot`)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -148,6 +153,14 @@ class GrowableArray:
         self._buffer: np.ndarray[Any, Any] = np.zeros(shape, dtype=dtype)
         self._size = 0
 
+    @classmethod
+    def of(cls, values: np.ndarray[Any, Any]) -> GrowableArray:
+        """An array holding exactly ``values``, which it adopts as its buffer (no copy: a
+        snapshot's memory-mapped column stays mapped until the first write outgrows it)."""
+        array = cls(values.dtype, None if values.ndim == 1 else values.shape[1])
+        array._buffer, array._size = values, len(values)
+        return array
+
     def __len__(self) -> int:
         return self._size
 
@@ -205,6 +218,14 @@ class Codebook(Generic[_T]):
             code = self._codes[value] = len(self.values)
             self.values.append(value)
         return code
+
+    @classmethod
+    def of(cls, values: Sequence[_T]) -> Codebook[_T]:
+        """A codebook coding ``values`` 0, 1, ... in order (as :attr:`values` was saved)."""
+        book: Codebook[_T] = cls()
+        for value in values:
+            book.code(value)
+        return book
 
 
 def renumbering(keep: BoolArray) -> Int64Array:
@@ -282,6 +303,23 @@ class RaggedArray:
         values = self._values.view
         values[:] = value_map[values]
 
+    def export(self) -> State:
+        """The rows as a snapshot holds them."""
+        return {
+            "offsets": self._offsets.view,
+            "lengths": self._lengths.view,
+            "values": self._values.view,
+        }
+
+    @classmethod
+    def restore(cls, state: State) -> RaggedArray:
+        """The rows :meth:`export` gave."""
+        ragged = cls()
+        ragged._offsets = GrowableArray.of(state["offsets"])
+        ragged._lengths = GrowableArray.of(state["lengths"])
+        ragged._values = GrowableArray.of(state["values"])
+        return ragged
+
 
 # A posting packs (slot, weight) into one int64: the slot in the high bits, a 16-bit weight (a term
 # frequency, capped) in the low bits. One flat array per key keeps Python overhead per key small.
@@ -292,15 +330,20 @@ _WEIGHT_MASK = (1 << _WEIGHT_BITS) - 1
 class PostingLists:
     """For each integer key (a term, an entity), the slots it occurs in, each with a small weight.
 
-    Lists are append-only Python ``array('q')`` buffers (cheap to grow one key at a time, copied
-    into numpy in microseconds at query time). Removing an item only lowers its keys' live counts;
-    its stale postings stay until :meth:`remap_slots` drops them, and readers mask dead slots.
+    Postings live in two parts: a frozen base in CSR form (one flat ``int64`` array of packed
+    postings and per-key offsets: what a load, a compaction or a snapshot produces, with no
+    Python object per key) and, per key, an append-only Python ``array('q')`` of the postings
+    added since (cheap to grow one key at a time). :meth:`freeze` merges the second into the
+    first. Removing an item only lowers its keys' live counts; its stale postings stay until
+    :meth:`remap_slots` drops them, and readers mask dead slots.
     """
 
-    __slots__ = ("_counts", "_lists")
+    __slots__ = ("_counts", "_lists", "_offsets", "_packed")
 
     def __init__(self) -> None:
         self._lists: list[array[int] | None] = []
+        self._offsets: Int64Array = np.zeros(1, dtype=np.int64)
+        self._packed: Int64Array = np.empty(0, dtype=np.int64)
         self._counts = GrowableArray(np.int64)
 
     def __len__(self) -> int:
@@ -309,7 +352,8 @@ class PostingLists:
     @property
     def nbytes(self) -> int:
         lists = sum(lst.buffer_info()[1] * lst.itemsize + 64 for lst in self._lists if lst)
-        return lists + 8 * len(self._lists) + self._counts.nbytes
+        base = self._offsets.nbytes + self._packed.nbytes
+        return lists + base + 8 * len(self._lists) + self._counts.nbytes
 
     def grow_to(self, n_keys: int) -> None:
         """Make keys ``0 .. n_keys - 1`` valid (new keys start empty)."""
@@ -352,42 +396,94 @@ class PostingLists:
         """Live postings of one key."""
         return int(self._counts.view[key])
 
+    def _postings(self, key: int) -> Int64Array:
+        """The packed postings of ``key``: its base run, then what was added since."""
+        based = key < len(self._offsets) - 1
+        base = (
+            self._packed[self._offsets[key] : self._offsets[key + 1]] if based else self._packed[:0]
+        )
+        added = self._lists[key]
+        return np.concatenate((base, np.asarray(added, dtype=np.int64))) if added else base
+
     def get(self, key: int) -> tuple[Int64Array, Int64Array]:
         """(slots, weights) of ``key``, stale postings included."""
-        postings = self._lists[key]
-        packed = np.array(postings, dtype=np.int64) if postings else np.empty(0, np.int64)
+        packed = self._postings(key)
         return packed >> _WEIGHT_BITS, packed & _WEIGHT_MASK
 
     def gather(self, keys: Int64Array) -> tuple[Int64Array, Int64Array]:
         """Slots of all ``keys``: (index into ``keys`` of each posting's key, slot)."""
-        parts = [self._lists[key] for key in keys.tolist()]
-        lengths = np.fromiter((len(p) if p else 0 for p in parts), np.int64, count=len(parts))
-        packed = [np.array(p, dtype=np.int64) for p in parts if p]
-        slots = np.concatenate(packed) >> _WEIGHT_BITS if packed else np.empty(0, np.int64)
+        parts = [self._postings(key) for key in keys.tolist()]
+        lengths = np.fromiter(map(len, parts), np.int64, count=len(parts))
+        slots = np.concatenate(parts) >> _WEIGHT_BITS if parts else np.empty(0, np.int64)
         return np.repeat(np.arange(len(keys)), lengths), slots
+
+    def freeze(self) -> None:
+        """Merge the postings added since the base was built into the base (in order)."""
+        added = [key for key, postings in enumerate(self._lists) if postings]
+        n_keys = len(self._lists)
+        if not added and len(self._offsets) == n_keys + 1:
+            return
+        base_lengths = np.zeros(n_keys, dtype=np.int64)
+        base_lengths[: len(self._offsets) - 1] = np.diff(self._offsets)
+        added_lengths = np.fromiter((len(self._lists[k] or ()) for k in added), np.int64)
+        keys = np.concatenate(
+            (
+                np.repeat(np.arange(n_keys, dtype=np.int64), base_lengths),
+                np.repeat(np.asarray(added, dtype=np.int64), added_lengths),
+            )
+        )
+        packed = np.concatenate(
+            [self._packed, *(np.asarray(self._lists[k], dtype=np.int64) for k in added)]
+        )
+        # A stable sort by key keeps each key's base postings before its later ones.
+        order = np.argsort(keys, kind="stable")
+        self._set_base(packed[order], keys[order], n_keys)
+        self._lists = [None] * n_keys
+
+    def _set_base(self, packed: Int64Array, keys: Int64Array, n_keys: int) -> None:
+        """Make ``packed`` (postings sorted by key; ``keys``: the key of each) the base of
+        ``n_keys`` keys."""
+        self._packed = np.ascontiguousarray(packed, dtype=np.int64)
+        self._offsets = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=n_keys), out=self._offsets[1:])
+
+    def _flat(self) -> tuple[Int64Array, Int64Array]:
+        """Every posting, frozen: (key of each, packed posting), by key."""
+        self.freeze()
+        lengths = np.diff(self._offsets)
+        return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths), self._packed
 
     def remap_slots(self, slot_map: Int64Array) -> None:
         """Renumber slots by ``slot_map`` (old -> new, -1 for removed), dropping stale postings."""
-        for key, postings in enumerate(self._lists):
-            if not postings:
-                continue
-            packed = np.array(postings, dtype=np.int64)
-            slots = slot_map[packed >> _WEIGHT_BITS]
-            live = slots >= 0
-            if live.any():
-                kept = (slots[live] << _WEIGHT_BITS) | (packed[live] & _WEIGHT_MASK)
-                self._lists[key] = array("q", kept.tobytes())
-            else:
-                self._lists[key] = None
+        keys, packed = self._flat()
+        slots = slot_map[packed >> _WEIGHT_BITS]
+        live = slots >= 0
+        kept = (slots[live] << _WEIGHT_BITS) | (packed[live] & _WEIGHT_MASK)
+        self._set_base(kept, keys[live], len(self._lists))
 
     def remap_keys(self, key_map: Int64Array, n_keys: int) -> None:
-        """Renumber keys by ``key_map`` (old -> new, -1 for dropped) into ``n_keys`` keys."""
-        lists: list[array[int] | None] = [None] * n_keys
+        """Renumber keys by ``key_map`` (old -> new, -1 for dropped; the kept keep their order)
+        into ``n_keys`` keys."""
+        keys, packed = self._flat()
+        new_keys = key_map[keys]
+        kept = new_keys >= 0
+        self._set_base(packed[kept], new_keys[kept], n_keys)
+        self._lists = [None] * n_keys
         counts = np.zeros(n_keys, dtype=np.int64)
-        kept = np.flatnonzero(key_map >= 0)
-        for old in kept.tolist():
-            lists[key_map[old]] = self._lists[old]
-        counts[key_map[kept]] = self._counts.view[kept]
-        self._lists = lists
-        self._counts = GrowableArray(np.int64)
-        self._counts.extend(counts)
+        old = np.flatnonzero(key_map >= 0)
+        counts[key_map[old]] = self._counts.view[old]
+        self._counts = GrowableArray.of(counts)
+
+    def export(self) -> State:
+        """The postings (frozen) and live counts as a snapshot holds them."""
+        self.freeze()
+        return {"offsets": self._offsets, "packed": self._packed, "counts": self._counts.view}
+
+    @classmethod
+    def restore(cls, state: State) -> PostingLists:
+        """The postings :meth:`export` gave."""
+        lists = cls()
+        lists._offsets, lists._packed = state["offsets"], state["packed"]
+        lists._counts = GrowableArray.of(state["counts"])
+        lists._lists = [None] * len(lists._counts)
+        return lists

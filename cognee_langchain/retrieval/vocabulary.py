@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cognee_langchain.retrieval.lexical import STOPWORDS, analyze
-from cognee_langchain.retrieval.types import GrowableArray
+from cognee_langchain.retrieval.types import GrowableArray, State
 
 __all__ = ["EmbedWords", "Vocabulary", "content_words"]
 
@@ -65,6 +65,30 @@ class Vocabulary:
                 row = self._row_of.get(word)
                 if row is not None:
                     self._rows_of_dataset.setdefault(dataset, []).append(row)
+
+    def export(self) -> State:
+        """The vocabulary as a snapshot holds it: the embedded words in row order with their
+        vectors, and every noted word's datasets."""
+        return {
+            "words": self._words,
+            "vectors": None if self._vectors is None else self._vectors.view,
+            "seen": {word: sorted(datasets) for word, datasets in self._seen.items()},
+        }
+
+    @classmethod
+    def restore(cls, state: State) -> Vocabulary:
+        """The vocabulary :meth:`export` gave (noted words without a vector stay pending)."""
+        vocabulary = cls()
+        vocabulary._seen = {word: set(datasets) for word, datasets in state["seen"].items()}
+        vocabulary._words = list(state["words"])
+        vocabulary._row_of = {word: row for row, word in enumerate(vocabulary._words)}
+        for row, word in enumerate(vocabulary._words):
+            for dataset in vocabulary._seen.get(word, ()):
+                vocabulary._rows_of_dataset.setdefault(dataset, []).append(row)
+        vocabulary._pending = set(vocabulary._seen).difference(vocabulary._row_of)
+        if state["vectors"] is not None:
+            vocabulary._vectors = GrowableArray.of(state["vectors"])
+        return vocabulary
 
     def missing(self) -> list[str]:
         """Noted words without a vector yet, sorted."""

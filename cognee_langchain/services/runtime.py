@@ -25,6 +25,12 @@ import numpy as np
 
 from cognee_langchain.core.defaults import Limits
 from cognee_langchain.core.forks import at_fork_in_child
+from cognee_langchain.core.postgres_urls import (
+    DEFAULT_POSTGRES_SCHEMA,
+    is_postgres_url,
+    sessions_schema,
+    split_schema,
+)
 from cognee_langchain.core.redaction import redact_url
 from cognee_langchain.core.settings import Settings, check_session_location
 from cognee_langchain.core.validation import check_user
@@ -44,7 +50,7 @@ if TYPE_CHECKING:
     from cognee_langchain.retrieval.graph_index import GraphIndex
     from cognee_langchain.sessions.base import SessionStore
 
-__all__ = ["MemoryRuntime", "RuntimeOptions"]
+__all__ = ["MemoryRuntime", "RuntimeOptions", "open_graph_store"]
 
 T = TypeVar("T")
 
@@ -80,9 +86,11 @@ class RuntimeOptions(TypedDict, total=False):
         ``COGNEE_LANGCHAIN_*`` variables); the options above win over it.
 
     ``session_store`` may also be a Redis URL (``redis://``, ``rediss://``, ``unix://``; a Redis
-    Cluster as ``redis+cluster://host:port`` or ``rediss+cluster://``) or a
-    path to a SQLite file; ``graph_store`` a path to a SQLite file. Options left ``None`` come
-    from the settings (see :mod:`cognee_langchain.core.settings`).
+    Cluster as ``redis+cluster://host:port`` or ``rediss+cluster://``), a PostgreSQL URL
+    (``postgresql://user@host:5432/db``, :class:`~cognee_langchain.sessions.PostgresSessionStore`)
+    or a path to a SQLite file; ``graph_store`` a PostgreSQL URL
+    (:class:`~cognee_langchain.graph.PostgresGraphStore`) or a path to a SQLite file. Options left
+    ``None`` come from the settings (see :mod:`cognee_langchain.core.settings`).
     """
 
     llm: BaseChatModel | None
@@ -222,9 +230,7 @@ class MemoryRuntime:
         """The graph store (``data_dir/graph.sqlite`` unless one was passed)."""
 
         def create() -> GraphStore:
-            from cognee_langchain.graph.sqlite import SQLiteGraphStore
-
-            return SQLiteGraphStore(self.settings.graph_store or self.data_dir / "graph.sqlite")
+            return open_graph_store(self.settings.graph_store or self.data_dir / "graph.sqlite")
 
         return self._lazy("_graph_store", create, owned=True)
 
@@ -237,11 +243,15 @@ class MemoryRuntime:
         if self.settings.session_namespace is not None:
             return self.settings.session_namespace
         store = self._graph_store
-        location = self.settings.graph_store or self.data_dir / "graph.sqlite"
-        if store is not None:  # a GraphStore passed in: its file, else the data dir's
-            location = getattr(store, "path", None) or self.data_dir
+        location: object = self.settings.graph_store or self.data_dir / "graph.sqlite"
+        if store is not None and self.settings.graph_store is None:
+            # A GraphStore passed in: its file, else where its data lives (a server's store
+            # is the same from every host), else the data dir.
+            location = getattr(store, "path", None) or store.identity() or self.data_dir
         if isinstance(location, PurePath):
             location = Path(location).resolve()
+        elif is_postgres_url(location):  # the password may change; the database does not
+            location = redact_url(location)
         digest = hashlib.sha256(str(location).encode("utf-8", "surrogateescape")).hexdigest()
         return "g" + digest[:16]
 
@@ -252,6 +262,17 @@ class MemoryRuntime:
         def create() -> SessionStore:
             settings = self.settings
             ttl, max_messages = settings.session_ttl, settings.session_max_messages
+            if isinstance(settings.session_store, str) and is_postgres_url(settings.session_store):
+                from cognee_langchain.sessions.postgres import PostgresSessionStore
+
+                dsn, schema = split_schema(settings.session_store)
+                return PostgresSessionStore(
+                    dsn,
+                    schema=sessions_schema(schema),
+                    namespace=self.session_namespace,
+                    ttl=ttl,
+                    max_messages=max_messages,
+                )
             if isinstance(settings.session_store, str):
                 from cognee_langchain.sessions.redis import RedisSessionStore
 
@@ -311,13 +332,13 @@ class MemoryRuntime:
 
     @property
     def graph_index(self) -> GraphIndex:
-        """The search index over the graph store: loaded from the stored vectors on the first
-        search, then caught up incrementally with every write."""
+        """The search index over the graph store: loaded on the first search from its snapshot
+        in ``data_dir`` (else from the stored vectors), then caught up incrementally."""
 
         def create() -> GraphIndex:
             from cognee_langchain.retrieval.graph_index import GraphIndex
 
-            return GraphIndex()
+            return GraphIndex(snapshot_dir=self.data_dir)
 
         return self._lazy("_graph_index", create)
 
@@ -411,6 +432,19 @@ class MemoryRuntime:
             await store.aclose()
 
 
+def open_graph_store(location: str | os.PathLike[str]) -> GraphStore:
+    """The graph store at ``location``: a PostgreSQL URL, else a SQLite file (created when
+    missing). The one place a location becomes a store (a memory, ``migrate_graph``, the CLI)."""
+    if is_postgres_url(location):
+        from cognee_langchain.graph.postgres import PostgresGraphStore
+
+        dsn, schema = split_schema(str(location))
+        return PostgresGraphStore(dsn, schema=schema or DEFAULT_POSTGRES_SCHEMA)
+    from cognee_langchain.graph.sqlite import SQLiteGraphStore
+
+    return SQLiteGraphStore(location)
+
+
 def _session_store_location(value: object) -> str | Path | None:
     """The ``session_store`` option as a setting (a Redis URL or a SQLite path), ``None`` for a
     store object or nothing; anything else is an error at once, not on first use."""
@@ -421,8 +455,9 @@ def _session_store_location(value: object) -> str | Path | None:
     if isinstance(value, str | PurePath | os.PathLike):
         return check_session_location(value, "session_store")
     raise InvalidInputError(
-        f"session_store must be a SessionStore, a Redis URL ('redis://host:6379/0') or a "
-        f"SQLite file path, got {type(value).__name__} {redact_url(value)[:60]!r}."
+        "session_store must be a SessionStore, a Redis URL ('redis://host:6379/0'), a "
+        "PostgreSQL URL ('postgresql://host:5432/dbname') or a SQLite file path, got "
+        f"{type(value).__name__} {redact_url(value)[:60]!r}."
     )
 
 

@@ -5,11 +5,9 @@ another writer, in this process or another one; its idempotency key is checked a
 that same transaction (table ``idempotency``: the session's latest keyed appends). WAL with
 ``synchronous=NORMAL`` keeps commits cheap (no fsync per commit); a power loss may drop the last
 commits but never corrupts the file.
-Expired sessions are invisible at once and their rows are purged lazily: when the session is
-written again, and by a sweep of the whole file that runs at most once a minute. An expired
-session's ``sessions`` row and watermarks stay one more ``ttl`` (its messages and keys go): a read
-from the watermark reports its unpersisted messages as ``lost``, the watermark can move past them
-(so they are reported once) and an append continues its numbering (see :mod:`.base`).
+The rules of appends, expiry (invisible at once, purged lazily and by a sweep of the whole file
+at most once a minute), trimming and watermarks are those of every SQL store, in
+:mod:`.sql_sessions`; this module holds the file, its lock and its failures.
 
 Every ``sqlite3`` failure becomes the package's error in one place (:func:`_translate`): a lock
 held past ``timeout`` is :class:`SessionStoreUnavailableError` (retryable); a read-only file, a
@@ -21,33 +19,24 @@ this store: every later call raises the same error.
 One connection serves every thread, behind a lock, which is also what makes ``":memory:"``
 databases work.
 
-``sqlite3`` is a sync driver, so (per the convention of :mod:`.base`) the async methods, which
-are the :class:`SessionStore` contract, run the store's sync code on a dedicated worker thread,
-never on the event loop; and the sync methods override the base class's bridged twins with that
-sync code itself, the faster path (no round trip through the bridge's event loop and worker).
-
-Over 500 lines because the schema, the transaction guard, the one mapping of ``sqlite3``
-failures and every operation of the contract share one connection and its lock: one backend,
-read in one place.
+The methods of the contract are those of every SQL store
+(:class:`~cognee_langchain.sessions.sql_store.SqlSessionStore`): the sync ones are the
+implementation, and each async one runs its sync twin on the store's one worker thread, never on
+the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache, partial
+from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
 from typing import ClassVar, TypeVar
-
-from langchain_core.messages import BaseMessage
 
 from cognee_langchain.core.forks import at_fork_in_child, reopen_sqlite
 from cognee_langchain.core.validation import check_number
@@ -56,26 +45,15 @@ from cognee_langchain.errors import (
     SessionStoreRefusedError,
     SessionStoreUnavailableError,
 )
-from cognee_langchain.ids import validate_id
 from cognee_langchain.sessions.base import (
     DEFAULT_MAX_MESSAGE_CHARS,
-    IDEMPOTENCY_KEYS_KEPT,
-    SessionInfo,
-    SessionSlice,
-    SessionStore,
-    check_idempotency_key,
     check_max_message_chars,
     check_max_messages,
-    check_scope,
-    check_since,
     check_ttl,
-    check_watermark_move,
-    lost_below,
-    slice_bounds,
-    watermark_beyond_end,
 )
-from cognee_langchain.sessions.codec import TOOL_RECORD_PREFIXES, decode_records, encode_messages
 from cognee_langchain.sessions.errors import unavailable
+from cognee_langchain.sessions.sql_sessions import SqlDialect, SqlSessions
+from cognee_langchain.sessions.sql_store import SqlSessionStore, WorkerThreads
 
 __all__ = ["DEFAULT_SQLITE_PATH", "SQLiteSessionStore"]
 
@@ -123,35 +101,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_order ON idempotency (user_id, session_id, ordinal);
 """
-_SESSION = "SELECT total, first_seq, created_at, expires_at, updated_at FROM sessions "
-_ONE = "WHERE user_id = ? AND session_id = ?"
-_LIVE = "(expires_at IS NULL OR expires_at > ?)"
-_UPSERT_SESSION = """
-INSERT INTO sessions (user_id, session_id, total, first_seq, created_at, updated_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (user_id, session_id) DO UPDATE SET total = excluded.total,
-    first_seq = excluded.first_seq, updated_at = excluded.updated_at,
-    expires_at = excluded.expires_at
-"""
-_EXPIRED = "SELECT user_id, session_id FROM sessions WHERE expires_at <= ?"
-# An expired session's row is a tombstone for one more ttl (expires_at - updated_at).
-_FORGOTTEN = "SELECT user_id, session_id FROM sessions WHERE 2 * expires_at - updated_at <= ?"
-_ONE_NUMBERED = "WHERE user_id = ?1 AND session_id = ?2"
-# (what the append with this key returned, or NULL; the session's last ordinal, or NULL)
-_KEY_STATE = (
-    f"SELECT (SELECT total FROM idempotency {_ONE_NUMBERED} AND key = ?3), "
-    f"(SELECT MAX(ordinal) FROM idempotency {_ONE_NUMBERED})"
-)
-_ADD_KEY = "INSERT INTO idempotency (user_id, session_id, key, ordinal, total) VALUES (?,?,?,?,?)"
-_FORGET_KEYS = f"DELETE FROM idempotency {_ONE} AND ordinal <= ?"
 _SWEEP_INTERVAL = 60.0
-_ROWS_PER_INSERT = 100  # 5 parameters per row: stays under old SQLite's 999-parameter limit
-
-
-@lru_cache(maxsize=32)
-def _insert_messages_sql(rows: int) -> str:
-    values = ", ".join(["(?, ?, ?, ?, ?)"] * rows)
-    return f"INSERT INTO messages (user_id, session_id, seq, is_tool, record) VALUES {values}"
+# The file locks the whole database for a writing transaction, so no row locks; 5 parameters per
+# message row: 100 rows stay under old SQLite's 999-parameter limit.
+_DIALECT = SqlDialect(placeholder="?", row_locks=False, rows_per_insert=100)
 
 
 def _closed_error(path: str) -> InvalidInputError:
@@ -261,7 +214,7 @@ class _Transaction:
             raise store._failed(failure) from failure
 
 
-class SQLiteSessionStore(SessionStore):
+class SQLiteSessionStore(SqlSessionStore):
     """Session store in one SQLite file (created with its parent directories).
 
     Args:
@@ -300,11 +253,17 @@ class SQLiteSessionStore(SessionStore):
             )
         self.path = str(path)
         self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
+        self._workers = WorkerThreads(1, "cognee-sqlite")
+        self._partition = ()  # one file, one store: no namespace
         self._closed = False
         self._damaged: sqlite3.Error | None = None
         at_fork_in_child(self._after_fork)
-        self._next_sweep = 0.0
+        self._sessions = SqlSessions(
+            _DIALECT,
+            ttl=self.ttl,
+            max_messages=self.max_messages,
+            sweep_interval=_SWEEP_INTERVAL,
+        )
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -347,7 +306,7 @@ class SQLiteSessionStore(SessionStore):
                 self._conn, self._lock, self.path, "PRAGMA synchronous=NORMAL"
             )
         self._lock = threading.Lock()
-        self._executor = None  # its thread stayed in the parent: work queued to it never runs
+        self._workers.after_fork()
         type(self)._shared_lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------------------------
@@ -361,249 +320,18 @@ class SQLiteSessionStore(SessionStore):
         """One transaction under the connection lock: ``with store._transaction() as conn:``."""
         return _Transaction(self, f"BEGIN {mode}")
 
-    async def _in_worker(self, func: Callable[[], _T]) -> _T:
-        """Run the sync ``func`` on the store's worker thread: how every async method works."""
-        if self._closed:
-            raise _closed_error(self.path)
-        if self._executor is None:
-            with self._lock:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(1, thread_name_prefix="cognee-sqlite")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, func)
+    def _run(
+        self, work: Callable[[sqlite3.Connection], _T], *, read: bool = False, append: bool = False
+    ) -> _T:
+        """``work(conn)`` in one transaction: a writer takes the file's write lock at once."""
+        with self._transaction("DEFERRED" if read else "IMMEDIATE") as conn:
+            return work(conn)
 
-    def _expiry(self, now: float) -> float | None:
-        return None if self.ttl is None else now + self.ttl
+    def _now(self) -> float:
+        return time.time()
 
-    @staticmethod
-    def _purge(
-        conn: sqlite3.Connection, sessions: Sequence[tuple[str, str]], *, keep_count: bool = False
-    ) -> None:
-        """Delete the sessions; with ``keep_count``, only their messages and keys (the
-        ``sessions`` row and the watermarks remember the count and what was persisted)."""
-        tables = ("messages", "idempotency")
-        for table in tables if keep_count else (*tables, "watermarks", "sessions"):
-            conn.executemany(f"DELETE FROM {table} {_ONE}", sessions)
-
-    def _sweep(self, conn: sqlite3.Connection, now: float) -> None:
-        """Empty every expired session of the file and drop the tombstones past their time, at
-        most once per :data:`_SWEEP_INTERVAL`."""
-        if now >= self._next_sweep:
-            self._next_sweep = now + _SWEEP_INTERVAL
-            self._purge(conn, conn.execute(_FORGOTTEN, (now,)).fetchall())
-            self._purge(conn, conn.execute(_EXPIRED, (now,)).fetchall(), keep_count=True)
-
-    @staticmethod
-    def _forgotten(row: Sequence[float | None], now: float) -> bool:
-        """Whether a session row (from ``_SESSION``) is past its tombstone time."""
-        expires_at, updated_at = row[3], row[4]
-        return (
-            expires_at is not None and updated_at is not None and 2 * expires_at - updated_at <= now
-        )
-
-    # Every operation below is a native sync method, overriding the base class's bridged twin
-    # (the sync driver is the fast path), and its async method, which runs it on the worker.
-
-    # -- writes ------------------------------------------------------------------------------------
-    def append(
-        self,
-        user_id: str,
-        session_id: str,
-        messages: Sequence[BaseMessage],
-        *,
-        idempotency_key: str | None = None,
-    ) -> int:
-        """Append ``messages`` (and record the idempotency key) in one transaction."""
-        user_id, session_id = check_scope(user_id, session_id)
-        key = check_idempotency_key(idempotency_key)
-        now = time.time()
-        records = encode_messages(messages, now, self.max_message_chars)
-        with self._transaction("IMMEDIATE") as conn:
-            self._sweep(conn, now)
-            row = conn.execute(_SESSION + _ONE, (user_id, session_id)).fetchone()
-            if row is not None and row[3] is not None and row[3] <= now:
-                # Expired: its messages and keys go; while its tombstone lasts, the numbering
-                # and the watermarks continue (no sequence number is reused), else it starts
-                # afresh.
-                forgotten = self._forgotten(row, now)
-                self._purge(conn, [(user_id, session_id)], keep_count=not forgotten)
-                row = None if forgotten else (row[0], row[0], now)
-            total, first, created = (0, 0, now) if row is None else row[:3]
-            if not records:
-                return int(total)
-            if key is not None:
-                done, last = conn.execute(_KEY_STATE, (user_id, session_id, key)).fetchone()
-                if done is not None:
-                    return int(done)
-            self._insert(conn, user_id, session_id, total, records)
-            total += len(records)
-            if self.max_messages is not None and total - first > self.max_messages:
-                first = self._trim(conn, user_id, session_id, total - self.max_messages, total)
-            conn.execute(
-                _UPSERT_SESSION,
-                (user_id, session_id, total, first, created, now, self._expiry(now)),
-            )
-            if key is not None:
-                ordinal = (last or 0) + 1
-                conn.execute(_ADD_KEY, (user_id, session_id, key, ordinal, total))
-                if (forget := ordinal - IDEMPOTENCY_KEYS_KEPT) > 0:  # the oldest key goes
-                    conn.execute(_FORGET_KEYS, (user_id, session_id, forget))
-            return int(total)
-
-    @staticmethod
-    def _insert(
-        conn: sqlite3.Connection, user_id: str, session_id: str, seq: int, records: list[bytes]
-    ) -> None:
-        # Multi-row INSERTs: one statement per batch is much cheaper than executemany per row.
-        for offset in range(0, len(records), _ROWS_PER_INSERT):
-            batch = records[offset : offset + _ROWS_PER_INSERT]
-            params: list[object] = []
-            for number, record in enumerate(batch, seq + offset):
-                is_tool = record.startswith(TOOL_RECORD_PREFIXES)
-                params += (user_id, session_id, number, is_tool, record)
-            conn.execute(_insert_messages_sql(len(batch)), params)
-
-    @staticmethod
-    def _trim(
-        conn: sqlite3.Connection, user_id: str, session_id: str, keep: int, total: int
-    ) -> int:
-        """Drop messages before ``keep`` (and any tool messages right after); return new first."""
-        # A tool message must not lead the session: its AI message (the tool call) is gone.
-        (head,) = conn.execute(
-            f"SELECT MIN(seq) FROM messages {_ONE} AND seq >= ? AND NOT is_tool",
-            (user_id, session_id, keep),
-        ).fetchone()
-        first = total if head is None else int(head)
-        conn.execute(f"DELETE FROM messages {_ONE} AND seq < ?", (user_id, session_id, first))
-        return first
-
-    async def aappend(
-        self,
-        user_id: str,
-        session_id: str,
-        messages: Sequence[BaseMessage],
-        *,
-        idempotency_key: str | None = None,
-    ) -> int:
-        """Async twin of :meth:`append` (runs on the store's worker thread)."""
-        return await self._in_worker(
-            partial(self.append, user_id, session_id, messages, idempotency_key=idempotency_key)
-        )
-
-    def delete(self, user_id: str, session_id: str) -> None:
-        """Delete the session, its index entry, watermarks and keys in one transaction."""
-        scope = check_scope(user_id, session_id)
-        with self._transaction("IMMEDIATE") as conn:
-            self._purge(conn, [scope])
-
-    async def adelete(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`delete` (runs on the store's worker thread)."""
-        await self._in_worker(partial(self.delete, user_id, session_id))
-
-    def touch(self, user_id: str, session_id: str) -> None:
-        """Restart the session's TTL (no-op without ``ttl`` or when the session does not exist)."""
-        scope = check_scope(user_id, session_id)
-        if self.ttl is None:
-            return
-        now = time.time()
-        with self._transaction("IMMEDIATE") as conn:
-            conn.execute(
-                f"UPDATE sessions SET expires_at = ? {_ONE} AND {_LIVE}",
-                (self._expiry(now), *scope, now),
-            )
-
-    async def atouch(self, user_id: str, session_id: str) -> None:
-        """Async twin of :meth:`touch` (runs on the store's worker thread)."""
-        await self._in_worker(partial(self.touch, user_id, session_id))
-
-    # -- reads -------------------------------------------------------------------------------------
-    def read(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
-        """Messages with sequence number ``>= since``, from one consistent snapshot."""
-        scope = check_scope(user_id, session_id)
-        since = check_since(since)
-        now = time.time()
-        with self._transaction() as conn:
-            row = conn.execute(f"{_SESSION}{_ONE}", scope).fetchone()
-            if row is None or self._forgotten(row, now):
-                return SessionSlice(scope[1], since, since)
-            if row[3] is not None and row[3] <= now:  # expired: every message left the cache
-                start = max(since, int(row[0]))
-                return SessionSlice(scope[1], start, start, [], lost_below(since, start))
-            start, end = slice_bounds(since, row[1], row[0])
-            rows = conn.execute(
-                f"SELECT record FROM messages {_ONE} AND seq >= ? ORDER BY seq", (*scope, start)
-            )
-            records = [record for (record,) in rows]
-        items = decode_records(records, start)
-        return SessionSlice(scope[1], start, end, items, lost_below(since, start))
-
-    async def aread(self, user_id: str, session_id: str, since: int = 0) -> SessionSlice:
-        """Async twin of :meth:`read` (runs on the store's worker thread)."""
-        return await self._in_worker(partial(self.read, user_id, session_id, since))
-
-    def list_sessions(self, user_id: str) -> list[SessionInfo]:
-        """The user's live sessions, most recently updated first."""
-        user_id = validate_id(user_id, "user_id")
-        with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT session_id, total - first_seq, created_at, updated_at FROM sessions "
-                f"WHERE user_id = ? AND {_LIVE} ORDER BY updated_at DESC, session_id",
-                (user_id, time.time()),
-            ).fetchall()
-        return [SessionInfo(*row) for row in rows]
-
-    async def alist_sessions(self, user_id: str) -> list[SessionInfo]:
-        """Async twin of :meth:`list_sessions` (runs on the store's worker thread)."""
-        return await self._in_worker(partial(self.list_sessions, user_id))
-
-    # -- persistence watermarks --------------------------------------------------------------------
-    def get_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
-        """Sequence number up to which the session was persisted into ``dataset`` (0 if never)."""
-        scope = check_scope(user_id, session_id)
-        dataset = validate_id(dataset, "dataset")
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT w.seq FROM watermarks AS w JOIN sessions AS s USING (user_id, session_id) "
-                "WHERE w.user_id = ? AND w.session_id = ? AND w.dataset = ? AND "
-                "(s.expires_at IS NULL OR 2 * s.expires_at - s.updated_at > ?)",
-                (*scope, dataset, time.time()),
-            ).fetchone()
-        return 0 if row is None else int(row[0])
-
-    async def aget_watermark(self, user_id: str, session_id: str, dataset: str) -> int:
-        """Async twin of :meth:`get_watermark` (runs on the store's worker thread)."""
-        return await self._in_worker(partial(self.get_watermark, user_id, session_id, dataset))
-
-    def advance_watermark(
-        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
-    ) -> bool:
-        """Compare-and-set the watermark from ``expected`` to ``new`` in one transaction."""
-        scope = check_scope(user_id, session_id)
-        dataset, expected, new = check_watermark_move(dataset, expected, new)
-        with self._transaction("IMMEDIATE") as conn:
-            row = conn.execute(f"{_SESSION}{_ONE}", scope).fetchone()
-            if row is None or self._forgotten(row, time.time()):
-                return False
-            if new > row[0]:
-                raise watermark_beyond_end(dataset, new, row[0])
-            current = conn.execute(
-                f"SELECT seq FROM watermarks {_ONE} AND dataset = ?", (*scope, dataset)
-            ).fetchone()
-            if (0 if current is None else current[0]) != expected:
-                return False
-            conn.execute(
-                "INSERT INTO watermarks (user_id, session_id, dataset, seq) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (user_id, session_id, dataset) DO UPDATE SET seq = excluded.seq",
-                (*scope, dataset, new),
-            )
-            return True
-
-    async def aadvance_watermark(
-        self, user_id: str, session_id: str, dataset: str, expected: int, new: int
-    ) -> bool:
-        """Async twin of :meth:`advance_watermark` (runs on the store's worker thread)."""
-        return await self._in_worker(
-            partial(self.advance_watermark, user_id, session_id, dataset, expected, new)
-        )
+    def _closed_error(self) -> InvalidInputError:
+        return _closed_error(self.path)
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:
@@ -615,8 +343,7 @@ class SQLiteSessionStore(SessionStore):
         with self._lock:
             self._closed = True
             self._conn.close()
-        if self._executor is not None:
-            self._executor.shutdown(wait=False)
+        self._workers.shutdown()
 
     async def aclose(self) -> None:
         """Async twin of :meth:`close`."""

@@ -1,5 +1,6 @@
-"""The README blocks the unit tests cannot run: those marked ``<!-- needs: redis -->`` (with the
-rest of their section, against the test Redis under a key prefix of their own) and the command
+"""The README blocks the unit tests cannot run: those marked ``<!-- needs: redis -->`` or
+``<!-- needs: postgres -->`` (with the rest of their section, against the test server under a
+key prefix or schema of their own) and the command
 line block, run in a shell as a reader would.
 """
 
@@ -18,6 +19,7 @@ from tests.support.readme_blocks import README, Block, bash_blocks, python_secti
 
 TEXT = README.read_text()
 _README_REDIS = 'RedisSessionStore("redis://127.0.0.1:6379/0"'
+_README_POSTGRES = '"postgresql://postgres@127.0.0.1:5432/test"'
 
 
 def _with_test_redis(url: str, prefix: str) -> Callable[[Block], str]:
@@ -54,6 +56,34 @@ def test_readme_blocks_that_need_redis_run_on_the_test_redis(
     client = redis.Redis.from_url(redis_url)
     assert list(client.scan_iter(match=f"{redis_prefix}:*")), "the block wrote to the test Redis"
     client.close()
+
+
+def test_readme_blocks_that_need_postgres_run_on_the_test_server(
+    postgres_dsn: str, pg_schema: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    schema = pg_schema
+
+    def prepare(block: Block) -> str:
+        if block.needs != "postgres":
+            return block.code
+        # One URL, swapped for the test server under schemas of the test's own.
+        assert block.code.count(_README_POSTGRES) == 1, f"README.md:{block.line}: one URL"
+        return block.code.replace(_README_POSTGRES, repr(f"{postgres_dsn}?schema={schema}"))
+
+    sections = [s for s in python_sections(TEXT) if any(b.needs == "postgres" for b in s.blocks)]
+    assert sections, "the README shows a memory on PostgreSQL"
+    for number, section in enumerate(sections):
+        cwd = tmp_path / f"section_{number}"
+        cwd.mkdir()
+        problems = run_section(
+            section, cwd, runs=lambda block: block.not_run is None, prepare=prepare
+        )
+        assert not problems, "\n\n".join(problems)
+    with psycopg.connect(postgres_dsn) as conn:
+        (chunks,) = conn.execute(f'SELECT count(*) FROM "{schema}".chunks').fetchone()
+    assert chunks, "the block wrote to the test server"
 
 
 def test_the_command_line_block_runs_in_a_shell(tmp_path: Path) -> None:

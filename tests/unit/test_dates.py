@@ -548,3 +548,61 @@ def test_fixed_date_holidays_resolve_to_the_latest_one_unless_the_future(
 )
 def test_a_holiday_without_a_cue_is_a_topic_not_a_date(text: str) -> None:
     assert resolve_dates(text, datetime(2024, 1, 18, tzinfo=UTC)) == []
+
+
+# -- the cue prefilter is a fast path, never a different answer ------------------------------------
+# Words of every pattern, words that only look like them, and characters that case-fold to ASCII
+# letters (long s, Kelvin sign), digits and punctuation: texts where a wrong shortcut would show.
+_CUE_VOCABULARY = [
+    "in", "on", "since", "until", "before", "after", "the", "last", "next", "this", "past",
+    "a", "few", "two", "three", "12", "8th", "2023", "2019", "08/05/2023", "2023-05-08",
+    "13.05.2023", "2023/05/08", "May", "may", "March", "Mar.", "Sept", "dec", "Monday", "fri",
+    "Sat", "sun", "Sunday", "saturdays", "yesterday", "today", "tonight", "night", "morning",
+    "day", "days", "week", "weekend", "weekends", "month", "months", "year's", "years", "ago",
+    "other", "New", "Year", "Christmas", "Eve", "Valentine's", "valentines", "Halloween", "xmas",
+    "Boxing", "from", "now", "of", "and", "I", "will", "moved", "birthday", "holiday", "monday_",
+    "ſaturday", "\u212aelvin", "weeK", "\u0130stanbul", "Dezember", "Mai", "12345", "D1:3",
+]  # fmt: skip
+_CUE_TEXTS = st.lists(
+    st.tuples(st.sampled_from(_CUE_VOCABULARY), st.sampled_from([" ", " ", ", ", ". ", "\n", "-"])),
+    max_size=14,
+).map(lambda parts: "".join(word + gap for word, gap in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_CUE_TEXTS, st.text(max_size=40)))
+def test_cue_classes_read_ascii_word_by_word_as_the_cue_pattern_does(text: str) -> None:
+    from cognee_langchain.core._date_phrases import CUES
+    from cognee_langchain.core._date_scan import cue_classes
+
+    assert cue_classes(text) == {str(m.lastgroup) for m in CUES.finditer(text)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_CUE_TEXTS, st.text(max_size=40)))
+def test_the_cue_prefilter_finds_what_every_pattern_on_every_sentence_finds(text: str) -> None:
+    from cognee_langchain.core import _date_scan
+    from cognee_langchain.core._date_phrases import PATTERNS
+
+    fast = resolve_dates(text, REF)
+    with pytest.MonkeyPatch.context() as patched:
+        # The slow reading: every sentence with any character searched with every pattern.
+        patched.setattr(_date_scan, "cue_classes", lambda body: {"any"} if body else set())
+        patched.setattr(_date_scan, "patterns_for", lambda cues: PATTERNS)
+        slow = resolve_dates(text, REF)
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("since New Years", _day(2023, 1, 1)),  # no apostrophe: the same holiday
+        ("on new year eve", _day(2022, 12, 31)),
+        ("on Valentines", _day(2023, 2, 14)),
+        # Letters re.I takes for ASCII ones (long s, Kelvin sign) are read as those letters.
+        ("ſince ſaturday", _day(2023, 6, 10)),
+        ("la\u017ft wee\u212a", _day(2023, 6, 5)),
+    ],
+)
+def test_every_form_a_pattern_matches_resolves(text: str, at: datetime) -> None:
+    assert _one(text).at == at

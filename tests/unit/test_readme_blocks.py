@@ -33,7 +33,7 @@ SECTIONS = python_sections(TEXT)
 # The only reasons a python block may give for not running: a new one is a decision, made here.
 ACCEPTED_NOT_RUN = {"needs OPENAI_API_KEY and the network"}
 # Services a block may need; the integration test runs those blocks against the test server.
-ACCEPTED_NEEDS = {"redis"}
+ACCEPTED_NEEDS = {"redis", "postgres"}
 
 
 def _offline(block: Block) -> bool:

@@ -39,6 +39,52 @@ class Claim(NamedTuple):
 
 CLAIMS = (
     Claim(
+        "each message persisted exactly once, no deadlock",
+        (
+            "tests/integration/test_many_workers.py::test_four_workers_remember_into_one_dataset",
+            "tests/integration/test_many_workers.py::test_four_workers_improve_disjoint_sessions",
+            "tests/integration/test_many_workers.py::test_four_workers_improve_the_same_sessions",
+        ),
+    ),
+    Claim(
+        "`improve` then persists each message exactly once",
+        (
+            "tests/integration/test_postgres_memory.py::test_a_connection_lost_mid_remember_writes_nothing_and_the_next_call_works",
+            "tests/integration/test_postgres_memory.py::test_a_connection_lost_mid_improve_persists_each_message_once_on_retry",
+            "tests/integration/test_graph_store_postgres.py::test_a_backend_terminated_mid_apply_writes_nothing_and_the_next_apply_works",
+            "tests/integration/test_session_store_postgres.py::test_a_backend_terminated_mid_append_writes_nothing_and_the_retry_works",
+        ),
+    ),
+    Claim(
+        "a schema written by a newer release is refused with the upgrade to make, never read",
+        (
+            "tests/integration/test_graph_store_postgres.py::test_a_schema_of_a_newer_release_asks_for_an_upgrade",
+            "tests/integration/test_session_store_postgres.py::test_a_schema_of_a_newer_release_is_refused_naming_the_upgrade",
+        ),
+    ),
+    Claim(
+        "every write is a revision; a worker's next search sees the others' writes",
+        (
+            "tests/integration/test_graph_store_postgres.py::test_two_stores_on_one_schema_see_each_others_writes_and_changes",
+            "tests/integration/test_graph_store_postgres.py::test_concurrent_writers_serialise_with_gapless_revisions",
+            "tests/integration/test_many_workers.py::test_a_worker_sees_another_workers_writes_in_its_next_search",
+        ),
+    ),
+    Claim(
+        "row: turns never interleave",
+        (
+            "tests/integration/test_session_store_postgres.py::test_four_threads_appending_to_a_new_session_keep_turns_whole",
+            "tests/integration/test_session_store_postgres.py::test_two_processes_appending_to_a_new_session_keep_turns_whole",
+        ),
+    ),
+    Claim(
+        "every dataset, one transaction each: owners and grants",
+        (
+            "tests/unit/test_migration.py::test_every_dataset_moves_whole",
+            "tests/integration/test_postgres_memory.py::test_an_embedded_memory_moves_into_postgres",
+        ),
+    ),
+    Claim(
         "Every example in `examples/` runs after this first command",
         (
             "tests/integration/test_examples.py::test_example_runs_offline",
@@ -51,6 +97,7 @@ CLAIMS = (
             "tests/unit/test_readme_blocks.py::test_python_blocks_of_each_section_run_and_print_what_they_say",
             "tests/unit/test_readme_blocks.py::test_blocks_not_run_offline_say_why_with_an_accepted_reason",
             "tests/integration/test_readme_blocks.py::test_readme_blocks_that_need_redis_run_on_the_test_redis",
+            "tests/integration/test_readme_blocks.py::test_readme_blocks_that_need_postgres_run_on_the_test_server",
         ),
     ),
     Claim(

@@ -18,6 +18,7 @@ from cognee_langchain.errors import InvalidInputError, SessionStoreUnavailableEr
 from cognee_langchain.sessions import SQLiteSessionStore
 from cognee_langchain.sessions import sqlite as sqlite_module
 from cognee_langchain.sessions.base import IDEMPOTENCY_KEYS_KEPT
+from cognee_langchain.sessions.sql_sessions import SqlSessions
 
 TURN = [HumanMessage("Who leads Acme?"), AIMessage("Ada.")]
 
@@ -120,7 +121,7 @@ def test_a_failed_append_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) 
         raise RuntimeError("disk on fire")
 
     # Trimming runs after the new rows were inserted: the whole append must roll back.
-    monkeypatch.setattr(SQLiteSessionStore, "_trim", staticmethod(fail))
+    monkeypatch.setattr(SqlSessions, "_trim", fail)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.append("u", "s", TURN, idempotency_key="next")
     monkeypatch.undo()

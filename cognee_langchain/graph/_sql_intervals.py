@@ -1,4 +1,4 @@
-"""Interval recompute inside a write transaction of the SQLite graph store.
+"""Interval recompute inside a write transaction of the SQL graph stores.
 
 For every ``(dataset, source_id, kind)`` group a write touched, read the group's statements (its
 relations' mentions) and retractions — in bulk, two indexed queries per dataset and 500 subjects
@@ -11,7 +11,6 @@ group: only their own ``valid_at`` is derived, from their mentions.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from cognee_langchain.graph._sqlite_schema import dumps, marks, slices
+from cognee_langchain.graph._sql_dialect import Connection
+from cognee_langchain.graph._sql_schema import dumps, marks, slices
 from cognee_langchain.graph.intervals import (
     GroupIntervals,
     Statement,
@@ -53,7 +53,7 @@ class IntervalCounts:
 
 
 def recompute(
-    conn: sqlite3.Connection,
+    conn: Connection,
     groups: Iterable[GroupKey],
     loose: Iterable[str],
     *,
@@ -88,7 +88,7 @@ def recompute(
 Rows = list[tuple[Any, ...]]
 
 
-def _load(conn: sqlite3.Connection, groups: set[GroupKey]) -> tuple[dict[GroupKey, Rows], ...]:
+def _load(conn: Connection, groups: set[GroupKey]) -> tuple[dict[GroupKey, Rows], ...]:
     """The statement rows and retraction rows of ``groups``, by group. Each query asks for every
     (subject, kind) pair of its subjects and kinds (an index search each); pairs not asked for
     are dropped here."""
@@ -119,7 +119,7 @@ def _load(conn: sqlite3.Connection, groups: set[GroupKey]) -> tuple[dict[GroupKe
 
 
 def _apply(
-    conn: sqlite3.Connection,
+    conn: Connection,
     rows: Sequence[tuple[Any, ...]],
     retractions: Sequence[tuple[Any, ...]],
     single: bool,
@@ -147,7 +147,7 @@ def _apply(
 
 
 def _write_relations(
-    conn: sqlite3.Connection,
+    conn: Connection,
     rows: Sequence[tuple[Any, ...]],
     result: GroupIntervals,
     single: bool,
@@ -187,7 +187,7 @@ def _write_relations(
 
 
 def _write_mentions(
-    conn: sqlite3.Connection,
+    conn: Connection,
     rows: Sequence[tuple[Any, ...]],
     result: GroupIntervals,
     single: bool,

@@ -1,9 +1,8 @@
-"""Read queries of the SQLite graph store. Each function runs inside a read transaction the caller
+"""Read queries of the SQL graph stores. Each function runs inside a read transaction the caller
 opened, so all its statements see one committed snapshot."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,10 +11,12 @@ from typing import Any
 import numpy as np
 import orjson
 
-from cognee_langchain.graph._sqlite_records import chunk_sources, sessions
-from cognee_langchain.graph._sqlite_schema import (
+from cognee_langchain.graph._sql_dialect import Connection, Dialect
+from cognee_langchain.graph._sql_records import chunk_sources, sessions
+from cognee_langchain.graph._sql_schema import (
     TABLES,
     dataset_info,
+    in_node_sets,
     marks,
     revision,
     slices,
@@ -53,7 +54,7 @@ __all__ = [
 
 
 # -- datasets -------------------------------------------------------------------------------------
-def dataset_infos(conn: sqlite3.Connection, names: Sequence[str] | None) -> list[DatasetInfo]:
+def dataset_infos(conn: Connection, names: Sequence[str] | None) -> list[DatasetInfo]:
     """The named datasets (all when ``None``) by name; unknown names skipped."""
     if names is None:
         names = [r[0] for r in conn.execute("SELECT name FROM datasets")]
@@ -61,7 +62,7 @@ def dataset_infos(conn: sqlite3.Connection, names: Sequence[str] | None) -> list
 
 
 # -- documents and chunks -------------------------------------------------------------------------
-def documents(conn: sqlite3.Connection, ids: Sequence[str]) -> list[SourceDocument]:
+def documents(conn: Connection, ids: Sequence[str]) -> list[SourceDocument]:
     """Documents by id, in the order asked; unknown ids skipped."""
     rows: dict[str, tuple[Any, ...]] = {}
     for part in slices(unique(ids)):
@@ -70,7 +71,7 @@ def documents(conn: sqlite3.Connection, ids: Sequence[str]) -> list[SourceDocume
     return _documents(conn, [rows[i] for i in ids if i in rows])
 
 
-def _documents(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> list[SourceDocument]:
+def _documents(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[SourceDocument]:
     chunk_ids: dict[str, list[str]] = defaultdict(list)
     for part in slices(unique(r[0] for r in rows)):
         for doc_id, chunk_id in conn.execute(
@@ -100,7 +101,7 @@ def _documents(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> lis
     ]  # fmt: skip
 
 
-def chunks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Chunk]:
+def chunks(conn: Connection, ids: Sequence[str]) -> list[Chunk]:
     """Chunks by id with their documents and session provenance, in the order asked."""
     rows: dict[str, tuple[Any, ...]] = {}
     for part in slices(unique(ids)):
@@ -144,9 +145,7 @@ class _Mentions:
     description: str = ""
 
 
-def _mentions(
-    conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]
-) -> dict[str, _Mentions]:
+def _mentions(conn: Connection, kind: RecordKind, ids: Sequence[str]) -> dict[str, _Mentions]:
     table, owner, surface = (
         ("entity_mentions", "entity_id", "surface")
         if kind is RecordKind.ENTITY
@@ -168,7 +167,7 @@ def _mentions(
     return found
 
 
-def entities(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Entity]:
+def entities(conn: Connection, ids: Sequence[str]) -> list[Entity]:
     """Entities by id with full provenance, in the order asked."""
     rows: dict[str, tuple[Any, ...]] = {}
     for part in slices(unique(ids)):
@@ -205,7 +204,7 @@ def entities(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Entity]:
     return found
 
 
-def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
+def relations(conn: Connection, ids: Sequence[str]) -> list[Relation]:
     """Relations by id with full provenance, in the order asked."""
     rows: dict[str, tuple[Any, ...]] = {}
     for part in slices(unique(ids)):
@@ -258,7 +257,7 @@ def relations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Relation]:
     return found
 
 
-def records(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]) -> list[Record]:
+def records(conn: Connection, kind: RecordKind, ids: Sequence[str]) -> list[Record]:
     """Records of ``kind`` by id, in the order asked, each once."""
     kind, ids = RecordKind(kind), unique(ids)
     if kind is RecordKind.DOCUMENT:
@@ -270,7 +269,7 @@ def records(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]) -> l
     return list(relations(conn, ids))
 
 
-def existing_ids(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str]) -> set[str]:
+def existing_ids(conn: Connection, kind: RecordKind, ids: Sequence[str]) -> set[str]:
     """The subset of ``ids`` stored as ``kind``."""
     table = TABLES[RecordKind(kind)]
     found: set[str] = set()
@@ -282,19 +281,18 @@ def existing_ids(conn: sqlite3.Connection, kind: RecordKind, ids: Sequence[str])
 
 
 # -- links ----------------------------------------------------------------------------------------
-def _in_node_sets(alias: str, node_sets: Sequence[str] | None) -> tuple[str, list[str]]:
-    """An ``AND`` condition keeping rows of ``alias`` in one of ``node_sets``, and its params."""
-    if node_sets is None:
-        return "", []
-    return (
-        f" AND EXISTS (SELECT 1 FROM json_each({alias}.node_sets) "
-        f"WHERE value IN ({marks(node_sets)}))",
-        list(node_sets),
-    )
+def _and(condition: tuple[str, list[str]]) -> tuple[str, list[str]]:
+    """A condition of :func:`in_node_sets` to append with ``AND``."""
+    sql, params = condition
+    return (f" AND {sql}" if sql else ""), params
 
 
 def links(
-    conn: sqlite3.Connection, link: Link, ids: Sequence[str], node_sets: Sequence[str] | None
+    conn: Connection,
+    dialect: Dialect,
+    link: Link,
+    ids: Sequence[str],
+    node_sets: Sequence[str] | None,
 ) -> dict[str, list[str]]:
     """What ``link`` leads to from each of ``ids`` (see :class:`Link`)."""
     link = Link(link)
@@ -310,7 +308,7 @@ def links(
                 found[dataset].append(id_)
         return found
     if link is Link.RELATIONS:
-        sets, params = _in_node_sets("r", node_sets)
+        sets, params = _and(in_node_sets(dialect, "r", node_sets))
         for part in slices(unique(ids)):
             in_part = marks(part)
             for id_, source_id, target_id in conn.execute(
@@ -327,7 +325,7 @@ def links(
         if link is Link.CHUNKS
         else ("chunk_id", "entity_id", "entities")
     )
-    sets, params = _in_node_sets("t", node_sets)
+    sets, params = _and(in_node_sets(dialect, "t", node_sets))
     for part in slices(unique(ids)):
         for key, value in conn.execute(
             f"SELECT m.{by}, m.{other} FROM entity_mentions m JOIN {table} t ON t.id = m.{other} "
@@ -340,7 +338,7 @@ def links(
 
 # -- entity resolution ----------------------------------------------------------------------------
 def lookup_entities(
-    conn: sqlite3.Connection,
+    conn: Connection,
     dataset: str,
     keys: Sequence[str],
     token_groups: Sequence[Sequence[str]],
@@ -362,7 +360,7 @@ def lookup_entities(
 
 
 def _candidates(
-    conn: sqlite3.Connection, dataset: str, tokens: Sequence[str], limit: int
+    conn: Connection, dataset: str, tokens: Sequence[str], limit: int
 ) -> list[EntityRef]:
     """Entities sharing name tokens with ``tokens``, most tokens shared first."""
     wanted = unique(tokens)[:500]
@@ -377,7 +375,7 @@ def _candidates(
     return [EntityRef(*row) for row in rows]
 
 
-def _vectors(conn: sqlite3.Connection, kind: TextKind, ids: Sequence[str]) -> dict[str, Vector]:
+def _vectors(conn: Connection, kind: TextKind, ids: Sequence[str]) -> dict[str, Vector]:
     """Stored vectors of one kind by id."""
     found: dict[str, Vector] = {}
     for part in slices(unique(ids)):
@@ -390,7 +388,7 @@ def _vectors(conn: sqlite3.Connection, kind: TextKind, ids: Sequence[str]) -> di
 
 
 # -- changes and counts ---------------------------------------------------------------------------
-def changes_since(conn: sqlite3.Connection, since: int) -> ChangeSet:
+def changes_since(conn: Connection, since: int) -> ChangeSet:
     """Record ids written or deleted after revision ``since``."""
     upserted = {
         kind: frozenset(
@@ -411,7 +409,7 @@ def changes_since(conn: sqlite3.Connection, since: int) -> ChangeSet:
     )
 
 
-def stats(conn: sqlite3.Connection, datasets: Sequence[str] | None) -> GraphStats:
+def stats(conn: Connection, dialect: Dialect, datasets: Sequence[str] | None) -> GraphStats:
     """Record counts per dataset and node set."""
     names = [r[0] for r in conn.execute("SELECT name FROM datasets ORDER BY name")]
     known = set(names)
@@ -438,11 +436,12 @@ def stats(conn: sqlite3.Connection, datasets: Sequence[str] | None) -> GraphStat
             ):
                 counts[dataset][table] = n
             for dataset, node_set, n in conn.execute(
-                f"SELECT t.dataset, j.value, COUNT(*) FROM {table} t, json_each(t.node_sets) j "
+                f"SELECT t.dataset, j.value, COUNT(*) FROM {table} t, "
+                f"{dialect.elements('t.node_sets', 'j')} "
                 f"WHERE t.dataset IN ({in_part}) GROUP BY t.dataset, j.value",
                 part,
             ):
-                per_set[dataset][node_set][table] = n
+                per_set[dataset][dialect.element_value(node_set)][table] = n
     return GraphStats(
         datasets={
             name: DatasetStats(
@@ -455,9 +454,10 @@ def stats(conn: sqlite3.Connection, datasets: Sequence[str] | None) -> GraphStat
 
 
 # -- the picture of the graph ---------------------------------------------------------------------
-def snapshot(
-    conn: sqlite3.Connection, datasets: Sequence[str], max_nodes: int | None
-) -> GraphSnapshot:
+_ALL = 2**63 - 1  # LIMIT for "no limit": the largest 64-bit integer both engines take
+
+
+def snapshot(conn: Connection, datasets: Sequence[str], max_nodes: int | None) -> GraphSnapshot:
     """The best-connected entities of ``datasets`` (degree: relations in and out, a loop twice;
     ties by id) and the relations among them."""
     wanted = unique(datasets)
@@ -478,7 +478,7 @@ def snapshot(
             "(SELECT COUNT(*) FROM relations r WHERE r.target_id = e.id) AS degree "
             f"FROM entities e WHERE e.dataset IN ({in_wanted}) ORDER BY degree DESC, e.id "
             "LIMIT ?",
-            [*wanted, -1 if max_nodes is None else max_nodes],
+            [*wanted, _ALL if max_nodes is None else min(max_nodes, _ALL)],
         )
     ]
     chosen = [node.id for node in nodes]

@@ -1,4 +1,4 @@
-"""The SQLite graph store's table of key-value items (:mod:`cognee_langchain.graph.items`): its
+"""The SQL graph stores' table of key-value items (:mod:`cognee_langchain.graph.items`): its
 schema, the write of one :class:`PutItem` / :class:`DeleteItem` inside a write transaction, and
 the reads.
 
@@ -9,11 +9,11 @@ prefix is matched with ``=`` or a ``substr`` comparison: exact, case-sensitive, 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.graph._sqlite_schema import unknown_dataset
+from cognee_langchain.graph._sql_dialect import Connection
+from cognee_langchain.graph._sql_schema import unknown_dataset
 from cognee_langchain.graph.items import (
     NAMESPACE_SEPARATOR,
     DeleteItem,
@@ -38,7 +38,7 @@ _COLUMNS = "dataset, namespace, key, value, document_id, created_at, updated_at"
 
 
 def apply_item(
-    conn: sqlite3.Connection,
+    conn: Connection,
     op: PutItem | DeleteItem,
     now: float,
     raise_if_forgotten: Callable[[str], None],
@@ -76,9 +76,7 @@ def apply_item(
     return [] if still is not None else [before]
 
 
-def _check_target(
-    conn: sqlite3.Connection, op: PutItem, raise_if_forgotten: Callable[[str], None]
-) -> None:
+def _check_target(conn: Connection, op: PutItem, raise_if_forgotten: Callable[[str], None]) -> None:
     if not isinstance(op.value, str):
         raise InvalidInputError("PutItem.value must be JSON text (a str).")
     if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (op.dataset,)).fetchone() is None:
@@ -103,7 +101,7 @@ def _item(row: tuple[str, str, str, str, str | None, float, float]) -> StoreItem
 
 
 def get_items(
-    conn: sqlite3.Connection, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
+    conn: Connection, dataset: str, refs: Sequence[tuple[tuple[str, ...], str]]
 ) -> list[StoreItem]:
     """The items of ``dataset`` at ``refs`` (namespace, key) that exist, in the order asked."""
     found = []
@@ -118,7 +116,7 @@ def get_items(
 
 
 def list_items(
-    conn: sqlite3.Connection, dataset: str, namespace_prefix: tuple[str, ...]
+    conn: Connection, dataset: str, namespace_prefix: tuple[str, ...]
 ) -> list[StoreItem]:
     """Every item of ``dataset`` under ``namespace_prefix`` (whole labels), latest put first."""
     order = "ORDER BY updated_at DESC, namespace, key"
@@ -131,7 +129,7 @@ def list_items(
         below = prefix + NAMESPACE_SEPARATOR
         rows = conn.execute(
             f"SELECT {_COLUMNS} FROM store_items WHERE dataset = ? AND (namespace = ? OR "
-            f"substr(namespace, 1, ?) = ?) {order}",
-            (dataset, prefix, len(below), below),
+            f"substr(namespace, 1, length(CAST(? AS TEXT))) = ?) {order}",
+            (dataset, prefix, below, below),
         )
     return [_item(row) for row in rows]

@@ -1,16 +1,15 @@
-"""One write transaction of the SQLite graph store: applies write operations in bulk and keeps
+"""One write transaction of the SQL graph stores: applies write operations in bulk and keeps
 derived provenance (node sets) and fact intervals right, on puts, retractions and forgets, claims
 session messages and tells a record a concurrent forget removed from one never written.
 
 Over 500 lines because puts, forgets and the conflict checks share one transaction's state (the
 node sets seen, the links made, the fact groups touched): split apart, each piece would need all
 of it. The interval rule itself lives in :mod:`cognee_langchain.graph.intervals` and its reads
-and writes in ``_sqlite_intervals``; this module only records which groups a write touched.
+and writes in ``_sql_intervals``; this module only records which groups a write touched.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -18,9 +17,10 @@ import numpy as np
 import orjson
 
 from cognee_langchain.errors import InvalidInputError, WriteConflictError
-from cognee_langchain.graph._sqlite_intervals import GroupKey, recompute
-from cognee_langchain.graph._sqlite_items import apply_item
-from cognee_langchain.graph._sqlite_schema import (
+from cognee_langchain.graph._sql_dialect import Connection
+from cognee_langchain.graph._sql_intervals import GroupKey, recompute
+from cognee_langchain.graph._sql_items import apply_item
+from cognee_langchain.graph._sql_schema import (
     TABLES,
     dataset_info,
     dumps,
@@ -66,9 +66,7 @@ class WriteTransaction:
     whatever survives.
     """
 
-    def __init__(
-        self, conn: sqlite3.Connection, rev: int, now: float, *, store: str = "sqlite"
-    ) -> None:
+    def __init__(self, conn: Connection, rev: int, now: float, *, store: str = "sqlite") -> None:
         self.conn = conn
         self.store = store
         self.rev = rev
@@ -204,7 +202,7 @@ class WriteTransaction:
         permission = parse_permission(op.permission).value
         if op.granted:
             cur = self.conn.execute(
-                "INSERT OR IGNORE INTO grants VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO grants VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (op.dataset, op.user_id, permission, op.by_user_id, self.now),
             )
         else:
@@ -238,7 +236,7 @@ class WriteTransaction:
     def _put_document(self, op: PutDocument) -> None:
         doc = op.document
         cur = self.conn.execute(
-            "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 doc.id,
                 doc.dataset,
@@ -305,11 +303,15 @@ class WriteTransaction:
             self._entity_links[op.id].update(m.chunk_id for m in op.mentions)
         self.conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, '[]', ?, ?)", rows)
         self._put_vectors(vectors)
-        self.conn.executemany("INSERT OR IGNORE INTO entity_keys VALUES (?, ?, ?)", keys)
-        self.conn.executemany("INSERT OR IGNORE INTO entity_tokens VALUES (?, ?, ?)", tokens)
+        self.conn.executemany(
+            "INSERT INTO entity_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING", keys
+        )
+        self.conn.executemany(
+            "INSERT INTO entity_tokens VALUES (?, ?, ?) ON CONFLICT DO NOTHING", tokens
+        )
         added = self.conn.executemany(
-            "INSERT OR IGNORE INTO entity_mentions (entity_id, chunk_id, surface, description) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO entity_mentions (entity_id, chunk_id, surface, description) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             mentions,
         ).rowcount
         self._entities.update(op.id for op in ops)
@@ -363,9 +365,9 @@ class WriteTransaction:
         )
         self._put_vectors(vectors)
         added = self.conn.executemany(
-            "INSERT OR IGNORE INTO relation_mentions "
+            "INSERT INTO relation_mentions "
             "(relation_id, chunk_id, description, valid_at, grain, phrase) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             mentions,
         ).rowcount
         self.counts["relations_added"] += len(rows)
@@ -415,8 +417,9 @@ class WriteTransaction:
             )
         self._entities.update(subjects)
         added = self.conn.executemany(
-            "INSERT OR IGNORE INTO retractions (id, dataset, source_id, kind, target_id, at, "
-            "chunk_id, phrase, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO retractions (id, dataset, source_id, kind, target_id, at, "
+            "chunk_id, phrase, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             [
                 (
                     op.id,
@@ -449,7 +452,8 @@ class WriteTransaction:
             self._vector_dim = dim
         matrix = unit_rows([v for _, _, v in items], self._vector_dim)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+            "INSERT INTO vectors VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, id) DO UPDATE SET vector = excluded.vector",
             [
                 (kind.value, id_, row.tobytes())
                 for (kind, id_, _), row in zip(items, matrix, strict=True)
@@ -477,7 +481,7 @@ class WriteTransaction:
                     claimed=True,
                 )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO message_claims VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO message_claims VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(*owner, key, op.document_id) for key in keys],
         )
 

@@ -1,4 +1,4 @@
-"""History reads of the SQLite graph store: every version of a subject's facts, and its
+"""History reads of the SQL graph stores: every version of a subject's facts, and its
 retractions (``GraphStore.arelation_history`` / ``aretractions``). Each function runs inside a
 read transaction the caller opened.
 
@@ -9,21 +9,21 @@ chunks (and so the sessions and messages) that stated it then.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 
 import orjson
 
-from cognee_langchain.graph._sqlite_reads import relations
-from cognee_langchain.graph._sqlite_records import chunk_sources, sessions
-from cognee_langchain.graph._sqlite_schema import unique
+from cognee_langchain.graph._sql_dialect import Connection
+from cognee_langchain.graph._sql_reads import relations
+from cognee_langchain.graph._sql_records import chunk_sources, sessions
+from cognee_langchain.graph._sql_schema import unique
 from cognee_langchain.graph.models import Relation, Retraction
 
 __all__ = ["relation_history", "retractions"]
 
 
 def relation_history(
-    conn: sqlite3.Connection, dataset: str, source_id: str, kind: str | None
+    conn: Connection, dataset: str, source_id: str, kind: str | None
 ) -> list[Relation]:
     """Every version of the facts of ``source_id`` (of ``kind`` when given), by ``valid_at``,
     then recorded time, then id."""
@@ -70,7 +70,7 @@ def relation_history(
     return versions
 
 
-def retractions(conn: sqlite3.Connection, dataset: str, source_id: str) -> list[Retraction]:
+def retractions(conn: Connection, dataset: str, source_id: str) -> list[Retraction]:
     """The retractions stated about ``source_id``, by ``at``, then recorded time, then id."""
     rows = conn.execute(
         "SELECT id, kind, target_id, at, chunk_id, phrase, created_at, closed FROM retractions "

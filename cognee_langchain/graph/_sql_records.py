@@ -1,18 +1,19 @@
-"""Searchable records of the SQLite graph store (``GraphStore.aread_records``), and the session
+"""Searchable records of the SQL graph stores (``GraphStore.aread_records``), and the session
 provenance every read derives from the documents behind a chunk. Each function runs inside a read
 transaction the caller opened."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
 
-from cognee_langchain.graph._sqlite_schema import load_vector, marks, slices, unique
+from cognee_langchain.graph._sql_dialect import Connection, Dialect
+from cognee_langchain.graph._sql_schema import in_node_sets, load_vector, marks, slices, unique
 from cognee_langchain.graph.models import render_fact
 from cognee_langchain.graph.ops import TextKind, TextRecord
 
@@ -29,7 +30,7 @@ class Source(NamedTuple):
 
 
 def chunk_sources(
-    conn: sqlite3.Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
+    conn: Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
 ) -> dict[str, list[Source]]:
     """The documents each chunk appears in (only session documents if ``sessions_only``),
     oldest first."""
@@ -79,69 +80,64 @@ class _RecordQuery:
 
 
 # A record's links are aggregated in SQL, one JSON array per row: reading the mention rows one
-# by one into Python dominated loading a big store. The ORDER BY sits in a subquery because
-# SQLite aggregates in the order a subquery delivers its rows (json_group_array takes none).
-def _json_list(column: str, source: str, order: str = "seq") -> str:
-    return (
-        f"(SELECT json_group_array({column}) FROM (SELECT {column} FROM {source} ORDER BY {order}))"
-    )
-
-
-_CHUNK_ENTITIES = _json_list("entity_id", "entity_mentions WHERE chunk_id = c.id")
-
-# Columns: id, dataset, text parts (for a fact, then its endpoints and time), links (a JSON array
-# of ids or names), node_sets, rev, then the vector. Links: the entities a chunk or summary
-# mentions, an entity's aliases (the other names it was mentioned by) or the chunks a fact was
-# extracted from.
-_RECORD_QUERIES: dict[TextKind, _RecordQuery] = {
-    TextKind.CHUNK: _RecordQuery(
-        alias="c",
-        columns=f"c.id, c.dataset, c.text, c.unit, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
-        source="chunks c",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
-    ),
-    TextKind.SUMMARY: _RecordQuery(
-        alias="c",
-        columns=f"c.id, c.dataset, c.summary, {_CHUNK_ENTITIES}, c.node_sets, c.rev",
-        source="chunks c",
-        vector="COALESCE(sv.vector, v.vector)",
-        vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
-        "LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
-        where="c.summary != ''",
-    ),
-    TextKind.ENTITY: _RecordQuery(
-        alias="e",
-        columns="e.id, e.dataset, e.name, "
-        + _json_list(
-            "surface",
-            "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
-            "GROUP BY surface",
-            order="MIN(seq)",
-        )
-        + ", e.node_sets, e.rev",
-        source="entities e",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
-    ),
-    TextKind.FACT: _RecordQuery(
-        alias="r",
-        columns="r.id, r.dataset, s.name, r.predicate, t.name, "
-        "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
-        "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
-        "COALESCE(r.valid_at, r.created_at), r.invalid_at, r.superseded_by, r.kind, "
-        + _json_list("chunk_id", "relation_mentions WHERE relation_id = r.id")
-        + ", r.node_sets, r.rev",
-        source="relations r JOIN entities s ON s.id = r.source_id "
-        "JOIN entities t ON t.id = r.target_id",
-        vector="v.vector",
-        vector_joins="LEFT JOIN vectors v ON v.kind = 'fact' AND v.id = r.id",
-    ),
-}
+# by one into Python dominated loading a big store.
+@cache
+def _record_queries(dialect: Dialect) -> dict[TextKind, _RecordQuery]:
+    """The query of each text kind, in ``dialect``. Columns: id, dataset, text parts (for a fact,
+    then its endpoints and time), links (a JSON array of ids or names), node_sets, rev, then the
+    vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other names
+    it was mentioned by) or the chunks a fact was extracted from."""
+    chunk_entities = dialect.json_list("entity_id", "entity_mentions WHERE chunk_id = c.id", "seq")
+    return {
+        TextKind.CHUNK: _RecordQuery(
+            alias="c",
+            columns=f"c.id, c.dataset, c.text, c.unit, {chunk_entities}, c.node_sets, c.rev",
+            source="chunks c",
+            vector="v.vector",
+            vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
+        ),
+        TextKind.SUMMARY: _RecordQuery(
+            alias="c",
+            columns=f"c.id, c.dataset, c.summary, {chunk_entities}, c.node_sets, c.rev",
+            source="chunks c",
+            vector="COALESCE(sv.vector, v.vector)",
+            vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
+            "LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
+            where="c.summary != ''",
+        ),
+        TextKind.ENTITY: _RecordQuery(
+            alias="e",
+            columns="e.id, e.dataset, e.name, "
+            + dialect.json_list(
+                "surface",
+                "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
+                "GROUP BY surface",
+                "MIN(seq)",
+            )
+            + ", e.node_sets, e.rev",
+            source="entities e",
+            vector="v.vector",
+            vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
+        ),
+        TextKind.FACT: _RecordQuery(
+            alias="r",
+            columns="r.id, r.dataset, s.name, r.predicate, t.name, "
+            "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
+            "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
+            "COALESCE(r.valid_at, r.created_at), r.invalid_at, r.superseded_by, r.kind, "
+            + dialect.json_list("chunk_id", "relation_mentions WHERE relation_id = r.id", "seq")
+            + ", r.node_sets, r.rev",
+            source="relations r JOIN entities s ON s.id = r.source_id "
+            "JOIN entities t ON t.id = r.target_id",
+            vector="v.vector",
+            vector_joins="LEFT JOIN vectors v ON v.kind = 'fact' AND v.id = r.id",
+        ),
+    }
 
 
 def records(
-    conn: sqlite3.Connection,
+    conn: Connection,
+    dialect: Dialect,
     kind: TextKind,
     datasets: Sequence[str],
     *,
@@ -156,16 +152,14 @@ def records(
     kind = TextKind(kind)
     if not datasets or limit <= 0:
         return []
-    query = _RECORD_QUERIES[kind]
+    query = _record_queries(dialect)[kind]
     alias = query.alias
     where = [f"{alias}.dataset IN ({marks(datasets)})", f"{alias}.id > ?", f"{alias}.rev > ?"]
     params: list[object] = [*datasets, after_id, since_revision]
-    if node_sets is not None:
-        where.append(
-            f"EXISTS (SELECT 1 FROM json_each({alias}.node_sets) "
-            f"WHERE value IN ({marks(node_sets)}))"
-        )
-        params.extend(node_sets)
+    sets, set_params = in_node_sets(dialect, alias, node_sets)
+    if sets:
+        where.append(sets)
+        params.extend(set_params)
     groups: list[Sequence[str] | None] = [None]
     if ids is not None:
         groups = list(slices(sorted(i for i in set(ids) if i > after_id)))
@@ -179,15 +173,15 @@ def records(
         )
         if len(rows) >= limit:
             break
-    return _records(conn, kind, rows)
+    return _records(conn, dialect, kind, rows)
 
 
 def _records(
-    conn: sqlite3.Connection, kind: TextKind, rows: list[tuple[Any, ...]]
+    conn: Connection, dialect: Dialect, kind: TextKind, rows: list[tuple[Any, ...]]
 ) -> list[TextRecord]:
     """Rows of one record query as records, with their session provenance."""
     none: list[tuple[str, ...]] = [()] * len(rows)
-    links = [tuple(orjson.loads(row[-4])) for row in rows]
+    links = [tuple(dialect.load_list(row[-4])) for row in rows]
     own: list[tuple[str, ...]] = [(row[0],) for row in rows]
     entity_ids, chunk_ids, aliases = none, none, none
     times: list[tuple[Any, ...]] = [(None, None, None, None)] * len(rows)
@@ -209,7 +203,9 @@ def _records(
     spans = _fact_spans(conn, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
     # Closed and replaced by nothing: only a retraction ends a fact that way.
     ended = [row[0] for row, t in zip(rows, times, strict=True) if t[1] is not None and not t[2]]
-    retracted = _retracted_in(conn, ended)  # only facts have times: nothing for other kinds
+    retracted = _retracted_in(
+        conn, dialect, ended
+    )  # only facts have times: nothing for other kinds
     found = []
     for i, row in enumerate(rows):
         session_ids, message_ids = sessions(sources, origins[i]) if sources else ((), ())
@@ -239,22 +235,24 @@ def _records(
     return found
 
 
-def _retracted_in(conn: sqlite3.Connection, relation_ids: Sequence[str]) -> dict[str, str]:
+def _retracted_in(
+    conn: Connection, dialect: Dialect, relation_ids: Sequence[str]
+) -> dict[str, str]:
     """For each closed relation a retraction closed, the chunk that retraction was said in (the
     earliest, when several closed it)."""
     found: dict[str, str] = {}
     for part in slices(relation_ids):
         for relation_id, chunk_id in conn.execute(
-            "SELECT j.value, t.chunk_id FROM retractions t, json_each(t.closed) j "
+            f"SELECT j.value, t.chunk_id FROM retractions t, {dialect.elements('t.closed', 'j')} "
             f"WHERE j.value IN ({marks(part)}) ORDER BY t.at, t.id",
-            part,
+            dialect.element_params(part),
         ):
-            found.setdefault(relation_id, chunk_id)
+            found.setdefault(dialect.element_value(relation_id), chunk_id)
     return found
 
 
 def _fact_spans(
-    conn: sqlite3.Connection, chunk_ids: Sequence[str]
+    conn: Connection, chunk_ids: Sequence[str]
 ) -> dict[str, tuple[tuple[float, float | None], ...]]:
     """Per chunk, the ``(valid_at, invalid_at)`` of every single-valued fact it states (as it
     states it: its own statement's period), in stored order: one query per page."""

@@ -1,4 +1,5 @@
-"""The SQLite graph store's schema and the small SQL helpers its reads and writes share.
+"""The SQL graph stores' schema (written for SQLite; see :meth:`Dialect.ddl` for PostgreSQL) and
+the small SQL helpers their reads and writes share.
 
 Provenance is stored once, where it originates, and derived on read: documents carry their node
 set and session; ``document_chunks`` links documents to chunks; ``entity_mentions`` and
@@ -10,7 +11,6 @@ transaction (``rev``); deletions leave a tombstone, so readers can catch up incr
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,6 +18,7 @@ import numpy as np
 import orjson
 
 from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.graph._sql_dialect import Connection, Dialect
 from cognee_langchain.graph.ops import RecordKind, Vector
 from cognee_langchain.permissions import DatasetInfo, Permission
 
@@ -28,6 +29,7 @@ __all__ = [
     "TABLES",
     "dataset_info",
     "dumps",
+    "in_node_sets",
     "load_vector",
     "marks",
     "revision",
@@ -146,7 +148,7 @@ TABLES = {
 # How far from 1 a float32 vector's computed norm may be and the vector still count as unit length.
 _UNIT_TOLERANCE = 1e-5
 
-# Ids bound per statement: well under SQLite's limit on parameters.
+# Ids bound per statement: well under SQLite's (and PostgreSQL's) limit on parameters.
 _IN_BATCH = 500
 
 
@@ -157,8 +159,23 @@ def slices(items: Sequence[str], size: int = _IN_BATCH) -> Iterator[Sequence[str
 
 
 def marks(items: Sequence[object]) -> str:
-    """``?`` placeholders for ``items``."""
-    return ",".join("?" * len(items))
+    """``?`` placeholders for ``items`` (``NULL`` for none: ``x IN ()`` is SQLite's alone, and
+    ``x IN (NULL)`` is never true either)."""
+    return ",".join("?" * len(items)) or "NULL"
+
+
+def in_node_sets(
+    dialect: Dialect, alias: str, node_sets: Sequence[str] | None
+) -> tuple[str, list[str]]:
+    """A condition keeping rows of ``alias`` in one of ``node_sets`` (``""``: no filter), and
+    its params."""
+    if node_sets is None:
+        return "", []
+    return (
+        f"EXISTS (SELECT 1 FROM {dialect.elements(f'{alias}.node_sets', 'j')} "
+        f"WHERE j.value IN ({marks(node_sets)}))",
+        dialect.element_params(node_sets),
+    )
 
 
 def dumps(value: object) -> str:
@@ -201,13 +218,13 @@ def unit_rows(vectors: Sequence[Vector], dim: int) -> Vector:
     return matrix
 
 
-def revision(conn: sqlite3.Connection) -> int:
+def revision(conn: Connection) -> int:
     """The revision of the last committed write."""
     (value,) = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
     return int(value)
 
 
-def dataset_info(conn: sqlite3.Connection, name: str) -> DatasetInfo | None:
+def dataset_info(conn: Connection, name: str) -> DatasetInfo | None:
     """A dataset's owner and grants, or ``None`` when it does not exist."""
     row = conn.execute(
         "SELECT owner_id, created_at FROM datasets WHERE name = ?", (name,)

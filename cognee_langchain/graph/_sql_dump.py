@@ -1,16 +1,16 @@
-"""The SQLite graph store's dump of one dataset (``GraphStore.adump_dataset``): every row it holds
+"""The SQL graph stores' dump of one dataset (``GraphStore.adump_dataset``): every row it holds
 of the dataset, raw, read inside the one read transaction the caller opened, so the dump is one
 committed snapshot even while other processes write."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 
 import orjson
 
-from cognee_langchain.graph._sqlite_reads import documents
-from cognee_langchain.graph._sqlite_schema import load_vector
+from cognee_langchain.graph._sql_dialect import Connection
+from cognee_langchain.graph._sql_reads import documents
+from cognee_langchain.graph._sql_schema import load_vector
 from cognee_langchain.graph.dump import (
     DatasetDump,
     StoredChunk,
@@ -29,9 +29,7 @@ from cognee_langchain.graph.ops import (
 __all__ = ["dump_dataset"]
 
 
-def _vectors(
-    conn: sqlite3.Connection, table: str, kind: TextKind, dataset: str
-) -> dict[str, Vector]:
+def _vectors(conn: Connection, table: str, kind: TextKind, dataset: str) -> dict[str, Vector]:
     """The stored vectors of ``kind`` of every record of ``table`` in ``dataset``."""
     found: dict[str, Vector] = {}
     for id_, blob in conn.execute(
@@ -45,9 +43,7 @@ def _vectors(
     return found
 
 
-def _by_entity(
-    conn: sqlite3.Connection, table: str, column: str, dataset: str
-) -> dict[str, list[str]]:
+def _by_entity(conn: Connection, table: str, column: str, dataset: str) -> dict[str, list[str]]:
     """``entity_keys`` or ``entity_tokens`` of ``dataset``, sorted, by entity id."""
     found: dict[str, list[str]] = defaultdict(list)
     for entity_id, value in conn.execute(
@@ -58,7 +54,7 @@ def _by_entity(
     return found
 
 
-def dump_dataset(conn: sqlite3.Connection, dataset: str, with_vectors: bool) -> DatasetDump:
+def dump_dataset(conn: Connection, dataset: str, with_vectors: bool) -> DatasetDump:
     """Everything stored of ``dataset`` (see :class:`DatasetDump`)."""
     doc_ids = [
         r[0]

@@ -1,0 +1,343 @@
+"""Scale-out benchmark: many worker processes on one memory, PostgreSQL against the embedded store.
+
+Two measurements, each on both backends in the same run (the embedded SQLite store is the
+baseline of every ratio):
+
+1. **remember throughput** with 1, 2 and 4 worker processes writing into one dataset at once:
+   each worker remembers ``--calls`` texts of ~12,000 characters (about 10 chunks each; offline
+   extractor, WordLlama embeddings: the defaults), all starting together; chunks per second is
+   every worker's chunks over the wall time from the start signal to the last worker's end.
+2. **search under writes** at 10,000 and 100,000 chunks: a reader process opens the memory (its
+   index from the snapshot a previous open saved, then caught up from the store's change feed)
+   and answers ``--queries`` searches (query vectors given, so no model time is measured) while
+   three writer processes keep remembering into the same dataset; p50 / p95 per search, the
+   writes each search caught up with included. The memories are synthetic (the corpus of
+   ``benchmarks/cold_start.py``), built once and cached; the writers' texts are real.
+
+Also printed: the reader's open + first query (cold open) time. The machine has 2 cores: more
+than 2 processes compete for them, which caps what more workers can add.
+
+    .venv/bin/python benchmarks/scale_out.py
+    .venv/bin/python benchmarks/scale_out.py --sizes 10000 --workers 1 2 --queries 100
+    .venv/bin/python benchmarks/scale_out.py --postgres postgresql://postgres@127.0.0.1/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cold_start import DATASET, QUERY, build  # the synthetic corpus
+from remember import generate_text  # the writers' prose
+from retrieval import _table, markdown_table
+
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+TEXT_CHARS = 12_000
+WAIT = 1800.0
+
+
+# -- processes ------------------------------------------------------------------------------------
+def _memory(location: str, data_dir: str) -> Any:
+    from cognee_langchain import GraphMemory
+
+    return GraphMemory(data_dir, graph_store=location)
+
+
+def _remember_worker(
+    location: str, data_dir: str, seed: int, calls: int, start: Any, stop: Any, out: Any
+) -> None:
+    """Remember ``calls`` texts (forever, until ``stop``, when ``calls`` is 0); report chunks."""
+    try:
+        memory = _memory(location, data_dir)
+        texts = [generate_text(TEXT_CHARS, seed=seed * 1000 + i) for i in range(max(calls, 50))]
+        memory.embeddings.embed_query("warm up")  # the model loads before the clock starts
+        start.wait(WAIT)
+        chunks, i = 0, 0
+        while (calls and i < calls) or (not calls and not stop.is_set()):
+            chunks += memory.remember(texts[i % len(texts)] + f" Run {seed}-{i}.").chunks_added
+            i += 1
+        out.put(("ok", chunks, time.perf_counter()))
+        memory.close()
+    except BaseException as exc:  # the parent reports it
+        out.put(("error", f"{type(exc).__name__}: {exc}", 0.0))
+
+
+def _search_worker(
+    location: str, snapshots: str, queries: int, start: Any, stop: Any, out: Any
+) -> None:
+    """Open the memory, then time ``queries`` searches (the first is the cold open)."""
+    try:
+        from cognee_langchain.retrieval.graph_index import GraphIndex
+        from cognee_langchain.services.runtime import open_graph_store
+
+        rng = np.random.default_rng(0)
+        vectors = rng.standard_normal((queries, 256)).astype(np.float32)
+
+        async def run() -> tuple[float, list[float]]:
+            opened = time.perf_counter()
+            store = open_graph_store(location)
+            index = GraphIndex(snapshot_dir=Path(snapshots))
+            await index.asearch(store, QUERY, vectors[0])
+            cold = time.perf_counter() - opened
+            start.wait(WAIT)
+            samples = []
+            for vector in vectors[1:]:
+                began = time.perf_counter()
+                await index.asearch(store, QUERY, vector)
+                samples.append(time.perf_counter() - began)
+            await store.aclose()
+            return cold, samples
+
+        cold, samples = asyncio.run(run())
+        stop.set()
+        out.put(("ok", cold, samples))
+    except BaseException as exc:
+        stop.set()
+        out.put(("error", f"{type(exc).__name__}: {exc}", []))
+
+
+def _gather(procs: list[Any], out: Any, start: Any = None) -> tuple[list[tuple[Any, ...]], float]:
+    """Run ``procs`` to their end: what each reported, and when the work began (when the
+    parent passed ``start``, the barrier it shares with them, else when they were started)."""
+    for proc in procs:
+        proc.start()
+    if start is not None:
+        start.wait(WAIT)
+    began = time.perf_counter()
+    results = [out.get(timeout=WAIT) for _ in procs]
+    for proc in procs:
+        proc.join(WAIT)
+    errors = [r[1] for r in results if r[0] == "error"]
+    if errors:
+        raise SystemExit(f"a worker failed: {errors[0]}")
+    return results, began
+
+
+# -- measurements ---------------------------------------------------------------------------------
+def throughput(location: str, workers: int, calls: int, tmp: Path) -> float:
+    """Chunks per second of ``workers`` processes remembering at once into one memory."""
+    ctx = multiprocessing.get_context("spawn")
+    start, stop, out = ctx.Barrier(workers + 1), ctx.Event(), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_remember_worker,
+            args=(location, str(tmp / f"w{w}"), w + 1, calls, start, stop, out),
+        )
+        for w in range(workers)
+    ]
+    results, began = _gather(procs, out, start)
+    return sum(r[1] for r in results) / (max(r[2] for r in results) - began)
+
+
+def search_under_writes(
+    location: str, snapshots: Path, queries: int, writers: int, tmp: Path
+) -> dict[str, float]:
+    ctx = multiprocessing.get_context("spawn")
+    start, stop, out = ctx.Barrier(writers + 1), ctx.Event(), ctx.Queue()
+    reader = ctx.Process(
+        target=_search_worker, args=(location, str(snapshots), queries, start, stop, out)
+    )
+    procs = [reader] + [
+        ctx.Process(
+            target=_remember_worker,
+            args=(location, str(tmp / f"writer{w}"), 100 + w, 0, start, stop, out),
+        )
+        for w in range(writers)
+    ]
+    results, _ = _gather(procs, out)
+    (searched,) = [r for r in results if isinstance(r[2], list)]
+    samples = sorted(searched[2])
+    written = sum(r[1] for r in results if not isinstance(r[2], list))
+    return {
+        "cold_s": searched[1],
+        "p50_ms": 1000 * statistics.median(samples),
+        "p95_ms": 1000 * samples[int(0.95 * (len(samples) - 1))],
+        "written": written,
+    }
+
+
+# -- stores ---------------------------------------------------------------------------------------
+def _fresh(backend: str, dsn: str, tmp: Path, name: str) -> str:
+    if backend == "embedded":
+        return str(tmp / name / "graph.sqlite")
+    return f"{dsn}?schema=bench_{name}_{uuid.uuid4().hex[:8]}"
+
+
+def _drop(location: str) -> None:
+    if not location.startswith("postgresql"):
+        return
+    import psycopg
+
+    dsn, _, schema = location.partition("?schema=")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _corpus(backend: str, dsn: str, cache: Path, n_chunks: int) -> tuple[str, Path]:
+    """The cached synthetic memory of ``n_chunks`` on ``backend`` (built on first use) and the
+    directory of its readers' index snapshot."""
+    directory = cache / f"scale-out-{backend}-{n_chunks}"
+    location = (
+        str(directory / "graph.sqlite")
+        if backend == "embedded"
+        else f"{dsn}?schema=bench_scale_out_{n_chunks}"
+    )
+    marker = directory / "built"
+    if not marker.exists() or not _holds(location, n_chunks):
+        _drop(location)
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        started = time.perf_counter()
+        build(location, n_chunks)
+        marker.write_text(f"{time.perf_counter() - started:.1f}")
+        print(f"built {n_chunks:,} chunks on {backend} in {marker.read_text()} s", flush=True)
+    return location, directory / "snapshots"
+
+
+def _holds(location: str, n_chunks: int) -> bool:
+    from cognee_langchain.services.runtime import open_graph_store
+
+    store = open_graph_store(location)
+    try:
+        held = store.stats([DATASET]).chunks
+    finally:
+        store.close()
+    return held >= n_chunks
+
+
+def _prime(location: str, snapshots: str) -> None:
+    """Open the memory once so that its index snapshot exists (and is caught up)."""
+    from cognee_langchain.retrieval.graph_index import GraphIndex
+    from cognee_langchain.services.runtime import open_graph_store
+
+    async def run() -> None:
+        store = open_graph_store(location)
+        index = GraphIndex(snapshot_dir=Path(snapshots))
+        await index.asearch(store, QUERY, np.ones(256, dtype=np.float32))
+        await index.asave_snapshot(store)
+        await store.aclose()
+
+    asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--calls", type=int, default=20, help="remember calls per worker")
+    parser.add_argument("--queries", type=int, default=200, help="searches per size")
+    parser.add_argument("--writers", type=int, default=3, help="writers during the searches")
+    parser.add_argument("--postgres", default=DEFAULT_DSN, help="PostgreSQL DSN (a test database)")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp"), help="where corpora live")
+    parser.add_argument(
+        "--markdown", type=Path, default=None, help="also write the README tables to this file"
+    )
+    args = parser.parse_args()
+    backends = ["embedded", "postgres"]
+    load_before = os.getloadavg()[0]
+    tmp = Path(tempfile.mkdtemp(prefix="scale-out-"))
+    made: list[str] = []
+    try:
+        rates: dict[tuple[str, int], float] = {}
+        for workers in args.workers:
+            for backend in backends:
+                location = _fresh(backend, args.postgres, tmp, f"rem_{backend}_{workers}")
+                made.append(location)
+                rates[backend, workers] = throughput(
+                    location, workers, args.calls, tmp / f"r{backend}{workers}"
+                )
+                print(f"remember {backend} x{workers}: {rates[backend, workers]:.0f} chunks/s")
+        searches: dict[tuple[str, int], dict[str, float]] = {}
+        for n_chunks in args.sizes:
+            for backend in backends:
+                # The writers grow the cached corpus a little each run; its snapshot catches up.
+                location, snapshots = _corpus(backend, args.postgres, args.cache, n_chunks)
+                prime = multiprocessing.get_context("spawn").Process(
+                    target=_prime, args=(location, str(snapshots))
+                )
+                prime.start()
+                prime.join(WAIT)
+                searches[backend, n_chunks] = search_under_writes(
+                    location, snapshots, args.queries, args.writers, tmp / f"s{backend}{n_chunks}"
+                )
+                print(f"search {backend} {n_chunks:,}: {searches[backend, n_chunks]}")
+    finally:
+        for location in made:
+            _drop(location)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\n1-min load average: {load_before:.2f} at start, {os.getloadavg()[0]:.2f} at end\n")
+    first = args.workers[0]
+    tables = [
+        (
+            ["workers", "embedded chunks/s", f"÷ {first} worker", "PostgreSQL chunks/s",
+             f"÷ {first} worker", "PostgreSQL ÷ embedded"],
+            [
+                [
+                    str(w),
+                    f"{rates['embedded', w]:.0f}",
+                    f"{rates['embedded', w] / rates['embedded', first]:.2f}×",
+                    f"{rates['postgres', w]:.0f}",
+                    f"**{rates['postgres', w] / rates['postgres', first]:.2f}×**",
+                    f"{rates['postgres', w] / rates['embedded', w]:.2f}×",
+                ]
+                for w in args.workers
+            ],
+        ),
+        (
+            ["chunks", "store", "cold open + 1st query (s)", "search p50 ms", "p95 ms",
+             "p50 ÷ embedded", "chunks written meanwhile"],
+            [
+                [
+                    f"{n:,}",
+                    "embedded (baseline)" if backend == "embedded" else "PostgreSQL",
+                    f"{searches[backend, n]['cold_s']:.2f}",
+                    f"**{searches[backend, n]['p50_ms']:.1f}**",
+                    f"**{searches[backend, n]['p95_ms']:.1f}**",
+                    f"{searches[backend, n]['p50_ms'] / searches['embedded', n]['p50_ms']:.2f}×",
+                    f"{searches[backend, n]['written']:,.0f}",
+                ]
+                for n in args.sizes
+                for backend in backends
+            ],
+        ),
+    ]  # fmt: skip
+    for header, cells in tables:
+        _table(header, cells)
+    if args.markdown is not None:
+        args.markdown.write_text(
+            "\n".join(markdown_table(header, cells) for header, cells in tables)
+            + f"\nremember: each worker process remembers {args.calls} texts of ~"
+            f"{TEXT_CHARS:,} characters (offline defaults), all starting together, into one "
+            f"dataset; one run. Search: {args.queries} searches (query vector given) by one "
+            f"reader process while {args.writers} writer processes remember into the same "
+            "dataset; the reader's index catches up with their writes before each search (that "
+            "time included). The machine has 2 cores, shared by every process of a row.\n"
+        )
+    big, most = args.sizes[-1], args.workers[-1]
+    pg = searches["postgres", big]
+    print(
+        f"SUMMARY PostgreSQL at {big:,} chunks with {args.writers} writers: search p50 "
+        f"{pg['p50_ms']:.1f} ms / p95 {pg['p95_ms']:.1f} ms (target <= 20 / 50), cold open "
+        f"{pg['cold_s']:.2f} s; {most} workers remember "
+        f"{rates['postgres', most] / rates['postgres', first]:.2f}x the chunks/s of "
+        f"{first} on PostgreSQL, "
+        f"{rates['embedded', most] / rates['embedded', first]:.2f}x embedded "
+        "(target >= 2.5x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
