@@ -93,6 +93,10 @@ def _search_worker(
             await index.asearch(store, QUERY, vectors[0])
             cold = time.perf_counter() - opened
             start.wait(WAIT)
+            # Time searches only once the writers are writing: their first commit is the sign.
+            written = await store.acurrent_revision()
+            while await store.acurrent_revision() == written:
+                await asyncio.sleep(0.01)
             samples = []
             for vector in vectors[1:]:
                 began = time.perf_counter()

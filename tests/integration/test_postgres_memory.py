@@ -5,7 +5,11 @@ moved into it; a wrong DSN, and a server connection lost in the middle of ``reme
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -192,5 +196,37 @@ def test_a_connection_lost_mid_improve_persists_each_message_once_on_retry(
         assert memory.improve(DATASET, ["s"]).messages_persisted == 6
         assert memory.improve(DATASET, ["s"]).messages_persisted == 0
         assert_exactly_once(memory, 3)
+    finally:
+        memory.close()
+
+
+def _restart_server() -> None:
+    """Restart the PostgreSQL server for real (every connection of every client is cut), and
+    wait until it accepts connections again."""
+    subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True, timeout=120)
+    deadline = time.monotonic() + 60
+    while subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode:
+        assert time.monotonic() < deadline, "PostgreSQL did not come back within 60 s"
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(
+    shutil.which("pg_ctlcluster") is None or os.geteuid() != 0,
+    reason="restarting the server needs pg_ctlcluster and root (this machine's PostgreSQL 15)",
+)
+def test_after_a_server_restart_the_same_memory_works_without_a_new_process(
+    url: str, tmp_path: Path
+) -> None:
+    memory = GraphMemory(tmp_path, graph_store=url, session_store=url)
+    try:
+        memory.remember(TEXT)
+        memory.session_store.append(memory.user.id, "s", turn(0))
+        _restart_server()
+        # Every pooled connection died with the server: the stores replace them on their own.
+        memory.remember("Carol Diaz founded Zeta Labs in Lisbon.")
+        memory.session_store.append(memory.user.id, "s", turn(1))
+        assert memory.improve(DATASET, ["s"]).messages_persisted == 4
+        assert memory.stats().documents == 3
+        assert any("Zeta" in d.page_content for d in memory.search("Who founded Zeta Labs?"))
     finally:
         memory.close()

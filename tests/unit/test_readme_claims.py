@@ -51,6 +51,7 @@ CLAIMS = (
         (
             "tests/integration/test_postgres_memory.py::test_a_connection_lost_mid_remember_writes_nothing_and_the_next_call_works",
             "tests/integration/test_postgres_memory.py::test_a_connection_lost_mid_improve_persists_each_message_once_on_retry",
+            "tests/integration/test_postgres_memory.py::test_after_a_server_restart_the_same_memory_works_without_a_new_process",
             "tests/integration/test_graph_store_postgres.py::test_a_backend_terminated_mid_apply_writes_nothing_and_the_next_apply_works",
             "tests/integration/test_session_store_postgres.py::test_a_backend_terminated_mid_append_writes_nothing_and_the_retry_works",
         ),
