@@ -146,7 +146,10 @@ def _batches(n_chunks: int, seed: int = 7) -> list[list[object]]:
                     )
                 )
             )
-        batches.append(ops)
+        # Grouped by kind (chunks, entities, relations, documents: each after what it cites),
+        # as remember orders its ops: a store writes each run of one kind in bulk.
+        order = (RequirePermission, PutChunk, PutEntity, PutRelation, PutDocument)
+        batches.append(sorted(ops, key=lambda op: order.index(type(op))))
     return batches
 
 

@@ -10,6 +10,7 @@ starting at once) create it once and never see it half made.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 
@@ -21,11 +22,24 @@ from cognee_langchain.graph._sql_dialect import POSTGRES
 from cognee_langchain.graph._sql_items import ITEMS_SCHEMA
 from cognee_langchain.graph._sql_schema import SCHEMA, SCHEMA_AFTER_MIGRATION, SCHEMA_VERSION
 
-__all__ = ["MIGRATIONS", "check_schema_name", "open_schema"]
+__all__ = ["MIGRATIONS", "PG_INDEXES", "check_schema_name", "open_schema"]
+
+logger = logging.getLogger(__name__)
 
 # version -> (next version, statements): a schema of an earlier release is upgraded in place on
 # open (none yet: 4 is the first version on PostgreSQL).
 MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+# Indexes only PostgreSQL gets (SQLite's planner does well without them), made with a new schema
+# and added to an existing one on open, like SCHEMA's on SQLite. A fact's mentions in order: its
+# first description and its chunks are read on every catch-up that touches the fact (from the
+# index alone, once vacuumed), and without this index the planner may walk every mention of the
+# store by seq looking for them.
+PG_INDEXES = """
+CREATE INDEX IF NOT EXISTS relation_mentions_relation_seq ON relation_mentions (relation_id, seq)
+    INCLUDE (chunk_id);
+"""
+_PG_INDEX_NAMES = ("relation_mentions_relation_seq",)
 
 # An unquoted-style identifier (PostgreSQL truncates names past 63 bytes).
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
@@ -71,11 +85,33 @@ def open_schema(raw: psycopg.Connection[TupleRow], schema: str, store: str) -> N
             )
         if "meta" in tables:
             _check_version(raw, store)
+            _add_indexes(raw, schema, store)
             return
-        raw.execute(POSTGRES.ddl(SCHEMA + ITEMS_SCHEMA + SCHEMA_AFTER_MIGRATION))
+        raw.execute(POSTGRES.ddl(SCHEMA + ITEMS_SCHEMA + SCHEMA_AFTER_MIGRATION + PG_INDEXES))
         raw.execute(
             "INSERT INTO meta VALUES ('schema_version', %s), ('revision', '0'), ('store_id', %s)",
             (SCHEMA_VERSION, uuid.uuid4().hex),
+        )
+
+
+def _add_indexes(raw: psycopg.Connection[TupleRow], schema: str, store: str) -> None:
+    """Create the :data:`PG_INDEXES` an existing schema lacks (made before they were added);
+    a user allowed to read and write but not to create indexes is told, and served without."""
+    present = {
+        row[0]
+        for row in raw.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s", (schema,))
+    }
+    if present.issuperset(_PG_INDEX_NAMES):
+        return
+    try:
+        with raw.transaction():  # a savepoint: a refusal leaves the open's transaction usable
+            raw.execute(PG_INDEXES)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        logger.warning(
+            "Graph store %s lacks indexes that make searches under concurrent writes fast, and "
+            "this user may not create them (%s): open the store once as its owner.",
+            store,
+            exc,
         )
 
 

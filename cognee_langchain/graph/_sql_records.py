@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from cognee_langchain.graph._sql_dialect import Connection, Dialect
+from cognee_langchain.graph._sql_dialect import SQLITE, Connection, Dialect
 from cognee_langchain.graph._sql_schema import in_node_sets, load_vector, marks, slices, unique
 from cognee_langchain.graph.models import render_fact
 from cognee_langchain.graph.ops import TextKind, TextRecord
@@ -30,18 +30,23 @@ class Source(NamedTuple):
 
 
 def chunk_sources(
-    conn: Connection, chunk_ids: Iterable[str], *, sessions_only: bool = False
+    conn: Connection,
+    chunk_ids: Iterable[str],
+    *,
+    sessions_only: bool = False,
+    dialect: Dialect = SQLITE,
 ) -> dict[str, list[Source]]:
     """The documents each chunk appears in (only session documents if ``sessions_only``),
-    oldest first."""
+    oldest first. ``dialect`` binds the ids (SQLite's ``IN`` lists work on both engines; the
+    store's own is faster for many ids)."""
     found: dict[str, list[Source]] = defaultdict(list)
     only_sessions = " AND d.session_id IS NOT NULL" if sessions_only else ""
-    for part in slices(unique(chunk_ids)):
+    for condition, params in dialect.in_ids("dc.chunk_id", unique(chunk_ids)):
         for chunk_id, doc_id, session_id, message_ids in conn.execute(
             "SELECT dc.chunk_id, d.id, d.session_id, d.message_ids FROM document_chunks dc "
-            f"JOIN documents d ON d.id = dc.document_id WHERE dc.chunk_id IN ({marks(part)})"
+            f"JOIN documents d ON d.id = dc.document_id WHERE {condition}"
             f"{only_sessions} ORDER BY d.created_at, d.id",
-            part,
+            params,
         ):
             found[chunk_id].append(Source(doc_id, session_id, orjson.loads(message_ids)))
     return found
@@ -61,21 +66,25 @@ def sessions(
 # -- searchable records ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _RecordQuery:
-    """How to select one text kind: ``alias`` names the table whose id/dataset/rev filter."""
+    """How to select one text kind: ``table`` as ``alias`` is the table whose id / dataset / rev
+    filter, ``joins`` what else the columns read."""
 
+    table: str
     alias: str
     columns: str
-    source: str
     vector: str
     vector_joins: str
+    joins: str = ""
     where: str = ""
 
-    def sql(self, with_vectors: bool, conditions: Sequence[str]) -> str:
-        vector, joins = (self.vector, self.vector_joins) if with_vectors else ("NULL", "")
+    def sql(self, source: str, with_vectors: bool, conditions: Sequence[str]) -> str:
+        """The query over ``source`` (``table`` as ``alias``, or a ``FROM`` item standing for
+        it), kept to ``conditions``."""
+        vector, vector_joins = (self.vector, self.vector_joins) if with_vectors else ("NULL", "")
         where = " AND ".join([*conditions, self.where] if self.where else conditions)
         return (
-            f"SELECT {self.columns}, {vector} FROM {self.source} {joins} WHERE {where} "
-            f"ORDER BY {self.alias}.id LIMIT ?"
+            f"SELECT {self.columns}, {vector} FROM {source} {self.joins} {vector_joins} "
+            f"WHERE {where} ORDER BY {self.alias}.id LIMIT ?"
         )
 
 
@@ -88,38 +97,40 @@ def _record_queries(dialect: Dialect) -> dict[TextKind, _RecordQuery]:
     vector. Links: the entities a chunk or summary mentions, an entity's aliases (the other names
     it was mentioned by) or the chunks a fact was extracted from."""
     chunk_entities = dialect.json_list("entity_id", "entity_mentions WHERE chunk_id = c.id", "seq")
+    # "Any surface but the name" as two ranges of the (entity_id, surface) index: an entity
+    # mentioned in thousands of chunks, nearly always by its name, reads only its other names.
+    other_surfaces = (
+        "entity_mentions WHERE entity_id = e.id AND surface != '' "
+        "AND (surface < e.name OR surface > e.name) GROUP BY surface"
+    )
     return {
         TextKind.CHUNK: _RecordQuery(
+            table="chunks",
             alias="c",
             columns=f"c.id, c.dataset, c.text, c.unit, {chunk_entities}, c.node_sets, c.rev",
-            source="chunks c",
             vector="v.vector",
             vector_joins="LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
         ),
         TextKind.SUMMARY: _RecordQuery(
+            table="chunks",
             alias="c",
             columns=f"c.id, c.dataset, c.summary, {chunk_entities}, c.node_sets, c.rev",
-            source="chunks c",
             vector="COALESCE(sv.vector, v.vector)",
             vector_joins="LEFT JOIN vectors sv ON sv.kind = 'summary' AND sv.id = c.id "
             "LEFT JOIN vectors v ON v.kind = 'chunk' AND v.id = c.id",
             where="c.summary != ''",
         ),
         TextKind.ENTITY: _RecordQuery(
+            table="entities",
             alias="e",
             columns="e.id, e.dataset, e.name, "
-            + dialect.json_list(
-                "surface",
-                "entity_mentions WHERE entity_id = e.id AND surface NOT IN ('', e.name) "
-                "GROUP BY surface",
-                "MIN(seq)",
-            )
+            + dialect.json_list("surface", other_surfaces, "MIN(seq)")
             + ", e.node_sets, e.rev",
-            source="entities e",
             vector="v.vector",
             vector_joins="LEFT JOIN vectors v ON v.kind = 'entity' AND v.id = e.id",
         ),
         TextKind.FACT: _RecordQuery(
+            table="relations",
             alias="r",
             columns="r.id, r.dataset, s.name, r.predicate, t.name, "
             "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
@@ -127,8 +138,7 @@ def _record_queries(dialect: Dialect) -> dict[TextKind, _RecordQuery]:
             "COALESCE(r.valid_at, r.created_at), r.invalid_at, r.superseded_by, r.kind, "
             + dialect.json_list("chunk_id", "relation_mentions WHERE relation_id = r.id", "seq")
             + ", r.node_sets, r.rev",
-            source="relations r JOIN entities s ON s.id = r.source_id "
-            "JOIN entities t ON t.id = r.target_id",
+            joins="JOIN entities s ON s.id = r.source_id JOIN entities t ON t.id = r.target_id",
             vector="v.vector",
             vector_joins="LEFT JOIN vectors v ON v.kind = 'fact' AND v.id = r.id",
         ),
@@ -160,16 +170,20 @@ def records(
     if sets:
         where.append(sets)
         params.extend(set_params)
-    groups: list[Sequence[str] | None] = [None]
+    sources: Iterable[tuple[str, str, list[Any]]] = [(f"{query.table} {alias}", "", [])]
     if ids is not None:
-        groups = list(slices(sorted(i for i in set(ids) if i > after_id)))
+        wanted = sorted(i for i in set(ids) if i > after_id)
+        sources = dialect.by_ids(query.table, alias, wanted)
     rows: list[tuple[Any, ...]] = []
-    for group in groups:
-        conditions, extra = where, []
-        if group is not None:
-            conditions, extra = [*where, f"{alias}.id IN ({marks(group)})"], list(group)
+    for source, condition, source_params in sources:
+        conditions = [*where, condition] if condition else where
+        # A FROM item's params precede the WHERE's; an added condition's follow them.
+        before, after = ([], source_params) if condition else (source_params, [])
         rows.extend(
-            conn.execute(query.sql(with_vectors, conditions), [*params, *extra, limit - len(rows)])
+            conn.execute(
+                query.sql(source, with_vectors, conditions),
+                [*before, *params, *after, limit - len(rows)],
+            )
         )
         if len(rows) >= limit:
             break
@@ -198,9 +212,11 @@ def _records(
             chunk_ids = own if kind is TextKind.SUMMARY else none
     # Session provenance comes from the documents of a chunk: the record's own for a chunk.
     origins = own if kind is TextKind.CHUNK else chunk_ids
-    sources = chunk_sources(conn, (c for cs in origins for c in cs), sessions_only=True)
+    sources = chunk_sources(
+        conn, (c for cs in origins for c in cs), sessions_only=True, dialect=dialect
+    )
     units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
-    spans = _fact_spans(conn, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
+    spans = _fact_spans(conn, dialect, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
     # Closed and replaced by nothing: only a retraction ends a fact that way.
     ended = [row[0] for row, t in zip(rows, times, strict=True) if t[1] is not None and not t[2]]
     retracted = _retracted_in(
@@ -252,17 +268,17 @@ def _retracted_in(
 
 
 def _fact_spans(
-    conn: Connection, chunk_ids: Sequence[str]
+    conn: Connection, dialect: Dialect, chunk_ids: Sequence[str]
 ) -> dict[str, tuple[tuple[float, float | None], ...]]:
     """Per chunk, the ``(valid_at, invalid_at)`` of every single-valued fact it states (as it
     states it: its own statement's period), in stored order: one query per page."""
     found: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
-    for part in slices(chunk_ids):
+    for condition, params in dialect.in_ids("m.chunk_id", chunk_ids):
         for chunk_id, start, end in conn.execute(
             "SELECT m.chunk_id, COALESCE(m.valid_at, r.created_at), m.invalid_at "
             "FROM relation_mentions m JOIN relations r ON r.id = m.relation_id "
-            f"WHERE r.single_valued = 1 AND m.chunk_id IN ({marks(part)}) ORDER BY m.seq",
-            part,
+            f"WHERE r.single_valued = 1 AND {condition} ORDER BY m.seq",
+            params,
         ):
             found[chunk_id].append((start, end))
     return {chunk_id: tuple(spans) for chunk_id, spans in found.items()}

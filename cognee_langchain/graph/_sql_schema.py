@@ -18,7 +18,7 @@ import numpy as np
 import orjson
 
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.graph._sql_dialect import Connection, Dialect
+from cognee_langchain.graph._sql_dialect import IN_BATCH, Connection, Dialect
 from cognee_langchain.graph.ops import RecordKind, Vector
 from cognee_langchain.permissions import DatasetInfo, Permission
 
@@ -148,11 +148,8 @@ TABLES = {
 # How far from 1 a float32 vector's computed norm may be and the vector still count as unit length.
 _UNIT_TOLERANCE = 1e-5
 
-# Ids bound per statement: well under SQLite's (and PostgreSQL's) limit on parameters.
-_IN_BATCH = 500
 
-
-def slices(items: Sequence[str], size: int = _IN_BATCH) -> Iterator[Sequence[str]]:
+def slices(items: Sequence[str], size: int = IN_BATCH) -> Iterator[Sequence[str]]:
     """``items`` in consecutive pieces small enough for one ``IN (...)``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -52,7 +52,8 @@ _ITEM_KINDS: dict[TextKind, ItemKind] = {
 _SUMMARY_PREFIX = "summary:"
 
 # A snapshot is saved again once this many records changed since the last one, and at least
-# this fraction of the index: rarely enough that saving (O(index)) is amortised.
+# this fraction of the index: rarely enough that saving (O(index)) is amortised (each record
+# counts once however often it changed: the next open reads it once).
 _MIN_SNAPSHOT_CHANGES = 1000
 _SNAPSHOT_FRACTION = 0.25
 
@@ -122,7 +123,9 @@ class GraphIndex:
         self.snapshot_dir = snapshot_dir
         self._engine: SearchEngine | None = None
         self._revision: int | None = None
-        self._unsaved = 0  # records changed since the index was last loaded or saved
+        # Items changed since the index was last loaded or saved, each once: a hub entity
+        # re-read by every catch-up is one more record for the next open to read, not one each.
+        self._unsaved: set[str] = set()
 
     def __repr__(self) -> str:
         return f"GraphIndex(revision={self._revision})"
@@ -161,7 +164,7 @@ class GraphIndex:
                 await self._asave(store)
             elif current != self._revision:
                 await self._acatch_up(store)
-                if self._engine is not None and self._unsaved >= max(
+                if self._engine is not None and len(self._unsaved) >= max(
                     _MIN_SNAPSHOT_CHANGES, _SNAPSHOT_FRACTION * len(self._engine)
                 ):
                     await self._asave(store)
@@ -188,7 +191,7 @@ class GraphIndex:
         snapshot = await asyncio.to_thread(read_snapshot, path, identity, current)
         if snapshot is not None:
             self._engine = await asyncio.to_thread(SearchEngine.restore, snapshot.state)
-            self._revision, self._unsaved = snapshot.revision, 0
+            self._revision, self._unsaved = snapshot.revision, set()
             logger.debug("Search index loaded from %s at revision %d.", path, snapshot.revision)
 
     async def asave_snapshot(self, store: GraphStore) -> bool:
@@ -212,7 +215,7 @@ class GraphIndex:
         except OSError as exc:
             logger.warning("Could not save the search-index snapshot %s: %s", path, exc)
             return False
-        self._unsaved = 0
+        self._unsaved = set()
         return True
 
     async def _apages(
@@ -249,11 +252,13 @@ class GraphIndex:
                 await asyncio.to_thread(self._index, kind, page)
         if self._engine is not None:
             await asyncio.to_thread(self._engine.freeze)
-        self._revision, self._unsaved = revision, 0
+        self._revision, self._unsaved = revision, set()
 
     async def _acatch_up(self, store: GraphStore) -> None:
         assert self._revision is not None
         changes = await store.achanges_since(self._revision)
+        # Read after the changes: a dataset they name exists by then (one read before them
+        # could miss a dataset created since, and its records would read as deleted).
         datasets = [info.name for info in await store.alist_datasets()]
 
         async def read(kind: TextKind, ids: Collection[str]) -> list[TextRecord]:
@@ -262,10 +267,13 @@ class GraphIndex:
         chunk_ids = changes.upserted.get(RecordKind.CHUNK, frozenset())
         relation_ids = changes.upserted.get(RecordKind.RELATION, frozenset())
         entity_ids = changes.upserted.get(RecordKind.ENTITY, frozenset())
-        chunks = await read(TextKind.CHUNK, chunk_ids)
-        summaries = await read(TextKind.SUMMARY, chunk_ids)
-        facts = await read(TextKind.FACT, relation_ids)
-        entities = await read(TextKind.ENTITY, entity_ids)
+        # At once: a pooled store reads them on several connections, in parallel.
+        chunks, summaries, facts, entities = await asyncio.gather(
+            read(TextKind.CHUNK, chunk_ids),
+            read(TextKind.SUMMARY, chunk_ids),
+            read(TextKind.FACT, relation_ids),
+            read(TextKind.ENTITY, entity_ids),
+        )
         await asyncio.to_thread(self._apply_changes, changes, chunks, summaries, facts, entities)
 
     def _apply_changes(
@@ -294,8 +302,10 @@ class GraphIndex:
         dead_entities = changes.deleted.get(RecordKind.ENTITY, frozenset()) | (
             entity_ids - {r.id for r in entities}
         )
-        self._unsaved += len(removed) + len(dead_entities) + len(entities)
-        self._unsaved += len(chunks) + len(summaries) + len(facts)
+        self._unsaved.update(removed, dead_entities, (r.id for r in entities))
+        self._unsaved.update(r.id for r in chunks)
+        self._unsaved.update(summary_item_id(r.id) for r in summaries)
+        self._unsaved.update(r.id for r in facts)
         if self._engine is not None:
             self._engine.remove(removed)
             self._engine.remove_entities(dead_entities)
