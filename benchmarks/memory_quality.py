@@ -34,6 +34,9 @@ Run from the repository root::
     .venv/bin/python benchmarks/memory_quality.py --conversations 1 --paths a --systems default,bm25
     .venv/bin/python benchmarks/memory_quality.py --keep /tmp/mq   # ingest once, then reuse it
     .venv/bin/python benchmarks/memory_quality.py --markdown PATH  # also write the README table
+    .venv/bin/python benchmarks/memory_quality.py --paths a --systems default --misses 500
+        # ... and list each question the default misses evidence of within 500 words, with
+        # the result rank of each evidence turn (to read misses category by category)
 
 ``--keep DIR`` keeps each path's memory in ``DIR/a`` and ``DIR/b`` with a record of what was
 ingested (``memory_quality.json``); a conversation recorded there is not ingested again, so
@@ -91,6 +94,7 @@ SYSTEMS: dict[str, str | SearchConfig | None] = {
     "- dense lane": replace(_CHUNKS, rankers=_CHUNKS.rankers[:2]),
     "- speaker prior": replace(_CHUNKS, priors=replace(_PRIORS, speaker=0.0)),
     "- session prior": replace(_CHUNKS, priors=replace(_PRIORS, group=0.0)),
+    "session prior of best turn": replace(_CHUNKS, priors=replace(_PRIORS, group_depth=1)),
     "- time priors": replace(_CHUNKS, priors=replace(_PRIORS, time=0.0, date=0.0)),
     "- question prior": replace(_CHUNKS, priors=replace(_PRIORS, question=0.0)),
     "- term expansion": replace(_CHUNKS, expand_terms=None),
@@ -147,6 +151,7 @@ class Question:
     text: str
     category: int
     evidence: tuple[str, ...]
+    sample_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +219,7 @@ def load_conversations(path: Path, limit: int | None = None) -> list[Conversatio
             for n in numbers
         )
         questions = tuple(
-            Question(q["question"], q["category"], evidence_ids(q["evidence"]))
+            Question(q["question"], q["category"], evidence_ids(q["evidence"]), sample["sample_id"])
             for q in sample["qa"]
             if q.get("category") in CATEGORIES and q.get("evidence")
         )
@@ -243,6 +248,15 @@ def evidence_recall(texts: Sequence[str], evidence: Sequence[str], budget: int) 
         raise ValueError("a scored question has evidence")
     context = context_within(texts, budget)
     return sum(f"[{e}]" in context for e in evidence) / len(evidence)
+
+
+def evidence_ranks(texts: Sequence[str], evidence: Sequence[str]) -> list[int | None]:
+    """Per evidence id, the rank (0-based) of the first result showing its marker, or None."""
+    first: dict[str, int] = {}
+    for rank, text in enumerate(texts):
+        for turn in re.findall(r"\[(D\d+:\d+)\]", text):
+            first.setdefault(turn, rank)
+    return [first.get(e) for e in evidence]
 
 
 def sessions_mentioned(texts: Iterable[str]) -> list[str]:
@@ -346,13 +360,17 @@ class Row:
     session_hits: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     ingest_s: list[float] = field(default_factory=list)
+    misses: list[tuple[Question, dict[int, float], list[int | None]]] = field(default_factory=list)
+    """Questions with evidence outside the smallest budget: recall per budget and the result
+    rank of each evidence id's first marker (``None``: not returned)."""
 
     def score(
         self, question: Question, texts: Sequence[str], budgets: Sequence[int], ms: float
     ) -> None:
-        self.recalls.append(
-            (question.category, {b: evidence_recall(texts, question.evidence, b) for b in budgets})
-        )
+        recalls = {b: evidence_recall(texts, question.evidence, b) for b in budgets}
+        self.recalls.append((question.category, recalls))
+        if min(recalls.values()) < 1.0:
+            self.misses.append((question, recalls, evidence_ranks(texts, question.evidence)))
         self.session_hits.append(session_recall(texts, question.evidence))
         self.latencies_ms.append(ms)
 
@@ -656,6 +674,22 @@ def markdown(rows: Sequence[Row], budgets: Sequence[int], n_questions: int, wall
     return text
 
 
+def print_misses(row: Row, budget: int, conversations: Sequence[Conversation]) -> None:
+    """Each question ``row`` missed evidence of within ``budget`` words: the question, then per
+    evidence id the rank of the first result showing it and the turn (to read misses by)."""
+    lines = {(c.sample_id, t.dia_id): t.line for c in conversations for t in c.turns}
+    missed = [miss for miss in row.misses if miss[1].get(budget, 1.0) < 1.0]
+    print(f"misses of {row.name} within {budget} words: {len(missed)} questions\n")
+    for question, recalls, ranks in sorted(missed, key=lambda m: m[0].category):
+        name = CATEGORIES[question.category]
+        print(f"[{name}] {question.sample_id}: {question.text} (recall {recalls[budget]:.2f})")
+        for turn, rank in zip(question.evidence, ranks, strict=True):
+            shown = "-" if rank is None else str(rank)
+            line = lines.get((question.sample_id, turn), turn)
+            print(f"    rank {shown:>4}  {line[:150]}")
+    print()
+
+
 def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -673,6 +707,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--markdown", type=Path, default=None, help="also write the README table to this file"
+    )
+    parser.add_argument(
+        "--misses",
+        type=int,
+        default=None,
+        metavar="B",
+        help="list the questions the first path-(a) row misses evidence of within B words",
     )
     parser.add_argument(
         "--systems",
@@ -726,6 +767,12 @@ def main() -> None:
     if notes:
         print()
     report(rows, budgets, wall_s)
+    if args.misses is not None:
+        if args.misses not in budgets:
+            parser.error(f"--misses {args.misses}: not one of the budgets {budgets}")
+        first = next((row for row in rows if row.name.endswith("(a)")), None)
+        if first is not None:
+            print_misses(first, args.misses, conversations)
     if args.markdown is not None:
         args.markdown.write_text(markdown(rows, budgets, n_questions, wall_s))
 

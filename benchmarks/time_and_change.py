@@ -37,6 +37,11 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
   grain (day: same date; week: less than 7 days apart; month: same month; year: same year). A
   relation not found counts as wrong; without ``memory.history`` the figure is not available.
 
+**The held-out fixture** (``benchmarks/data/time_and_change_heldout.json``, or ``--heldout PATH``;
+``none`` skips it): the same format and measures, written by another author who saw neither the
+package nor the fixture's conversations; it is run beside the fixture with the same rows to show
+whether a gain transfers, and is never tuned on.
+
 **LoCoMo** (``--locomo PATH``, default the development split ``../shared/data/locomo/``;
 ``none`` skips it): memory_quality's own run of the default retriever on each path and of the
 turn baselines, shown for the temporal category (and every category at 500 words, since no
@@ -91,6 +96,9 @@ __all__ = [
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FIXTURE = REPO / "benchmarks" / "data" / "time_and_change.json"
+#: Written independently of the package and of the fixture above, to check that what works on
+#: the fixture transfers: run beside it, never tuned on.
+DEFAULT_HELDOUT = REPO / "benchmarks" / "data" / "time_and_change_heldout.json"
 
 #: Question kinds, in table order, with their column labels.
 KINDS: dict[str, str] = {
@@ -316,7 +324,10 @@ def resolved_date(memory: GraphMemory, truth: DateTruth) -> datetime | None:
             versions = memory.history(truth.subject, relation=relation, dataset=DATASET)
         except InvalidInputError:  # a kind the package does not know: look at every kind
             continue
-        for version in versions:
+        # The version naming exactly that target, else one naming it loosely ("project
+        # manager" must not answer for "senior project manager" when both were stated).
+        exact = [v for v in versions if v.target.casefold() == truth.target.casefold()]
+        for version in exact or versions:
             if _same_target(version.target, truth.target):
                 return getattr(version, truth.boundary)
     return None
@@ -547,19 +558,28 @@ def locomo_table(rows: Sequence[mq.Row]) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def summary(rows: Sequence[Row], locomo: Sequence[mq.Row], wall_s: float) -> str:
+def summary(
+    rows: Sequence[Row], locomo: Sequence[mq.Row], wall_s: float, heldout: Sequence[Row] = ()
+) -> str:
     """The final one-line summary."""
     parts = [
-        f"{row.name} recall@{BUDGET}={mq._fmt(row.recall())} "
+        f"{prefix}{row.name} recall@{BUDGET}={mq._fmt(row.recall())} "
         f"stale-first={_pct(row.stale_first_rate())} dates={_pct(row.date_accuracy())}"
-        for row in rows
+        for prefix, group in (("", rows), ("heldout ", heldout))
+        for row in group
+        if prefix == "" or row.name.startswith("default")
     ]
     parts += [f"locomo {row.name} temporal@500={mq._fmt(row.recall(500, 2))}" for row in locomo]
     return "time_and_change: " + "  ".join(parts) + f"  (wall {wall_s:.0f} s)"
 
 
-def markdown(rows: Sequence[Row], locomo: Sequence[mq.Row], fixture: Fixture) -> str:
-    """The README's tables, from this run's rows."""
+def markdown(
+    rows: Sequence[Row],
+    locomo: Sequence[mq.Row],
+    fixture: Fixture,
+    heldout: tuple[Sequence[Row], Fixture] | None = None,
+) -> str:
+    """The README's tables, from this run's rows (``heldout``: the held-out fixture's rows)."""
     labels = {
         "bm25": "baseline: BM25 over single turns (same run)",
         "hybrid": "baseline: BM25 + WordLlama cosine over single turns, RRF (same run)",
@@ -567,19 +587,24 @@ def markdown(rows: Sequence[Row], locomo: Sequence[mq.Row], fixture: Fixture) ->
         "default(b)": "default retriever, sessions cached then `improve`",
         "temporal(a)": "`temporal` search type, `remember` one document per session",
     }
-    header, body = fixture_table(rows)
-    keep = [i for i, name in enumerate(header) if "ms" not in name]
-    lines = [
-        f"Fixture: {len(fixture.conversations)} conversations in one dataset, ingested one "
-        f"session at a time in a shuffled order; {len(fixture.questions)} questions, "
-        f"{len(fixture.dates)} dates.",
-        "",
-        "| " + " | ".join(header[i] for i in keep) + " |",
-        "|---" * len(keep) + "|",
-    ]
-    for cells in body:
-        cells[0] = labels.get(cells[0], cells[0])
-        lines.append("| " + " | ".join(cells[i] for i in keep) + " |")
+
+    def table(rows: Sequence[Row], fixture: Fixture, title: str) -> list[str]:
+        header, body = fixture_table(rows)
+        keep = [i for i, name in enumerate(header) if "ms" not in name]
+        lines = [
+            f"{title}: {len(fixture.conversations)} conversations in one dataset, ingested "
+            f"one session at a time in a shuffled order; {len(fixture.questions)} questions, "
+            f"{len(fixture.dates)} dates.",
+            "",
+            "| " + " | ".join(header[i] for i in keep) + " |",
+            "|---" * len(keep) + "|",
+        ]
+        for cells in body:
+            cells[0] = labels.get(cells[0], cells[0])
+            lines.append("| " + " | ".join(cells[i] for i in keep) + " |")
+        return lines
+
+    lines = table(rows, fixture, "Fixture")
     goals = [f"{TARGETS[k]:.2f}".lstrip("0") for k in KINDS]
     lines.append(
         "| targets of issue 18 (goals, not measured) | "
@@ -588,6 +613,8 @@ def markdown(rows: Sequence[Row], locomo: Sequence[mq.Row], fixture: Fixture) ->
         )
         + " |"
     )
+    if heldout is not None:
+        lines += ["", *table(*heldout, "Held-out fixture (written independently, never tuned on)")]
     if locomo:
         header, body = locomo_table(locomo)
         lines += [
@@ -610,6 +637,11 @@ def _csv(text: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixture", type=Path, default=DEFAULT_FIXTURE, help="fixture JSON")
+    parser.add_argument(
+        "--heldout",
+        default=str(DEFAULT_HELDOUT),
+        help="held-out fixture JSON run beside the fixture, or 'none'",
+    )
     parser.add_argument("--paths", type=_csv, default=["a", "b"], help="ingest paths: a,b")
     parser.add_argument("--seed", type=int, default=0, help="seed of the ingestion order")
     parser.add_argument(
@@ -631,8 +663,11 @@ def main() -> None:
         parser.error(f"no LoCoMo data at {locomo}: pass --locomo PATH, or --locomo none")
     try:
         fixture = load_fixture(args.fixture)
+        heldout = None
+        if args.heldout.lower() != "none" and Path(args.heldout) != args.fixture:
+            heldout = load_fixture(Path(args.heldout))
     except (OSError, ValueError) as error:
-        parser.error(f"fixture {args.fixture}: {error}")
+        parser.error(f"fixture: {error}")
     n_turns = sum(len(c.turns) for c in fixture.conversations)
     counts = {k: sum(q.kind == k for q in fixture.questions) for k in KINDS}
     print(
@@ -646,12 +681,17 @@ def main() -> None:
     notes: list[str] = []
     rows = run_baselines(fixture)
     locomo_rows: list[mq.Row] = []
+    heldout_rows: list[Row] = [] if heldout is None else run_baselines(heldout)
     with tempfile.TemporaryDirectory(prefix="time_and_change_") as scratch:
         root = args.keep or Path(scratch)
         for path in args.paths:
             data_dir = root / path
             data_dir.mkdir(parents=True, exist_ok=True)
             rows += run_path(path, fixture, args.seed, data_dir, notes)
+            if heldout is not None:
+                heldout_dir = root / f"heldout-{path}"
+                heldout_dir.mkdir(parents=True, exist_ok=True)
+                heldout_rows += run_path(path, heldout, args.seed, heldout_dir, notes)
         if locomo is not None:
             locomo_rows, n_locomo = run_locomo(locomo, args.paths, root, notes)
     wall_s = time.perf_counter() - wall
@@ -660,6 +700,9 @@ def main() -> None:
     print()
     print(f"Fixture: recall within {BUDGET} words, stale-first rate, dates within grain")
     mq._table(*fixture_table(rows))
+    if heldout is not None:
+        print(f"Held-out fixture {args.heldout}: never tuned on")
+        mq._table(*fixture_table(heldout_rows))
     if locomo_rows:
         print(f"LoCoMo {locomo.name if locomo else ''}: {n_locomo} scored questions")
         mq._table(*locomo_table(locomo_rows))
@@ -668,9 +711,10 @@ def main() -> None:
             if row.name not in mq.BASELINES:
                 print(f"{row.name} misses:", *row.misses or ["none"], sep="\n  ")
         print()
-    print(summary(rows, locomo_rows, wall_s))
+    print(summary(rows, locomo_rows, wall_s, heldout_rows))
     if args.markdown is not None:
-        args.markdown.write_text(markdown(rows, locomo_rows, fixture))
+        held = None if heldout is None else (heldout_rows, heldout)
+        args.markdown.write_text(markdown(rows, locomo_rows, fixture, held))
 
 
 if __name__ == "__main__":

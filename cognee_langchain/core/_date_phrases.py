@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from cognee_langchain.core._tense import future_tense, past_tense
+from cognee_langchain.core._tense import future_tense, past_tense, present_perfect
 
 __all__ = [
     "BARE_MONTH",
@@ -116,6 +116,11 @@ class Context:
     @cached_property
     def past(self) -> bool:
         return past_tense(self.sentence)
+
+    @cached_property
+    def lasting(self) -> bool:
+        """A state that began and still holds: "I've lived here for two years"."""
+        return present_perfect(self.sentence) and not self.future
 
 
 _Resolved = tuple[datetime, Grain] | None
@@ -332,6 +337,12 @@ def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     return _saturday(ctx, -_count(m["count"])), "week"  # "a weekend ago" is last weekend
 
 
+def _lasted(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "I've lived here for two years": since two years back. Elsewhere "for two years" is a
+    # length of time ("I lived there for two years", "I'm away for two weeks"), not a date.
+    return _counted(m, ctx, -1) if ctx.lasting else None
+
+
 def _ahead(m: re.Match[str], ctx: Context) -> _Resolved:
     if fold(m[0][:2]) == "in" and ctx.past and not ctx.future:
         return None  # "I finished it in two days": a duration, not a date
@@ -491,6 +502,13 @@ PATTERNS: list[DatePattern] = [
         re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead, "unit"
     ),
     _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+from\s+now\b", re.I), _ahead, "unit"),
+    _pattern(
+        re.compile(
+            rf"\bfor\s+(?:the\s+(?:past|last)\s+)?(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I
+        ),
+        _lasted,
+        "unit",
+    ),
 ]
 # "the week", "two days", "a month" right before "before/after <date>".
 OFFSET = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["future_tense", "past_tense", "present_question"]
+__all__ = ["future_tense", "past_tense", "present_perfect", "present_question"]
 
 # How far back the word before a past form is looked for.
 _LOOKBACK = 24
@@ -47,6 +47,19 @@ def past_tense(text: str) -> bool:
         if word not in _NOT_PAST and previous not in _BEFORE_ADJECTIVE:
             return True
     return False
+
+
+# "I've lived", "she has been working", "we have had": a state that began and still holds.
+_PRESENT_PERFECT = re.compile(
+    r"(?:\b(?:have|has)|['’]ve)\s+(?:(?:just|always|now|also|only|actually|both)\s+)?"
+    r"(?:been|had|known|lived|worked|owned|kept|studied|dated|taught|played|run|\w+ed)\b",
+    re.I,
+)
+
+
+def present_perfect(text: str) -> bool:
+    """Whether ``text`` has a verb in the present perfect ("I've lived", "she has been")."""
+    return bool(_PRESENT_PERFECT.search(text))
 
 
 def future_tense(text: str) -> bool:

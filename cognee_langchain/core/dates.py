@@ -131,14 +131,15 @@ def resolve_valid_at(text: str, reference: datetime) -> ResolvedDate:
     "since 2021"; not ends such as "until June" or "before 2020") and are not in the future of
     ``reference``, the first; when a later one lies inside it and so agrees, more precisely
     ("last week, on Tuesday" -> that Tuesday). Two phrases that disagree ("in March, no, in
-    April"): the first. No such phrase: ``ResolvedDate(reference, "instant", "", reference)``.
+    April"): the first. A sentence whose only such phrases point ahead states a change to come
+    ("I'm moving to Berlin next month"): it holds from the first of them, not from the message
+    time. No such phrase: ``ResolvedDate(reference, "instant", "", reference)``.
     """
     ref = as_utc(reference)
-    candidates = [
-        date for date in resolve_dates(text, ref) if date.role in ("on", "since") and date.at <= ref
-    ]
+    starts = [date for date in resolve_dates(text, ref) if date.role in ("on", "since")]
+    candidates = [date for date in starts if date.at <= ref]
     if not candidates:
-        return ResolvedDate(ref, "instant", "", ref)
+        return starts[0] if starts else ResolvedDate(ref, "instant", "", ref)
     best = candidates[0]
     for date in candidates[1:]:
         if best.at <= date.at and date.end <= best.end and date.end - date.at < best.end - best.at:
@@ -180,9 +181,12 @@ _RANGE = re.compile(
     r"(?=[?.!,;]|$)",
     re.I,
 )
-# "before she moved to Berlin", "after quitting Renault", "since Alice left Paris".
+# "before she moved to Berlin", "after quitting Renault", "since Alice left Paris"; a dot inside
+# a word is no end ("before Booking.com").
 _ANCHOR = re.compile(
-    r"\b(?P<side>before|after|since|until|till|prior to)\s+(?P<event>\w[^?.!,;\n]{2,119})", re.I
+    r"\b(?P<side>before|after|since|until|till|prior to)\s+"
+    r"(?P<event>\w(?:[^?.!,;\n]|\.(?=\w)){2,119})",
+    re.I,
 )
 # What after "before"/"after" is no event: "before that", "after work", "long before then".
 _NOT_EVENTS = {

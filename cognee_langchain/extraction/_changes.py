@@ -5,19 +5,19 @@ between-two-names rules of :mod:`._relations` miss or misread.
   (kind ``works_at``) and job title "product manager" (kind ``job_title``, a concept), not one
   fused predicate "now product manager at"; "I was made vice principal", "I got promoted to
   senior engineer" -> the title; "I got a new job, UX designer at Allegro", "I started at a
-  climbing gym" -> the employer, named or not.
+  climbing gym" -> the employer, named or not (and the new job's title).
   "I started at Wealthsimple as a data scientist", "I'm head baker at Pan de Oro" -> both;
   "Work at Shopify keeps me busy", "my boss at Acme" -> the employer.
 * **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a
   name not known as a place) -> the end of ``works_at`` there.
 * **A pet gone**: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece" -> the
   end of ``has_pet`` of that name (a no-op for a name that was no pet of the speaker's).
-* **A couple**: "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
-  ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
-  are separating" -> its end, with whoever it was when the partner is unnamed.
+* **A couple, living together**: "Nadia and I have been dating", "we broke up", "I moved in
+  with Ana" -> ``relationship_status`` and its end (:mod:`._couples`).
 * **A pet, a thing got or given up**: "we adopted a kitten, Luna", "I adopted a budgie named
-  Kiwi" -> the pet; "I sold my car", "we bought a flat in Clifton" -> sold car, bought flat
-  (which the relation kinds read as the end and the start of ``owns``).
+  Kiwi" -> the pet; "I sold my car", "I gave my piano away", "we bought a flat in Clifton" ->
+  sold car, gave away piano, bought flat (which the relation kinds read as the end and the start
+  of ``owns``).
 * **A taste or habit taken up or given up**: "I started climbing", "I took up running" -> took
   up climbing (``likes``); "I don't like sushi anymore", "I can't stand coffee anymore", "I no
   longer eat meat" -> "no longer like" sushi, the end of ``likes``.
@@ -36,40 +36,35 @@ from collections.abc import Callable
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._couples import COHABIT_WORDS, COUPLE_WORDS, cohabits, couples
+from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._subjects import I_SUBJECT as _I
+from cognee_langchain.extraction._subjects import NOW as _NOW
+from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
+from cognee_langchain.extraction._subjects import Span
 
 __all__ = ["Span", "state_changes"]
 
-#: ``(start, end)`` of a stretch of a sentence's text.
-Span = tuple[int, int]
-
 _CONCEPT = "Concept"
-_JOB = "|".join(sorted(lex.JOB_NOUNS, key=len, reverse=True))
+_JOB = lex.JOB_PATTERN
 # Up to three lower-case words and a job noun: "product manager", "senior software engineer",
 # "sous-chef".
 _TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
 # After a verb that names a title itself ("promoted to", "made"): any one to three words.
 _ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
 _TITLE_END = r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today)\b))"
-# Adverbs after the subject: "I also lost", "we finally moved", "I've just sold".
-_NOW = r"(?:(?:now|currently|officially|finally|just|still|also|recently|actually|even)\s+)*"
-_I = rf"\bI(?:['’]ve|\s+have)?\s+{_NOW}"
-_WE = rf"\b(?:[Ww]e|I)(?:['’]ve|\s+have)?\s+{_NOW}"
-# "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
-_COUPLE = (
-    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
-    rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{_NOW}"
-)
 # The article may be missing before a title that ends in a job noun ("I'm head baker at X").
 _TITLE_AT = re.compile(
     rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became)\s+{_NOW}"
     rf"(?:(?:a|an|the)\s+)?{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?:the\s+)?(?P<org>\S))?"
 )
-# "I started at Wealthsimple as a data scientist": the employer first, then the title.
+# "I started at Wealthsimple as a data scientist", "I started at a gym on Monday, as a
+# manager": the employer first, then the title.
 _AT_AS_TITLE = re.compile(
     rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined)\s+(?:(?:at|for|with)\s+)?"
-    r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?\s+as\s+(?:a|an|the)\s+"
+    r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?,?\s+as\s+(?:a|an|the)\s+"
     rf"{_TITLE}{_TITLE_END}"
 )
 # Work named as a thing of the speaker's: "Work at Shopify keeps me busy", "my new job at Acme".
@@ -96,6 +91,12 @@ _NEW_JOB = re.compile(
     rf"{_I}(?:got|landed|started|found|took|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
     r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
 )
+# The title a new job is named by: "a new job, UX designer at Allegro", "a job: junior
+# consultant at Deloitte", "a new role as head chef at Nopa".
+_NEW_JOB_TITLE = re.compile(
+    r"\b(?:job|position|role)(?:\s+as|\s*[,:])\s+(?:(?:a|an)\s+)?"
+    rf"(?P<title>(?:[A-Za-z]+(?:-|\s+)){{0,2}}(?:{_JOB}))\s+(?:at|with|for)\b"
+)
 _WORKPLACE = re.compile(
     rf"{_I}(?:started|work|am\s+working|['’]m\s+working|now\s+work)\s+(?:at|for|in)\s+"
     r"(?:a|an)\s+(?P<place>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
@@ -104,22 +105,6 @@ _WORKPLACE = re.compile(
 _JOB_LOST = re.compile(
     rf"{_I}(?P<verb>lost|quit|left)\s+my\s+(?:(?:old|first|last)\s+)?job\s+"
     r"(?:at|with|in)\s+(?P<org>\S)"
-)
-_TOGETHER = (
-    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
-    r"|got\s+engaged|engaged|got\s+married|married)"
-)
-_APART = (
-    r"(?P<end>broke\s+up|split(?:\s+up)?|separated|(?:are\s+)?separating|got\s+divorced|divorced)"
-)
-_COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
-_BREAK_UP = re.compile(
-    rf"{_WE}(?:broke\s+up|split\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits)"
-    r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
-)
-_SEEING = re.compile(
-    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{_NOW}seeing\s+"
-    r"(?:some(?:one|body)(?:\s+new)?,?\s+)?(?P<partner>\S)"
 )
 # A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
 _TOOK_UP = re.compile(
@@ -146,10 +131,19 @@ _POSSESSION = re.compile(
     r"purchased)\s+(?:my|our|a|an|the|his|her|their)\s+(?:(?:new|old|first|second|used)\s+)?"
     rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?){_OBJECT_END}"
 )
+_APPOSITIVE = re.compile(
+    r",\s+(?:(?:a|an|the|my|our)\s+)?(?:[a-z][a-z-]*\s+){0,2}(?P<name>[^\W\d_a-z])"
+)
+# A thing of the speaker's given away, the particle last: "I gave my piano away".
+_GIVEN_AWAY = re.compile(
+    rf"{_WE}(?P<verb>gave|sold|threw)\s+(?:my|our)\s+(?:old\s+)?"
+    r"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:away|off|out)\b"
+)
 _PET = re.compile(
     rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|our|my)\s+[^.;!?]{{2,60}}?"
     r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
 )
+_GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 _MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated)\b")
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
 _CLAUSE_BREAK = re.compile(r"[.,;:!?]")
@@ -158,25 +152,34 @@ _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 
 
 def state_changes(
-    sentence: Sentence, mentions: list[Mention], graph: ChunkGraph, description: str
+    sentence: Sentence,
+    mentions: list[Mention],
+    graph: ChunkGraph,
+    description: str,
+    *,
+    antecedent: Mention | None = None,
 ) -> list[Span]:
     """Add the speaker's stated changes of ``sentence`` to ``graph``; the spans of the
-    sentence they read (a subject in one of them has its verb and object read already)."""
+    sentence they read (a subject in one of them has its verb and object read already).
+    ``antecedent``: who the turn named last before this sentence, the partner of a "we" that
+    names none ("I met someone, Ana. We got engaged.")."""
     speaker = sentence.speaker
     if not speaker:
         return []
     text = sentence.text
     # One scan for the words each rule needs spares most sentences every rule's pattern.
     words = _TRIGGER_WORDS.intersection(_PUNCTUATION.sub(" ", text.lower()).split())
-    wanted = {rule for word in words for rule in _TRIGGERS[word]}
-    if not wanted:
+    if not words:
         return []
+    wanted = {rule for word in words for rule in _TRIGGERS.get(word, ())}
     key = speaker.casefold()
     at = {mention.start: mention for mention in mentions if mention.key != key}
     spans: list[Span] = []
     for rule in _RULES:
         if rule in wanted:
             spans.extend(rule(text, key, at, graph, description))
+    if not words.isdisjoint(COUPLE_WORDS):
+        spans.extend(couples(text, key, at, graph, description, antecedent=antecedent))
     return spans
 
 
@@ -235,6 +238,13 @@ def _employers(
         for match in pattern.finditer(text):
             if _works_at(match, speaker, at, graph, description):
                 spans.append(match.span())
+                named = _NEW_JOB_TITLE.search(text, match.start(), match.end())
+                if pattern is _NEW_JOB and named is not None:
+                    words = named.group("title").split()
+                    if not any(w.lower() in lex.NON_NAME_WORDS for w in words):
+                        title = _concept(graph, " ".join(words), description)
+                        time = FactTime(kind="job_title")
+                        graph.relate(speaker, "job title", title, description, time)
     for match in _WORKPLACE.finditer(text):
         place = " ".join(match.group("place").split())
         if any(word in lex.NON_NAME_WORDS for word in place.split()):
@@ -282,39 +292,6 @@ def _pets_gone(
             time = FactTime(kind="has_pet", retracted=True)
             graph.relate(speaker, "no longer has", pet.key, description, time)
             spans.append(match.span())
-    return spans
-
-
-def _couples(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "Nadia and I have been dating", "Ama and I got engaged", "Erik and I are separating",
-    "I'm seeing Leah", "we broke up": a relationship begun or ended."""
-    spans: list[Span] = []
-    for match in _COUPLE_CHANGE.finditer(text):
-        partner = at.get(match.start("partner"))
-        if partner is None:
-            continue
-        if match.group("end"):
-            time = FactTime(kind="relationship_status", retracted=True)
-            graph.relate(speaker, "broke up with", partner.key, description, time)
-        else:
-            verb = " ".join(match.group("verb").split())
-            predicate = {"together": "together with", "a couple": "together with"}.get(verb, verb)
-            graph.relate(speaker, predicate, partner.key, description, FactTime())
-        spans.append(match.span())
-    for match in _SEEING.finditer(text):
-        partner = at.get(match.start("partner"))
-        if partner is not None:
-            graph.relate(speaker, "dating", partner.key, description, FactTime())
-    for match in _BREAK_UP.finditer(text):
-        partner = at.get(match.start("partner")) if match.group("partner") else None
-        if partner is None and text[: match.start()].rstrip().endswith(" and"):
-            continue  # "Chris and I broke up": read above, with the partner
-        target = partner.key if partner is not None else ""
-        time = FactTime(kind="relationship_status", retracted=True)
-        graph.relate(speaker, "broke up with", target, description, time)
-        spans.append(match.span())
     return spans
 
 
@@ -376,8 +353,19 @@ def _things(
             continue
         if words[-1] in ("job", "position", "role"):
             continue  # read as an employer
-        thing = _concept(graph, " ".join(words), description)
+        # "I bought a car, a used Honda Civic": the name that follows is the thing.
+        named = _APPOSITIVE.match(text, match.end("object"))
+        mention = at.get(named.start("name")) if named is not None else None
+        thing = mention.key if mention else _concept(graph, " ".join(words), description)
         verb = " ".join(match.group("verb").split())
+        graph.relate(speaker, verb, thing, description, FactTime())
+        spans.append(match.span())
+    for match in _GIVEN_AWAY.finditer(text):
+        words = match.group("object").split()
+        if any(word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words):
+            continue
+        thing = _concept(graph, " ".join(words), description)
+        verb = _GIVEN_AWAY_VERBS[match.group("verb")]
         graph.relate(speaker, verb, thing, description, FactTime())
         spans.append(match.span())
     return spans
@@ -405,7 +393,8 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, _employers, _job_lost, _pets_gone, _couples, _pastimes, _given_up, _things, _moves
+    _titles, _employers, _job_lost, _pets_gone, cohabits, _pastimes, _given_up, _things, _moves,
+    *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
 _RULE_WORDS: dict[_Rule, frozenset[str]] = {
@@ -416,21 +405,20 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     ),
     _job_lost: frozenset(("job", "left")),
     _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed")),
-    _couples: frozenset(
-        ("dating", "together", "couple", "engaged", "married", "broke", "split", "separated",
-         "separating", "divorced", "seeing", "quits")
-    ),
+    cohabits: COHABIT_WORDS,
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),
     _given_up: frozenset(("anymore", "more", "longer")),
     _things: frozenset(
-        ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased")
+        ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
+         "threw")
     ),
     _moves: frozenset(("moved", "relocated")),
+    **IMPLIED_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}
 for _rule, _words in _RULE_WORDS.items():
     for _word in _words:
         _TRIGGERS.setdefault(_word, []).append(_rule)
-_TRIGGER_WORDS = frozenset(_TRIGGERS)
+_TRIGGER_WORDS = frozenset(_TRIGGERS) | COUPLE_WORDS
 # Punctuation, read as a space between words (a substitution is twice as fast as str.translate).
 _PUNCTUATION = re.compile(r"[.,;:!?()\[\]\"'’-]")

@@ -8,13 +8,13 @@ date phrases of when it started and ended, and whether the sentence ends it ("I 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.schema import ChunkExtraction
 
-__all__ = ["CO_OCCURRENCE", "ChunkGraph", "FactTime"]
+__all__ = ["CO_OCCURRENCE", "PLACE_TYPES", "ChunkGraph", "FactTime"]
 
 #: The predicate of two names that share a sentence without a verb linking them.
 CO_OCCURRENCE = "related_to"
@@ -31,6 +31,8 @@ class FactTime:
 
 
 _TIMELESS = FactTime()
+#: Entity types that name a place.
+PLACE_TYPES = frozenset(("Place", "Location", "City", "Country"))
 
 
 @dataclass
@@ -54,10 +56,30 @@ class ChunkGraph:
     _sentence: int = 0
     _text: str = ""
     _folded: str | None = None
+    _stated: list[tuple[str, str, str]] = field(default_factory=list)  # this sentence's facts
 
     def begin_sentence(self, index: int, text: str) -> None:
         """Relations added next are stated by sentence ``index`` of the chunk, ``text``."""
         self._sentence, self._text, self._folded = index, text, None
+        if self._stated:
+            self._stated = []
+
+    @property
+    def sentence_relations(self) -> int:
+        """How many relations (co-occurrences aside) the current sentence added."""
+        return len(self._stated)
+
+    def stated_kinds(self) -> set[str | None]:
+        """The kinds the current sentence's time-and-change rules have stated so far."""
+        return {self.relations[key][1].kind for key in self._stated}
+
+    def date_sentence(self, phrase: str) -> None:
+        """Date the current sentence's relations that have no date phrase by ``phrase`` (one
+        the next sentence gives them: "I'm seeing Leah. We met in May.")."""
+        for key in self._stated:
+            description, time, place = self.relations[key]
+            if time.valid_at is None:
+                self.relations[key] = (description, replace(time, valid_at=phrase), place)
 
     def add_entity(self, key: str, name: str, hint: str, description: str) -> None:
         entry = self.entities.get(key)
@@ -96,7 +118,11 @@ class ChunkGraph:
             self._folded = self._text.casefold()  # only for sentences that relate anything
         found = self._folded.find(target) if target else -1
         place = (self._sentence, found if found >= 0 else len(self._folded))
-        self.relations.setdefault((source, predicate, target), (description, time, place))
+        key = (source, predicate, target)
+        if key not in self.relations:
+            self.relations[key] = (description, time, place)
+            if predicate != CO_OCCURRENCE:
+                self._stated.append(key)
 
     def merge_aliases(self, keep: Collection[str] = ()) -> None:
         """Fold a shorter form into the unique longer entity it abbreviates: "Alice" or "Smith"
@@ -115,7 +141,11 @@ class ChunkGraph:
         aliases = {
             alias: next(iter(keys))
             for alias, keys in candidates.items()
-            if len(keys) == 1 and alias in self.entities and alias not in keys and alias not in keep
+            if len(keys) == 1
+            and alias in self.entities
+            and alias not in keys
+            and alias not in keep
+            and not self._place_in_name(alias, next(iter(keys)))
         }
         if not aliases:
             return
@@ -129,6 +159,12 @@ class ChunkGraph:
             source, target = aliases.get(source, source), aliases.get(target, target)
             if source != target:
                 self.relations.setdefault((source, predicate, target), fact)
+
+    def _place_in_name(self, alias: str, canonical: str) -> bool:
+        """Whether ``alias`` is a place that only starts or ends a longer name of another type:
+        "Leeds" in "Leeds General" (a hospital), not its short form."""
+        kinds = self.entities[alias][1], self.entities[canonical][1]
+        return kinds[0] in PLACE_TYPES and kinds[1] not in PLACE_TYPES
 
     def to_extraction(self, summary: str) -> ChunkExtraction:
         names = {key: entry[0] for key, entry in self.entities.items()}

@@ -17,6 +17,7 @@ __all__ = [
     "INTERJECTIONS",
     "IRREGULAR_PARTICIPLES",
     "JOB_NOUNS",
+    "JOB_PATTERN",
     "MONTHS_AND_DAYS",
     "MOVEMENT_VERBS",
     "NEGATIONS",
@@ -230,5 +231,8 @@ JOB_NOUNS = _words(
     "photographer artist musician intern assistant associate specialist coordinator "
     "administrator supervisor technician mechanic electrician plumber carpenter clerk cashier "
     "salesperson representative agent strategist marketer recruiter paralegal pilot "
-    "firefighter librarian veterinarian vet trainer coach instructor translator"
+    "firefighter librarian veterinarian vet trainer coach instructor translator postdoc "
+    "freelancer"
 )
+#: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
+JOB_PATTERN = "|".join(sorted(JOB_NOUNS, key=len, reverse=True))

@@ -51,6 +51,8 @@ _VOCATIVE_END = frozenset(",!?.;")
 # The two words after a name: "Luna and Oliver", "Anthony and I", "Max said".
 _FOLLOWING_WORDS = re.compile(r" ([\w'’-]+)(?: ([\w'’-]+))?")
 _JOINERS = frozenset(("and", "&", "or"))
+_PAST_VERB = re.compile(r"[a-z]{3,}ed")
+_DONE_TO = frozenset(("me", "us"))
 # Words that open a verb's object: "leads the", "loves me", "works at".
 _OBJECT_STARTS = (lex.DETERMINERS | lex.PREPOSITIONS | {"me", "him", "us", "them", "it", "you"}) - {
     "like",
@@ -238,6 +240,8 @@ def _dialogue_lead_is_name(
         and (second in _OBJECT_STARTS or is_name_word(second))
     ):
         return True  # "Alice leads the team", "Max loves me"; not "Quality connections matter"
+    if _PAST_VERB.fullmatch(verb) and second in _DONE_TO:
+        return True  # "Tom dumped me", "Ana called us": someone did it to the speaker
     return verb in _JOINERS and second is not None and (second == "I" or is_name_word(second))
 
 

@@ -56,6 +56,10 @@ _CLAUSE_CONJUNCTIONS = frozenset(("and", "but", "or", "then", "so", "yet"))
 _COPULAS = {"am": "is", "are": "is", "were": "was"}
 _COPULA_FORMS = frozenset(("is", "was", "are", "were", "am"))
 
+# Verbs that state a home only with a preposition ("moved to Oslo").
+_HOME_VERBS = frozenset(
+    ("move", "moved", "moves", "moving", "relocate", "relocated", "live", "lived", "lives")
+)
 _MAX_PREDICATE_WORDS = 6
 _MAX_CO_OCCURRENCE_SPAN = 5
 
@@ -255,6 +259,8 @@ def _tail_object(text: str, end: int, *, clause_end: bool = False) -> tuple[str,
     if verb is not None:
         if verb in lex.NON_NAME_WORDS:
             return None
+        if verb in _HOME_VERBS and not match.group("preposition"):
+            return None  # "I moved teams", "moved house", "lived a good life": no home
         predicate = [verb]
     else:
         aux = match.group("aux")

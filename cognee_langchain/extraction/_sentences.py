@@ -201,7 +201,9 @@ def split_sentences(text: str) -> list[str]:
         if end < len(text) and text[end].islower():
             continue  # "e.g. this", "approx. five": not a sentence start
         if match.group().startswith(".") and not match.group().startswith(".."):
-            word_start = text.rfind(" ", start, match.start()) + 1
+            # The piece's first word has no space before it within the piece: "Marta." alone.
+            space = text.rfind(" ", start, match.start())
+            word_start = start if space < 0 else space + 1
             word = text[word_start : match.start()].lstrip(_LEADING_PUNCTUATION)
             if _abbreviation_continues(word, text, end):
                 continue
@@ -218,11 +220,13 @@ def split_sentences(text: str) -> list[str]:
 def _abbreviation_continues(word: str, text: str, end: int) -> bool:
     """Whether the period after ``word`` abbreviates rather than ends the sentence, the next word
     being capitalised: "Dr. Smith", "U.S. Army", "George W. Bush" continue; "Acme Inc. She
-    left" and "Plan B. It worked" end."""
+    left", "Plan B. It worked" and "I joined Booking.com. It's great" end."""
     if len(word) == 1 and word.isupper():
         following = FIRST_WORD.match(text, end)
         return following is None or following.group(1).lower() not in lex.NON_NAME_WORDS
-    return "." in word or word.lower() in lex.ABBREVIATIONS
+    if "." in word:  # "U.S.", "Ph.D." abbreviate; "Booking.com." ends a sentence
+        return all(len(part) <= 2 for part in word.split("."))
+    return word.lower() in lex.ABBREVIATIONS
 
 
 @lru_cache(maxsize=1 << 16)

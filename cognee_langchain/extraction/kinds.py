@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_SINGLE_VALUED",
     "KindMatch",
     "RelationKinds",
+    "base_form",
 ]
 
 #: Kinds a subject holds one value of at a time.
@@ -67,6 +68,9 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
             ),
             "works_at",
         ),
+        # Sharing a home is no home of its own ("moved in with Tom" is not lives_in Tom); the
+        # offline extractor reads a named partner's as relationship_status.
+        **dict.fromkeys(("live with", "move in with", "stay with"), "lives_with"),
         # Joining a club, a church or a team is no change of employer: its own many-valued kind.
         **dict.fromkeys(("join", "member of", "sign up for", "sign up with"), "member_of"),
         **dict.fromkeys(("promote to", "work as", "job title"), "job_title"),
@@ -110,7 +114,8 @@ DEFAULT_RETRACTIONS: Mapping[str, str] = MappingProxyType(
         **dict.fromkeys(("move out of", "move away from", "move from"), "lives_in"),
         **dict.fromkeys(
             ("break up with", "divorce", "split from", "split up with", "separate from",
-             "break up", "split up"),
+             "break up", "split up", "end things with", "part ways with", "call it quits with",
+             "call it quits"),
             "relationship_status",
         ),
         **dict.fromkeys(("sell", "give away", "get rid of", "lose"), "owns"),
@@ -149,6 +154,8 @@ _NEGATION = re.compile(r"\b(?:not|never|n't|no)\b|n't\b")
 _PREPOSITIONS = frozenset(
     ("in", "at", "to", "for", "with", "from", "of", "into", "by", "on", "as", "out", "away", "up")
 )
+# Verbs that only say a state began: "started dating", "began working at".
+_ONSETS = frozenset(("start", "begin"))
 # Irregular verb forms and their base form; regular ones are found by suffix rules.
 _IRREGULAR = {
     "left": "leave", "leaving": "leave", "went": "go", "gone": "go", "goes": "go",
@@ -187,8 +194,9 @@ class KindMatch(NamedTuple):
 
 
 @lru_cache(maxsize=1 << 14)
-def _base(word: str) -> str:
-    """The base form of an English verb form ("lives" -> "live", "moved" -> "move")."""
+def base_form(word: str) -> str:
+    """The base form of a lower-case English verb form ("lives" -> "live", "moved" -> "move";
+    a plural noun loses its "s": "cities" -> "city")."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix, replacement in (("ies", "y"), ("ied", "y")):
@@ -214,7 +222,7 @@ def _base_phrase(text: str) -> str:
         return ""
     if len(words) > 1 and any(w not in _AUXILIARIES for w in words):
         words = [w for w in words if w not in _AUXILIARIES]
-    return " ".join(_base(w) for w in words)
+    return " ".join(base_form(w) for w in words)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -363,6 +371,10 @@ def _candidates(phrase: str) -> list[str]:
     to"), then its verb alone when only prepositions follow it."""
     words = phrase.split()
     found = [phrase]
+    if len(words) > 1 and words[0] in _ONSETS and words[1] not in _PREPOSITIONS:
+        # "started dating" -> "date", "began living in" -> "live in"; but "started at" stays.
+        found.extend(_candidates(" ".join(words[1:])))
+        return found
     if len(words) > 2 and words[-1] in _PREPOSITIONS:
         found.append(f"{words[0]} {words[-1]}")
     if len(words) > 1 and all(word in _PREPOSITIONS for word in words[1:]):

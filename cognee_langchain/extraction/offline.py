@@ -28,6 +28,11 @@ The heuristics, per chunk:
 * **Changes** a speaker states ("I'm now a product manager at Zalando", "we broke up", "I don't
   like sushi anymore", "we relocated to Lisbon") become relations with a kind or a retraction
   (``_changes``); every relation's kind and dates are resolved when the write is built.
+* **Dates from the next sentence**: facts a sentence states without a date take the date of the
+  next sentence of the same turn when it tells when that happened ("I'm seeing Leah. We met in
+  May.", "I moved to Lyon. That was in 2021."; ``_follow_up``).
+* **Someone introduced, then named**: "I met someone. Marta." -> Marta is a person, and the
+  partner of a following "we" ("We've been together since May").
 * **Exclamations** opening a sentence ("Big news, ...", "Awesome!") are no names unless the
   chunk capitalises the word elsewhere.
 * **Titles**: a quoted title is one name of type ``Work`` ("Harry Potter and the Philosopher's
@@ -45,10 +50,13 @@ The rules live in private modules next to this one: ``_sentences`` (splitting, s
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 
+from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph
+from cognee_langchain.extraction._follow_up import follow_up_date
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
     Mention,
@@ -75,6 +83,11 @@ __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sent
 _MAX_DESCRIPTION = 300
 _MAX_SUMMARY = 300
 _PERSON = "Person"
+# A sentence that ends by introducing somebody, and a sentence of one word.
+_INTRODUCES = re.compile(
+    r"\b(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|friend))(?:\s+new)?\W*$", re.I
+)
+_LONE_WORD = re.compile(r"\s*(?P<word>[^\W\d_a-z][\w'’-]+)[.!]?\s*")
 
 
 class OfflineGraphExtractor(GraphExtractor):
@@ -121,12 +134,16 @@ def extract_chunk(text: str) -> ChunkExtraction:
         if sentence.speaker:  # the label alone makes the speaker an entity
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
-        mentions = resolve_pronouns(
-            sentence, mentions, _antecedent(sentence, last_subject, graph, speakers)
-        )
+        if not mentions and index and " " not in sentence.text:
+            mentions = _introduced_name(sentence, sentences[index - 1])
+        antecedent = _antecedent(sentence, last_subject, graph, speakers)
+        mentions = resolve_pronouns(sentence, mentions, antecedent)
         if not mentions:
             if sentence.speaker and not sentence.text.rstrip().endswith("?"):
-                state_changes(sentence, mentions, graph, description)  # "We broke up."
+                # "We broke up.", "We got engaged!"
+                state_changes(sentence, mentions, graph, description, antecedent=antecedent)
+                if graph.sentence_relations:
+                    _date_facts(sentences, index, graph)
             continue
         entities = graph.entities
         for mention in mentions:
@@ -142,13 +159,39 @@ def extract_chunk(text: str) -> ChunkExtraction:
         if not mentions:
             continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
-            read = state_changes(sentence, mentions, graph, description)
+            read = state_changes(sentence, mentions, graph, description, antecedent=antecedent)
             relate_sentence(sentence, mentions, graph, description, read=read)
+            if graph.sentence_relations:
+                _date_facts(sentences, index, graph)
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     return graph.to_extraction(lead_sentence(text))
+
+
+def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:
+    """ "I met someone. Marta.": a lone capitalised word after a turn's sentence that ends by
+    introducing somebody is that person's name (alone, a chat sentence's first word is not)."""
+    match = _LONE_WORD.fullmatch(sentence.text)
+    if match is None or match["word"].lower() in lex.NON_NAME_WORDS:
+        return []
+    if previous.line != sentence.line or not _INTRODUCES.search(previous.text):
+        return []
+    word = match["word"]
+    return [Mention(word.casefold(), word, match.start("word"), match.end("word"), hint=_PERSON)]
+
+
+def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
+    """Date the facts sentence ``index`` states without a date by the next sentence of its turn
+    ("I'm seeing Leah. We met in May.")."""
+    if index + 1 >= len(sentences):
+        return
+    sentence, following = sentences[index], sentences[index + 1]
+    if following.line == sentence.line:
+        phrase = follow_up_date(sentence.text, following.text)
+        if phrase:
+            graph.date_sentence(phrase)
 
 
 def _antecedent(

@@ -91,11 +91,15 @@ def parse_transcript(text: str) -> list[Turn] | None:
 def distribute(unit_texts: Sequence[str], extraction: ChunkExtraction) -> list[ChunkExtraction]:
     """One window's extraction shared out among the units (turns) it read, one result per unit.
 
-    An entity goes to every unit that names it; a relation to the units naming both its ends,
-    else to the first naming either. What no unit names (a model's paraphrase) goes to the
-    first unit, so nothing extracted is lost. Units get no summary: a turn is its own summary.
+    An entity goes to every unit that names it. A relation goes to the unit holding most of the
+    words of its description when that unit holds most of them (the offline extractor describes
+    a fact by its own sentence: "I'm freelancing now" is the turn saying it, not an earlier turn
+    of the same speaker), else to the units naming both its ends, else to the first naming
+    either. What no unit names (a model's paraphrase) goes to the first unit, so nothing
+    extracted is lost. Units get no summary: a turn is its own summary.
     """
     folded = [text.casefold() for text in unit_texts]
+    unit_words = [set(_WORDS.findall(text)) for text in folded]
 
     def naming(name: str) -> list[int]:
         key = name.casefold().strip()
@@ -107,11 +111,28 @@ def distribute(unit_texts: Sequence[str], extraction: ChunkExtraction) -> list[C
         for i in naming(entity.name) or [0]:
             entities[i].append(entity)
     for relation in extraction.relations:
+        said = _said_in(unit_words, relation.description)
         source, target = set(naming(relation.source)), set(naming(relation.target))
         both = sorted(source & target)
         either = sorted(source | target)
-        for i in both or either[:1] or [0]:
+        for i in said or both or either[:1] or [0]:
             relations[i].append(relation)
     return [
         ChunkExtraction(entities=e, relations=r) for e, r in zip(entities, relations, strict=True)
     ]
+
+
+_WORDS = re.compile(r"\w+")
+# Share of a description's words one unit must hold to be where the fact was said.
+_SAID = 0.6
+
+
+def _said_in(unit_words: Sequence[set[str]], description: str) -> list[int]:
+    """``[the unit]`` holding the largest share of ``description``'s words, when that share
+    reaches :data:`_SAID` (earliest on a tie); ``[]`` otherwise."""
+    words = set(_WORDS.findall(description.casefold()))
+    if not words or not unit_words:
+        return []
+    shares = [len(words & unit) / len(words) for unit in unit_words]
+    best = max(range(len(shares)), key=lambda i: (shares[i], -i))
+    return [best] if shares[best] >= _SAID else []

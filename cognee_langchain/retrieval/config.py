@@ -150,7 +150,8 @@ class PriorConfig:
     ``time``, which read any item's text.
 
     ``speaker``: for items spoken by someone the query names. ``group``: times the item's
-    session relevance (the normalised lexical score summed over its session or document).
+    session relevance (the mean of the ``group_depth`` best normalised lexical scores in its
+    session or document).
     ``time``: for items mentioning a time, on questions asking when or how long. ``date``: for
     items whose time falls in a month or year the query names. ``question``: for items that are
     themselves questions (usually negative: the answer is in the reply).
@@ -161,12 +162,14 @@ class PriorConfig:
     time: float = 0.3
     date: float = 0.6
     question: float = -0.15
+    group_depth: int = 2
 
     def __post_init__(self) -> None:
         for name in ("speaker", "group", "time", "date", "question"):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)
             _require(math.isfinite(value), f"prior {name} must be finite, got {value!r}")
+        _check(check_positive, self.group_depth, "group_depth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +190,26 @@ class TimePriors:
     replaced a stale one's takes the stale item's relevance (plus ``current``): "I live in Paris
     now" matches "Where does Alice live?" better than "I moved to Berlin last week", and the
     answer is Berlin.
+
+    ``recent`` (score fusion): on a question about an instant asking for a single-valued kind
+    ("Where does Alice live?"), up to this much for the turns said latest among the best
+    candidates (see :func:`~cognee_langchain.retrieval.timing.recency_boost`): the later of
+    two statements is likelier to hold, even when no fact was drawn from either.
+
+    On a question naming its subject and the kinds of fact it asks about (score fusion), the
+    turns stating the asked versions go ``current`` above the best other turn, and those stating
+    only an outdated one lose ``stale`` (see :func:`~cognee_langchain.retrieval.timing.
+    versions_first`).
     """
 
     stale: float = -0.5
     current: float = 0.15
     window: float = 0.6
     inherit: bool = True
+    recent: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("stale", "current", "window"):
+        for name in ("stale", "current", "window", "recent"):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)
             _require(math.isfinite(value), f"time prior {name} must be finite, got {value!r}")

@@ -525,7 +525,10 @@ class SearchEngine:
         speakers = frozenset(
             code for code, names in enumerate(self._speaker_tokens) if tokens & names
         )
-        return ScoredQuery(query.text, query.terms, query.vector, speakers, when, query.expansions)
+        subjects = self._entities.match_names(query.tokens) if when.kinds else []
+        return ScoredQuery(
+            query.text, query.terms, query.vector, speakers, when, query.expansions, subjects
+        )
 
     def _expand(
         self,

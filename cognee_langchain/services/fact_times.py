@@ -5,7 +5,8 @@ extracted relation is read as one :class:`Statement` — a fact to store (with i
 became true), an end of a fact (a retraction and when it happened), or both:
 
 * "I moved to Berlin last week" -> the fact ``lives_in`` Berlin, valid from last week (resolved
-  against the message's time, grain ``week``).
+  against the message's time, grain ``week``). "I'm moving to Oslo next month", a change to come,
+  holds from next month: the home it replaces stays current until then.
 * "I quit Renault" (a predicate that *ends* a kind) -> the event "quit Renault" stored without
   a kind, and a retraction of ``works_at`` Renault at the time of the statement. A model's
   "works at" marked ``retracted`` -> the retraction alone (storing "works at" would state the

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from cognee_langchain.core.dates import display_until, is_present_tense, query_window
+from cognee_langchain.core.dates import TimeWindow, display_until, is_present_tense, query_window
 from cognee_langchain.core.defaults import (
     DEFAULT_SEARCH_TYPE,
     DEFAULT_TOP_K,
@@ -54,6 +55,7 @@ from cognee_langchain.core.logs import preview
 from cognee_langchain.core.time_validation import TimeRange, check_as_of, check_time_range
 from cognee_langchain.core.turns import display_date
 from cognee_langchain.core.validation import check_names, check_positive, check_query
+from cognee_langchain.extraction.asked_kinds import asked_kinds
 from cognee_langchain.retrieval.config import Ranker, RankerConfig, SearchConfig, get_search_config
 from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import SearchHit
@@ -83,6 +85,9 @@ logger = logging.getLogger(__name__)
 
 # Dates an event of "before/after <event>" by the single best fact, lexically: one cheap search.
 _ANCHOR_SEARCH = SearchConfig(rankers=(RankerConfig("fact", Ranker.BM25),), limit=1)
+_ANCHOR_TURN_SEARCH = SearchConfig(rankers=(RankerConfig("chunk", Ranker.BM25),), limit=1)
+# Capitalised words: the first of a question is its question word, the others are names.
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*\w")
 
 
 def _iso(epoch: object) -> str | None:
@@ -218,31 +223,50 @@ async def atime_context(
     if time_range is None:
         window = query_window(query, reference)
         if window is not None and window.anchor is not None:
-            event_at = await _aevent_time(runtime, window.anchor, datasets)
+            event_at = await _aevent_time(runtime, _anchor_query(query, window), datasets)
             window = None if event_at is None else window.at_anchor(event_at)
         if window is not None:
             start, end = window.start, window.end
     windowed = start is not None or end is not None
     # Asked about a window (and no as_of): the question is about then, nothing is judged now.
     at = _epoch(as_of) if as_of is not None or windowed else reference.timestamp()
+    kinds = asked_kinds(query, runtime.relation_kinds)
     return TimeContext(
         at=at,
         start=_epoch(start),
         end=_epoch(end),
-        turns=as_of is not None or is_present_tense(query),
+        # A window judges turns only when the question asks for a kind of fact ("Where did
+        # she live in 2022?"); an event question ("What did she do in May?") judges nothing.
+        turns=as_of is not None or (bool(kinds) if windowed else is_present_tense(query)),
+        kinds=kinds,
+        single=frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
     )
+
+
+def _anchor_query(query: str, window: TimeWindow) -> str:
+    """What to look the anchor event up by: its words, plus the names the rest of the question
+    gives it ("What did Hana drink before she switched to green tea?": Hana's switch, not
+    another person's)."""
+    anchor = window.anchor or ""
+    rest = query.replace(window.phrase, " ")
+    names = [word for word in _NAME.findall(rest)[1:] if word.casefold() not in anchor.casefold()]
+    return " ".join([anchor, *names])
 
 
 async def _aevent_time(
     runtime: MemoryRuntime, event: str, datasets: Sequence[str]
 ) -> datetime | None:
     """When ``event`` ("she moved to Berlin") happened: the ``valid_at`` of the fact of
-    ``datasets`` that best matches it (``None`` when none does)."""
-    hits = await runtime.graph_index.asearch(
-        runtime.graph_store, event, None, _ANCHOR_SEARCH, 1, datasets
-    )
-    valid_at = hits[0].metadata.get("valid_at") if hits else None
-    return datetime.fromtimestamp(valid_at, UTC) if isinstance(valid_at, int | float) else None
+    ``datasets`` that best matches it, else the time of the best-matching turn ("switching to
+    an e-bike" was said, though no fact was drawn from it); ``None`` when nothing matches."""
+    for config, field in ((_ANCHOR_SEARCH, "valid_at"), (_ANCHOR_TURN_SEARCH, "occurred_at")):
+        hits = await runtime.graph_index.asearch(
+            runtime.graph_store, event, None, config, 1, datasets
+        )
+        when = hits[0].metadata.get(field) if hits else None
+        if isinstance(when, int | float) and math.isfinite(when):
+            return datetime.fromtimestamp(when, UTC)
+    return None
 
 
 async def aretrieve(

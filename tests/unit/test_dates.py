@@ -276,11 +276,19 @@ def test_valid_at_takes_the_first_past_phrase() -> None:
     assert (found.at, found.grain, found.phrase) == (_day(2023, 5, 29), "week", "two weeks ago")
 
 
-def test_valid_at_skips_future_phrases_and_ends() -> None:
-    assert resolve_valid_at("I'm moving to Berlin next month", REF).phrase == ""
+def test_valid_at_skips_ends_and_prefers_past_phrases() -> None:
     assert resolve_valid_at("I lived in Paris until June", REF).phrase == ""
+    found = resolve_valid_at("I moved last week and will start a new job next month", REF)
+    assert found.phrase == "last week"
     found = resolve_valid_at("Until 2020 I rented; since 2021 I own a flat", REF)
     assert (found.at, found.phrase) == (_day(2021, 1, 1), "since 2021")
+
+
+def test_valid_at_of_a_change_to_come_is_its_future_date() -> None:
+    # Dating a planned move from the message would make it true before it happens.
+    found = resolve_valid_at("I'm moving to Berlin next month", REF)
+    assert (found.at, found.grain, found.phrase) == (_day(2023, 7, 1), "month", "next month")
+    assert resolve_valid_at("I will start there on Monday", REF).at > REF
 
 
 def test_valid_at_conflicting_phrases_first_wins() -> None:
@@ -466,7 +474,11 @@ def test_any_text_resolves_without_raising_to_consistent_dates(
         assert position >= 0
         cursor = position + len(date_.phrase)
     valid = resolve_valid_at(text, reference)
-    assert valid.at <= reference
+    # Later than the message only for a phrase of the text that points ahead, and only when
+    # the text names nothing earlier that says when it happened.
+    assert valid.at <= reference or (
+        valid in found and not any(d.at <= reference and d.role in ("on", "since") for d in found)
+    )
     query_window(text, reference)
     is_present_tense(text)
 
@@ -606,3 +618,28 @@ def test_the_cue_prefilter_finds_what_every_pattern_on_every_sentence_finds(text
 )
 def test_every_form_a_pattern_matches_resolves(text: str, at: datetime) -> None:
     assert _one(text).at == at
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "grain"),
+    [
+        ("I've lived in Lyon for three years.", _day(2020, 1, 1), "year"),
+        ("She has been working there for the past two months", _day(2023, 4, 1), "month"),
+        ("We've had the cat for a week now", _day(2023, 6, 5), "week"),
+    ],
+)
+def test_how_long_a_state_has_lasted_dates_its_start(text: str, at: datetime, grain: str) -> None:
+    found = resolve_valid_at(text, REF)
+    assert (found.at, found.grain) == (at, grain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lived in Lyon for three years.",  # a length of time in the past
+        "I'll be in Lyon for two weeks.",  # and in the future
+        "I had worked there for two years by then.",
+    ],
+)
+def test_a_length_of_time_is_no_date(text: str) -> None:
+    assert resolve_dates(text, REF) == []

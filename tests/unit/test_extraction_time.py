@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cognee_langchain import GraphMemory, RelationKinds
 from cognee_langchain.core.defaults import DEFAULT_DATASET
 from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.extraction._sentences import split_sentences
 from cognee_langchain.extraction.kinds import DEFAULT_PREDICATES, KindMatch
 from cognee_langchain.extraction.offline import extract_chunk
 from cognee_langchain.extraction.schema import ExtractedRelation
@@ -367,7 +368,8 @@ def test_a_restated_single_valued_fact_is_no_new_version(memory: GraphMemory) ->
 
 def test_a_retraction_of_something_never_stated_is_counted(memory: GraphMemory) -> None:
     result = memory.remember(session("10:00 am on 10 June, 2023", "Alice: I quit Renault."))
-    assert (result.relations_closed, result.retractions_ignored) == (0, 1)
+    # the end of the job and of its title: neither was stated
+    assert (result.relations_closed, result.retractions_ignored) == (0, 2)
     assert [r.predicate for r in alice_history(memory)] == ["quit"]  # the event is kept
 
 
@@ -440,14 +442,15 @@ _PHRASES = st.sampled_from(
     invalid_at=st.none() | _PHRASES,
     retracted=st.booleans(),
 )
-def test_a_statement_is_never_dated_after_its_message(
+def test_a_statement_is_dated_after_its_message_only_by_a_phrase_pointing_ahead(
     predicate: str, description: str, valid_at: str | None, invalid_at: str | None, retracted: bool
 ) -> None:
     statement = StatementReader(KINDS).read(
         predicate, description, REF, valid_at=valid_at, invalid_at=invalid_at, retracted=retracted
     )
-    assert statement.valid.at <= REF
-    assert statement.end is None or statement.end.at <= REF.timestamp()
+    ahead = statement.valid.phrase == "next month"  # the only phrase above that points ahead
+    assert statement.valid.at <= REF or ahead
+    assert statement.end is None or statement.end.at <= REF.timestamp() or ahead
     # a kind-less fact replaces nothing; only a stored fact of a single-valued kind does
     assert not statement.single_valued or (statement.store and KINDS.is_single(statement.kind))
 
@@ -505,8 +508,8 @@ def test_more_predicates_map_to_kinds(predicate: str, kind: str | None) -> None:
 
 
 def test_leaving_a_named_employer_ends_the_job_but_leaving_a_place_does_not() -> None:
-    (left,) = [r for r in relations("Bea: I left Kestrel Labs. I'm job hunting.") if r.retracted]
-    assert (left.target, left.kind) == ("Kestrel Labs", "works_at")
+    ended = {(r.target, r.kind) for r in relations("Bea: I left Kestrel Labs.") if r.retracted}
+    assert ended == {("Kestrel Labs", "works_at"), ("", "job_title")}  # the job and its title
     # a name typed as a place is no employer (an untyped one is: ending a job never held is a no-op)
     assert not any(r.retracted for r in relations("Bea: I grew up in Porto. I left Porto at 18."))
 
@@ -546,3 +549,150 @@ def test_a_holiday_dates_a_fact() -> None:
         "since Christmas",
     )
     assert "Christmas" not in names("Alice: I've been seeing Rui since Christmas.")
+
+
+# -- a change dated by the next sentence, couples named before "we", living together -----------
+def by_target(text: str) -> dict[str, ExtractedRelation]:
+    return {r.target: r for r in relations(text) if r.predicate != "related_to"}
+
+
+def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() -> None:
+    (dating,) = [r for r in relations("Ida: I'm seeing Joel. We met at a gig in March.")]
+    assert (dating.target, dating.valid_at) == ("Joel", "in March")
+    ended = by_target("Ida: Joel and I are splitting up. We agreed on it last weekend.")["Joel"]
+    assert ended.retracted and ended.valid_at == "last weekend"
+    assert by_target("Ida: I moved to Oslo. That was in 2021.")["Oslo"].valid_at == "in 2021"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I moved to Oslo last week. That was in 2021.",  # its own date wins
+        "Ida: I'm seeing Joel. We went to Rome in March.",  # a trip, not the start
+        "Ida: I'm seeing Joel.\nMo: We met in March.",  # another speaker's turn
+        "Ida: I'm seeing Joel. We met ten years ago and we'll marry next May.",
+    ],
+)
+def test_a_date_is_borrowed_only_for_the_start_of_what_was_said(text: str) -> None:
+    found = {r.target: r.valid_at for r in relations(text)}
+    expected = "ten years ago" if "ten years" in text else None
+    assert found.get("Joel", found.get("Oslo")) == expected
+
+
+def test_we_in_a_couple_is_the_last_person_the_turn_named() -> None:
+    assert ("Ida", "got engaged", "Joel") in triples("Ida: I met someone, Joel. We got engaged!")
+    inside = triples("Ida: I met Joel in Lyon and we've been together since May.")
+    assert ("Ida", "together with", "Joel") in inside
+    # a place is no partner, and "we" with nobody named before states no couple
+    assert not any(r.kind for r in relations("Ida: I moved to Lyon and we got married."))
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("Ida: Joel and I have been married for twelve years.", "twelve years ago"),
+        ("Ida: Joel and I went hiking; five years together this week.", "five years ago"),
+        ("Ida: I met Joel in Lyon. We've been dating for 3 months.", "3 months ago"),
+    ],
+)
+def test_how_long_a_couple_has_lasted_dates_its_start(text: str, since: str) -> None:
+    joel = by_target(text)["Joel"]
+    assert joel.valid_at == since
+    assert KINDS.classify(joel.predicate).kind == "relationship_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("Ida: I moved in with Joel last month.", "Joel"),
+        ("Ida: Joel moved in with me in April.", "Joel"),
+        ("Ida: I took a flat in Lyon to live with Joel.", "Joel"),
+        ("Ida: I live with my brother Joel.", None),  # a relative, named by a noun
+        ("Ida: I live with Joel and Mia near the park.", None),  # a shared flat
+    ],
+)
+def test_living_with_a_named_person_is_a_partner(text: str, partner: str | None) -> None:
+    couples = {r.target for r in relations(text) if r.kind == "relationship_status"}
+    assert couples == ({partner} if partner else set())
+    # the generic reading of "moved in with" names no home
+    assert not any(KINDS.classify(r.predicate).kind == "lives_in" for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: Joel and I called it quits in May.",
+        "Ida: I ended things with Joel.",
+        "Ida: Joel dumped me last week.",
+        "Ida: We parted ways with Joel.",
+    ],
+)
+def test_more_wordings_of_a_break_up(text: str) -> None:
+    (ended,) = [r for r in relations(text) if r.retracted]
+    assert (ended.target, ended.kind) == ("Joel", "relationship_status")
+
+
+def test_a_thing_given_away_with_the_particle_last_ends_owning_it() -> None:
+    (piano,) = [r for r in relations("Ida: I gave my old piano away in June.") if r.target]
+    assert (piano.target, KINDS.classify(piano.predicate)) == ("piano", KindMatch("owns", True))
+
+
+@pytest.mark.parametrize(
+    ("predicate", "kind"),
+    [
+        ("started dating", "relationship_status"),
+        ("began working at", "works_at"),
+        ("started at", "works_at"),  # the onset alone keeps its own reading
+        ("moved in with", "lives_with"),
+        ("lives with", "lives_with"),
+    ],
+)
+def test_an_onset_verb_keeps_the_kind_of_what_began(predicate: str, kind: str) -> None:
+    assert KINDS.classify(predicate).kind == kind
+
+
+def test_a_planned_move_closes_the_old_home_when_it_happens(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I live in Paris."))
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: I'm moving to Oslo next month."))
+    paris, oslo = alice_history(memory, "lives_in")
+    assert (day(oslo.valid_at), oslo.valid_grain, oslo.valid_phrase) == (
+        "2023-07-01",
+        "month",
+        "next month",
+    )
+    assert paris.invalid_at == oslo.valid_at and oslo.invalid_at is None
+
+
+def test_a_couple_living_together_then_splitting_up(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: Joel moved in with me."))
+    memory.remember(
+        session("10:00 am on 10 June, 2023", "Alice: Joel and I split up. It happened on Sunday.")
+    )
+    (joel,) = alice_history(memory, "relationship_status")
+    assert (day(joel.valid_at), day(joel.invalid_at)) == ("2023-01-15", "2023-06-04")
+
+
+def test_a_one_word_sentence_after_another_is_a_sentence_of_its_own() -> None:
+    # the period after a piece's only word once read as an abbreviation, gluing it to the next
+    assert split_sentences("I got a dog. Biscuit. He is loud.") == [
+        "I got a dog.",
+        "Biscuit.",
+        "He is loud.",
+    ]
+    assert split_sentences("We met Dr. Smith. Great.") == ["We met Dr. Smith.", "Great."]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Ida: I met somebody new. Joel. We're dating!", "Joel"),
+        ("Ida: I've been seeing a guy. Joel. He cooks.", "Joel"),
+        ("Ida: I met someone. Wow.", None),  # an interjection names nobody
+        ("Ida: I had a long day. Joel.", None),  # nobody was introduced
+    ],
+)
+def test_a_name_alone_after_someone_introduced_is_that_person(text: str, named: str | None) -> None:
+    people = names(text) - {"Ida"}
+    assert people == ({named} if named else set())
+    if "dating" in text:
+        assert ("Ida", "dating", "Joel") in triples(text)

@@ -61,6 +61,16 @@ def test_session_recall_uses_the_first_k_distinct_sessions_by_first_marker() -> 
     assert mq.session_recall(["[D12:1] x", "[D1:3] y"], ["D1:1"], k=1) == 0.0
 
 
+def test_misses_keep_the_rank_of_each_evidence_turn() -> None:
+    assert mq.evidence_ranks(RESULTS, ["D3:1", "D1:1", "D9:9"]) == [2, 0, None]
+    row = mq.Row("default(a)")
+    found = mq.Question("q1", 4, ("D1:1",), "conv")
+    missed = mq.Question("q2", 1, ("D2:4", "D9:9"), "conv")
+    row.score(found, RESULTS, [5], 1.0)
+    row.score(missed, RESULTS, [5], 1.0)
+    assert row.misses == [(missed, {5: 0.0}, [1, None])]  # q1's evidence fits in 5 words
+
+
 def test_evidence_ids_repair_malformed_entries() -> None:
     assert mq.evidence_ids(["D1:3", "D8:6; D9:17", "D:11:26", "D1:3"]) == (
         "D1:3",

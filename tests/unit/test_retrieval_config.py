@@ -95,6 +95,8 @@ def test_priors_need_score_fusion_and_finite_weights() -> None:
         SearchConfig(rankers=hybrid_rankers("chunk"), priors=PriorConfig())
     with pytest.raises(InvalidInputError, match="speaker"):
         PriorConfig(speaker=math.inf)
+    with pytest.raises(InvalidInputError, match="group_depth"):
+        PriorConfig(group_depth=0)
     with pytest.raises(InvalidInputError, match="unknown fusion"):
         SearchConfig(rankers=hybrid_rankers("chunk"), fusion="max")  # type: ignore[arg-type]
     assert SearchConfig(rankers=hybrid_rankers("chunk"), fusion="score").fusion is Fusion.SCORE  # type: ignore[arg-type]

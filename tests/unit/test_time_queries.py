@@ -28,6 +28,7 @@ from cognee_langchain.retrieval import (
     RankerConfig,
     SearchConfig,
     SearchEngine,
+    SearchEntity,
     SearchHit,
     SearchItem,
     TimeContext,
@@ -189,9 +190,15 @@ def test_a_malformed_span_is_refused(spans: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "fields", [{"at": float("nan")}, {"start": JUN, "end": JAN}, {"end": float("inf")}]
+    "fields",
+    [
+        {"at": float("nan")},
+        {"start": JUN, "end": JAN},
+        {"end": float("inf")},
+        {"kinds": frozenset({"likes"}), "single": frozenset({"lives_in"})},
+    ],
 )
-def test_a_malformed_time_context_is_refused(fields: dict[str, float]) -> None:
+def test_a_malformed_time_context_is_refused(fields: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError, match="TimeContext"):
         TimeContext(**fields)
 
@@ -387,3 +394,155 @@ def test_the_turn_that_ended_a_fact_takes_over_the_relevance_of_the_turn_that_st
     march = TimeContext(at=MAR, turns=True)
     march_found = engine.search("Where does Omar work", config=chunks_only, k=3, when=march)
     assert _ids(march_found)[0] == "said-job"
+
+
+# -- the asked versions first ----------------------------------------------------------------------
+def _versions_engine() -> SearchEngine:
+    """Alice: Lyon, then Paris (said with words close to the question), then Berlin (said with
+    none of them); employed at Renault until she quit; a like that ended."""
+    turns = [
+        _item("lyon", "Alice: I grew up in Lyon.", occurred_at=JAN),
+        _item("paris", "Alice: I live in Paris now, I love living here.", occurred_at=MAR),
+        _item("berlin", "Alice: Big news, I moved to Berlin!", occurred_at=JUN),
+        _item("renault", "Alice: I work at Renault, I love the work.", occurred_at=JAN),
+        _item("quit", "Alice: I quit Renault last week.", occurred_at=SEP),
+        _item("chat", "Alice: Where do you live and work, Bob?", occurred_at=SEP),
+    ]
+    fact = "fact"
+    facts = [
+        _item("f-lyon", "Alice lives in Lyon.", fact, spans=((0.0, MAR),), chunk_ids=("lyon",),
+              entity_ids=("alice", "lyon-e"), metadata={"kind": "lives_in"}),
+        _item("f-paris", "Alice lives in Paris.", fact, spans=((MAR, JUN),),
+              chunk_ids=("paris",), entity_ids=("alice", "paris-e"),
+              metadata={"kind": "lives_in", "superseded_by": "f-berlin"}),
+        _item("f-berlin", "Alice moved to Berlin.", fact, spans=((JUN, None),),
+              chunk_ids=("berlin",), entity_ids=("alice", "berlin-e"),
+              metadata={"kind": "lives_in"}),
+        _item("f-renault", "Alice works at Renault.", fact, spans=((JAN, SEP),),
+              chunk_ids=("renault",), entity_ids=("alice", "renault-e"),
+              metadata={"kind": "works_at", "retracted_in": "quit"}),
+    ]  # fmt: skip
+    engine = _engine([*turns, *facts])
+    engine.add_entities(
+        SearchEntity(entity_id, name)
+        for entity_id, name in [
+            ("alice", "Alice"), ("lyon-e", "Lyon"), ("paris-e", "Paris"),
+            ("berlin-e", "Berlin"), ("renault-e", "Renault"),
+        ]
+    )  # fmt: skip
+    return engine
+
+
+_CHUNKS = replace(SCORED, rankers=(RankerConfig("chunk", Ranker.BM25),))
+_HOME = frozenset({"lives_in"})
+_JOB = frozenset({"works_at"})
+
+
+def _first(query: str, when: TimeContext, config: SearchConfig = _CHUNKS) -> list[str]:
+    return _ids(_versions_engine().search(query, config=config, k=6, when=when))
+
+
+def test_the_turn_stating_the_current_version_goes_first_however_the_words_match() -> None:
+    now = TimeContext(at=NOW, turns=True, kinds=_HOME, single=_HOME)
+    found = _first("Where does Alice live now, living where", now)
+    assert found[0] == "berlin"
+    assert len(found) == 6  # nothing is dropped
+    # without the asked kind (or without naming Alice) the words decide, as before
+    unasked = _first(
+        "Where does Alice live now, living where",
+        replace(now, kinds=frozenset(), single=frozenset()),
+    )
+    assert unasked[0] == "paris"
+    no_recency = replace(_CHUNKS, time_priors=TimePriors(recent=0.0))
+    assert _first("Where does she live now, living where", now, no_recency)[0] == "paris"
+
+
+def test_as_of_an_instant_the_version_true_then_goes_first() -> None:
+    march = TimeContext(at=MAR + 1, turns=True, kinds=_HOME, single=_HOME)
+    assert _first("Where did Alice live, living where", march)[0] == "paris"
+    january = TimeContext(at=JAN + 1, turns=True, kinds=_HOME, single=_HOME)
+    assert _first("Where did Alice live, living where", january)[0] == "lyon"
+
+
+def test_before_a_point_the_versions_that_ended_by_then_go_first_latest_first() -> None:
+    """ "Where did Alice live before Berlin?" (the window ends when Berlin began): Paris, then
+    Lyon; the Berlin turn, which names the point, is lowered."""
+    before = TimeContext(start=None, end=JUN, turns=True, kinds=_HOME, single=_HOME)
+    found = _first("Where did Alice live before Berlin", before)
+    assert found[:2] == ["paris", "lyon"]
+    assert found.index("berlin") > found.index("lyon")
+    after = TimeContext(start=MAR, end=None, turns=True, kinds=_HOME, single=_HOME)
+    assert _first("Where did Alice live after Lyon", after)[:2] == ["paris", "berlin"]
+
+
+def test_a_window_judges_nothing_when_the_question_asks_for_no_kind() -> None:
+    event = TimeContext(start=None, end=JUN, turns=False, kinds=frozenset(), single=frozenset())
+    found = _first("Where did Alice live before Berlin", event)
+    assert found.index("berlin") < found.index("lyon")  # the words rank it; nothing lowers it
+
+
+def test_with_no_version_true_now_the_turn_that_ended_the_last_one_goes_first() -> None:
+    now = TimeContext(at=NOW, turns=True, kinds=_JOB, single=_JOB)
+    assert _first("Where does Alice work, the work", now)[0] == "quit"
+    # a many-valued kind: a named value that ended is answered by the turn that ended it
+    many = TimeContext(at=NOW, turns=True, kinds=_JOB, single=frozenset())
+    assert _first("Does Alice still work at Renault, the work", many)[0] == "quit"
+
+
+def test_a_turn_stating_only_an_ended_version_of_a_many_valued_kind_is_lowered() -> None:
+    many = TimeContext(at=NOW, turns=True, kinds=_JOB, single=frozenset())
+    found = _first("Does Alice work, the work", many)
+    plain = _first("Does Alice work, the work", replace(many, kinds=frozenset()))
+    assert plain[0] == "renault"
+    assert found.index("renault") > plain.index("renault")
+
+
+def test_before_a_point_the_ended_versions_of_a_many_valued_kind_go_first() -> None:
+    turns = [
+        _item("coffee", "Hana: I love coffee.", occurred_at=JAN),
+        _item("switch", "Hana: I switched to green tea, green tea all day.", occurred_at=MAR),
+        _item("piano", "Hana: I love my piano.", occurred_at=JAN),
+    ]
+    facts = [
+        _item("f-coffee", "Hana likes coffee.", "fact", spans=((JAN, MAR),),
+              chunk_ids=("coffee",), entity_ids=("hana", "coffee-e"),
+              metadata={"kind": "likes"}),
+        _item("f-tea", "Hana likes green tea.", "fact", spans=((MAR, None),),
+              chunk_ids=("switch",), entity_ids=("hana", "tea-e"), metadata={"kind": "likes"}),
+        _item("f-piano", "Hana likes her piano.", "fact", spans=((JAN, None),),
+              chunk_ids=("piano",), entity_ids=("hana", "piano-e"), metadata={"kind": "likes"}),
+    ]  # fmt: skip
+    engine = _engine([*turns, *facts])
+    engine.add_entities([SearchEntity("hana", "Hana"), SearchEntity("tea-e", "green tea")])
+    query = "What did Hana drink before green tea"
+    kinds = frozenset({"likes"})
+    before = TimeContext(end=MAR, turns=True, kinds=kinds, single=frozenset())
+    found = _ids(engine.search(query, config=_CHUNKS, k=3, when=before))
+    assert found[0] == "coffee"
+    assert found.index("piano") > found.index("coffee")
+    unjudged = _ids(
+        engine.search(query, config=_CHUNKS, k=3, when=replace(before, kinds=frozenset()))
+    )
+    assert unjudged[0] == "switch"  # the words alone favour the turn naming the point
+
+
+def test_on_a_question_about_now_the_later_of_two_statements_ranks_first_without_facts() -> None:
+    """No fact was drawn from either turn: only when they were said tells them apart."""
+    turns = [
+        _item("old", "Nora: Stockholm is home, I love it here.", occurred_at=JAN),
+        _item("new", "Nora: Gothenburg is home, I love it here.", occurred_at=SEP),
+        _item("future", "Nora: Oslo will be home, I love it there.", occurred_at=NOW + 10),
+    ]
+    engine = _engine(turns)
+    query = "Where is Nora's home now, I love it"
+    home = TimeContext(at=NOW, turns=True, kinds=_HOME, single=_HOME)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=home))[0] == "new"
+    # a taste adds up rather than replaces: no recency; nor without a kind, nor at no instant
+    tastes = replace(home, kinds=frozenset({"likes"}), single=frozenset())
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=tastes))[0] == "old"
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=TimeContext(at=NOW)))[0] == "old"
+    off = replace(_CHUNKS, time_priors=TimePriors(recent=0.0))
+    assert _ids(engine.search(query, config=off, k=3, when=home))[0] == "old"
+    # as of March, September's statement was not yet said
+    march = replace(home, at=MAR)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=march))[0] == "old"

@@ -109,6 +109,25 @@ def test_a_windows_findings_go_to_the_turns_that_name_them() -> None:
     assert all(s.summary == "" for s in shares)
 
 
+def test_a_fact_goes_to_the_turn_its_description_was_said_in() -> None:
+    """Both turns are Ines's and none names "freelancer": the description (the sentence the
+    fact was read from) tells which turn said it; a paraphrase falls back to naming."""
+    turns = ["Ines: Named after the parrot! I love it.", "Ines: I'm freelancing now, I left."]
+    said = ExtractedRelation(
+        source="Ines", predicate="works as", target="freelancer",
+        description="I'm freelancing now, I left.",
+    )  # fmt: skip
+    paraphrase = ExtractedRelation(
+        source="Ines", predicate="works as", target="freelancer",
+        description="Ines became a self-employed designer in 2023.",
+    )  # fmt: skip
+    shares = distribute(turns, ChunkExtraction(relations=[said, paraphrase]))
+    assert [[r.description for r in s.relations] for s in shares] == [
+        [paraphrase.description],
+        [said.description],
+    ]
+
+
 # -- turns through remember ------------------------------------------------------------------------
 def test_each_turn_is_a_dated_unit_with_provenance(tmp_path: Path) -> None:
     memory = GraphMemory(tmp_path)
@@ -242,6 +261,25 @@ def test_priors_lift_the_named_speaker_the_dated_period_and_the_relevant_session
     assert _ids(engine, "Where did Bob go hiking?", _lexical(priors=PriorConfig()))[0] == "t1"
     june_only = PriorConfig(speaker=0, group=0, time=0, question=0)
     assert _ids(engine, "Who went hiking in June 2023?", _lexical(priors=june_only))[0] == "t1"
+
+
+def test_the_session_prior_favours_a_session_that_matches_more_than_once() -> None:
+    engine = SearchEngine(dim=8)
+    engine.add(
+        [
+            # s1: one turn about bread; s2: two, each matching a little less well.
+            _turn(0, "Alice", "Bread, bread!", group="s1"),
+            _turn(1, "Alice", "The weather was fine.", group="s1"),
+            _turn(2, "Bob", "We baked bread today.", group="s2"),
+            _turn(3, "Bob", "Fresh bread is the best.", group="s2"),
+        ]
+    )
+    only = {"speaker": 0.0, "time": 0.0, "date": 0.0, "question": 0.0, "group": 3.0}
+    best_turn = _lexical(priors=PriorConfig(**only, group_depth=1))
+    best_two = _lexical(priors=PriorConfig(**only, group_depth=2))
+
+    assert _ids(engine, "bread", best_turn, k=1) == ["t0"]
+    assert _ids(engine, "bread", best_two, k=1) == ["t2"]
 
 
 def test_a_lane_that_cannot_tell_items_apart_adds_nothing() -> None:

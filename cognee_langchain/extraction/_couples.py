@@ -1,0 +1,199 @@
+"""Couples a speaker states, for the offline extractor's change rules (:mod:`._changes`).
+
+* "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
+  ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
+  are separating", "Tom dumped me", "I ended things with Tom" -> its end, with whoever it was
+  when the partner is unnamed.
+* "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
+  been together since") or the one before in the same turn ("I met someone, Ana. We got
+  engaged!"). "I moved to Rome and we got married" names nobody: no couple.
+* How long a couple has lasted dates its start: "Ana and I have been married for ten years",
+  "eight years married this month" -> since "ten years ago" / "eight years ago".
+* Living together: "I moved in with Ana", "to live with Ana", "Ana moved in with me" -> a partner:
+  a flatmate or a relative comes with a noun ("my sister Ana") and is not read, nor is a shared
+  flat ("with Ana and Tom").
+"""
+
+from __future__ import annotations
+
+import re
+
+from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._subjects import NOW, WE_SUBJECT, Span, is_person
+
+__all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
+
+# "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
+_COUPLE = (
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
+    rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{NOW}"
+)
+_TOGETHER = (
+    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
+    r"|got\s+engaged|engaged|got\s+married|married)"
+)
+_APART = (
+    r"(?P<end>broke\s+up|split(?:\s+up)?|separated|got\s+divorced|divorced"
+    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
+    r"|called\s+it\s+quits|parted\s+ways|went\s+our\s+separate\s+ways)"
+)
+_COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
+_BREAK_UP = re.compile(
+    rf"{WE_SUBJECT}(?:broke\s+up|split\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits"
+    r"|parted\s+ways|went\s+our\s+separate\s+ways|ended\s+things)"
+    r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
+)
+# The partner ended it: "Tom dumped me", "Ana broke up with me".
+_LEFT_BY = re.compile(
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:just\s+)?"
+    r"(?:dumped|broke\s+up\s+with|split\s+up\s+with|divorced|walked\s+out\s+on)\s+me\b"
+)
+# "we" and a partner named before: "we've been together since May", "we got married".
+_WE_COUPLE = re.compile(
+    rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are)?\s+{NOW}(?:been\s+{NOW})?"
+    r"(?P<verb>dating|together|a\s+couple|got\s+together|got\s+engaged|engaged|got\s+married"
+    r"|married)\b"
+)
+_WE_COUPLE_WORDS = frozenset(("dating", "together", "couple", "engaged", "married"))
+_COUPLE_PREDICATES = {
+    "together": "together with", "a couple": "together with", "got together": "together with"
+}  # fmt: skip
+# How long a couple has lasted: "eight years married", "married for ten years".
+_COUNT = r"(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)"
+_YEARS_COUPLE = re.compile(
+    rf"\b{_COUNT}\s+(?P<unit>year|month)s?\s+(?:happily\s+)?(?P<verb>married|together)\b", re.I
+)
+_COUPLE_FOR = re.compile(
+    r"\b(?P<verb>married|together|dating)\s+for\s+(?:(?:almost|nearly|over|about)\s+)?"
+    rf"{_COUNT}\s+(?P<unit>year|month)s?\b",
+    re.I,
+)
+# Living with a named person: "I moved in with Ana", "to live with Ana", "Ana moved in with me".
+_LIVE_WITH = re.compile(
+    rf"(?:\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{NOW}(?:been\s+)?|\bto\s+)"
+    r"(?:live|living|moved\s+in|moving\s+in|move\s+in)\s+with\s+(?P<partner>[^\W\d_a-z])"
+)
+_MOVED_IN_WITH_ME = re.compile(
+    rf"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?{NOW}moved\s+in\s+with\s+me\b"
+)
+_SEEING = re.compile(
+    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}seeing\s+"
+    r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
+    r"(?:,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
+)
+#: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
+COUPLE_WORDS = _WE_COUPLE_WORDS | {
+    "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
+    "ended", "dumped", "splitting", "breaking", "walked",
+}  # fmt: skip
+COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
+
+
+def couples(
+    text: str,
+    speaker: str,
+    at: dict[int, Mention],
+    graph: ChunkGraph,
+    description: str,
+    *,
+    antecedent: Mention | None = None,
+) -> list[Span]:
+    """ "Nadia and I have been dating", "Ama and I got engaged", "Erik and I are separating",
+    "I'm seeing Leah", "we broke up", "we got married" (``antecedent``: who the turn named last
+    before this sentence): a relationship begun or ended; the spans read."""
+    spans = _we_couple(text, speaker, at, graph, description, antecedent)
+    for match in _COUPLE_CHANGE.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is None:
+            continue
+        if match.group("end"):
+            time = FactTime(kind="relationship_status", retracted=True)
+            graph.relate(speaker, "broke up with", partner.key, description, time)
+        else:
+            verb = " ".join(match.group("verb").split())
+            predicate = {"together": "together with", "a couple": "together with"}.get(verb, verb)
+            time = FactTime(valid_at=_since(_couple_duration(text)))
+            graph.relate(speaker, predicate, partner.key, description, time)
+        spans.append(match.span())
+    for match in _SEEING.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None:
+            graph.relate(speaker, "dating", partner.key, description, FactTime())
+    for match in _LEFT_BY.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None and is_person(partner, graph):
+            time = FactTime(kind="relationship_status", retracted=True)
+            graph.relate(speaker, "broke up with", partner.key, description, time)
+            spans.append(match.span())
+    for match in _BREAK_UP.finditer(text):
+        partner = at.get(match.start("partner")) if match.group("partner") else None
+        if partner is None and text[: match.start()].rstrip().endswith(" and"):
+            continue  # "Chris and I broke up": read above, with the partner
+        target = partner.key if partner is not None else ""
+        time = FactTime(kind="relationship_status", retracted=True)
+        graph.relate(speaker, "broke up with", target, description, time)
+        spans.append(match.span())
+    return spans
+
+
+def _we_couple(
+    text: str,
+    speaker: str,
+    at: dict[int, Mention],
+    graph: ChunkGraph,
+    description: str,
+    antecedent: Mention | None,
+) -> list[Span]:
+    """ "I met Ana in Rome and we've been together since", "Ana. We got engaged!", "Ana and I
+    went sailing; ten years married this month": a couple whose partner is the last person
+    named before "we" (in the sentence, else in the turn)."""
+    lasted = _couple_duration(text)
+    since = _since(lasted)
+    matches = list(_WE_COUPLE.finditer(text))
+    if not matches and lasted is not None:
+        matches = [lasted]  # "eight years married": no "we" needed
+    spans: list[Span] = []
+    for match in matches:
+        named = [m for start, m in sorted(at.items()) if start < match.start()]
+        people = [m for m in (antecedent, *named) if m is not None and is_person(m, graph)]
+        if not people or people[-1].key == speaker:
+            continue  # "I moved to Rome and we got married": no partner named
+        partner = people[-1]
+        verb = " ".join(match.group("verb").split())
+        predicate = _COUPLE_PREDICATES.get(verb, verb)
+        graph.relate(speaker, predicate, partner.key, description, FactTime(valid_at=since))
+        spans.append(match.span())
+    return spans
+
+
+def _couple_duration(text: str) -> re.Match[str] | None:
+    """How long a couple of ``text`` has lasted: "ten years married", "together for a year"."""
+    return _YEARS_COUPLE.search(text) or _COUPLE_FOR.search(text)
+
+
+def _since(lasted: re.Match[str] | None) -> str | None:
+    """When a couple that has ``lasted`` so long got together, as a phrase the date reader
+    resolves: "ten years married" -> "ten years ago"."""
+    if lasted is None:
+        return None
+    return f"{lasted.group('count')} {lasted.group('unit')}s ago"
+
+
+def cohabits(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I moved in with Ana", "to live with Ana", "Ana moved in with me": a partner (one
+    person: "with Ana and Tom" is a shared flat)."""
+    spans: list[Span] = []
+    for pattern in (_LIVE_WITH, _MOVED_IN_WITH_ME):
+        for match in pattern.finditer(text):
+            partner = at.get(match.start("partner"))
+            if partner is None or not is_person(partner, graph):
+                continue
+            if pattern is _LIVE_WITH and text[partner.end :].startswith((" and ", ", ")):
+                continue
+            time = FactTime(kind="relationship_status")
+            graph.relate(speaker, "lives with", partner.key, description, time)
+            spans.append(match.span())
+    return spans

@@ -1,0 +1,423 @@
+"""Changes a speaker states without the verbs the relation-kind lexicon knows, for the offline
+extractor's change rules (:mod:`._changes`).
+
+* **A home**: "Oslo is home now", "home is Leeds", "I'll stay in Dublin for now", "my flat in
+  Madrid", "I arrived in Oslo to start my new job" -> ``lives_in``; "we gave up the Vienna
+  apartment", "I sold my house in Leeds" -> its end.
+* **An employer that acts**: "Fresco hired me as a sous chef", "I accepted an offer from
+  Klarna", "Siemens let me transfer to Munich" -> ``works_at`` (and the title).
+* **Studies**: "to start my master's at LSE", "I'm doing my PhD at ETH" -> ``studies_at``.
+* **A title alone**: "Junior architect!", "A postdoc at Oxford, so I moved" -> ``job_title``
+  (and the employer); "I'm freelancing now" -> the title "freelancer".
+* **A workplace left**: "I left the agency in March" -> the end of ``works_at`` the agency; a
+  job lost or left ("I quit Nokia", "I was laid off") also ends the job title, unless the
+  sentence names the next one.
+* **Single again**: "Happily single", "I'm single now" -> ``relationship_status`` single.
+* **A thing given up or kept**: "Selling the Saab breaks my heart", "I'm selling my car" -> the
+  end of ``owns``; "I still drive my old Saab", "My Vespa, yes" -> ``owns``; "no more chocolate
+  for me" -> the end of ``likes``.
+
+A name is the sentence's mention there (never a person's), or the capitalised run there when the
+rule's own words say what it is: a chat sentence's first word is no mention unless the chunk
+capitalises it elsewhere, but "Oslo is home now" names a place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph, FactTime
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._subjects import I_SUBJECT as _I
+from cognee_langchain.extraction._subjects import NOW as _NOW
+from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
+from cognee_langchain.extraction._subjects import Span
+
+__all__ = ["IMPLIED_RULES"]
+
+_CONCEPT = "Concept"
+_PERSON = "Person"
+_NAME = r"[^\W\d_a-z]"  # where a name starts
+_JOB = lex.JOB_PATTERN
+_TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,2}}(?:{_JOB}))"
+# A name of one or more capitalised words: "Emaar", "Booking.com", "Royal Enfield".
+_RUN = rf"{_NAME}[\w'’&.-]*(?:\s+{_NAME}[\w'’&.-]*)*"
+_HOME_NOUN = r"(?:flat|apartment|house|home|place|condo|loft)"
+
+# "Gothenburg is home now", "Leeds is my home", but not "Berlin is home to many startups".
+_IS_HOME = re.compile(
+    rf"(?<![\w'’])(?P<place>{_RUN})\s+is\s+(?:(?:now|really)\s+)?(?:my\s+)?"
+    r"(?:new\s+)?home\b(?!\s+(?:to|of|for\s+(?!me\b)))"
+)
+# "Home is Leeds now", "I call Lisbon home", "I'll stay in London for now".
+_HOME_IS = re.compile(
+    rf"\b[Hh]ome\s+is\s+(?:now\s+)?(?P<place>{_NAME})"
+    rf"|{_I}call\s+(?P<call>{_RUN})\s+home\b"
+    rf"|\bI(?:['’]ll|\s+will|['’]m|\s+am)?\s+{_NOW}(?:stay|staying)\s+in\s+(?P<stay>{_NAME})"
+    r"[^.,;:!?]{0,30}?\s+(?:for\s+now|for\s+good|permanently|long[- ]term)\b"
+)
+# "I arrived in London on Sunday to start my master's": a move, not a visit.
+_ARRIVED_TO_START = re.compile(
+    rf"{_WE}(?:arrived|landed)\s+in\s+(?P<place>{_NAME})[^.;!?]{{0,30}}?\s+to\s+"
+    r"(?:start|begin)\b"
+)
+# "my flat in Lavapiés in Madrid" (the last place of the chain is the city).
+_MY_HOME_IN = re.compile(
+    rf"\b[Mm]y\s+(?:(?:own|new|little|small|tiny|rented|current)\s+)?{_HOME_NOUN}\s+in\s+"
+    rf"(?P<place>{_NAME})"
+)
+# "I gave up the Madrid flat", "we sold our house in Leeds", "I moved out of my flat in Bath".
+_HOME_GIVEN_UP = re.compile(
+    rf"(?:{_WE}|\b(?:and|then)\s+{_NOW})(?:gave\s+up|sold|left|moved\s+out\s+of|let\s+go\s+of)\s+(?:my|our|the)\s+"
+    rf"(?:(?:old|little|small)\s+)?(?:(?P<place>{_NAME})[\w'’-]*\s+)?{_HOME_NOUN}\b"
+    rf"(?:\s+in\s+(?P<city>{_NAME}))?"
+)
+_MISSED = re.compile(r"\b(?:miss|missed|used\s+to|former|previous|sold|left)\b")
+_CHAINED_PLACE = re.compile(rf"\s+in\s+(?P<place>{_NAME})")
+# "Emaar hired me as a project manager", "Acme took me on".
+_HIRED_ME = re.compile(
+    rf"(?<![\w'’])(?P<org>{_RUN})\s+(?:has\s+|have\s+)?{_NOW}"
+    r"(?:hired\s+me|employed\s+me|signed\s+me|took\s+me\s+on)\b"
+    rf"(?:\s+as\s+(?:(?:a|an)\s+)?{_TITLE}\b)?"
+)
+# "to start my master's at LSE", "I'm doing my PhD at ETH": studies there.
+_DEGREE_AT = re.compile(
+    r"\b(?:start|begin|started|began|starting|doing|do|finish|finishing)\s+(?:my|a|the)\s+"
+    r"(?:(?:first|second|third|final|last)\s+year\s+of\s+(?:my\s+)?)?"
+    r"(?i:master['’]?s|masters|phd|ph\.d\.?|doctorate|degree|bachelor['’]?s|mba|studies)"
+    rf"(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?\s+(?:at|in)\s+(?:the\s+)?(?P<org>{_NAME})"
+)
+_AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|of|by|for|with)\s+$", re.I)
+_OFFER_FROM = re.compile(
+    rf"{_I}(?:accepted|took|signed)\s+(?:an?|the|their)\s+(?:(?:job|new|full-time)\s+)*"
+    rf"(?:offer|contract)\s+(?:from|with|at)\s+(?:the\s+)?(?P<org>{_NAME})"
+)
+# "Deloitte let me transfer to their Bristol office".
+_LET_ME = re.compile(
+    rf"(?<![\w'’])(?P<org>{_RUN})\s+(?:let|allowed|lets|"
+    r"is\s+letting)\s+me\s+(?:transfer|move|relocate)\b"
+)
+# A sentence that is a title: "Senior developer!", "A postdoc at EPFL, so I moved to Lausanne".
+_TITLE_ALONE = re.compile(
+    rf"(?:(?:A|An)\s+)?(?P<lead>{_NAME}[a-z-]*\s+)?(?P<title>(?:[a-z]+(?:-|\s+)){{0,2}}?"
+    rf"(?:{_JOB}))(?:\s+(?:at|for|with)\s+(?P<org>{_RUN}))?\s*(?:[!.]|,\s+so\b|$)"
+)
+_FREELANCE = re.compile(
+    r"\bI(?:['’]m|\s+am|['’]ve\s+(?:gone|been)|\s+have\s+(?:gone|been)|\s+went|\s+work"
+    rf"|['’]m\s+working|\s+am\s+working)\s+{_NOW}(?:a\s+)?"
+    r"(?P<word>freelancing|freelance|freelancer|self-employed)\b"
+)
+# A workplace left, not named: "I left the studio in the summer" (named: :mod:`._changes`).
+_WORKPLACES = (
+    r"studio|office|firm|company|agency|bank|practice|restaurant|café|cafe|shop|store|lab|"
+    r"hospital|clinic|startup|start-up|bakery|gym|paper|newspaper|magazine|school|factory|"
+    r"warehouse|hotel|bar|salon|kitchen"
+)
+_LEFT_PLACE = re.compile(
+    rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<place>(?:[a-z]+\s+)?(?:{_WORKPLACES}))\b"
+    r"(?!\s+(?:at|early|late|for\s+(?:home|the\s+day)|to\s+go)\b)"
+)
+# A job that ended: its title ended with it ("I quit Renault", "I was laid off").
+_JOB_ENDED = re.compile(
+    rf"{_I}(?:(?:quit|left)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
+    r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b)"
+)
+_SINGLE = re.compile(
+    rf"(?:\bI(?:['’]m|\s+am)\s+{_NOW}|^\W*(?:(?:happily|still|now)\s+)+|^\W*)"
+    r"single(?:\s+(?:again|now))?(?=\s*(?:[.,;!]|$|\s+(?:and|again|now|since)\b))",
+    re.I,
+)
+# "Selling the Enfield breaks my heart", "I'm selling my car".
+_SELLING = re.compile(
+    rf"(?:^\W*|\b(?:I|[Ww]e)(?:['’]m|\s+am|['’]re|\s+are)\s+{_NOW})"
+    r"(?:[Ss]elling|[Gg]iving\s+away|[Gg]etting\s+rid\s+of)\s+(?:my|our|the)\s+"
+    rf"(?:(?:old|beloved|little)\s+)?(?:(?P<name>{_NAME})|(?P<object>[a-z][a-z-]*"
+    r"(?:\s+[a-z][a-z-]*)?)(?=\s*(?:[.,;:!?]|$|\s+(?:breaks|is|was|will|to|for|because|this|"
+    r"next|soon)\b)))"
+)
+# "I still drive my old Saab", "My Vespa, yes, every day".
+_RIDE_MINE = re.compile(
+    rf"{_WE}(?:ride|drive|drove|rode)\s+(?:my|our)\s+(?:(?:[a-z]+)\s+)?(?P<name>{_NAME})"
+)
+_MINE_ALONE = re.compile(rf"\W*My\s+(?P<name>{_NAME})[^\s,!.]*(?:\s+{_NAME}[^\s,!.]*)*\s*[,!]")
+_RUN_AT = re.compile(_RUN)
+# Capitalised words after "my" that name no thing: "My God, yes".
+_NO_THINGS = frozenset(("god", "gosh", "goodness", "lord", "dear", "bad", "pleasure"))
+_NO_MORE = re.compile(
+    r"\b[Nn]o\s+more\s+(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+for\s+(?:me|us)\b"
+)
+
+
+def _named(
+    at: dict[int, Mention], graph: ChunkGraph, start: int, *, person: bool = False
+) -> Mention | None:
+    """The name starting at ``start``; ``None`` when there is none or it is a person's (unless
+    ``person``)."""
+    mention = at.get(start)
+    if mention is None or person:
+        return mention
+    entry = graph.entities.get(mention.key)
+    kind = entry[1] if entry is not None else mention.hint
+    return None if kind == _PERSON or mention.hint == _PERSON else mention
+
+
+def _run_name(
+    text: str,
+    start: int,
+    at: dict[int, Mention],
+    graph: ChunkGraph,
+    description: str,
+    hint: str,
+) -> str | None:
+    """The key of the name at ``start``: the sentence's mention there (no person's), else the
+    capitalised run there, which the rule's words type as ``hint`` (a chat sentence's first word
+    is no mention unless the chunk capitalises it elsewhere, but "Oslo is home now" names Oslo)."""
+    if start in at:
+        mention = _named(at, graph, start)
+        return None if mention is None else mention.key
+    run = _RUN_AT.match(text, start)
+    if run is None:
+        return None
+    name = run.group().rstrip(".")
+    words = name.casefold().split()
+    if any(w in lex.NON_NAME_WORDS or w in lex.PERSON_NOUNS or w in _NO_THINGS for w in words):
+        return None
+    graph.add_entity(name.casefold(), name, hint, description)
+    return name.casefold()
+
+
+def _is_place(mention: Mention, graph: ChunkGraph) -> bool:
+    entry = graph.entities.get(mention.key)
+    return mention.hint in PLACE_TYPES or (entry is not None and entry[1] in PLACE_TYPES)
+
+
+def _place(at: dict[int, Mention], graph: ChunkGraph, start: int) -> Mention | None:
+    mention = _named(at, graph, start)
+    if mention is None:
+        return None
+    entry = graph.entities.get(mention.key)
+    kind = entry[1] if entry is not None else mention.hint
+    return None if kind in ("Organization", "Product", "Work") else mention
+
+
+def _concept(graph: ChunkGraph, name: str, description: str) -> str:
+    graph.add_entity(name, name, _CONCEPT, description)
+    return name
+
+
+def _plain(words: str) -> bool:
+    """Whether a lower-case phrase is a thing, not a function or vague word."""
+    return not any(w in lex.NON_NAME_WORDS or w in lex.VAGUE_OBJECTS for w in words.split())
+
+
+def homes(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Gothenburg is home now", "I'll stay in London for now", "my flat in Madrid": the
+    speaker's home; "I gave up the Madrid flat": its end."""
+    spans: list[Span] = []
+    for match in _HOME_GIVEN_UP.finditer(text):
+        for group in ("place", "city"):
+            place = _place(at, graph, match.start(group)) if match.group(group) else None
+            if place is not None:
+                time = FactTime(kind="lives_in", retracted=True)
+                graph.relate(speaker, "moved out of", place.key, description, time)
+                spans.append(match.span())
+    if spans:
+        return spans
+    found: list[tuple[re.Match[str], int]] = [
+        (m, m.start("place")) for m in _IS_HOME.finditer(text)
+    ]
+    found += [(m, m.start("place")) for m in _ARRIVED_TO_START.finditer(text)]
+    for match in _HOME_IS.finditer(text):
+        group = next(name for name in ("place", "call", "stay") if match.group(name))
+        found.append((match, match.start(group)))
+    for match in _MY_HOME_IN.finditer(text):
+        if _MISSED.search(text, max(0, match.start() - 30), match.start()):
+            continue  # "I miss my flat in Madrid": a home left
+        start = match.start("place")
+        place = at.get(start)
+        while place is not None:  # "in Lavapiés in Madrid": the city
+            chained = _CHAINED_PLACE.match(text, place.end)
+            if chained is None or chained.start("place") not in at:
+                break
+            start, place = chained.start("place"), at[chained.start("place")]
+        found.append((match, start))
+    for match, start in found:
+        place = _place(at, graph, start)
+        key = place.key if place is not None else None
+        if start not in at and match.re is _IS_HOME:
+            key = _run_name(text, start, at, graph, description, "Place")
+        if key is not None and key != speaker:
+            graph.relate(speaker, "lives in", key, description, FactTime(kind="lives_in"))
+            spans.append(match.span())
+    return spans
+
+
+def hired(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Emaar hired me as a project manager", "I accepted an offer from Booking.com",
+    "Deloitte let me transfer to their Bristol office": the employer (and the title)."""
+    spans: list[Span] = []
+    for pattern in (_HIRED_ME, _OFFER_FROM, _LET_ME):
+        for match in pattern.finditer(text):
+            if pattern is _HIRED_ME and match.group("title") and _plain(match.group("title")):
+                title = _concept(graph, " ".join(match.group("title").split()), description)
+                graph.relate(speaker, "job title", title, description, FactTime(kind="job_title"))
+            if pattern is not _OFFER_FROM:
+                # The employer is the clause's subject: "A hotel in Milan hired me" names no
+                # employer Milan, and a place hires nobody.
+                org = at.get(match.start("org"))
+                if _AFTER_PREPOSITION.search(text, 0, match.start("org")) or (
+                    org is not None and _is_place(org, graph)
+                ):
+                    continue
+            # "An offer from X" makes X an employer, whatever "from" made of its type.
+            key = _run_name(text, match.start("org"), at, graph, description, "Organization")
+            if key is not None and key != speaker:
+                graph.relate(speaker, "works at", key, description, FactTime(kind="works_at"))
+                spans.append(match.span())
+    return spans
+
+
+def studies(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I arrived to start my master's at LSE", "I'm doing my PhD at ETH": studies there."""
+    spans: list[Span] = []
+    for match in _DEGREE_AT.finditer(text):
+        key = _run_name(text, match.start("org"), at, graph, description, "Organization")
+        if key is not None and key != speaker:
+            graph.relate(speaker, "studies at", key, description, FactTime(kind="studies_at"))
+            spans.append(match.span())
+    return spans
+
+
+def titles_alone(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Senior developer!", "A postdoc at EPFL, so I moved": a sentence that is a title (and
+    its employer); "I'm freelancing now": the title freelancer."""
+    spans: list[Span] = []
+    match = _TITLE_ALONE.match(text.strip())
+    if match is not None:
+        lead = (match.group("lead") or "").lower()
+        words = f"{lead}{match.group('title')}".split()
+        if _plain(" ".join(words)) and not words[0].endswith(("'s", "’s")):
+            title = _concept(graph, " ".join(words), description)
+            graph.relate(speaker, "job title", title, description, FactTime(kind="job_title"))
+            if match.group("org"):
+                offset = len(text) - len(text.lstrip())
+                org = _named(at, graph, match.start("org") + offset)
+                if org is not None and not _is_place(org, graph):
+                    time = FactTime(kind="works_at")
+                    graph.relate(speaker, "works at", org.key, description, time)
+            spans.append((0, len(text)))
+    for match in _FREELANCE.finditer(text):
+        title = _concept(graph, "freelancer", description)
+        graph.relate(speaker, "works as", title, description, FactTime(kind="job_title"))
+        spans.append(match.span())
+    return spans
+
+
+def jobs_left(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I left the studio in the summer": the end of ``works_at`` that workplace; a job that
+    ended ("I quit Renault") ends the job title too, unless the sentence names a new one."""
+    spans: list[Span] = []
+    for match in _LEFT_PLACE.finditer(text):
+        place = " ".join(match.group("place").split())
+        if not _plain(place):
+            continue
+        target = _concept(graph, place, description)
+        time = FactTime(kind="works_at", retracted=True)
+        graph.relate(speaker, "left", target, description, time)
+        spans.append(match.span())
+    ended = bool(spans)
+    for match in _JOB_ENDED.finditer(text):
+        org = _named(at, graph, match.start("org")) if match.group("org") else None
+        if not match.group("org") or (org is not None and not _is_place(org, graph)):
+            ended = True
+    if ended and "job_title" not in graph.stated_kinds():
+        time = FactTime(kind="job_title", retracted=True)
+        graph.relate(speaker, "no longer works as", "", description, time)
+    return spans
+
+
+def single(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Happily single", "I'm single now": the relationship status single."""
+    match = _SINGLE.search(text)
+    if match is None:
+        return []
+    status = _concept(graph, "single", description)
+    time = FactTime(kind="relationship_status")
+    graph.relate(speaker, "is", status, description, time)
+    return [match.span()]
+
+
+def things(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Selling the Saab breaks my heart": the end of ``owns``; "no more chocolate for me": the
+    end of ``likes``."""
+    spans: list[Span] = []
+    for match in _SELLING.finditer(text):
+        if match.group("name"):
+            named = _named(at, graph, match.start("name"))
+            target = named.key if named is not None else None
+        else:
+            target = match.group("object")
+            target = _concept(graph, target, description) if _plain(target) else None
+        if target is not None:
+            time = FactTime(kind="owns", retracted=True)
+            graph.relate(speaker, "selling", target, description, time)
+            spans.append(match.span())
+    for match in _NO_MORE.finditer(text):
+        thing = match.group("object")
+        if _plain(thing):
+            target = _concept(graph, thing, description)
+            graph.relate(speaker, "no longer like", target, description, FactTime())
+            spans.append(match.span())
+    return spans
+
+
+def mine(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I still drive my old Saab", "My Vespa, yes, every day": ``owns``."""
+    found = list(_RIDE_MINE.finditer(text))
+    if text[:8].lstrip(" \"'“(").startswith("My "):  # one look spares most sentences the regex
+        found += filter(None, [_MINE_ALONE.match(text)])
+    spans: list[Span] = []
+    for match in found:
+        start = match.start("name")
+        named = _named(at, graph, start)
+        if named is not None and _is_place(named, graph):
+            continue
+        key = _run_name(text, start, at, graph, description, "")
+        if key is not None and key != speaker:
+            graph.relate(speaker, "owns", key, description, FactTime(kind="owns"))
+            spans.append(match.span())
+    return spans
+
+
+#: The rules and the words without which each cannot match (lower case).
+IMPLIED_RULES = {
+    homes: frozenset(("home", "stay", "staying", "flat", "apartment", "house", "place", "condo",
+                      "loft", "arrived", "landed")),
+    hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
+                      "allowed", "letting")),
+    studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
+                        "studies")),
+    titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
+    jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
+                          "lost")),
+    single: frozenset(("single",)),
+    things: frozenset(("selling", "giving", "getting", "more")),
+    mine: frozenset(("ride", "drive", "drove", "rode", "my")),
+}  # fmt: skip

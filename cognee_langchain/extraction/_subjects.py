@@ -1,0 +1,31 @@
+"""The first person of a speaker's statements, for the offline extractor's change rules
+(:mod:`._changes`, :mod:`._couples`): "I", "we" and the adverbs that may follow them, and who may
+be a partner.
+"""
+
+from __future__ import annotations
+
+from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.extraction._chunk_graph import ChunkGraph
+from cognee_langchain.extraction._mentions import Mention
+
+__all__ = ["I_SUBJECT", "NOW", "WE_SUBJECT", "Span", "is_person"]
+
+#: ``(start, end)`` of a stretch of a sentence's text.
+Span = tuple[int, int]
+
+#: Adverbs after the subject: "I also lost", "we finally moved", "I've just sold".
+NOW = r"(?:(?:now|currently|officially|finally|just|still|also|recently|actually|even)\s+)*"
+#: "I", "I've", "I have" and adverbs.
+I_SUBJECT = rf"\bI(?:['’]ve|\s+have)?\s+{NOW}"
+#: "we" or "I", as in I_SUBJECT.
+WE_SUBJECT = rf"\b(?:[Ww]e|I)(?:['’]ve|\s+have)?\s+{NOW}"
+
+_PERSON = "Person"
+
+
+def is_person(mention: Mention, graph: ChunkGraph) -> bool:
+    """Whether ``mention`` may name a person: typed so, or not typed at all."""
+    entry = graph.entities.get(mention.key)
+    kind = entry[1] if entry is not None else mention.hint or DEFAULT_ENTITY_TYPE
+    return kind in (_PERSON, DEFAULT_ENTITY_TYPE)

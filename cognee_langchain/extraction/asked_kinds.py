@@ -1,0 +1,141 @@
+"""Which relation kinds a question asks about: "Which city does Alice live in?" -> ``lives_in``.
+
+A question about someone's home, job or partner is answered by the version of that kind of fact
+true at the time asked about, so retrieval needs the kinds a question names. They are read from
+its words two ways: nouns and verbs that questions use for a kind ("city", "employer", "role",
+"partner"; :data:`DEFAULT_QUESTION_WORDS`), and any single word the relation-kind lexicon itself
+classifies ("live" -> ``lives_in``, "adopt" -> ``has_pet``, and the user's own predicates).
+Words of the question are compared in base form ("lives", "living" -> "live").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from cognee_langchain.extraction.kinds import (
+    DEFAULT_PREDICATES,
+    DEFAULT_RETRACTIONS,
+    RelationKinds,
+    base_form,
+)
+
+__all__ = ["DEFAULT_QUESTION_WORDS", "asked_kinds"]
+
+_HOME = ("lives_in",)
+_JOB = ("works_at", "job_title")
+_TITLE = ("job_title",)
+_PARTNER = ("relationship_status",)
+_STUDIES = ("studies_at",)
+_PETS = ("has_pet",)
+_OWNS = ("owns",)
+_TASTES = ("likes", "dislikes")
+
+#: Words a question uses for a relation kind, in base form, with the kinds each may ask about.
+DEFAULT_QUESTION_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        **dict.fromkeys(
+            ("city", "town", "country", "home", "address", "neighbourhood", "neighborhood",
+             "reside", "live", "living", "based", "flat", "apartment", "move", "relocate"),
+            _HOME,
+        ),
+        **dict.fromkeys(
+            ("job", "work", "employ", "employer", "company", "firm", "office", "hire"),
+            _JOB,
+        ),
+        **dict.fromkeys(
+            ("title", "role", "position", "occupation", "profession", "career", "promote"),
+            _TITLE,
+        ),
+        **dict.fromkeys(
+            ("partner", "relationship", "single", "boyfriend", "girlfriend", "husband", "wife",
+             "spouse", "fiance", "fiancee", "date", "marry", "married", "engage", "engaged",
+             "seeing"),
+            _PARTNER,
+        ),
+        **dict.fromkeys(("school", "university", "college", "study", "student"), _STUDIES),
+        **dict.fromkeys(("pet", "pets", "cat", "dog", "fish", "animal"), _PETS),
+        **dict.fromkeys(("car", "bike", "vehicle", "drive", "ride"), _OWNS),
+        **dict.fromkeys(
+            ("like", "love", "enjoy", "prefer", "favourite", "favorite", "drink", "eat", "food",
+             "watch", "listen", "hobby"),
+            _TASTES,
+        ),
+    }
+)  # fmt: skip
+
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+# "for a living" asks for a job, not a home.
+_FOR_A_LIVING = re.compile(r"\bfor a living\b")
+# Words the lexicon holds as a whole phrase ("into" -> likes) that mean nothing alone in a
+# question ("Did she move into ...?").
+_NOT_ALONE = frozenset(
+    ("in", "at", "to", "for", "with", "from", "of", "into", "by", "on", "as", "out", "away", "up",
+     "fan", "member", "trip", "together", "new", "start", "go", "get", "have", "take",
+     "give", "lose", "lay", "finish", "leave", "drop", "own")
+)  # fmt: skip
+# Past forms of question verbs the verb lexicon does not list.
+_FORMS = {"drove": "drive", "rode": "ride", "ate": "eat", "drank": "drink"}
+
+
+def asked_kinds(question: str, kinds: RelationKinds | None = None) -> frozenset[str]:
+    """The relation kinds ``question`` asks about (empty when it names none): its words read
+    against :data:`DEFAULT_QUESTION_WORDS` and against ``kinds``' own predicate lexicon
+    (default: :class:`RelationKinds`'s defaults), single words and the first words of its
+    phrases — "Where does Ben work now?" -> ``{"works_at", "job_title"}``, "What is Ben's job
+    title?" -> ``{"job_title"}``, "Is Omar still dating Nadia?" -> ``{"relationship_status"}``.
+    """
+    lexicon = kinds or _DEFAULT_KINDS
+    leading = _leading_words(lexicon)
+    text = question.casefold().replace("’", "'")
+    # Each cue word's kinds; the kinds all cues agree on win ("job title": job_title, not
+    # works_at), else every cue counts ("position at her school": job_title, studies_at).
+    cues: list[frozenset[str]] = [frozenset(_JOB)] if _FOR_A_LIVING.search(text) else []
+    for word in _WORD.findall(_FOR_A_LIVING.sub(" ", text)):
+        for base in _bases(word):
+            if base in _NOT_ALONE:
+                break
+            # The question words say what a question means by them; other words are read
+            # as the lexicon's predicates.
+            asked = set(DEFAULT_QUESTION_WORDS.get(base, ()))
+            if not asked:
+                kind = lexicon.classify(base).kind
+                asked = {kind} if kind is not None else set()
+                asked.update(leading.get(base, ()))
+            if asked:
+                cues.append(frozenset(asked))
+                break
+    if not cues:
+        return frozenset()
+    return frozenset.intersection(*cues) or frozenset.union(*cues)
+
+
+def _bases(word: str) -> list[str]:
+    """``word`` and its base form ("teaching" -> "teach", "cities" -> "city")."""
+    return list(dict.fromkeys((word, _FORMS.get(word) or base_form(word))))
+
+
+def _leading_words(kinds: RelationKinds) -> dict[str, frozenset[str]]:
+    """The first word of each predicate phrase of ``kinds`` and the kinds it starts ("teach at"
+    -> teach: ``works_at``; "work at", "work as" -> work: ``works_at``, ``job_title``)."""
+    cached = _LEADING.get(id(kinds))
+    if cached is not None and cached[0] is kinds:
+        return cached[1]
+    tables = [kinds.predicates, kinds.retractions]
+    if kinds.defaults:
+        tables += [DEFAULT_PREDICATES, DEFAULT_RETRACTIONS]
+    leading: dict[str, set[str]] = {}
+    for table in tables:
+        for phrase, kind in table.items():
+            words = _WORD.findall(phrase.casefold())
+            if len(words) > 1 and words[0] not in _NOT_ALONE:
+                leading.setdefault(words[0], set()).add(kind)
+    frozen = {word: frozenset(found) for word, found in leading.items()}
+    _LEADING[id(kinds)] = (kinds, frozen)
+    return frozen
+
+
+_DEFAULT_KINDS = RelationKinds()
+# Per lexicon (keyed by identity, holding it so the id stays its own): its leading words.
+_LEADING: dict[int, tuple[RelationKinds, dict[str, frozenset[str]]]] = {}
