@@ -125,6 +125,13 @@ class Dialect:
         for condition, params in self.in_ids(f"{alias}.id", ids):
             yield f"{table} {alias}", condition, params
 
+    def unindexed(self, column: str) -> str:
+        """``column`` as a term no index is picked for (SQLite's unary ``+``): the other terms
+        of a :meth:`by_ids` query. Without table statistics SQLite would rather walk a
+        ``(dataset, id)`` index through the whole dataset, in the id order the query sorts by,
+        than look the ids up: O(dataset) for a handful of ids."""
+        return f"+{column}"
+
 
 def _text_array(items: Sequence[str]) -> str:
     """``items`` as a PostgreSQL array literal of text (each element quoted)."""
@@ -198,6 +205,10 @@ class _Postgres(Dialect):
     ) -> Iterator[tuple[str, str, list[Any]]]:
         for condition, params in self.in_ids("id", ids):
             yield f"(SELECT * FROM {table} WHERE {condition} OFFSET 0) {alias}", "", params
+
+    # The fence above keeps PostgreSQL's planner on the ids (and it has no unary + for text).
+    def unindexed(self, column: str) -> str:
+        return column
 
 
 #: The dialect of :class:`~cognee_langchain.graph.sqlite.SQLiteGraphStore`.

@@ -98,10 +98,24 @@ def _record_queries(dialect: Dialect) -> dict[TextKind, _RecordQuery]:
     it was mentioned by) or the chunks a fact was extracted from."""
     chunk_entities = dialect.json_list("entity_id", "entity_mentions WHERE chunk_id = c.id", "seq")
     # "Any surface but the name" as two ranges of the (entity_id, surface) index: an entity
-    # mentioned in thousands of chunks, nearly always by its name, reads only its other names.
+    # mentioned in thousands of chunks, nearly always by its name, reads only its other names
+    # (one condition with an OR would read every mention: SQLite picks no range for it).
     other_surfaces = (
-        "entity_mentions WHERE entity_id = e.id AND surface != '' "
-        "AND (surface < e.name OR surface > e.name) GROUP BY surface"
+        "(SELECT surface, seq FROM entity_mentions WHERE entity_id = e.id "
+        "AND surface > '' AND surface < e.name UNION ALL SELECT surface, seq FROM "
+        "entity_mentions WHERE entity_id = e.id AND surface > e.name) s GROUP BY surface"
+    )
+    # A fact's first description (by mention order): nearly always its first mention's, found
+    # from the (relation_id, chunk_id) index alone and one row; only when that one has none are
+    # all its mentions read (a fact stated in thousands of chunks would read each for it).
+    any_description = (
+        "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
+        "AND m.description != '' ORDER BY m.seq LIMIT 1)"
+    )
+    first_description = (
+        "COALESCE(NULLIF((SELECT f.description FROM relation_mentions f WHERE f.seq = "
+        "(SELECT MIN(seq) FROM relation_mentions WHERE relation_id = r.id)), ''), "
+        f"{any_description})"
     )
     return {
         TextKind.CHUNK: _RecordQuery(
@@ -132,9 +146,8 @@ def _record_queries(dialect: Dialect) -> dict[TextKind, _RecordQuery]:
         TextKind.FACT: _RecordQuery(
             table="relations",
             alias="r",
-            columns="r.id, r.dataset, s.name, r.predicate, t.name, "
-            "(SELECT m.description FROM relation_mentions m WHERE m.relation_id = r.id "
-            "AND m.description != '' ORDER BY m.seq LIMIT 1), r.source_id, r.target_id, "
+            columns=f"r.id, r.dataset, s.name, r.predicate, t.name, {first_description}, "
+            "r.source_id, r.target_id, "
             "COALESCE(r.valid_at, r.created_at), r.invalid_at, r.superseded_by, r.kind, "
             + dialect.json_list("chunk_id", "relation_mentions WHERE relation_id = r.id", "seq")
             + ", r.node_sets, r.rev",
@@ -164,7 +177,13 @@ def records(
         return []
     query = _record_queries(dialect)[kind]
     alias = query.alias
-    where = [f"{alias}.dataset IN ({marks(datasets)})", f"{alias}.id > ?", f"{alias}.rev > ?"]
+    # Ids given: they are looked up by primary key, the other terms only filter what is found.
+    term = dialect.unindexed if ids is not None else str
+    where = [
+        f"{term(alias + '.dataset')} IN ({marks(datasets)})",
+        f"{term(alias + '.id')} > ?",
+        f"{term(alias + '.rev')} > ?",
+    ]
     params: list[object] = [*datasets, after_id, since_revision]
     sets, set_params = in_node_sets(dialect, alias, node_sets)
     if sets:

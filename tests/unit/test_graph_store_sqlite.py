@@ -8,13 +8,21 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.errors import InvalidInputError, StoreCorruptedError
-from cognee_langchain.graph.base import Forget, GraphStore, RecordKind, TextKind
+from cognee_langchain.graph.base import (
+    Forget,
+    GraphStore,
+    PutRelation,
+    RecordKind,
+    RelationMention,
+    TextKind,
+)
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.testing import GraphStoreConformanceTests
 from cognee_langchain.testing.graph_store import DS, SmallGraph, chunk_op, create, doc_op
@@ -245,3 +253,56 @@ def test_a_sqlite_identity_survives_reopening_and_differs_between_files(tmp_path
         assert again.identity() == ident
     finally:
         again.close()
+
+
+def test_records_read_by_id_are_looked_up_by_primary_key(tmp_path: Path) -> None:
+    """A catch-up reads the records a few writes changed: each must be found by its key, not by
+    walking the dataset's (dataset, id) index in id order (what SQLite, without statistics,
+    picks for several ids: O(dataset) per search while others write)."""
+    store = SQLiteGraphStore(tmp_path / "g.sqlite")
+    g = SmallGraph()
+    store.apply(g.ops)
+    asked = {
+        TextKind.CHUNK: ("chunks", [g.c1.id, g.c2.id]),
+        TextKind.SUMMARY: ("chunks", [g.c1.id, g.c2.id]),
+        TextKind.ENTITY: ("entities", [g.alice.id, g.bob.id, g.acme.id]),
+        TextKind.FACT: ("relations", [g.leads.id, g.joined.id]),
+    }
+    plans = sqlite3.connect(tmp_path / "g.sqlite")
+    try:
+        for kind, (table, ids) in asked.items():
+            statements: list[str] = []
+            store._connection.set_trace_callback(statements.append)
+            try:
+                assert {r.id for r in store.read_records(kind, [DS], ids=ids)} <= set(ids)
+            finally:
+                store._connection.set_trace_callback(None)
+            (query,) = [s for s in statements if f"FROM {table} " in s and "ORDER BY" in s]
+            # The first top-level step: how the table of the records is searched.
+            outer = next(r[3] for r in plans.execute(f"EXPLAIN QUERY PLAN {query}") if not r[1])
+            assert f"sqlite_autoindex_{table}_1 (id=?)" in outer, (kind, outer)
+    finally:
+        plans.close()
+        store.close()
+
+
+def test_a_fact_reads_the_first_description_its_mentions_give(tmp_path: Path) -> None:
+    """The first mention's description, or when it gave none the first later one that did."""
+    store = SQLiteGraphStore(tmp_path / "g.sqlite")
+    g = SmallGraph()
+    c3, c4 = chunk_op("Alice still leads Acme."), chunk_op("Bob is still at Acme.")
+
+    def stated(relation: PutRelation, *said: tuple[str, str]) -> PutRelation:
+        return replace(relation, mentions=tuple(RelationMention(c, text) for c, text in said))
+
+    leads = stated(g.leads, (g.c1.id, "since 2019, says the report"), (c3.id, "a later one"))
+    joined = stated(g.joined, (g.c2.id, ""), (c4.id, "in spring, as a designer"))
+    store.apply([*g.ops[:-2], c3, c4, doc_op([c3, c4], "three"), leads, joined])
+    facts = {
+        r.id: r.text for r in store.read_records(TextKind.FACT, [DS], ids=[leads.id, joined.id])
+    }
+    assert facts == {
+        leads.id: "Alice leads Acme. since 2019, says the report",
+        joined.id: "Bob joined Acme. in spring, as a designer",
+    }
+    store.close()
