@@ -33,15 +33,18 @@ _TOGETHER = (
     r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
     r"|got\s+engaged|engaged|got\s+married|married)"
 )
+# A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
+_ENDED = (
+    r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits|parted\s+ways"
+    r"|went\s+our\s+separate\s+ways"
+)
 _APART = (
-    r"(?P<end>broke\s+up|split(?:\s+up)?|separated|got\s+divorced|divorced"
-    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
-    r"|called\s+it\s+quits|parted\s+ways|went\s+our\s+separate\s+ways)"
+    rf"(?P<end>split(?:\s+up)?|{_ENDED}"
+    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced))"
 )
 _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
-    rf"{WE_SUBJECT}(?:broke\s+up|split\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits"
-    r"|parted\s+ways|went\s+our\s+separate\s+ways|ended\s+things)"
+    rf"{WE_SUBJECT}(?:split\s+up|{_ENDED}|ended\s+things)"
     r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
 )
 # The partner ended it: "Tom dumped me", "Ana broke up with me".

@@ -14,12 +14,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from cognee_langchain.extraction.kinds import (
-    DEFAULT_PREDICATES,
-    DEFAULT_RETRACTIONS,
-    RelationKinds,
-    base_form,
-)
+from cognee_langchain.extraction.kinds import RelationKinds, base_form
 
 __all__ = ["DEFAULT_QUESTION_WORDS", "asked_kinds"]
 
@@ -87,7 +82,6 @@ def asked_kinds(question: str, kinds: RelationKinds | None = None) -> frozenset[
     title?" -> ``{"job_title"}``, "Is Omar still dating Nadia?" -> ``{"relationship_status"}``.
     """
     lexicon = kinds or _DEFAULT_KINDS
-    leading = _leading_words(lexicon)
     text = question.casefold().replace("’", "'")
     # Each cue word's kinds; the kinds all cues agree on win ("job title": job_title, not
     # works_at), else every cue counts ("position at her school": job_title, studies_at).
@@ -102,7 +96,7 @@ def asked_kinds(question: str, kinds: RelationKinds | None = None) -> frozenset[
             if not asked:
                 kind = lexicon.classify(base).kind
                 asked = {kind} if kind is not None else set()
-                asked.update(leading.get(base, ()))
+                asked.update(lexicon.leading_words.get(base, ()))
             if asked:
                 cues.append(frozenset(asked))
                 break
@@ -116,26 +110,4 @@ def _bases(word: str) -> list[str]:
     return list(dict.fromkeys((word, _FORMS.get(word) or base_form(word))))
 
 
-def _leading_words(kinds: RelationKinds) -> dict[str, frozenset[str]]:
-    """The first word of each predicate phrase of ``kinds`` and the kinds it starts ("teach at"
-    -> teach: ``works_at``; "work at", "work as" -> work: ``works_at``, ``job_title``)."""
-    cached = _LEADING.get(id(kinds))
-    if cached is not None and cached[0] is kinds:
-        return cached[1]
-    tables = [kinds.predicates, kinds.retractions]
-    if kinds.defaults:
-        tables += [DEFAULT_PREDICATES, DEFAULT_RETRACTIONS]
-    leading: dict[str, set[str]] = {}
-    for table in tables:
-        for phrase, kind in table.items():
-            words = _WORD.findall(phrase.casefold())
-            if len(words) > 1 and words[0] not in _NOT_ALONE:
-                leading.setdefault(words[0], set()).add(kind)
-    frozen = {word: frozenset(found) for word, found in leading.items()}
-    _LEADING[id(kinds)] = (kinds, frozen)
-    return frozen
-
-
 _DEFAULT_KINDS = RelationKinds()
-# Per lexicon (keyed by identity, holding it so the id stays its own): its leading words.
-_LEADING: dict[int, tuple[RelationKinds, dict[str, frozenset[str]]]] = {}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -364,6 +364,22 @@ class RelationKinds:
     def kind_of(self, predicate: str) -> str | None:
         """The kind a predicate states (``None`` when the lexicon knows none)."""
         return self.classify(predicate).kind
+
+    @cached_property
+    def leading_words(self) -> Mapping[str, frozenset[str]]:
+        """The first word of each phrase of several words (predicates and retractions,
+        defaults included) and the kinds the phrases it starts speak of: "teach at" -> teach:
+        ``works_at``; "work at", "work as" -> work: ``works_at``, ``job_title``."""
+        tables = [self.predicates, self.retractions]
+        if self.defaults:
+            tables += [DEFAULT_PREDICATES, DEFAULT_RETRACTIONS]
+        leading: dict[str, set[str]] = {}
+        for table in tables:
+            for phrase, kind in table.items():
+                words = phrase.casefold().split()
+                if len(words) > 1:
+                    leading.setdefault(words[0], set()).add(kind)
+        return MappingProxyType({word: frozenset(kinds) for word, kinds in leading.items()})
 
 
 def _candidates(phrase: str) -> list[str]:
