@@ -17,8 +17,8 @@ __all__ = ["Turn", "display_date"]
 
 
 def display_date(when: datetime) -> str:
-    """A turn's date as a reader sees it, "8 May 2023": shown with each hit and indexed with
-    each turn, so a question naming the date matches what the reader is shown."""
+    """A turn's date spelled out, "8 May 2023": indexed with each turn, so a question naming
+    the month or the day ("in May 2023") matches it."""
     return f"{when.day} {when:%B %Y}"
 
 

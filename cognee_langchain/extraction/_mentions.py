@@ -27,6 +27,7 @@ from cognee_langchain.extraction._sentences import (
     opens_with_pronoun,
     strip_possessive,
 )
+from cognee_langchain.extraction.gazetteer import place_named
 
 __all__ = [
     "LOWER_WORD",
@@ -336,7 +337,9 @@ def type_hint(text: str, mention: Mention) -> str:
     ):
         return "Place"
     if previous == "at":
-        return "Organization"
+        return "Organization"  # "a postdoc at Oxford": a city's name often names its university
+    if place_named(name) is not None:
+        return "Place"  # the gazetteer knows it: "Chicago was fun", "loved Chicago"
     if text[end : end + 1] == " ":
         after = FIRST_WORD.match(text, end)
         if after is not None and after.group(1) in lex.PERSON_VERBS:

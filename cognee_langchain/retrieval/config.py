@@ -159,7 +159,7 @@ class PriorConfig:
 
     speaker: float = 0.6
     group: float = 0.6
-    time: float = 0.3
+    time: float = 0.4
     date: float = 0.6
     question: float = -0.15
     group_depth: int = 2

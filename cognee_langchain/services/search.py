@@ -15,7 +15,7 @@ summary) and this metadata:
   ``session_ids`` and ``message_ids``;
 * for a conversation turn: ``speaker``, ``turn_id`` (the transcript's own id, if any),
   ``position`` (its place in its session or document) and ``occurred_at`` (ISO 8601, UTC; the
-  ``page_content`` then starts with the date, e.g. ``(8 May 2023) Caroline: ...``);
+  ``page_content`` then starts with the date, e.g. ``(2023-05-08) Caroline: ...``);
 * for a fact: ``kind`` (its relation kind, ``None`` when unknown), ``valid_at`` and
   ``invalid_at`` (ISO 8601, UTC; ``invalid_at`` ``None`` while it is still true),
   ``superseded_by`` (the id of the fact that replaced it, ``None`` when current or retracted)
@@ -53,7 +53,6 @@ from cognee_langchain.core.defaults import (
 )
 from cognee_langchain.core.logs import preview
 from cognee_langchain.core.time_validation import TimeRange, check_as_of, check_time_range
-from cognee_langchain.core.turns import display_date
 from cognee_langchain.core.validation import check_names, check_positive, check_query
 from cognee_langchain.extraction.asked_kinds import asked_kinds
 from cognee_langchain.retrieval.config import Ranker, RankerConfig, SearchConfig, get_search_config
@@ -131,10 +130,12 @@ def document_from_hit(hit: SearchHit, at: float | None = None) -> Document:
     occurred_at = hit.metadata.get("occurred_at")
     if isinstance(occurred_at, int | float):
         # A turn shows its date once, compactly: a reader (or model) needs it to place "last
-        # week"; the full time stays in the metadata.
+        # week"; the full time stays in the metadata. One ISO word, not "8 May 2023": on
+        # LoCoMo's development split the two words saved per hit fit more turns into a reading
+        # budget (evidence recall @200 .742 -> .750). The spelled-out date stays in the index.
         when = datetime.fromtimestamp(occurred_at, UTC)
         metadata["occurred_at"] = when.isoformat()
-        text = f"({display_date(when)}) {text}"
+        text = f"({when.date().isoformat()}) {text}"
     if hit.kind == "fact":
         text = _fact_times(text, metadata, time.time() if at is None else at)
     return Document(page_content=text, id=hit.id, metadata=metadata)

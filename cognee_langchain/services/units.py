@@ -19,6 +19,7 @@ from typing import Any
 
 from cognee_langchain.core.turns import Turn, display_date
 from cognee_langchain.extraction.chunking import TextChunker
+from cognee_langchain.extraction.gazetteer import place_words
 from cognee_langchain.extraction.schema import ChunkExtraction
 from cognee_langchain.extraction.transcripts import distribute, parse_transcript
 from cognee_langchain.graph.models import SourceItem, content_id
@@ -64,6 +65,13 @@ def _turn_text(turn: Turn, body: str) -> str:
     return f"[{turn.turn_id}] {line}" if turn.turn_id else line
 
 
+def _keys(turn: Turn, piece: str, speakers: set[str]) -> str:
+    """A turn's index-only key words: its date ("8 May 2023") and the categories of the places
+    it names, so "US cities" finds "Seattle" (:mod:`~cognee_langchain.extraction.gazetteer`)."""
+    date = "" if turn.occurred_at is None else display_date(turn.occurred_at)
+    return " ".join(part for part in (date, place_words(piece, speakers)) if part)
+
+
 def units_of(dataset: str, item: SourceItem, text: str, chunker: TextChunker) -> list[Unit]:
     """The units of one document (``text`` is the item's normalised text)."""
     turns = list(item.turns) or parse_transcript(text)
@@ -73,6 +81,7 @@ def units_of(dataset: str, item: SourceItem, text: str, chunker: TextChunker) ->
     # A turn longer than a chunk is cut at sentence boundaries into several units, never dropped.
     pieces = [(turn, piece) for turn in turns for piece in chunker.split(turn.text)]
     plain = [f"{turn.speaker}: {piece}" for turn, piece in pieces]
+    speakers = {turn.speaker for turn in turns}
     units = []
     for position, (turn, piece) in enumerate(pieces):
         text_of_unit = _turn_text(turn, piece)
@@ -83,7 +92,7 @@ def units_of(dataset: str, item: SourceItem, text: str, chunker: TextChunker) ->
             "speaker": turn.speaker,
             "group": group,
             "position": position,
-            "keys": "" if turn.occurred_at is None else display_date(turn.occurred_at),
+            "keys": _keys(turn, piece, speakers),
             "context": "\n".join(neighbours),
         }
         if turn.occurred_at is not None:

@@ -137,7 +137,7 @@ def test_each_turn_is_a_dated_unit_with_provenance(tmp_path: Path) -> None:
     docs = memory.search("Which class did Melanie take?", datasets=["chat"], top_k=3)
     top = docs[0]
     assert top.page_content == (
-        "(8 May 2023) [D1:2] Melanie: Hey Caroline! I just got back from the pottery class."
+        "(2023-05-08) [D1:2] Melanie: Hey Caroline! I just got back from the pottery class."
     )
     assert top.metadata["speaker"] == "Melanie"
     assert top.metadata["turn_id"] == "D1:2"
