@@ -196,6 +196,11 @@ class TimePriors:
     candidates (see :func:`~cognee_langchain.retrieval.timing.recency_boost`): the later of
     two statements is likelier to hold, even when no fact was drawn from either.
 
+    ``changed`` (score fusion): on a question about an instant, for the turns among the best
+    candidates sharing a word with it that say something stopped or changed ("not vegetarian
+    anymore", "no more sushi", "I sold the Vespa"; see :func:`~cognee_langchain.retrieval.
+    timing.change_boost`), whatever kind of fact is asked about.
+
     On a question naming its subject and the kinds of fact it asks about (score fusion), the
     turns stating the asked versions go ``current`` above the best other turn, and those stating
     only an outdated one lose ``stale`` (see :func:`~cognee_langchain.retrieval.timing.
@@ -207,9 +212,10 @@ class TimePriors:
     window: float = 0.6
     inherit: bool = True
     recent: float = 0.5
+    changed: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("stale", "current", "window", "recent"):
+        for name in ("stale", "current", "window", "recent", "changed"):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)
             _require(math.isfinite(value), f"time prior {name} must be finite, got {value!r}")

@@ -20,6 +20,7 @@ __all__ = [
     "date_cues",
     "is_question",
     "mentions_time",
+    "states_change",
 ]
 
 # Words a question is phrased with but that say nothing of what it is about. Dropped from the
@@ -89,6 +90,21 @@ def is_question(text: str) -> bool:
 def mentions_time(text: str) -> bool:
     """Whether ``text`` says when something happened (a date, a weekday, "last week", ...)."""
     return _MENTIONS_TIME.search(text) is not None
+
+
+# Wordings that say a state ended or changed ("I'm not vegetarian anymore", "we no longer have
+# the goldfish", "I sold the Vespa"). Not "now": it is as often a plain present ("I'm a senior
+# manager there now"), and with it the rule raised off-topic turns on the time-and-change fixture.
+_CHANGE = re.compile(
+    r"\b(?:no longer|any ?more|no more|gave up|given up|quit|stopped|sold|selling|switched|"
+    r"used to|got rid of|gave .{0,20}away|died|broke up|divorced)\b",
+    re.IGNORECASE,
+)
+
+
+def states_change(text: str) -> bool:
+    """Whether ``text`` says that something stopped or changed (it then tells what holds now)."""
+    return _CHANGE.search(text) is not None
 
 
 def asks_when(query: str) -> bool:

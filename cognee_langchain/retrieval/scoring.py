@@ -22,6 +22,7 @@ from cognee_langchain.retrieval.config import PriorConfig, Ranker, SearchConfig
 from cognee_langchain.retrieval.cues import asks_when, date_cues
 from cognee_langchain.retrieval.timing import (
     TimeContext,
+    change_boost,
     inherit_relevance,
     recency_boost,
     time_boost,
@@ -192,8 +193,13 @@ def fuse_scores(
                 when = replace(when, start=None, end=None)
             scores += time_boost(collections[kind], config.time_priors, when)
             if kind == "chunk":
+                mask = eligible(kind)
                 scores += recency_boost(
-                    collections[kind], config.time_priors, query.when, eligible(kind), scores
+                    collections[kind], config.time_priors, query.when, mask, scores
+                )
+                text_scores = lexical.get(kind, np.zeros(len(scores)))
+                scores += change_boost(
+                    collections[kind], config.time_priors, query.when, mask, scores, text_scores
                 )
         inherit_relevance(collections, fused, before, config.time_priors, query.when, eligible)
         versions_first(collections, fused, config.time_priors, query.when, query.subjects, eligible)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.retrieval.collection import BoolArray, ItemCollection
 from cognee_langchain.retrieval.config import TimePriors
+from cognee_langchain.retrieval.cues import states_change
 from cognee_langchain.retrieval.types import ItemKind, SearchHit
 
 __all__ = [
@@ -177,6 +178,37 @@ def recency_boost(
     earliest, latest = float(times[pool].min()), float(times[pool].max())
     if latest > earliest:
         boost[pool] = priors.recent * (times[pool] - earliest) / (latest - earliest)
+    return boost
+
+
+_CHANGE_POOL = 10
+"""The best candidates a change statement must be among to be raised (a statement of a change
+further down is rarely about what was asked)."""
+
+
+def change_boost(
+    collection: ItemCollection,
+    priors: TimePriors,
+    context: TimeContext,
+    eligible: BoolArray,
+    scores: FloatArray,
+    lexical: FloatArray,
+) -> FloatArray:
+    """``priors.changed`` for the turns among the best-scored candidates said by the judged
+    instant that share a word with the question and say that something stopped or changed
+    ("I'm not vegetarian anymore", "we no longer have the goldfish"), on a question about what
+    holds at an instant. Such a turn tells the current state even when no fact was drawn from
+    it: "Is Jonas vegetarian?" is answered by the later "not anymore", not by "I've gone
+    vegetarian". Zeros when it does not apply."""
+    boost = np.zeros(len(collection.records))
+    if not priors.changed or context.at is None or not context.turns:
+        return boost
+    said = np.flatnonzero(eligible & (collection.times.view <= context.at) & (lexical > 0))
+    pool = said[np.argsort(-scores[said], kind="stable")[:_CHANGE_POOL]]
+    for slot in pool.tolist():
+        record = collection.records[slot]
+        if record is not None and states_change(record.text):
+            boost[slot] = priors.changed
     return boost
 
 

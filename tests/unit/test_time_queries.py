@@ -34,6 +34,7 @@ from cognee_langchain.retrieval import (
     TimeContext,
     TimePriors,
 )
+from cognee_langchain.retrieval.cues import states_change
 from cognee_langchain.services.search import document_from_hit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
@@ -546,3 +547,42 @@ def test_on_a_question_about_now_the_later_of_two_statements_ranks_first_without
     # as of March, September's statement was not yet said
     march = replace(home, at=MAR)
     assert _ids(engine.search(query, config=_CHUNKS, k=3, when=march))[0] == "old"
+
+
+def test_on_a_question_about_now_a_turn_saying_it_changed_goes_first_whatever_the_kind() -> None:
+    """No kind is asked and no fact drawn: the later turn wins because it says the state ended."""
+    turns = [
+        _item("gone", "Jonas: Vegetarian days! Fully vegetarian.", occurred_at=JAN),
+        _item(
+            "ended",
+            "Jonas: Confession: I gave up, not vegetarian anymore since the barbecue.",
+            occurred_at=MAR,
+        ),
+        _item("other", "Jonas: I cooked a huge lasagna for the team.", occurred_at=JAN),
+    ]
+    engine = _engine(turns)
+    query = "Is Jonas vegetarian these days"
+    now = TimeContext(at=NOW, turns=True)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=now))[0] == "ended"
+    off = replace(_CHUNKS, time_priors=TimePriors(changed=0.0))
+    assert _ids(engine.search(query, config=off, k=3, when=now))[0] == "gone"  # the words alone
+    # not on a question about the past, nor when the change was said after the asked instant
+    past = _ids(engine.search(query, config=_CHUNKS, k=3, when=TimeContext()))
+    assert past[0] == "gone"
+    february = replace(now, at=datetime(2023, 2, 1, tzinfo=UTC).timestamp())
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=february))[0] == "gone"
+
+
+@pytest.mark.parametrize(
+    ("text", "changed"),
+    [
+        ("We no longer have the goldfish.", True),
+        ("I'm allergic to fish, so no more sushi for me.", True),
+        ("I sold the Vespa before the move.", True),
+        ("I'm not vegetarian any more.", True),
+        ("I'm a senior project manager there now.", False),
+        ("I love my piano.", False),
+    ],
+)
+def test_a_change_is_read_from_its_wording(text: str, changed: bool) -> None:
+    assert states_change(text) is changed
