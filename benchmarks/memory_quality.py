@@ -21,7 +21,9 @@ results mention (order of first marker). Latency is the retriever call at ``top_
 first query has loaded the index (``benchmarks/index_freshness.py`` measures the catch-up after a
 write). Every conversation is ingested before any is asked.
 
-Rows: the ``SYSTEMS`` presets on path (a), ``PATH_B_SYSTEMS`` on path (b), and two baselines of
+Rows: the ``SYSTEMS`` presets on path (a), ``PATH_B_SYSTEMS`` on path (b), the default on path
+(a) ingested without the gazetteer's place words (path ``a-gazetteer``: an ablation of a mechanism
+that acts at indexing), and two baselines of
 the same run that share nothing with the package's ranking: Okapi BM25 (k1 1.2, b 0.75, Lucene
 stopwords, Snowball stemming via PyStemmer) over single turn
 lines, and that BM25 fused with the cosine of the
@@ -59,6 +61,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import Stemmer
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -73,6 +76,7 @@ from cognee_langchain.retrieval.config import (
     PriorConfig,
     SearchConfig,
 )
+from cognee_langchain.services import units
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "locomo" / "locomo10-dev.json"
@@ -103,6 +107,8 @@ SYSTEMS: dict[str, str | SearchConfig | None] = {
 }
 #: System rows on path (b) (names from ``SYSTEMS``).
 PATH_B_SYSTEMS: tuple[str, ...] = ("default",)
+#: Path (a) without the gazetteer's place words in the index (an ablation row).
+NO_PLACES = "a-gazetteer"
 #: Baseline rows over single turns, independent of the package's ranking.
 BASELINES: tuple[str, ...] = ("bm25", "hybrid")
 
@@ -457,9 +463,25 @@ def stored_turn_ids(memory: GraphMemory, dataset: str) -> set[str] | None:
         return None
 
 
+def ingest_remember_without_places(
+    memory: GraphMemory, conversation: Conversation
+) -> dict[str, Any]:
+    """Path (a) with the gazetteer's place words left out of the index: the ablation of a
+    mechanism that acts when turns are indexed, which no search config can switch off."""
+    with mock.patch.object(units, "place_words", lambda text, exclude=(): ""):
+        return ingest_remember(memory, conversation)
+
+
 INGESTS: dict[str, Callable[[GraphMemory, Conversation], dict[str, Any]]] = {
     "a": ingest_remember,
     "b": ingest_sessions,
+    NO_PLACES: ingest_remember_without_places,
+}
+#: The rows each path runs (names from ``SYSTEMS``).
+PATH_SYSTEMS: dict[str, Sequence[str]] = {
+    "a": tuple(SYSTEMS),
+    "b": PATH_B_SYSTEMS,
+    NO_PLACES: ("default",),
 }
 
 
@@ -658,9 +680,11 @@ def markdown(rows: Sequence[Row], budgets: Sequence[int], n_questions: int, wall
     text = "\n".join(lines) + "\n"
     if reference is not None and ablations:
         base = reference.recall(focus)
-        changes = sorted(
-            ((row.recall(focus) - base, row.name[:-3]) for row in ablations), key=lambda c: c[0]
-        )
+        deltas = [(row.recall(focus) - base, row.name[:-3]) for row in ablations]
+        unplaced = by_name.get(f"default({NO_PLACES})")
+        if unplaced is not None:  # the default is chunks: the same base
+            deltas.append((unplaced.recall(focus) - base, "- gazetteer (at indexing)"))
+        changes = sorted(deltas, key=lambda c: c[0])
         text += (
             f"\nEach change alone, against `chunks` on the `remember` path (@{focus} "
             f"{_fmt(base)}; each ablation row is `chunks` changed as `SYSTEMS` in the script "
@@ -698,7 +722,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="LoCoMo-format JSON")
     parser.add_argument("--conversations", type=int, default=None, help="first N only")
-    parser.add_argument("--paths", type=_csv, default=["a", "b"], help="ingest paths: a,b")
+    parser.add_argument(
+        "--paths",
+        type=_csv,
+        default=list(INGESTS),
+        help=f"ingest paths: {','.join(INGESTS)} ({NO_PLACES}: a without the gazetteer)",
+    )
     parser.add_argument(
         "--budgets", type=lambda s: [int(b) for b in _csv(s)], default=list(DEFAULT_BUDGETS)
     )
@@ -731,7 +760,7 @@ def main() -> None:
         )
     unknown_paths = set(args.paths) - set(INGESTS)
     if unknown_paths:
-        parser.error(f"unknown paths {sorted(unknown_paths)}: use a, b")
+        parser.error(f"unknown paths {sorted(unknown_paths)}: use {', '.join(INGESTS)}")
     selected = args.systems or [*BASELINES, *SYSTEMS]
     unknown = set(selected) - {*BASELINES, *SYSTEMS}
     if unknown:
@@ -755,7 +784,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="memory_quality_") as scratch:
         root = args.keep or Path(scratch)
         for path in args.paths:
-            names = SYSTEMS if path == "a" else PATH_B_SYSTEMS
+            names = PATH_SYSTEMS[path]
             systems = [name for name in names if name in selected]
             if systems:
                 data_dir = root / path

@@ -338,9 +338,17 @@ def search_under_writes(
 
 # -- stores ---------------------------------------------------------------------------------------
 def _fresh(backend: str, dsn: str, tmp: Path, name: str) -> str:
+    """A new, empty memory on ``backend``, created before any worker opens it: workers opening
+    a new SQLite file at once fail half the time (``PRAGMA journal_mode=WAL`` finds the file
+    locked), and a team's shared memory exists before its workers start anyway."""
+    from cognee_langchain.services.runtime import open_graph_store
+
     if backend == "embedded":
-        return str(tmp / name / "graph.sqlite")
-    return f"{dsn}?schema=bench_{name}_{uuid.uuid4().hex[:8]}"
+        location = str(tmp / name / "graph.sqlite")
+    else:
+        location = f"{dsn}?schema=bench_{name}_{uuid.uuid4().hex[:8]}"
+    open_graph_store(location).close()
+    return location
 
 
 def _drop(location: str) -> None:
