@@ -182,7 +182,9 @@ class TimePriors:
     and, on questions about that instant (present tense or an explicit ``as_of``), for turns
     whose stated facts all are. ``current``: for facts true then and, on such questions, turns
     stating one. ``window``: for turns said inside the asked window and facts
-    true during part of it (it stands in for :attr:`PriorConfig.date` when a window is known).
+    true during part of it (it stands in for :attr:`PriorConfig.date` when a window is known);
+    when the people a question names said nothing in the window, for their turns of the last
+    session before it (see :func:`~cognee_langchain.retrieval.timing.stand_in_boost`).
     With score fusion a boost is in fused-score units (as :class:`PriorConfig`); with rank
     fusion it is a fraction of the best possible fused score.
 

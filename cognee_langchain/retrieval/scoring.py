@@ -25,6 +25,7 @@ from cognee_langchain.retrieval.timing import (
     change_boost,
     inherit_relevance,
     recency_boost,
+    stand_in_boost,
     time_boost,
     versions_first,
 )
@@ -185,6 +186,7 @@ def fuse_scores(
                 collections[kind], config.priors, query, text_scores, eligible(kind)
             )
     if config.time_priors is not None:
+        speakers = np.fromiter(query.speakers, np.int32, len(query.speakers))
         before = {kind: scores.copy() for kind, scores in fused.items()}
         for kind, scores in fused.items():
             # Turns the query's month or year cue named got the date prior already.
@@ -200,6 +202,9 @@ def fuse_scores(
                 text_scores = lexical.get(kind, np.zeros(len(scores)))
                 scores += change_boost(
                     collections[kind], config.time_priors, query.when, mask, scores, text_scores
+                )
+                scores += stand_in_boost(
+                    collections[kind], config.time_priors, query.when, mask, speakers
                 )
         inherit_relevance(collections, fused, before, config.time_priors, query.when, eligible)
         versions_first(collections, fused, config.time_priors, query.when, query.subjects, eligible)

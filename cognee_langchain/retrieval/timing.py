@@ -181,6 +181,35 @@ def recency_boost(
     return boost
 
 
+def stand_in_boost(
+    collection: ItemCollection,
+    priors: TimePriors,
+    context: TimeContext,
+    eligible: BoolArray,
+    speakers: npt.NDArray[np.int32],
+) -> FloatArray:
+    """``priors.window`` for the turns of the last session before the asked window in which the
+    people the question names (``speakers``, their codes) spoke, when they said nothing inside
+    it, on a question about a window that asks for a kind of fact. What held when the window
+    opened was last stated then: "Where did Nora live in January 2023?", asked of her sessions
+    of August 2022 and September 2023, is answered by August, not by the later move. Zeros
+    when it does not apply."""
+    boost = np.zeros(len(collection.records))
+    if not priors.window or context.start is None or not context.turns or not len(speakers):
+        return boost
+    theirs = eligible & np.isin(collection.speaker_codes.view, speakers)
+    times = collection.times.view
+    end = math.inf if context.end is None else context.end
+    earlier = np.flatnonzero(theirs & (times < context.start))  # NaN compares false
+    if not len(earlier) or (theirs & (times >= context.start) & (times < end)).any():
+        return boost
+    last = earlier[np.argmax(times[earlier])]
+    boost[theirs & (collection.group_codes.view == collection.group_codes.view[last])] = (
+        priors.window
+    )
+    return boost
+
+
 _CHANGE_POOL = 10
 """The best candidates a change statement must be among to be raised (a statement of a change
 further down is rarely about what was asked)."""

@@ -586,3 +586,29 @@ def test_on_a_question_about_now_a_turn_saying_it_changed_goes_first_whatever_th
 )
 def test_a_change_is_read_from_its_wording(text: str, changed: bool) -> None:
     assert states_change(text) is changed
+
+
+def test_with_nothing_said_in_the_window_the_last_session_before_it_stands_in() -> None:
+    """Nora said nothing in January 2023: her August 2022 session tells what held then, not the
+    later move; Ben's sessions (he is not asked about) stand in for nothing."""
+    aug, sep = (datetime(y, m, 15, tzinfo=UTC).timestamp() for y, m in ((2022, 8), (2023, 9)))
+    turns = [  # the same words about both homes; on a tie the earlier slot, the move, comes first
+        _item("move", "Nora: I live in Gothenburg now.", occurred_at=sep, speaker="Nora",
+              group="s3"),
+        _item("home", "Nora: I live in Stockholm now.", occurred_at=aug, speaker="Nora",
+              group="s1"),
+        _item("ben", "Ben: I live by the sea now.", occurred_at=JAN + 86400 * 400,
+              speaker="Ben", group="b2"),
+    ]  # fmt: skip
+    engine = _engine(turns)
+    query = "Where did Nora live in January 2023"
+    start, end = (datetime(2023, m, 1, tzinfo=UTC).timestamp() for m in (1, 2))
+    january = TimeContext(start=start, end=end, turns=True, kinds=_HOME, single=_HOME)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=january))[0] == "home"
+    off = replace(_CHUNKS, time_priors=TimePriors(window=0.0))
+    assert _ids(engine.search(query, config=off, k=3, when=january))[0] == "move"
+    # something Nora said inside the window is the evidence itself: nothing stands in
+    said_then = _item("then", "Nora: I live in Uppsala now.", occurred_at=start + 86400,
+                      speaker="Nora", group="s2")  # fmt: skip
+    engine.add([said_then])
+    assert _ids(engine.search(query, config=_CHUNKS, k=4, when=january))[0] == "then"
