@@ -219,20 +219,39 @@ async def atime_context(
     the window is ``time_range``, else the query's own cue, resolved against ``as_of`` (default
     now); an event cue ("before she moved to Berlin") is dated by the best-matching fact of
     ``datasets`` and is no window when none matches."""
+    return (await _atimed_query(runtime, query, datasets, as_of, time_range))[0]
+
+
+async def _atimed_query(
+    runtime: MemoryRuntime,
+    query: str,
+    datasets: Sequence[str],
+    as_of: datetime | None,
+    time_range: TimeRange | None,
+) -> tuple[TimeContext, str]:
+    """:func:`atime_context`, and the query to rank by: the query, less the event that dates
+    the window of a question asking for a kind of fact. In "Where did Ines live before Porto?"
+    the words "before Porto" only say when; ranked by them, the turn of the move to Porto
+    comes first and states the wrong home (on the time-and-change fixture: stale-first 10.6 %
+    -> 8.5 %). A question about an event keeps them ("What did Melanie realise after the
+    charity race?" is answered by the turn naming the race: LoCoMo recall fell without them)."""
     reference = datetime.now(UTC) if as_of is None else as_of
+    ranked = query
     start, end = (None, None) if time_range is None else time_range
     if time_range is None:
         window = query_window(query, reference)
         if window is not None and window.anchor is not None:
             event_at = await _aevent_time(runtime, _anchor_query(query, window), datasets)
             window = None if event_at is None else window.at_anchor(event_at)
+            if window is not None:
+                ranked = query.replace(window.phrase, " ")
         if window is not None:
             start, end = window.start, window.end
     windowed = start is not None or end is not None
     # Asked about a window (and no as_of): the question is about then, nothing is judged now.
     at = _epoch(as_of) if as_of is not None or windowed else reference.timestamp()
     kinds = asked_kinds(query, runtime.relation_kinds)
-    return TimeContext(
+    context = TimeContext(
         at=at,
         start=_epoch(start),
         end=_epoch(end),
@@ -242,6 +261,8 @@ async def atime_context(
         kinds=kinds,
         single=frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
     )
+    # A question that is all anchor ("Before Porto?") keeps its words: there is nothing else.
+    return context, ranked if kinds and any(c.isalnum() for c in ranked) else query
 
 
 def _anchor_query(query: str, window: TimeWindow) -> str:
@@ -291,12 +312,12 @@ async def aretrieve(
     if not names:
         logger.debug("Search %r: no readable dataset, no hits.", preview(query))
         return []
-    vector = (await runtime.aembed([query]))[0] if config.needs_query_vector else None
+    when, ranked = await _atimed_query(runtime, query, names, as_of, time_range)
+    vector = (await runtime.aembed([ranked]))[0] if config.needs_query_vector else None
     embed_words = runtime.embed_words if config.expand_terms is not None else None
-    when = await atime_context(runtime, query, names, as_of, time_range)
     hits = await runtime.graph_index.asearch(
         runtime.graph_store,
-        *(query, vector, config, top_k, names, node_set_filter, embed_words, when),
+        *(ranked, vector, config, top_k, names, node_set_filter, embed_words, when),
     )
     # DEBUG, not INFO: agents search on every message.
     logger.debug(

@@ -612,3 +612,26 @@ def test_with_nothing_said_in_the_window_the_last_session_before_it_stands_in() 
                       speaker="Nora", group="s2")  # fmt: skip
     engine.add([said_then])
     assert _ids(engine.search(query, config=_CHUNKS, k=4, when=january))[0] == "then"
+
+
+def test_the_event_dating_a_window_is_not_what_a_question_about_a_fact_is_ranked_by(
+    tmp_path: Path,
+) -> None:
+    """ "before Porto" says when; ranked by it, the turn of the move comes first and states the
+    wrong home. A question about an event keeps the event's words."""
+    memory = GraphMemory(tmp_path)
+    memory.remember(
+        [
+            "Session 1 (2 July 2022)\n[D1:1] Ines: Lisbon is sweltering, I'm at the studio.\n"
+            "[D1:2] Mateo: Stay cool!",
+            "Session 2 (15 February 2023)\n[D2:1] Ines: I have news: I moved to Porto two weeks "
+            "ago. Porto is calmer.\n[D2:2] Mateo: Porto, wow!",
+            "Session 3 (10 April 2024)\n[D3:1] Ines: Porto is getting expensive too, sadly.",
+        ],
+        dataset="ines",
+    )
+    home = memory.search("Where did Ines live before Porto?", datasets="ines", top_k=3)
+    assert _turn_ids(home)[0] == "D1:1"
+    event = memory.search("What did Mateo say after the move to Porto?", datasets="ines", top_k=3)
+    assert "D2:2" in _turn_ids(event)[:2]
+    memory.close()
