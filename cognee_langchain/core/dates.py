@@ -155,7 +155,8 @@ class TimeWindow:
     in the query made it. ``anchor``: for "before/after <event>", the event text ("she moved to
     Berlin"), with ``start`` and ``end`` ``None``: retrieval finds when the event happened and
     calls :meth:`at_anchor`. ``direction``: for an anchor, which side of the event is asked
-    about.
+    about. ``end_anchor``: for "between <event> and <event>", the second event (``anchor`` is
+    the first, ``direction`` "after"): the window closes when it happened (:meth:`at_end_anchor`).
     """
 
     start: datetime | None
@@ -163,6 +164,7 @@ class TimeWindow:
     phrase: str
     anchor: str | None = None
     direction: Literal["before", "after"] | None = None
+    end_anchor: str | None = None
 
     def at_anchor(self, when: datetime) -> TimeWindow:
         """This anchored window once its event is known to have happened at ``when``: "before"
@@ -172,7 +174,16 @@ class TimeWindow:
         when = as_utc(when, "when")
         if self.direction == "before":
             return replace(self, start=None, end=when)
-        return replace(self, start=when, end=None)
+        # "between A and B" with B dated no later than A: only "after A" is known.
+        end = self.end if self.end is not None and self.end > when else None
+        return replace(self, start=when, end=end)
+
+    def at_end_anchor(self, when: datetime) -> TimeWindow:
+        """This window once its closing event is known to have happened at ``when`` (a window
+        without an ``end_anchor`` is returned unchanged)."""
+        if self.end_anchor is None:
+            return self
+        return replace(self, end=as_utc(when, "when"))
 
 
 # "between May and July 2023", "from 2019 to 2021": the second date may lend its year.
@@ -218,7 +229,25 @@ def _range(query: str, now: datetime) -> TimeWindow | None:
         first = scan_whole(m["a"], now, year=last.at.year) if last is not None else None
         if last is not None and first is not None and first.at <= last.at:
             return TimeWindow(first.at, last.until, m[0])
+        if m[0].lower().startswith("between") and _are_events(m["a"], m["b"]):
+            return TimeWindow(None, None, m[0], m["a"].strip(), "after", m["b"].strip())
     return None
+
+
+_EVENT_WORD = re.compile(r"\b\w{3,}(?:ing|ed)\b", re.I)
+
+
+def _are_events(first: str, second: str) -> bool:
+    """Whether "between <first> and <second>" names two events ("between leaving the bank and
+    the climbing gym job") rather than two things ("between Alice and Bob", "between cats and
+    dogs"): neither is a date, both have two words or more, and one says what happened."""
+    sides = (first, second)
+    return (
+        all(_is_event(side) and len(side.split()) >= 2 for side in sides)
+        and scan(first, datetime.now(UTC)) == []
+        and scan(second, datetime.now(UTC)) == []
+        and any(_EVENT_WORD.search(side) for side in sides)
+    )
 
 
 def _is_event(text: str) -> bool:
@@ -232,7 +261,8 @@ def query_window(query: str, now: datetime) -> TimeWindow | None:
     "in May 2023", "last year", "yesterday", "two weeks ago" -> that period; "before 2023" ->
     ends where 2023 starts; "after March 2023" -> starts where March ends; "since 2021" -> starts
     with 2021; "between May and July 2023" -> May to the end of July. "before she moved to
-    Berlin" -> an anchored window (``anchor`` = the event). "When did ...?" asks for a time and
+    Berlin" -> an anchored window (``anchor`` = the event); "between leaving the bank and the
+    gym job" -> one anchored at both ends (``end_anchor``). "When did ...?" asks for a time and
     gives none: ``None``. The first cue of the question counts.
     """
     ref = as_utc(now, "now")

@@ -184,7 +184,7 @@ class TimePriors:
     stating one. ``window``: for turns said inside the asked window and facts
     true during part of it (it stands in for :attr:`PriorConfig.date` when a window is known);
     when the people a question names said nothing in the window, for their turns of the last
-    session before it (see :func:`~cognee_langchain.retrieval.timing.stand_in_boost`).
+    session before it (see :func:`~cognee_langchain.retrieval.recency.stand_in_boost`).
     With score fusion a boost is in fused-score units (as :class:`PriorConfig`); with rank
     fusion it is a fraction of the best possible fused score.
 
@@ -195,13 +195,13 @@ class TimePriors:
 
     ``recent`` (score fusion): on a question about an instant asking for a single-valued kind
     ("Where does Alice live?"), up to this much for the turns said latest among the best
-    candidates (see :func:`~cognee_langchain.retrieval.timing.recency_boost`): the later of
+    candidates (see :func:`~cognee_langchain.retrieval.recency.recency_boost`): the later of
     two statements is likelier to hold, even when no fact was drawn from either.
 
     ``changed`` (score fusion): on a question about an instant, for the turns among the best
     candidates sharing a word with it that say something stopped or changed ("not vegetarian
     anymore", "no more sushi", "I sold the Vespa"; see :func:`~cognee_langchain.retrieval.
-    timing.change_boost`), whatever kind of fact is asked about.
+    recency.change_boost`), whatever kind of fact is asked about.
 
     On a question naming its subject and the kinds of fact it asks about (score fusion), the
     turns stating the asked versions go ``current`` above the best other turn, and those stating

@@ -20,12 +20,10 @@ import numpy.typing as npt
 from cognee_langchain.retrieval.collection import BoolArray, ItemCollection
 from cognee_langchain.retrieval.config import PriorConfig, Ranker, SearchConfig
 from cognee_langchain.retrieval.cues import asks_when, date_cues
+from cognee_langchain.retrieval.recency import change_boost, recency_boost, stand_in_boost
 from cognee_langchain.retrieval.timing import (
     TimeContext,
-    change_boost,
     inherit_relevance,
-    recency_boost,
-    stand_in_boost,
     time_boost,
     versions_first,
 )

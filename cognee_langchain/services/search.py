@@ -44,7 +44,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from cognee_langchain.core.dates import TimeWindow, display_until, is_present_tense, query_window
+from cognee_langchain.core.dates import display_until, is_present_tense, query_window
 from cognee_langchain.core.defaults import (
     DEFAULT_SEARCH_TYPE,
     DEFAULT_TOP_K,
@@ -240,8 +240,14 @@ async def _atimed_query(
     start, end = (None, None) if time_range is None else time_range
     if time_range is None:
         window = query_window(query, reference)
+        if window is not None and window.end_anchor is not None:
+            # "between leaving the bank and the gym job": an end not found leaves it open
+            event = _anchor_query(query, window.phrase, window.end_anchor)
+            event_at = await _aevent_time(runtime, event, datasets)
+            window = window if event_at is None else window.at_end_anchor(event_at)
         if window is not None and window.anchor is not None:
-            event_at = await _aevent_time(runtime, _anchor_query(query, window), datasets)
+            event = _anchor_query(query, window.phrase, window.anchor)
+            event_at = await _aevent_time(runtime, event, datasets)
             window = None if event_at is None else window.at_anchor(event_at)
             if window is not None:
                 ranked = query.replace(window.phrase, " ")
@@ -265,12 +271,11 @@ async def _atimed_query(
     return context, ranked if kinds and any(c.isalnum() for c in ranked) else query
 
 
-def _anchor_query(query: str, window: TimeWindow) -> str:
-    """What to look the anchor event up by: its words, plus the names the rest of the question
-    gives it ("What did Hana drink before she switched to green tea?": Hana's switch, not
-    another person's)."""
-    anchor = window.anchor or ""
-    rest = query.replace(window.phrase, " ")
+def _anchor_query(query: str, phrase: str, anchor: str) -> str:
+    """What to look an anchor event up by: its words, plus the names the rest of the question
+    (outside the window's ``phrase``) gives it ("What did Hana drink before she switched to
+    green tea?": Hana's switch, not another person's)."""
+    rest = query.replace(phrase, " ")
     names = [word for word in _NAME.findall(rest)[1:] if word.casefold() not in anchor.casefold()]
     return " ".join([anchor, *names])
 

@@ -366,6 +366,27 @@ def test_an_anchor_becomes_a_window_once_its_event_is_dated() -> None:
     assert plain.at_anchor(moved) is plain
 
 
+def test_between_two_events_is_a_window_anchored_at_both_ends() -> None:
+    window = query_window("What did Tom do between leaving the bank and the gym job?", REF)
+    assert window is not None
+    assert (window.anchor, window.direction, window.end_anchor) == (
+        "leaving the bank",
+        "after",
+        "the gym job",
+    )
+    quit_at, started = _day(2023, 5, 19), _day(2024, 3, 4)
+    dated = window.at_end_anchor(started).at_anchor(quit_at)
+    assert (dated.start, dated.end) == (quit_at, started)
+    # a closing event dated before the opening one leaves "after the first" only
+    backwards = window.at_end_anchor(quit_at).at_anchor(started)
+    assert (backwards.start, backwards.end) == (started, None)
+    # two dates stay a dated range; two things are no events
+    dates = query_window("Where did she live between May and July 2023?", REF)
+    assert dates is not None and dates.anchor is None and dates.start == _day(2023, 5, 1)
+    assert query_window("What is the relationship between Alice and Bob?", REF) is None
+    assert query_window("What's the difference between cats and dogs?", REF) is None
+
+
 @pytest.mark.parametrize(
     "query",
     [
