@@ -222,6 +222,24 @@ def _window(date: ResolvedDate) -> TimeWindow:
     return TimeWindow(date.at, date.end, date.phrase)
 
 
+# "in early 2022", "mid-2023", "late 2021": a third of the year (a question's cue only; a
+# statement dated so keeps its year, the grain that is sure).
+_PART_OF_YEAR = re.compile(r"\b(?P<part>early|mid|late)[\s-]+(?P<year>\d{4})\b", re.I)
+_THIRDS = {"early": (1, 5), "mid": (5, 9), "late": (9, 13)}
+
+
+def _part_of_year(query: str) -> TimeWindow | None:
+    m = _PART_OF_YEAR.search(query)
+    if m is None or not 1 <= int(m["year"]) <= 9998:
+        return None
+    year = int(m["year"])
+    first, last = _THIRDS[m["part"].lower()]
+    end = (
+        datetime(year + 1, 1, 1, tzinfo=UTC) if last == 13 else datetime(year, last, 1, tzinfo=UTC)
+    )
+    return TimeWindow(datetime(year, first, 1, tzinfo=UTC), end, m[0])
+
+
 def _range(query: str, now: datetime) -> TimeWindow | None:
     for m in _RANGE.finditer(query):
         # The second date lends its year to the first: "between May and July 2023".
@@ -258,7 +276,8 @@ def _is_event(text: str) -> bool:
 def query_window(query: str, now: datetime) -> TimeWindow | None:
     """The time window a question asks about, or ``None`` when it has no time cue.
 
-    "in May 2023", "last year", "yesterday", "two weeks ago" -> that period; "before 2023" ->
+    "in May 2023", "last year", "yesterday", "two weeks ago" -> that period ("early 2022": its
+    first four months, "mid-" and "late" the next and the last); "before 2023" ->
     ends where 2023 starts; "after March 2023" -> starts where March ends; "since 2021" -> starts
     with 2021; "between May and July 2023" -> May to the end of July. "before she moved to
     Berlin" -> an anchored window (``anchor`` = the event); "between leaving the bank and the
@@ -268,7 +287,7 @@ def query_window(query: str, now: datetime) -> TimeWindow | None:
     ref = as_utc(now, "now")
     if not isinstance(query, str):
         raise InvalidInputError(f"query must be a str, got {type(query).__name__}.")
-    window = _range(query, ref)
+    window = _range(query, ref) or _part_of_year(query)
     if window is not None:
         return window
     found = scan(query, ref)

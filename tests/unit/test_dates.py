@@ -321,6 +321,9 @@ def test_valid_at_agreeing_phrases_keep_the_more_precise() -> None:
         ("What did she do two weeks ago?", _day(2023, 5, 29), _day(2023, 6, 5)),
         ("Who did she meet on 8 May 2023?", _day(2023, 5, 8), _day(2023, 5, 9)),
         ("What happened at 2023-05-08T10:30Z?", _day(2023, 5, 8), _day(2023, 5, 9)),
+        ("Where did Hana live in early 2022?", _day(2022, 1, 1), _day(2022, 5, 1)),
+        ("What was she doing mid-2021?", _day(2021, 5, 1), _day(2021, 9, 1)),
+        ("Who was she dating in late 2022?", _day(2022, 9, 1), _day(2023, 1, 1)),
     ],
 )
 def test_query_time_cues_make_a_window(
