@@ -15,8 +15,10 @@ __all__ = ["future_tense", "past_tense", "present_perfect", "present_question"]
 # How far back the word before a past form is looked for.
 _LOOKBACK = 24
 
+# A start not yet made is scheduled: "starting in September", "I start at Deloitte in May".
 _FUTURE = re.compile(
-    r"\b(?:will|shall|going to|gonna|plan(?:s|ning)? to|about to|hope to|want to)\b|['’]ll\b",
+    r"\b(?:will|shall|going to|gonna|plan(?:s|ning)? to|about to|hope to|want to)\b|['’]ll\b"
+    r"|(?<!since )\bstarting (?:in|on|from|next)\b|\b(?:i|we|he|she|they) (?:start|begin)s?\b",
     re.I,
 )
 # Common irregular past forms, and any "-ed" word (judged by the word before it, below).

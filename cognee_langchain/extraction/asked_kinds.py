@@ -61,8 +61,16 @@ DEFAULT_QUESTION_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )  # fmt: skip
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
-# "for a living" asks for a job, not a home.
-_FOR_A_LIVING = re.compile(r"\bfor a living\b")
+# "for a living" asks for a job, not a home; so does "What does Zoe do (now)?" and "What was
+# Kwame doing in April 2022?" — but not "What did she do in June?" (an event) nor "What does she
+# do to relax?".
+_FOR_A_LIVING = re.compile(
+    r"\bfor a living\b"
+    r"|\bwhat\s+(?:does|do)\s+(?:[\w'.-]+\s+){1,3}?do\s*"
+    r"(?:now|these days|nowadays|currently|at the moment|for work)?\s*\?"
+    r"|\bwhat\s+(?:is|was|are|were)\s+(?:[\w'.-]+\s+){1,3}?doing\s*"
+    r"(?:now|these days|nowadays|currently|at the moment|for work|in [^?]{2,30})?\s*\?"
+)
 # Words the lexicon holds as a whole phrase ("into" -> likes) that mean nothing alone in a
 # question ("Did she move into ...?").
 _NOT_ALONE = frozenset(

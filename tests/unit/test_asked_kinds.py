@@ -25,6 +25,9 @@ KNOWN = (
         ("Who employs Priya?", {"works_at", "job_title"}),
         ("Where was Lena teaching in 2021?", {"works_at"}),
         ("What does Sam do for a living?", {"works_at", "job_title"}),
+        # "what does X do" and "what was X doing (then)" ask for an occupation
+        ("What does Zoe do now?", {"works_at", "job_title"}),
+        ("What was Kwame doing in April 2022?", {"works_at", "job_title"}),
         # the kind every cue agrees on wins: "job title" is a title, not an employer
         ("What is Ben's job title?", {"job_title"}),
         ("Who is Carla married to?", {"relationship_status"}),
@@ -44,6 +47,8 @@ def test_a_question_names_the_kinds_it_asks_about(question: str, kinds: set[str]
         "What did Melanie paint last summer?",
         "Is Omar still into running?",  # "into" means nothing alone in a question
         "Where did Mateo open his own restaurant?",  # "own" here is no possession
+        "What did Melanie do in June?",  # an event, not an occupation
+        "What does Melanie do to destress?",
         "",
     ],
 )

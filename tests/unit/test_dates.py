@@ -103,6 +103,9 @@ def test_phrases_resolve_against_the_reference(
         # A sentence about the future turns bare months and weekdays ahead.
         ("I will move in March", _day(2024, 3, 1), "month"),
         ("I'll see her on Saturday", _day(2023, 6, 17), "day"),
+        # A start not yet made is scheduled ahead; one made since is past.
+        ("New job at Deloitte, starting in September", _day(2023, 9, 1), "month"),
+        ("I start at the clinic in March", _day(2024, 3, 1), "month"),
     ],
 )
 def test_the_text_can_point_to_the_future(text: str, at: datetime, grain: str) -> None:
@@ -282,6 +285,10 @@ def test_valid_at_skips_ends_and_prefers_past_phrases() -> None:
     assert found.phrase == "last week"
     found = resolve_valid_at("Until 2020 I rented; since 2021 I own a flat", REF)
     assert (found.at, found.phrase) == (_day(2021, 1, 1), "since 2021")
+
+
+def test_a_start_made_since_a_month_is_past() -> None:
+    assert _one("Since starting in March I have loved it").at == _day(2023, 3, 1)
 
 
 def test_valid_at_of_a_change_to_come_is_its_future_date() -> None:
