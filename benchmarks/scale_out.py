@@ -338,9 +338,8 @@ def search_under_writes(
 
 # -- stores ---------------------------------------------------------------------------------------
 def _fresh(backend: str, dsn: str, tmp: Path, name: str) -> str:
-    """A new, empty memory on ``backend``, created before any worker opens it: workers opening
-    a new SQLite file at once fail half the time (``PRAGMA journal_mode=WAL`` finds the file
-    locked), and a team's shared memory exists before its workers start anyway."""
+    """A new, empty memory on ``backend``, created before the workers start (as a team's shared
+    memory is): its creation is no part of the throughput measured."""
     from cognee_langchain.services.runtime import open_graph_store
 
     if backend == "embedded":

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cognee_langchain.core.forks import at_fork_in_child, reopen_sqlite
+from cognee_langchain.core.sqlite_wal import enable_wal
 from cognee_langchain.errors import (
     InvalidInputError,
     StoreBusyError,
@@ -101,7 +102,7 @@ class SQLiteGraphStore(SQLGraphStore):
                 self._conn = sqlite3.connect(
                     self.path, timeout=timeout, isolation_level=None, check_same_thread=False
                 )
-                self._open(verify)
+                self._open(verify, timeout)
         except BaseException as exc:
             if self._conn is not None:
                 self._conn.close()
@@ -111,7 +112,7 @@ class SQLiteGraphStore(SQLGraphStore):
         state = "read-only" if self._read_only else "existing" if existed else "new"
         logger.info("Opened graph store %s (%s file).", self._name, state)
 
-    def _open(self, verify: bool) -> None:
+    def _open(self, verify: bool, timeout: float) -> None:
         conn = self._connection
         if verify and self.path.stat().st_size > 0:
             # Detect a damaged file before anything is written to it (reads every page's
@@ -127,7 +128,7 @@ class SQLiteGraphStore(SQLGraphStore):
                 "new file."
             )
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(conn, timeout)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             self._init_schema()

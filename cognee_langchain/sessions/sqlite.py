@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import ClassVar, TypeVar
 
 from cognee_langchain.core.forks import at_fork_in_child, reopen_sqlite
+from cognee_langchain.core.sqlite_wal import enable_wal
 from cognee_langchain.core.validation import check_number
 from cognee_langchain.errors import (
     InvalidInputError,
@@ -276,7 +277,7 @@ class SQLiteSessionStore(SqlSessionStore):
                 "pass a path in a writable directory."
             ) from exc
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(self._conn, timeout)
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
         except sqlite3.Error as exc:  # damaged, read-only, locked, full: typed, fix named

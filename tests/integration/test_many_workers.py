@@ -157,3 +157,38 @@ def test_a_worker_sees_another_workers_writes_in_its_next_search(place: dict[str
 
 def _write_quokka(memory: GraphMemory) -> None:
     memory.remember("The Zanzibar Quokka Society meets on Fridays.")
+
+
+def _open_new_files(directory: str, start: Any, out: Any) -> None:
+    """A worker process: open the embedded stores of a new memory the moment the others do."""
+    try:
+        from cognee_langchain.graph.sqlite import SQLiteGraphStore
+        from cognee_langchain.sessions.sqlite import SQLiteSessionStore
+
+        start.wait(WAIT)
+        graph = SQLiteGraphStore(Path(directory) / "graph.sqlite")
+        sessions = SQLiteSessionStore(Path(directory) / "sessions.sqlite")
+        graph.close()
+        sessions.close()
+        out.put(("ok", None))
+    except BaseException as exc:
+        out.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_four_workers_create_one_new_embedded_memory_at_the_same_moment(tmp_path: Path) -> None:
+    """SQLite refuses the switch of a new file to WAL at once while another worker holds it;
+    each worker must wait for the others instead (it once failed 6 times in 15)."""
+    ctx = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        directory = tmp_path / f"memory{attempt}"
+        start, out = ctx.Barrier(WORKERS), ctx.Queue()
+        procs = [
+            ctx.Process(target=_open_new_files, args=(str(directory), start, out))
+            for _ in range(WORKERS)
+        ]
+        for proc in procs:
+            proc.start()
+        results = [out.get(timeout=WAIT) for _ in procs]
+        for proc in procs:
+            proc.join(WAIT)
+        assert [r for r in results if r[0] == "error"] == []
