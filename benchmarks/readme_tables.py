@@ -110,7 +110,9 @@ BENCHMARKS = (
         "Scaling out: worker processes on PostgreSQL and on the embedded store",
         "scale_out.py",
         note="PostgreSQL 15 and the embedded SQLite store on the same machine, 1, 2 and 4 worker "
-        "processes; the embedded store is the baseline of every ratio.",
+        "processes, remembering with the offline extractor and then through a chat model (a "
+        "scripted server on loopback answering after 300 ms); the embedded store is the baseline "
+        "of every ratio.",
     ),
     Benchmark(
         "retrieval",

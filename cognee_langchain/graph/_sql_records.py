@@ -231,8 +231,12 @@ def _records(
             chunk_ids = own if kind is TextKind.SUMMARY else none
     # Session provenance comes from the documents of a chunk: the record's own for a chunk.
     origins = own if kind is TextKind.CHUNK else chunk_ids
+    with_sessions = _session_datasets(conn, {row[1] for row in rows})
     sources = chunk_sources(
-        conn, (c for cs in origins for c in cs), sessions_only=True, dialect=dialect
+        conn,
+        (c for row, cs in zip(rows, origins, strict=True) if row[1] in with_sessions for c in cs),
+        sessions_only=True,
+        dialect=dialect,
     )
     units = [orjson.loads(row[3]) for row in rows] if kind is TextKind.CHUNK else None
     spans = _fact_spans(conn, dialect, [row[0] for row in rows]) if kind is TextKind.CHUNK else {}
@@ -268,6 +272,21 @@ def _records(
             )
         )
     return found
+
+
+def _session_datasets(conn: Connection, datasets: Iterable[str]) -> set[str]:
+    """Those of ``datasets`` holding a document persisted from a session (an index lookup
+    each). Only their records have session provenance to look up: in a remembered corpus a
+    fact stated in hundreds of chunks would read each chunk's documents for nothing (at 100,000
+    chunks that was most of a catch-up's read)."""
+    return {
+        dataset
+        for dataset in datasets
+        if conn.execute(
+            "SELECT 1 FROM documents WHERE dataset = ? AND session_id IS NOT NULL LIMIT 1",
+            (dataset,),
+        ).fetchone()
+    }
 
 
 def _retracted_in(

@@ -217,6 +217,28 @@ async def test_session_items_carry_session_provenance(memory: GraphMemory) -> No
     assert (doc.session_id, doc.node_set, doc.name) == ("s1", "user_sessions_from_cache", item.name)
 
 
+async def test_search_records_carry_session_provenance_only_where_sessions_were_persisted(
+    memory: GraphMemory,
+) -> None:
+    """One read over a dataset persisted from a session and one remembered plainly: the first's
+    facts and chunks name their session, the second's name none."""
+    item = SourceItem(
+        text="Alice Johnson leads Acme Corp.",
+        name="session:s1",
+        session_id="s1",
+        message_ids=("m1",),
+    )
+    await memory.aingest([item], dataset="chat")
+    await memory.aremember("Alice Johnson leads Acme Corp.", dataset="docs")
+
+    for kind in (TextKind.FACT, TextKind.CHUNK):
+        found = {
+            r.dataset: (r.session_ids, r.message_ids)
+            for r in memory.graph_store.iter_records(kind, ["chat", "docs"])
+        }
+        assert found == {"chat": (("s1",), ("m1",)), "docs": ((), ())}
+
+
 # -- failures leave the graph unchanged ------------------------------------------------------------
 @pytest.mark.parametrize(
     "extractor",
