@@ -126,7 +126,9 @@ def places_in(text: str, exclude: Iterable[str] = ()) -> list[Place]:
                 continue
             key = " ".join(span).casefold()
             place = table.get(key)
-            if place is not None and key not in skip:
+            # A short name counts written as a name is ("US", not "Us? No way").
+            short = size == 1 and len(span[0].rstrip(".")) <= 3 and not span[0].isupper()
+            if place is not None and key not in skip and not short:
                 found.setdefault(key, place)
                 position += size
                 break

@@ -28,6 +28,9 @@ def test_a_place_is_listed_once_and_lowercase_words_are_not_places() -> None:
     # "chicago" in lower case is no name; "Chicago" twice is one place.
     assert [p.name for p in places_in("Chicago, chicago and Chicago again")] == ["Chicago"]
     assert places_in("we went to the beach and read a book") == []
+    # a short name counts in capitals only: "US" is the country, "Us" a pronoun
+    assert [p.name for p in places_in("Back in the US.")] == ["US"]
+    assert places_in("Us? Never.") == []
 
 
 def test_excluded_names_are_people_not_places() -> None:
