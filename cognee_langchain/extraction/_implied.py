@@ -11,7 +11,8 @@ extractor's change rules (:mod:`._changes`).
   (and the employer); "I'm freelancing now" -> the title "freelancer".
 * **A workplace left**: "I left the agency in March" -> the end of ``works_at`` the agency; a
   job lost or left ("I quit Nokia", "I was laid off") also ends the job title, unless the
-  sentence names the next one.
+  sentence names the next one; the work itself quit ("I quit nursing") ends the title and the
+  employer, neither named.
 * **Single again**: "Happily single", "I'm single now" -> ``relationship_status`` single.
 * **A thing given up or kept**: "Selling the Saab breaks my heart", "I'm selling my car" -> the
   end of ``owns``; "I still drive my old Saab", "My Vespa, yes" -> ``owns``; "no more chocolate
@@ -123,6 +124,10 @@ _JOB_ENDED = re.compile(
     rf"{_I}(?:(?:quit|left)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
     r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b)"
 )
+# "I quit nursing": the work itself, as a gerund whose doer is a job noun (see _is_occupation).
+_QUIT_WORK = re.compile(rf"{_I}quit\s+(?P<work>[a-z]{{3,}}ing)\b")
+# How a job noun is made from its work's stem: nurs-e, teach-er, consult-ant, bartend-er.
+_DOER_ENDINGS = ("e", "er", "or", "ant", "ist")
 _SINGLE = re.compile(
     rf"(?:\bI(?:['’]m|\s+am)\s+{_NOW}|^\W*(?:(?:happily|still|now)\s+)+|^\W*)"
     r"single(?:\s+(?:again|now))?(?=\s*(?:[.,;!]|$|\s+(?:and|again|now|since)\b))",
@@ -326,7 +331,8 @@ def jobs_left(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "I left the studio in the summer": the end of ``works_at`` that workplace; a job that
-    ended ("I quit Renault") ends the job title too, unless the sentence names a new one."""
+    ended ("I quit Renault", "I quit nursing") ends the job title too, unless the sentence
+    names a new one."""
     spans: list[Span] = []
     for match in _LEFT_PLACE.finditer(text):
         place = " ".join(match.group("place").split())
@@ -341,10 +347,23 @@ def jobs_left(
         org = _named(at, graph, match.start("org")) if match.group("org") else None
         if not match.group("org") or (org is not None and not _is_place(org, graph)):
             ended = True
-    if ended and "job_title" not in graph.stated_kinds():
+    # "I quit nursing" ends the job without naming the employer: that ends too.
+    unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
+    stated = graph.stated_kinds()
+    if (ended or unnamed) and "job_title" not in stated:
         time = FactTime(kind="job_title", retracted=True)
         graph.relate(speaker, "no longer works as", "", description, time)
+    if unnamed and "works_at" not in stated:
+        time = FactTime(kind="works_at", retracted=True)
+        graph.relate(speaker, "no longer works at", "", description, time)
     return spans
+
+
+def _is_occupation(gerund: str) -> bool:
+    """Whether ``gerund`` names a job's work ("nursing": a nurse's; "consulting": a
+    consultant's), not a pastime ("running", "cooking": no job noun is made from them so)."""
+    stem = gerund[: -len("ing")]
+    return any(stem + ending in lex.JOB_NOUNS for ending in _DOER_ENDINGS)
 
 
 def single(

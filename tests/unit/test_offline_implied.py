@@ -48,6 +48,9 @@ def facts(text: str) -> set[tuple[str, str, bool]]:
         ("Nina: I'm freelancing now.", ("job_title", "freelancer", False)),
         ("Nina: I left the agency in March.", ("works_at", "agency", True)),
         ("Nina: I quit Nokia last week.", ("job_title", "", True)),
+        # the work itself quit: the job ends, title and employer, neither named
+        ("Nina: I quit nursing in January.", ("job_title", "", True)),
+        ("Nina: I quit nursing in January.", ("works_at", "", True)),
         ("Nina: I'm doing my PhD in physics at ETH now.", ("studies_at", "ETH", False)),
         ("Nina: Happily single and travelling.", ("relationship_status", "single", False)),
         ("Nina: I'm single again.", ("relationship_status", "single", False)),
@@ -78,6 +81,7 @@ def test_a_change_stated_without_the_usual_verb_is_read(
         ("Nina: Great teacher!", "job_title"),
         ("Nina: I left the office early today.", "works_at"),
         ("Nina: I quit smoking last week.", "job_title"),
+        ("Nina: I quit running last year.", "works_at"),  # no job noun: a pastime
         ("Nina: I'm a single mom.", "relationship_status"),
         ("Nina: A bakery in Bergen hired me as baker.", "works_at"),
         ("Nina: My God, yes, it was wild.", "owns"),
