@@ -247,7 +247,7 @@ def _range(query: str, now: datetime) -> TimeWindow | None:
         first = scan_whole(m["a"], now, year=last.at.year) if last is not None else None
         if last is not None and first is not None and first.at <= last.at:
             return TimeWindow(first.at, last.until, m[0])
-        if m[0].lower().startswith("between") and _are_events(m["a"], m["b"]):
+        if m[0].lower().startswith("between") and _are_events(m["a"], m["b"], now):
             return TimeWindow(None, None, m[0], m["a"].strip(), "after", m["b"].strip())
     return None
 
@@ -255,15 +255,15 @@ def _range(query: str, now: datetime) -> TimeWindow | None:
 _EVENT_WORD = re.compile(r"\b\w{3,}(?:ing|ed)\b", re.I)
 
 
-def _are_events(first: str, second: str) -> bool:
+def _are_events(first: str, second: str, now: datetime) -> bool:
     """Whether "between <first> and <second>" names two events ("between leaving the bank and
     the climbing gym job") rather than two things ("between Alice and Bob", "between cats and
     dogs"): neither is a date, both have two words or more, and one says what happened."""
     sides = (first, second)
     return (
         all(_is_event(side) and len(side.split()) >= 2 for side in sides)
-        and scan(first, datetime.now(UTC)) == []
-        and scan(second, datetime.now(UTC)) == []
+        and not scan(first, now)
+        and not scan(second, now)
         and any(_EVENT_WORD.search(side) for side in sides)
     )
 

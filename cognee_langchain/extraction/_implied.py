@@ -167,6 +167,17 @@ def _named(
     return None if kind == _PERSON or mention.hint == _PERSON else mention
 
 
+def _relate_self(
+    graph: ChunkGraph, speaker: str, predicate: str, key: str | None, description: str, kind: str
+) -> bool:
+    """Relate the speaker to ``key`` by ``predicate`` (of ``kind``), unless the rule found no
+    name or the name is the speaker's own; whether it did."""
+    if key is None or key == speaker:
+        return False
+    graph.relate(speaker, predicate, key, description, FactTime(kind=kind))
+    return True
+
+
 def _run_name(
     text: str,
     start: int,
@@ -254,8 +265,7 @@ def homes(
         key = place.key if place is not None else None
         if start not in at and match.re is _IS_HOME:
             key = _run_name(text, start, at, graph, description, "Place")
-        if key is not None and key != speaker:
-            graph.relate(speaker, "lives in", key, description, FactTime(kind="lives_in"))
+        if _relate_self(graph, speaker, "lives in", key, description, "lives_in"):
             spans.append(match.span())
     return spans
 
@@ -281,8 +291,7 @@ def hired(
                     continue
             # "An offer from X" makes X an employer, whatever "from" made of its type.
             key = _run_name(text, match.start("org"), at, graph, description, "Organization")
-            if key is not None and key != speaker:
-                graph.relate(speaker, "works at", key, description, FactTime(kind="works_at"))
+            if _relate_self(graph, speaker, "works at", key, description, "works_at"):
                 spans.append(match.span())
     return spans
 
@@ -294,8 +303,7 @@ def studies(
     spans: list[Span] = []
     for match in _DEGREE_AT.finditer(text):
         key = _run_name(text, match.start("org"), at, graph, description, "Organization")
-        if key is not None and key != speaker:
-            graph.relate(speaker, "studies at", key, description, FactTime(kind="studies_at"))
+        if _relate_self(graph, speaker, "studies at", key, description, "studies_at"):
             spans.append(match.span())
     return spans
 
@@ -419,8 +427,7 @@ def mine(
         if named is not None and _is_place(named, graph):
             continue
         key = _run_name(text, start, at, graph, description, "")
-        if key is not None and key != speaker:
-            graph.relate(speaker, "owns", key, description, FactTime(kind="owns"))
+        if _relate_self(graph, speaker, "owns", key, description, "owns"):
             spans.append(match.span())
     return spans
 

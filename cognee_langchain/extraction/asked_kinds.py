@@ -64,7 +64,7 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 # "for a living" asks for a job, not a home; so does "What does Zoe do (now)?" and "What was
 # Kwame doing in April 2022?" — but not "What did she do in June?" (an event) nor "What does she
 # do to relax?".
-_FOR_A_LIVING = re.compile(
+_ASKS_FOR_A_JOB = re.compile(
     r"\bfor a living\b"
     r"|\bwhat\s+(?:does|do)\s+(?:[\w'.-]+\s+){1,3}?do\s*"
     r"(?:now|these days|nowadays|currently|at the moment|for work)?\s*\?"
@@ -93,8 +93,8 @@ def asked_kinds(question: str, kinds: RelationKinds | None = None) -> frozenset[
     text = question.casefold().replace("’", "'")
     # Each cue word's kinds; the kinds all cues agree on win ("job title": job_title, not
     # works_at), else every cue counts ("position at her school": job_title, studies_at).
-    cues: list[frozenset[str]] = [frozenset(_JOB)] if _FOR_A_LIVING.search(text) else []
-    for word in _WORD.findall(_FOR_A_LIVING.sub(" ", text)):
+    cues: list[frozenset[str]] = [frozenset(_JOB)] if _ASKS_FOR_A_JOB.search(text) else []
+    for word in _WORD.findall(_ASKS_FOR_A_JOB.sub(" ", text)):
         for base in _bases(word):
             if base in _NOT_ALONE:
                 break

@@ -231,7 +231,9 @@ def _records(
             chunk_ids = own if kind is TextKind.SUMMARY else none
     # Session provenance comes from the documents of a chunk: the record's own for a chunk.
     origins = own if kind is TextKind.CHUNK else chunk_ids
-    with_sessions = _session_datasets(conn, {row[1] for row in rows})
+    with_sessions = _session_datasets(
+        conn, {row[1] for row, cs in zip(rows, origins, strict=True) if cs}
+    )
     sources = chunk_sources(
         conn,
         (c for row, cs in zip(rows, origins, strict=True) if row[1] in with_sessions for c in cs),

@@ -176,12 +176,13 @@ def fuse_scores(
                 total(kind)[ranked.slots] += (
                     config.expansion.weight * ranked.scores / ranked.scores[0]
                 )
+    for kind, scores in fused.items():  # a kind no lexical lane ranks matched no words
+        lexical.setdefault(kind, np.zeros(len(scores)))
     dated = config.priors is not None and bool(config.priors.date) and bool(date_cues(query.text))
     if config.priors is not None:
         for kind, scores in fused.items():
-            text_scores = lexical.get(kind, np.zeros(len(scores)))
             scores += _prior_boost(
-                collections[kind], config.priors, query, text_scores, eligible(kind)
+                collections[kind], config.priors, query, lexical[kind], eligible(kind)
             )
     if config.time_priors is not None:
         speakers = np.fromiter(query.speakers, np.int32, len(query.speakers))
@@ -197,9 +198,8 @@ def fuse_scores(
                 scores += recency_boost(
                     collections[kind], config.time_priors, query.when, mask, scores
                 )
-                text_scores = lexical.get(kind, np.zeros(len(scores)))
                 scores += change_boost(
-                    collections[kind], config.time_priors, query.when, mask, scores, text_scores
+                    collections[kind], config.time_priors, query.when, mask, scores, lexical[kind]
                 )
                 scores += stand_in_boost(
                     collections[kind], config.time_priors, query.when, mask, speakers

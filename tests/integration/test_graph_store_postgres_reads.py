@@ -29,7 +29,6 @@ from cognee_langchain.graph.base import (
 from cognee_langchain.graph.postgres import PostgresGraphStore
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.testing.graph_builders import DS, create, doc_op, vec
-from tests.support.services import POSTGRES_DSN, postgres_unreachable, service_missing
 
 pytestmark = pytest.mark.postgres
 
@@ -37,17 +36,11 @@ pytestmark = pytest.mark.postgres
 ODD = ['q"uote', "back\\slash", "com,ma", "{brace}", "nul\x00byte", "esc\x01ape", "sp ace", "é"]
 
 
-@pytest.fixture(scope="module")
-def dsn() -> str:
-    reason = postgres_unreachable(POSTGRES_DSN)
-    if reason:
-        service_missing(reason)
-    return POSTGRES_DSN
-
-
 @pytest.fixture
-def stores(dsn: str, pg_schema: str, tmp_path: Path) -> Iterator[tuple[GraphStore, GraphStore]]:
-    postgres = PostgresGraphStore(dsn, schema=pg_schema, max_size=4)
+def stores(
+    postgres_dsn: str, pg_schema: str, tmp_path: Path
+) -> Iterator[tuple[GraphStore, GraphStore]]:
+    postgres = PostgresGraphStore(postgres_dsn, schema=pg_schema, max_size=4)
     sqlite = SQLiteGraphStore(tmp_path / "graph.sqlite")
     yield postgres, sqlite
     postgres.close()
@@ -153,12 +146,14 @@ async def test_more_ids_than_one_in_list_takes_read_alike_and_page_by_limit(
     )
 
 
-def test_a_schema_made_before_the_catch_up_index_gains_it_on_open(dsn: str, pg_schema: str) -> None:
-    PostgresGraphStore(dsn, schema=pg_schema).close()
-    with psycopg.connect(dsn, autocommit=True) as conn:
+def test_a_schema_made_before_the_catch_up_index_gains_it_on_open(
+    postgres_dsn: str, pg_schema: str
+) -> None:
+    PostgresGraphStore(postgres_dsn, schema=pg_schema).close()
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         conn.execute(f'DROP INDEX "{pg_schema}".relation_mentions_relation_seq')
-    PostgresGraphStore(dsn, schema=pg_schema).close()
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    PostgresGraphStore(postgres_dsn, schema=pg_schema).close()
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         (definition,) = conn.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
             (pg_schema, "relation_mentions_relation_seq"),
