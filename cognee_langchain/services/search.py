@@ -267,8 +267,10 @@ async def _atimed_query(
         kinds=kinds,
         single=frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
     )
-    # A question that is all anchor ("Before Porto?") keeps its words: there is nothing else.
-    return context, ranked if kinds and any(c.isalnum() for c in ranked) else query
+    # The kind must be asked outside the event ("What did he say after the move?" asks none:
+    # "move" names the event; "Before Porto?" asks nothing else): else the words stay.
+    asks_fact = ranked != query and bool(asked_kinds(ranked, runtime.relation_kinds))
+    return context, ranked if asks_fact else query
 
 
 def _anchor_query(query: str, phrase: str, anchor: str) -> str:
