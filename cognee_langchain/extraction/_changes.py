@@ -47,7 +47,6 @@ from cognee_langchain.extraction._subjects import Span
 
 __all__ = ["Span", "state_changes"]
 
-_CONCEPT = "Concept"
 _JOB = lex.JOB_PATTERN
 # Up to three lower-case words and a job noun: "product manager", "senior software engineer",
 # "sous-chef".
@@ -187,11 +186,6 @@ def _title(match: re.Match[str]) -> str:
     return " ".join((match.group("title") + (match.group("of") or "")).split())
 
 
-def _concept(graph: ChunkGraph, name: str, description: str) -> str:
-    graph.add_entity(name, name, _CONCEPT, description)
-    return name
-
-
 def _works_at(
     match: re.Match[str], speaker: str, at: dict[int, Mention], graph: ChunkGraph, text: str
 ) -> bool:
@@ -219,7 +213,7 @@ def _titles(
                 word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words[:-1]
             ):
                 continue  # "made it", "named after", "so glad the teacher": no title
-            _concept(graph, title, description)
+            graph.add_concept(title, description)
             graph.relate(speaker, predicate, title, description, FactTime(kind="job_title"))
             _works_at(match, speaker, at, graph, description)
             spans.append(match.span())
@@ -242,14 +236,14 @@ def _employers(
                 if pattern is _NEW_JOB and named is not None:
                     words = named.group("title").split()
                     if not any(w.lower() in lex.NON_NAME_WORDS for w in words):
-                        title = _concept(graph, " ".join(words), description)
+                        title = graph.add_concept(" ".join(words), description)
                         time = FactTime(kind="job_title")
                         graph.relate(speaker, "job title", title, description, time)
     for match in _WORKPLACE.finditer(text):
         place = " ".join(match.group("place").split())
         if any(word in lex.NON_NAME_WORDS for word in place.split()):
             continue
-        _concept(graph, place, description)
+        graph.add_concept(place, description)
         graph.relate(speaker, "works at", place, description, FactTime(kind="works_at"))
         spans.append(match.span())
     return spans
@@ -304,7 +298,7 @@ def _pastimes(
         activity = match.group("activity")
         if activity in _NOT_PASTIMES:
             continue
-        graph.relate(speaker, "took up", _concept(graph, activity, description), description)
+        graph.relate(speaker, "took up", graph.add_concept(activity, description), description)
         spans.append(match.span())
     return spans
 
@@ -325,7 +319,7 @@ def _given_up(
             words = match.group("object").split()
             if any(word in lex.NON_NAME_WORDS for word in words) or not words[-1].isalpha():
                 continue
-            target = _concept(graph, " ".join(words).lower(), description)
+            target = graph.add_concept(" ".join(words).lower(), description)
         verb = " ".join(match.group("verb").split())
         verb = "like" if verb == "stand" else verb  # "can't stand it anymore": liked it once
         graph.relate(speaker, f"no longer {verb}", target, description, FactTime())
@@ -356,7 +350,7 @@ def _things(
         # "I bought a car, a used Honda Civic": the name that follows is the thing.
         named = _APPOSITIVE.match(text, match.end("object"))
         mention = at.get(named.start("name")) if named is not None else None
-        thing = mention.key if mention else _concept(graph, " ".join(words), description)
+        thing = mention.key if mention else graph.add_concept(" ".join(words), description)
         verb = " ".join(match.group("verb").split())
         graph.relate(speaker, verb, thing, description, FactTime())
         spans.append(match.span())
@@ -364,7 +358,7 @@ def _things(
         words = match.group("object").split()
         if any(word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words):
             continue
-        thing = _concept(graph, " ".join(words), description)
+        thing = graph.add_concept(" ".join(words), description)
         verb = _GIVEN_AWAY_VERBS[match.group("verb")]
         graph.relate(speaker, verb, thing, description, FactTime())
         spans.append(match.span())

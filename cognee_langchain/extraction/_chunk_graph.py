@@ -31,6 +31,7 @@ class FactTime:
 
 
 _TIMELESS = FactTime()
+_CONCEPT = "Concept"
 #: Entity types that name a place.
 PLACE_TYPES = frozenset(("Place", "Location", "City", "Country"))
 
@@ -87,6 +88,12 @@ class ChunkGraph:
             self.entities[key] = [name, hint or DEFAULT_ENTITY_TYPE, description]
         elif hint and entry[1] == DEFAULT_ENTITY_TYPE:
             entry[1] = hint
+
+    def add_concept(self, name: str, description: str) -> str:
+        """Add ``name`` as an entity of type Concept (a title, an activity, a thing: no proper
+        name) keyed by itself; returns the key."""
+        self.add_entity(name, name, _CONCEPT, description)
+        return name
 
     def relate(
         self,

@@ -37,7 +37,6 @@ from cognee_langchain.extraction._subjects import Span
 
 __all__ = ["IMPLIED_RULES"]
 
-_CONCEPT = "Concept"
 _PERSON = "Person"
 _NAME = r"[^\W\d_a-z]"  # where a name starts
 _JOB = lex.JOB_PATTERN
@@ -217,11 +216,6 @@ def _place(at: dict[int, Mention], graph: ChunkGraph, start: int) -> Mention | N
     return None if kind in ("Organization", "Product", "Work") else mention
 
 
-def _concept(graph: ChunkGraph, name: str, description: str) -> str:
-    graph.add_entity(name, name, _CONCEPT, description)
-    return name
-
-
 def _plain(words: str) -> bool:
     """Whether a lower-case phrase is a thing, not a function or vague word."""
     return not any(w in lex.NON_NAME_WORDS or w in lex.VAGUE_OBJECTS for w in words.split())
@@ -279,7 +273,7 @@ def hired(
     for pattern in (_HIRED_ME, _OFFER_FROM, _LET_ME):
         for match in pattern.finditer(text):
             if pattern is _HIRED_ME and match.group("title") and _plain(match.group("title")):
-                title = _concept(graph, " ".join(match.group("title").split()), description)
+                title = graph.add_concept(" ".join(match.group("title").split()), description)
                 graph.relate(speaker, "job title", title, description, FactTime(kind="job_title"))
             if pattern is not _OFFER_FROM:
                 # The employer is the clause's subject: "A hotel in Milan hired me" names no
@@ -319,7 +313,7 @@ def titles_alone(
         lead = (match.group("lead") or "").lower()
         words = f"{lead}{match.group('title')}".split()
         if _plain(" ".join(words)) and not words[0].endswith(("'s", "’s")):
-            title = _concept(graph, " ".join(words), description)
+            title = graph.add_concept(" ".join(words), description)
             graph.relate(speaker, "job title", title, description, FactTime(kind="job_title"))
             if match.group("org"):
                 offset = len(text) - len(text.lstrip())
@@ -329,7 +323,7 @@ def titles_alone(
                     graph.relate(speaker, "works at", org.key, description, time)
             spans.append((0, len(text)))
     for match in _FREELANCE.finditer(text):
-        title = _concept(graph, "freelancer", description)
+        title = graph.add_concept("freelancer", description)
         graph.relate(speaker, "works as", title, description, FactTime(kind="job_title"))
         spans.append(match.span())
     return spans
@@ -346,7 +340,7 @@ def jobs_left(
         place = " ".join(match.group("place").split())
         if not _plain(place):
             continue
-        target = _concept(graph, place, description)
+        target = graph.add_concept(place, description)
         time = FactTime(kind="works_at", retracted=True)
         graph.relate(speaker, "left", target, description, time)
         spans.append(match.span())
@@ -381,7 +375,7 @@ def single(
     match = _SINGLE.search(text)
     if match is None:
         return []
-    status = _concept(graph, "single", description)
+    status = graph.add_concept("single", description)
     time = FactTime(kind="relationship_status")
     graph.relate(speaker, "is", status, description, time)
     return [match.span()]
@@ -399,7 +393,7 @@ def things(
             target = named.key if named is not None else None
         else:
             target = match.group("object")
-            target = _concept(graph, target, description) if _plain(target) else None
+            target = graph.add_concept(target, description) if _plain(target) else None
         if target is not None:
             time = FactTime(kind="owns", retracted=True)
             graph.relate(speaker, "selling", target, description, time)
@@ -407,7 +401,7 @@ def things(
     for match in _NO_MORE.finditer(text):
         thing = match.group("object")
         if _plain(thing):
-            target = _concept(graph, thing, description)
+            target = graph.add_concept(thing, description)
             graph.relate(speaker, "no longer like", target, description, FactTime())
             spans.append(match.span())
     return spans

@@ -24,7 +24,6 @@ from cognee_langchain.extraction._sentences import Sentence
 __all__ = ["relate_sentence"]
 
 # A lower-case noun phrase after a verb is a real classification, not an unstated kind.
-_CONCEPT = "Concept"
 
 _PASSIVE = re.compile(
     r"(?:(?P<aux>is|are|was|were|has been|have been|had been|will be|been|being|got|gets) )?"
@@ -110,7 +109,7 @@ def _relate_tail(
     found = _tail_object(text, subject.end, clause_end=whole)
     if found is not None:
         predicate, phrase = found
-        graph.add_entity(phrase, phrase, _CONCEPT, description)
+        graph.add_concept(phrase, description)
         graph.relate(subject.key, predicate, phrase, description)
 
 
