@@ -268,12 +268,17 @@ class WriteTransaction:
                 f"Document {doc.id} links {len(missing)} chunk(s) that are not stored (e.g. "
                 f"{missing[0]}): put them in the same batch."
             )
+        # A chunk's record changes with its node sets and with its session provenance (only
+        # documents of a session give it one): a plain document linking stored chunks leaves
+        # them as they were, and marking them changed would have every index re-read them.
+        from_session = doc.session_id is not None
         updates = []
         for chunk_id, node_sets in found.items():
             if doc.node_set is not None and doc.node_set not in node_sets:
                 node_sets = self._node_sets[chunk_id] = sorted({*node_sets, doc.node_set})
                 self._grown_chunks.add(chunk_id)
-            # the chunk's provenance (documents, sessions) changed either way
+            elif not from_session:
+                continue
             updates.append((dumps(node_sets), self.rev, chunk_id))
         self.conn.executemany("UPDATE chunks SET node_sets = ?, rev = ? WHERE id = ?", updates)
 

@@ -6,6 +6,8 @@ Adding appends slots; removing tombstones them; compaction renumbers the live sl
 
 from __future__ import annotations
 
+import bisect
+import enum
 import functools
 import math
 import sys
@@ -31,7 +33,7 @@ from cognee_langchain.retrieval.types import (
     renumbering,
 )
 
-__all__ = ["BoolArray", "Facets", "ItemCollection", "ItemRecord", "RecordTable"]
+__all__ = ["BoolArray", "Change", "Facets", "ItemCollection", "ItemRecord", "RecordTable"]
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -100,10 +102,11 @@ class RecordTable:
     Records frozen by :meth:`freeze` (after a load or a compaction, or read from a snapshot) are
     held as one byte buffer of JSON arrays, one per slot, decoded when a hit or a write asks for
     them: a hundred thousand texts cost their UTF-8 bytes, not a hundred thousand Python objects
-    each. Records appended since stay objects until the next freeze.
+    each. Records appended since stay objects until the next freeze, and so do frozen records
+    replaced since (:meth:`replace`), which the next freeze re-encodes.
     """
 
-    __slots__ = ("_added", "_blob", "_dead", "_decoded", "_frozen", "_offsets")
+    __slots__ = ("_added", "_blob", "_dead", "_decoded", "_frozen", "_offsets", "_replaced")
 
     def __init__(self) -> None:
         self._blob: npt.NDArray[np.uint8] = np.empty(0, dtype=np.uint8)
@@ -111,6 +114,7 @@ class RecordTable:
         self._frozen = 0
         self._dead: set[int] = set()
         self._added: list[ItemRecord | None] = []
+        self._replaced: dict[int, ItemRecord] = {}
         # Searches return the same items over and over: the last few thousand decoded records
         # are kept. A frozen slot's bytes never change (a tombstone is checked first, and a
         # compaction builds a new table), so nothing in the cache goes stale.
@@ -124,7 +128,8 @@ class RecordTable:
             return self._added[slot - self._frozen]
         if slot in self._dead:
             return None
-        return self._decoded(slot)
+        replaced = self._replaced.get(slot)
+        return self._decoded(slot) if replaced is None else replaced
 
     def _decode(self, slot: int) -> ItemRecord:
         start, end = self._offsets[slot : slot + 2].tolist()
@@ -148,22 +153,46 @@ class RecordTable:
             self._added[slot - self._frozen] = None
         else:
             self._dead.add(slot)
+            self._replaced.pop(slot, None)
+
+    def replace(self, slot: int, record: ItemRecord) -> None:
+        """Hold ``record`` at the live ``slot`` instead of what it held."""
+        if slot >= self._frozen:
+            self._added[slot - self._frozen] = record
+        else:
+            self._replaced[slot] = record
 
     def freeze(self) -> None:
         """Encode every record into the buffer; tombstones must have been compacted away."""
+        if self._replaced:
+            self._encode_replaced()
         if not self._added:
             return
         assert not self._dead and None not in self._added, "freeze with tombstones"
-        encoded = [
-            orjson.dumps([*record[:4], dict(record.metadata), *record[5:]])
-            for record in self._added
-            if record is not None
-        ]
+        encoded = [_encode(record) for record in self._added if record is not None]
         lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
         self._offsets = np.concatenate((self._offsets, self._offsets[-1] + np.cumsum(lengths)))
         self._blob = np.concatenate((self._blob, np.frombuffer(b"".join(encoded), np.uint8)))
         self._frozen += len(encoded)
         self._added = []
+
+    def _encode_replaced(self) -> None:
+        """Splice the replaced records' encodings into the buffer: the bytes between two of
+        them are copied as one run, so this costs the buffer's size, not one step per slot."""
+        slots = sorted(self._replaced)
+        encoded = [_encode(self._replaced[slot]) for slot in slots]
+        parts: list[bytes | memoryview] = []
+        start = 0
+        for slot, data in zip(slots, encoded, strict=True):
+            parts += [self._blob[self._offsets[start] : self._offsets[slot]].data, data]
+            start = slot + 1
+        parts.append(self._blob[self._offsets[start] :].data)
+        lengths = np.diff(self._offsets)
+        lengths[slots] = [len(data) for data in encoded]
+        self._offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self._blob = np.frombuffer(b"".join(parts), np.uint8).copy()
+        self._replaced = {}
+        self._decoded.cache_clear()  # the replaced slots' cached records are the old ones
 
     def export(self) -> State:
         """The records (frozen) as a snapshot holds them."""
@@ -177,6 +206,18 @@ class RecordTable:
         table._blob, table._offsets = state["blob"], state["offsets"]
         table._frozen, table._dead = len(table._offsets) - 1, set(state["dead"])
         return table
+
+
+class Change(enum.Enum):
+    """How an item written again differs from what its slot holds."""
+
+    NONE = "none"
+    IN_PLACE = "in place"  # only what :meth:`ItemCollection.update` can change where it lies
+    INDEXED = "indexed"  # its text, keys, context, entities, dataset or vector: re-index it
+
+
+def _encode(record: ItemRecord) -> bytes:
+    return orjson.dumps([*record[:4], dict(record.metadata), *record[5:]])
 
 
 class Facets(NamedTuple):
@@ -235,14 +276,14 @@ class ItemCollection:
             self._stating = stating
         return self._stating.get(chunk_id, [])
 
-    def _note_stating(self, slot: int, record: ItemRecord, present: bool) -> None:
-        """Keep :meth:`stated_by` current as ``record`` at ``slot`` is added or removed."""
+    def _note_stating(self, slot: int, sources: Iterable[str], present: bool) -> None:
+        """Keep :meth:`stated_by` current as ``slot`` starts or stops stating ``sources``."""
         if self._stating is None:
             return
-        for source in record.chunk_ids:
+        for source in sources:
             slots = self._stating.setdefault(source, [])
             if present:
-                slots.append(slot)  # appended slots are the highest: the list stays sorted
+                bisect.insort(slots, slot)
             else:
                 slots.remove(slot)
 
@@ -276,7 +317,7 @@ class ItemCollection:
         self.slot_of.update({item.id: first + i for i, item in enumerate(items)})
         self.records.extend(records)
         for slot, record in enumerate(records, first):
-            self._note_stating(slot, record, present=True)
+            self._note_stating(slot, record.chunk_ids, present=True)
         self.alive.extend(np.ones(len(items), dtype=np.bool_))
         self.dataset_codes.extend(dataset_codes)
         self.node_set_codes.extend(node_set_codes)
@@ -306,7 +347,7 @@ class ItemCollection:
             assert record is not None, "discard of a tombstone"
             del self.slot_of[record.id]
             self.records.clear(slot)
-            self._note_stating(slot, record, present=False)
+            self._note_stating(slot, record.chunk_ids, present=False)
             texts.append(record.indexed_text)
             contexts.append(record.context)
         slot_array = np.asarray(slots, dtype=np.int64)
@@ -317,19 +358,45 @@ class ItemCollection:
         self.mentions.discard(rows.astype(np.int64))
         return rows
 
-    def unchanged(
+    def change(
         self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int, facets: Facets
-    ) -> bool:
-        """Whether ``item`` (with its unit ``vector``, filter codes and facets) is what ``slot``
-        holds."""
-        record = self.records[slot]
-        return (
-            record == ItemRecord.of(item)
-            and self.dataset_codes.view[slot] == dataset
+    ) -> Change:
+        """How ``item`` (with its unit ``vector``, filter codes and facets) differs from what
+        ``slot`` holds."""
+        record, new = self.records[slot], ItemRecord.of(item)
+        assert record is not None, "change of a tombstone"
+        indexed = (record.text, record.keys, record.context, record.entity_ids)
+        if (
+            indexed != (new.text, new.keys, new.context, new.entity_ids)
+            or self.dataset_codes.view[slot] != dataset
+            or not np.array_equal(self.dense.row(slot), vector)
+        ):
+            return Change.INDEXED
+        if (
+            record == new
             and self.node_set_codes.view[slot] == nodes
             and self.facets(slot).same(facets)
-            and bool(np.array_equal(self.dense.row(slot), vector))
-        )
+        ):
+            return Change.NONE
+        return Change.IN_PLACE
+
+    def update(self, slot: int, item: SearchItem, nodes: int, facets: Facets) -> None:
+        """Give ``slot`` what ``item`` changed without re-indexing it: its chunk ids, metadata,
+        node sets and facets (:attr:`Change.IN_PLACE`). A fact stated again in one more chunk
+        changes only these, and re-indexing one stated in thousands cost a catch-up most of
+        its time."""
+        record, new = self.records[slot], ItemRecord.of(item)
+        assert record is not None, "update of a tombstone"
+        before, after = set(record.chunk_ids), set(new.chunk_ids)
+        self._note_stating(slot, before - after, present=False)
+        self._note_stating(slot, sorted(after - before), present=True)
+        self.records.replace(slot, new)
+        self.node_set_codes.view[slot] = nodes
+        self.group_codes.view[slot] = facets.group
+        self.speaker_codes.view[slot] = facets.speaker
+        self.times.view[slot] = facets.occurred_at
+        self.span_starts.view[slot] = facets.span_start
+        self.span_ends.view[slot] = facets.span_end
 
     def facets(self, slot: int) -> Facets:
         return Facets(

@@ -33,7 +33,7 @@ from cognee_langchain.retrieval.checks import (
     validate_k,
     validate_names,
 )
-from cognee_langchain.retrieval.collection import BoolArray, Facets, ItemCollection
+from cognee_langchain.retrieval.collection import BoolArray, Change, Facets, ItemCollection
 from cognee_langchain.retrieval.config import (
     DEFAULT_SEARCH_TYPE,
     ExpansionConfig,
@@ -136,13 +136,22 @@ class SearchEngine:
         facets = [self._facets(item) for item in batch]
         replaced: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
         changed: dict[ItemKind, list[int]] = {kind: [] for kind in ITEM_KINDS}
+        updated = 0
         for i, item in enumerate(batch):
             current = self._locate(item.id)
             if current is not None:
                 kind, slot = current
-                if kind == item.kind and self._collections[kind].unchanged(
-                    slot, item, vectors[i], dataset_codes[i], node_set_codes[i], facets[i]
-                ):
+                collection = self._collections[kind]
+                change = Change.INDEXED
+                if kind == item.kind:
+                    change = collection.change(
+                        slot, item, vectors[i], dataset_codes[i], node_set_codes[i], facets[i]
+                    )
+                if change is Change.NONE:
+                    continue
+                if change is Change.IN_PLACE:
+                    collection.update(slot, item, node_set_codes[i], facets[i])
+                    updated += 1
                     continue
                 replaced[kind].append(slot)
             changed[item.kind].append(i)
@@ -160,7 +169,7 @@ class SearchEngine:
                     [facets[i] for i in positions],
                 )
         self._compact(force=False)
-        return sum(len(positions) for positions in changed.values())
+        return updated + sum(len(positions) for positions in changed.values())
 
     def _facets(self, item: SearchItem) -> Facets:
         group = -1 if item.group is None else self._groups.code((item.dataset, item.group))

@@ -372,6 +372,29 @@ class GraphStoreConformanceTests(GraphTimeTests):
         assert g.bob.id in back.upserted[RecordKind.ENTITY]
         assert back.deleted[RecordKind.ENTITY] == frozenset()
 
+    @pytest.mark.asyncio
+    async def test_a_document_changes_the_stored_chunks_it_links_only_when_it_changes_their_record(
+        self, store: GraphStore
+    ) -> None:
+        # Every index re-reads what the change feed names: a plain document made of stored
+        # chunks must not name them; one that adds a node set or a session must.
+        g = SmallGraph()
+        await store.aapply(g.ops)
+        revision = await store.acurrent_revision()
+        await store.aapply([doc_op([g.c1], "again", created_at=3.0)])
+        assert (await store.achanges_since(revision)).upserted[RecordKind.CHUNK] == frozenset()
+        before = (await store.aread_records(TextKind.CHUNK, [DS], ids=[g.c1.id]))[0]
+
+        revision = await store.acurrent_revision()
+        await store.aapply([doc_op([g.c1], "chat", created_at=4.0, session_id="s1")])
+        assert (await store.achanges_since(revision)).upserted[RecordKind.CHUNK] == {g.c1.id}
+        after = (await store.aread_records(TextKind.CHUNK, [DS], ids=[g.c1.id]))[0]
+        assert (before.session_ids, after.session_ids) == ((), ("s1",))
+
+        revision = await store.acurrent_revision()
+        await store.aapply([doc_op([g.c1], "tagged", node_set="notes", created_at=5.0)])
+        assert (await store.achanges_since(revision)).upserted[RecordKind.CHUNK] == {g.c1.id}
+
     # -- datasets and permissions ---------------------------------------------------------------
     @pytest.mark.asyncio
     async def test_permissions_are_checked_inside_the_transaction(self, store: GraphStore) -> None:
