@@ -120,8 +120,9 @@ class SearchEngine:
         """Index ``items``, replacing any indexed item with the same id (whatever its kind).
 
         Ids are unique across kinds; within ``items`` the last item with an id wins. The whole
-        batch is validated before anything changes. Returns how many items were added or
-        replaced (unchanged items are skipped).
+        batch is validated before anything changes. Returns how many items were added,
+        replaced or updated (unchanged items are skipped; one changed only in its chunk ids,
+        metadata, node sets or facets is updated where it lies, without re-indexing).
         """
         batch = list({item.id: item for item in map(validate_item, items)}.values())
         if not batch:

@@ -5,7 +5,8 @@ with the vectors the store already holds, so opening a big store never re-embeds
 later search first compares the store's revision with the one the index reflects; when it moved
 (a ``remember``, ``forget`` or ``improve``, by this process or another), only the records
 :meth:`GraphStore.changes_since` names are read again and re-indexed. Unchanged records re-added
-this way cost next to nothing: the engine skips them.
+this way cost next to nothing: the engine skips them, and updates where they lie those changed only
+in their links (a fact stated in one more chunk).
 
 With a ``snapshot_dir`` (every memory gives its data directory's), the built index is saved
 there (:mod:`~cognee_langchain.retrieval.snapshot`), keyed by the store's identity and the revision
