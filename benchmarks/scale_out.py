@@ -238,7 +238,9 @@ def _search_worker(
         async def run() -> tuple[float, list[float]]:
             opened = time.perf_counter()
             store = open_graph_store(location)
-            index = GraphIndex(snapshot_dir=Path(snapshots))
+            # As a memory's index does (MemoryRuntime.graph_index): it follows a store that
+            # announces commits (PostgreSQL) in the background.
+            index = GraphIndex(snapshot_dir=Path(snapshots), follow=store.announces_commits)
             await index.asearch(store, QUERY, vectors[0])
             cold = time.perf_counter() - opened
             start.wait(WAIT)

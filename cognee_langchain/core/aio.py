@@ -14,6 +14,7 @@ the parent's threads.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import os
 import threading
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 
 from cognee_langchain.core.forks import at_fork_in_child, keep_inherited
 
-__all__ = ["claimed", "run_sync"]
+__all__ = ["claimed", "in_background", "run_sync"]
 
 T = TypeVar("T")
 
@@ -73,6 +74,12 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         # KeyboardInterrupt or similar while waiting: do not leave the work running unobserved.
         future.cancel()
         raise
+
+
+def in_background(coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+    """Start ``coro`` on the package's background loop and return at once: work that outlives
+    the call starting it (whatever loop that call ran on, or none)."""
+    return asyncio.run_coroutine_threadsafe(coro, _background_loop())
 
 
 _claims: set[Hashable] = set()

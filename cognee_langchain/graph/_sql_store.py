@@ -89,6 +89,11 @@ class SQLGraphStore(GraphStore):
     def _close(self) -> None:
         """Release the connection(s); later calls raise :class:`InvalidInputError`."""
 
+    def _announce(self, conn: Connection, revision: int) -> None:
+        """Tell those waiting in :meth:`GraphStore.anext_revision` of the write ``conn`` is
+        about to commit, where the backend can (told on commit only); by default nobody is
+        told, and they read the revision instead."""
+
     # -- transactions ---------------------------------------------------------------------------
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -123,6 +128,7 @@ class SQLGraphStore(GraphStore):
                     conn.execute("ROLLBACK")
                     return WriteResult(revision=rev)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(tx.rev),))
+                self._announce(conn, tx.rev)
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback(conn)

@@ -35,12 +35,14 @@ Stored vectors are float32 and L2-normalised (a dot product is the cosine simila
 
 from __future__ import annotations
 
+import asyncio
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cognee_langchain.core.aio import run_sync
-from cognee_langchain.core.validation import check_positive
+from cognee_langchain.core.validation import check_int, check_number, check_positive
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.dump import (
     DatasetDump,
@@ -143,6 +145,8 @@ __all__ = [
     "WriteOp",
     "WriteResult",
 ]
+
+_REVISION_POLL = 0.05  # seconds between two reads of the revision while waiting for a commit
 
 
 class GraphStore(ABC):
@@ -276,6 +280,28 @@ class GraphStore(ABC):
             f"{type(self).__name__} cannot export a dataset: use SQLiteGraphStore (the default), "
             "or implement GraphStore.adump_dataset in your graph store."
         )
+
+    @property
+    def announces_commits(self) -> bool:
+        """Whether :meth:`anext_revision` is told of commits rather than polling for them: an
+        index over such a store follows it in the background at no cost while nothing is
+        written."""
+        return False
+
+    async def anext_revision(self, after: int, timeout: float) -> int:
+        """Wait until the store's revision is no longer ``after`` (a write committed, by this
+        process or another) or ``timeout`` seconds passed; return the current revision. Reads
+        it every 50 ms; a store that is told of commits (PostgreSQL's ``LISTEN``) overrides
+        this and waits without reading."""
+        check_int(after, "after")
+        timeout = check_number(timeout, "timeout")
+        deadline = time.monotonic() + timeout
+        while True:
+            current = await self.acurrent_revision()
+            left = deadline - time.monotonic()
+            if current != after or left <= 0:
+                return current
+            await asyncio.sleep(min(_REVISION_POLL, left))
 
     # -- async helpers built on the primitives --------------------------------------------------
     async def aget_dataset(self, name: str) -> DatasetInfo | None:
@@ -434,6 +460,10 @@ class GraphStore(ABC):
     def current_revision(self) -> int:
         """Sync twin of :meth:`acurrent_revision`."""
         return run_sync(self.acurrent_revision())
+
+    def next_revision(self, after: int, timeout: float) -> int:
+        """Sync twin of :meth:`anext_revision`."""
+        return run_sync(self.anext_revision(after, timeout))
 
     def get_datasets(self, names: Sequence[str] | None = None) -> list[DatasetInfo]:
         """Sync twin of :meth:`aget_datasets`."""

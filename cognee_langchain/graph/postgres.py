@@ -34,7 +34,10 @@ restart works with the same store.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -139,6 +142,10 @@ class PostgresGraphStore(SQLGraphStore):
             f"SET LOCAL lock_timeout = {max(1, round(timeout * 1000))}"
         )
         self._meta = f"SELECT value FROM {quoted}.meta WHERE key = %s"
+        # Channel names are identifiers (63 bytes at most): one per schema, whatever its name.
+        self._channel = "cognee_graph_" + hashlib.sha1(self.schema.encode()).hexdigest()[:20]
+        self._listener: psycopg.Connection[TupleRow] | None = None
+        self._listening: concurrent.futures.ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._closed = False
         self._fork_error: InvalidInputError | None = None
@@ -248,6 +255,67 @@ class PostgresGraphStore(SQLGraphStore):
     def _revision(self) -> int:
         return int(self._meta_value("revision") or 0)
 
+    # -- commits announced ----------------------------------------------------------------------
+    @property
+    def announces_commits(self) -> bool:
+        """Whether waiting for a commit listens rather than polls: with a ``dsn`` (a pool the
+        caller passed lends no connection to hold on to for ``LISTEN``)."""
+        return self._conninfo is not None
+
+    def _announce(self, conn: Connection, revision: int) -> None:
+        conn.execute("SELECT pg_notify(?, ?)", (self._channel, str(revision)))
+
+    async def anext_revision(self, after: int, timeout: float) -> int:
+        """See :meth:`GraphStore.anext_revision`: waits on ``LISTEN`` (every commit of every
+        process sends a ``NOTIFY``, delivered when it commits) on one connection of its own,
+        in a thread of its own."""
+        if not self.announces_commits:
+            return await super().anext_revision(after, timeout)
+        check_int(after, "after")
+        timeout = check_number(timeout, "timeout")
+        with self._lock:
+            if self._listening is None:
+                self._listening = concurrent.futures.ThreadPoolExecutor(
+                    1, thread_name_prefix=f"cognee-graph-listen-{self.schema}"
+                )
+            executor = self._listening
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(executor, self._next_revision, after, timeout)
+
+    def _next_revision(self, after: int, timeout: float) -> int:
+        with self._faults():
+            try:
+                listener = self._listen()
+                # Announcements of commits already read back are stale: drop them first, then
+                # read the revision (a commit after this read is announced to the wait).
+                for _ in listener.notifies(timeout=0):
+                    pass
+                current = self._revision()
+                if current == after:
+                    for _ in listener.notifies(timeout=timeout, stop_after=1):
+                        pass
+                    current = self._revision()
+            except psycopg.Error:
+                self._stop_listening()  # the next wait listens on a new connection
+                raise
+        return current
+
+    def _listen(self) -> psycopg.Connection[TupleRow]:
+        if self._closed:
+            raise InvalidInputError(f"Graph store {self._name} is closed: open a new one.")
+        if self._listener is None or self._listener.closed:
+            assert self._conninfo is not None
+            listener = psycopg.connect(self._conninfo, autocommit=True, **self._connect_args())
+            listener.execute(f"LISTEN {self._channel}")
+            self._listener = listener
+        return self._listener
+
+    def _stop_listening(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(psycopg.Error):
+                listener.close()
+
     def _identity(self) -> str | None:
         store_id = self._meta_value("store_id")
         return None if store_id is None else f"postgresql:{store_id}"
@@ -255,7 +323,12 @@ class PostgresGraphStore(SQLGraphStore):
     def _close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            listening, self._listening = self._listening, None
             self._closed = True
+        if listening is not None:
+            # A wait in progress ends within its timeout and finds the store closed.
+            listening.submit(self._stop_listening)
+            listening.shutdown(wait=False)
         if pool is not None and self._own_pool:
             pool.close()
 
@@ -265,7 +338,8 @@ class PostgresGraphStore(SQLGraphStore):
         is opened on first use. A pool the caller passed cannot be re-made: using the store
         then raises."""
         self._lock = threading.Lock()
-        keep_inherited(self._pool)
+        keep_inherited(self._pool, self._listener)
+        self._listener, self._listening = None, None
         if self._own_pool:
             self._pool = None
         else:

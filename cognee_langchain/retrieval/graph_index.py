@@ -15,22 +15,33 @@ instead of reading every record. A snapshot is saved again once the changes appl
 one reach a quarter of the index (amortised O(1) per change). A store without an identity is never
 snapshotted.
 
+An index made with ``follow=True`` (a memory's, over a store that announces its commits:
+PostgreSQL's ``LISTEN``/``NOTIFY``) also catches up in the background, on the package's background
+loop, as each write by any worker commits: the catch-up that a search would otherwise do first is
+mostly done before it comes. A search still catches up with whatever is left, so none misses a
+write committed before it.
+
 The index covers every dataset; who may read what is decided per search by its dataset filter.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
+import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from cognee_langchain.core.aio import claimed, run_sync
+from cognee_langchain.core.aio import claimed, in_background, run_sync
+from cognee_langchain.core.forks import at_fork_in_child
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextKind, TextRecord
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
@@ -56,6 +67,9 @@ _SUMMARY_PREFIX = "summary:"
 # this fraction of the index: rarely enough that saving (O(index)) is amortised (each record
 # counts once however often it changed: the next open reads it once).
 _MIN_SNAPSHOT_CHANGES = 1000
+# A follower's longest wait for a commit before it checks whether its index is still wanted.
+_FOLLOW_WAIT = 1.0
+_FOLLOWERS_LOCK = threading.Lock()
 _SNAPSHOT_FRACTION = 0.25
 
 
@@ -104,6 +118,29 @@ def _provenance(record: TextRecord) -> dict[str, Any]:
     return metadata
 
 
+async def _afollow(index_ref: weakref.ref[GraphIndex], store: GraphStore) -> None:
+    """The loop behind :meth:`GraphIndex.start_following`. It holds the index only while
+    catching up, so dropping the index ends it; a failure (the server away) is logged and
+    retried later, and the next search reports it."""
+    failures = 0
+    while (index := index_ref()) is not None:
+        revision = index.revision or 0
+        del index
+        try:
+            current = await store.anext_revision(revision, _FOLLOW_WAIT)
+            if current != revision and (index := index_ref()) is not None:
+                await index._arefresh(store)
+                del index
+            failures = 0
+        except InvalidInputError as exc:  # the store was closed, or cannot be followed
+            logger.debug("Stopped following %r: %s", store, exc)
+            return
+        except Exception as exc:
+            failures += 1
+            logger.debug("Following %r failed (%d in a row): %s", store, failures, exc)
+            await asyncio.sleep(min(_FOLLOW_WAIT * 2**failures, 30.0))
+
+
 class GraphIndex:
     """Hybrid search over a graph store's records, loaded once and then updated incrementally.
 
@@ -118,15 +155,27 @@ class GraphIndex:
     """
 
     def __init__(
-        self, *, page_size: int = 2000, snapshot_dir: str | os.PathLike[str] | None = None
+        self,
+        *,
+        page_size: int = 2000,
+        snapshot_dir: str | os.PathLike[str] | None = None,
+        follow: bool = False,
     ) -> None:
         self.page_size = page_size
         self.snapshot_dir = snapshot_dir
+        self.follow = follow
         self._engine: SearchEngine | None = None
         self._revision: int | None = None
         # Items changed since the index was last loaded or saved, each once: a hub entity
         # re-read by every catch-up is one more record for the next open to read, not one each.
         self._unsaved: set[str] = set()
+        self._follower: concurrent.futures.Future[None] | None = None
+        at_fork_in_child(self._after_fork)
+
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's follower runs in the parent; the next search starts
+        the child's own."""
+        self._follower = None
 
     def __repr__(self) -> str:
         return f"GraphIndex(revision={self._revision})"
@@ -149,8 +198,15 @@ class GraphIndex:
         The first call loads everything; later ones apply only what changed. A store whose
         revision went backwards (a deleted and recreated file) is loaded again from scratch.
         Reads go through the store's async primitives (so a natively async backend is never
-        bridged); indexing, which is CPU work, runs in a worker thread.
+        bridged); indexing, which is CPU work, runs in a worker thread. An index made with
+        ``follow=True`` then keeps following ``store`` (:meth:`start_following`).
         """
+        engine = await self._arefresh(store)
+        if self.follow:
+            self.start_following(store)
+        return engine
+
+    async def _arefresh(self, store: GraphStore) -> SearchEngine | None:
         # Callers may be on different event loops (sync methods run on the package's background
         # loop): a cross-loop claim, not an asyncio.Lock, makes one of them catch up at a time.
         async with claimed([("graph-index", id(self))]):
@@ -181,6 +237,29 @@ class GraphIndex:
     def refresh(self, store: GraphStore) -> SearchEngine | None:
         """Sync twin of :meth:`arefresh`."""
         return run_sync(self.arefresh(store))
+
+    def start_following(self, store: GraphStore) -> None:
+        """Catch up with each write to ``store`` as it commits, in the background, until
+        :meth:`stop_following`, until the store is closed or the index dropped: a search then
+        rarely has anything left to catch up with. Costs nothing while nothing is written on a
+        store that :attr:`~GraphStore.announces_commits` (PostgreSQL); others are read every
+        50 ms. Searches still catch up themselves: none misses a write committed before it.
+        Following again while following does nothing."""
+        with _FOLLOWERS_LOCK:
+            if self._follower is None or self._follower.done():
+                self._follower = in_background(_afollow(weakref.ref(self), store))
+
+    def stop_following(self) -> None:
+        """Stop what :meth:`start_following` started (nothing when not following)."""
+        with _FOLLOWERS_LOCK:
+            follower, self._follower = self._follower, None
+        if follower is not None:
+            follower.cancel()
+
+    @property
+    def following(self) -> bool:
+        """Whether the index follows its store in the background."""
+        return self._follower is not None and not self._follower.done()
 
     async def _arestore(self, store: GraphStore, current: int) -> None:
         """Load the store's snapshot, when there is a usable one (the catch-up follows)."""

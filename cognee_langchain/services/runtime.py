@@ -333,12 +333,15 @@ class MemoryRuntime:
     @property
     def graph_index(self) -> GraphIndex:
         """The search index over the graph store: loaded on the first search from its snapshot
-        in ``data_dir`` (else from the stored vectors), then caught up incrementally."""
+        in ``data_dir`` (else from the stored vectors), then caught up incrementally; over a
+        store that announces commits (PostgreSQL, shared by workers), in the background as
+        other workers write, so that searches rarely wait for it."""
 
         def create() -> GraphIndex:
             from cognee_langchain.retrieval.graph_index import GraphIndex
 
-            return GraphIndex(snapshot_dir=self.data_dir)
+            follow = self.graph_store.announces_commits
+            return GraphIndex(snapshot_dir=self.data_dir, follow=follow)
 
         return self._lazy("_graph_index", create)
 
@@ -420,14 +423,20 @@ class MemoryRuntime:
         close the stores it opened (stores passed in stay open). Safe in any state and more than
         once; using the runtime again reopens the stores."""
         concurrent.futures.wait(self._pending())
+        self._stop_following()
         for store in self._release():
             store.close()
+
+    def _stop_following(self) -> None:
+        if self._graph_index is not None:
+            self._graph_index.stop_following()
 
     async def aclose(self) -> None:
         """Async twin of :meth:`close`."""
         pending = self._pending()
         if pending:
             await asyncio.wait([asyncio.wrap_future(run) for run in pending])
+        self._stop_following()
         for store in self._release():
             await store.aclose()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -394,6 +395,31 @@ class GraphStoreConformanceTests(GraphTimeTests):
         revision = await store.acurrent_revision()
         await store.aapply([doc_op([g.c1], "tagged", node_set="notes", created_at=5.0)])
         assert (await store.achanges_since(revision)).upserted[RecordKind.CHUNK] == {g.c1.id}
+
+    @pytest.mark.asyncio
+    async def test_next_revision_waits_for_a_commit_until_its_timeout(
+        self, store: GraphStore
+    ) -> None:
+        g = SmallGraph()
+        await store.aapply(g.ops)
+        revision = await store.acurrent_revision()
+        assert await store.anext_revision(revision - 1, 5.0) == revision  # past it: at once
+        started = time.monotonic()
+        assert await store.anext_revision(revision, 0.2) == revision
+        assert time.monotonic() - started >= 0.15
+
+        async def write() -> None:
+            await asyncio.sleep(0.1)
+            await store.aapply([doc_op([g.c1], "tagged", node_set="notes", created_at=5.0)])
+
+        writing = asyncio.ensure_future(write())
+        started = time.monotonic()
+        assert await store.anext_revision(revision, 10.0) == revision + 1
+        assert time.monotonic() - started < 5.0
+        await writing
+        for after, timeout in ((-1, 1.0), (revision, -1.0), (revision, float("nan"))):
+            with pytest.raises(InvalidInputError):
+                await store.anext_revision(after, timeout)
 
     # -- datasets and permissions ---------------------------------------------------------------
     @pytest.mark.asyncio

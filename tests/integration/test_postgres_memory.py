@@ -230,3 +230,40 @@ def test_after_a_server_restart_the_same_memory_works_without_a_new_process(
         assert any("Zeta" in d.page_content for d in memory.search("Who founded Zeta Labs?"))
     finally:
         memory.close()
+
+
+def test_a_memory_on_postgres_follows_other_workers_writes_and_stops_on_close(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = GraphMemory(tmp_path / "reader", graph_store=url)
+    writer = GraphMemory(tmp_path / "writer", graph_store=url)
+    try:
+        writer.remember(TEXT)
+        reader.search("Who leads Acme?")  # loads the index and starts following
+        index = reader.runtime.graph_index
+        assert reader.graph_store.announces_commits and index.following
+        revision = writer.remember("Bob Smith founded Zeta Labs in Munich.").revision
+        deadline = time.monotonic() + 10
+        while index.revision != revision and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert index.revision == revision  # caught up before any search asked
+
+        # While nothing is written, following listens: it reads the revision twice a second
+        # (each wait's start and end), where reading every 50 ms would be twenty times.
+        store = reader.graph_store
+        assert isinstance(store, PostgresGraphStore)
+        reads = 0
+        read_revision = store._revision
+
+        def counted() -> int:
+            nonlocal reads
+            reads += 1
+            return read_revision()
+
+        monkeypatch.setattr(store, "_revision", counted)
+        time.sleep(1.0)
+        assert reads <= 4 and index.following
+    finally:
+        reader.close()
+        writer.close()
+    assert not index.following

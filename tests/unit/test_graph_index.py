@@ -3,19 +3,24 @@ remember / forget, equal to a fresh load, safe under concurrent searches and wri
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import TextKind, TextRecord
 from cognee_langchain.graph.models import SourceItem
 from cognee_langchain.graph.sqlite import SQLiteGraphStore
 from cognee_langchain.memory import GraphMemory
+from cognee_langchain.retrieval import Ranker, RankerConfig, SearchConfig
 from cognee_langchain.retrieval.graph_index import GraphIndex, summary_item_id
 from cognee_langchain.retrieval.types import SearchHit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings, make_memory
@@ -247,3 +252,77 @@ def test_incremental_index_equals_a_fresh_load(ops: list[tuple[str, int, bool]])
                 assert {_content(hit) for hit in got} == {_content(hit) for hit in want}
         assert _sizes(memory.graph_index) == _sizes(fresh)
         memory.close()
+
+
+# -- following the store in the background ----------------------------------------------------
+LEXICAL = SearchConfig(rankers=(RankerConfig("chunk", Ranker.BM25),))
+
+
+def _eventually(condition: Any, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_following_index_catches_up_with_another_writer_before_any_search(
+    tmp_path: Path,
+) -> None:
+    writer = make_memory(tmp_path / "writer", graph_store=tmp_path / "graph.sqlite")
+    writer.remember(TEXT_A)
+    store = SQLiteGraphStore(tmp_path / "graph.sqlite")
+    index = GraphIndex(follow=True)
+    try:
+        assert not index.following
+        index.refresh(store)  # the first search loads and starts following
+        assert index.following
+        revision = writer.remember(TEXT_B).revision
+        assert _eventually(lambda: index.revision == revision)
+        engine = index.engine
+        assert engine is not None
+        assert any("Zeta" in hit.text for hit in engine.search("Zeta Labs", config=LEXICAL))
+
+        index.stop_following()
+        assert not index.following
+        later = writer.remember(TEXT_C).revision
+        time.sleep(0.3)  # six polls' worth: nothing follows any more
+        assert index.revision == revision != later
+        index.refresh(store)  # a search still sees every write, and follows again
+        assert index.revision == later and index.following
+    finally:
+        index.stop_following()
+        store.close()
+        writer.close()
+
+
+def test_a_dropped_index_stops_following(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path)
+    memory.remember(TEXT_A)
+    index = GraphIndex(follow=True)
+    index.refresh(memory.graph_store)
+    follower = index._follower
+    assert follower is not None
+    del index
+    gc.collect()
+    assert _eventually(follower.done, seconds=5.0)
+    memory.close()
+
+
+def test_next_revision_returns_at_a_commit_or_at_the_timeout(tmp_path: Path) -> None:
+    memory = make_memory(tmp_path)
+    store = memory.graph_store
+    before = store.current_revision()
+    started = time.monotonic()
+    assert store.next_revision(before, 0.2) == before
+    assert time.monotonic() - started >= 0.2
+    timer = threading.Timer(0.1, memory.remember, [TEXT_A])
+    timer.start()
+    assert store.next_revision(before, 10.0) == before + 1
+    timer.join()
+    assert store.next_revision(before, 10.0) == before + 1  # already past: at once
+    for bad in ({"after": -1, "timeout": 1.0}, {"after": 0, "timeout": -1.0}):
+        with pytest.raises(InvalidInputError):
+            store.next_revision(**bad)
+    memory.close()

@@ -39,6 +39,13 @@ class Claim(NamedTuple):
 
 CLAIMS = (
     Claim(
+        "On PostgreSQL it catches up in the background too: every commit sends a `NOTIFY`",
+        (
+            "tests/integration/test_postgres_memory.py::test_a_memory_on_postgres_follows_other_workers_writes_and_stops_on_close",
+            "tests/unit/test_graph_index.py::test_a_following_index_catches_up_with_another_writer_before_any_search",
+        ),
+    ),
+    Claim(
         "each message persisted exactly once, no deadlock",
         (
             "tests/integration/test_many_workers.py::test_four_workers_remember_into_one_dataset",
