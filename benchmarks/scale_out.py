@@ -13,8 +13,10 @@ baseline of every ratio):
    every ``--interval`` seconds like a serving process, while three writer processes keep
    remembering into the same dataset; p50 / p95 per search, the writes each search caught up
    with included (back to back, hundreds of searches would fit between two commits and nearly
-   none would catch up with anything). The memories are synthetic (the corpus of
-   ``benchmarks/cold_start.py``), built once and cached; the writers' texts are real.
+   none would catch up with anything). The reader's index follows the writers in the background
+   on PostgreSQL, as a memory's does (``GraphIndex(follow=True)``). The memories are synthetic
+   (the corpus of ``benchmarks/cold_start.py``), built once and cached; the writers' texts are
+   real.
 
 Also printed: the reader's open + first query (cold open) time. The machine has 2 cores: more
 than 2 processes compete for them, which caps what more workers can add.
@@ -624,8 +626,10 @@ def offline_note(args: argparse.Namespace, verdict: str) -> str:
         f"{TEXT_CHARS:,} characters (offline defaults), all starting together, into one "
         f"dataset; one run. Search: {args.queries} searches (query vector given), one every "
         f"{args.interval:g} s, by one reader process while {args.writers} writer processes "
-        "remember into the same dataset; the reader's index catches up with their writes "
-        "before each search (that time included). The PostgreSQL memory was vacuumed and "
+        "remember into the same dataset; the reader's index, as a memory's does, follows "
+        "their writes in the background on PostgreSQL (LISTEN/NOTIFY) and catches up with "
+        "whatever is left before each search (that time included), on the embedded store "
+        "before each search only. The PostgreSQL memory was vacuumed and "
         "analyzed once built (this server runs with autovacuum off; a default server does "
         "it by itself). The machine has 2 cores, shared by every process of a row. "
         f"{verdict}\n"
