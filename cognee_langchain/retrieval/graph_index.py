@@ -67,6 +67,10 @@ _SUMMARY_PREFIX = "summary:"
 # this fraction of the index: rarely enough that saving (O(index)) is amortised (each record
 # counts once however often it changed: the next open reads it once).
 _MIN_SNAPSHOT_CHANGES = 1000
+# What a catch-up reads: the changes, then the chunks, summaries, facts and entities they name.
+_ReadChanges = tuple[
+    ChangeSet, list[TextRecord], list[TextRecord], list[TextRecord], list[TextRecord]
+]
 # A follower's longest wait for a commit before it checks whether its index is still wanted.
 _FOLLOW_WAIT = 1.0
 _FOLLOWERS_LOCK = threading.Lock()
@@ -129,7 +133,7 @@ async def _afollow(index_ref: weakref.ref[GraphIndex], store: GraphStore) -> Non
         try:
             current = await store.anext_revision(revision, _FOLLOW_WAIT)
             if current != revision and (index := index_ref()) is not None:
-                await index._arefresh(store)
+                await index._afollow_step(store)
                 del index
             failures = 0
         except InvalidInputError as exc:  # the store was closed, or cannot be followed
@@ -220,11 +224,7 @@ class GraphIndex:
                 await self._aload(store, current)
                 await self._asave(store)
             elif current != self._revision:
-                await self._acatch_up(store)
-                if self._engine is not None and len(self._unsaved) >= max(
-                    _MIN_SNAPSHOT_CHANGES, _SNAPSHOT_FRACTION * len(self._engine)
-                ):
-                    await self._asave(store)
+                await self._aapply(store, await self._aread_changes(store, self._revision))
             else:
                 return self._engine
             logger.debug(
@@ -334,9 +334,34 @@ class GraphIndex:
             await asyncio.to_thread(self._engine.freeze)
         self._revision, self._unsaved = revision, set()
 
-    async def _acatch_up(self, store: GraphStore) -> None:
-        assert self._revision is not None
-        changes = await store.achanges_since(self._revision)
+    async def _afollow_step(self, store: GraphStore) -> None:
+        """Catch up as a follower: the changes are read without the claim, which is taken only
+        to apply them, so that a search coming meanwhile waits for no read of the follower's
+        (it catches up by itself, and the follower's reads, then stale, are dropped)."""
+        since = self._revision
+        if since is None or self._engine is None or self._engine.interrupted:
+            await self._arefresh(store)
+            return
+        read = await self._aread_changes(store, since)
+        if read[0].revision < since:  # the store went back (made anew): load it again
+            await self._arefresh(store)
+            return
+        async with claimed([("graph-index", id(self))]):
+            if self._revision == since and read[0].revision > since:
+                await self._aapply(store, read)
+
+    async def _aapply(self, store: GraphStore, read: _ReadChanges) -> None:
+        """Apply what :meth:`_aread_changes` read (under the claim), then save a snapshot when
+        enough changed since the last."""
+        await asyncio.to_thread(self._apply_changes, *read)
+        if self._engine is not None and len(self._unsaved) >= max(
+            _MIN_SNAPSHOT_CHANGES, _SNAPSHOT_FRACTION * len(self._engine)
+        ):
+            await self._asave(store)
+
+    async def _aread_changes(self, store: GraphStore, since: int) -> _ReadChanges:
+        """What changed after revision ``since``, and the records to index again."""
+        changes = await store.achanges_since(since)
         # Read after the changes: a dataset they name exists by then (one read before them
         # could miss a dataset created since, and its records would read as deleted).
         datasets = [info.name for info in await store.alist_datasets()]
@@ -354,7 +379,7 @@ class GraphIndex:
             read(TextKind.FACT, relation_ids),
             read(TextKind.ENTITY, entity_ids),
         )
-        await asyncio.to_thread(self._apply_changes, changes, chunks, summaries, facts, entities)
+        return changes, chunks, summaries, facts, entities
 
     def _apply_changes(
         self,

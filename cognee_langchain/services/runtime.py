@@ -337,10 +337,15 @@ class MemoryRuntime:
         store that announces commits (PostgreSQL, shared by workers), in the background as
         other workers write, so that searches rarely wait for it."""
 
+        if self._graph_index is not None:
+            return self._graph_index
+        # Read before the lazy creation below: opening the store takes the same (non-reentrant)
+        # lock.
+        follow = self.graph_store.announces_commits
+
         def create() -> GraphIndex:
             from cognee_langchain.retrieval.graph_index import GraphIndex
 
-            follow = self.graph_store.announces_commits
             return GraphIndex(snapshot_dir=self.data_dir, follow=follow)
 
         return self._lazy("_graph_index", create)
