@@ -34,9 +34,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
-from typing import Any
 
-import numpy as np
 import numpy.typing as npt
 
 from cognee_langchain.core.aio import claimed, in_background, run_sync
@@ -45,28 +43,25 @@ from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import ChangeSet, GraphStore, RecordKind, TextKind, TextRecord
 from cognee_langchain.retrieval.config import DEFAULT_SEARCH_TYPE, SearchConfig
 from cognee_langchain.retrieval.engine import SearchEngine
+from cognee_langchain.retrieval.record_items import (
+    search_entities,
+    search_items,
+    summary_item_id,
+)
 from cognee_langchain.retrieval.snapshot import read_snapshot, snapshot_path, write_snapshot
 from cognee_langchain.retrieval.timing import TimeContext
-from cognee_langchain.retrieval.types import ItemKind, SearchEntity, SearchHit, SearchItem
+from cognee_langchain.retrieval.types import SearchHit
 from cognee_langchain.retrieval.vocabulary import EmbedWords
 
 __all__ = ["GraphIndex", "summary_item_id"]
 
 logger = logging.getLogger(__name__)
 
-_ITEM_KINDS: dict[TextKind, ItemKind] = {
-    TextKind.CHUNK: "chunk",
-    TextKind.SUMMARY: "summary",
-    TextKind.FACT: "fact",
-}
-# The store keys a summary by its chunk's id; the engine needs ids unique across item kinds.
-# Store ids are hex digests, so no chunk or relation id starts with this prefix.
-_SUMMARY_PREFIX = "summary:"
-
 # A snapshot is saved again once this many records changed since the last one, and at least
 # this fraction of the index: rarely enough that saving (O(index)) is amortised (each record
 # counts once however often it changed: the next open reads it once).
 _MIN_SNAPSHOT_CHANGES = 1000
+_SNAPSHOT_FRACTION = 0.25
 # What a catch-up reads: the changes, then the chunks, summaries, facts and entities they name.
 _ReadChanges = tuple[
     ChangeSet, list[TextRecord], list[TextRecord], list[TextRecord], list[TextRecord]
@@ -74,52 +69,6 @@ _ReadChanges = tuple[
 # A follower's longest wait for a commit before it checks whether its index is still wanted.
 _FOLLOW_WAIT = 1.0
 _FOLLOWERS_LOCK = threading.Lock()
-_SNAPSHOT_FRACTION = 0.25
-
-
-def summary_item_id(chunk_id: str) -> str:
-    """The search-item id of a chunk's summary."""
-    return _SUMMARY_PREFIX + chunk_id
-
-
-# What a turn's unit data shows in its hits' metadata (the rest is index-only).
-_UNIT_METADATA = ("speaker", "occurred_at", "turn_id", "position")
-
-
-def _spans(record: TextRecord) -> tuple[tuple[float, float | None], ...]:
-    """The validity intervals of what a record states: a fact's own, a chunk's facts'."""
-    if record.kind is TextKind.FACT:
-        return () if record.valid_at is None else ((record.valid_at, record.invalid_at),)
-    if record.kind is TextKind.CHUNK:
-        return tuple(record.fact_spans)
-    return ()
-
-
-def _provenance(record: TextRecord) -> dict[str, Any]:
-    """Item metadata: where session knowledge came from, a turn's speaker, time and place, and
-    a fact's kind and interval (epoch seconds; the search service shows them as ISO). A turn's
-    own message ids are more precise than its documents'."""
-    metadata: dict[str, Any] = {}
-    if record.session_ids:
-        metadata["session_id"] = record.session_ids[0]
-        metadata["session_ids"] = record.session_ids
-    if record.message_ids:
-        metadata["message_ids"] = record.message_ids
-    if record.kind is TextKind.FACT:
-        metadata.update(
-            kind=record.relation_kind,
-            valid_at=record.valid_at,
-            invalid_at=record.invalid_at,
-            superseded_by=record.superseded_by,
-        )
-        if record.retracted_in is not None:
-            metadata["retracted_in"] = record.retracted_in
-    unit = record.unit
-    if unit:
-        metadata.update({key: unit[key] for key in _UNIT_METADATA if unit.get(key) is not None})
-        if unit.get("message_ids"):
-            metadata["message_ids"] = tuple(unit["message_ids"])
-    return metadata
 
 
 async def _afollow(index_ref: weakref.ref[GraphIndex], store: GraphStore) -> None:
@@ -428,32 +377,9 @@ class GraphIndex:
         if engine is None:
             return
         if kind is TextKind.ENTITY:
-            engine.add_entities(
-                SearchEntity(id=r.id, name=r.text, aliases=r.aliases, vector=r.vector)
-                for r in records
-            )
-            return
-        missing = np.zeros(engine.dim, dtype=np.float32)
-        engine.add(
-            SearchItem(
-                id=summary_item_id(r.id) if kind is TextKind.SUMMARY else r.id,
-                kind=_ITEM_KINDS[kind],
-                text=r.text,
-                vector=missing if r.vector is None else r.vector,
-                dataset=r.dataset,
-                node_sets=r.node_sets,
-                chunk_ids=(r.id,) if kind is TextKind.CHUNK else r.chunk_ids,
-                entity_ids=r.entity_ids,
-                metadata=_provenance(r),
-                keys=r.unit.get("keys", ""),
-                context=r.unit.get("context", ""),
-                group=r.unit.get("group"),
-                speaker=r.unit.get("speaker"),
-                occurred_at=r.unit.get("occurred_at"),
-                spans=_spans(r),
-            )
-            for r in records
-        )
+            engine.add_entities(search_entities(records))
+        else:
+            engine.add(search_items(records, engine.dim))
 
     def _engine_for(self, records: Sequence[TextRecord]) -> SearchEngine | None:
         """The engine, created at the dimension of the first stored vector seen. Every record
