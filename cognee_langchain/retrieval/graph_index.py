@@ -69,6 +69,8 @@ _ReadChanges = tuple[
 # A follower's longest wait for a commit before it checks whether its index is still wanted.
 _FOLLOW_WAIT = 1.0
 _FOLLOWERS_LOCK = threading.Lock()
+# A search waits this long at most for the follower's catch-up in progress, then does its own.
+_STEP_WAIT = 2.0
 
 
 async def _afollow(index_ref: weakref.ref[GraphIndex], store: GraphStore) -> None:
@@ -123,12 +125,14 @@ class GraphIndex:
         # re-read by every catch-up is one more record for the next open to read, not one each.
         self._unsaved: set[str] = set()
         self._follower: concurrent.futures.Future[None] | None = None
+        # Set while the follower reads and applies a catch-up (searches wait for it).
+        self._stepping: concurrent.futures.Future[None] | None = None
         at_fork_in_child(self._after_fork)
 
     def _after_fork(self) -> None:
         """In a forked child: the parent's follower runs in the parent; the next search starts
         the child's own."""
-        self._follower = None
+        self._follower, self._stepping = None, None
 
     def __repr__(self) -> str:
         return f"GraphIndex(revision={self._revision})"
@@ -154,6 +158,11 @@ class GraphIndex:
         bridged); indexing, which is CPU work, runs in a worker thread. An index made with
         ``follow=True`` then keeps following ``store`` (:meth:`start_following`).
         """
+        stepping = self._stepping
+        if stepping is not None:
+            # The follower is reading what this search needs (or part of it): waiting for it
+            # costs less than reading it all again beside it on the same cores.
+            await asyncio.wait([asyncio.wrap_future(stepping)], timeout=_STEP_WAIT)
         engine = await self._arefresh(store)
         if self.follow:
             self.start_following(store)
@@ -285,19 +294,26 @@ class GraphIndex:
 
     async def _afollow_step(self, store: GraphStore) -> None:
         """Catch up as a follower: the changes are read without the claim, which is taken only
-        to apply them, so that a search coming meanwhile waits for no read of the follower's
-        (it catches up by itself, and the follower's reads, then stale, are dropped)."""
+        to apply them. A search coming meanwhile waits for this step (it needs what is being
+        read), then catches up with whatever came after; the reads of a step that a catch-up
+        overtook are dropped."""
         since = self._revision
         if since is None or self._engine is None or self._engine.interrupted:
             await self._arefresh(store)
             return
-        read = await self._aread_changes(store, since)
-        if read[0].revision < since:  # the store went back (made anew): load it again
-            await self._arefresh(store)
-            return
-        async with claimed([("graph-index", id(self))]):
-            if self._revision == since and read[0].revision > since:
-                await self._aapply(store, read)
+        stepping: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._stepping = stepping
+        try:
+            read = await self._aread_changes(store, since)
+            if read[0].revision < since:  # the store went back (made anew): load it again
+                await self._arefresh(store)
+                return
+            async with claimed([("graph-index", id(self))]):
+                if self._revision == since and read[0].revision > since:
+                    await self._aapply(store, read)
+        finally:
+            self._stepping = None
+            stepping.set_result(None)
 
     async def _aapply(self, store: GraphStore, read: _ReadChanges) -> None:
         """Apply what :meth:`_aread_changes` read (under the claim), then save a snapshot when
