@@ -359,11 +359,11 @@ class ItemCollection:
         return rows
 
     def change(
-        self, slot: int, item: SearchItem, vector: Any, dataset: int, nodes: int, facets: Facets
+        self, slot: int, new: ItemRecord, vector: Any, dataset: int, nodes: int, facets: Facets
     ) -> Change:
-        """How ``item`` (with its unit ``vector``, filter codes and facets) differs from what
-        ``slot`` holds."""
-        record, new = self.records[slot], ItemRecord.of(item)
+        """How the record ``new`` (with its unit ``vector``, filter codes and facets) differs
+        from what ``slot`` holds."""
+        record = self.records[slot]
         assert record is not None, "change of a tombstone"
         indexed = (record.text, record.keys, record.context, record.entity_ids)
         if (
@@ -380,12 +380,12 @@ class ItemCollection:
             return Change.NONE
         return Change.IN_PLACE
 
-    def update(self, slot: int, item: SearchItem, nodes: int, facets: Facets) -> None:
-        """Give ``slot`` what ``item`` changed without re-indexing it: its chunk ids, metadata,
-        node sets and facets (:attr:`Change.IN_PLACE`). A fact stated again in one more chunk
-        changes only these, and re-indexing one stated in thousands cost a catch-up most of
-        its time."""
-        record, new = self.records[slot], ItemRecord.of(item)
+    def update(self, slot: int, new: ItemRecord, nodes: int, facets: Facets) -> None:
+        """Give ``slot`` what the record ``new`` changed without re-indexing it: its chunk ids,
+        metadata, node sets and facets (:attr:`Change.IN_PLACE`). A fact stated again in one
+        more chunk changes only these, and re-indexing one stated in thousands cost a catch-up
+        most of its time."""
+        record = self.records[slot]
         assert record is not None, "update of a tombstone"
         before, after = set(record.chunk_ids), set(new.chunk_ids)
         self._note_stating(slot, before - after, present=False)

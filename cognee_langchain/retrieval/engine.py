@@ -33,7 +33,13 @@ from cognee_langchain.retrieval.checks import (
     validate_k,
     validate_names,
 )
-from cognee_langchain.retrieval.collection import BoolArray, Change, Facets, ItemCollection
+from cognee_langchain.retrieval.collection import (
+    BoolArray,
+    Change,
+    Facets,
+    ItemCollection,
+    ItemRecord,
+)
 from cognee_langchain.retrieval.config import (
     DEFAULT_SEARCH_TYPE,
     ExpansionConfig,
@@ -145,13 +151,16 @@ class SearchEngine:
                 collection = self._collections[kind]
                 change = Change.INDEXED
                 if kind == item.kind:
+                    # Built once for both calls: interning a hub fact's thousands of chunk ids
+                    # is most of what comparing it costs.
+                    record = ItemRecord.of(item)
                     change = collection.change(
-                        slot, item, vectors[i], dataset_codes[i], node_set_codes[i], facets[i]
+                        slot, record, vectors[i], dataset_codes[i], node_set_codes[i], facets[i]
                     )
                 if change is Change.NONE:
                     continue
                 if change is Change.IN_PLACE:
-                    collection.update(slot, item, node_set_codes[i], facets[i])
+                    collection.update(slot, record, node_set_codes[i], facets[i])
                     updated += 1
                     continue
                 replaced[kind].append(slot)
