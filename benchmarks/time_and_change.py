@@ -42,6 +42,11 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
 package nor the fixture's conversations; it is run beside the fixture with the same rows to show
 whether a gain transfers, and is never tuned on.
 
+**A second development fixture** (``benchmarks/data/time_and_change_dev2.json``, run it with
+``--fixture``): the same format, written by another author who saw neither the package nor the
+other fixtures, in other voices and wordings; tuned on like the first, so that the offline rules
+are written against more than one author's sentences before the held-out fixture judges them.
+
 **LoCoMo** (``--locomo PATH``, default the development split ``../shared/data/locomo/``;
 ``none`` skips it): memory_quality's own run of the default retriever on each path and of the
 turn baselines, shown for the temporal category (and every category at 500 words, since no
@@ -52,6 +57,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/time_and_change.py                   # fixture + LoCoMo, paths a, b
     .venv/bin/python benchmarks/time_and_change.py --locomo none --paths a --seed 3
     .venv/bin/python benchmarks/time_and_change.py --fixture held_out.json --locomo none
+    .venv/bin/python benchmarks/time_and_change.py --fixture benchmarks/data/time_and_change_dev2.json
     .venv/bin/python benchmarks/time_and_change.py --markdown PATH    # also write the README table
     .venv/bin/python benchmarks/time_and_change.py --misses           # list what each row missed
 

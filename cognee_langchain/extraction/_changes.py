@@ -53,7 +53,10 @@ _JOB = lex.JOB_PATTERN
 _TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
 # After a verb that names a title itself ("promoted to", "made"): any one to three words.
 _ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
-_TITLE_END = r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today)\b))"
+_TITLE_END = (
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today|two|three|four|"
+    r"five|six|a\s+(?:couple|few|week|month|year)|back|earlier|recently|since|so|but|because)\b))"
+)
 # The article may be missing before a title that ends in a job noun ("I'm head baker at X").
 _TITLE_AT = re.compile(
     rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became)\s+{_NOW}"
@@ -84,6 +87,14 @@ _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
     rf"(?:a\s+|an\s+|the\s+|our\s+|my\s+)?{_ANY_TITLE}{_TITLE_END}"
+    r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
+)
+# The title given by someone else: "they made me operations manager", "They promoted me to
+# senior analyst", "my boss bumped me up to team lead". A job noun must end it ("they made me
+# dinner" names no title).
+_GIVEN_TITLE = re.compile(
+    rf"\b(?:[Tt]hey|[Mm]y\s+(?:boss|manager))\s+{_NOW}(?:made|promoted|bumped|appointed|named)"
+    rf"\s+me\s+(?:up\s+)?(?:to\s+|as\s+)?(?:(?:a|an|the|their|our)\s+)?{_TITLE}{_TITLE_END}"
     r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
 )
 _NEW_JOB = re.compile(
@@ -130,6 +141,20 @@ _POSSESSION = re.compile(
     r"purchased)\s+(?:my|our|a|an|the|his|her|their)\s+(?:(?:new|old|first|second|used)\s+)?"
     rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?){_OBJECT_END}"
 )
+# A thing known by its name: "I sold the Jeep", "I've sold Kittiwake", "I wrote off my Volvo",
+# "I traded in my old Camry for a little Honda Fit".
+_NAMED_THING = re.compile(
+    rf"{_WE}(?P<verb>sold|bought|purchased|traded\s+in|wrote\s+off|totall?ed|gave\s+away|"
+    r"got\s+rid\s+of)\s+(?:(?:the|my|our)\s+)?(?:(?:old|new|used|little|first)\s+)?"
+    r"(?P<name>[^\W\d_a-z])"
+    r"(?:[^.;!?]{0,40}?\sfor\s+(?:(?:a|an|the)\s+)?(?:(?:new|used|little|brand-new)\s+)?"
+    r"(?P<new>[^\W\d_a-z]))?"
+)
+# How a named thing's end or start is said in the relation-kind lexicon's words.
+_NAMED_THING_VERBS = {
+    "traded in": "sold", "wrote off": "lost", "totaled": "lost", "totalled": "lost",
+    "purchased": "bought",
+}  # fmt: skip
 _APPOSITIVE = re.compile(
     r",\s+(?:(?:a|an|the|my|our)\s+)?(?:[a-z][a-z-]*\s+){0,2}(?P<name>[^\W\d_a-z])"
 )
@@ -200,12 +225,16 @@ def _works_at(
 def _titles(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I'm now a product manager at Zalando", "I was made vice principal", "I started at
-    Wealthsimple as a data scientist": the title, and the employer when named."""
+    """ "I'm now a product manager at Zalando", "I was made vice principal", "they made me
+    team lead", "I started at Wealthsimple as a data scientist": the title, and the employer
+    when named."""
     spans: list[Span] = []
     for pattern, predicate in (
-        (_TITLE_AT, "job title"), (_NAMED_TITLE, "became"), (_AT_AS_TITLE, "job title")
-    ):  # fmt: skip
+        (_TITLE_AT, "job title"),
+        (_NAMED_TITLE, "became"),
+        (_GIVEN_TITLE, "became"),
+        (_AT_AS_TITLE, "job title"),
+    ):
         for match in pattern.finditer(text):
             title = _title(match)
             words = match.group("title").split()
@@ -330,9 +359,9 @@ def _given_up(
 def _things(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "We adopted a kitten, Luna", "I sold my car", "we bought a flat in Clifton": a pet by
-    its name, a thing by its noun (the generic reading stops at "my", or reaches past the noun
-    to a place)."""
+    """ "We adopted a kitten, Luna", "I sold my car", "I sold the Jeep", "we bought a flat in
+    Clifton": a pet by its name, a thing by its name or its noun (the generic reading stops at
+    "my", or reaches past the noun to a place)."""
     spans: list[Span] = []
     for match in _PET.finditer(text):
         pet = at.get(match.start("name"))
@@ -341,6 +370,17 @@ def _things(
             spans.append(match.span())
     if spans:
         return spans  # the pet's sentence: no second reading as a thing
+    for match in _NAMED_THING.finditer(text):
+        named_thing = at.get(match.start("name"))
+        if named_thing is None:
+            continue
+        verb = " ".join(match.group("verb").split())
+        verb = _NAMED_THING_VERBS.get(verb, verb)
+        graph.relate(speaker, verb, named_thing.key, description, FactTime())
+        bought = at.get(match.start("new")) if match.group("new") else None
+        if bought is not None:
+            graph.relate(speaker, "bought", bought.key, description, FactTime())
+        spans.append((match.start(), bought.end if bought is not None else match.end()))
     for match in _POSSESSION.finditer(text):
         words = match.group("object").split()
         if any(word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words):
@@ -404,7 +444,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _given_up: frozenset(("anymore", "more", "longer")),
     _things: frozenset(
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
-         "threw")
+         "threw", "traded", "wrote", "totaled", "totalled")
     ),
     _moves: frozenset(("moved", "relocated")),
     **IMPLIED_RULES,

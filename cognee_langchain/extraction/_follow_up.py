@@ -1,15 +1,21 @@
-"""A change a speaker states without a date, dated by the sentence that follows it in the same
-turn: "I'm seeing someone new, Leah. We met at the pool in May." -> seeing Leah since May;
-"Erik and I are separating. We decided in February." -> the end in February.
+"""What the sentence after a change adds to it, in the same turn.
 
-The next sentence must say when *that* happened: "it"/"that" was, happened, started or ended
-("I moved to Lyon. That was in 2021."), or "we"/"she"/"he"/"they" met, decided, agreed, began,
-started or signed (the start of what was just said), or "I've lived here" / "been there" (how
-long a home just named has been one: "Oslo is home now. I've lived here since May."); "We went
-to Rome in May" dates a trip, not the change before it. Its date must lie in the past (not
-"We'll meet in May"), and the change's own sentence must name no date of its own, which always
-wins. Only the phrase is passed on ("in
-May"): it is resolved against the message's time with every other date when the write is built.
+* **Its date**: a change stated without one is dated by the next sentence when that sentence
+  tells when *that* happened: "I'm seeing someone new, Leah. We met at the pool in May." ->
+  seeing Leah since May; "Erik and I are separating. We decided in February." -> the end in
+  February. The next sentence must say when *that* happened: "it"/"that" was, happened,
+  started or ended ("I moved to Lyon. That was in 2021."), "we"/"she"/"he"/"they" met, decided,
+  agreed, began, started or signed (the start of what was just said), "I've lived here" /
+  "been there" (how long a home just named has been one: "Oslo is home now. I've lived here
+  since May."), the event told again with its doer left out or named by a pronoun ("Moved up
+  the week before last.", "Started in July.", "I bought him three days ago.", "They promoted me
+  two weeks ago."), or a first or last day ("My last day was yesterday."). "We went to Rome in
+  May" dates a trip, not the change before it. Its date must lie in the past (not "We'll meet
+  in May"), and the change's own sentence must name no date of its own, which always wins.
+  Only the phrase is passed on ("in May"): it is resolved against the message's time with
+  every other date when the write is built.
+* **A name**: a pet or a partner told of without a name is named by the next sentence: "We
+  adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone. Callum."
 """
 
 from __future__ import annotations
@@ -18,14 +24,31 @@ import re
 from datetime import UTC, datetime
 
 from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date"]
+__all__ = ["follow_up_date", "named_later"]
 
 _CONTINUES = re.compile(
     r"\W*(?:(?:we|she|he|they)\s+(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
     r"(?:met|decided|agreed|began|started|signed|finali[sz]ed|made\s+it\s+official)"
     r"|(?:it|that|this)(?:\s+all)?\s+(?:was|happened|started|began|ended)"
-    r"|I(?:['’]ve|\s+have)\s+(?:(?:only|just)\s+)?(?:lived|been|stayed)\s+(?:here|there))\b",
+    r"|I(?:['’]ve|\s+have)\s+(?:(?:only|just)\s+)?(?:lived|been|stayed)\s+(?:here|there)"
+    # The same event told again, its doer left out or named by a pronoun: "Moved up the week
+    # before last.", "Started in July.", "I bought him three days ago.", "We moved in last
+    # month.", "They promoted me two weeks ago."
+    r"|(?:(?:I|we)\s+)?(?:moved|started|began|joined)(?:\s+(?:up|down|over|in|out|back|here|there))?"
+    r"\s+(?=(?:in|on|last|yesterday|today|two|three|four|five|six|a\s+(?:couple|few|week|month|"
+    r"year)|the\s+week|back|earlier|since|this)\b)"
+    r"|(?:I|we)\s+(?:(?:first|finally|only|just|actually)\s+)?"
+    r"(?:bought|got|adopted|rescued|brought|picked|sold)\s+(?:him|her|it|them)\b"
+    r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
+    r"|(?:I|we)\s+met\s+(?:him|her|them)\b"
+    # A first or last day told apart: "My first day was yesterday.", "Last Friday was my last
+    # shift."
+    r"|(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
+    r"|[\w\s]{3,30}?\s+was\s+(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
+    r")",
     re.I,
 )
 
@@ -42,3 +65,54 @@ def follow_up_date(text: str, following: str) -> str | None:
     if not when.phrase or when.at > now or resolve_dates(text, now):
         return None
     return when.phrase
+
+
+# "We adopted a beagle last Saturday." / "We got a dog. Lab mix.": an animal got, its name to come.
+_GOT_ANIMAL = re.compile(
+    r"\b(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|also)\s+)?"
+    r"(?:adopted|rescued|got|bought|took\s+in)\s+(?:a|an|another|our|my)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})s?\b",
+    re.I,
+)
+# "I'm seeing someone.", "I started dating a guy from work.", "I've got a girlfriend btw.": a
+# partner, their name to come.
+_GOT_PARTNER = re.compile(
+    r"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+started|['’]ve\s+started)?\s+"
+    r"(?:(?:finally|also|actually)\s+)?(?:seeing|dating)\s+(?:some(?:one|body)|a\s+(?:[\w-]+\s+)"
+    r"{0,2}?(?:guy|girl|man|woman|lady|bloke|fella|gentleman))\b"
+    r"|\bI(?:['’]ve|\s+have)?\s+got\s+a\s+(?:new\s+)?(?:girlfriend|boyfriend|partner)\b",
+    re.I,
+)
+# "His name is Waffles.", "She's called Pickle", "Named him Tank.", "A tabby called Jollof.",
+# or the name alone ("Callum.").
+_NAMES_IT = re.compile(
+    r"\W*(?:(?P<phrase>(?i:(?:his|her|its|their)\s+name(?:['’]s|\s+is)"
+    r"|(?:he|she|it)(?:['’]s|\s+is|s)\s+(?:called|named)"
+    r"|(?:we\s+|I\s+)?(?:named|called)\s+(?:him|her|it)"
+    r"|(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:called|named)))\s+)?"
+    # The name itself is capitalised (case matters here, and only here).
+    r"(?P<name>[^\W\d_a-z][\w'’-]*)(?P<alone>\W*$)?"
+)
+
+
+def named_later(text: str, following: str) -> tuple[str, str] | None:
+    """The name ``following`` (the next sentence of the turn) gives the pet or the partner
+    ``text`` tells of without naming ("We adopted a beagle. His name is Waffles.", "I'm seeing
+    someone. Callum."), with the kind of fact it makes (``has_pet``, ``relationship_status``),
+    or ``None``."""
+    kind = (
+        "has_pet"
+        if _GOT_ANIMAL.search(text)
+        else "relationship_status"
+        if _GOT_PARTNER.search(text)
+        else None
+    )
+    match = _NAMES_IT.match(following) if kind else None
+    if match is None or kind is None:
+        return None
+    # A bare capitalised word names them only when it is the whole sentence ("Callum.").
+    if match.group("phrase") is None and match.group("alone") is None:
+        return None
+    if match.group("name").lower() in lex.NON_NAME_WORDS:
+        return None  # "We got a puppy. Wow."
+    return match.group("name"), kind

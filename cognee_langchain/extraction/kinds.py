@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_PREDICATES",
     "DEFAULT_RETRACTIONS",
     "DEFAULT_SINGLE_VALUED",
+    "PET_ANIMALS",
     "KindMatch",
     "RelationKinds",
     "base_form",
@@ -42,8 +43,8 @@ DEFAULT_SINGLE_VALUED: frozenset[str] = frozenset(
     ("lives_in", "works_at", "job_title", "relationship_status", "studies_at")
 )
 
-# Animals kept as pets, for "my hamster Nibbles", "our dog Rex".
-_PET_ANIMALS = (
+#: Animals kept as pets, for "my hamster Nibbles", "our dog Rex".
+PET_ANIMALS = (
     "cat", "dog", "kitten", "puppy", "hamster", "goldfish", "fish", "rabbit", "bunny", "parrot",
     "budgie", "bird", "tortoise", "turtle", "guinea pig", "horse", "pony", "lizard", "snake",
     "ferret", "gerbil", "beagle", "terrier", "spaniel", "retriever", "labrador", "poodle",
@@ -85,7 +86,7 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
         **dict.fromkeys(("study at", "attend", "enrol at", "enroll at", "study"), "studies_at"),
         **dict.fromkeys(("adopt", "have pet", "get pet", "rescue", "pet"), "has_pet"),
         # "my hamster Nibbles" reads as "has hamster" Nibbles.
-        **dict.fromkeys((f"have {animal}" for animal in _PET_ANIMALS), "has_pet"),
+        **dict.fromkeys((f"have {animal}" for animal in PET_ANIMALS), "has_pet"),
         **dict.fromkeys(("buy", "own", "purchase", "drive"), "owns"),
         **dict.fromkeys(
             (

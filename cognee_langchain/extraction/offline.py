@@ -31,6 +31,9 @@ The heuristics, per chunk:
 * **Dates from the next sentence**: facts a sentence states without a date take the date of the
   next sentence of the same turn when it tells when that happened ("I'm seeing Leah. We met in
   May.", "I moved to Lyon. That was in 2021."; ``_follow_up``).
+* **A pet or a partner named in the next sentence**: "We adopted a beagle last Saturday. His name
+  is Waffles.", "I'm seeing someone. Callum." -> the speaker's pet Waffles, partner Callum
+  (``_follow_up``).
 * **Someone introduced, then named**: "I met someone. Marta." -> Marta is a person, and the
   partner of a following "we" ("We've been together since May").
 * **Exclamations** opening a sentence ("Big news, ...", "Awesome!") are no names unless the
@@ -55,8 +58,8 @@ from collections.abc import Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
-from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph
-from cognee_langchain.extraction._follow_up import follow_up_date
+from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
+from cognee_langchain.extraction._follow_up import follow_up_date, named_later
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
     Mention,
@@ -131,6 +134,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
         description = clip(sentence.shown, _MAX_DESCRIPTION)
+        if index and sentence.speaker:
+            _named_later(sentences[index - 1], sentence, graph)
         if sentence.speaker:  # the label alone makes the speaker an entity
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
@@ -180,6 +185,22 @@ def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:
         return []
     word = match["word"]
     return [Mention(word.casefold(), word, match.start("word"), match.end("word"), hint=_PERSON)]
+
+
+def _named_later(previous: Sentence, sentence: Sentence, graph: ChunkGraph) -> None:
+    """ "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone. Callum.":
+    the speaker's pet or partner, the fact citing (and dated by) both sentences."""
+    if previous.line != sentence.line or previous.speaker != sentence.speaker:
+        return
+    found = named_later(previous.text, sentence.text)
+    if found is None or sentence.speaker is None:
+        return
+    name, kind = found
+    description = clip(f"{previous.shown} {sentence.text}", _MAX_DESCRIPTION)
+    predicate = "has pet" if kind == "has_pet" else "dating"
+    graph.add_entity(name.casefold(), name, "" if kind == "has_pet" else _PERSON, description)
+    speaker = sentence.speaker.casefold()
+    graph.relate(speaker, predicate, name.casefold(), description, FactTime(kind))
 
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:

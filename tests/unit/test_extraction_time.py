@@ -565,6 +565,94 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
 
 
 @pytest.mark.parametrize(
+    ("text", "target", "phrase"),
+    [
+        ("Ida: I joined Aviva. Started two weeks ago.", "Aviva", "two weeks ago"),
+        ("Ida: I moved to Whitby. Moved up last month.", "Whitby", "last month"),
+        ("Ida: I adopted Percy. We brought him home yesterday.", "Percy", "yesterday"),
+        ("Ida: I quit Qantas. My last day was yesterday.", "Qantas", "yesterday"),
+        ("Ida: I quit Qantas. Last Friday was my last shift.", "Qantas", "Last Friday"),
+        ("Ida: I joined Aviva. Started a podcast in May.", "Aviva", None),  # another thing
+        ("Ida: I joined Aviva. I left it at home in May.", "Aviva", None),
+    ],
+)
+def test_the_next_sentence_dates_a_change_it_tells_again(
+    text: str, target: str, phrase: str | None
+) -> None:
+    assert by_target(text)[target].valid_at == phrase
+
+
+def test_a_sentence_without_its_i_is_read_as_the_speakers() -> None:
+    # Chat leaves out the "I": "Got ...", "Joined ...", "Sold ..." are what the speaker did.
+    assert ("Ida", "quit", "Qantas") in triples("Ida: Big news. Quit Qantas.")
+    assert ("Ida", "sold", "Jeep") in triples("Ida: Sold the Jeep on Monday.")
+    assert ("Ida", "works at", "Aviva") in triples("Ida: Joined Aviva as a claims manager.")
+    # a narrator's sentence has nobody to put back
+    assert not any(r.source == "Ida" for r in relations("Sold the Jeep on Monday."))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Ida: They made me operations manager last month.", "operations manager"),
+        ("Ida: They promoted me to senior analyst!", "senior analyst"),
+        ("Ida: My boss bumped me up to team lead two weeks ago.", "team lead"),
+        ("Ida: They made me dinner last night.", None),  # no job noun, no title
+        ("Ida: They made me laugh.", None),
+    ],
+)
+def test_a_title_someone_else_gave_the_speaker(text: str, title: str | None) -> None:
+    titles = {r.target for r in relations(text) if r.kind == "job_title"}
+    assert titles == ({title} if title else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Ida: We adopted a beagle last Saturday. His name is Waffles.", "Waffles", "has_pet"),
+        ("Ida: I adopted a cat! A tabby called Jollof.", "Jollof", "has_pet"),
+        ("Ida: I got a dog. Named him Tank.", "Tank", "has_pet"),
+        ("Ida: I'm seeing someone. Callum.", "Callum", "relationship_status"),
+        ("Ida: I started seeing someone. Her name is Dolores.", "Dolores", "relationship_status"),
+        ("Ida: I've got a girlfriend btw. Jess.", "Jess", "relationship_status"),
+    ],
+)
+def test_the_next_sentence_names_a_pet_or_a_partner(text: str, name: str, kind: str) -> None:
+    (named,) = [r for r in relations(text) if r.target == name]
+    assert (named.source, named.kind) == ("Ida", kind)
+    assert text.split(": ", 1)[1].split(".")[0] in named.description  # it cites the news
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: We got a puppy. Wow.",  # an interjection is no name
+        "Ida: I got a car. His name is Bob.",  # no animal, no partner
+        "Ida: I'm seeing someone. Callum is lovely.",  # a sentence about him, not his name
+        "Ida: We adopted a beagle.\nMo: His name is Waffles.",  # another speaker's turn
+    ],
+)
+def test_only_a_naming_sentence_names_them(text: str) -> None:
+    assert not any(r.kind in ("has_pet", "relationship_status") for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "sold", "bought"),
+    [
+        ("Ida: I sold the Jeep a couple of days ago.", "Jeep", None),
+        ("Ida: I've sold Kittiwake.", "Kittiwake", None),
+        ("Ida: I traded in my old Camry for a little Honda Fit.", "Camry", "Honda Fit"),
+    ],
+)
+def test_a_thing_known_by_its_name_is_sold_or_bought(
+    text: str, sold: str, bought: str | None
+) -> None:
+    found = triples(text)
+    assert ("Ida", "sold", sold) in found
+    assert bought is None or ("Ida", "bought", bought) in found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Ida: I moved to Oslo last week. That was in 2021.",  # its own date wins

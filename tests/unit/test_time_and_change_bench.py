@@ -62,6 +62,15 @@ def test_fixture_has_the_issues_minimums() -> None:
     assert sum(bool(q.stale) for q in timed) >= 0.8 * len(timed)
 
 
+def test_the_second_development_fixture_loads_with_the_same_minimums() -> None:
+    second = tc.load_fixture(tc.REPO / "benchmarks" / "data" / "time_and_change_dev2.json")
+    assert len(second.conversations) >= 12 and len(second.questions) >= 80
+    assert {q.kind for q in second.questions} == set(tc.KINDS)
+    assert len(second.dates) >= 50
+    # written apart from the first: no turn of one is a turn of the other
+    assert not {t.text for c in second.conversations for t in c.turns} & set(TEXTS.values())
+
+
 def test_every_evidence_and_stale_id_names_a_turn_of_its_conversation() -> None:
     for question in FIXTURE.questions:
         for turn_id in (*question.evidence, *question.stale):
