@@ -3,9 +3,9 @@
 Sentences are split at ``.!?`` (not after abbreviations or initials) and at line breaks. Chat
 transcripts are understood: role labels (``Q:``, ``A:``, ``User:``, ``Assistant:``) are dropped,
 and a named speaker (``Alice: I moved to Paris``) is kept for ``I``/``me``/``my`` to refer to, and
-for the "I" chat leaves out ("Got a flat in Glasgow."); a "user:" speaker who introduces
-themselves ("my name is Tom") gets that name. Transcript furniture
-names nothing: turn ids in brackets (``[D1:3]``, ``[10:02]``), header lines and labels
+for the "I" chat leaves out ("Got a flat in Glasgow.") or writes in lower case; a "user:"
+speaker who introduces themselves ("my name is Tom") gets that name. Transcript furniture names
+nothing: turn ids in brackets (``[D1:3]``, ``[10:02]``), header lines and labels
 (``Session 1 (1:56 pm on 8 May, 2023)``, ``Date: 2023-05-08T13:56:00+00:00``).
 """
 
@@ -76,6 +76,9 @@ _LINE_LABEL = re.compile(
 # "A: ..." at the start of a sentence inside a line ("Q: Who leads Acme? A: Alice.").
 _SENTENCE_LABEL = re.compile(r"\s*(?P<label>[A-Za-z]{1,12})\s*:(?=\s|$)")
 FIRST_WORD = re.compile(r"[^\w]*([\w'’-]+)")
+# Chat writes "I" in lower case too ("i started at Scoops", "im done", "i'm"): read as "I" (same
+# length, so every offset holds).
+_LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 # Chat drops the "I" of a sentence telling what the speaker did ("Got a flat in Glasgow.",
 # "Joined Aviva yesterday as a claims manager.", "Sold it last month."): a sentence of a named
 # speaker opening with one of these past-tense verbs is read with its "I" back.
@@ -127,6 +130,8 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 analysed = piece[match.end() :].strip()
             if not analysed:
                 continue
+            if speaker and "i" in analysed:
+                analysed = _LOWER_I.sub("I", analysed)
             if speaker and _ELIDED_I.match(analysed):
                 analysed = f"I {analysed[0].lower()}{analysed[1:]}"
             # A lone capitalised function word ("The", "In", "We") is no name: dropping it here

@@ -591,6 +591,15 @@ def test_a_sentence_without_its_i_is_read_as_the_speakers() -> None:
     assert not any(r.source == "Ida" for r in relations("Sold the Jeep on Monday."))
 
 
+def test_a_lower_case_i_is_the_speaker() -> None:
+    assert ("Mia", "started working at", "Scoops") in triples(
+        "Mia: ok so i started working at Scoops"
+    )
+    assert ("Mia", "quit", "Scoops") in triples("Mia: im done. i quit Scoops yesterday")
+    # an "i" inside a word, or not alone, is no pronoun
+    assert not relations("Mia: the wifi in Paris is bad")
+
+
 @pytest.mark.parametrize(
     ("text", "title"),
     [
