@@ -22,6 +22,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
   up climbing (``likes``); "I don't like sushi anymore", "I can't stand coffee anymore", "I no
   longer eat meat" -> "no longer like" sushi, the end of ``likes``.
 * **"We" for the speaker**: "we relocated to Lisbon" -> the speaker moved.
+* **A place left for another**: "I packed up and left Denver for Austin" -> moved from Denver,
+  moved to Austin (two employers, "I left Acme for Zalando", are no move).
 
 Only first-person statements of a named speaker are read ("I", "we", "<Name> and I"); the kinds
 of the other wordings come from :class:`~cognee_langchain.extraction.kinds.RelationKinds` when
@@ -170,6 +172,11 @@ _PET = re.compile(
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 _MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated)\b")
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
+# "I packed up and left Denver for Austin": a move from one place to another.
+_LEFT_FOR = re.compile(
+    rf"{_WE}(?:packed\s+up\s+and\s+)?(?:left|quit)\s+(?P<old>[^\W\d_a-z][\w'’-]*(?:\s+[^\W\d_a-z]"
+    r"[\w'’-]*){0,2})\s+for\s+(?P<new>[^\W\d_a-z])"
+)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?]")
 
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
@@ -293,12 +300,17 @@ def _job_lost(
     for match in _LEFT.finditer(text):
         org = at.get(match.start("org"))
         entry = graph.entities.get(org.key) if org is not None else None
-        if org is None or entry is None or entry[1] in _PLACE_TYPES or org.hint in _PLACE_TYPES:
+        if org is None or entry is None or _is_place(org, graph):
             continue
         time = FactTime(kind="works_at", retracted=True)
         graph.relate(speaker, "left", org.key, description, time)
         spans.append(match.span())
     return spans
+
+
+def _is_place(mention: Mention, graph: ChunkGraph) -> bool:
+    entry = graph.entities.get(mention.key)
+    return mention.hint in _PLACE_TYPES or (entry is not None and entry[1] in _PLACE_TYPES)
 
 
 def _pets_gone(
@@ -408,7 +420,15 @@ def _things(
 def _moves(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "We relocated to Lisbon": the speaker moved."""
+    """ "We relocated to Lisbon", "I left Denver for Austin": the speaker moved."""
+    spans: list[Span] = []
+    for match in _LEFT_FOR.finditer(text):
+        old, new = at.get(match.start("old")), at.get(match.start("new"))
+        if old is None or new is None or not (_is_place(old, graph) and _is_place(new, graph)):
+            continue  # "I left Acme for Zalando" is a change of job
+        graph.relate(speaker, "moved from", old.key, description, FactTime())
+        graph.relate(speaker, "moved to", new.key, description, FactTime())
+        spans.append(match.span())
     for match in _MOVED.finditer(text):
         following = sorted(
             (position, mention)
@@ -423,7 +443,7 @@ def _moves(
             continue
         words = [word for word in between.lower().split() if word not in ("a", "an", "the")]
         graph.relate(speaker, " ".join(words), mention.key, description, FactTime())
-    return []  # the place is a name: nothing after it to read
+    return spans  # a place "we moved" to is a name: nothing after it to read
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -446,7 +466,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled")
     ),
-    _moves: frozenset(("moved", "relocated")),
+    _moves: frozenset(("moved", "relocated", "left")),
     **IMPLIED_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}

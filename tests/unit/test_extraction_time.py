@@ -591,6 +591,19 @@ def test_a_sentence_without_its_i_is_read_as_the_speakers() -> None:
     assert not any(r.source == "Ida" for r in relations("Sold the Jeep on Monday."))
 
 
+def test_leaving_one_place_for_another_is_a_move() -> None:
+    moved = {
+        (r.predicate, r.target): KINDS.classify(r.predicate)
+        for r in relations("Ida: I packed up and left Denver for Austin.")
+    }
+    assert moved[("moved to", "Austin")] == KindMatch("lives_in", False)
+    assert moved[("moved from", "Denver")] == KindMatch("lives_in", True)
+    # an employer left for another is no move
+    assert not any(
+        r.predicate.startswith("moved") for r in relations("Ida: I left Acme for Zalando.")
+    )
+
+
 def test_a_lower_case_i_is_the_speaker() -> None:
     assert ("Mia", "started working at", "Scoops") in triples(
         "Mia: ok so i started working at Scoops"
