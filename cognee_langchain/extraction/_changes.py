@@ -84,6 +84,11 @@ _PET_GONE = re.compile(
     r"was\s+put\s+down|ran\s+away)\b"
 )
 _PET_GIVEN = re.compile(rf"{_WE}(?:gave|rehomed)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b")
+# "We had to put Bluey down", "we had Gin put to sleep".
+_PUT_DOWN = re.compile(
+    rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+"
+    r"(?:put\s+)?(?:down|to\s+sleep)\b"
+)
 _PLACE_TYPES = frozenset(("Place", "Location", "City", "Country"))
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
@@ -316,10 +321,11 @@ def _is_place(mention: Mention, graph: ChunkGraph) -> bool:
 def _pets_gone(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece": the end of the
+    """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece", "we had to put
+    Bluey down": the end of the
     speaker's pet of that name (a no-op for a name that was no pet of theirs)."""
     spans: list[Span] = []
-    for pattern in (_PET_GONE, _PET_GIVEN):
+    for pattern in (_PET_GONE, _PET_GIVEN, _PUT_DOWN):
         for match in pattern.finditer(text):
             pet = at.get(match.start("pet"))
             if pet is None:
@@ -458,7 +464,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
          "office")
     ),
     _job_lost: frozenset(("job", "left")),
-    _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed")),
+    _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed", "sleep")),
     cohabits: COHABIT_WORDS,
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),
     _given_up: frozenset(("anymore", "more", "longer")),

@@ -37,7 +37,8 @@ _CONTINUES = re.compile(
     # The same event told again, its doer left out or named by a pronoun: "Moved up the week
     # before last.", "Started in July.", "I bought him three days ago.", "We moved in last
     # month.", "They promoted me two weeks ago."
-    r"|(?:(?:I|we)\s+)?(?:moved|started|began|joined)(?:\s+(?:up|down|over|in|out|back|here|there))?"
+    r"|(?:(?:I|we)\s+)?(?:moved|started|began|joined|finished|left)"
+    r"(?:\s+(?:up|down|over|in|out|back|here|there))?"
     r"\s+(?=(?:in|on|last|yesterday|today|two|three|four|five|six|a\s+(?:couple|few|week|month|"
     r"year)|the\s+week|back|earlier|since|this)\b)"
     r"|(?:I|we)\s+(?:(?:first|finally|only|just|actually)\s+)?"
@@ -70,7 +71,7 @@ def follow_up_date(text: str, following: str) -> str | None:
 # "We adopted a beagle last Saturday." / "We got a dog. Lab mix.": an animal got, its name to come.
 _GOT_ANIMAL = re.compile(
     r"\b(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|also)\s+)?"
-    r"(?:adopted|rescued|got|bought|took\s+in)\s+(?:a|an|another|our|my)\s+"
+    r"(?:adopted|rescued|got|bought|took\s+in|have|own)\s+(?:(?:a|an|another|our|my)\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})s?\b",
     re.I,
 )

@@ -232,7 +232,11 @@ JOB_NOUNS = _words(
     "administrator supervisor technician mechanic electrician plumber carpenter clerk cashier "
     "salesperson representative agent strategist marketer recruiter paralegal pilot "
     "firefighter librarian veterinarian vet trainer coach instructor translator postdoc "
-    "freelancer"
+    "freelancer dispatcher driver planner tester roaster principal headteacher headmaster "
+    "headmistress inspector foreman forewoman paramedic psychologist psychiatrist optician "
+    "midwife carer caregiver nanny receptionist secretary bookkeeper auditor actuary economist "
+    "surveyor illustrator animator steward stewardess porter courier machinist welder "
+    "superintendent registrar"
 )
 #: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
 JOB_PATTERN = "|".join(sorted(JOB_NOUNS, key=len, reverse=True))

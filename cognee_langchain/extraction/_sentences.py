@@ -76,6 +76,10 @@ _LINE_LABEL = re.compile(
 # "A: ..." at the start of a sentence inside a line ("Q: Who leads Acme? A: Alice.").
 _SENTENCE_LABEL = re.compile(r"\s*(?P<label>[A-Za-z]{1,12})\s*:(?=\s|$)")
 FIRST_WORD = re.compile(r"[^\w]*([\w'’-]+)")
+# "Now working for Ohio Valley Freight.", "Still living in Leeds.": "I'm" left out.
+_ELIDED_I_AM = re.compile(
+    r"(?:Now|Still|Currently)\s+(?:working|living|based|studying|dating|seeing|renting)\s(?=\S)"
+)
 # Chat writes "I" in lower case too ("i started at Scoops", "im done", "i'm"): read as "I" (same
 # length, so every offset holds).
 _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
@@ -134,6 +138,8 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 analysed = _LOWER_I.sub("I", analysed)
             if speaker and _ELIDED_I.match(analysed):
                 analysed = f"I {analysed[0].lower()}{analysed[1:]}"
+            elif speaker and _ELIDED_I_AM.match(analysed):
+                analysed = f"I'm {analysed[0].lower()}{analysed[1:]}"
             # A lone capitalised function word ("The", "In", "We") is no name: dropping it here
             # lets most sentences without names be skipped altogether.
             titles = (

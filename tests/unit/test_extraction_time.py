@@ -572,6 +572,8 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
         ("Ida: I adopted Percy. We brought him home yesterday.", "Percy", "yesterday"),
         ("Ida: I quit Qantas. My last day was yesterday.", "Qantas", "yesterday"),
         ("Ida: I quit Qantas. Last Friday was my last shift.", "Qantas", "Last Friday"),
+        ("Ida: Quit Qantas. Finished up last Friday.", "Qantas", "last Friday"),
+        ("Ida: Now working for Arup. Started two weeks ago.", "Arup", "two weeks ago"),
         ("Ida: I joined Aviva. Started a podcast in May.", "Aviva", None),  # another thing
         ("Ida: I joined Aviva. I left it at home in May.", "Aviva", None),
     ],
@@ -604,6 +606,14 @@ def test_leaving_one_place_for_another_is_a_move() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text", ["Ida: We had to put Bluey down last week.", "Ida: we had Bluey put to sleep."]
+)
+def test_a_pet_put_down_is_gone(text: str) -> None:
+    (gone,) = [r for r in relations(text) if r.target == "Bluey"]
+    assert (gone.kind, gone.retracted) == ("has_pet", True)
+
+
 def test_a_lower_case_i_is_the_speaker() -> None:
     assert ("Mia", "started working at", "Scoops") in triples(
         "Mia: ok so i started working at Scoops"
@@ -619,6 +629,7 @@ def test_a_lower_case_i_is_the_speaker() -> None:
         ("Ida: They made me operations manager last month.", "operations manager"),
         ("Ida: They promoted me to senior analyst!", "senior analyst"),
         ("Ida: My boss bumped me up to team lead two weeks ago.", "team lead"),
+        ("Ida: They made me dispatcher at Ohio Valley last month.", "dispatcher"),
         ("Ida: They made me dinner last night.", None),  # no job noun, no title
         ("Ida: They made me laugh.", None),
     ],
@@ -634,6 +645,7 @@ def test_a_title_someone_else_gave_the_speaker(text: str, title: str | None) -> 
         ("Ida: We adopted a beagle last Saturday. His name is Waffles.", "Waffles", "has_pet"),
         ("Ida: I adopted a cat! A tabby called Jollof.", "Jollof", "has_pet"),
         ("Ida: I got a dog. Named him Tank.", "Tank", "has_pet"),
+        ("Ida: Also I have hamster now! His name is Mochi.", "Mochi", "has_pet"),
         ("Ida: I'm seeing someone. Callum.", "Callum", "relationship_status"),
         ("Ida: I started seeing someone. Her name is Dolores.", "Dolores", "relationship_status"),
         ("Ida: I've got a girlfriend btw. Jess.", "Jess", "relationship_status"),
