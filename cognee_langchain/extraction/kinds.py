@@ -66,6 +66,7 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
                 "job at", "new job at", "hire at", "hire by", "start job at", "intern at",
                 # a trade practised at a place: "I teach maths at Minami High", "cook at Nopa"
                 "teach at", "lecture at", "cook at", "nurse at", "transfer to",
+                "sign with", "get hire by", "get job at", "land job at",
             ),
             "works_at",
         ),
@@ -79,7 +80,7 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
             (
                 "marry", "marry to", "date", "engage to", "in relationship with", "partner",
                 "boyfriend", "girlfriend", "husband", "wife", "go out with", "wed", "engage",
-                "together with", "fiance", "fiancee",
+                "together with", "fiance", "fiancee", "start see", "start date",
             ),
             "relationship_status",
         ),
@@ -108,7 +109,8 @@ DEFAULT_RETRACTIONS: Mapping[str, str] = MappingProxyType(
         **dict.fromkeys(
             (
                 "quit", "leave job at", "resign from", "fire from", "lay off from", "lay off by",
-                "retire from", "quit job at", "lose job at", "lay off at",
+                "retire from", "quit job at", "lose job at", "lay off at", "hand in notice at",
+                "have notice at", "give notice at",
             ),
             "works_at",
         ),
