@@ -57,7 +57,8 @@ _TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z
 _ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
 _TITLE_END = (
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:at|in|for|with|on|and|last|this|yesterday|today|two|three|four|"
-    r"five|six|a\s+(?:couple|few|week|month|year)|back|earlier|recently|since|so|but|because)\b))"
+    r"five|six|a\s+(?:couple|few|week|month|year)|back|earlier|recently|since|so|but|because|now|"
+    r"these\s+days|nowadays)\b))"
 )
 # The article may be missing before a title that ends in a job noun ("I'm head baker at X").
 _TITLE_AT = re.compile(

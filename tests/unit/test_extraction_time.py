@@ -633,11 +633,12 @@ def test_a_lower_case_i_is_the_speaker() -> None:
         ("Ida: They promoted me to senior analyst!", "senior analyst"),
         ("Ida: My boss bumped me up to team lead two weeks ago.", "team lead"),
         ("Ida: They made me dispatcher at Ohio Valley last month.", "dispatcher"),
+        ("Ida: I'm a solutions architect now, still at Deloitte.", "solutions architect"),
         ("Ida: They made me dinner last night.", None),  # no job noun, no title
         ("Ida: They made me laugh.", None),
     ],
 )
-def test_a_title_someone_else_gave_the_speaker(text: str, title: str | None) -> None:
+def test_a_title_given_by_others_or_held_now(text: str, title: str | None) -> None:
     titles = {r.target for r in relations(text) if r.kind == "job_title"}
     assert titles == ({title} if title else set())
 
