@@ -42,10 +42,12 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
 package nor the fixture's conversations; it is run beside the fixture with the same rows to show
 whether a gain transfers, and is never tuned on.
 
-**A second development fixture** (``benchmarks/data/time_and_change_dev2.json``, run it with
-``--fixture``): the same format, written by another author who saw neither the package nor the
-other fixtures, in other voices and wordings; tuned on like the first, so that the offline rules
-are written against more than one author's sentences before the held-out fixture judges them.
+**Two more development fixtures** (``benchmarks/data/time_and_change_dev2.json`` and
+``time_and_change_dev3.json``, run with ``--fixture``): the same format, each written by another
+author who saw neither the package nor the other fixtures, in other voices and wordings (dev3:
+long rambling messages, facts told across sentences, regional English); tuned on like the first,
+so that the offline rules are written against more than one author's sentences before the
+held-out fixture judges them.
 
 **LoCoMo** (``--locomo PATH``, default the development split ``../shared/data/locomo/``;
 ``none`` skips it): memory_quality's own run of the default retriever on each path and of the
@@ -57,7 +59,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/time_and_change.py                   # fixture + LoCoMo, paths a, b
     .venv/bin/python benchmarks/time_and_change.py --locomo none --paths a --seed 3
     .venv/bin/python benchmarks/time_and_change.py --fixture held_out.json --locomo none
-    .venv/bin/python benchmarks/time_and_change.py --fixture benchmarks/data/time_and_change_dev2.json
+    .venv/bin/python benchmarks/time_and_change.py --heldout none --locomo none --misses \
+        --fixture benchmarks/data/time_and_change_dev3.json  # another fixture, what it misses
     .venv/bin/python benchmarks/time_and_change.py --markdown PATH    # also write the README table
     .venv/bin/python benchmarks/time_and_change.py --misses           # list what each row missed
 

@@ -333,6 +333,21 @@ def _ago(m: re.Match[str], ctx: Context) -> _Resolved:
     return _counted(m, ctx, -1)
 
 
+def _fortnights_ago(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _period_start(ctx.reference - timedelta(weeks=2 * _count(m["count"])), "week"), "week"
+
+
+def _week_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _period_start(_shift(ctx, "week", -2), "week"), "week"
+
+
+def _weekday_gone(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "Sunday just gone": the most recent one before today, whatever the tense around it.
+    today = _day_start(ctx.reference)
+    back = (today.weekday() - _WEEKDAYS[fold(m["weekday"])]) % 7 or 7
+    return today - timedelta(days=back), "day"
+
+
 def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     return _saturday(ctx, -_count(m["count"])), "week"  # "a weekend ago" is last weekend
 
@@ -485,6 +500,9 @@ PATTERNS: list[DatePattern] = [
         _relative_period,
         "unit",
     ),
+    _pattern(
+        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+just\s+gone\b", re.I), _weekday_gone, "weekday"
+    ),
     _pattern(BARE_WEEKDAY, _weekday, "weekday"),
     # "last Fri": abbreviations only after last/next/this ("I sat", "the Sun").
     _pattern(
@@ -495,6 +513,11 @@ PATTERNS: list[DatePattern] = [
     _pattern(
         re.compile(rf"\b(?P<count>{_NUMBER})\s+weekends?\s+ago\b", re.I), _weekends_ago, "ago"
     ),
+    # British, Irish and Australian English count in fortnights.
+    _pattern(
+        re.compile(rf"\b(?P<count>{_NUMBER})\s+fortnights?\s+ago\b", re.I), _fortnights_ago, "ago"
+    ),
+    _pattern(re.compile(r"\bthe\s+week\s+before\s+last\b", re.I), _week_before_last, "unit"),
     _pattern(re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+ago\b", re.I), _vague_ago, "ago"),
     _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+ago\b", re.I), _ago, "ago"),
     _pattern(re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day, "unit"),

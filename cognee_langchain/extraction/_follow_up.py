@@ -96,6 +96,14 @@ _NAMES_IT = re.compile(
 )
 
 
+# The same, further on in the sentence: "Retired racer, his name is Comet", "brown with one
+# white ear, I've called him Tsotsi".
+_NAMED_INSIDE = re.compile(
+    r"(?i:\b(?:his|her|its)\s+name(?:['’]s|\s+is)|\b(?:called|named)\s+(?:him|her|it))"
+    r"\s+(?P<name>[^\W\d_a-z][\w'’-]*)"
+)
+
+
 def named_later(text: str, following: str) -> tuple[str, str] | None:
     """The name ``following`` (the next sentence of the turn) gives the pet or the partner
     ``text`` tells of without naming ("We adopted a beagle. His name is Waffles.", "I'm seeing
@@ -108,12 +116,14 @@ def named_later(text: str, following: str) -> tuple[str, str] | None:
         if _GOT_PARTNER.search(text)
         else None
     )
-    match = _NAMES_IT.match(following) if kind else None
-    if match is None or kind is None:
+    if kind is None:
         return None
+    match = _NAMES_IT.match(following)
     # A bare capitalised word names them only when it is the whole sentence ("Callum.").
-    if match.group("phrase") is None and match.group("alone") is None:
-        return None
+    if match is None or (match.group("phrase") is None and match.group("alone") is None):
+        match = _NAMED_INSIDE.search(following)
+        if match is None:
+            return None
     if match.group("name").lower() in lex.NON_NAME_WORDS:
         return None  # "We got a puppy. Wow."
     return match.group("name"), kind

@@ -88,8 +88,10 @@ _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 # speaker opening with one of these past-tense verbs is read with its "I" back.
 _ELIDED_I = re.compile(
     r"(?:Got|Moved|Joined|Left|Sold|Bought|Started|Adopted|Rescued|Handed|Quit|Signed|"
-    r"Drove|Picked|Finished|Retired|Became|Married|Lost|Rented|Relocated|Resigned|Switched|"
-    r"Traded|Gave|Took|Packed|Broke|Split|Dumped)\s(?=\S)"
+    r"Drove|Picked|Finished|Became|Lost|Rented|Relocated|Resigned|Switched|Traded|Gave|Took|"
+    r"Packed|Broke|Split|Dumped"
+    # words that are adjectives too ("Retired racer", "Married life") only before a preposition
+    r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
 _LEADING_PUNCTUATION = "\"'“‘([*-–— "
 

@@ -48,6 +48,9 @@ PET_ANIMALS = (
     "cat", "dog", "kitten", "puppy", "hamster", "goldfish", "fish", "rabbit", "bunny", "parrot",
     "budgie", "bird", "tortoise", "turtle", "guinea pig", "horse", "pony", "lizard", "snake",
     "ferret", "gerbil", "beagle", "terrier", "spaniel", "retriever", "labrador", "poodle",
+    "greyhound", "whippet", "lurcher", "collie", "kelpie", "husky", "pug", "dachshund",
+    "bulldog", "corgi", "schnauzer", "sheepdog", "mutt", "tabby", "moggy", "cockatiel", "canary",
+    "chinchilla", "hedgehog", "rat", "gecko", "iguana", "axolotl", "hen", "chicken",
 )  # fmt: skip
 
 #: Predicate phrases (base forms) and the kind of fact they state.

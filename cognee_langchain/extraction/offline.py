@@ -196,7 +196,7 @@ def _named_later(previous: Sentence, sentence: Sentence, graph: ChunkGraph) -> N
     if found is None or sentence.speaker is None:
         return
     name, kind = found
-    description = clip(f"{previous.shown} {sentence.text}", _MAX_DESCRIPTION)
+    description = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
     predicate = "has pet" if kind == "has_pet" else "dating"
     graph.add_entity(name.casefold(), name, "" if kind == "has_pet" else _PERSON, description)
     speaker = sentence.speaker.casefold()

@@ -650,6 +650,12 @@ def test_a_title_given_by_others_or_held_now(text: str, title: str | None) -> No
         ("Ida: I adopted a cat! A tabby called Jollof.", "Jollof", "has_pet"),
         ("Ida: I got a dog. Named him Tank.", "Tank", "has_pet"),
         ("Ida: Also I have hamster now! His name is Mochi.", "Mochi", "has_pet"),
+        ("Ida: We adopted a greyhound! Retired racer, his name is Comet.", "Comet", "has_pet"),
+        (
+            "Ida: I got a dog! Brown with one white ear, I've called him Tsotsi.",
+            "Tsotsi",
+            "has_pet",
+        ),
         ("Ida: I'm seeing someone. Callum.", "Callum", "relationship_status"),
         ("Ida: I started seeing someone. Her name is Dolores.", "Dolores", "relationship_status"),
         ("Ida: I've got a girlfriend btw. Jess.", "Jess", "relationship_status"),

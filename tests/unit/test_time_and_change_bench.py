@@ -62,8 +62,9 @@ def test_fixture_has_the_issues_minimums() -> None:
     assert sum(bool(q.stale) for q in timed) >= 0.8 * len(timed)
 
 
-def test_the_second_development_fixture_loads_with_the_same_minimums() -> None:
-    second = tc.load_fixture(tc.REPO / "benchmarks" / "data" / "time_and_change_dev2.json")
+@pytest.mark.parametrize("name", ["time_and_change_dev2.json", "time_and_change_dev3.json"])
+def test_the_other_development_fixtures_load_with_the_same_minimums(name: str) -> None:
+    second = tc.load_fixture(tc.REPO / "benchmarks" / "data" / name)
     assert len(second.conversations) >= 12 and len(second.questions) >= 80
     assert {q.kind for q in second.questions} == set(tc.KINDS)
     assert len(second.dates) >= 50
