@@ -236,7 +236,8 @@ JOB_NOUNS = _words(
     "headmistress inspector foreman forewoman paramedic psychologist psychiatrist optician "
     "midwife carer caregiver nanny receptionist secretary bookkeeper auditor actuary economist "
     "surveyor illustrator animator steward stewardess porter courier machinist welder "
-    "superintendent registrar"
+    "superintendent registrar guide ranger warden guard cleaner labourer laborer farmer "
+    "gardener builder hairdresser barber stylist"
 )
 #: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
 JOB_PATTERN = "|".join(sorted(JOB_NOUNS, key=len, reverse=True))

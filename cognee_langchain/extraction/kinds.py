@@ -155,6 +155,8 @@ _PAST_STATE = re.compile(
 # "adopted a cat named" -> "adopted": the object's kind and the word that names it.
 _NAMED = re.compile(r"\s+(?:[a-z]+\s+)?(?:named|called)\s*$")
 # What turns a fact into its end: "no longer works at", "doesn't like ... anymore".
+# "I've gone and enrolled at UHI", "went and got engaged": the second verb says what happened.
+_GONE_AND = re.compile(r"^(?:gone|went|go|going)\s+and\s+")
 _ENDING = re.compile(r"\b(?:no longer|not any ?more|anymore|any more|stop(?:s|ped|ping)?)\b")
 _NEGATION = re.compile(r"\b(?:not|never|n't|no)\b|n't\b")
 _PREPOSITIONS = frozenset(
@@ -236,6 +238,7 @@ def _normal(phrase: str) -> tuple[str, bool]:
     """``(base-form phrase, ends a fact)`` of a predicate as written ("no longer works at" ->
     ``("work at", True)``)."""
     text = phrase.casefold().replace("’", "'").replace("_", " ").replace("used to ", "")
+    text = _GONE_AND.sub("", text)  # "gone and enrolled at": enrolled at
     ending = bool(_ENDING.search(text))
     if ending:
         text = _NEGATION.sub(" ", _ENDING.sub(" ", text))

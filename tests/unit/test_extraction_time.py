@@ -61,6 +61,7 @@ def names(text: str) -> set[str]:
         ("signed with", KindMatch("works_at", False)),
         ("handed in my notice at", KindMatch("works_at", True)),
         ("started seeing", KindMatch("relationship_status", False)),
+        ("gone and enrolled at", KindMatch("studies_at", False)),
         ("got promoted to", KindMatch("job_title", False)),
         ("got married to", KindMatch("relationship_status", False)),
         ("is dating", KindMatch("relationship_status", False)),
@@ -634,6 +635,7 @@ def test_a_lower_case_i_is_the_speaker() -> None:
         ("Ida: My boss bumped me up to team lead two weeks ago.", "team lead"),
         ("Ida: They made me dispatcher at Ohio Valley last month.", "dispatcher"),
         ("Ida: I'm a solutions architect now, still at Deloitte.", "solutions architect"),
+        ("Ida: Big change: now I'm a tour guide at the visitor centre.", "tour guide"),
         ("Ida: They made me dinner last night.", None),  # no job noun, no title
         ("Ida: They made me laugh.", None),
     ],
