@@ -16,6 +16,8 @@
   every other date when the write is built.
 * **A name**: a pet or a partner told of without a name is named by the next sentence: "We
   adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone. Callum."
+* **A home**: "I bought a house in Stockport. I moved in a couple of days ago." -> the speaker
+  lives in the place the sentence before named.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date", "named_later"]
+__all__ = ["follow_up_date", "moves_in", "named_later"]
 
 _CONTINUES = re.compile(
     r"\W*(?:(?:we|she|he|they)\s+(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
@@ -127,3 +129,17 @@ def named_later(text: str, following: str) -> tuple[str, str] | None:
     if match.group("name").lower() in lex.NON_NAME_WORDS:
         return None  # "We got a puppy. Wow."
     return match.group("name"), kind
+
+
+# "I moved in a couple of days ago.", "We finally moved in last month.": into the home just named.
+_MOVES_IN = re.compile(
+    r"\W*(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|only|actually|also)\s+)?moved\s+in\b"
+    r"(?!\s+(?:with|to|together)\b)",
+    re.I,
+)
+
+
+def moves_in(text: str) -> bool:
+    """Whether ``text`` says the speaker moved in, naming no place ("I moved in last week."):
+    into the home the sentence before named."""
+    return _MOVES_IN.match(text) is not None

@@ -58,8 +58,13 @@ from collections.abc import Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
-from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
-from cognee_langchain.extraction._follow_up import follow_up_date, named_later
+from cognee_langchain.extraction._chunk_graph import (
+    CO_OCCURRENCE,
+    PLACE_TYPES,
+    ChunkGraph,
+    FactTime,
+)
+from cognee_langchain.extraction._follow_up import follow_up_date, moves_in, named_later
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
     Mention,
@@ -128,6 +133,7 @@ def extract_chunk(text: str) -> ChunkExtraction:
     graph = ChunkGraph()
     last_subject: Mention | None = None
     line = -1
+    place_in: dict[int, str] = {}  # sentence index -> the last place it names
     for index, sentence in enumerate(sentences):
         graph.begin_sentence(index, sentence.text)
         if sentence.dialogue and sentence.line != line:
@@ -136,6 +142,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
         description = clip(sentence.shown, _MAX_DESCRIPTION)
         if index and sentence.speaker:
             _named_later(sentences[index - 1], sentence, graph)
+            if index - 1 in place_in and moves_in(sentence.text):
+                _moved_in(sentences[index - 1], sentence, place_in[index - 1], graph)
         if sentence.speaker:  # the label alone makes the speaker an entity
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
@@ -160,6 +168,9 @@ def extract_chunk(text: str) -> ChunkExtraction:
                 graph.add_entity(mention.key, mention.name, hint, description)
             elif mention.hint:
                 graph.add_entity(mention.key, mention.name, mention.hint, description)
+        places = [m.key for m in mentions if entities[m.key][1] in PLACE_TYPES]
+        if places:
+            place_in[index] = places[-1]
         mentions = [mention for mention in mentions if not mention.vocative]
         if not mentions:
             continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
@@ -201,6 +212,16 @@ def _named_later(previous: Sentence, sentence: Sentence, graph: ChunkGraph) -> N
     graph.add_entity(name.casefold(), name, "" if kind == "has_pet" else _PERSON, description)
     speaker = sentence.speaker.casefold()
     graph.relate(speaker, predicate, name.casefold(), description, FactTime(kind))
+
+
+def _moved_in(previous: Sentence, sentence: Sentence, place: str, graph: ChunkGraph) -> None:
+    """ "I bought a house in Stockport. I moved in last week.": the speaker lives in Stockport
+    since last week (the fact cites both sentences)."""
+    if previous.line != sentence.line or previous.speaker != sentence.speaker:
+        return
+    assert sentence.speaker is not None  # moves_in needs a speaker's "I"
+    description = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
+    graph.relate(sentence.speaker.casefold(), "moved to", place, description, FactTime())
 
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:

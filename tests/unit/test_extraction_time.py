@@ -618,6 +618,25 @@ def test_a_pet_put_down_is_gone(text: str) -> None:
     assert (gone.kind, gone.retracted) == ("has_pet", True)
 
 
+def test_moving_in_is_into_the_place_the_sentence_before_named() -> None:
+    text = "Kofi: I bought a little house in Stockport. I moved in a couple of days ago."
+    (home,) = [
+        r
+        for r in relations(text)
+        if r.target == "Stockport" and KINDS.classify(r.predicate).kind == "lives_in"
+    ]
+    assert "a couple of days ago" in home.description  # dated by the move
+    # moving in with someone, or another speaker moving in, is no move into that place
+    assert not any(
+        r.target == "Paris" and KINDS.classify(r.predicate).kind == "lives_in"
+        for text in (
+            "Kofi: I visited Paris. I moved in with Ana.",
+            "Kofi: Paris!\nAna: I moved in.",
+        )
+        for r in relations(text)
+    )
+
+
 def test_a_lower_case_i_is_the_speaker() -> None:
     assert ("Mia", "started working at", "Scoops") in triples(
         "Mia: ok so i started working at Scoops"
