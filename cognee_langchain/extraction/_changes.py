@@ -323,8 +323,8 @@ def _pets_gone(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece", "we had to put
-    Bluey down": the end of the
-    speaker's pet of that name (a no-op for a name that was no pet of theirs)."""
+    Bluey down": the end of the speaker's pet of that name (a no-op for a name that was no pet
+    of theirs)."""
     spans: list[Span] = []
     for pattern in (_PET_GONE, _PET_GIVEN, _PUT_DOWN):
         for match in pattern.finditer(text):

@@ -154,9 +154,9 @@ _PAST_STATE = re.compile(
 )
 # "adopted a cat named" -> "adopted": the object's kind and the word that names it.
 _NAMED = re.compile(r"\s+(?:[a-z]+\s+)?(?:named|called)\s*$")
-# What turns a fact into its end: "no longer works at", "doesn't like ... anymore".
 # "I've gone and enrolled at UHI", "went and got engaged": the second verb says what happened.
 _GONE_AND = re.compile(r"^(?:gone|went|go|going)\s+and\s+")
+# What turns a fact into its end: "no longer works at", "doesn't like ... anymore".
 _ENDING = re.compile(r"\b(?:no longer|not any ?more|anymore|any more|stop(?:s|ped|ping)?)\b")
 _NEGATION = re.compile(r"\b(?:not|never|n't|no)\b|n't\b")
 _PREPOSITIONS = frozenset(

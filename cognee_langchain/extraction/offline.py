@@ -34,6 +34,8 @@ The heuristics, per chunk:
 * **A pet or a partner named in the next sentence**: "We adopted a beagle last Saturday. His name
   is Waffles.", "I'm seeing someone. Callum." -> the speaker's pet Waffles, partner Callum
   (``_follow_up``).
+* **Moving in** right after a sentence naming a place is moving there: "I bought a house in
+  Stockport. I moved in last week." -> lives in Stockport since last week (``_follow_up``).
 * **Someone introduced, then named**: "I met someone. Marta." -> Marta is a person, and the
   partner of a following "we" ("We've been together since May").
 * **Exclamations** opening a sentence ("Big news, ...", "Awesome!") are no names unless the
