@@ -44,7 +44,7 @@ _CONTINUES = re.compile(
     r"\s+(?=(?:in|on|last|yesterday|today|two|three|four|five|six|a\s+(?:couple|few|week|month|"
     r"year)|the\s+week|back|earlier|since|this)\b)"
     r"|(?:I|we)\s+(?:(?:first|finally|only|just|actually)\s+)?"
-    r"(?:bought|got|adopted|rescued|brought|picked|sold)\s+(?:him|her|it|them)\b"
+    r"(?:bought|got|adopted|rescued|brought|picked|collected|sold)\s+(?:him|her|it|them)\b"
     r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
     r"|(?:I|we)\s+met\s+(?:him|her|them)\b"
     # A first or last day told apart: "My first day was yesterday.", "Last Friday was my last
@@ -86,6 +86,16 @@ _GOT_PARTNER = re.compile(
     r"|\bI(?:['’]ve|\s+have)?\s+got\s+a\s+(?:new\s+)?(?:girlfriend|boyfriend|partner)\b",
     re.I,
 )
+# "Bought a motorbike.", "I got myself a van": a vehicle got, its make or name to come.
+_GOT_VEHICLE = re.compile(
+    r"\b(?:I|we)?(?:['’]ve|\s+have)?\s*(?:(?:just|finally|also)\s+)?"
+    r"(?:bought|got|purchased|picked\s+up)\s+(?:(?:myself|ourselves)\s+)?(?:a|an|my|our)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:car|van|motorbike|motorcycle|bike|bicycle|e-bike|campervan|camper|"
+    r"boat|truck|pickup|scooter|moped)\b",
+    re.I,
+)
+# "A Triumph Bonneville, second-hand.", "A VW T5, mint green.": the vehicle by its make.
+_MAKE = re.compile(r"\W*(?i:a|an)\s+(?P<name>[^\W\d_a-z][\w'’-]*(?:\s+[^\W_a-z][\w'’-]*){0,2})")
 # "His name is Waffles.", "She's called Pickle", "Named him Tank.", "A tabby called Jollof.",
 # or the name alone ("Callum.").
 _NAMES_IT = re.compile(
@@ -107,10 +117,13 @@ _NAMED_INSIDE = re.compile(
 
 
 def named_later(text: str, following: str) -> tuple[str, str] | None:
-    """The name ``following`` (the next sentence of the turn) gives the pet or the partner
-    ``text`` tells of without naming ("We adopted a beagle. His name is Waffles.", "I'm seeing
-    someone. Callum."), with the kind of fact it makes (``has_pet``, ``relationship_status``),
-    or ``None``."""
+    """The name ``following`` (the next sentence of the turn) gives the pet, the partner or the
+    vehicle ``text`` tells of without naming ("We adopted a beagle. His name is Waffles.", "I'm
+    seeing someone. Callum.", "Bought a motorbike. A Triumph Bonneville."), with the kind of fact
+    it makes (``has_pet``, ``relationship_status``, ``owns``), or ``None``."""
+    if _GOT_VEHICLE.search(text):
+        make = _MAKE.match(following)
+        return (make.group("name"), "owns") if make else None
     kind = (
         "has_pet"
         if _GOT_ANIMAL.search(text)

@@ -89,7 +89,7 @@ _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 _ELIDED_I = re.compile(
     r"(?:Got|Moved|Joined|Left|Sold|Bought|Started|Adopted|Rescued|Handed|Quit|Signed|"
     r"Drove|Picked|Finished|Became|Lost|Rented|Relocated|Resigned|Switched|Traded|Gave|Took|"
-    r"Packed|Broke|Split|Dumped"
+    r"Packed|Broke|Split|Dumped|Collected"
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )

@@ -210,8 +210,9 @@ def _named_later(previous: Sentence, sentence: Sentence, graph: ChunkGraph) -> N
         return
     name, kind = found
     description = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
-    predicate = "has pet" if kind == "has_pet" else "dating"
-    graph.add_entity(name.casefold(), name, "" if kind == "has_pet" else _PERSON, description)
+    predicate = {"has_pet": "has pet", "owns": "bought"}.get(kind, "dating")
+    hint = _PERSON if kind == "relationship_status" else ""
+    graph.add_entity(name.casefold(), name, hint, description)
     speaker = sentence.speaker.casefold()
     graph.relate(speaker, predicate, name.casefold(), description, FactTime(kind))
 
