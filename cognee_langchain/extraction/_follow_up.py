@@ -14,8 +14,9 @@
   in May"), and the change's own sentence must name no date of its own, which always wins.
   Only the phrase is passed on ("in May"): it is resolved against the message's time with
   every other date when the write is built.
-* **A name**: a pet or a partner told of without a name is named by the next sentence: "We
-  adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone. Callum."
+* **A name**: a pet, a partner or a vehicle told of without a name is named by the next
+  sentence: "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone.
+  Callum.", "Bought a motorbike. A Triumph Bonneville, second-hand."
 * **A home**: "I bought a house in Stockport. I moved in a couple of days ago." -> the speaker
   lives in the place the sentence before named.
 """

@@ -31,9 +31,9 @@ The heuristics, per chunk:
 * **Dates from the next sentence**: facts a sentence states without a date take the date of the
   next sentence of the same turn when it tells when that happened ("I'm seeing Leah. We met in
   May.", "I moved to Lyon. That was in 2021."; ``_follow_up``).
-* **A pet or a partner named in the next sentence**: "We adopted a beagle last Saturday. His name
-  is Waffles.", "I'm seeing someone. Callum." -> the speaker's pet Waffles, partner Callum
-  (``_follow_up``).
+* **A pet, a partner or a vehicle named in the next sentence**: "We adopted a beagle last
+  Saturday. His name is Waffles.", "I'm seeing someone. Callum.", "Bought a motorbike. A Triumph
+  Bonneville." -> the speaker's pet Waffles, partner Callum, motorbike (``_follow_up``).
 * **Moving in** right after a sentence naming a place is moving there: "I bought a house in
   Stockport. I moved in last week." -> lives in Stockport since last week (``_follow_up``).
 * **Someone introduced, then named**: "I met someone. Marta." -> Marta is a person, and the
