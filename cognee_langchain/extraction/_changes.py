@@ -45,7 +45,7 @@ from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
-from cognee_langchain.extraction._subjects import Span
+from cognee_langchain.extraction._subjects import Span, is_place
 
 __all__ = ["Span", "state_changes"]
 
@@ -90,7 +90,6 @@ _PUT_DOWN = re.compile(
     rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+"
     r"(?:put\s+)?(?:down|to\s+sleep)\b"
 )
-_PLACE_TYPES = frozenset(("Place", "Location", "City", "Country"))
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
@@ -306,17 +305,12 @@ def _job_lost(
     for match in _LEFT.finditer(text):
         org = at.get(match.start("org"))
         entry = graph.entities.get(org.key) if org is not None else None
-        if org is None or entry is None or _is_place(org, graph):
+        if org is None or entry is None or is_place(org, graph):
             continue
         time = FactTime(kind="works_at", retracted=True)
         graph.relate(speaker, "left", org.key, description, time)
         spans.append(match.span())
     return spans
-
-
-def _is_place(mention: Mention, graph: ChunkGraph) -> bool:
-    entry = graph.entities.get(mention.key)
-    return mention.hint in _PLACE_TYPES or (entry is not None and entry[1] in _PLACE_TYPES)
 
 
 def _pets_gone(
@@ -431,7 +425,7 @@ def _moves(
     spans: list[Span] = []
     for match in _LEFT_FOR.finditer(text):
         old, new = at.get(match.start("old")), at.get(match.start("new"))
-        if old is None or new is None or not (_is_place(old, graph) and _is_place(new, graph)):
+        if old is None or new is None or not (is_place(old, graph) and is_place(new, graph)):
             continue  # "I left Acme for Zalando" is a change of job
         graph.relate(speaker, "moved from", old.key, description, FactTime())
         graph.relate(speaker, "moved to", new.key, description, FactTime())

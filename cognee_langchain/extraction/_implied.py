@@ -28,12 +28,12 @@ from __future__ import annotations
 import re
 
 from cognee_langchain.extraction import _lexicon as lex
-from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph, FactTime
+from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
-from cognee_langchain.extraction._subjects import Span
+from cognee_langchain.extraction._subjects import Span, is_place
 
 __all__ = ["IMPLIED_RULES"]
 
@@ -202,11 +202,6 @@ def _run_name(
     return name.casefold()
 
 
-def _is_place(mention: Mention, graph: ChunkGraph) -> bool:
-    entry = graph.entities.get(mention.key)
-    return mention.hint in PLACE_TYPES or (entry is not None and entry[1] in PLACE_TYPES)
-
-
 def _place(at: dict[int, Mention], graph: ChunkGraph, start: int) -> Mention | None:
     mention = _named(at, graph, start)
     if mention is None:
@@ -280,7 +275,7 @@ def hired(
                 # employer Milan, and a place hires nobody.
                 org = at.get(match.start("org"))
                 if _AFTER_PREPOSITION.search(text, 0, match.start("org")) or (
-                    org is not None and _is_place(org, graph)
+                    org is not None and is_place(org, graph)
                 ):
                     continue
             # "An offer from X" makes X an employer, whatever "from" made of its type.
@@ -318,7 +313,7 @@ def titles_alone(
             if match.group("org"):
                 offset = len(text) - len(text.lstrip())
                 org = _named(at, graph, match.start("org") + offset)
-                if org is not None and not _is_place(org, graph):
+                if org is not None and not is_place(org, graph):
                     time = FactTime(kind="works_at")
                     graph.relate(speaker, "works at", org.key, description, time)
             spans.append((0, len(text)))
@@ -347,7 +342,7 @@ def jobs_left(
     ended = bool(spans)
     for match in _JOB_ENDED.finditer(text):
         org = _named(at, graph, match.start("org")) if match.group("org") else None
-        if not match.group("org") or (org is not None and not _is_place(org, graph)):
+        if not match.group("org") or (org is not None and not is_place(org, graph)):
             ended = True
     # "I quit nursing" ends the job without naming the employer: that ends too.
     unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
@@ -418,7 +413,7 @@ def mine(
     for match in found:
         start = match.start("name")
         named = _named(at, graph, start)
-        if named is not None and _is_place(named, graph):
+        if named is not None and is_place(named, graph):
             continue
         key = _run_name(text, start, at, graph, description, "")
         if _relate_self(graph, speaker, "owns", key, description, "owns"):

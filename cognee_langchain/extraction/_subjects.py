@@ -1,15 +1,15 @@
 """The first person of a speaker's statements, for the offline extractor's change rules
-(:mod:`._changes`, :mod:`._couples`): "I", "we" and the adverbs that may follow them, and who may
-be a partner.
+(:mod:`._changes`, :mod:`._couples`, :mod:`._implied`): "I", "we" and the adverbs that may follow
+them, who may be a partner and what is a place.
 """
 
 from __future__ import annotations
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
-from cognee_langchain.extraction._chunk_graph import ChunkGraph
+from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
 
-__all__ = ["I_SUBJECT", "NOW", "WE_SUBJECT", "Span", "is_person"]
+__all__ = ["I_SUBJECT", "NOW", "WE_SUBJECT", "Span", "is_person", "is_place"]
 
 #: ``(start, end)`` of a stretch of a sentence's text.
 Span = tuple[int, int]
@@ -29,3 +29,9 @@ def is_person(mention: Mention, graph: ChunkGraph) -> bool:
     entry = graph.entities.get(mention.key)
     kind = entry[1] if entry is not None else mention.hint or DEFAULT_ENTITY_TYPE
     return kind in (_PERSON, DEFAULT_ENTITY_TYPE)
+
+
+def is_place(mention: Mention, graph: ChunkGraph) -> bool:
+    """Whether ``mention`` names a place: hinted so where it stands, or typed so in the chunk."""
+    entry = graph.entities.get(mention.key)
+    return mention.hint in PLACE_TYPES or (entry is not None and entry[1] in PLACE_TYPES)

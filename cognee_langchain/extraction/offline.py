@@ -60,12 +60,7 @@ from collections.abc import Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
-from cognee_langchain.extraction._chunk_graph import (
-    CO_OCCURRENCE,
-    PLACE_TYPES,
-    ChunkGraph,
-    FactTime,
-)
+from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
 from cognee_langchain.extraction._follow_up import follow_up_date, moves_in, named_later
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
@@ -85,6 +80,7 @@ from cognee_langchain.extraction._sentences import (
     opens_with_pronoun,
     split_sentences,
 )
+from cognee_langchain.extraction._subjects import is_place
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
 from cognee_langchain.extraction.schema import ChunkExtraction
 
@@ -142,10 +138,24 @@ def extract_chunk(text: str) -> ChunkExtraction:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
         description = clip(sentence.shown, _MAX_DESCRIPTION)
-        if index and sentence.speaker:
-            _named_later(sentences[index - 1], sentence, graph)
-            if index - 1 in place_in and moves_in(sentence.text):
-                _moved_in(sentences[index - 1], sentence, place_in[index - 1], graph)
+        previous = sentences[index - 1] if index else None
+        if (
+            previous is not None
+            and sentence.speaker
+            and (previous.line, previous.speaker) == (sentence.line, sentence.speaker)
+        ):
+            # What a sentence adds to the one before it in the same turn: a name, a home ("I
+            # bought a house in Stockport. I moved in last week."). The fact cites (and is
+            # dated by) both.
+            named = named_later(previous.text, sentence.text)
+            home = place_in.get(index - 1) if moves_in(sentence.text) else None
+            if named is not None or home is not None:
+                both = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
+                speaker = sentence.speaker.casefold()
+                if named is not None:
+                    _relate_named(speaker, *named, both, graph)
+                if home is not None:
+                    graph.relate(speaker, "moved to", home, both, FactTime())
         if sentence.speaker:  # the label alone makes the speaker an entity
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
@@ -170,7 +180,7 @@ def extract_chunk(text: str) -> ChunkExtraction:
                 graph.add_entity(mention.key, mention.name, hint, description)
             elif mention.hint:
                 graph.add_entity(mention.key, mention.name, mention.hint, description)
-        places = [m.key for m in mentions if entities[m.key][1] in PLACE_TYPES]
+        places = [m.key for m in mentions if is_place(m, graph)]
         if places:
             place_in[index] = places[-1]
         mentions = [mention for mention in mentions if not mention.vocative]
@@ -200,31 +210,14 @@ def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:
     return [Mention(word.casefold(), word, match.start("word"), match.end("word"), hint=_PERSON)]
 
 
-def _named_later(previous: Sentence, sentence: Sentence, graph: ChunkGraph) -> None:
-    """ "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone. Callum.":
-    the speaker's pet or partner, the fact citing (and dated by) both sentences."""
-    if previous.line != sentence.line or previous.speaker != sentence.speaker:
-        return
-    found = named_later(previous.text, sentence.text)
-    if found is None or sentence.speaker is None:
-        return
-    name, kind = found
-    description = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
+def _relate_named(speaker: str, name: str, kind: str, description: str, graph: ChunkGraph) -> None:
+    """The speaker's pet, partner or vehicle (``kind``: ``has_pet``, ``relationship_status``,
+    ``owns``) that :func:`named_later` found named."""
     predicate = {"has_pet": "has pet", "owns": "bought"}.get(kind, "dating")
-    hint = _PERSON if kind == "relationship_status" else ""
-    graph.add_entity(name.casefold(), name, hint, description)
-    speaker = sentence.speaker.casefold()
+    graph.add_entity(
+        name.casefold(), name, _PERSON if kind == "relationship_status" else "", description
+    )
     graph.relate(speaker, predicate, name.casefold(), description, FactTime(kind))
-
-
-def _moved_in(previous: Sentence, sentence: Sentence, place: str, graph: ChunkGraph) -> None:
-    """ "I bought a house in Stockport. I moved in last week.": the speaker lives in Stockport
-    since last week (the fact cites both sentences)."""
-    if previous.line != sentence.line or previous.speaker != sentence.speaker:
-        return
-    assert sentence.speaker is not None  # moves_in needs a speaker's "I"
-    description = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
-    graph.relate(sentence.speaker.casefold(), "moved to", place, description, FactTime())
 
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
