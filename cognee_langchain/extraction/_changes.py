@@ -74,8 +74,17 @@ _AT_AS_TITLE = re.compile(
 )
 # Work named as a thing of the speaker's: "Work at Shopify keeps me busy", "my new job at Acme".
 _WORK_AT = re.compile(
-    r"(?:(?<![\w'’])Work|\b[Mm]y\s+(?:new\s+|current\s+)?(?:job|work|boss|shifts?|office))"
+    r"(?:(?<![\w'’])Work|\b[Mm]y\s+(?:new\s+|current\s+)?(?:job|work|boss|shifts?|office)"
+    r"|\b(?:[a-z]+\s+)?shifts)"
     r"\s+(?:at|for|with)\s+(?:the\s+)?(?P<org>\S)"
+)
+# Still or now at a named employer: "Still at Qantas doing ground ops", "I'm at Monzo now", "I'm
+# still at Shopify". Without "still", a job cue must follow ("I'm at Disneyland now" is a visit:
+# "doing ...", "as a ...", "now, started ..."); a place is never an employer.
+_STILL_AT = re.compile(
+    r"(?:\bI(?:['’]m|\s+am)\s+(?:(?P<still>still)\s+|now\s+)?|(?<![\w'’])(?P<still_>[Ss]till)\s+)"
+    r"at\s+(?:the\s+)?(?P<org>[^\W\d_a-z][\w'’&-]*(?:\s+[^\W\d_a-z][\w'’&-]*){0,3})"
+    r"(?P<cue>\s+(?:doing|working|as\s+an?)\b|,?\s+now\W+(?:started|since|been|working)\b)?"
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
@@ -280,6 +289,12 @@ def _employers(
                         title = graph.add_concept(" ".join(words), description)
                         time = FactTime(kind="job_title")
                         graph.relate(speaker, "job title", title, description, time)
+    for match in _STILL_AT.finditer(text):
+        org = at.get(match.start("org"))
+        if org is None or not (match.group("still") or match.group("still_") or match["cue"]):
+            continue
+        if not is_place(org, graph) and _works_at(match, speaker, at, graph, description):
+            spans.append(match.span())
     for match in _WORKPLACE.finditer(text):
         place = " ".join(match.group("place").split())
         if any(word in lex.NON_NAME_WORDS for word in place.split()):
@@ -456,7 +471,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
-         "office")
+         "office", "still", "now")
     ),
     _job_lost: frozenset(("job", "left")),
     _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed", "sleep")),

@@ -7,7 +7,7 @@ date phrases of when it started and ended, and whether the sentence ends it ("I 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
@@ -74,11 +74,21 @@ class ChunkGraph:
         """The kinds the current sentence's time-and-change rules have stated so far."""
         return {self.relations[key][1].kind for key in self._stated}
 
-    def date_sentence(self, phrase: str) -> None:
+    def date_sentence(
+        self,
+        phrase: str,
+        kinds: Collection[str] | None = None,
+        kind_of: Callable[[str], str | None] | None = None,
+    ) -> None:
         """Date the current sentence's relations that have no date phrase by ``phrase`` (one
-        the next sentence gives them: "I'm seeing Leah. We met in May.")."""
+        a later sentence gives them: "I'm seeing Leah. We met in May."): those of ``kinds``
+        (``None``: any), a relation of no kind yet by the kind ``kind_of`` its predicate reads
+        as (none: ``kinds`` don't apply to it)."""
         for key in self._stated:
             description, time, place = self.relations[key]
+            kind = time.kind or (kind_of(key[1]) if kind_of is not None else None)
+            if kind is not None and kinds is not None and kind not in kinds:
+                continue
             if time.valid_at is None:
                 self.relations[key] = (description, replace(time, valid_at=phrase), place)
 

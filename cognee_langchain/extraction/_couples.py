@@ -2,8 +2,10 @@
 
 * "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
   ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
-  are separating", "Tom dumped me", "I ended things with Tom" -> its end, with whoever it was
-  when the partner is unnamed.
+  are separating", "Tom dumped me", "I ended things with Tom", "I'm not with Tom anymore" -> its
+  end, with whoever it was when the partner is unnamed.
+* A proposal is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I proposed to
+  Ana" (not "Tom proposed a new plan").
 * "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
   been together since") or the one before in the same turn ("I met someone, Ana. We got
   engaged!"). "I moved to Rome and we got married" names nobody: no couple.
@@ -55,13 +57,28 @@ _LEFT_BY = re.compile(
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
     rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are)?\s+{NOW}(?:been\s+{NOW})?"
-    r"(?P<verb>dating|together|a\s+couple|got\s+together|got\s+engaged|engaged|got\s+married"
-    r"|married)\b"
+    r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
+    r"|engaged|got\s+married|married)\b"
 )
-_WE_COUPLE_WORDS = frozenset(("dating", "together", "couple", "engaged", "married"))
+_WE_COUPLE_WORDS = frozenset(("dating", "together", "couple", "engaged", "married", "seeing"))
 _COUPLE_PREDICATES = {
-    "together": "together with", "a couple": "together with", "got together": "together with"
+    "together": "together with", "a couple": "together with", "got together": "together with",
+    "seeing each other": "dating",
 }  # fmt: skip
+# A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
+# proposed to Ana".
+_PROPOSED = re.compile(
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
+    # "proposed" with no object of its own: "Tom proposed a new plan" is no engagement.
+    r"(?:proposed\b(?!\s+(?:a|an|the|that|this|some|we|our|to\s+(?!me\b)\w))"
+    r"|asked\s+me\s+to\s+marry\s+(?:him|her|them)|popped\s+the\s+question)"
+    r"|\bI\s+(?:finally\s+|just\s+)?proposed\s+to\s+(?P<proposed_to>\S)"
+)
+# A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
+_NOT_WITH = re.compile(
+    r"\bI(?:['’]m|\s+am)\s+(?:not\s+with\s+(?P<partner>\S)(?=[^.!?]*\b(?:anymore|any\s+more)\b)"
+    r"|no\s+longer\s+with\s+(?P<partner_2>\S))"
+)
 # How long a couple has lasted: "eight years married", "married for ten years".
 _COUNT = r"(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)"
 _YEARS_COUPLE = re.compile(
@@ -88,7 +105,8 @@ _SEEING = re.compile(
 #: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
-    "ended", "dumped", "splitting", "breaking", "walked",
+    "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
+    "anymore", "longer",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -123,6 +141,18 @@ def couples(
         partner = at.get(match.start("partner"))
         if partner is not None:
             graph.relate(speaker, "dating", partner.key, description, FactTime())
+    for match in _PROPOSED.finditer(text):
+        partner = at.get(match.start("partner" if match.group("partner") else "proposed_to"))
+        if partner is not None and partner.key != speaker and is_person(partner, graph):
+            time = FactTime(kind="relationship_status")
+            graph.relate(speaker, "engaged to", partner.key, description, time)
+            spans.append(match.span())
+    for match in _NOT_WITH.finditer(text):
+        partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
+        if partner is not None and is_person(partner, graph):
+            time = FactTime(kind="relationship_status", retracted=True)
+            graph.relate(speaker, "broke up with", partner.key, description, time)
+            spans.append(match.span())
     for match in _LEFT_BY.finditer(text):
         partner = at.get(match.start("partner"))
         if partner is not None and is_person(partner, graph):

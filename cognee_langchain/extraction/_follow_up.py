@@ -1,19 +1,22 @@
 """What the sentence after a change adds to it, in the same turn.
 
-* **Its date**: a change stated without one is dated by the next sentence when that sentence
-  tells when *that* happened: "I'm seeing someone new, Leah. We met at the pool in May." ->
-  seeing Leah since May; "Erik and I are separating. We decided in February." -> the end in
-  February. The next sentence must say when *that* happened: "it"/"that" was, happened,
-  started or ended ("I moved to Lyon. That was in 2021."), "we"/"she"/"he"/"they" met, decided,
-  agreed, began, started or signed (the start of what was just said), "I've lived here" /
-  "been there" (how long a home just named has been one: "Oslo is home now. I've lived here
-  since May."), the event told again with its doer left out or named by a pronoun ("Moved up
-  the week before last.", "Started in July.", "I bought him three days ago.", "They promoted me
-  two weeks ago."), or a first or last day ("My last day was yesterday."). "We went to Rome in
-  May" dates a trip, not the change before it. Its date must lie in the past (not "We'll meet
-  in May"), and the change's own sentence must name no date of its own, which always wins.
-  Only the phrase is passed on ("in May"): it is resolved against the message's time with
-  every other date when the write is built.
+* **Its date**: a change stated without one is dated by a later sentence of the turn that tells
+  when *that* happened: "I'm seeing someone new, Leah. We met at the pool in May." -> seeing
+  Leah since May; "Erik and I are separating. We decided in February." -> the end in February.
+  The sentence must say when *that* happened: "it"/"that" was, happened, started or ended ("I
+  moved to Lyon. That was in 2021."), "we"/"she"/"he"/"they" decided, agreed, began, started or
+  signed, the event told again with its doer left out or named by a pronoun ("Started in
+  July.", "I start last Monday.", "They promoted me two weeks ago."), a first or last day ("My
+  last day was yesterday."), or a date alone ("Since June.", "Last Saturday, at St. Anne's.").
+  A re-telling of a kind dates only a change of that kind, and may come a sentence later ("I'm
+  in Calgary now. Like, living here. Moved out at the start of February."): a move ("Moved up
+  the week before last.", "Drove up from Phoenix two weeks ago.", "I've lived here since May.")
+  a home; a meeting ("Met him at a pub quiz in March.", "We got together in June.") a couple;
+  a thing got again by a pronoun ("I bought him three days ago.") a pet or a possession. "We
+  went to Rome in May" dates a trip, not the change before it. Its date must lie in the past
+  (not "We'll meet in May"), and the change's own sentence must name no date of its own, which
+  always wins. Only the phrase is passed on ("in May"): it is resolved against the message's
+  time with every other date when the write is built.
 * **A name**: a pet, a partner or a vehicle told of without a name is named by the next
   sentence: "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone.
   Callum.", "Bought a motorbike. A Triumph Bonneville, second-hand."
@@ -30,45 +33,100 @@ from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date", "moves_in", "named_later"]
+__all__ = ["follow_up_date", "has_date", "moves_in", "named_later"]
 
-_CONTINUES = re.compile(
-    r"\W*(?:(?:we|she|he|they)\s+(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
-    r"(?:met|decided|agreed|began|started|signed|finali[sz]ed|made\s+it\s+official)"
-    r"|(?:it|that|this)(?:\s+all)?\s+(?:was|happened|started|began|ended)"
-    r"|I(?:['’]ve|\s+have)\s+(?:(?:only|just)\s+)?(?:lived|been|stayed)\s+(?:here|there)"
-    # The same event told again, its doer left out or named by a pronoun: "Moved up the week
-    # before last.", "Started in July.", "I bought him three days ago.", "We moved in last
-    # month.", "They promoted me two weeks ago."
-    r"|(?:(?:I|we)\s+)?(?:moved|started|began|joined|finished|left)"
-    r"(?:\s+(?:up|down|over|in|out|back|here|there))?"
-    r"\s+(?=(?:in|on|last|yesterday|today|two|three|four|five|six|a\s+(?:couple|few|week|month|"
-    r"year)|the\s+week|back|earlier|since|this)\b)"
-    r"|(?:I|we)\s+(?:(?:first|finally|only|just|actually)\s+)?"
-    r"(?:bought|got|adopted|rescued|brought|picked|collected|sold)\s+(?:him|her|it|them)\b"
-    r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
-    r"|(?:I|we)\s+met\s+(?:him|her|them)\b"
-    # A first or last day told apart: "My first day was yesterday.", "Last Friday was my last
-    # shift."
-    r"|(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
-    r"|[\w\s]{3,30}?\s+was\s+(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
-    r")",
-    re.I,
+# Where a date phrase may start, right after the verb that tells the event again.
+_DATE_AHEAD = (
+    r"(?=(?:in|on|at|around|over|during|last|yesterday|today|two|three|four|five|six|a\s+"
+    r"(?:couple|few|week|month|year)|the\s+(?:week|start|end|beginning)|back|earlier|since|this|"
+    r"just|only|early|late)\b)"
 )
+_SUBJECT = r"(?:(?:I|we)\s+)?(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
+#: Kinds a re-telling dates (``None``: any kind, the retold event being named generically).
+_MOVE = frozenset({"lives_in"})
+_COUPLE = frozenset({"relationship_status"})
+_GOT = frozenset({"has_pet", "owns"})
+_RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
+    # The re-telling opens the sentence or follows a leading aside: "Dysgu Cymraeg, Wednesday
+    # nights, I started in March."
+    (re.compile(r"\W*(?:[^.!?,]{1,40},\s+){0,2}?(?P<told>" + pattern + r")", re.I), kinds)
+    for pattern, kinds in (
+        (
+            r"(?:we|she|he|they)\s+(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
+            r"(?:decided|agreed|began|started|signed|finali[sz]ed|made\s+it\s+official)"
+            r"|(?:it|that|this)(?:\s+all)?\s+(?:was|happened|started|began|ended)"
+            # "Started in July.", "I start last Monday.", "They promoted me two weeks ago."
+            rf"|{_SUBJECT}(?:started|start|began|begin|joined|join|finished|left)"
+            rf"(?:\s+(?:up|over|in|out|back|here|there))?\s+{_DATE_AHEAD}"
+            r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
+            # A first or last day told apart: "My first day was yesterday.", "Last Friday was
+            # my last shift."
+            r"|(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
+            r"|[\w\s]{3,30}?\s+was\s+(?:my|our|his|her)\s+(?:first|last|final)\s+"
+            r"(?:day|shift|week)\b",
+            None,
+        ),
+        (
+            # "Moved up the week before last.", "Drove up from Phoenix two weeks ago.", "I move
+            # at the start of May.", "Been here since the week before last.", "Got the keys
+            # back in March."
+            rf"{_SUBJECT}(?:moved|move|relocated|drove|flew|arrived|arrive|got\s+the\s+keys)"
+            rf"(?:\s+[\w'’-]+){{0,4}}?\s+{_DATE_AHEAD}"
+            r"|(?:I(?:['’]ve|\s+have)\s+)?(?:(?:only|just)\s+)?(?:lived|been|stayed)\s+"
+            r"(?:here|there)",
+            _MOVE,
+        ),
+        (
+            # "We met at the pool in May.", "Met him at a pub quiz in March.", "We got
+            # together in June."
+            r"(?:(?:we|she|he|they)\s+)?(?:(?:first|finally|only|just|actually)\s+)?met\b"
+            r"|(?:I\s+)?met\s+(?:him|her|them)\b"
+            rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b",
+            _COUPLE,
+        ),
+        (
+            # "I bought him three days ago.", "Collected it last Saturday."
+            rf"{_SUBJECT}(?:bought|got|adopted|rescued|brought|picked|collected|sold)\s+"
+            r"(?:him|her|it|them)\b",
+            _GOT,
+        ),
+    )
+)
+# A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June."
+_FRAGMENT = re.compile(r"\W*" + _DATE_AHEAD, re.I)
+_FRAGMENT_WORDS = 10
+_PRONOUN = re.compile(r"\b(?:I|we|he|she|they|it)\b", re.I)
 
 
-def follow_up_date(text: str, following: str) -> str | None:
-    """The date phrase ``following`` (the next sentence of the turn) gives a change stated in
-    ``text``, or ``None``."""
-    if not _CONTINUES.match(following):
-        return None
+def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | None] | None:
+    """The date phrase ``following`` (a later sentence of the turn) gives a change stated in
+    ``text``, with the kinds of fact it can date (``None``: any), or ``None``."""
+    kinds: frozenset[str] | None = None
+    for pattern, retold in _RETOLD:
+        match = pattern.match(following)
+        if match is not None:
+            kinds, following = retold, following[match.start("told") :]
+            break
+    else:
+        fragment = (
+            _FRAGMENT.match(following)
+            and len(following.split()) <= _FRAGMENT_WORDS
+            and not _PRONOUN.search(following)
+        )
+        if not fragment:
+            return None
     # Which way a phrase points comes from its words and tense, not from this reference: any
     # time serves to tell a past phrase from one ahead.
     now = datetime.now(UTC)
     when = resolve_valid_at(following, now)
     if not when.phrase or when.at > now or resolve_dates(text, now):
         return None
-    return when.phrase
+    return when.phrase, kinds
+
+
+def has_date(text: str) -> bool:
+    """Whether ``text`` names a date of any kind (it then tells of its own event)."""
+    return bool(resolve_dates(text, datetime.now(UTC)))
 
 
 # "We adopted a beagle last Saturday." / "We got a dog. Lab mix.": an animal got, its name to come.

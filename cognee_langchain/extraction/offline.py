@@ -28,9 +28,11 @@ The heuristics, per chunk:
 * **Changes** a speaker states ("I'm now a product manager at Zalando", "we broke up", "I don't
   like sushi anymore", "we relocated to Lisbon") become relations with a kind or a retraction
   (``_changes``); every relation's kind and dates are resolved when the write is built.
-* **Dates from the next sentence**: facts a sentence states without a date take the date of the
+* **Dates from a later sentence**: facts a sentence states without a date take the date of the
   next sentence of the same turn when it tells when that happened ("I'm seeing Leah. We met in
-  May.", "I moved to Lyon. That was in 2021."; ``_follow_up``).
+  May.", "I moved to Lyon. That was in 2021.", "I'm seeing Dolores. Since June."), or of the one
+  after it when that tells the same kind of event again ("I'm in Calgary. Like, living here.
+  Moved out in February."; ``_follow_up``).
 * **A pet, a partner or a vehicle named in the next sentence**: "We adopted a beagle last
   Saturday. His name is Waffles.", "I'm seeing someone. Callum.", "Bought a motorbike. A Triumph
   Bonneville." -> the speaker's pet Waffles, partner Callum, motorbike (``_follow_up``).
@@ -61,7 +63,12 @@ from collections.abc import Sequence
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
-from cognee_langchain.extraction._follow_up import follow_up_date, moves_in, named_later
+from cognee_langchain.extraction._follow_up import (
+    follow_up_date,
+    has_date,
+    moves_in,
+    named_later,
+)
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
     Mention,
@@ -82,12 +89,16 @@ from cognee_langchain.extraction._sentences import (
 )
 from cognee_langchain.extraction._subjects import is_place
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
+from cognee_langchain.extraction.kinds import RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sentence"]
 
 _MAX_DESCRIPTION = 300
 _MAX_SUMMARY = 300
+# How many sentences of a turn after a change may tell its date.
+_LOOK_AHEAD = 2
+_DEFAULT_KINDS = RelationKinds()
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.
 _INTRODUCES = re.compile(
@@ -221,15 +232,30 @@ def _relate_named(speaker: str, name: str, kind: str, description: str, graph: C
 
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
-    """Date the facts sentence ``index`` states without a date by the next sentence of its turn
-    ("I'm seeing Leah. We met in May.")."""
-    if index + 1 >= len(sentences):
-        return
-    sentence, following = sentences[index], sentences[index + 1]
-    if following.line == sentence.line:
-        phrase = follow_up_date(sentence.text, following.text)
-        if phrase:
-            graph.date_sentence(phrase)
+    """Date the facts sentence ``index`` states without a date by a later sentence of its turn
+    ("I'm seeing Leah. We met in May."): the next one, or one of the two after it that tells
+    the same kind of event again ("I'm in Calgary now. Like, living here. Moved out at the start
+    of February."). The first later sentence that names a date ends the search."""
+    sentence = sentences[index]
+    for ahead in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(sentences))):
+        following = sentences[ahead]
+        if (following.line, following.speaker) != (sentence.line, sentence.speaker):
+            return
+        found = follow_up_date(sentence.text, following.text)
+        if found is not None:
+            phrase, kinds = found
+            if ahead == index + 1:
+                graph.date_sentence(phrase, kinds)
+            elif kinds is not None:  # further on, only a change of the kind it tells
+                graph.date_sentence(phrase, kinds, _kind_of)
+            return
+        if has_date(following.text):
+            return
+
+
+def _kind_of(predicate: str) -> str | None:
+    """The kind a predicate reads as by default ("moved to" -> ``lives_in``)."""
+    return _DEFAULT_KINDS.classify(predicate).kind
 
 
 def _antecedent(

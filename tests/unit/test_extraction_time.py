@@ -728,6 +728,92 @@ def test_a_thing_known_by_its_name_is_sold_or_bought(
 
 
 @pytest.mark.parametrize(
+    ("text", "target", "phrase"),
+    [
+        # two sentences on, the same kind of event told again
+        ("Ida: I took a job in Calgary. Like, living here. Moved out in February.", "Calgary",
+         "February"),
+        ("Ida: I live in Walthamstow now! Own bathroom!! I move at the start of May.",
+         "Walthamstow", "May"),
+        ("Ida: Junior developer at Deliveroo. I start last Monday, no Pret.", "Deliveroo",
+         "last Monday"),
+        ("Ida: I left Denver for Austin. Drove the Jeep down three weeks ago.", "Austin",
+         "three weeks ago"),
+        # the re-telling after an aside, dated by its own phrase, not the aside's
+        ("Ida: I joined Aviva! Claims team, Wednesday nights, I started in March.", "Aviva",
+         "in March"),
+        # a date alone, or nearly
+        ("Ida: I'm seeing Dolores. Since June.", "Dolores", "Since June"),
+        ("Ida: Dara asked me to marry him. Last Saturday, out on the prom.", "Dara",
+         "Last Saturday"),
+        ("Ida: I'm seeing someone. Callum. Met him at a pub quiz in March.", "Callum",
+         "in March"),
+    ],
+)  # fmt: skip
+def test_a_later_sentence_of_the_turn_dates_the_change_it_tells_again(
+    text: str, target: str, phrase: str
+) -> None:
+    dated = [r for r in relations(text) if r.target == target and r.predicate != "related_to"]
+    assert dated and all(r.valid_at is not None and phrase in r.valid_at for r in dated)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I moved to Lyon. It's lovely. We met in May.",  # a couple's start, not a move's
+        "Ida: I moved to Lyon. We went to Rome in April. Moved in May.",  # a date in between
+        "Ida: I moved to Lyon. It's lovely. Great food. Moved in May.",  # too far on
+        "Ida: I moved to Lyon. Since June I run.",  # a sentence of its own, not a date alone
+    ],
+)
+def test_a_later_sentence_dates_only_a_change_of_its_kind_close_by(text: str) -> None:
+    assert by_target(text)["Lyon"].valid_at is None
+
+
+@pytest.mark.parametrize(
+    ("text", "partner", "ended"),
+    [
+        ("Ida: Shane!!! Mateusz proposed! In Tassie.", "Mateusz", False),
+        ("Ida: And then Dara asked me to marry him.", "Dara", False),
+        ("Ida: I proposed to Ana on the beach.", "Ana", False),
+        ("Ida: Her name's Natalie and we've been seeing each other.", "Natalie", False),
+        ("Ida: Well, I'm not with Lucía anymore.", "Lucía", True),
+        ("Ida: I'm no longer with Tom.", "Tom", True),
+    ],
+)
+def test_proposals_and_couples_told_in_other_words(text: str, partner: str, ended: bool) -> None:
+    (couple,) = [r for r in relations(text) if r.target == partner and r.predicate != "related_to"]
+    kind = couple.kind or KINDS.classify(couple.predicate).kind
+    assert (couple.source, kind, couple.retracted) == ("Ida", "relationship_status", ended)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ida: Tom proposed a new plan.", "Ida: I'm not with Tom today.", "Ida: Tom proposed to Ana."],
+)
+def test_a_proposal_of_something_else_is_no_engagement(text: str) -> None:
+    assert not any(r.kind == "relationship_status" for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Ida: Still at Qantas doing ground ops.", "Qantas"),
+        ("Ida: I'm still at Shopify for now.", "Shopify"),
+        ("Ida: I'm at Monzo now, started a fortnight ago.", "Monzo"),
+        ("Ida: I'm now at Arup as a junior engineer.", "Arup"),
+        ("Ida: still pulling barista shifts at Little Lune.", "Little Lune"),
+        ("Ida: I'm at Disneyland now.", None),  # a visit as much as a job
+        ("Ida: I'm still in Leeds.", None),
+        ("Ida: I live in Leeds. I'm still at Leeds.", None),  # a place is no employer
+    ],
+)
+def test_an_employer_one_is_still_at(text: str, employer: str | None) -> None:
+    found = {r.target for r in relations(text) if r.kind == "works_at"}
+    assert found == ({employer} if employer else set())
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Ida: I moved to Oslo last week. That was in 2021.",  # its own date wins
