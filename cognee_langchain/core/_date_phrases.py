@@ -67,7 +67,8 @@ _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30,
 }  # fmt: skip
-# Vague counts: resolved to a likely count, their grain widened one step (see _vague_ago).
+# Vague counts: resolved to a likely count, their grain widened one step but for "a couple"
+# (see _vague_ago).
 _VAGUE_COUNTS = {"a few": 3, "a couple of": 2, "a couple": 2, "couple of": 2, "several": 3}
 _UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
@@ -375,7 +376,11 @@ _WIDER: dict[str, Grain] = {"day": "week", "week": "month", "month": "year", "ye
 def _vague_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     # "a few days ago": the period of the next wider grain ending today (the past week), which
     # holds every day "a few" can mean; years have no wider grain, so the likely year is kept.
+    # "A couple" is said for two: "a couple of days ago" is the day before yesterday.
     unit = fold(m["unit"])
+    if "couple" in fold(m["count"]):
+        grain: Grain = _UNITS[unit]  # type: ignore[assignment]
+        return _period_start(_shift(ctx, unit, -2), grain), grain
     grain = _WIDER[unit]
     if unit == "year":
         return _period_start(_shift(ctx, "year", -_VAGUE_COUNTS[fold(m["count"])]), grain), grain

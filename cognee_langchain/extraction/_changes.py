@@ -161,7 +161,8 @@ _POSSESSION = re.compile(
 # "I traded in my old Camry for a little Honda Fit".
 _NAMED_THING = re.compile(
     rf"{_WE}(?P<verb>sold|bought|purchased|traded\s+in|wrote\s+off|totall?ed|gave\s+away|"
-    r"got\s+rid\s+of)\s+(?:(?:the|my|our)\s+)?(?:(?:old|new|used|little|first)\s+)?"
+    r"got\s+rid\s+of|gave(?:\s+(?:him|her|them))?(?=\s+(?:the|my|our)\s))\s+"
+    r"(?:(?:the|my|our)\s+)?(?:(?:old|new|used|little|first)\s+)?"
     r"(?P<name>[^\W\d_a-z])"
     r"(?:[^.;!?]{0,40}?\sfor\s+(?:(?:a|an|the)\s+)?(?:(?:new|used|little|brand-new)\s+)?"
     r"(?P<new>[^\W\d_a-z]))?"
@@ -169,7 +170,8 @@ _NAMED_THING = re.compile(
 # How a named thing's end or start is said in the relation-kind lexicon's words.
 _NAMED_THING_VERBS = {
     "traded in": "sold", "wrote off": "lost", "totaled": "lost", "totalled": "lost",
-    "purchased": "bought",
+    "purchased": "bought", "gave": "gave away", "gave him": "gave away", "gave her": "gave away",
+    "gave them": "gave away",
 }  # fmt: skip
 _APPOSITIVE = re.compile(
     r",\s+(?:(?:a|an|the|my|our)\s+)?(?:[a-z][a-z-]*\s+){0,2}(?P<name>[^\W\d_a-z])"

@@ -74,6 +74,10 @@ class ChunkGraph:
         """The kinds the current sentence's time-and-change rules have stated so far."""
         return {self.relations[key][1].kind for key in self._stated}
 
+    def stated_keys(self) -> list[tuple[str, str, str]]:
+        """The keys of the relations (co-occurrences aside) the current sentence added."""
+        return list(self._stated)
+
     def date_sentence(
         self,
         phrase: str,
@@ -81,10 +85,21 @@ class ChunkGraph:
         kind_of: Callable[[str], str | None] | None = None,
     ) -> None:
         """Date the current sentence's relations that have no date phrase by ``phrase`` (one
-        a later sentence gives them: "I'm seeing Leah. We met in May."): those of ``kinds``
-        (``None``: any), a relation of no kind yet by the kind ``kind_of`` its predicate reads
-        as (none: ``kinds`` don't apply to it)."""
-        for key in self._stated:
+        a later sentence gives them: "I'm seeing Leah. We met in May."); see
+        :meth:`date_relations`."""
+        self.date_relations(self._stated, phrase, kinds, kind_of)
+
+    def date_relations(
+        self,
+        keys: Collection[tuple[str, str, str]],
+        phrase: str,
+        kinds: Collection[str] | None = None,
+        kind_of: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """Date the relations ``keys`` that have no date phrase by ``phrase``: those of
+        ``kinds`` (``None``: any), a relation of no kind yet by the kind ``kind_of`` its
+        predicate reads as (none: ``kinds`` don't apply to it)."""
+        for key in keys:
             description, time, place = self.relations[key]
             kind = time.kind or (kind_of(key[1]) if kind_of is not None else None)
             if kind is not None and kinds is not None and kind not in kinds:

@@ -140,9 +140,14 @@ _SELLING = re.compile(
     r"(?:\s+[a-z][a-z-]*)?)(?=\s*(?:[.,;:!?]|$|\s+(?:breaks|is|was|will|to|for|because|this|"
     r"next|soon)\b)))"
 )
-# "I still drive my old Saab", "My Vespa, yes, every day".
+# "I still drive my old Saab", "Drove the Jeep down", "Still driving my old Corolla", "Gonna
+# fix up the Sea Ray", "My Vespa, yes, every day"; anywhere, "my old Corolla" (a person is
+# "my Tom" too, never "my old" or "my trusty" one).
 _RIDE_MINE = re.compile(
-    rf"{_WE}(?:ride|drive|drove|rode)\s+(?:my|our)\s+(?:(?:[a-z]+)\s+)?(?P<name>{_NAME})"
+    rf"(?:{_WE}|^\W*(?i:(?:still|gonna|just|finally|also|now)\s+)*)"
+    r"(?:ride|riding|drive|driving|drove|rode|sail|sailing|sailed|fix\s+up|fixing\s+up)\s+"
+    rf"(?:my|our|the)\s+(?:(?:[a-z]+)\s+)?(?P<name>{_NAME})"
+    rf"|\b(?:[Mm]y|[Oo]ur)\s+(?:old|used|trusty|beloved|second-hand)\s+(?P<old>{_NAME})"
 )
 _MINE_ALONE = re.compile(rf"\W*My\s+(?P<name>{_NAME})[^\s,!.]*(?:\s+{_NAME}[^\s,!.]*)*\s*[,!]")
 _RUN_AT = re.compile(_RUN)
@@ -405,17 +410,20 @@ def things(
 def mine(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I still drive my old Saab", "My Vespa, yes, every day": ``owns``."""
+    """ "I still drive my old Saab", "Drove the Jeep down", "my old Corolla", "My Vespa, yes,
+    every day": ``owns``."""
     found = list(_RIDE_MINE.finditer(text))
     if text[:8].lstrip(" \"'“(").startswith("My "):  # one look spares most sentences the regex
         found += filter(None, [_MINE_ALONE.match(text)])
     spans: list[Span] = []
     for match in found:
-        start = match.start("name")
+        start = match.start("name" if match.group("name") else "old")
         named = _named(at, graph, start)
         if named is not None and is_place(named, graph):
             continue
         key = _run_name(text, start, at, graph, description, "")
+        if (speaker, key) in graph.claimed:
+            continue  # "I gave him my old Corolla": read as given away
         if _relate_self(graph, speaker, "owns", key, description, "owns"):
             spans.append(match.span())
     return spans
@@ -434,5 +442,6 @@ IMPLIED_RULES = {
                           "lost")),
     single: frozenset(("single",)),
     things: frozenset(("selling", "giving", "getting", "more")),
-    mine: frozenset(("ride", "drive", "drove", "rode", "my")),
+    mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",
+                     "sailing", "sailed", "fix", "fixing")),
 }  # fmt: skip

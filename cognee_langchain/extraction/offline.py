@@ -32,7 +32,8 @@ The heuristics, per chunk:
   next sentence of the same turn when it tells when that happened ("I'm seeing Leah. We met in
   May.", "I moved to Lyon. That was in 2021.", "I'm seeing Dolores. Since June."), or of the one
   after it when that tells the same kind of event again ("I'm in Calgary. Like, living here.
-  Moved out in February."; ``_follow_up``).
+  Moved out in February."; ``_follow_up``), or of the speaker's answer to the other speaker
+  asking when ("Sold the Sea Ray." - "When?" - "Last Saturday.").
 * **A pet, a partner or a vehicle named in the next sentence**: "We adopted a beagle last
   Saturday. His name is Waffles.", "I'm seeing someone. Callum.", "Bought a motorbike. A Triumph
   Bonneville." -> the speaker's pet Waffles, partner Callum, motorbike (``_follow_up``).
@@ -99,6 +100,11 @@ _MAX_SUMMARY = 300
 # How many sentences of a turn after a change may tell its date.
 _LOOK_AHEAD = 2
 _DEFAULT_KINDS = RelationKinds()
+# A question asking when what was just said happened: "When?", "Since when?", "Oh wow, when
+# was that?", "When did you sell it?", "How long ago?" (not "When are you visiting?").
+_ASKS_WHEN = re.compile(
+    r"(?i:\bwhen(?:\s+(?:did|was|were|had)\b[^?]*)?|\bhow\s+long\s+ago\b[^?]*)\?\s*$"
+)
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.
 _INTRODUCES = re.compile(
@@ -143,8 +149,13 @@ def extract_chunk(text: str) -> ChunkExtraction:
     last_subject: Mention | None = None
     line = -1
     place_in: dict[int, str] = {}  # sentence index -> the last place it names
+    turn_facts: dict[int, list[tuple[str, str, str]]] = {}  # line -> the relations it states
     for index, sentence in enumerate(sentences):
+        if index:
+            turn_facts.setdefault(sentences[index - 1].line, []).extend(graph.stated_keys())
         graph.begin_sentence(index, sentence.text)
+        if sentence.speaker and index and sentences[index - 1].line != sentence.line:
+            _date_answered(sentences, index, turn_facts, graph)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -251,6 +262,31 @@ def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> Non
             return
         if has_date(following.text):
             return
+
+
+def _date_answered(
+    sentences: list[Sentence],
+    index: int,
+    turn_facts: dict[int, list[tuple[str, str, str]]],
+    graph: ChunkGraph,
+) -> None:
+    """Date what a speaker's turn stated without a date by their answer, opening their next
+    turn, to the other speaker asking when ("Sold the Sea Ray." - "When?" - "Last Saturday.")."""
+    answer = sentences[index]
+    asked = [s for s in sentences[:index] if s.line == sentences[index - 1].line]
+    if asked[0].speaker in (None, answer.speaker) or not _ASKS_WHEN.search(asked[-1].text):
+        return
+    first = index - len(asked)
+    if not first or sentences[first - 1].speaker != answer.speaker:
+        return
+    told_line = sentences[first - 1].line
+    keys = turn_facts.get(told_line)
+    if not keys:
+        return
+    told = " ".join(s.text for s in sentences[:first] if s.line == told_line)
+    found = follow_up_date(told, answer.text)
+    if found is not None:
+        graph.date_relations(keys, found[0], found[1], _kind_of)
 
 
 def _kind_of(predicate: str) -> str | None:

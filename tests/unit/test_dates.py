@@ -85,6 +85,8 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("the day after 8 May 2023", _day(2023, 5, 9), "day", "the day after 8 May 2023"),
         ("several months ago", _day(2022, 6, 14), "year", "several months ago"),
         ("a couple of years ago", _day(2021, 1, 1), "year", "a couple of years ago"),
+        # "a couple" is said for two
+        ("a couple of days ago", _day(2023, 6, 12), "day", "a couple of days ago"),
     ],
 )
 def test_phrases_resolve_against_the_reference(

@@ -814,6 +814,47 @@ def test_an_employer_one_is_still_at(text: str, employer: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "thing", "owned"),
+    [
+        ("Ida: Drove the Jeep down three weeks ago.", "Jeep", True),
+        ("Ida: Still driving my old Corolla to every shift.", "Corolla", True),
+        ("Ida: Gonna fix up the Sea Ray.", "Sea Ray", True),
+        ("Ida: I gave him my old Corolla yesterday.", "Corolla", False),  # given away
+        ("Ida: He drove the Jeep.", "Jeep", None),  # someone else's driving
+        ("Ida: my sister Ana and my Tom came.", "Tom", None),  # a person is "my Tom" too
+    ],
+)
+def test_a_named_thing_the_speaker_uses_as_theirs_is_owned(
+    text: str, thing: str, owned: bool | None
+) -> None:
+    facts = [r for r in relations(text) if r.target == thing and r.predicate != "related_to"]
+    read = {KINDS.classify(r.predicate) for r in facts}
+    if owned is None:
+        assert not any(match.kind == "owns" for match in read)
+    else:
+        assert read == {KindMatch("owns", not owned)}
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "phrase"),
+    [
+        ("Gus: Sold the Sea Ray.\nBea: When?\nGus: Last Saturday. Paid cash.", "Sea Ray",
+         "Last Saturday"),
+        ("Gus: I moved to Leeds.\nBea: Oh wow, when was that?\nGus: It was in May.", "Leeds",
+         "in May"),
+        # not asked when it happened, or answered by someone else
+        ("Gus: I moved to Leeds.\nBea: When are you visiting?\nGus: In May.", "Leeds", None),
+        ("Gus: I moved to Leeds.\nBea: When?\nMo: In May.", "Leeds", None),
+        ("Gus: I moved to Leeds.\nBea: Nice!\nGus: In May.", "Leeds", None),
+    ],
+)  # fmt: skip
+def test_an_answer_to_when_dates_what_the_turn_before_told(
+    text: str, target: str, phrase: str | None
+) -> None:
+    assert by_target(text)[target].valid_at == phrase
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Ida: I moved to Oslo last week. That was in 2021.",  # its own date wins
