@@ -42,12 +42,14 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
 package nor the fixture's conversations; it is run beside the fixture with the same rows to show
 whether a gain transfers, and is never tuned on.
 
-**Two more development fixtures** (``benchmarks/data/time_and_change_dev2.json`` and
-``time_and_change_dev3.json``, run with ``--fixture``): the same format, each written by another
-author who saw neither the package nor the other fixtures, in other voices and wordings (dev3:
-long rambling messages, facts told across sentences, regional English); tuned on like the first,
-so that the offline rules are written against more than one author's sentences before the
-held-out fixture judges them.
+**Three more development fixtures** (``benchmarks/data/time_and_change_dev2.json``,
+``time_and_change_dev3.json`` and ``time_and_change_dev4.json``, run with ``--fixture``): the
+same format, each written by another author who saw neither the package nor the other fixtures,
+in other voices and wordings (dev3: long rambling messages, facts told across sentences,
+regional English; dev4: US Southern, Indian, Nigerian, Jamaican, Filipino and New Zealand
+English, a German learner, teenagers' texting, holidays and days of the month as dates); tuned
+on like the first, so that the offline rules are written against more than one author's
+sentences before the held-out fixture judges them.
 
 **LoCoMo** (``--locomo PATH``, default the development split ``../shared/data/locomo/``;
 ``none`` skips it): memory_quality's own run of the default retriever on each path and of the

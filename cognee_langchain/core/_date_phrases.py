@@ -21,6 +21,7 @@ from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from cognee_langchain.core._holidays import HOLIDAY_NAMES, holiday_date
 from cognee_langchain.core._tense import future_tense, past_tense, present_perfect
 
 __all__ = [
@@ -242,20 +243,9 @@ def _year(m: re.Match[str], ctx: Context) -> _Resolved:
     return datetime(int(m["year"]), 1, 1, tzinfo=UTC), "year"
 
 
-# Holidays on a fixed date, (month, day) by their first word(s): "since Christmas", "on New
-# Year's Eve". Easter moves with the moon and is left out: no date beats a wrong one.
-# Keys without apostrophes: "New Year's", "New Years" and "new year’s" are one holiday.
-_HOLIDAYS = {
-    "new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1),
-    "new year eve": (12, 31), "new year day": (1, 1), "new year": (1, 1),
-    "valentines day": (2, 14), "valentines": (2, 14), "halloween": (10, 31),
-    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
-    "xmas": (12, 25), "boxing day": (12, 26),
-}  # fmt: skip
+# Holidays ("since Christmas", "at Easter", "on Mother's Day"): see :mod:`._holidays`.
 HOLIDAY = re.compile(
-    r"\b(?:(?P<which>last|next|this)\s+)?(?P<holiday>new\s+year(?:['’]?s)?(?:\s+(?:eve|day))?"
-    r"|valentine['’]?s(?:\s+day)?|halloween|christmas(?:\s+(?:eve|day))?|xmas|boxing\s+day)\b",
-    re.I,
+    rf"\b(?:(?P<which>last|next|this)\s+)?(?:the\s+)?(?P<holiday>{HOLIDAY_NAMES})\b", re.I
 )
 
 
@@ -263,16 +253,18 @@ def _holiday(m: re.Match[str], ctx: Context) -> _Resolved:
     """The most recent such day not after the reference ("last Christmas", and "this
     Christmas" said of the past); the next one for "next Christmas" or in a sentence about the
     future."""
-    name = " ".join(fold(m["holiday"]).replace("'", "").replace("’", "").split())
-    month, day = _HOLIDAYS[name]
-    which, ref = fold(m["which"] or ""), ctx.reference
-    if which == "last":
-        year = ref.year if (month, day) < (ref.month, ref.day) else ref.year - 1
-    elif which == "next":
-        year = ref.year if (month, day) > (ref.month, ref.day) else ref.year + 1
+    name, which = m["holiday"], fold(m["which"] or "")
+    ref = ctx.reference.date()
+    this = holiday_date(name, ctx.year if ctx.year is not None else ref.year)
+    if ctx.year is not None:
+        day = this
+    elif which == "last" or (which != "next" and not ctx.future):
+        before = this < ref if which == "last" else this <= ref
+        day = this if before else holiday_date(name, ref.year - 1)
     else:
-        year = _year_for(month, day, ctx)
-    return datetime(year, month, day, tzinfo=UTC), "day"
+        after = this > ref if which == "next" else this >= ref
+        day = this if after else holiday_date(name, ref.year + 1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC), "day"
 
 
 _DAY_WORDS = {
@@ -342,6 +334,139 @@ def _week_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _period_start(_shift(ctx, "week", -2), "week"), "week"
 
 
+def _last_weekday(m: re.Match[str], ctx: Context) -> datetime:
+    """The most recent day named by ``m["weekday"]`` before the reference's day."""
+    today = _day_start(ctx.reference)
+    return today - timedelta(days=(today.weekday() - _WEEKDAYS[fold(m["weekday"])]) % 7 or 7)
+
+
+def _weekday_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "Friday before last": the Friday before last Friday.
+    return _last_weekday(m, ctx) - timedelta(weeks=1), "day"
+
+
+def _weekdays_ago(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "three Saturdays ago": last Saturday is one Saturday ago.
+    return _last_weekday(m, ctx) - timedelta(weeks=_count(m["count"]) - 1), "day"
+
+
+_PART = r"(?P<part>start|beginning|middle|end)"
+# "the end of September", "at the start of April", "since the middle of May 2023": a week.
+PART_OF_MONTH = re.compile(
+    rf"\b(?:the\s+)?{_PART}\s+of\s+(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH})"
+    rf"(?:,?\s+{_YEAR})?\b",
+    re.I,
+)
+# "the end of last year", "the start of this month".
+PART_OF_PERIOD = re.compile(
+    rf"\b(?:the\s+)?{_PART}\s+of\s+(?P<which>last|next|this|the)\s+(?P<unit>month|year)\b", re.I
+)
+
+
+def _in_month(part: str, start: datetime) -> datetime:
+    """The week a part of the month starting at ``start`` names: its first, one around the
+    15th, its last seven days."""
+    if part in ("start", "beginning"):
+        return start
+    if part == "middle":
+        return start.replace(day=11)
+    return start + relativedelta(months=1) - timedelta(days=7)
+
+
+def _part_of_month(m: re.Match[str], ctx: Context) -> _Resolved:
+    month = _month_number(m["month"])
+    start = datetime(int(m["year"]), month, 1, tzinfo=UTC) if m["year"] else None
+    if start is None:
+        resolved = _bare_month(m, ctx)
+        assert resolved is not None  # a month always resolves
+        start = resolved[0]
+    return _in_month(fold(m["part"]), start), "week"
+
+
+def _part_of_period(m: re.Match[str], ctx: Context) -> _Resolved:
+    which, part = fold(m["which"]), fold(m["part"])
+    step = {"last": -1, "next": 1}.get(which, 0)
+    if fold(m["unit"]) == "month":
+        return _in_month(part, _period_start(_shift(ctx, "month", step), "month")), "week"
+    year = ctx.reference.year + step
+    month = {"start": 1, "beginning": 1, "middle": 6}.get(part, 12)
+    return datetime(year, month, 1, tzinfo=UTC), "month"
+
+
+_ORDINAL_WORDS = {
+    word: number
+    for number, word in enumerate(
+        (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+            "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+            "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first",
+            "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth",
+            "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first",
+        ),
+        start=1,
+    )
+}  # fmt: skip
+_ORDINAL = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
+# "the first of December", "the twenty-third of May".
+ORDINAL_OF_MONTH = re.compile(
+    rf"\b(?:the\s+)?(?P<ordinal>{_ORDINAL})\s+of\s+(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b", re.I
+)
+
+
+def _ordinal_of_month(m: re.Match[str], ctx: Context) -> _Resolved:
+    month, day = _month_number(m["month"]), _ORDINAL_WORDS[fold(m["ordinal"])]
+    year = int(m["year"]) if m["year"] else _year_for(month, day, ctx)
+    return datetime(year, month, day, tzinfo=UTC), "day"
+
+
+# "the first Monday in November", "the last Friday of June".
+NTH_WEEKDAY = re.compile(
+    rf"\bthe\s+(?P<nth>first|second|third|fourth|last)\s+(?P<weekday>{_WEEKDAY})\s+(?:in|of)\s+"
+    rf"(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b",
+    re.I,
+)
+
+
+def _nth_weekday(m: re.Match[str], ctx: Context) -> _Resolved:
+    month, weekday = _month_number(m["month"]), _WEEKDAYS[fold(m["weekday"])]
+    year = int(m["year"]) if m["year"] else _year_for(month, 1, ctx)
+    nth = fold(m["nth"])
+    if nth == "last":
+        day = datetime(year, month, 1, tzinfo=UTC) + relativedelta(months=1) - timedelta(days=1)
+        return day - timedelta(days=(day.weekday() - weekday) % 7), "day"
+    first = datetime(year, month, 1, tzinfo=UTC)
+    count = ("first", "second", "third", "fourth").index(nth)
+    return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=count), "day"
+
+
+# A day of the month alone, "on the 18th", "by the 31st": never before a noun ("the 3rd
+# floor", "the 2nd time") or a month (read above).
+BARE_DAY = re.compile(
+    r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|so|at|in|when|after|before|because|then|was|is|I|we|he|"
+    r"she|they|it|for|or|to|with|from)\b))",
+    re.I,
+)
+
+
+def _bare_day(m: re.Match[str], ctx: Context) -> _Resolved:
+    """The latest such day of a month not after the reference (the next one not before it in a
+    sentence about the future); a day no month of the last three has is no date."""
+    day, step = int(m["day"]), 1 if ctx.future else -1
+    month = _period_start(ctx.reference, "month")
+    today = _day_start(ctx.reference)
+    for _ in range(3):
+        try:
+            when = month.replace(day=day)
+        except ValueError:  # the 31st of a month of 30 days
+            month += relativedelta(months=step)
+            continue
+        if (when <= today) if step < 0 else (when >= today):
+            return when, "day"
+        month += relativedelta(months=step)
+    return None
+
+
 def _weekday_gone(m: re.Match[str], ctx: Context) -> _Resolved:
     # "Sunday just gone": the most recent one before today, whatever the tense around it.
     today = _day_start(ctx.reference)
@@ -398,6 +523,13 @@ BARE_MONTH = re.compile(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH}
 BARE_YEAR = re.compile(rf"\b{_YEAR}\b(?![.,:/-]?\d)")
 BARE_WEEKDAY = re.compile(rf"\b(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY})\b", re.I)
 
+
+def _ordinal(day: int) -> str:
+    """ "1st", "2nd", "11th", "23rd"."""
+    suffix = "th" if day // 10 == 1 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
 # The words (or four digits: class "digits") without which a pattern cannot match, by class:
 # a text holding none of a pattern's classes is not searched with it. No word is in two classes.
 _CUE_CLASSES: dict[str, tuple[str, ...]] = {
@@ -411,8 +543,14 @@ _CUE_CLASSES: dict[str, tuple[str, ...]] = {
     "unit": tuple(
         word for unit in ("day", "week", "weekend", "month", "year") for word in (unit, f"{unit}s")
     ),
-    "ago": ("ago",),
-    "holiday": ("valentine", "valentines", "halloween", "christmas", "xmas"),
+    "ago": ("ago", "back"),
+    "holiday": (
+        "valentine", "valentines", "halloween", "christmas", "xmas", "easter", "whitsun",
+        "pentecost", "pfingsten", "thanksgiving", "hogmanay", "bonfire", "fawkes", "patricks",
+        "patrick", "anzac", "waitangi", "bastille",
+    ),
+    # A day of the month by its ordinal alone: "on the 18th".
+    "day_number": tuple(_ordinal(day) for day in range(1, 32)),
 }  # fmt: skip
 #: Lower-case cue word -> its class.
 CUE_WORDS: dict[str, str] = {word: kind for kind, words in _CUE_CLASSES.items() for word in words}
@@ -486,8 +624,14 @@ PATTERNS: list[DatePattern] = [
         _month_year,
         "digits",
     ),
-    # "new year" and "boxing day" hold a unit word.
-    _pattern(HOLIDAY, _holiday, "holiday", "unit"),
+    # "new year" and "labor day" hold a unit word, "fourth of july" a month, "good friday" a
+    # weekday.
+    _pattern(HOLIDAY, _holiday, "holiday", "unit", "month", "weekday"),
+    _pattern(PART_OF_MONTH, _part_of_month, "month"),
+    _pattern(PART_OF_PERIOD, _part_of_period, "unit"),
+    _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, "month"),
+    _pattern(NTH_WEEKDAY, _nth_weekday, "weekday"),
+    _pattern(BARE_DAY, _bare_day, "day_number"),
     _pattern(BARE_MONTH, _bare_month, "month"),
     _pattern(BARE_YEAR, _year, "digits"),
     _pattern(
@@ -508,6 +652,16 @@ PATTERNS: list[DatePattern] = [
     _pattern(
         re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+just\s+gone\b", re.I), _weekday_gone, "weekday"
     ),
+    _pattern(
+        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+before\s+last\b", re.I),
+        _weekday_before_last,
+        "weekday",
+    ),
+    _pattern(
+        re.compile(rf"\b(?P<count>{_NUMBER})\s+(?P<weekday>{_WEEKDAY})s\s+(?:ago|back)\b", re.I),
+        _weekdays_ago,
+        "ago",
+    ),
     _pattern(BARE_WEEKDAY, _weekday, "weekday"),
     # "last Fri": abbreviations only after last/next/this ("I sat", "the Sun").
     _pattern(
@@ -522,9 +676,12 @@ PATTERNS: list[DatePattern] = [
     _pattern(
         re.compile(rf"\b(?P<count>{_NUMBER})\s+fortnights?\s+ago\b", re.I), _fortnights_ago, "ago"
     ),
-    _pattern(re.compile(r"\bthe\s+week\s+before\s+last\b", re.I), _week_before_last, "unit"),
-    _pattern(re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+ago\b", re.I), _vague_ago, "ago"),
-    _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+ago\b", re.I), _ago, "ago"),
+    _pattern(re.compile(r"\b(?:the\s+)?week\s+before\s+last\b", re.I), _week_before_last, "unit"),
+    # "back" as "ago": "a month back", "Three weeks back".
+    _pattern(
+        re.compile(rf"\b(?P<count>{_VAGUE})\s+{_UNIT}\s+(?:ago|back)\b", re.I), _vague_ago, "ago"
+    ),
+    _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+(?:ago|back)\b", re.I), _ago, "ago"),
     _pattern(re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day, "unit"),
     _pattern(
         re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead, "unit"
@@ -538,9 +695,11 @@ PATTERNS: list[DatePattern] = [
         "unit",
     ),
 ]
-# "the week", "two days", "a month" right before "before/after <date>".
+# "the week", "two days", "a month", "the Tuesday" right before "before/after <date>".
 OFFSET = re.compile(
-    rf"(?<![\w-])(?P<count>the|{_NUMBER})\s+(?P<unit>day|week|month|year)s?\s+$", re.I
+    rf"(?<![\w-])(?:(?P<count>the|{_NUMBER})\s+(?P<unit>day|week|month|year)s?"
+    rf"|(?:the\s+)?(?P<weekday>{_WEEKDAY}))\s+$",
+    re.I,
 )
 
 
@@ -548,8 +707,16 @@ def offset_period(
     m: re.Match[str], role: str, at: datetime, until: datetime
 ) -> tuple[datetime, Grain, datetime]:
     """The period ``m`` (an :data:`OFFSET` match, "the week") names ``role`` ("before" or
-    "after") the period ``[at, until)``: "the week before 8 May" is 1-8 May. Raises
+    "after") the period ``[at, until)``: "the week before 8 May" is 1-8 May, "the Tuesday after
+    Bonfire Night" the first Tuesday after 5 November. Raises
     ``ValueError`` or ``OverflowError`` past the calendar's ends."""
+    if m["weekday"]:  # "the Tuesday after Bonfire Night": the first one after it
+        target = _WEEKDAYS[fold(m["weekday"])]
+        if role == "before":
+            day = at - timedelta(days=(at.weekday() - target) % 7 or 7)
+        else:
+            day = until + timedelta(days=(target - until.weekday()) % 7)
+        return day, "day", day + timedelta(days=1)
     unit = fold(m["unit"])
     grain: Grain = _UNITS[unit]  # type: ignore[assignment]
     count = 1 if fold(m["count"]) == "the" else _count(m["count"])

@@ -52,6 +52,9 @@ _ROLE_WORDS: dict[str, DateRole] = {
     "prior to": "before", "until": "until", "till": "until", "til": "until", "up to": "until",
     "up until": "until", "through": "until", "in": "on", "on": "on", "during": "on",
     "back in": "on", "around": "on",
+    # close enough to be the date itself: "right after Labor Day"
+    "right after": "on", "just after": "on", "straight after": "on", "soon after": "on",
+    "shortly after": "on",
 }  # fmt: skip
 _ROLE_BEFORE = re.compile(
     r"(?:^|(?<=\W))(?P<word>"

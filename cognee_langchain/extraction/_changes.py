@@ -96,7 +96,7 @@ _PET_GONE = re.compile(
 _PET_GIVEN = re.compile(rf"{_WE}(?:gave|rehomed)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b")
 # "We had to put Bluey down", "we had Gin put to sleep".
 _PUT_DOWN = re.compile(
-    rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+"
+    rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?:(?P<pet>[^\W\d_a-z])[\w'’-]*|(?:him|her))\s+"
     r"(?:put\s+)?(?:down|to\s+sleep)\b"
 )
 _NAMED_TITLE = re.compile(
@@ -182,7 +182,7 @@ _GIVEN_AWAY = re.compile(
     r"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:away|off|out)\b"
 )
 _PET = re.compile(
-    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|our|my)\s+[^.;!?]{{2,60}}?"
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my)\s+[^.;!?]{{2,60}}?"
     r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
 )
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
@@ -334,12 +334,16 @@ def _pets_gone(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece", "we had to put
-    Bluey down": the end of the speaker's pet of that name (a no-op for a name that was no pet
-    of theirs)."""
+    Bluey down", "Waffles got sick and we had to put him down": the end of the speaker's pet of
+    that name (a no-op for a name that was no pet of theirs)."""
     spans: list[Span] = []
     for pattern in (_PET_GONE, _PET_GIVEN, _PUT_DOWN):
         for match in pattern.finditer(text):
-            pet = at.get(match.start("pet"))
+            if match.group("pet"):
+                pet = at.get(match.start("pet"))
+            else:  # "Waffles got really sick and we had to put him down": the name before
+                before = [m for start, m in sorted(at.items()) if start < match.start()]
+                pet = before[-1] if before else None
             if pet is None:
                 continue
             time = FactTime(kind="has_pet", retracted=True)

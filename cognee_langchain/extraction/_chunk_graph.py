@@ -159,18 +159,24 @@ class ChunkGraph:
     def merge_aliases(self, keep: Collection[str] = ()) -> None:
         """Fold a shorter form into the unique longer entity it abbreviates: "Alice" or "Smith"
         into "Alice Smith", "Acme" into "Acme Corp" (names with connectors such as "Bank of
-        America" have no short forms). Keys in ``keep`` (the speakers) stay as they are."""
+        America" have no short forms). Keys in ``keep`` (the speakers) stay as they are. A
+        name said with a fond word before it folds the other way: "Little Mochi" into "Mochi"
+        ("Little Rock", never said as "Rock", stays)."""
         candidates: dict[str, set[str]] = {}
+        fond: dict[str, str] = {}  # "little mochi" -> "mochi": the name with a fond word before it
         for key, (_, kind, _) in self.entities.items():
             words = key.split()
             if len(words) < 2 or any(word in lex.CONNECTORS for word in words):
+                continue
+            if words[0] in lex.FOND_WORDS and " ".join(words[1:]) in self.entities:
+                fond[key] = " ".join(words[1:])
                 continue
             short = {words[0], words[-1]}
             if kind == "Organization" and words[-1] in lex.ORG_SUFFIXES:
                 short = {words[0], " ".join(words[:-1])}
             for alias in short:
                 candidates.setdefault(alias, set()).add(key)
-        aliases = {
+        aliases = fond | {
             alias: next(iter(keys))
             for alias, keys in candidates.items()
             if len(keys) == 1
@@ -181,6 +187,8 @@ class ChunkGraph:
         }
         if not aliases:
             return
+        # "little mochi" -> "mochi" -> "mochi tanaka": the end of the chain
+        aliases = {alias: aliases.get(canonical, canonical) for alias, canonical in aliases.items()}
         for alias, canonical in aliases.items():
             _, hint, _ = self.entities.pop(alias)
             if self.entities[canonical][1] == DEFAULT_ENTITY_TYPE:

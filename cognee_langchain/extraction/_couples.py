@@ -8,7 +8,8 @@
   Ana" (not "Tom proposed a new plan").
 * "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
   been together since") or the one before in the same turn ("I met someone, Ana. We got
-  engaged!"). "I moved to Rome and we got married" names nobody: no couple.
+  engaged!"). "I moved to Rome and we got married" names nobody: the couple's target is left
+  open, for the write to fill with whoever the speaker is with then.
 * How long a couple has lasted dates its start: "Ana and I have been married for ten years",
   "eight years married this month" -> since "ten years ago" / "eight years ago".
 * Living together: "I moved in with Ana", "to live with Ana", "Ana moved in with me" -> a partner:
@@ -190,12 +191,15 @@ def _we_couple(
     for match in matches:
         named = [m for start, m in sorted(at.items()) if start < match.start()]
         people = [m for m in (antecedent, *named) if m is not None and is_person(m, graph)]
-        if not people or people[-1].key == speaker:
-            continue  # "I moved to Rome and we got married": no partner named
-        partner = people[-1]
         verb = " ".join(match.group("verb").split())
         predicate = _COUPLE_PREDICATES.get(verb, verb)
-        graph.relate(speaker, predicate, partner.key, description, FactTime(valid_at=since))
+        if not people or people[-1].key == speaker:
+            # "I moved to Rome and we got married": the partner is whoever the speaker is
+            # with then, which the write looks up (an open target)
+            time = FactTime(kind="relationship_status", valid_at=since)
+            graph.relate(speaker, predicate, "", description, time)
+        else:
+            graph.relate(speaker, predicate, people[-1].key, description, FactTime(valid_at=since))
         spans.append(match.span())
     return spans
 

@@ -81,12 +81,26 @@ _HIRED_ME = re.compile(
     r"(?:hired\s+me|employed\s+me|signed\s+me|took\s+me\s+on)\b"
     rf"(?:\s+as\s+(?:(?:a|an)\s+)?{_TITLE}\b)?"
 )
-# "to start my master's at LSE", "I'm doing my PhD at ETH": studies there.
+_DEGREE = (
+    r"(?i:master['’]?s|masters|phd|ph\.d\.?|doctorate|degree|bachelor['’]?s|mba|studies|msc|bsc|"
+    r"ma|ba|bcom|llb|course|diploma|honours|apprenticeship)"
+)
+# "to start my master's at LSE", "I'm doing my PhD at ETH", "Started my MSc at Imperial", "I
+# enrolled in the part-time MSc at University of Galway", "I enrolled through UNISA": studies.
 _DEGREE_AT = re.compile(
-    r"\b(?:start|begin|started|began|starting|doing|do|finish|finishing)\s+(?:my|a|the)\s+"
-    r"(?:(?:first|second|third|final|last)\s+year\s+of\s+(?:my\s+)?)?"
-    r"(?i:master['’]?s|masters|phd|ph\.d\.?|doctorate|degree|bachelor['’]?s|mba|studies)"
-    rf"(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?\s+(?:at|in)\s+(?:the\s+)?(?P<org>{_NAME})"
+    r"\b(?:(?:start|begin|started|began|starting|doing|do)\s+(?:my|a|the)\s+"
+    r"(?:(?:first|second|third|final|last)\s+year\s+of\s+(?:my\s+)?)?(?:[\w-]+\s+){0,2}?"
+    rf"{_DEGREE}(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?"
+    r"|(?:enrolled|enrolling|registered|signed\s+up)(?:\s+(?:in|on|for)\s+[^.;!?]{0,50}?)?)"
+    rf"\s+(?:at|in|with|through)\s+(?:the\s+)?(?P<org>{_NAME})"
+)
+# Studies ended: "Graduated from UNISA", "I finished the master in March", "I dropped out", "I
+# left uni back in October", "I'm dropping out of comp sci" (the school named, or whichever the
+# speaker was at).
+_STUDIES_ENDED = re.compile(
+    rf"(?:{_I}|^\W*)(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
+    rf"|(?:finished|completed)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}"
+    r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b)"
 )
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|of|by|for|with)\s+$", re.I)
 _OFFER_FROM = re.compile(
@@ -293,12 +307,18 @@ def hired(
 def studies(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I arrived to start my master's at LSE", "I'm doing my PhD at ETH": studies there."""
+    """ "I arrived to start my master's at LSE", "I'm doing my PhD at ETH", "I enrolled at UHI":
+    studies there; "Graduated from UNISA", "I dropped out": their end."""
     spans: list[Span] = []
     for match in _DEGREE_AT.finditer(text):
         key = _run_name(text, match.start("org"), at, graph, description, "Organization")
         if _relate_self(graph, speaker, "studies at", key, description, "studies_at"):
             spans.append(match.span())
+    for match in _STUDIES_ENDED.finditer(text):
+        org = _named(at, graph, match.start("org")) if match.group("org") else None
+        time = FactTime(kind="studies_at", retracted=True)
+        graph.relate(speaker, "finished studies at", org.key if org else "", description, time)
+        spans.append(match.span())
     return spans
 
 
@@ -436,7 +456,9 @@ IMPLIED_RULES = {
     hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
                       "allowed", "letting")),
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
-                        "studies")),
+                        "studies", "msc", "bsc", "course", "diploma", "enrolled", "enrolling",
+                        "registered", "graduated", "dropped", "dropping", "uni", "university",
+                        "college", "apprenticeship")),
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost")),

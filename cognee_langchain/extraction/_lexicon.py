@@ -12,6 +12,7 @@ __all__ = [
     "CONJUNCTIONS",
     "CONNECTORS",
     "DETERMINERS",
+    "FOND_WORDS",
     "GENERIC_SPEAKERS",
     "HEADER_WORDS",
     "INTERJECTIONS",
@@ -148,6 +149,10 @@ NON_NAME_WORDS = (
     | ROLE_ACRONYMS
     | INTERJECTIONS
 )
+
+# Fond words a chat sentence may open with before a name ("Little Mochi.", "Poor Tibbles!"):
+# no part of it when the chunk names it without them.
+FOND_WORDS = _words("little poor dear sweet old baby darling lovely cheeky naughty silly brave")
 
 # Lower-case words allowed inside a multi-word name: "Bank of America", "Johnson & Johnson".
 CONNECTORS = _words("of de la le del della di da du van von der den y & 'n")

@@ -99,6 +99,8 @@ _MAX_DESCRIPTION = 300
 _MAX_SUMMARY = 300
 # How many sentences of a turn after a change may tell its date.
 _LOOK_AHEAD = 2
+# How long a sentence between a pet, partner or vehicle and its name may be ("Lab mix.").
+_ASIDE_WORDS = 4
 _DEFAULT_KINDS = RelationKinds()
 # A question asking when what was just said happened: "When?", "Since when?", "Oh wow, when
 # was that?", "When did you sell it?", "How long ago?" (not "When are you visiting?").
@@ -170,9 +172,16 @@ def extract_chunk(text: str) -> ChunkExtraction:
             # bought a house in Stockport. I moved in last week."). The fact cites (and is
             # dated by) both.
             named = named_later(previous.text, sentence.text)
+            told = [previous]
+            if named is None and index >= 2 and len(previous.text.split()) <= _ASIDE_WORDS:
+                # "We got a dog. Lab mix. Named him Tank.": a short aside between
+                first = sentences[index - 2]
+                if (first.line, first.speaker) == (sentence.line, sentence.speaker):
+                    named = named_later(first.text, sentence.text)
+                    told = [first, previous]
             home = place_in.get(index - 1) if moves_in(sentence.text) else None
             if named is not None or home is not None:
-                both = clip(f"{previous.shown} {sentence.shown}", _MAX_DESCRIPTION)
+                both = clip(" ".join(s.shown for s in (*told, sentence)), _MAX_DESCRIPTION)
                 speaker = sentence.speaker.casefold()
                 if named is not None:
                     _relate_named(speaker, *named, both, graph)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
-from cognee_langchain.errors import CogneeLangchainError, ExtractionError
+from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
 from cognee_langchain.extraction.schema import ChunkExtraction
 from cognee_langchain.graph.base import (
     EntityMention,
@@ -158,13 +158,17 @@ async def abuild_ops(
     statements: dict[tuple[str, str, str], Statement] = {}
     retractions: dict[str, RetractRelation] = {}
     created: dict[tuple[str, str, str], float] = {}
+    names = {e.id: e.name for e in resolution.entities.values()}
+    held = await _aheld_values(runtime, dataset, resolution, relations, names)
     for order, row in enumerate(relations):
         source = resolution.entity_of_key[row.source]
         target = None if row.target is None else resolution.entity_of_key[row.target]
-        if source == target:
-            continue  # both names resolved to one entity: not a fact about two things
         statement = row.statement
         assert statement is not None  # read above
+        if target is None and statement.end is None and statement.kind is not None:
+            target = held.value_at(source, statement.kind, statement.valid.at.timestamp())
+        if source == target:
+            continue  # both names resolved to one entity: not a fact about two things
         if statement.end is not None:
             end = statement.end
             rid = content_id("retraction", dataset, source, end.kind, target or "", row.chunk_id)
@@ -200,7 +204,6 @@ async def abuild_ops(
         RecordKind.RELATION, list(relation_ids.values())
     )
     new_relations = [t for t, rid in relation_ids.items() if rid not in stored]
-    names = {e.id: e.name for e in resolution.entities.values()}
     # The vector embeds the triple only: descriptions can change when a source is forgotten.
     facts = [render_fact(names[s], predicate, names[t]) for s, predicate, t in new_relations]
     vectors = await runtime.aembed([*summaries.values(), *facts])
@@ -251,6 +254,58 @@ async def abuild_ops(
     )
     ops.extend(retractions.values())  # after the entities they name
     return ops
+
+
+class _HeldValues:
+    """The values subjects held, per (subject entity, kind): ``(valid_at, invalid_at, target
+    entity)`` of the stored versions and of this write's own statements."""
+
+    def __init__(self) -> None:
+        self.versions: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
+
+    def add(self, source: str, kind: str, valid: float, invalid: float, target: str) -> None:
+        self.versions.setdefault((source, kind), []).append((valid, invalid, target))
+
+    def value_at(self, source: str, kind: str, at: float) -> str | None:
+        """The target of the version begun last by ``at`` and not ended before it."""
+        held = [v for v in self.versions.get((source, kind), ()) if v[0] <= at < v[1] or v[0] == at]
+        return max(held)[2] if held else None
+
+
+async def _aheld_values(
+    runtime: MemoryRuntime,
+    dataset: str,
+    resolution: Resolution,
+    relations: list[RelationRow],
+    names: dict[str, str],
+) -> _HeldValues:
+    """What the subjects of this write's open facts ("we got married") held of their kind:
+    their stored versions and this write's statements with a target. ``names`` gains the
+    stored targets' names."""
+    held = _HeldValues()
+    wanted: set[tuple[str, str]] = set()
+    for row in relations:
+        statement = row.statement
+        if statement is None or statement.kind is None or statement.end is not None:
+            continue
+        source = resolution.entity_of_key[row.source]
+        if row.target is None:
+            wanted.add((source, statement.kind))
+        else:
+            target = resolution.entity_of_key[row.target]
+            held.add(source, statement.kind, statement.valid.at.timestamp(), np.inf, target)
+    for source, kind in sorted(wanted):
+        try:
+            versions = await runtime.graph_store.arelation_history(dataset, source, kind)
+        except InvalidInputError:  # a store that keeps no history: no value to fill in
+            return held
+        for version in versions:
+            if version.valid_at is None:
+                continue
+            ended = np.inf if version.invalid_at is None else version.invalid_at
+            held.add(source, kind, version.valid_at, ended, version.target_id)
+            names.setdefault(version.target_id, version.target_name)
+    return held
 
 
 async def aread_times(
@@ -307,7 +362,8 @@ def collect(
 ) -> tuple[list[Mention], list[RelationRow]]:
     """Entity mentions and the :class:`RelationRow` of each relation of each chunk. A relation
     endpoint the extractor did not list as an entity becomes one; a blank target is kept only
-    for the end of a fact ("we broke up": whoever the partner was)."""
+    for the end of a fact ("we broke up": whoever the partner was) or a fact of a kind ("we got
+    married": the write fills in whoever the partner is then, see :func:`abuild_ops`)."""
     mentions: list[Mention] = []
     relations: list[RelationRow] = []
     for chunk_id, extraction in zip(chunk_ids, extractions, strict=True):
@@ -316,7 +372,9 @@ def collect(
             keys.key_of(entity.name, entity.type, entity.description)
         for relation in extraction.relations:
             source = keys.key_of(relation.source)
-            open_end = relation.retracted and not relation.target.strip()
+            # A blank target: the end of whatever value held ("we broke up"), or a new state
+            # of the value that holds ("we got married": to the partner of the time).
+            open_end = not relation.target.strip() and (relation.retracted or bool(relation.kind))
             target = None if open_end else keys.key_of(relation.target)
             if source and (target or open_end):
                 relations.append(

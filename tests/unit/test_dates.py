@@ -87,6 +87,39 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("a couple of years ago", _day(2021, 1, 1), "year", "a couple of years ago"),
         # "a couple" is said for two
         ("a couple of days ago", _day(2023, 6, 12), "day", "a couple of days ago"),
+        # "back" for "ago", weekdays counted back, a day of the month alone
+        ("a month back", _day(2023, 5, 1), "month", "a month back"),
+        ("three Saturdays ago", _day(2023, 5, 27), "day", "three Saturdays ago"),
+        ("the Friday before last", _day(2023, 6, 2), "day", "Friday before last"),
+        ("week before last", _day(2023, 5, 29), "week", "week before last"),
+        ("it was on the 1st, I think", _day(2023, 6, 1), "day", "on the 1st"),
+        ("by the 18th.", _day(2023, 5, 18), "day", "the 18th"),
+        ("the 31st", _day(2023, 5, 31), "day", "the 31st"),
+        # parts of a month or year, ordinals in words, the n-th weekday of a month
+        ("at the end of May", _day(2023, 5, 25), "week", "the end of May"),
+        ("since the middle of March", _day(2023, 3, 11), "week", "since the middle of March"),
+        ("the start of April 2021", _day(2021, 4, 1), "week", "the start of April 2021"),
+        ("end of last year", _day(2022, 12, 1), "month", "end of last year"),
+        ("the first of December", _day(2022, 12, 1), "day", "the first of December"),
+        ("the first Monday in November", _day(2022, 11, 7), "day", "the first Monday in November"),
+        # holidays, fixed and moving, and days told by them
+        ("at Easter", _day(2023, 4, 9), "day", "Easter"),
+        ("on Mother's Day", _day(2023, 5, 14), "day", "on Mother's Day"),
+        ("right after Labor Day", _day(2022, 9, 5), "day", "right after Labor Day"),
+        ("the week after Thanksgiving", _day(2022, 11, 25), "week", "the week after Thanksgiving"),
+        (
+            "since the August bank holiday",
+            _day(2022, 8, 29),
+            "day",
+            "since the August bank holiday",
+        ),
+        (
+            "the Tuesday after Bonfire Night",
+            _day(2022, 11, 8),
+            "day",
+            "the Tuesday after Bonfire Night",
+        ),
+        ("the Fourth of July", _day(2022, 7, 4), "day", "the Fourth of July"),
     ],
 )
 def test_phrases_resolve_against_the_reference(
@@ -679,3 +712,22 @@ def test_how_long_a_state_has_lasted_dates_its_start(text: str, at: datetime, gr
 )
 def test_a_length_of_time_is_no_date(text: str) -> None:
     assert resolve_dates(text, REF) == []
+
+
+@given(year=st.integers(1900, 2200))
+def test_moving_holidays_fall_on_their_weekday_in_their_season(year: int) -> None:
+    from cognee_langchain.core._holidays import holiday_date
+
+    easter = holiday_date("Easter", year)
+    assert easter.weekday() == 6 and date(year, 3, 22) <= easter <= date(year, 4, 25)
+    assert holiday_date("good friday", year) == easter - timedelta(days=2)
+    for name, month, weekday in (
+        ("Thanksgiving", 11, 3),
+        ("Labor Day", 9, 0),
+        ("Mother’s Day", 5, 6),
+        ("August bank holiday", 8, 0),
+    ):
+        day = holiday_date(name, year)
+        assert (day.month, day.weekday()) == (month, weekday)
+    assert holiday_date("Thanksgiving", year).day >= 22  # the fourth Thursday
+    assert holiday_date("August bank holiday", year).day >= 25  # the last Monday

@@ -417,6 +417,20 @@ def test_a_break_up_then_a_new_partner_in_one_message(memory: GraphMemory) -> No
     assert by_target["Chris"].invalid_at is None  # the break-up came first in the message
 
 
+def test_we_got_married_is_to_the_partner_of_the_time(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I'm dating Sam."))
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: We got married yesterday!"))
+    versions = alice_history(memory, "relationship_status")
+    names = {r.id: memory.to_networkx().nodes[r.target_id]["name"] for r in versions}
+    married = [r for r in versions if r.predicate == "got married"]
+    assert [(names[r.id], day(r.valid_at)) for r in married] == [("Sam", "2023-06-09")]
+
+
+def test_we_got_married_with_no_partner_known_states_nothing(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 10 June, 2023", "Alice: We got married yesterday!"))
+    assert alice_history(memory, "relationship_status") == []
+
+
 def test_the_relation_kinds_option_is_used(tmp_path: Path) -> None:
     kinds = RelationKinds(predicates={"is crazy about": "fandom"}, single_valued={"fandom"})
     with GraphMemory(tmp_path, relation_kinds=kinds) as memory:
@@ -869,12 +883,55 @@ def test_a_date_is_borrowed_only_for_the_start_of_what_was_said(text: str) -> No
     assert found.get("Joel", found.get("Oslo")) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "school", "ended"),
+    [
+        ("Ida: Started my MSc at Imperial last week.", "Imperial", False),
+        ("Ida: I enrolled through UNISA back in February.", "UNISA", False),
+        ("Ida: I went and enrolled in the part-time MSc at Galway Uni.", "Galway Uni", False),
+        ("Ida: I did it! Graduated from UNISA last month.", None, True),
+        ("Ida: I dropped out. Told them in June.", "", True),
+        ("Ida: I left uni back in October.", "", True),
+    ],
+)
+def test_studies_begun_and_ended(text: str, school: str | None, ended: bool) -> None:
+    studies = [r for r in relations(text) if r.kind == "studies_at"]
+    assert studies and all(r.retracted == ended for r in studies)
+    assert school is None or school in {r.target for r in studies}
+
+
+def test_a_third_persons_graduation_ends_no_studies_of_the_speaker() -> None:
+    assert not any(r.kind == "studies_at" for r in relations("Ida: My son graduated from Yale."))
+
+
+@pytest.mark.parametrize(
+    ("text", "pet", "ended"),
+    [
+        ("Ida: Carol and I got a dog. Lab mix. Named him Tank.", "Tank", False),
+        ("Ida: I adopted another cat from the rescue, a tom named Percy.", "Percy", False),
+        ("Ida: Waffles got really sick and we had to put him down.", "Waffles", True),
+        # "Little Mochi" is Mochi, said fondly
+        ("Ida: Mochi died last week.\nDan: Oh no. Little Mochi.", "Mochi", True),
+    ],
+)
+def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
+    found = [r for r in relations(text) if r.target == pet and r.source == "Ida"]
+    kinds = {r.kind or KINDS.classify(r.predicate).kind for r in found}
+    assert kinds == {"has_pet"}
+    assert any(r.retracted for r in found) == ended
+    assert "Little Mochi" not in names(text)
+
+
+KIND = "relationship_status"
+
+
 def test_we_in_a_couple_is_the_last_person_the_turn_named() -> None:
     assert ("Ida", "got engaged", "Joel") in triples("Ida: I met someone, Joel. We got engaged!")
     inside = triples("Ida: I met Joel in Lyon and we've been together since May.")
     assert ("Ida", "together with", "Joel") in inside
-    # a place is no partner, and "we" with nobody named before states no couple
-    assert not any(r.kind for r in relations("Ida: I moved to Lyon and we got married."))
+    # a place is no partner: "we" with nobody named before leaves the partner open
+    (married,) = [r for r in relations("Ida: I moved to Lyon and we got married.") if r.kind]
+    assert (married.predicate, married.target, married.kind) == ("got married", "", KIND)
 
 
 @pytest.mark.parametrize(
