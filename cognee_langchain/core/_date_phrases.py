@@ -345,6 +345,20 @@ def _weekday_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _last_weekday(m, ctx) - timedelta(weeks=1), "day"
 
 
+def _weekday_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _last_weekday(m, ctx), "day"
+
+
+def _nth_week(m: re.Match[str], ctx: Context) -> _Resolved:
+    month = _month_number(m["month"])
+    year = int(m["year"]) if m["year"] else _year_for(month, 1, ctx)
+    first = datetime(year, month, 1, tzinfo=UTC)
+    nth = fold(m["nth"])
+    if nth == "last":
+        return first + relativedelta(months=1) - timedelta(days=7), "week"
+    return first + timedelta(weeks=("first", "second", "third", "fourth").index(nth)), "week"
+
+
 def _weekdays_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     # "three Saturdays ago": last Saturday is one Saturday ago.
     return _last_weekday(m, ctx) - timedelta(weeks=_count(m["count"]) - 1), "day"
@@ -408,13 +422,21 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _ORDINAL = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 # "the first of December", "the twenty-third of May".
+# "the first of December", "the twenty-third of May", "the fifth of this month".
 ORDINAL_OF_MONTH = re.compile(
-    rf"\b(?:the\s+)?(?P<ordinal>{_ORDINAL})\s+of\s+(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b", re.I
+    rf"\b(?:the\s+)?(?P<ordinal>{_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+of\s+"
+    rf"(?:(?P<month>{_MONTH})(?:,?\s+{_YEAR})?|(?P<which>last|this|next)\s+month)\b",
+    re.I,
 )
 
 
 def _ordinal_of_month(m: re.Match[str], ctx: Context) -> _Resolved:
-    month, day = _month_number(m["month"]), _ORDINAL_WORDS[fold(m["ordinal"])]
+    word = fold(m["ordinal"])
+    day = int(word[:-2]) if word[0].isdigit() else _ORDINAL_WORDS[word]
+    if m["which"]:  # "the fifth of this month"
+        step = {"last": -1, "this": 0, "next": 1}[fold(m["which"])]
+        return _period_start(_shift(ctx, "month", step), "month").replace(day=day), "day"
+    month = _month_number(m["month"])
     year = int(m["year"]) if m["year"] else _year_for(month, day, ctx)
     return datetime(year, month, day, tzinfo=UTC), "day"
 
@@ -629,7 +651,7 @@ PATTERNS: list[DatePattern] = [
     _pattern(HOLIDAY, _holiday, "holiday", "unit", "month", "weekday"),
     _pattern(PART_OF_MONTH, _part_of_month, "month"),
     _pattern(PART_OF_PERIOD, _part_of_period, "unit"),
-    _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, "month"),
+    _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, "month", "unit"),
     _pattern(NTH_WEEKDAY, _nth_weekday, "weekday"),
     _pattern(BARE_DAY, _bare_day, "day_number"),
     _pattern(BARE_MONTH, _bare_month, "month"),
@@ -656,6 +678,28 @@ PATTERNS: list[DatePattern] = [
         re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+before\s+last\b", re.I),
         _weekday_before_last,
         "weekday",
+    ),
+    # "Saturday last" (formal British English): last Saturday.
+    _pattern(
+        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+last\b(?!\s+(?:week|month|year)\b)", re.I),
+        _weekday_last,
+        "weekday",
+    ),
+    # "the first week of February", "the last week of May": that week.
+    _pattern(
+        re.compile(
+            rf"\bthe\s+(?P<nth>first|second|third|fourth|last)\s+week\s+(?:of|in)\s+"
+            rf"(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b",
+            re.I,
+        ),
+        _nth_week,
+        "month",
+    ),
+    # "since three weeks" (as German, French and Spanish speakers say it): three weeks ago.
+    _pattern(
+        re.compile(rf"\bsince\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I),
+        _ago,
+        "unit",
     ),
     _pattern(
         re.compile(rf"\b(?P<count>{_NUMBER})\s+(?P<weekday>{_WEEKDAY})s\s+(?:ago|back)\b", re.I),

@@ -11,7 +11,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
 * **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a
   name not known as a place) -> the end of ``works_at`` there.
 * **A pet gone**: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece" -> the
-  end of ``has_pet`` of that name (a no-op for a name that was no pet of the speaker's).
+  end of ``has_pet`` of that name (a no-op for a name that was no pet of the speaker's;
+  :mod:`._pets`).
 * **A couple, living together**: "Nadia and I have been dating", "we broke up", "I moved in
   with Ana" -> ``relationship_status`` and its end (:mod:`._couples`).
 * **A pet, a thing got or given up**: "we adopted a kitten, Luna", "I adopted a budgie named
@@ -41,6 +42,7 @@ from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._couples import COHABIT_WORDS, COUPLE_WORDS, cohabits, couples
 from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
@@ -88,17 +90,6 @@ _STILL_AT = re.compile(
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
-# A pet's end: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece".
-_PET_GONE = re.compile(
-    r"(?<![\w'’])(?P<pet>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+|had\s+)?(?:died|passed\s+away|"
-    r"was\s+put\s+down|ran\s+away)\b"
-)
-_PET_GIVEN = re.compile(rf"{_WE}(?:gave|rehomed)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b")
-# "We had to put Bluey down", "we had Gin put to sleep".
-_PUT_DOWN = re.compile(
-    rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?:(?P<pet>[^\W\d_a-z])[\w'’-]*|(?:him|her))\s+"
-    r"(?:put\s+)?(?:down|to\s+sleep)\b"
-)
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
@@ -330,28 +321,6 @@ def _job_lost(
     return spans
 
 
-def _pets_gone(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "Gin died in July", "Nibbles passed away", "we gave Kin to my niece", "we had to put
-    Bluey down", "Waffles got sick and we had to put him down": the end of the speaker's pet of
-    that name (a no-op for a name that was no pet of theirs)."""
-    spans: list[Span] = []
-    for pattern in (_PET_GONE, _PET_GIVEN, _PUT_DOWN):
-        for match in pattern.finditer(text):
-            if match.group("pet"):
-                pet = at.get(match.start("pet"))
-            else:  # "Waffles got really sick and we had to put him down": the name before
-                before = [m for start, m in sorted(at.items()) if start < match.start()]
-                pet = before[-1] if before else None
-            if pet is None:
-                continue
-            time = FactTime(kind="has_pet", retracted=True)
-            graph.relate(speaker, "no longer has", pet.key, description, time)
-            spans.append(match.span())
-    return spans
-
-
 def _pastimes(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
@@ -469,7 +438,7 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, _employers, _job_lost, _pets_gone, cohabits, _pastimes, _given_up, _things, _moves,
+    _titles, _employers, _job_lost, pets_gone, cohabits, _pastimes, _given_up, _things, _moves,
     *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
@@ -480,7 +449,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
          "office", "still", "now")
     ),
     _job_lost: frozenset(("job", "left")),
-    _pets_gone: frozenset(("died", "passed", "put", "ran", "gave", "rehomed", "sleep")),
+    pets_gone: PET_GONE_WORDS,
     cohabits: COHABIT_WORDS,
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),
     _given_up: frozenset(("anymore", "more", "longer")),

@@ -39,7 +39,7 @@ _TOGETHER = (
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
     r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits|parted\s+ways"
-    r"|went\s+our\s+separate\s+ways"
+    r"|went\s+our\s+separate\s+ways|called\s+it\s+off|ended\s+it"
 )
 _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
@@ -49,6 +49,10 @@ _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
     rf"{WE_SUBJECT}(?:split\s+up|{_ENDED}|ended\s+things)"
     r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
+    # "We're not together anymore", "we are no longer a couple", "we're over"
+    r"|\b[Ww]e(?:['’]re|\s+are)\s+(?:not\s+together\s+(?:anymore|any\s+more|again)"
+    r"|no\s+longer\s+(?:together|a\s+couple)"
+    r"|(?:over|done|through)(?=\s*(?:[.,;:!?]|$|\s+(?:now|for\s+good)\b)))"
 )
 # The partner ended it: "Tom dumped me", "Ana broke up with me".
 _LEFT_BY = re.compile(
@@ -69,7 +73,10 @@ _COUPLE_PREDICATES = {
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
 # proposed to Ana".
 _PROPOSED = re.compile(
-    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
+    # unnamed, the partner of the time: "I proposed on the balcony", "He proposed!"
+    r"\b(?P<unnamed>(?:I|[Hh]e|[Ss]he)\s+(?:finally\s+|just\s+)?proposed)\b"
+    r"(?!\s+(?:to|a|an|the|that|this|some|we|our|changes|cuts)\b)"
+    r"|(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
     # "proposed" with no object of its own: "Tom proposed a new plan" is no engagement.
     r"(?:proposed\b(?!\s+(?:a|an|the|that|this|some|we|our|to\s+(?!me\b)\w))"
     r"|asked\s+me\s+to\s+marry\s+(?:him|her|them)|popped\s+the\s+question)"
@@ -107,7 +114,7 @@ _SEEING = re.compile(
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
-    "anymore", "longer",
+    "anymore", "longer", "off", "together", "over", "done", "through",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -143,6 +150,11 @@ def couples(
         if partner is not None:
             graph.relate(speaker, "dating", partner.key, description, FactTime())
     for match in _PROPOSED.finditer(text):
+        if match.group("unnamed"):
+            time = FactTime(kind="relationship_status")
+            graph.relate(speaker, "engaged to", "", description, time)
+            spans.append(match.span())
+            continue
         partner = at.get(match.start("partner" if match.group("partner") else "proposed_to"))
         if partner is not None and partner.key != speaker and is_person(partner, graph):
             time = FactTime(kind="relationship_status")

@@ -56,6 +56,10 @@ _HOME_IS = re.compile(
     rf"|{_I}call\s+(?P<call>{_RUN})\s+home\b"
     rf"|\bI(?:['’]ll|\s+will|['’]m|\s+am)?\s+{_NOW}(?:stay|staying)\s+in\s+(?P<stay>{_NAME})"
     r"[^.,;:!?]{0,30}?\s+(?:for\s+now|for\s+good|permanently|long[- ]term)\b"
+    # "I've been in Savannah since Labor Day", "Been based in Leeds for a year": how long a place
+    # has been home.
+    rf"|(?:\bI(?:['’]ve|\s+have)\s+|^\W*)(?i:been)\s+(?:based\s+)?in\s+(?P<since>{_NAME})"
+    r"[\w'’ -]{0,30}?\s+(?:since|for\s+(?:a|an|\d+|two|three|four|five|six|several|many)\s)"
 )
 # "I arrived in London on Sunday to start my master's": a move, not a visit.
 _ARRIVED_TO_START = re.compile(
@@ -255,7 +259,7 @@ def homes(
     ]
     found += [(m, m.start("place")) for m in _ARRIVED_TO_START.finditer(text)]
     for match in _HOME_IS.finditer(text):
-        group = next(name for name in ("place", "call", "stay") if match.group(name))
+        group = next(name for name in ("place", "call", "stay", "since") if match.group(name))
         found.append((match, match.start(group)))
     for match in _MY_HOME_IN.finditer(text):
         if _MISSED.search(text, max(0, match.start() - 30), match.start()):
@@ -452,7 +456,7 @@ def mine(
 #: The rules and the words without which each cannot match (lower case).
 IMPLIED_RULES = {
     homes: frozenset(("home", "stay", "staying", "flat", "apartment", "house", "place", "condo",
-                      "loft", "arrived", "landed")),
+                      "loft", "arrived", "landed", "been")),
     hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
                       "allowed", "letting")),
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",

@@ -51,7 +51,8 @@ The heuristics, per chunk:
 
 The rules live in private modules next to this one: ``_sentences`` (splitting, speakers),
 ``_mentions`` (names and their types), ``_relations`` (predicates between names), ``_changes``
-(changes a speaker states),
+(changes a speaker states, with ``_couples``, ``_pets`` and ``_implied``), ``_follow_up`` (what a
+later sentence adds),
 ``_chunk_graph`` (the per-chunk tally) and ``_lexicon`` (the word lists).
 """
 

@@ -120,6 +120,10 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
             "the Tuesday after Bonfire Night",
         ),
         ("the Fourth of July", _day(2022, 7, 4), "day", "the Fourth of July"),
+        ("Saturday last", _day(2023, 6, 10), "day", "Saturday last"),
+        ("the first week of February", _day(2023, 2, 1), "week", "the first week of February"),
+        ("on the fifth of this month", _day(2023, 6, 5), "day", "on the fifth of this month"),
+        ("Since three weeks am I in Leith", _day(2023, 5, 22), "week", "Since three weeks"),
     ],
 )
 def test_phrases_resolve_against_the_reference(

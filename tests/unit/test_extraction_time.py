@@ -922,6 +922,38 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
     assert "Little Mochi" not in names(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "target", "ended"),
+    [
+        ("Ida: I proposed on the balcony a fortnight ago.", "relationship_status", "", False),
+        ("Ida: He proposed! Three Sundays ago.", "relationship_status", "", False),
+        ("Ida: We're not together anymore.", "relationship_status", "", True),
+        ("Ida: We ended it last week.", "relationship_status", "", True),
+        ("Ida: We lost Biscuit last Tuesday.", "has_pet", "Biscuit", True),
+        ("Ida: Been in Savannah since Labor Day.", "lives_in", "Savannah", False),
+        ("Ida: I've been based in Leeds for a year now.", "lives_in", "Leeds", False),
+    ],
+)
+def test_changes_told_without_their_usual_words(
+    text: str, kind: str, target: str, ended: bool
+) -> None:
+    found = [r for r in relations(text) if r.kind == kind and r.target == target]
+    assert [r.retracted for r in found] == [ended]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: He proposed a toast.",
+        "Ida: We lost the match.",
+        "Ida: I've been in a meeting since 9.",
+        "Ida: We're done with dinner.",
+    ],
+)
+def test_the_same_words_about_something_else_state_no_change(text: str) -> None:
+    assert not any(r.kind and r.source == "Ida" for r in relations(text))
+
+
 KIND = "relationship_status"
 
 
