@@ -89,9 +89,16 @@ _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 _ELIDED_I = re.compile(
     r"(?:Got|Moved|Joined|Left|Sold|Bought|Started|Adopted|Rescued|Handed|Quit|Signed|"
     r"Drove|Picked|Finished|Became|Lost|Rented|Relocated|Resigned|Switched|Traded|Gave|Took|"
-    r"Packed|Broke|Split|Dumped|Collected"
+    r"Packed|Broke|Split|Dumped|Collected|Shifted"
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
+)
+# The same "I" left out of a later clause of a sentence the speaker tells of themselves ("I
+# shifted here in May, joined Kaveri on the 1st of June"): put back after the comma.
+_CLAUSE_ELIDED_I = re.compile(
+    r"(?<=,\s)(?=(?:got|moved|joined|left|sold|bought|started|adopted|quit|signed|shifted|"
+    r"finished|became|lost|rented|relocated|resigned|switched|traded|gave|took|collected)\s"
+    r"(?!by\b))"
 )
 _LEADING_PUNCTUATION = "\"'“‘([*-–— "
 
@@ -142,6 +149,8 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 analysed = f"I {analysed[0].lower()}{analysed[1:]}"
             elif speaker and _ELIDED_I_AM.match(analysed):
                 analysed = f"I'm {analysed[0].lower()}{analysed[1:]}"
+            if speaker and analysed.startswith("I ") and ", " in analysed:
+                analysed = _CLAUSE_ELIDED_I.sub("I ", analysed)
             # A lone capitalised function word ("The", "In", "We") is no name: dropping it here
             # lets most sentences without names be skipped altogether.
             titles = (

@@ -106,7 +106,7 @@ _DEFAULT_KINDS = RelationKinds()
 # A question asking when what was just said happened: "When?", "Since when?", "Oh wow, when
 # was that?", "When did you sell it?", "How long ago?" (not "When are you visiting?").
 _ASKS_WHEN = re.compile(
-    r"(?i:\bwhen(?:\s+(?:did|was|were|had)\b[^?]*)?|\bhow\s+long\s+ago\b[^?]*)\?\s*$"
+    r"(?i:\bwhen(?:\s+(?:did|was|were|had)\b[^?]*)?|\bhow\s+long\s+ago\b[^?]*)[?!]*\?\s*$"
 )
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.

@@ -36,6 +36,27 @@ __all__ = ["End", "Statement", "StatementReader"]
 _ENDING_ROLES = ("until",)
 
 
+_CLAUSE_BREAKS = (",", ";", " and ", " then ", " but ")
+
+
+def _clause_date(description: str, target: str, dates: list[ResolvedDate]) -> ResolvedDate | None:
+    """Of ``dates`` (a sentence's, in text order), the first in the clause that names
+    ``target``: "Shifted here end of May, joined Kaveri on the 1st of June" dates Kaveri by the
+    1st of June. ``None`` when the target or no date is found there."""
+    text = description.casefold()
+    at = text.find(target.casefold())
+    if at < 0:
+        return None
+    start = max(text.rfind(mark, 0, at) for mark in _CLAUSE_BREAKS)
+    ends = [end for mark in _CLAUSE_BREAKS if (end := text.find(mark, at)) >= 0]
+    end = min(ends, default=len(text))
+    for date in dates:
+        place = text.find(date.phrase.casefold(), max(start, 0))
+        if 0 <= place < end:
+            return date
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class End:
     """A fact of ``kind`` stops holding at ``at`` (epoch seconds UTC); ``phrase`` as written."""
@@ -94,11 +115,14 @@ class StatementReader:
         valid_at: str | None = None,
         invalid_at: str | None = None,
         retracted: bool = False,
+        target: str | None = None,
     ) -> Statement:
-        """The :class:`Statement` of one relation stated at ``reference`` (its message's time)."""
+        """The :class:`Statement` of one relation stated at ``reference`` (its message's time);
+        ``target``: its target's name or key, which picks the date of its own clause when the
+        sentence names several ("Sold the car in May, bought a bike in June")."""
         kinds = self.kinds
         match = kinds.classify(predicate)
-        valid = self._when_true(valid_at, description, reference)
+        valid = self._when_true(valid_at, description, reference, target)
         at = valid.at.timestamp()
         if match.retracted and match.kind is not None:
             # "quit Renault": an event worth keeping as a fact, and the end of the job.
@@ -119,11 +143,23 @@ class StatementReader:
         # whatever version was open at the end.
         return Statement(True, None, False, valid, end)
 
-    def _when_true(self, phrase: str | None, description: str, reference: datetime) -> ResolvedDate:
+    def _when_true(
+        self, phrase: str | None, description: str, reference: datetime, target: str | None
+    ) -> ResolvedDate:
         if phrase and phrase.strip():
             given = self._valid_at(phrase.strip(), reference)
             if given.phrase:
                 return given
+        if target:
+            starts = [
+                date
+                for date in self._scan(description, reference)
+                if date.role in ("on", "since") and date.at <= reference
+            ]
+            if len(starts) > 1:
+                own = _clause_date(description, target, starts)
+                if own is not None:
+                    return own
         return self._valid_at(description, reference)
 
     def _when_ended(

@@ -332,6 +332,7 @@ async def aread_times(
                     valid_at=row.valid_at,
                     invalid_at=row.invalid_at,
                     retracted=row.retracted,
+                    target=row.target,
                 )
             )
             for row in relations

@@ -856,6 +856,7 @@ def test_a_named_thing_the_speaker_uses_as_theirs_is_owned(
          "Last Saturday"),
         ("Gus: I moved to Leeds.\nBea: Oh wow, when was that?\nGus: It was in May.", "Leeds",
          "in May"),
+        ("Gus: I moved to Leeds.\nBea: WHAT. When??\nGus: In May.", "Leeds", "In May"),
         # not asked when it happened, or answered by someone else
         ("Gus: I moved to Leeds.\nBea: When are you visiting?\nGus: In May.", "Leeds", None),
         ("Gus: I moved to Leeds.\nBea: When?\nMo: In May.", "Leeds", None),
@@ -952,6 +953,25 @@ def test_changes_told_without_their_usual_words(
 )
 def test_the_same_words_about_something_else_state_no_change(text: str) -> None:
     assert not any(r.kind and r.source == "Ida" for r in relations(text))
+
+
+def test_each_fact_of_a_sentence_takes_the_date_of_its_own_clause() -> None:
+    reader = StatementReader(KINDS)
+    text = "Shifted here end of May, joined Kaveri on the 1st of June, all in one week."
+    ref = datetime(2022, 9, 5, tzinfo=UTC)
+    joined = reader.read("joined", text, ref, target="kaveri")
+    assert (day(joined.valid.at.timestamp()), joined.valid.phrase) == (
+        "2022-06-01",
+        "on the 1st of June",
+    )
+    # without its target the sentence's first date stands
+    assert reader.read("joined", text, ref).valid.phrase == "end of May"
+
+
+def test_a_later_clause_of_the_speakers_own_sentence_keeps_its_i() -> None:
+    text = "Priya: Shifted here in May, joined Kaveri on the 1st of June, all in one week."
+    assert ("Priya", "joined", "Kaveri") in triples(text)
+    assert not any(r.source == "Ida" for r in relations("Ida: Anna, joined by Tom, came."))
 
 
 KIND = "relationship_status"
