@@ -92,8 +92,13 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
         ),
     )
 )
-# A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June."
-_FRAGMENT = re.compile(r"\W*" + _DATE_AHEAD, re.I)
+# A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June.", "Sunday
+# night.", "End of August."
+_FRAGMENT = re.compile(
+    r"\W*(?:" + _DATE_AHEAD + r"|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|end|start|mid)\b))",
+    re.I,
+)
 _FRAGMENT_WORDS = 10
 _PRONOUN = re.compile(r"\b(?:I|we|he|she|they|it)\b", re.I)
 

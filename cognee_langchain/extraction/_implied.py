@@ -87,7 +87,7 @@ _HIRED_ME = re.compile(
 )
 _DEGREE = (
     r"(?i:master['’]?s|masters|phd|ph\.d\.?|doctorate|degree|bachelor['’]?s|mba|studies|msc|bsc|"
-    r"ma|ba|bcom|llb|course|diploma|honours|apprenticeship)"
+    r"ma|ba|bcom|llb|course|diploma|honours|apprenticeship|module|program|programme)"
 )
 # "to start my master's at LSE", "I'm doing my PhD at ETH", "Started my MSc at Imperial", "I
 # enrolled in the part-time MSc at University of Galway", "I enrolled through UNISA": studies.
@@ -462,7 +462,7 @@ IMPLIED_RULES = {
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
                         "studies", "msc", "bsc", "course", "diploma", "enrolled", "enrolling",
                         "registered", "graduated", "dropped", "dropping", "uni", "university",
-                        "college", "apprenticeship")),
+                        "college", "apprenticeship", "completed", "finished")),
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost")),

@@ -87,9 +87,11 @@ _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 # "Joined Aviva yesterday as a claims manager.", "Sold it last month."): a sentence of a named
 # speaker opening with one of these past-tense verbs is read with its "I" back.
 _ELIDED_I = re.compile(
-    r"(?:Got|Moved|Joined|Left|Sold|Bought|Started|Adopted|Rescued|Handed|Quit|Signed|"
-    r"Drove|Picked|Finished|Became|Lost|Rented|Relocated|Resigned|Switched|Traded|Gave|Took|"
-    r"Packed|Broke|Split|Dumped|Collected|Shifted"
+    # in lower case too: texting ("got a dog saturday", "quit boba bliss lol")
+    r"(?:[Gg]ot|[Mm]oved|[Jj]oined|[Ll]eft|[Ss]old|[Bb]ought|[Ss]tarted|[Aa]dopted|[Rr]escued|"
+    r"[Hh]anded|[Qq]uit|[Ss]igned|[Dd]rove|[Pp]icked|[Ff]inished|[Bb]ecame|[Ll]ost|[Rr]ented|"
+    r"[Rr]elocated|[Rr]esigned|[Ss]witched|[Tt]raded|[Gg]ave|[Tt]ook|[Pp]acked|[Bb]roke|[Ss]plit|"
+    r"[Dd]umped|[Cc]ollected|[Ss]hifted"
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
