@@ -80,13 +80,13 @@ _WORK_AT = re.compile(
     r"|\b(?:[a-z]+\s+)?shifts)"
     r"\s+(?:at|for|with)\s+(?:the\s+)?(?P<org>\S)"
 )
-# Still or now at a named employer: "Still at Qantas doing ground ops", "I'm at Monzo now", "I'm
-# still at Shopify". Without "still", a job cue must follow ("I'm at Disneyland now" is a visit:
-# "doing ...", "as a ...", "now, started ..."); a place is never an employer.
+# Still or now at a named employer: "Still at Qantas doing ground ops", "I'm at Monzo now,
+# started ...", "I'm still at Shopify". Without "still", work must follow ("I'm at Disneyland
+# now" is a visit: "working ...", "now, started ..."); a place is never an employer.
 _STILL_AT = re.compile(
     r"(?:\bI(?:['’]m|\s+am)\s+(?:(?P<still>still)\s+|now\s+)?|(?<![\w'’])(?P<still_>[Ss]till)\s+)"
     r"at\s+(?:the\s+)?(?P<org>[^\W\d_a-z][\w'’&-]*(?:\s+[^\W\d_a-z][\w'’&-]*){0,3})"
-    r"(?P<cue>\s+(?:doing|working|as\s+an?)\b|,?\s+now\W+(?:started|since|been|working)\b)?"
+    r"(?P<cue>\s+working\b|,?\s+now\W+(?:started|working)\b)?"
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
@@ -446,7 +446,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
-         "office", "still", "now")
+         "office", "still")
     ),
     _job_lost: frozenset(("job", "left")),
     pets_gone: PET_GONE_WORDS,

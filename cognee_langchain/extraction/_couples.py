@@ -49,10 +49,9 @@ _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
     rf"{WE_SUBJECT}(?:split\s+up|{_ENDED}|ended\s+things)"
     r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
-    # "We're not together anymore", "we are no longer a couple", "we're over"
+    # "We're not together anymore", "we are no longer a couple"
     r"|\b[Ww]e(?:['’]re|\s+are)\s+(?:not\s+together\s+(?:anymore|any\s+more|again)"
-    r"|no\s+longer\s+(?:together|a\s+couple)"
-    r"|(?:over|done|through)(?=\s*(?:[.,;:!?]|$|\s+(?:now|for\s+good)\b)))"
+    r"|no\s+longer\s+(?:together|a\s+couple))\b"
 )
 # The partner ended it: "Tom dumped me", "Ana broke up with me".
 _LEFT_BY = re.compile(
@@ -114,7 +113,7 @@ _SEEING = re.compile(
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
-    "anymore", "longer", "off", "together", "over", "done", "through",
+    "anymore", "longer", "called", "together",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 

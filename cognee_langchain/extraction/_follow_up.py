@@ -33,7 +33,7 @@ from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date", "has_date", "moves_in", "named_later"]
+__all__ = ["follow_up_date", "has_date", "moves_in", "named_later", "retells_kind"]
 
 # Where a date phrase may start, right after the verb that tells the event again.
 _DATE_AHEAD = (
@@ -92,6 +92,18 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
         ),
     )
 )
+# The words without one of which no re-telling matches: most sentences skip the patterns.
+_RETOLD_WORDS = frozenset(
+    (
+        "decided", "agreed", "began", "started", "signed", "finalised", "finalized", "official",
+        "it", "that", "this", "was", "happened", "ended", "start", "begin", "joined", "join",
+        "finished", "left", "promoted", "made", "hired", "appointed", "day", "shift", "week",
+        "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
+        "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
+        "collected", "sold",
+    )
+)  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
 # A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June.", "Sunday
 # night.", "End of August."
 _FRAGMENT = re.compile(
@@ -101,13 +113,17 @@ _FRAGMENT = re.compile(
 )
 _FRAGMENT_WORDS = 10
 _PRONOUN = re.compile(r"\b(?:I|we|he|she|they|it)\b", re.I)
+_VERB = re.compile(
+    r"\b(?:[a-z]{2,}ed|is|was|are|were|has|have|had|did|does|went|got|said|made|took|came)\b"
+)
 
 
 def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | None] | None:
     """The date phrase ``following`` (a later sentence of the turn) gives a change stated in
     ``text``, with the kinds of fact it can date (``None``: any), or ``None``."""
     kinds: frozenset[str] | None = None
-    for pattern, retold in _RETOLD:
+    told = not _RETOLD_WORDS.isdisjoint(_WORD.findall(following.lower()))
+    for pattern, retold in _RETOLD if told else ():
         match = pattern.match(following)
         if match is not None:
             kinds, following = retold, following[match.start("told") :]
@@ -117,6 +133,7 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
             _FRAGMENT.match(following)
             and len(following.split()) <= _FRAGMENT_WORDS
             and not _PRONOUN.search(following)
+            and not _VERB.search(following)  # "In 1992, Acme started ...": a sentence of its own
         )
         if not fragment:
             return None
@@ -127,6 +144,14 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     if not when.phrase or when.at > now or resolve_dates(text, now):
         return None
     return when.phrase, kinds
+
+
+def retells_kind(text: str) -> bool:
+    """Whether ``text`` tells again an event of a named kind (a move, a meeting, a thing got):
+    what may date a change two sentences back."""
+    if _RETOLD_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        return False
+    return any(kinds is not None and pattern.match(text) for pattern, kinds in _RETOLD)
 
 
 def has_date(text: str) -> bool:

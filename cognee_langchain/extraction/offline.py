@@ -70,6 +70,7 @@ from cognee_langchain.extraction._follow_up import (
     has_date,
     moves_in,
     named_later,
+    retells_kind,
 )
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
@@ -254,24 +255,28 @@ def _relate_named(speaker: str, name: str, kind: str, description: str, graph: C
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     """Date the facts sentence ``index`` states without a date by a later sentence of its turn
-    ("I'm seeing Leah. We met in May."): the next one, or one of the two after it that tells
-    the same kind of event again ("I'm in Calgary now. Like, living here. Moved out at the start
-    of February."). The first later sentence that names a date ends the search."""
+    ("I'm seeing Leah. We met in May."): the next one, or the one after it when that tells the
+    same kind of event again and the next names no date of its own ("I'm in Calgary now.
+    Like, living here. Moved out at the start of February.")."""
     sentence = sentences[index]
-    for ahead in range(index + 1, min(index + 1 + _LOOK_AHEAD, len(sentences))):
-        following = sentences[ahead]
-        if (following.line, following.speaker) != (sentence.line, sentence.speaker):
-            return
-        found = follow_up_date(sentence.text, following.text)
-        if found is not None:
-            phrase, kinds = found
-            if ahead == index + 1:
-                graph.date_sentence(phrase, kinds)
-            elif kinds is not None:  # further on, only a change of the kind it tells
-                graph.date_sentence(phrase, kinds, _kind_of)
-            return
-        if has_date(following.text):
-            return
+    turn = (sentence.line, sentence.speaker)
+    later = []
+    for following in sentences[index + 1 : index + 1 + _LOOK_AHEAD]:
+        if (following.line, following.speaker) != turn:
+            break
+        later.append(following)
+    if not later:
+        return
+    found = follow_up_date(sentence.text, later[0].text)
+    if found is not None:
+        graph.date_sentence(*found)
+        return
+    # Further on, only a change of the kind the sentence tells; the cheap look first.
+    if len(later) < 2 or not retells_kind(later[1].text) or has_date(later[0].text):
+        return
+    found = follow_up_date(sentence.text, later[1].text)
+    if found is not None and found[1] is not None:
+        graph.date_sentence(found[0], found[1], _kind_of)
 
 
 def _date_answered(
