@@ -287,11 +287,12 @@ def _date_answered(
 ) -> None:
     """Date what a speaker's turn stated without a date by their answer, opening their next
     turn, to the other speaker asking when ("Sold the Sea Ray." - "When?" - "Last Saturday.")."""
-    answer = sentences[index]
-    asked = [s for s in sentences[:index] if s.line == sentences[index - 1].line]
-    if asked[0].speaker in (None, answer.speaker) or not _ASKS_WHEN.search(asked[-1].text):
+    answer, question = sentences[index], sentences[index - 1]
+    if question.speaker in (None, answer.speaker) or not _ASKS_WHEN.search(question.text):
         return
-    first = index - len(asked)
+    first = index - 1
+    while first and sentences[first - 1].line == question.line:
+        first -= 1
     if not first or sentences[first - 1].speaker != answer.speaker:
         return
     told_line = sentences[first - 1].line
