@@ -346,6 +346,8 @@ def _weekday_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _weekday_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "Sunday just gone", "Saturday last": the most recent one before today, whatever the tense
+    # around it.
     return _last_weekday(m, ctx), "day"
 
 
@@ -487,13 +489,6 @@ def _bare_day(m: re.Match[str], ctx: Context) -> _Resolved:
             return when, "day"
         month += relativedelta(months=step)
     return None
-
-
-def _weekday_gone(m: re.Match[str], ctx: Context) -> _Resolved:
-    # "Sunday just gone": the most recent one before today, whatever the tense around it.
-    today = _day_start(ctx.reference)
-    back = (today.weekday() - _WEEKDAYS[fold(m["weekday"])]) % 7 or 7
-    return today - timedelta(days=back), "day"
 
 
 def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
@@ -672,7 +667,7 @@ PATTERNS: list[DatePattern] = [
         "unit",
     ),
     _pattern(
-        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+just\s+gone\b", re.I), _weekday_gone, "weekday"
+        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+just\s+gone\b", re.I), _weekday_last, "weekday"
     ),
     _pattern(
         re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+before\s+last\b", re.I),
