@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from cognee_langchain.core._holidays import HOLIDAY_NAMES, holiday_date
+from cognee_langchain.core._holidays import HOLIDAY_NAMES, holiday_date, nth_weekday
 from cognee_langchain.core._tense import future_tense, past_tense, present_perfect
 
 __all__ = [
@@ -351,14 +351,18 @@ def _weekday_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _last_weekday(m, ctx), "day"
 
 
+# "the first Monday in November", "the last week of May": which of a month's.
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+
+
 def _nth_week(m: re.Match[str], ctx: Context) -> _Resolved:
     month = _month_number(m["month"])
     year = int(m["year"]) if m["year"] else _year_for(month, 1, ctx)
     first = datetime(year, month, 1, tzinfo=UTC)
-    nth = fold(m["nth"])
-    if nth == "last":
-        return first + relativedelta(months=1) - timedelta(days=7), "week"
-    return first + timedelta(weeks=("first", "second", "third", "fourth").index(nth)), "week"
+    nth = _NTH[fold(m["nth"])]
+    if nth < 0:
+        return _in_month("end", first), "week"
+    return first + timedelta(weeks=nth - 1), "week"
 
 
 def _weekdays_ago(m: re.Match[str], ctx: Context) -> _Resolved:
@@ -423,7 +427,6 @@ _ORDINAL_WORDS = {
     )
 }  # fmt: skip
 _ORDINAL = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
-# "the first of December", "the twenty-third of May".
 # "the first of December", "the twenty-third of May", "the fifth of this month".
 ORDINAL_OF_MONTH = re.compile(
     rf"\b(?:the\s+)?(?P<ordinal>{_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+of\s+"
@@ -454,13 +457,8 @@ NTH_WEEKDAY = re.compile(
 def _nth_weekday(m: re.Match[str], ctx: Context) -> _Resolved:
     month, weekday = _month_number(m["month"]), _WEEKDAYS[fold(m["weekday"])]
     year = int(m["year"]) if m["year"] else _year_for(month, 1, ctx)
-    nth = fold(m["nth"])
-    if nth == "last":
-        day = datetime(year, month, 1, tzinfo=UTC) + relativedelta(months=1) - timedelta(days=1)
-        return day - timedelta(days=(day.weekday() - weekday) % 7), "day"
-    first = datetime(year, month, 1, tzinfo=UTC)
-    count = ("first", "second", "third", "fourth").index(nth)
-    return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=count), "day"
+    day = nth_weekday(year, month, weekday, _NTH[fold(m["nth"])])
+    return datetime(day.year, day.month, day.day, tzinfo=UTC), "day"
 
 
 # A day of the month alone, "on the 18th", "by the 31st": never before a noun ("the 3rd
@@ -666,18 +664,18 @@ PATTERNS: list[DatePattern] = [
         _relative_period,
         "unit",
     ),
+    # "Sunday just gone", "Saturday last" (formal British English): the most recent one.
     _pattern(
-        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+just\s+gone\b", re.I), _weekday_last, "weekday"
+        re.compile(
+            rf"\b(?P<weekday>{_WEEKDAY})\s+(?:just\s+gone\b|last\b(?!\s+(?:week|month|year)\b))",
+            re.I,
+        ),
+        _weekday_last,
+        "weekday",
     ),
     _pattern(
         re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+before\s+last\b", re.I),
         _weekday_before_last,
-        "weekday",
-    ),
-    # "Saturday last" (formal British English): last Saturday.
-    _pattern(
-        re.compile(rf"\b(?P<weekday>{_WEEKDAY})\s+last\b(?!\s+(?:week|month|year)\b)", re.I),
-        _weekday_last,
         "weekday",
     ),
     # "the first week of February", "the last week of May": that week.

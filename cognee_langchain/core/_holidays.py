@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-__all__ = ["HOLIDAY_NAMES", "holiday_date", "holiday_key"]
+__all__ = ["HOLIDAY_NAMES", "holiday_date", "holiday_key", "nth_weekday"]
 
 _MONDAY, _THURSDAY, _SUNDAY = 0, 3, 6
 
@@ -34,17 +34,17 @@ def _easter(year: int) -> date:
     return date(year, month, day)
 
 
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` (Monday 0) of ``month`` of ``year``; ``n`` -1: the last."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
 def _nth(month: int, weekday: int, n: int) -> Callable[[int], date]:
-    """The ``n``-th ``weekday`` of ``month`` (``n`` -1: the last) of a year."""
-
-    def on(year: int) -> date:
-        if n > 0:
-            first = date(year, month, 1)
-            return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-    return on
+    return lambda year: nth_weekday(year, month, weekday, n)
 
 
 def _from_easter(days: int) -> Callable[[int], date]:

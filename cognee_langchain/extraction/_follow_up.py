@@ -122,8 +122,7 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     """The date phrase ``following`` (a later sentence of the turn) gives a change stated in
     ``text``, with the kinds of fact it can date (``None``: any), or ``None``."""
     kinds: frozenset[str] | None = None
-    told = not _RETOLD_WORDS.isdisjoint(_WORD.findall(following.lower()))
-    for pattern, retold in _RETOLD if told else ():
+    for pattern, retold in _RETOLD if _may_retell(following) else ():
         match = pattern.match(following)
         if match is not None:
             kinds, following = retold, following[match.start("told") :]
@@ -149,9 +148,14 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
 def retells_kind(text: str) -> bool:
     """Whether ``text`` tells again an event of a named kind (a move, a meeting, a thing got):
     what may date a change two sentences back."""
-    if _RETOLD_WORDS.isdisjoint(_WORD.findall(text.lower())):
-        return False
-    return any(kinds is not None and pattern.match(text) for pattern, kinds in _RETOLD)
+    return _may_retell(text) and any(
+        kinds is not None and pattern.match(text) for pattern, kinds in _RETOLD
+    )
+
+
+def _may_retell(text: str) -> bool:
+    """Whether ``text`` holds a word some re-telling needs (most sentences hold none)."""
+    return not _RETOLD_WORDS.isdisjoint(_WORD.findall(text.lower()))
 
 
 def has_date(text: str) -> bool:

@@ -86,22 +86,22 @@ _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
 # Chat drops the "I" of a sentence telling what the speaker did ("Got a flat in Glasgow.",
 # "Joined Aviva yesterday as a claims manager.", "Sold it last month."): a sentence of a named
 # speaker opening with one of these past-tense verbs is read with its "I" back.
+_ELIDED_VERBS = (
+    "got", "moved", "joined", "left", "sold", "bought", "started", "adopted", "rescued", "handed",
+    "quit", "signed", "drove", "picked", "finished", "became", "lost", "rented", "relocated",
+    "resigned", "switched", "traded", "gave", "took", "packed", "broke", "split", "dumped",
+    "collected", "shifted",
+)  # fmt: skip
 _ELIDED_I = re.compile(
     # in lower case too: texting ("got a dog saturday", "quit boba bliss lol")
-    r"(?:[Gg]ot|[Mm]oved|[Jj]oined|[Ll]eft|[Ss]old|[Bb]ought|[Ss]tarted|[Aa]dopted|[Rr]escued|"
-    r"[Hh]anded|[Qq]uit|[Ss]igned|[Dd]rove|[Pp]icked|[Ff]inished|[Bb]ecame|[Ll]ost|[Rr]ented|"
-    r"[Rr]elocated|[Rr]esigned|[Ss]witched|[Tt]raded|[Gg]ave|[Tt]ook|[Pp]acked|[Bb]roke|[Ss]plit|"
-    r"[Dd]umped|[Cc]ollected|[Ss]hifted"
+    "(?:"
+    + "|".join(f"[{verb[0].upper()}{verb[0]}]{verb[1:]}" for verb in _ELIDED_VERBS)
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
-    r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
+    + r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
 # The same "I" left out of a later clause of a sentence the speaker tells of themselves ("I
 # shifted here in May, joined Kaveri on the 1st of June"): put back after the comma.
-_CLAUSE_ELIDED_I = re.compile(
-    r"(?<=,\s)(?=(?:got|moved|joined|left|sold|bought|started|adopted|quit|signed|shifted|"
-    r"finished|became|lost|rented|relocated|resigned|switched|traded|gave|took|collected)\s"
-    r"(?!by\b))"
-)
+_CLAUSE_ELIDED_I = re.compile(r"(?<=,\s)(?=(?:" + "|".join(_ELIDED_VERBS) + r")\s(?!by\b))")
 _LEADING_PUNCTUATION = "\"'“‘([*-–— "
 
 
