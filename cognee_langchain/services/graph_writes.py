@@ -165,7 +165,8 @@ async def abuild_ops(
         target = None if row.target is None else resolution.entity_of_key[row.target]
         statement = row.statement
         assert statement is not None  # read above
-        if target is None and statement.end is None and statement.kind is not None:
+        if target is None and statement.end is None and statement.single_valued:
+            assert statement.kind is not None  # a single-valued fact has a kind
             target = held.value_at(source, statement.kind, statement.valid.at.timestamp())
         if source == target:
             continue  # both names resolved to one entity: not a fact about two things
@@ -279,15 +280,18 @@ async def _aheld_values(
     relations: list[RelationRow],
     names: dict[str, str],
 ) -> _HeldValues:
-    """What the subjects of this write's open facts ("we got married") held of their kind:
-    their stored versions and this write's statements with a target. ``names`` gains the
-    stored targets' names."""
+    """What the subjects of this write's open facts ("we got married") held of their kind, a
+    single-valued one (of many values, "the one that holds" names none): their stored versions
+    and this write's statements with a target. ``names`` gains the stored targets' names."""
     held = _HeldValues()
+    if all(row.target is not None for row in relations):
+        return held  # nearly every write: no open fact to fill in
     wanted: set[tuple[str, str]] = set()
     for row in relations:
         statement = row.statement
-        if statement is None or statement.kind is None or statement.end is not None:
+        if statement is None or not statement.single_valued or statement.end is not None:
             continue
+        assert statement.kind is not None  # a single-valued fact has a kind
         source = resolution.entity_of_key[row.source]
         if row.target is None:
             wanted.add((source, statement.kind))

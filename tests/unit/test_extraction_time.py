@@ -4,7 +4,7 @@ write an ingest builds from them (dates resolved against each message's own time
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -1103,3 +1103,31 @@ def test_a_name_alone_after_someone_introduced_is_that_person(text: str, named: 
     assert people == ({named} if named else set())
     if "dating" in text:
         assert ("Ida", "dating", "Joel") in triples(text)
+
+
+def test_an_open_fact_of_a_many_valued_kind_names_no_value(tmp_path: Path) -> None:
+    from cognee_langchain.extraction.schema import ChunkExtraction
+    from tests.unit.test_memory_support import CallbackExtractor
+
+    def produce(texts: Sequence[str]) -> list[ChunkExtraction]:
+        return [
+            ChunkExtraction.model_validate(
+                {
+                    "entities": [{"name": "Alice", "type": "Person"}, {"name": "Sushi"}],
+                    "relations": [
+                        {"source": "Alice", "predicate": "likes", "target": "Sushi",
+                         "description": text, "kind": "likes"}
+                        if "sushi" in text
+                        else {"source": "Alice", "predicate": "loves", "target": "",
+                              "description": text, "kind": "likes"},
+                    ],
+                }
+            )
+            for text in texts
+        ]  # fmt: skip
+
+    with GraphMemory(tmp_path, extractor=CallbackExtractor(produce)) as memory:
+        memory.remember(session("10:00 am on 15 January, 2023", "Alice: I like sushi."))
+        memory.remember(session("10:00 am on 10 June, 2023", "Alice: I love it all."))
+        # "the value that holds" of a many-valued kind is none: no second "likes Sushi"
+        assert [r.predicate for r in alice_history(memory, "likes")] == ["likes"]
