@@ -198,6 +198,12 @@ class TimePriors:
     candidates (see :func:`~cognee_langchain.retrieval.recency.recency_boost`): the later of
     two statements is likelier to hold, even when no fact was drawn from either.
 
+    ``recent_now`` (score fusion): ``recent`` on a question saying "now" outright ("now",
+    "currently", "these days"), whatever kind of fact it asks about, or none ("What car does
+    Chidi own now?", "What does Earlene get around in now?"): such a question wants the latest
+    statement more surely than a plain present tense does (measured on the time-and-change
+    development fixtures: current-value stale-first 19.4 % -> 11.3 % and 6.2 % -> 2.1 %).
+
     ``changed`` (score fusion): on a question about an instant, for the turns among the best
     candidates sharing a word with it that say something stopped or changed ("not vegetarian
     anymore", "no more sushi", "I sold the Vespa"; see :func:`~cognee_langchain.retrieval.
@@ -214,10 +220,11 @@ class TimePriors:
     window: float = 0.6
     inherit: bool = True
     recent: float = 0.5
+    recent_now: float = 1.5
     changed: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("stale", "current", "window", "recent", "changed"):
+        for name in ("stale", "current", "window", "recent", "recent_now", "changed"):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)
             _require(math.isfinite(value), f"time prior {name} must be finite, got {value!r}")

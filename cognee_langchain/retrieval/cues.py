@@ -16,6 +16,7 @@ from cognee_langchain.retrieval.lexical import STOPWORDS
 __all__ = [
     "QUERY_STOPWORDS",
     "DateCue",
+    "asks_now",
     "asks_when",
     "date_cues",
     "is_question",
@@ -105,6 +106,17 @@ _CHANGE = re.compile(
 def states_change(text: str) -> bool:
     """Whether ``text`` says that something stopped or changed (it then tells what holds now)."""
     return _CHANGE.search(text) is not None
+
+
+# "Now" said outright, rather than a present tense alone ("Where does she live?" is also
+# answered by what was said without a date).
+_ASKS_NOW = re.compile(r"\b(?:now|currently|these days|nowadays|at the moment)\b", re.IGNORECASE)
+
+
+def asks_now(query: str) -> bool:
+    """Whether ``query`` says outright that it asks what holds now ("What car does Chidi own
+    now?", "Who is she dating these days?")."""
+    return _ASKS_NOW.search(query) is not None
 
 
 def asks_when(query: str) -> bool:

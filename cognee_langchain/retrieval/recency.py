@@ -41,9 +41,15 @@ def recency_boost(
     about what holds at an instant that asks for a single-valued kind of fact: of two
     statements of a home or a job, the later one is likelier to still hold, whether or not a
     fact was drawn from it (tastes add up rather than replace each other: no such rule for
-    them). Zeros when it does not apply."""
+    them). A question saying "now" outright (:attr:`TimeContext.latest`) gets
+    ``priors.recent_now`` instead, whatever it asks: "What does Earlene get around in now?"
+    names no kind of fact, yet its answer is the latest statement. Zeros when it does not
+    apply."""
     boost = np.zeros(len(collection.records))
-    if not priors.recent or context.at is None or not context.turns or not context.single:
+    strength = priors.recent_now if context.latest else priors.recent
+    if not strength or context.at is None or not context.turns:
+        return boost
+    if not (context.single or context.latest):
         return boost
     times = collection.times.view
     said = np.flatnonzero(eligible & (times <= context.at))  # NaN compares false
@@ -52,7 +58,7 @@ def recency_boost(
     pool = said[np.argsort(-scores[said], kind="stable")[:_RECENCY_POOL]]
     earliest, latest = float(times[pool].min()), float(times[pool].max())
     if latest > earliest:
-        boost[pool] = priors.recent * (times[pool] - earliest) / (latest - earliest)
+        boost[pool] = strength * (times[pool] - earliest) / (latest - earliest)
     return boost
 
 

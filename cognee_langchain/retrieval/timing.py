@@ -56,7 +56,10 @@ class TimeContext:
     exclusive, ``None`` for an open side (both ``None``: no window). ``turns``: also judge turns
     by the facts they state (a present-tense question, an explicit ``as_of``, or a question about
     a window that asks for ``kinds``). ``kinds``: the relation kinds the question asks about
-    ("lives_in"), of which ``single`` are single-valued (one value at a time).
+    ("lives_in"), of which ``single`` are single-valued (one value at a time) or, on a question
+    saying "now", all of them (only what holds now answers). ``latest``: the question says
+    outright that it asks about now ("now", "currently", "these days"): the latest statement of
+    whatever it asks is the likeliest answer.
     """
 
     at: float | None = None
@@ -65,6 +68,7 @@ class TimeContext:
     turns: bool = False
     kinds: frozenset[str] = frozenset()
     single: frozenset[str] = frozenset()
+    latest: bool = False
 
     def __post_init__(self) -> None:
         for name in ("at", "start", "end"):

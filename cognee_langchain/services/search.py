@@ -56,6 +56,7 @@ from cognee_langchain.core.time_validation import TimeRange, check_as_of, check_
 from cognee_langchain.core.validation import check_names, check_positive, check_query
 from cognee_langchain.extraction.asked_kinds import asked_kinds
 from cognee_langchain.retrieval.config import Ranker, RankerConfig, SearchConfig, get_search_config
+from cognee_langchain.retrieval.cues import asks_now
 from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import SearchHit
 from cognee_langchain.services.access import areadable_datasets
@@ -257,6 +258,7 @@ async def _atimed_query(
     # Asked about a window (and no as_of): the question is about then, nothing is judged now.
     at = _epoch(as_of) if as_of is not None or windowed else reference.timestamp()
     kinds = asked_kinds(query, runtime.relation_kinds)
+    now = at is not None and asks_now(query)
     context = TimeContext(
         at=at,
         start=_epoch(start),
@@ -265,7 +267,10 @@ async def _atimed_query(
         # she live in 2022?"); an event question ("What did she do in May?") judges nothing.
         turns=as_of is not None or (bool(kinds) if windowed else is_present_tense(query)),
         kinds=kinds,
-        single=frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
+        # "What car does Chidi own now?": an outright "now" asks for what holds now of any
+        # kind, not for every car he ever owned.
+        single=kinds if now else frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
+        latest=now,
     )
     # The kind must be asked outside the event ("What did he say after the move?" asks none:
     # "move" names the event; "Before Porto?" asks nothing else): else the words stay.

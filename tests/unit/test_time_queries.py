@@ -35,7 +35,7 @@ from cognee_langchain.retrieval import (
     TimeContext,
     TimePriors,
 )
-from cognee_langchain.retrieval.cues import states_change
+from cognee_langchain.retrieval.cues import asks_now, states_change
 from cognee_langchain.services.search import _atimed_query, document_from_hit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
@@ -548,6 +548,63 @@ def test_on_a_question_about_now_the_later_of_two_statements_ranks_first_without
     # as of March, September's statement was not yet said
     march = replace(home, at=MAR)
     assert _ids(engine.search(query, config=_CHUNKS, k=3, when=march))[0] == "old"
+
+
+def test_a_question_saying_now_outright_wants_the_latest_statement_of_any_kind() -> None:
+    """ "What car does Chidi own now?" asks a many-valued kind (or none the lexicon knows):
+    only the outright "now" says the latest statement answers, and it outweighs words that
+    match an older turn better than the plain present's recency prior does."""
+    turns = [
+        _item("camry", "Chidi: My car, my Camry, is a gentleman's car. I own that car.",
+              occurred_at=JAN),
+        _item("highlander", "Chidi: I finally bought the Highlander, cash.", occurred_at=SEP),
+    ]  # fmt: skip
+    engine = _engine(turns)
+    query = "What car does Chidi own now"
+    owns = frozenset({"owns"})
+    now = TimeContext(at=NOW, turns=True, kinds=owns, single=owns, latest=True)
+    assert _ids(engine.search(query, config=_CHUNKS, k=2, when=now))[0] == "highlander"
+    none_asked = replace(now, kinds=frozenset(), single=frozenset())
+    assert _ids(engine.search(query, config=_CHUNKS, k=2, when=none_asked))[0] == "highlander"
+    # a plain present tense gets the weaker prior, too weak against these words
+    plain = replace(now, latest=False)
+    assert _ids(engine.search(query, config=_CHUNKS, k=2, when=plain))[0] == "camry"
+    off = replace(_CHUNKS, time_priors=TimePriors(recent_now=0.0))
+    assert _ids(engine.search(query, config=off, k=2, when=now))[0] == "camry"
+
+
+@pytest.mark.parametrize(
+    ("question", "now"),
+    [
+        ("What car does Chidi own now?", True),
+        ("Who is Lena dating these days?", True),
+        ("Where does Sam work at the moment?", True),
+        ("What is Ravi currently reading?", True),
+        ("What car does Chidi own?", False),
+        ("What did Nora know by then?", False),
+        ("Is the snow gone?", False),
+    ],
+)
+def test_an_outright_now_is_read_from_the_question(question: str, now: bool) -> None:
+    assert asks_now(question) is now
+
+
+def test_a_question_saying_now_judges_every_kind_it_asks_as_one_current_value(
+    tmp_path: Path,
+) -> None:
+    memory = GraphMemory(tmp_path)
+    memory.remember("Chidi: I own a Camry.", dataset="chidi")
+
+    def context(question: str) -> TimeContext:
+        return asyncio.run(_atimed_query(memory.runtime, question, ["chidi"], None, None))[0]
+
+    now = context("What car does Chidi own now?")
+    assert now.latest and now.kinds == now.single == frozenset({"owns"})
+    plain = context("What car does Chidi own?")
+    assert not plain.latest and plain.kinds == frozenset({"owns"}) and not plain.single
+    # a question about a past window judges nothing now, whatever its words
+    assert not context("What car did Chidi own in May 2023, now that I think of it?").latest
+    memory.close()
 
 
 def test_on_a_question_about_now_a_turn_saying_it_changed_goes_first_whatever_the_kind() -> None:
