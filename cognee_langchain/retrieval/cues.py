@@ -17,6 +17,7 @@ __all__ = [
     "QUERY_STOPWORDS",
     "DateCue",
     "asks_now",
+    "asks_still",
     "asks_when",
     "date_cues",
     "is_question",
@@ -117,6 +118,16 @@ def asks_now(query: str) -> bool:
     """Whether ``query`` says outright that it asks what holds now ("What car does Chidi own
     now?", "Who is she dating these days?")."""
     return _ASKS_NOW.search(query) is not None
+
+
+_ASKS_STILL = re.compile(r"\b(?:still|any ?more|any longer)\b", re.IGNORECASE)
+
+
+def asks_still(query: str) -> bool:
+    """Whether ``query`` asks if a state lasts ("Does Joy still own her Yamaha Mio?", "Is he
+    vegetarian anymore?"): like "now", its answer is the latest statement, but the state it
+    names is the one asked about, not every value of its kind."""
+    return _ASKS_STILL.search(query) is not None
 
 
 def asks_when(query: str) -> bool:

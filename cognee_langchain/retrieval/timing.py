@@ -59,7 +59,8 @@ class TimeContext:
     ("lives_in"), of which ``single`` are single-valued (one value at a time) or, on a question
     saying "now", all of them (only what holds now answers). ``latest``: the question says
     outright that it asks about now ("now", "currently", "these days"): the latest statement of
-    whatever it asks is the likeliest answer.
+    whatever it asks is the likeliest answer; so too on a question asking whether a state lasts
+    ("Does Joy still own her Yamaha Mio?").
     """
 
     at: float | None = None

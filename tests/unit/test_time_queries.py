@@ -35,7 +35,7 @@ from cognee_langchain.retrieval import (
     TimeContext,
     TimePriors,
 )
-from cognee_langchain.retrieval.cues import asks_now, states_change
+from cognee_langchain.retrieval.cues import asks_now, asks_still, states_change
 from cognee_langchain.services.search import _atimed_query, document_from_hit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
@@ -589,6 +589,20 @@ def test_an_outright_now_is_read_from_the_question(question: str, now: bool) -> 
     assert asks_now(question) is now
 
 
+@pytest.mark.parametrize(
+    ("question", "still"),
+    [
+        ("Does Joy still own her Yamaha Mio?", True),
+        ("Is Jonas vegetarian anymore?", True),
+        ("Does he play any longer?", True),
+        ("What car does Chidi own now?", False),
+        ("Where does Nora live?", False),
+    ],
+)
+def test_asking_whether_a_state_lasts_is_read_from_the_question(question: str, still: bool) -> None:
+    assert asks_still(question) is still
+
+
 def test_a_question_saying_now_judges_every_kind_it_asks_as_one_current_value(
     tmp_path: Path,
 ) -> None:
@@ -602,6 +616,9 @@ def test_a_question_saying_now_judges_every_kind_it_asks_as_one_current_value(
     assert now.latest and now.kinds == now.single == frozenset({"owns"})
     plain = context("What car does Chidi own?")
     assert not plain.latest and plain.kinds == frozenset({"owns"}) and not plain.single
+    # "still" asks of the state it names: recency, but the kind keeps its many values
+    lasts = context("Does Chidi still own a car?")
+    assert lasts.latest and lasts.kinds == frozenset({"owns"}) and not lasts.single
     # a question about a past window judges nothing now, whatever its words
     assert not context("What car did Chidi own in May 2023, now that I think of it?").latest
     memory.close()
