@@ -28,13 +28,16 @@ from cognee_langchain.extraction._subjects import NOW, WE_SUBJECT, Span, is_pers
 __all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
 
 # "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
+# "were married" is the wedding ("Cyril and I were married on Saturday"), unless it is how long a
+# marriage lasted ("we were married for ten years"); "were dating" may well be over.
+_WERE_MARRIED = rf"\s+were(?=\s+{NOW}married\b(?!\s+for\b))"
 _COUPLE = (
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
-    rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{NOW}"
+    rf"(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
 )
 _TOGETHER = (
     r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
-    r"|got\s+engaged|engaged|got\s+married|married)"
+    r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
@@ -60,14 +63,14 @@ _LEFT_BY = re.compile(
 )
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
-    rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are)?\s+{NOW}(?:been\s+{NOW})?"
+    rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
     r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
-    r"|engaged|got\s+married|married)\b"
+    r"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)\b"
 )
 _WE_COUPLE_WORDS = frozenset(("dating", "together", "couple", "engaged", "married", "seeing"))
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
-    "seeing each other": "dating",
+    "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
 }  # fmt: skip
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
 # proposed to Ana".
@@ -113,7 +116,7 @@ _SEEING = re.compile(
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
-    "anymore", "longer", "called", "together",
+    "anymore", "longer", "called", "together", "knot", "hitched",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -140,7 +143,7 @@ def couples(
             graph.relate(speaker, "broke up with", partner.key, description, time)
         else:
             verb = " ".join(match.group("verb").split())
-            predicate = {"together": "together with", "a couple": "together with"}.get(verb, verb)
+            predicate = _COUPLE_PREDICATES.get(verb, verb)
             time = FactTime(valid_at=_since(_couple_duration(text)))
             graph.relate(speaker, predicate, partner.key, description, time)
         spans.append(match.span())

@@ -941,6 +941,9 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: sold the Jeep lol", "owns", "Jeep", True),  # texting: no capital, no "I"
         ("Ida: Mikey and I called it quits. Sunday night.", "relationship_status", "Mikey", True),
         ("Ida: I completed the module in March.", "studies_at", "", True),
+        ("Ida: Cyril and I were married on Saturday last.", "relationship_status", "Cyril", False),
+        ("Ida: We tied the knot in June!", "relationship_status", "", False),
+        ("Ida: Tom and I got hitched last week.", "relationship_status", "Tom", False),
     ],
 )
 def test_changes_told_without_their_usual_words(
@@ -957,6 +960,8 @@ def test_changes_told_without_their_usual_words(
         "Ida: He proposed a toast.",
         "Ida: We lost the match.",
         "Ida: I've been in a meeting since 9.",
+        "Ida: Tom and I were dating back then.",  # past, and perhaps over: no new couple
+        "Ida: Tom and I were married for a decade.",  # how long, not a wedding
     ],
 )
 def test_the_same_words_about_something_else_state_no_change(text: str) -> None:
