@@ -307,7 +307,15 @@ def _weekday(m: re.Match[str], ctx: Context) -> _Resolved:
     which = _which(m)
     today = _day_start(ctx.reference)
     if which == "this":
-        return _period_start(today, "week") + timedelta(days=target), "day"
+        day = _period_start(today, "week") + timedelta(days=target)
+        # This week's day, unless the tense says the other side of today: "classes started
+        # this Saturday" said on a Monday is two days ago, "I'll see her this Monday" said on a
+        # Wednesday is five days ahead.
+        if day > today and ctx.past:
+            return day - timedelta(weeks=1), "day"
+        if day < today and ctx.future:
+            return day + timedelta(weeks=1), "day"
+        return day, "day"
     if which == "next" or (not which and ctx.future):
         ahead = (target - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead), "day"

@@ -162,6 +162,14 @@ def test_last_weekend_is_the_one_of_the_week_before() -> None:
     assert _one("last weekend", monday).at == _day(2023, 6, 17)
 
 
+def test_this_weekday_is_this_weeks_unless_the_tense_says_the_other_side_of_today() -> None:
+    monday, wednesday = datetime(2021, 8, 9, 9, 0), datetime(2021, 8, 11, 9, 0)
+    assert _one("The party is this Saturday.", monday).at == _day(2021, 8, 14)
+    assert _one("Classes started this Saturday only.", monday).at == _day(2021, 8, 7)
+    assert _one("I went there this Monday.", wednesday).at == _day(2021, 8, 9)
+    assert _one("I'll see her this Monday.", wednesday).at == _day(2021, 8, 16)
+
+
 def test_tense_is_read_per_sentence() -> None:
     found = resolve_dates("We met on Saturday. I will see her on Saturday.", REF)
     assert [d.at for d in found] == [_day(2023, 6, 10), _day(2023, 6, 17)]
