@@ -124,13 +124,17 @@ def resolve_dates(text: str, reference: datetime) -> list[ResolvedDate]:
     return [_resolved(match) for match in (found if whole is None else [whole])]
 
 
+_COUNTED_BACK = re.compile(r"\b(?:ago|back)\b", re.IGNORECASE)
+
+
 def resolve_valid_at(text: str, reference: datetime) -> ResolvedDate:
     """When the fact stated in ``text`` (one sentence) became true.
 
     Rule: of the sentence's phrases that say when something happened or began ("last week",
     "since 2021"; not ends such as "until June" or "before 2020") and are not in the future of
     ``reference``, the first; when a later one lies inside it and so agrees, more precisely
-    ("last week, on Tuesday" -> that Tuesday). Two phrases that disagree ("in March, no, in
+    ("last week, on Tuesday" -> that Tuesday; a count back from the message is about then, either
+    side: "three weeks back, on the 23rd" -> the 23rd). Two phrases that disagree ("in March, no, in
     April"): the first. A sentence whose only such phrases point ahead states a change to come
     ("I'm moving to Berlin next month"): it holds from the first of them, not from the message
     time. No such phrase: ``ResolvedDate(reference, "instant", "", reference)``.
@@ -142,7 +146,11 @@ def resolve_valid_at(text: str, reference: datetime) -> ResolvedDate:
         return starts[0] if starts else ResolvedDate(ref, "instant", "", ref)
     best = candidates[0]
     for date in candidates[1:]:
-        if best.at <= date.at and date.end <= best.end and date.end - date.at < best.end - best.at:
+        span = best.end - best.at
+        # A count back from the message ("three weeks back") is about then, either side: "Three
+        # weeks back, on the 23rd" agrees though the 23rd falls a day before the count's week.
+        early = span if _COUNTED_BACK.search(best.phrase) else timedelta(0)
+        if best.at - early <= date.at and date.end <= best.end and date.end - date.at < span:
             best = date
     return best
 

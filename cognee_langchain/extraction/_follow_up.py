@@ -142,7 +142,12 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     when = resolve_valid_at(following, now)
     if not when.phrase or when.at > now or resolve_dates(text, now):
         return None
-    return when.phrase, kinds
+    starts = [
+        d.phrase for d in resolve_dates(following, now) if d.role in ("on", "since") and d.at <= now
+    ]
+    # Which of several phrases is the more precise depends on the message's own time ("Three
+    # weeks back, on the 23rd"): all of them go, for the write to choose against that time.
+    return (", ".join(starts) if len(starts) > 1 else when.phrase), kinds
 
 
 def retells_kind(text: str) -> bool:

@@ -356,6 +356,12 @@ def test_valid_at_conflicting_phrases_first_wins() -> None:
 def test_valid_at_agreeing_phrases_keep_the_more_precise() -> None:
     found = resolve_valid_at("I moved in June 2023, on 3 June to be exact", REF)
     assert (found.at, found.grain) == (_day(2023, 6, 3), "day")
+    # a count back is about then, either side of the week it counts to
+    monday = datetime(2022, 2, 14, 9, 0, tzinfo=UTC)
+    found = resolve_valid_at("We got engaged three weeks back, on the 23rd.", monday)
+    assert (found.at, found.grain) == (_day(2022, 1, 23), "day")
+    found = resolve_valid_at("We got engaged last week, on the 23rd.", monday)
+    assert found.phrase == "last week"  # a calendar week has sides: the 23rd is outside it
 
 
 # --- query_window -----------------------------------------------------------------------------

@@ -862,6 +862,9 @@ def test_a_named_thing_the_speaker_uses_as_theirs_is_owned(
         ("Gus: I moved to Leeds.\nBea: Oh wow, when was that?\nGus: It was in May.", "Leeds",
          "in May"),
         ("Gus: I moved to Leeds.\nBea: WHAT. When??\nGus: In May.", "Leeds", "In May"),
+        # both phrases: which is the more precise depends on the message's time (below)
+        ("Gus: I moved to Leeds.\nBea: When??\nGus: Three weeks back, on the 23rd.", "Leeds",
+         "Three weeks back, on the 23rd"),
         # not asked when it happened, or answered by someone else
         ("Gus: I moved to Leeds.\nBea: When are you visiting?\nGus: In May.", "Leeds", None),
         ("Gus: I moved to Leeds.\nBea: When?\nMo: In May.", "Leeds", None),
@@ -872,6 +875,18 @@ def test_an_answer_to_when_dates_what_the_turn_before_told(
     text: str, target: str, phrase: str | None
 ) -> None:
     assert by_target(text)[target].valid_at == phrase
+
+
+def test_an_answer_giving_two_dates_dates_the_fact_by_the_more_precise(tmp_path: Path) -> None:
+    memory = GraphMemory(tmp_path)
+    memory.remember(
+        "Session 1 (14 February 2022)\nGus: I moved to Leeds.\nBea: When??\n"
+        "Gus: Three weeks back, on the 23rd.",
+        dataset="gus",
+    )
+    (home,) = memory.history("Gus", relation="lives_in", dataset="gus")
+    assert (home.valid_at, home.valid_grain) == (datetime(2022, 1, 23, tzinfo=UTC), "day")
+    memory.close()
 
 
 @pytest.mark.parametrize(
