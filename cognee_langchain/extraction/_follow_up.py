@@ -33,7 +33,7 @@ from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date", "has_date", "moves_in", "named_later", "retells_kind"]
+__all__ = ["follow_up_date", "has_date", "is_aside", "moves_in", "named_later", "retells_kind"]
 
 # Where a date phrase may start, right after the verb that tells the event again.
 _DATE_AHEAD = (
@@ -112,6 +112,9 @@ _FRAGMENT = re.compile(
     re.I,
 )
 _FRAGMENT_WORDS = 10
+# A longer fragment still, when it lists circumstances: "Last Saturday, out on the prom at
+# Salthill, in the lashing rain, down on one knee in a puddle."
+_CIRCUMSTANCE_WORDS = 8
 _PRONOUN = re.compile(r"\b(?:I|we|he|she|they|it)\b", re.I)
 _VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|is|was|are|were|has|have|had|did|does|went|got|said|made|took|came)\b"
@@ -130,7 +133,10 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     else:
         fragment = (
             _FRAGMENT.match(following)
-            and len(following.split()) <= _FRAGMENT_WORDS
+            and (
+                len(following.split()) <= _FRAGMENT_WORDS
+                or all(len(part.split()) <= _CIRCUMSTANCE_WORDS for part in following.split(","))
+            )
             and not _PRONOUN.search(following)
             and not _VERB.search(following)  # "In 1992, Acme started ...": a sentence of its own
         )
@@ -148,6 +154,15 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     # Which of several phrases is the more precise depends on the message's own time ("Three
     # weeks back, on the 23rd"): all of them go, for the write to choose against that time.
     return (", ".join(starts) if len(starts) > 1 else when.phrase), kinds
+
+
+_ASIDE_WORDS = 3
+
+
+def is_aside(text: str) -> bool:
+    """Whether ``text`` is a short exclamation between a statement and its date ("Mateusz
+    proposed! At my age! On Sunday just gone.")."""
+    return text.rstrip().endswith("!") and len(text.split()) <= _ASIDE_WORDS
 
 
 def retells_kind(text: str) -> bool:

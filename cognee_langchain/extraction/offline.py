@@ -68,6 +68,7 @@ from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, 
 from cognee_langchain.extraction._follow_up import (
     follow_up_date,
     has_date,
+    is_aside,
     moves_in,
     named_later,
     retells_kind,
@@ -255,9 +256,10 @@ def _relate_named(speaker: str, name: str, kind: str, description: str, graph: C
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     """Date the facts sentence ``index`` states without a date by a later sentence of its turn
-    ("I'm seeing Leah. We met in May."): the next one, or the one after it when that tells the
-    same kind of event again and the next names no date of its own ("I'm in Calgary now.
-    Like, living here. Moved out at the start of February.")."""
+    ("I'm seeing Leah. We met in May."): the next one, the one after a short exclamation
+    ("Stanley asked me to marry him. At my age! On Sunday just gone."), or the one after the
+    next when that tells the same kind of event again and the next names no date of its own
+    ("I'm in Calgary now. Like, living here. Moved out at the start of February.")."""
     sentence = sentences[index]
     turn = (sentence.line, sentence.speaker)
     later = []
@@ -271,8 +273,15 @@ def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> Non
     if found is not None:
         graph.date_sentence(*found)
         return
+    if len(later) < 2:
+        return
+    if is_aside(later[0].text):  # past a short exclamation, as if it were not there
+        found = follow_up_date(sentence.text, later[1].text)
+        if found is not None:
+            graph.date_sentence(*found)
+        return
     # Further on, only a change of the kind the sentence tells; the cheap look first.
-    if len(later) < 2 or not retells_kind(later[1].text) or has_date(later[0].text):
+    if not retells_kind(later[1].text) or has_date(later[0].text):
         return
     found = follow_up_date(sentence.text, later[1].text)
     if found is not None and found[1] is not None:

@@ -760,6 +760,13 @@ def test_a_thing_known_by_its_name_is_sold_or_bought(
         ("Ida: I'm seeing Dolores. Since June.", "Dolores", "Since June"),
         ("Ida: Dara asked me to marry him. Last Saturday, out on the prom.", "Dara",
          "Last Saturday"),
+        # a longer fragment listing circumstances, and a date past a short exclamation
+        ("Ida: Dara asked me to marry him. Last Saturday, out on the prom at Salthill, in the "
+         "lashing rain, down on one knee in a puddle.", "Dara", "Last Saturday"),
+        ("Ida: Mateusz proposed! In Tassie, at Cradle Mountain, last week, in the rain, with a "
+         "wombat watching us.", "Mateusz", "last week"),
+        ("Ida: Stanley asked me to marry him. At my age! On Sunday just gone, at the café.",
+         "Stanley", "On Sunday just gone"),
         ("Ida: I'm seeing someone. Callum. Met him at a pub quiz in March.", "Callum",
          "in March"),
     ],
@@ -778,6 +785,9 @@ def test_a_later_sentence_of_the_turn_dates_the_change_it_tells_again(
         "Ida: I moved to Lyon. We went to Rome in April. Moved in May.",  # a date in between
         "Ida: I moved to Lyon. It's lovely. Great food. Moved in May.",  # too far on
         "Ida: I moved to Lyon. Since June I run.",  # a sentence of its own, not a date alone
+        "Ida: I moved to Lyon. What a year it has been! We met in May.",  # no short aside
+        # circumstances of another event: a sentence of its own with a verb
+        "Ida: I moved to Lyon. In May, at the market, in the rain, we bought a dog.",
     ],
 )
 def test_a_later_sentence_dates_only_a_change_of_its_kind_close_by(text: str) -> None:
