@@ -38,6 +38,12 @@ from cognee_langchain.graph.base import (
 from cognee_langchain.graph.models import SourceDocument, content_id, render_fact
 from cognee_langchain.graph.resolution import Mention, Resolution, normalize_predicate
 from cognee_langchain.services.fact_times import Statement, StatementReader
+from cognee_langchain.services.relationship_stages import (
+    STAGED_KIND,
+    StageStatement,
+    astage_endings,
+    stage_of,
+)
 from cognee_langchain.services.units import ExtractionJob
 
 if TYPE_CHECKING:
@@ -160,6 +166,7 @@ async def abuild_ops(
     created: dict[tuple[str, str, str], float] = {}
     names = {e.id: e.name for e in resolution.entities.values()}
     held = await _aheld_values(runtime, dataset, resolution, relations, names)
+    staged: list[StageStatement] = []
     for order, row in enumerate(relations):
         source = resolution.entity_of_key[row.source]
         target = None if row.target is None else resolution.entity_of_key[row.target]
@@ -189,6 +196,10 @@ async def abuild_ops(
             )
         if not statement.store or target is None:
             continue
+        if statement.kind == STAGED_KIND:
+            stage = stage_of(row.predicate)
+            at = statement.valid.at.timestamp()
+            staged.append(StageStatement(source, target, stage, at, row.chunk_id))
         triple = (source, row.predicate, target)
         statements.setdefault(triple, statement)  # a triple's first statement: its kind
         created.setdefault(triple, recorded + order * _TICK)
@@ -200,6 +211,8 @@ async def abuild_ops(
                 row.chunk_id, row.description, valid.at.timestamp(), valid.grain, valid.phrase
             ),
         )
+    for ending in await astage_endings(runtime.graph_store, dataset, staged, recorded):
+        retractions.setdefault(ending.id, ending)
     relation_ids = {triple: content_id("relation", dataset, *triple) for triple in merged_relations}
     stored = await runtime.graph_store.aexisting_ids(
         RecordKind.RELATION, list(relation_ids.values())

@@ -121,3 +121,45 @@ def test_moving_back_is_a_version_of_its_own(tmp_path: Path) -> None:
     assert [v.target for v in homes] == ["Paris", "Berlin", "Paris"]
     assert [v.current for v in homes] == [False, False, True]
     assert homes[1].invalid_at == homes[2].valid_at == datetime(2023, 9, 20, tzinfo=UTC)
+
+
+ENGAGED = (
+    "Session 1 (10 January 2023)\n[E1:1] Siobhan: Dara and I got engaged on Saturday!\n"
+    "[E1:2] Ciaran: Wow!"
+)
+MARRIED = (
+    "Session 2 (20 June 2023)\n[E2:1] Siobhan: Dara and I got married on Saturday!\n"
+    "[E2:2] Ciaran: Congrats!"
+)
+STILL_ENGAGED = (
+    "Session 3 (1 May 2023)\n[E3:1] Siobhan: Dara and I are engaged, the planning is mad.\n"
+    "[E3:2] Ciaran: Good luck!"
+)
+
+
+def _stages(memory: GraphMemory) -> list[tuple[str, datetime | None, datetime | None]]:
+    return [
+        (v.fact.split(".")[0], v.valid_at, v.invalid_at)
+        for v in memory.history("Siobhan", "relationship_status", dataset="s")
+    ]
+
+
+@pytest.mark.parametrize("order", [(ENGAGED, MARRIED), (MARRIED, ENGAGED)])
+def test_a_couples_next_stage_ends_the_one_before_in_any_order(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    """One partner throughout: the value is the stage as well as the partner, so "engaged to
+    Dara" ends when "married to Dara" begins, whichever was remembered first."""
+    wedding = datetime(2023, 6, 17, tzinfo=UTC)
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        documents = {text: memory.remember(text, dataset="s").document_ids[0] for text in order}
+        assert _stages(memory) == [
+            ("Siobhan got engaged Dara", datetime(2023, 1, 7, tzinfo=UTC), wedding),
+            ("Siobhan got married Dara", wedding, None),
+        ]
+        # the same stage said again (in May) ends nothing, and the wedding ends it too;
+        # forgetting the wedding reopens the engagement
+        memory.remember(STILL_ENGAGED, dataset="s")
+        assert [end for *_, end in _stages(memory)] == [wedding, wedding, None]
+        memory.forget("s", document_id=documents[MARRIED])
+        assert [end for *_, end in _stages(memory)] == [None, None]
