@@ -8,10 +8,10 @@ turn id in brackets::
     [D1:1] Caroline: Hey Mel! Good to see you!
     [D1:2] Melanie: Hey Caroline! I'm swamped with the kids & work.
 
-A date line is ``Date: <date>``, ``Session <n> (<date>)`` or a line that is only a date with a
-year; it dates the turns after it. A line that is not a turn continues the turn before it
-(session renderings indent them). Text is a transcript when turn lines are at least half of its
-lines; anything else is prose and keeps prose chunking.
+A date line is ``Date: <date>``, ``Session <n> (<date>)``, ``Session <n> - <date>`` or a line that
+is only a date with a year; it dates the turns after it. A line that is not a turn continues the
+turn before it (session renderings indent them). Text is a transcript when turn lines are at least
+half of its lines; anything else is prose and keeps prose chunking.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ _TURN = re.compile(
     r"^(?:\[(?P<id>[^\]\n]{1,32})\]\s*)?"
     r"(?P<speaker>[^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}):\s+(?P<text>\S.*)$"
 )
-_SESSION_DATE = re.compile(r"^Session\b[^()\n]{0,40}\((?P<date>[^()\n]{4,60})\)\s*$", re.I)
+_SESSION_DATE = re.compile(
+    r"^Session\b(?:[^()\n]{0,40}\((?P<date>[^()\n]{4,60})\)"
+    # "Session 2 - 20 June 2023", "Session 3: 2023-06-01"
+    r"|\s*\d{1,4}\s*[:\-–—]\s*(?P<dated>[^()\n]{4,60}?))\s*$",
+    re.I,
+)
 _DATE_FIELD = re.compile(r"^Date:\s*(?P<date>.{4,60})$", re.I)
 _YEAR = re.compile(r"\b\d{4}\b")
 _MIN_TURNS = 2
@@ -43,7 +48,8 @@ def parse_date_line(line: str) -> datetime | None:
     """The time a date line gives (UTC when it names no zone), ``None`` for any other line."""
     line = line.strip()
     match = _SESSION_DATE.match(line) or _DATE_FIELD.match(line)
-    candidate = match.group("date") if match else line.strip("()[] ")
+    given = [v for k, v in match.groupdict().items() if v and k.startswith("date")] if match else []
+    candidate = given[0] if given else line.strip("()[] ")
     if not _YEAR.search(candidate) or len(candidate) > 60:
         return None
     try:

@@ -71,6 +71,21 @@ def test_date_lines_date_the_turns_after_them_and_indented_lines_continue_a_turn
     assert turns[2].occurred_at == datetime(2023, 6, 1, 8, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("head", "day"),
+    [
+        ("Session 2 (20 June 2023)", datetime(2023, 6, 20, tzinfo=UTC)),
+        ("Session 2 - 20 June 2023", datetime(2023, 6, 20, tzinfo=UTC)),
+        ("Session 3: 2023-06-01", datetime(2023, 6, 1, tzinfo=UTC)),
+        ("Session 4 — 5 May 2024", datetime(2024, 5, 5, tzinfo=UTC)),
+        ("Session notes - see below", None),
+    ],
+)
+def test_a_session_line_dates_its_turns(head: str, day: datetime | None) -> None:
+    turns = parse_transcript(f"{head}\nAnna: Hallo!\nBernd: Wie geht's?")
+    assert turns is not None and {t.occurred_at for t in turns} == {day}
+
+
 def test_prose_and_undated_dialogue() -> None:
     assert parse_transcript("Alice leads Acme.\nNote: Bob is in Berlin.\nMore prose.") is None
     undated = parse_transcript("Anna: Hallo!\nBernd: Wie geht's?")
