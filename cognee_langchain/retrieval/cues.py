@@ -16,6 +16,7 @@ from cognee_langchain.retrieval.lexical import STOPWORDS
 __all__ = [
     "QUERY_STOPWORDS",
     "DateCue",
+    "asks_event",
     "asks_now",
     "asks_still",
     "asks_when",
@@ -128,6 +129,17 @@ def asks_still(query: str) -> bool:
     vegetarian anymore?"): like "now", its answer is the latest statement, but the state it
     names is the one asked about, not every value of its kind."""
     return _ASKS_STILL.search(query) is not None
+
+
+# "What did John attend in March?", "What happened to his job?", "When did ...", "How many ...".
+_ASKS_EVENT = re.compile(r"\W*(?:what\s+(?:did|does|do|happened)\b|when\b|how\b)", re.IGNORECASE)
+
+
+def asks_event(query: str) -> bool:
+    """Whether ``query`` asks what happened ("What did John attend in March 2023?") or when or
+    how, rather than what held ("Where did Priya live in March 2022?", "What car was he
+    driving?")."""
+    return _ASKS_EVENT.match(query) is not None
 
 
 def asks_when(query: str) -> bool:

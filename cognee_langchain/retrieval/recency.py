@@ -43,16 +43,22 @@ def recency_boost(
     fact was drawn from it (tastes add up rather than replace each other: no such rule for
     them). A question saying "now" outright (:attr:`TimeContext.latest`) gets
     ``priors.recent_now`` instead, whatever it asks: "What does Earlene get around in now?"
-    names no kind of fact, yet its answer is the latest statement. Zeros when it does not
+    names no kind of fact, yet its answer is the latest statement. On a question about what
+    held during a window ("Where did Priya live in March 2022?", :attr:`TimeContext.state`),
+    ``priors.recent_then`` for how late a turn was said by the window's end: the last statement
+    before or inside it is likelier to describe it than an older one. Zeros when it does not
     apply."""
     boost = np.zeros(len(collection.records))
-    strength = priors.recent_now if context.latest else priors.recent
-    if not strength or context.at is None or not context.turns:
+    if context.at is not None:
+        at, strength = context.at, priors.recent_now if context.latest else priors.recent
+    elif context.state and context.start is not None and context.end is not None:
+        at, strength = context.end, priors.recent_then
+    else:
         return boost
-    if not (context.single or context.latest):
+    if not strength or not context.turns or not (context.single or context.latest):
         return boost
     times = collection.times.view
-    said = np.flatnonzero(eligible & (times <= context.at))  # NaN compares false
+    said = np.flatnonzero(eligible & (times <= at))  # NaN compares false
     if not len(said):
         return boost
     pool = said[np.argsort(-scores[said], kind="stable")[:_RECENCY_POOL]]

@@ -60,7 +60,9 @@ class TimeContext:
     saying "now", all of them (only what holds now answers). ``latest``: the question says
     outright that it asks about now ("now", "currently", "these days"): the latest statement of
     whatever it asks is the likeliest answer; so too on a question asking whether a state lasts
-    ("Does Joy still own her Yamaha Mio?").
+    ("Does Joy still own her Yamaha Mio?"). ``state``: the question asks what held during the
+    asked window, not what happened in it ("Where did Priya live in March 2022?" against "What
+    did John attend in March 2023?").
     """
 
     at: float | None = None
@@ -70,6 +72,7 @@ class TimeContext:
     kinds: frozenset[str] = frozenset()
     single: frozenset[str] = frozenset()
     latest: bool = False
+    state: bool = False
 
     def __post_init__(self) -> None:
         for name in ("at", "start", "end"):

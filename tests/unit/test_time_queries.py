@@ -35,7 +35,7 @@ from cognee_langchain.retrieval import (
     TimeContext,
     TimePriors,
 )
-from cognee_langchain.retrieval.cues import asks_now, asks_still, states_change
+from cognee_langchain.retrieval.cues import asks_event, asks_now, asks_still, states_change
 from cognee_langchain.services.search import _atimed_query, document_from_hit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
@@ -619,9 +619,52 @@ def test_a_question_saying_now_judges_every_kind_it_asks_as_one_current_value(
     # "still" asks of the state it names: recency, but the kind keeps its many values
     lasts = context("Does Chidi still own a car?")
     assert lasts.latest and lasts.kinds == frozenset({"owns"}) and not lasts.single
+    # a window: what held then is a state, what happened then is not
+    assert context("Where did Chidi live in May 2023?").state
+    assert not context("What did Chidi attend in May 2023?").state
+    assert not now.state  # no window
     # a question about a past window judges nothing now, whatever its words
     assert not context("What car did Chidi own in May 2023, now that I think of it?").latest
     memory.close()
+
+
+def test_asked_what_held_in_a_window_the_last_statement_by_its_end_ranks_first() -> None:
+    """No fact was drawn: of two statements of a home said before June, the later one (March)
+    describes June; one said after the window tells nothing of it and gets nothing."""
+    turns = [
+        _item("jan", "Priya: Home sweet home, my home in Kothrud.", occurred_at=JAN),
+        _item("mar", "Priya: Home is Baner now.", occurred_at=MAR),
+        _item("sep", "Priya: Home is Bengaluru now.", occurred_at=SEP),
+        _item("chai", "Priya: I love chai.", occurred_at=MAR),
+    ]
+    engine = _engine(turns)
+    query = "Where was Priya's home"
+    june = datetime(2023, 6, 1, tzinfo=UTC).timestamp()
+    july = datetime(2023, 7, 1, tzinfo=UTC).timestamp()
+    held = TimeContext(start=june, end=july, turns=True, kinds=_HOME, single=_HOME, state=True)
+    ranked = _ids(engine.search(query, config=_CHUNKS, k=4, when=held))
+    assert ranked[:3] == ["mar", "jan", "sep"]
+    # what happened in the window, or no prior: the words alone
+    happened = replace(held, state=False)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=happened))[0] == "jan"
+    off = replace(_CHUNKS, time_priors=TimePriors(recent_then=0.0))
+    assert _ids(engine.search(query, config=off, k=3, when=held))[0] == "jan"
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("What did John attend with his colleagues in March 2023?", True),
+        ("What happened to John's job in August 2023?", True),
+        ("When did Caroline go to the parade?", True),
+        ("How many dogs did Maria adopt in 2022?", True),
+        ("Where did Priya live in March 2022?", False),
+        ("What was Ngozi's job title in June 2022?", False),
+        ("What car was Chidi driving in June 2022?", False),
+    ],
+)
+def test_asking_what_happened_is_read_from_the_question(question: str, event: bool) -> None:
+    assert asks_event(question) is event
 
 
 def test_on_a_question_about_now_a_turn_saying_it_changed_goes_first_whatever_the_kind() -> None:
