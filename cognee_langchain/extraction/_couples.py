@@ -27,10 +27,10 @@ from cognee_langchain.extraction._subjects import NOW, WE_SUBJECT, Span, is_pers
 
 __all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
 
-# "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
 # "were married" is the wedding ("Cyril and I were married on Saturday"), unless it is how long a
 # marriage lasted ("we were married for ten years"); "were dating" may well be over.
 _WERE_MARRIED = rf"\s+were(?=\s+{NOW}married\b(?!\s+for\b))"
+# "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
 _COUPLE = (
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
     rf"(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
