@@ -267,3 +267,25 @@ def test_a_memory_on_postgres_follows_other_workers_writes_and_stops_on_close(
         reader.close()
         writer.close()
     assert not index.following
+
+
+def test_a_couples_next_stage_ends_the_one_before_on_postgres(url: str, tmp_path: Path) -> None:
+    """The stage ending is written through the store's own retractions and history: the same
+    result as on SQLite, remembered out of order."""
+    memory = GraphMemory(tmp_path, graph_store=url)
+    try:
+        for text in (
+            "Session 2 (20 June 2023)\n[E2:1] Siobhan: Dara and I got married on Saturday!\n"
+            "[E2:2] Ciaran: Congrats!",
+            "Session 1 (10 January 2023)\n[E1:1] Siobhan: Dara and I got engaged on Saturday!\n"
+            "[E1:2] Ciaran: Wow!",
+        ):
+            memory.remember(text, dataset="s")
+        versions = memory.history("Siobhan", "relationship_status", dataset="s")
+        assert [(v.fact.split(".")[0], v.current) for v in versions] == [
+            ("Siobhan got engaged Dara", False),
+            ("Siobhan got married Dara", True),
+        ]
+        assert versions[0].invalid_at == versions[1].valid_at
+    finally:
+        memory.close()
