@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from cognee_langchain.core.dates import resolve_dates, resolve_valid_at
+from cognee_langchain.core.dates import resolve_dates
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
@@ -145,15 +145,14 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
     # Which way a phrase points comes from its words and tense, not from this reference: any
     # time serves to tell a past phrase from one ahead.
     now = datetime.now(UTC)
-    when = resolve_valid_at(following, now)
-    if not when.phrase or when.at > now or resolve_dates(text, now):
-        return None
     starts = [
         d.phrase for d in resolve_dates(following, now) if d.role in ("on", "since") and d.at <= now
     ]
+    if not starts or resolve_dates(text, now):
+        return None
     # Which of several phrases is the more precise depends on the message's own time ("Three
     # weeks back, on the 23rd"): all of them go, for the write to choose against that time.
-    return (", ".join(starts) if len(starts) > 1 else when.phrase), kinds
+    return ", ".join(starts), kinds
 
 
 _ASIDE_WORDS = 3

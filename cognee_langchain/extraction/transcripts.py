@@ -48,8 +48,8 @@ def parse_date_line(line: str) -> datetime | None:
     """The time a date line gives (UTC when it names no zone), ``None`` for any other line."""
     line = line.strip()
     match = _SESSION_DATE.match(line) or _DATE_FIELD.match(line)
-    given = [v for k, v in match.groupdict().items() if v and k.startswith("date")] if match else []
-    candidate = given[0] if given else line.strip("()[] ")
+    # The date is the one group a date line's pattern captured.
+    candidate = next(filter(None, match.groups())) if match else line.strip("()[] ")
     if not _YEAR.search(candidate) or len(candidate) > 60:
         return None
     try:
