@@ -454,19 +454,53 @@ def _ordinal_of_month(m: re.Match[str], ctx: Context) -> _Resolved:
     return datetime(year, month, day, tzinfo=UTC), "day"
 
 
-# "the first Monday in November", "the last Friday of June".
+# "the first Monday in November", "the last Friday of June", "the second weekend in October".
 NTH_WEEKDAY = re.compile(
-    rf"\bthe\s+(?P<nth>first|second|third|fourth|last)\s+(?P<weekday>{_WEEKDAY})\s+(?:in|of)\s+"
-    rf"(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b",
+    rf"\bthe\s+(?P<nth>first|second|third|fourth|last)\s+(?P<weekday>{_WEEKDAY}|weekend)\s+"
+    rf"(?:in|of)\s+(?P<month>{_MONTH})(?:,?\s+{_YEAR})?\b",
     re.I,
 )
 
 
 def _nth_weekday(m: re.Match[str], ctx: Context) -> _Resolved:
-    month, weekday = _month_number(m["month"]), _WEEKDAYS[fold(m["weekday"])]
+    name = fold(m["weekday"])
+    # A weekend is known by its Saturday, with a week's grain (it holds the Sunday too).
+    month, weekday = _month_number(m["month"]), _WEEKDAYS.get(name, _WEEKDAYS["saturday"])
     year = int(m["year"]) if m["year"] else _year_for(month, 1, ctx)
     day = nth_weekday(year, month, weekday, _NTH[fold(m["nth"])])
-    return datetime(day.year, day.month, day.day, tzinfo=UTC), "day"
+    grain: Grain = "day" if name in _WEEKDAYS else "week"
+    return datetime(day.year, day.month, day.day, tzinfo=UTC), grain
+
+
+# "last summer", "in the spring", "this winter", "the autumn of 2021": a season of the northern
+# hemisphere's calendar, dated by its middle month (the nearest a month's grain comes to it).
+_SEASON_MIDDLE = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+SEASON = re.compile(
+    r"\b(?:(?P<which>last|this|next)\s+|(?:in|during|over|since)\s+the\s+|the\s+(?=\w+\s+of\s+\d))"
+    rf"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b",
+    re.I,
+)
+
+
+def _season(m: re.Match[str], ctx: Context) -> _Resolved:
+    middle = _SEASON_MIDDLE[fold(m["season"])]
+    if m["year"]:
+        # Winter straddles the new year: "the winter of 2021" is the one that began in it.
+        year = int(m["year"]) + (middle == 1)
+        return datetime(year, middle, 1, tzinfo=UTC), "month"
+    ref = ctx.reference
+    # The season's middle month in the year it last began by the reference (winter's January
+    # belongs to the December before it).
+    year = ref.year + (middle == 1 and ref.month == 12)
+    if (year, middle - 1) > (ref.year, ref.month):
+        year -= 1
+    current = ref.month in (middle - 1, middle, middle + 1) or (middle == 1 and ref.month == 12)
+    which = fold(m["which"] or "")
+    if which == "last" and current:
+        year -= 1  # said during a summer, "last summer" is the one before
+    elif which == "next" or (which != "last" and not current and ctx.future):
+        year += 1
+    return datetime(year, middle, 1, tzinfo=UTC), "month"
 
 
 # A day of the month alone, "on the 18th", "by the 31st": never before a noun ("the 3rd
@@ -572,6 +606,7 @@ _CUE_CLASSES: dict[str, tuple[str, ...]] = {
         "pentecost", "pfingsten", "thanksgiving", "hogmanay", "bonfire", "fawkes", "patricks",
         "patrick", "anzac", "waitangi", "bastille",
     ),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
     # A day of the month by its ordinal alone: "on the 18th".
     "day_number": tuple(_ordinal(day) for day in range(1, 32)),
 }  # fmt: skip
@@ -653,7 +688,8 @@ PATTERNS: list[DatePattern] = [
     _pattern(PART_OF_MONTH, _part_of_month, "month"),
     _pattern(PART_OF_PERIOD, _part_of_period, "unit"),
     _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, "month", "unit"),
-    _pattern(NTH_WEEKDAY, _nth_weekday, "weekday"),
+    _pattern(NTH_WEEKDAY, _nth_weekday, "weekday", "unit"),
+    _pattern(SEASON, _season, "season"),
     _pattern(BARE_DAY, _bare_day, "day_number"),
     _pattern(BARE_MONTH, _bare_month, "month"),
     _pattern(BARE_YEAR, _year, "digits"),

@@ -90,6 +90,11 @@ _STILL_AT = re.compile(
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
+# "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
+_LAST_DAY = re.compile(
+    r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|week)\s+(?:at|with|in)\s+"
+    r"(?:the\s+)?(?P<org>[^\W\d_a-z])"
+)
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
@@ -302,22 +307,24 @@ def _job_lost(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "I lost my job at Door Dash", "I quit my job at Renault": the end of that job (the
-    generic reading would stop at "my job"); "I left Shopify": the end of a job there, unless
-    the name is a place (a job's end names its employer, and ending one never held is a no-op)."""
+    generic reading would stop at "my job"); "I left Shopify", "my last day at Zentrix was
+    31st May": the end of a job there, unless the name is a place (a job's end names its
+    employer, and ending one never held is a no-op)."""
     spans: list[Span] = []
     for match in _JOB_LOST.finditer(text):
         org = at.get(match.start("org"))
         if org is not None:
             graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
             spans.append(match.span())
-    for match in _LEFT.finditer(text):
-        org = at.get(match.start("org"))
-        entry = graph.entities.get(org.key) if org is not None else None
-        if org is None or entry is None or is_place(org, graph):
-            continue
-        time = FactTime(kind="works_at", retracted=True)
-        graph.relate(speaker, "left", org.key, description, time)
-        spans.append(match.span())
+    for pattern, predicate in ((_LEFT, "left"), (_LAST_DAY, "last day at")):
+        for match in pattern.finditer(text):
+            org = at.get(match.start("org"))
+            entry = graph.entities.get(org.key) if org is not None else None
+            if org is None or entry is None or is_place(org, graph):
+                continue
+            time = FactTime(kind="works_at", retracted=True)
+            graph.relate(speaker, predicate, org.key, description, time)
+            spans.append(match.span())
     return spans
 
 
@@ -448,7 +455,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
          "office", "still")
     ),
-    _job_lost: frozenset(("job", "left")),
+    _job_lost: frozenset(("job", "left", "last", "final")),
     pets_gone: PET_GONE_WORDS,
     cohabits: COHABIT_WORDS,
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),

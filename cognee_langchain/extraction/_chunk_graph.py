@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._follow_up import FollowUp
+from cognee_langchain.extraction.kinds import KindMatch
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "PLACE_TYPES", "ChunkGraph", "FactTime"]
@@ -79,33 +81,33 @@ class ChunkGraph:
         return list(self._stated)
 
     def date_sentence(
-        self,
-        phrase: str,
-        kinds: Collection[str] | None = None,
-        kind_of: Callable[[str], str | None] | None = None,
+        self, follow_up: FollowUp, classify: Callable[[str], KindMatch] | None = None
     ) -> None:
-        """Date the current sentence's relations that have no date phrase by ``phrase`` (one
-        a later sentence gives them: "I'm seeing Leah. We met in May."); see
-        :meth:`date_relations`."""
-        self.date_relations(self._stated, phrase, kinds, kind_of)
+        """Date the current sentence's relations that have no date phrase by the one a later
+        sentence gives them ("I'm seeing Leah. We met in May."); see :meth:`date_relations`."""
+        self.date_relations(self._stated, follow_up, classify)
 
     def date_relations(
         self,
         keys: Collection[tuple[str, str, str]],
-        phrase: str,
-        kinds: Collection[str] | None = None,
-        kind_of: Callable[[str], str | None] | None = None,
+        follow_up: FollowUp,
+        classify: Callable[[str], KindMatch] | None = None,
     ) -> None:
-        """Date the relations ``keys`` that have no date phrase by ``phrase``: those of
-        ``kinds`` (``None``: any), a relation of no kind yet by the kind ``kind_of`` its
-        predicate reads as (none: ``kinds`` don't apply to it)."""
+        """Date the relations ``keys`` that have no date phrase by ``follow_up.phrase``: those
+        of its kinds (``None``: any), a relation of no kind yet by the kind ``classify`` reads
+        its predicate as (none: the kinds don't apply to it); when it says whether it dates an
+        end (``follow_up.ends``), only relations that end (or only those that don't) a fact."""
         for key in keys:
             description, time, place = self.relations[key]
-            kind = time.kind or (kind_of(key[1]) if kind_of is not None else None)
-            if kind is not None and kinds is not None and kind not in kinds:
+            match = classify(key[1]) if classify is not None else None
+            kind = time.kind or (match.kind if match is not None else None)
+            if kind is not None and follow_up.kinds is not None and kind not in follow_up.kinds:
+                continue
+            ends = time.retracted or (match is not None and match.retracted)
+            if follow_up.ends is not None and ends != follow_up.ends:
                 continue
             if time.valid_at is None:
-                self.relations[key] = (description, replace(time, valid_at=phrase), place)
+                self.relations[key] = (description, replace(time, valid_at=follow_up.phrase), place)
 
     def add_entity(self, key: str, name: str, hint: str, description: str) -> None:
         entry = self.entities.get(key)

@@ -4,6 +4,8 @@
   ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
   are separating", "Tom dumped me", "I ended things with Tom", "I'm not with Tom anymore" -> its
   end, with whoever it was when the partner is unnamed.
+* Asked out is dating: "Ethan asked me out", "I asked Leah out"; "Noah and I are official now"
+  is a couple.
 * A proposal is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I proposed to
   Ana" (not "Tom proposed a new plan").
 * "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
@@ -36,7 +38,7 @@ _COUPLE = (
     rf"(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
 )
 _TOGETHER = (
-    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple"
+    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|official"
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
@@ -65,11 +67,14 @@ _LEFT_BY = re.compile(
 _WE_COUPLE = re.compile(
     rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
     r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
-    r"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)\b"
+    r"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|official)\b"
 )
-_WE_COUPLE_WORDS = frozenset(("dating", "together", "couple", "engaged", "married", "seeing"))
+_WE_COUPLE_WORDS = frozenset(
+    ("dating", "together", "couple", "engaged", "married", "seeing", "official")
+)
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
+    "official": "together with",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
 }  # fmt: skip
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
@@ -107,6 +112,13 @@ _LIVE_WITH = re.compile(
 _MOVED_IN_WITH_ME = re.compile(
     rf"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?{NOW}moved\s+in\s+with\s+me\b"
 )
+# Asked out is dating: "Ethan asked me out after 3rd period", "I finally asked Leah out"; not
+# an outing ("Tom asked me out for lunch", "... out to the pub").
+_ASKED_OUT = re.compile(
+    r"(?:(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
+    r"asked\s+me|\bI\s+(?:finally\s+|just\s+)?asked\s+(?P<asked>[^\W\d_a-z])[\w'’-]*)"
+    r"\s+out\b(?!\s+(?:for|to)\b)"
+)
 _SEEING = re.compile(
     rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}seeing\s+"
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
@@ -116,7 +128,7 @@ _SEEING = re.compile(
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
-    "anymore", "longer", "called", "together", "knot", "hitched",
+    "anymore", "longer", "called", "together", "knot", "hitched", "asked",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -151,6 +163,11 @@ def couples(
         partner = at.get(match.start("partner"))
         if partner is not None:
             graph.relate(speaker, "dating", partner.key, description, FactTime())
+    for match in _ASKED_OUT.finditer(text):
+        partner = at.get(match.start("partner" if match.group("partner") else "asked"))
+        if partner is not None and partner.key != speaker and is_person(partner, graph):
+            graph.relate(speaker, "dating", partner.key, description, FactTime())
+            spans.append(match.span())
     for match in _PROPOSED.finditer(text):
         if match.group("unnamed"):
             time = FactTime(kind="relationship_status")

@@ -28,12 +28,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from cognee_langchain.core.dates import resolve_dates
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["follow_up_date", "has_date", "is_aside", "moves_in", "named_later", "retells_kind"]
+__all__ = [
+    "FollowUp",
+    "follow_up_date",
+    "has_date",
+    "is_aside",
+    "moves_in",
+    "named_later",
+    "retells_kind",
+]
 
 # Where a date phrase may start, right after the verb that tells the event again.
 _DATE_AHEAD = (
@@ -46,11 +55,15 @@ _SUBJECT = r"(?:(?:I|we)\s+)?(?:(?:first|finally|only|just|actually|both|officia
 _MOVE = frozenset({"lives_in"})
 _COUPLE = frozenset({"relationship_status"})
 _GOT = frozenset({"has_pet", "owns"})
-_RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
+_FIRST_OR_LAST = (
+    r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week)\b"
+    r"|[\w\s]{{3,30}}?\s+was\s+(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week)\b"
+)
+_RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] = tuple(
     # The re-telling opens the sentence or follows a leading aside: "Dysgu Cymraeg, Wednesday
     # nights, I started in March."
-    (re.compile(r"\W*(?:[^.!?,]{1,40},\s+){0,2}?(?P<told>" + pattern + r")", re.I), kinds)
-    for pattern, kinds in (
+    (re.compile(r"\W*(?:[^.!?,]{1,40},\s+){0,2}?(?P<told>" + pattern + r")", re.I), kinds, ends)
+    for pattern, kinds, ends in (
         (
             r"(?:we|she|he|they)\s+(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
             r"(?:decided|agreed|began|started|signed|finali[sz]ed|made\s+it\s+official)"
@@ -58,14 +71,15 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
             # "Started in July.", "I start last Monday.", "They promoted me two weeks ago."
             rf"|{_SUBJECT}(?:started|start|began|begin|joined|join|finished|left)"
             rf"(?:\s+(?:up|over|in|out|back|here|there))?\s+{_DATE_AHEAD}"
-            r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
-            # A first or last day told apart: "My first day was yesterday.", "Last Friday was
-            # my last shift."
-            r"|(?:my|our|his|her)\s+(?:first|last|final)\s+(?:day|shift|week)\b"
-            r"|[\w\s]{3,30}?\s+was\s+(?:my|our|his|her)\s+(?:first|last|final)\s+"
-            r"(?:day|shift|week)\b",
+            r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b",
+            None,
             None,
         ),
+        # A first or last day told apart dates a start or an end only: "My first day was
+        # yesterday.", "Last Friday was my last shift." ("I work at Zentrix. My last day was
+        # 31st May." ends the job; it never started then).
+        (_FIRST_OR_LAST.format(which="first"), None, False),
+        (_FIRST_OR_LAST.format(which="last|final"), None, True),
         (
             # "Moved up the week before last.", "Drove up from Phoenix two weeks ago.", "I move
             # at the start of May.", "Been here since the week before last.", "Got the keys
@@ -75,6 +89,7 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
             r"|(?:I(?:['’]ve|\s+have)\s+)?(?:(?:only|just)\s+)?(?:lived|been|stayed)\s+"
             r"(?:here|there)",
             _MOVE,
+            None,
         ),
         (
             # "We met at the pool in May.", "Met him at a pub quiz in March.", "We got
@@ -83,12 +98,14 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
             r"|(?:I\s+)?met\s+(?:him|her|them)\b"
             rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b",
             _COUPLE,
+            None,
         ),
         (
             # "I bought him three days ago.", "Collected it last Saturday."
             rf"{_SUBJECT}(?:bought|got|adopted|rescued|brought|picked|collected|sold)\s+"
             r"(?:him|her|it|them)\b",
             _GOT,
+            None,
         ),
     )
 )
@@ -121,14 +138,25 @@ _VERB = re.compile(
 )
 
 
-def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | None] | None:
-    """The date phrase ``following`` (a later sentence of the turn) gives a change stated in
-    ``text``, with the kinds of fact it can date (``None``: any), or ``None``."""
+class FollowUp(NamedTuple):
+    """The date a later sentence gives the facts of an earlier one: its ``phrase`` (several
+    joined by ", " for the write to choose from), the ``kinds`` of fact it can date (``None``:
+    any) and whether it dates only ends (``True``), only starts (``False``) or either."""
+
+    phrase: str
     kinds: frozenset[str] | None = None
-    for pattern, retold in _RETOLD if _may_retell(following) else ():
+    ends: bool | None = None
+
+
+def follow_up_date(text: str, following: str) -> FollowUp | None:
+    """The date ``following`` (a later sentence of the turn) gives a change stated in
+    ``text``, or ``None``."""
+    kinds: frozenset[str] | None = None
+    ends: bool | None = None
+    for pattern, retold, retold_ends in _RETOLD if _may_retell(following) else ():
         match = pattern.match(following)
         if match is not None:
-            kinds, following = retold, following[match.start("told") :]
+            kinds, ends, following = retold, retold_ends, following[match.start("told") :]
             break
     else:
         fragment = (
@@ -152,7 +180,7 @@ def follow_up_date(text: str, following: str) -> tuple[str, frozenset[str] | Non
         return None
     # Which of several phrases is the more precise depends on the message's own time ("Three
     # weeks back, on the 23rd"): all of them go, for the write to choose against that time.
-    return ", ".join(starts), kinds
+    return FollowUp(", ".join(starts), kinds, ends)
 
 
 _ASIDE_WORDS = 3
@@ -168,7 +196,7 @@ def retells_kind(text: str) -> bool:
     """Whether ``text`` tells again an event of a named kind (a move, a meeting, a thing got):
     what may date a change two sentences back."""
     return _may_retell(text) and any(
-        kinds is not None and pattern.match(text) for pattern, kinds in _RETOLD
+        kinds is not None and pattern.match(text) for pattern, kinds, _ in _RETOLD
     )
 
 

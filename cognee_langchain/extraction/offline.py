@@ -93,7 +93,7 @@ from cognee_langchain.extraction._sentences import (
 )
 from cognee_langchain.extraction._subjects import is_place
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
-from cognee_langchain.extraction.kinds import RelationKinds
+from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sentence"]
@@ -271,21 +271,21 @@ def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> Non
         return
     found = follow_up_date(sentence.text, later[0].text)
     if found is not None:
-        graph.date_sentence(*found)
+        graph.date_sentence(found, _classify)
         return
     if len(later) < 2:
         return
     if is_aside(later[0].text):  # past a short exclamation, as if it were not there
         found = follow_up_date(sentence.text, later[1].text)
         if found is not None:
-            graph.date_sentence(*found)
+            graph.date_sentence(found, _classify)
         return
     # Further on, only a change of the kind the sentence tells; the cheap look first.
     if not retells_kind(later[1].text) or has_date(later[0].text):
         return
     found = follow_up_date(sentence.text, later[1].text)
-    if found is not None and found[1] is not None:
-        graph.date_sentence(found[0], found[1], _kind_of)
+    if found is not None and found.kinds is not None:
+        graph.date_sentence(found, _classify)
 
 
 def _date_answered(
@@ -311,12 +311,13 @@ def _date_answered(
     told = " ".join(s.text for s in sentences[:first] if s.line == told_line)
     found = follow_up_date(told, answer.text)
     if found is not None:
-        graph.date_relations(keys, found[0], found[1], _kind_of)
+        graph.date_relations(keys, found, _classify)
 
 
-def _kind_of(predicate: str) -> str | None:
-    """The kind a predicate reads as by default ("moved to" -> ``lives_in``)."""
-    return _DEFAULT_KINDS.classify(predicate).kind
+def _classify(predicate: str) -> KindMatch:
+    """What a predicate reads as by default ("moved to" -> ``lives_in``, "quit" -> the end of
+    ``works_at``)."""
+    return _DEFAULT_KINDS.classify(predicate)
 
 
 def _antecedent(

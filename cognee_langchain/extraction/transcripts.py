@@ -41,6 +41,8 @@ _SESSION_DATE = re.compile(
 )
 _DATE_FIELD = re.compile(r"^Date:\s*(?P<date>.{4,60})$", re.I)
 _YEAR = re.compile(r"\b\d{4}\b")
+# Two turns tell dialogue from prose that has a "Label: text" line; one turn is enough when a
+# date line or a turn id marks it ("Session 3 (...)" then "[D3:1] Alice: I moved to Berlin").
 _MIN_TURNS = 2
 
 
@@ -69,6 +71,7 @@ def parse_transcript(text: str) -> list[Turn] | None:
     turns: list[list[str | None]] = []  # [speaker, turn id, text] of each turn
     times: list[datetime | None] = []
     others = 0
+    marked = False
     for line in lines:
         if not line.strip():
             continue
@@ -77,6 +80,7 @@ def parse_transcript(text: str) -> list[Turn] | None:
         if match is not None:
             turns.append([match["speaker"], match["id"], match["text"]])
             times.append(when)
+            marked = marked or when is not None or match["id"] is not None
             continue
         dated = parse_date_line(line)
         if dated is not None:
@@ -86,7 +90,7 @@ def parse_transcript(text: str) -> list[Turn] | None:
             others += not line[:1].isspace()
         else:
             others += 1
-    if len(turns) < _MIN_TURNS or others > len(turns):
+    if len(turns) < (1 if marked else _MIN_TURNS) or others > len(turns):
         return None
     return [
         Turn(speaker=str(speaker), text=str(body), occurred_at=at, turn_id=turn_id)

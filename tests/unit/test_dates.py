@@ -102,6 +102,19 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("end of last year", _day(2022, 12, 1), "month", "end of last year"),
         ("the first of December", _day(2022, 12, 1), "day", "the first of December"),
         ("the first Monday in November", _day(2022, 11, 7), "day", "the first Monday in November"),
+        (
+            "the second weekend in October",
+            _day(2022, 10, 8),
+            "week",
+            "the second weekend in October",
+        ),
+        # seasons (northern), by their middle month; said in June, "last summer" is a year ago
+        ("last summer", _day(2022, 7, 1), "month", "last summer"),
+        ("in the spring", _day(2023, 4, 1), "month", "in the spring"),
+        ("over the winter", _day(2023, 1, 1), "month", "over the winter"),
+        ("next summer", _day(2024, 7, 1), "month", "next summer"),
+        ("the autumn of 2021", _day(2021, 10, 1), "month", "the autumn of 2021"),
+        ("the winter of 2021", _day(2022, 1, 1), "month", "the winter of 2021"),
         # holidays, fixed and moving, and days told by them
         ("at Easter", _day(2023, 4, 9), "day", "Easter"),
         ("on Mother's Day", _day(2023, 5, 14), "day", "on Mother's Day"),
@@ -225,6 +238,13 @@ def test_end_is_one_grain_after_at() -> None:
     ],
 )
 def test_impossible_and_far_dates_are_skipped(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["summer camp was fun", "she took a fall", "before the fall of Rome"]
+)
+def test_a_season_word_is_a_date_only_when_it_names_a_time(text: str) -> None:
     assert resolve_dates(text, REF) == []
 
 

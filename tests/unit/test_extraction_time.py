@@ -175,6 +175,9 @@ def test_a_title_at_an_employer_is_two_facts() -> None:
         ("Alice: I also lost my job at Door Dash.", ("Alice", "lost job at", "Door Dash")),
         ("Alice: I've just sold my old car.", ("Alice", "sold", "car")),
         ("Alice: I'm an assistant manager at Acme.", ("Alice", "job title", "assistant manager")),
+        ("Alice: Noah and I are official now.", ("Alice", "together with", "Noah")),
+        ("Alice: Ethan asked me out yesterday.", ("Alice", "dating", "Ethan")),
+        ("Alice: I finally asked Leah out.", ("Alice", "dating", "Leah")),
     ],
 )
 def test_a_speaker_states_changes_in_the_first_person(
@@ -195,6 +198,14 @@ def test_a_break_up_ends_whoever_it_was() -> None:
     assert separating.target == "Erik"
     (with_name,) = [r for r in relations("Alice: I broke up with Sam.") if r.retracted]
     assert with_name.target == "Sam"
+
+
+@pytest.mark.parametrize(
+    "text", ["Alice: Tom asked me out for lunch.", "Alice: Sam asked me out to the pub."]
+)
+def test_an_outing_is_no_couple(text: str) -> None:
+    assert not any(r.kind == "relationship_status" for r in relations(text))
+    assert not any(KINDS.kind_of(r.predicate) == "relationship_status" for r in relations(text))
 
 
 def test_a_plain_dislike_is_no_retraction() -> None:
@@ -392,6 +403,15 @@ def test_a_retraction_closes_the_open_fact(memory: GraphMemory) -> None:
     assert zalando.invalid_at is None and day(zalando.valid_at) == "2023-06-10"
 
 
+def test_a_last_day_told_later_closes_the_job_on_that_day(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 15 January, 2023", "Alice: I work at Renault."))
+    memory.remember(
+        session("10:00 am on 10 June, 2023", "Alice: My last day at Renault was 31st May.")
+    )
+    (renault,) = alice_history(memory, "works_at")
+    assert (day(renault.valid_at), day(renault.invalid_at)) == ("2023-01-15", "2023-05-31")
+
+
 def test_joining_a_club_never_ends_a_job(memory: GraphMemory) -> None:
     memory.remember(session("10:00 am on 15 January, 2023", "Alice: I work at Renault."))
     memory.remember(session("10:00 am on 10 June, 2023", "Alice: I joined a chess club."))
@@ -532,6 +552,14 @@ def test_leaving_a_named_employer_ends_the_job_but_leaving_a_place_does_not() ->
     assert not any(r.retracted for r in relations("Bea: I grew up in Porto. I left Porto at 18."))
 
 
+def test_a_last_day_at_an_employer_ends_the_job() -> None:
+    text = "Bea: My last day at Kestrel Labs was Friday."
+    ended = {(r.target, r.kind) for r in relations(text) if r.retracted}
+    assert ("Kestrel Labs", "works_at") in ended
+    # a place is no employer
+    assert not any(r.retracted for r in relations("Bea: My last day in Porto was lovely."))
+
+
 def test_a_lost_job_is_no_current_job() -> None:
     found = relations("Bea: I lost my job at Kestrel.")
     assert not any(r.kind == "works_at" and not r.retracted for r in found)
@@ -593,6 +621,9 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
         ("Ida: I quit Qantas. Last Friday was my last shift.", "Qantas", "Last Friday"),
         ("Ida: Quit Qantas. Finished up last Friday.", "Qantas", "last Friday"),
         ("Ida: Now working for Arup. Started two weeks ago.", "Arup", "two weeks ago"),
+        # a first day dates a start, a last day an end only
+        ("Ida: I joined Aviva. My first day was Monday.", "Aviva", "Monday"),
+        ("Ida: I work at Qantas. My last day was yesterday.", "Qantas", None),
         ("Ida: I joined Aviva. Started a podcast in May.", "Aviva", None),  # another thing
         ("Ida: I joined Aviva. I left it at home in May.", "Aviva", None),
     ],

@@ -86,6 +86,16 @@ def test_a_session_line_dates_its_turns(head: str, day: datetime | None) -> None
     assert turns is not None and {t.occurred_at for t in turns} == {day}
 
 
+def test_one_turn_is_a_transcript_when_a_date_line_or_a_turn_id_marks_it() -> None:
+    dated = parse_transcript("Session 3 (1:56 pm on 8 May, 2023)\nAlice: I moved to Berlin.")
+    assert dated is not None and [(t.speaker, t.occurred_at) for t in dated] == [
+        ("Alice", datetime(2023, 5, 8, 13, 56, tzinfo=UTC))
+    ]
+    with_id = parse_transcript("[D3:1] Alice: I moved to Berlin.")
+    assert with_id is not None and with_id[0].turn_id == "D3:1"
+    assert parse_transcript("Note: Bob is in Berlin.") is None
+
+
 def test_prose_and_undated_dialogue() -> None:
     assert parse_transcript("Alice leads Acme.\nNote: Bob is in Berlin.\nMore prose.") is None
     undated = parse_transcript("Anna: Hallo!\nBernd: Wie geht's?")
