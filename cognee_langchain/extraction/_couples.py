@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 
+from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._subjects import NOW, WE_SUBJECT, Span, is_person
+from cognee_langchain.extraction._sentences import is_lower_case
+from cognee_langchain.extraction._subjects import NOW, PERSON, WE_SUBJECT, Span, is_person
 
 __all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
 
@@ -124,6 +126,18 @@ _SEEING = re.compile(
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
     r"(?:,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
 )
+# Chat typed all in lower case names nobody with a capital: there the word in a partner's slot
+# is taken as the partner's name ("ethan and i broke up", "noah asked me out"), unless it is a
+# word no name is ("my mom and i", "he and i").
+_LOWER = r"(?<![\w'’])(?P<partner>[a-z][a-z'’-]{1,20})"
+_LOWER_COUPLE = re.compile(
+    rf"{_LOWER}\s+and\s+I(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
+    rf"(?:{_TOGETHER}|{_APART})\b"
+)
+_LOWER_ASKED_OUT = re.compile(
+    rf"{_LOWER}\s+(?:has\s+)?(?:finally\s+|just\s+)?asked\s+me\s+out\b(?!\s+(?:for|to)\b)"
+)
+_NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me", "you", "i"}
 #: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
@@ -146,19 +160,22 @@ def couples(
     "I'm seeing Leah", "we broke up", "we got married" (``antecedent``: who the turn named last
     before this sentence): a relationship begun or ended; the spans read."""
     spans = _we_couple(text, speaker, at, graph, description, antecedent)
+    lower_case = is_lower_case(text)
     for match in _COUPLE_CHANGE.finditer(text):
         partner = at.get(match.start("partner"))
-        if partner is None:
-            continue
-        if match.group("end"):
-            time = FactTime(kind="relationship_status", retracted=True)
-            graph.relate(speaker, "broke up with", partner.key, description, time)
-        else:
-            verb = " ".join(match.group("verb").split())
-            predicate = _COUPLE_PREDICATES.get(verb, verb)
-            time = FactTime(valid_at=_since(_couple_duration(text)))
-            graph.relate(speaker, predicate, partner.key, description, time)
-        spans.append(match.span())
+        if partner is not None:
+            _couple_change(match, speaker, partner.key, graph, text, description)
+            spans.append(match.span())
+    for match in _LOWER_COUPLE.finditer(text) if lower_case else ():
+        key = _lower_partner(match, text, graph, description)
+        if key is not None:
+            _couple_change(match, speaker, key, graph, text, description)
+            spans.append(match.span())
+    for match in _LOWER_ASKED_OUT.finditer(text) if lower_case else ():
+        key = _lower_partner(match, text, graph, description)
+        if key is not None:
+            graph.relate(speaker, "dating", key, description, FactTime())
+            spans.append(match.span())
     for match in _SEEING.finditer(text):
         partner = at.get(match.start("partner"))
         if partner is not None:
@@ -200,6 +217,39 @@ def couples(
         graph.relate(speaker, "broke up with", target, description, time)
         spans.append(match.span())
     return spans
+
+
+def _couple_change(
+    match: re.Match[str],
+    speaker: str,
+    partner: str,
+    graph: ChunkGraph,
+    text: str,
+    description: str,
+) -> None:
+    """Relate the speaker to ``partner`` as a couple begun or ended, as ``match`` says."""
+    if match.group("end"):
+        time = FactTime(kind="relationship_status", retracted=True)
+        graph.relate(speaker, "broke up with", partner, description, time)
+    else:
+        verb = " ".join(match.group("verb").split())
+        predicate = _COUPLE_PREDICATES.get(verb, verb)
+        time = FactTime(valid_at=_since(_couple_duration(text)))
+        graph.relate(speaker, predicate, partner, description, time)
+
+
+def _lower_partner(
+    match: re.Match[str], text: str, graph: ChunkGraph, description: str
+) -> str | None:
+    """The key of the person a lower-case chat's partner slot names, added to ``graph``;
+    ``None`` for a word no name is, or one after a possessive ("my mom and i")."""
+    word = match.group("partner")
+    before = text[: match.start("partner")].split()
+    if word in _NO_NAME or (before and before[-1] in lex.DETERMINERS):
+        return None
+    name = word[:1].upper() + word[1:]
+    graph.add_entity(word, name, PERSON, description)
+    return word
 
 
 def _we_couple(

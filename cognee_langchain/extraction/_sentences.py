@@ -23,6 +23,7 @@ __all__ = [
     "Sentence",
     "chunk_sentences",
     "clip",
+    "is_lower_case",
     "is_name_word",
     "line_speaker",
     "opens_with_pronoun",
@@ -227,14 +228,27 @@ def line_speaker(line: str) -> tuple[str | None, str, str, str]:
     return None, "", "", line
 
 
+# A word in title case: what chat typed all in lower case has none of ("ALSO" is shouted).
+_TITLE_CASE = re.compile(r"\b[^\W\d_a-z][^\W\d_A-Z]")
+
+
+def is_lower_case(text: str) -> bool:
+    """Whether ``text`` is typed in lower case, as chat often is ("omg jay guess what. ethan
+    asked me out"): no word in title case, a lone "I" aside."""
+    return _TITLE_CASE.search(text) is None
+
+
 def split_sentences(text: str) -> list[str]:
     """``text`` split at sentence ends, not at abbreviations or initials."""
     pieces: list[str] = []
     start = 0
+    # In cased text a lower-case word after a full stop continues the sentence ("e.g. this",
+    # "approx. five"); in text typed in lower case every sentence starts so.
+    lower_case = is_lower_case(text)
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if end < len(text) and text[end].islower():
-            continue  # "e.g. this", "approx. five": not a sentence start
+        if end < len(text) and text[end].islower() and not lower_case:
+            continue
         if match.group().startswith(".") and not match.group().startswith(".."):
             # The piece's first word has no space before it within the piece: "Marta." alone.
             space = text.rfind(" ", start, match.start())

@@ -9,7 +9,7 @@ from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
 
-__all__ = ["I_SUBJECT", "NOW", "WE_SUBJECT", "Span", "is_person", "is_place"]
+__all__ = ["I_SUBJECT", "NOW", "PERSON", "WE_SUBJECT", "Span", "is_person", "is_place"]
 
 #: ``(start, end)`` of a stretch of a sentence's text.
 Span = tuple[int, int]
@@ -21,14 +21,14 @@ I_SUBJECT = rf"\bI(?:['’]ve|\s+have)?\s+{NOW}"
 #: "we" or "I", as in I_SUBJECT.
 WE_SUBJECT = rf"\b(?:[Ww]e|I)(?:['’]ve|\s+have)?\s+{NOW}"
 
-_PERSON = "Person"
+PERSON = "Person"
 
 
 def is_person(mention: Mention, graph: ChunkGraph) -> bool:
     """Whether ``mention`` may name a person: typed so, or not typed at all."""
     entry = graph.entities.get(mention.key)
     kind = entry[1] if entry is not None else mention.hint or DEFAULT_ENTITY_TYPE
-    return kind in (_PERSON, DEFAULT_ENTITY_TYPE)
+    return kind in (PERSON, DEFAULT_ENTITY_TYPE)
 
 
 def is_place(mention: Mention, graph: ChunkGraph) -> bool:

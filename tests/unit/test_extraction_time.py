@@ -201,6 +201,33 @@ def test_a_break_up_ends_whoever_it_was() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mia: ethan and i broke up. saturday.", ("Mia", "broke up with", "Ethan")),
+        ("Mia: ALSO. noah and i are official now", ("Mia", "together with", "Noah")),
+        ("Mia: omg ethan asked me out yesterday", ("Mia", "dating", "Ethan")),
+    ],
+)
+def test_lower_case_chat_names_a_partner_by_the_slot(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mia: my mom and i are together a lot",  # a possessive: no name
+        "Mia: he and i broke up",
+        "Mia: Also, ethan and i broke up",  # cased text names people with capitals
+        "Mia: tom asked me out for lunch",
+    ],
+)
+def test_lower_case_chat_takes_no_word_for_a_partner(text: str) -> None:
+    assert not any(KINDS.kind_of(r.predicate) == "relationship_status" for r in relations(text))
+
+
+@pytest.mark.parametrize(
     "text", ["Alice: Tom asked me out for lunch.", "Alice: Sam asked me out to the pub."]
 )
 def test_an_outing_is_no_couple(text: str) -> None:
@@ -1148,6 +1175,21 @@ def test_a_one_word_sentence_after_another_is_a_sentence_of_its_own() -> None:
         "He is loud.",
     ]
     assert split_sentences("We met Dr. Smith. Great.") == ["We met Dr. Smith.", "Great."]
+
+
+def test_chat_typed_in_lower_case_splits_at_every_sentence_end() -> None:
+    # a question at its end once made the whole turn a question, which states nothing
+    text = "omg guess what. ethan asked me out yesterday. we're going out now?? i think??"
+    assert split_sentences(text) == [
+        "omg guess what.",
+        "ethan asked me out yesterday.",
+        "we're going out now??",
+        "i think??",
+    ]
+    assert ("Mia", "dating", "Ethan") in triples(f"Mia: {text}")
+    # cased text keeps "e.g. this" whole; so does chat, by its abbreviations
+    assert split_sentences("We saw birds, e.g. this one.") == ["We saw birds, e.g. this one."]
+    assert split_sentences("we saw birds, e.g. this one.") == ["we saw birds, e.g. this one."]
 
 
 @pytest.mark.parametrize(
