@@ -10,7 +10,8 @@ mapping from redis-py's exceptions to the package's, used by every method of the
   was sent, is known not to have applied anything.
 * Refused (:class:`~cognee_langchain.sessions.errors.SessionStoreRefusedError`, not retryable,
   naming the fix): a wrong password or ACL user, an ACL that forbids a command (NOPERM),
-  ``maxmemory`` reached under ``noeviction`` (OOM), a read-only replica (READONLY, e.g. after a
+  ``maxmemory`` reached with nothing freed for the write (OOM: always under ``noeviction``, and
+  under an evicting policy that cannot free enough), a read-only replica (READONLY, e.g. after a
   failover), writes stopped after a failed save (MISCONF). Redis checks each of these before the
   script's first write, so nothing was written.
 * Cluster mix-ups, refused the same way: a plain client pointed at a Redis Cluster node gets a
@@ -66,8 +67,9 @@ _REFUSALS = (
     (
         "OOM",
         "out_of_memory",
-        "Redis reached maxmemory with maxmemory-policy noeviction: raise maxmemory, free memory, "
-        "or give sessions a ttl so they expire.",
+        "Redis reached maxmemory and freed nothing for this write (it never does under "
+        "maxmemory-policy noeviction; an evicting policy may not free enough): raise maxmemory, "
+        "free memory, or give sessions a ttl so they expire.",
     ),
     (
         "READONLY",

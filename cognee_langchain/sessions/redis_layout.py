@@ -16,7 +16,8 @@ key of one user in one Cluster slot, so each multi-key script stays in one slot:
                                                  IDEMPOTENCY_KEYS_KEPT are kept)
     P:{u:U}:sessions  sorted set  the user's session index: member S, score = update time
     P:{u:U}:counts    hash        S -> the session's count n, as of its last write;
-                                  S:w -> a copy of its watermarks (refreshed by each write)
+                                  S:w -> a copy of its watermarks (refreshed by each write;
+                                  never written without S, so one never outlives the other)
 
 **Cache state that survives eviction.** A session's counter, watermarks, idempotency keys and
 messages live in one key, so an evicting Redis (``maxmemory-policy allkeys-*``) or an expiry
@@ -89,11 +90,17 @@ if total then
   first = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
 else
   -- A new session, or one evicted or expired: continue the count its user remembers.
-  total = tonumber(redis.call('HGET', KEYS[3], ARGV[4]) or '0')
+  local remembered = redis.call('HGET', KEYS[3], ARGV[4])
+  total = tonumber(remembered or '0')
   first = total
   redis.call('HSET', KEYS[1], 'c', ARGV[1], 'f', first)
   local marks = redis.call('HGET', KEYS[3], ARGV[4] .. ':w')
-  if marks and total > 0 then redis.call('HSET', KEYS[1], 'w', marks) end
+  if marks and remembered then
+    redis.call('HSET', KEYS[1], 'w', marks)
+  elseif marks then
+    -- Marks without a count (written before counts carried both) point past a fresh start.
+    redis.call('HDEL', KEYS[3], ARGV[4] .. ':w')
+  end
 end
 for i = 6, #ARGV, {_BATCH} do
   local fields = {{}}
@@ -233,7 +240,9 @@ if tonumber(marks[ARGV[1]] or 0) ~= tonumber(ARGV[2]) then return {0, total} end
 marks[ARGV[1]] = tonumber(ARGV[3])
 local encoded = cjson.encode(marks)
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'w', encoded) end
-redis.call('HSET', KEYS[2], ARGV[4] .. ':w', encoded)
+-- The count goes with its watermarks: an evicted counts hash must not come back holding marks
+-- without a count, which a restarted session would then inherit over its new messages.
+redis.call('HSET', KEYS[2], ARGV[4], total, ARGV[4] .. ':w', encoded)
 return {1, total}
 """
 )

@@ -93,6 +93,36 @@ def test_the_counts_evicted_alone_lose_nothing(
     assert store.read("u", "s").messages == turn("a") + turn("b")
 
 
+def test_a_watermark_is_never_remembered_without_its_count(
+    store: RedisSessionStore, admin: redis.Redis, redis_prefix: str
+) -> None:
+    """The counts hash evicted, then a watermark advanced, then the session evicted twice: the
+    messages appended between the two evictions are reported lost, never skipped unseen."""
+    keys = session_keys(redis_prefix, "u", "s")
+    store.append("u", "s", turn("a"))
+    admin.delete(keys.counts)
+    assert store.advance_watermark("u", "s", "main", 0, 2) is True
+    admin.delete(keys.session)
+    # The count was remembered with the watermark: the numbering goes on.
+    assert store.append("u", "s", turn("b")) == 4
+    admin.delete(keys.session)
+    watermark = store.get_watermark("u", "s", "main")
+    assert watermark == 2
+    assert store.read("u", "s", since=watermark).lost == 2
+
+
+def test_marks_left_without_a_count_do_not_outlive_a_fresh_start(
+    store: RedisSessionStore, admin: redis.Redis, redis_prefix: str
+) -> None:
+    """Counts written before they carried the count beside the marks: a restart drops the marks."""
+    keys = session_keys(redis_prefix, "u", "s")
+    admin.hset(keys.counts, mapping={f"{keys.member}:w": '{"main": 12}'})
+    assert store.append("u", "s", turn("a")) == 2
+    admin.delete(keys.session)
+    assert store.get_watermark("u", "s", "main") == 0
+    assert store.read("u", "s", since=0).lost == 2
+
+
 # -- real pressure -------------------------------------------------------------------------------
 _USERS, _SESSIONS, _ROUNDS, _PERSIST_EVERY = 3, 20, 12, 3
 _TEXT = "x" * 3000  # ~6 KB a turn: 60 sessions x 12 turns is far beyond maxmemory
