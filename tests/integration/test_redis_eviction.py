@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import redis
@@ -124,12 +125,31 @@ def test_marks_left_without_a_count_do_not_outlive_a_fresh_start(
 
 
 # -- real pressure -------------------------------------------------------------------------------
-_USERS, _SESSIONS, _ROUNDS, _PERSIST_EVERY = 3, 20, 12, 3
-_TEXT = "x" * 3000  # ~6 KB a turn: 60 sessions x 12 turns is far beyond maxmemory
+class Pressure(NamedTuple):
+    """One shape of the pressure run: Redis's maxmemory, users x sessions appended to for rounds
+    (a turn of about ``text`` bytes each), persisted every few rounds."""
+
+    maxmemory: str
+    users: int
+    sessions: int
+    rounds: int
+    persist_every: int
+    text: int
 
 
-def _labelled(label: str) -> list[BaseMessage]:
-    return [HumanMessage(f"{label} q {_TEXT}"), AIMessage(f"{label} a")]
+# The first is far beyond maxmemory throughout; the others are shapes in which a randomised run
+# once caught a loss neither persisted nor reported (a watermark outliving its count).
+PRESSURES = [
+    Pressure("3mb", 3, 20, 12, 3, 3000),
+    Pressure("2mb", 4, 19, 14, 2, 1500),
+    Pressure("3mb", 2, 25, 9, 3, 6000),
+    Pressure("2mb", 4, 22, 12, 3, 3000),
+    Pressure("2mb", 3, 29, 14, 1, 6000),
+]
+
+
+def _labelled(label: str, size: int) -> list[BaseMessage]:
+    return [HumanMessage(f"{label} q {'x' * size}"), AIMessage(f"{label} a")]
 
 
 def _label(message: BaseMessage) -> str:
@@ -137,22 +157,37 @@ def _label(message: BaseMessage) -> str:
 
 
 @pytest.fixture
-def evicting_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+def evicting_redis(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[OwnRedis]:
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
     server = OwnRedis(
-        tmp_path, "--maxmemory", "3mb", "--maxmemory-policy", "allkeys-lru", "--appendonly", "no"
+        tmp_path,
+        "--maxmemory",
+        request.param,
+        "--maxmemory-policy",
+        "allkeys-lru",
+        "--appendonly",
+        "no",
     )
     server.start()
     yield server
     server.kill()
 
 
+@pytest.mark.parametrize(
+    ("evicting_redis", "shape"),
+    [(shape.maxmemory, shape) for shape in PRESSURES],
+    indirect=["evicting_redis"],
+    ids=[
+        f"{p.maxmemory}-{p.users}x{p.sessions}-r{p.rounds}-every{p.persist_every}"
+        for p in PRESSURES
+    ],
+)
 def test_under_allkeys_lru_pressure_nothing_is_persisted_twice_and_every_loss_is_reported(
-    evicting_redis: OwnRedis,
+    evicting_redis: OwnRedis, shape: Pressure
 ) -> None:
     store = RedisSessionStore(evicting_redis.url)
-    sessions = [(f"user{u}", f"s{s}") for u in range(_USERS) for s in range(_SESSIONS)]
+    sessions = [(f"user{u}", f"s{s}") for u in range(shape.users) for s in range(shape.sessions)]
     appended = {scope: 0 for scope in sessions}  # messages appended, as the test counts them
     total = {scope: 0 for scope in sessions}  # the store's count, from append's return
     persisted: dict[tuple[str, str], list[str]] = {scope: [] for scope in sessions}
@@ -177,9 +212,10 @@ def test_under_allkeys_lru_pressure_nothing_is_persisted_twice_and_every_loss_is
         if got.end > watermark:
             assert store.advance_watermark(*scope, "main", watermark, got.end) in (True, False)
 
-    for round_ in range(_ROUNDS):
+    for round_ in range(shape.rounds):
         for scope in sessions:
-            count = store.append(*scope, _labelled(f"{scope[0]}/{scope[1]}/{round_}"))
+            label = f"{scope[0]}/{scope[1]}/{round_}"
+            count = store.append(*scope, _labelled(label, shape.text))
             appended[scope] += 2
             unpersisted[scope] += 2
             if count < total[scope] + 2:  # restarted from 0: whatever was not persisted is gone
@@ -188,7 +224,8 @@ def test_under_allkeys_lru_pressure_nothing_is_persisted_twice_and_every_loss_is
                 forgotten[scope] += unpersisted[scope] - 2
                 unpersisted[scope] = 2
             total[scope] = count
-        if round_ % _PERSIST_EVERY == _PERSIST_EVERY - 1 or round_ == _ROUNDS - 1:
+        every = shape.persist_every
+        if round_ % every == every - 1 or round_ == shape.rounds - 1:
             for scope in sessions:
                 before = len(persisted[scope]) + reported[scope]
                 persist(scope)
