@@ -182,7 +182,7 @@ _PET = re.compile(
     r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
 )
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
-_MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated)\b")
+_MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated|shifted)\b")
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
 # "I packed up and left Denver for Austin": a move from one place to another.
 _LEFT_FOR = re.compile(
@@ -464,7 +464,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled")
     ),
-    _moves: frozenset(("moved", "relocated", "left")),
+    _moves: frozenset(("moved", "relocated", "shifted", "left")),
     **IMPLIED_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}

@@ -248,6 +248,12 @@ _NAMES_IT = re.compile(
 )
 
 
+_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})s?\b", re.I)
+_SPEAKER_NAMED = re.compile(
+    r"\W*(?i:(?:we\s+|I\s+)?(?:named|called)\s+(?:him|her|it))\s+(?P<name>[^\W\d_a-z][\w'’-]*)"
+)
+
+
 # The same, further on in the sentence: "Retired racer, his name is Comet", "brown with one
 # white ear, I've called him Tsotsi".
 _NAMED_INSIDE = re.compile(
@@ -272,7 +278,12 @@ def named_later(text: str, following: str) -> tuple[str, str] | None:
         else None
     )
     if kind is None:
-        return None
+        # An animal that came however it came, named by the speaker next: "A little tabby came
+        # hollering at my back door and never left. Named her Pickles."
+        named = _SPEAKER_NAMED.match(following) if _ANIMAL.search(text) else None
+        if named is None or named.group("name").lower() in lex.NON_NAME_WORDS:
+            return None
+        return named.group("name"), "has_pet"
     match = _NAMES_IT.match(following)
     # A bare capitalised word names them only when it is the whole sentence ("Callum.").
     if match is None or (match.group("phrase") is None and match.group("alone") is None):

@@ -68,8 +68,8 @@ _ARRIVED_TO_START = re.compile(
 )
 # "my flat in Lavapiés in Madrid" (the last place of the chain is the city).
 _MY_HOME_IN = re.compile(
-    rf"\b[Mm]y\s+(?:(?:own|new|little|small|tiny|rented|current)\s+)?{_HOME_NOUN}\s+in\s+"
-    rf"(?P<place>{_NAME})"
+    rf"(?:\b[Mm]y|\bI\b[^.!?]{{0,40}}?\bthis)\s+(?:(?:own|new|little|small|tiny|rented|current)\s+)?"
+    rf"{_HOME_NOUN}\s+in\s+(?P<place>{_NAME})"
 )
 # "I gave up the Madrid flat", "we sold our house in Leeds", "I moved out of my flat in Bath".
 _HOME_GIVEN_UP = re.compile(

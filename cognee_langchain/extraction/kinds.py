@@ -60,6 +60,8 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
             (
                 "live in", "live at", "reside in", "move to", "move into", "relocate to",
                 "settle in", "base in", "home in", "live", "move", "relocate",
+                # formal and Indian English: "took up residence at", "shifted to Pune"
+                "take up residence at", "take up residence in", "shift to",
             ),
             "lives_in",
         ),

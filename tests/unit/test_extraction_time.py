@@ -750,6 +750,12 @@ def test_a_title_given_by_others_or_held_now(text: str, title: str | None) -> No
             "Tsotsi",
             "has_pet",
         ),
+        # an animal that came however it came, named by the speaker
+        (
+            "Ida: A little tabby came hollering at my back door and never left. Named her Pickles.",
+            "Pickles",
+            "has_pet",
+        ),
         ("Ida: I'm seeing someone. Callum.", "Callum", "relationship_status"),
         ("Ida: I started seeing someone. Her name is Dolores.", "Dolores", "relationship_status"),
         ("Ida: I've got a girlfriend btw. Jess.", "Jess", "relationship_status"),

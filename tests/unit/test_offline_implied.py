@@ -61,6 +61,9 @@ def facts(text: str) -> set[tuple[str, str, bool]]:
         ("Nina: My Vespa, yes, every day.", ("owns", "Vespa", False)),
         ("Nina: No more chocolate for me, doctor's orders.", ("likes", "chocolate", True)),
         ("Nina: I bought a car, a used Honda Civic.", ("owns", "Honda Civic", False)),
+        ("Nina: I've been rattling around this house in Macon.", ("lives_in", "Macon", False)),
+        ("Nina: I took up residence at Hollybrook House.", ("lives_in", "Hollybrook House", False)),
+        ("Nina: We shifted to Pune in May.", ("lives_in", "Pune", False)),
         ("Nina: I started at a bakery on Monday, as a manager.", ("job_title", "manager", False)),
         ("Nina: I got a new job, QA engineer at Spotify.", ("job_title", "QA engineer", False)),
     ],
@@ -85,6 +88,8 @@ def test_a_change_stated_without_the_usual_verb_is_read(
         ("Nina: I'm a single mom.", "relationship_status"),
         ("Nina: A bakery in Bergen hired me as baker.", "works_at"),
         ("Nina: My God, yes, it was wild.", "owns"),
+        ("Nina: This flat in Madrid is gorgeous, look.", "lives_in"),  # nobody says they live there
+        ("Nina: We shifted the meeting to Monday.", "lives_in"),
     ],
 )
 def test_look_alikes_state_no_such_fact(text: str, kind: str) -> None:
