@@ -11,7 +11,7 @@ Measured on LoCoMo's development split (``benchmarks/memory_quality.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -121,6 +121,22 @@ def _in_periods(times: npt.NDArray[np.float64], query: str) -> BoolArray:
     return hit
 
 
+def _theirs(collection: ItemCollection, speakers: Collection[int]) -> FloatArray | float:
+    """1 for the items of the sessions the people ``speakers`` (their codes) take part in, 0
+    for others; 1 everywhere when the query names nobody who speaks. What a named person's
+    December held is told in their conversations, not in anyone's December (measured on the
+    time-and-change fixtures, one dataset of twelve conversations each: as-of recall within 200
+    words .917 -> .950 on the held-out one, .770 -> .812 on the fourth development one)."""
+    if not speakers:
+        return 1.0
+    codes = np.fromiter(speakers, np.int32, len(speakers))
+    groups = collection.group_codes.view
+    theirs = np.unique(groups[np.isin(collection.speaker_codes.view, codes) & (groups >= 0)])
+    if not len(theirs):
+        return 1.0
+    return np.isin(groups, theirs).astype(np.float64)
+
+
 def _prior_boost(
     collection: ItemCollection,
     priors: PriorConfig,
@@ -140,7 +156,9 @@ def _prior_boost(
     # same cue resolves to (a month without a year is resolved against the clock, and the data
     # may be of another year) then raises no turn (see fuse_scores), so the two never add up.
     if priors.date:
-        boost += priors.date * _in_periods(collection.times.view, query.text)
+        boost += priors.date * _in_periods(collection.times.view, query.text) * _theirs(
+            collection, query.speakers
+        )
     if priors.question:
         boost += priors.question * collection.questions.view
     return boost
@@ -192,7 +210,8 @@ def fuse_scores(
             when = query.when
             if dated and kind != "fact":
                 when = replace(when, start=None, end=None)
-            scores += time_boost(collections[kind], config.time_priors, when)
+            scope = _theirs(collections[kind], query.speakers)
+            scores += time_boost(collections[kind], config.time_priors, when, scope)
             if kind == "chunk":
                 mask = eligible(kind)
                 scores += recency_boost(

@@ -144,14 +144,20 @@ def event_times(collection: ItemCollection) -> FloatArray:
     return np.asarray(column.view, dtype=np.float64)
 
 
-def time_boost(collection: ItemCollection, priors: TimePriors, context: TimeContext) -> FloatArray:
-    """Per item, the :class:`TimePriors` boost of ``context`` (zeros when nothing fires)."""
+def time_boost(
+    collection: ItemCollection,
+    priors: TimePriors,
+    context: TimeContext,
+    scope: FloatArray | float = 1.0,
+) -> FloatArray:
+    """Per item, the :class:`TimePriors` boost of ``context`` (zeros when nothing fires); the
+    window's share times ``scope`` (1: every item)."""
     boost = np.zeros(len(collection.records))
     if priors.stale or priors.current:
         current, stale = currency(collection, context)
         boost += priors.current * current + priors.stale * stale
     if priors.window and context.windowed:
-        boost += priors.window * in_window(collection, context)
+        boost += priors.window * in_window(collection, context) * scope
     return boost
 
 

@@ -719,6 +719,30 @@ def test_with_nothing_said_in_the_window_the_last_session_before_it_stands_in() 
     assert _ids(engine.search(query, config=_CHUNKS, k=4, when=january))[0] == "then"
 
 
+def test_a_window_raises_only_the_sessions_of_the_people_the_question_names() -> None:
+    """One dataset, two conversations saying the same words: Ben's December says nothing of
+    Nora, so it lifts none of his turns over those of her conversation; asked about nobody in
+    particular, it does."""
+    oct_, dec = (datetime(2022, m, 10, tzinfo=UTC).timestamp() for m in (10, 12))
+    turns = [
+        _item("nora", "Nora: Hello Ida.", occurred_at=oct_, speaker="Nora", group="s1"),
+        _item("ida", "Ida: So you are seeing Leif now, Nora.", occurred_at=oct_, speaker="Ida",
+              group="s1"),
+        _item("ben", "Ben: So I am seeing Cas now.", occurred_at=dec, speaker="Ben", group="b1"),
+        _item("cas", "Cas: The weather is grim.", occurred_at=dec, speaker="Cas", group="b1"),
+    ]  # fmt: skip
+    engine = _engine(turns)
+    start, end = (datetime(2022, 12, 1, tzinfo=UTC), datetime(2023, 1, 1, tzinfo=UTC))
+    december = TimeContext(start=start.timestamp(), end=end.timestamp(), turns=True)
+
+    def ranked(query: str) -> list[str]:
+        return _ids(engine.search(query, config=_CHUNKS, k=4, when=december))
+
+    about_nora = ranked("Who was Nora seeing")
+    assert about_nora.index("ida") < about_nora.index("ben")
+    assert ranked("Who was anyone seeing")[0] == "ben"
+
+
 def test_the_event_dating_a_window_is_not_what_a_question_about_a_fact_is_ranked_by(
     tmp_path: Path,
 ) -> None:
