@@ -156,8 +156,10 @@ def _prior_boost(
     # same cue resolves to (a month without a year is resolved against the clock, and the data
     # may be of another year) then raises no turn (see fuse_scores), so the two never add up.
     if priors.date:
-        boost += priors.date * _in_periods(collection.times.view, query.text) * _theirs(
-            collection, query.speakers
+        boost += (
+            priors.date
+            * _in_periods(collection.times.view, query.text)
+            * _theirs(collection, query.speakers)
         )
     if priors.question:
         boost += priors.question * collection.questions.view
