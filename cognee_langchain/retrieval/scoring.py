@@ -143,6 +143,7 @@ def _prior_boost(
     query: ScoredQuery,
     lexical: FloatArray,
     eligible: BoolArray,
+    scope: FloatArray | float,
 ) -> FloatArray:
     boost = np.zeros(len(lexical))
     if priors.speaker and query.speakers:
@@ -156,11 +157,7 @@ def _prior_boost(
     # same cue resolves to (a month without a year is resolved against the clock, and the data
     # may be of another year) then raises no turn (see fuse_scores), so the two never add up.
     if priors.date:
-        boost += (
-            priors.date
-            * _in_periods(collection.times.view, query.text)
-            * _theirs(collection, query.speakers)
-        )
+        boost += priors.date * _in_periods(collection.times.view, query.text) * scope
     if priors.question:
         boost += priors.question * collection.questions.view
     return boost
@@ -199,10 +196,15 @@ def fuse_scores(
     for kind, scores in fused.items():  # a kind no lexical lane ranks matched no words
         lexical.setdefault(kind, np.zeros(len(scores)))
     dated = config.priors is not None and bool(config.priors.date) and bool(date_cues(query.text))
+    # A chronological listing shows the window's events, whoever's they are.
+    scopes = {
+        kind: 1.0 if config.chronological else _theirs(collections[kind], query.speakers)
+        for kind in fused
+    }
     if config.priors is not None:
         for kind, scores in fused.items():
             scores += _prior_boost(
-                collections[kind], config.priors, query, lexical[kind], eligible(kind)
+                collections[kind], config.priors, query, lexical[kind], eligible(kind), scopes[kind]
             )
     if config.time_priors is not None:
         speakers = np.fromiter(query.speakers, np.int32, len(query.speakers))
@@ -212,8 +214,8 @@ def fuse_scores(
             when = query.when
             if dated and kind != "fact":
                 when = replace(when, start=None, end=None)
-            scope = _theirs(collections[kind], query.speakers)
-            scores += time_boost(collections[kind], config.time_priors, when, scope)
+            # A chronological listing shows the window's events, whoever's they are.
+            scores += time_boost(collections[kind], config.time_priors, when, scopes[kind])
             if kind == "chunk":
                 mask = eligible(kind)
                 scores += recency_boost(
