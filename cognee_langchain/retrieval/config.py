@@ -149,7 +149,11 @@ class PriorConfig:
     memory_quality.py``); they only fire on conversation turns, apart from ``question`` and
     ``time``, which read any item's text.
 
-    ``speaker``: for items spoken by someone the query names. ``group``: times the item's
+    ``speaker``: for items spoken by someone the query names. ``conversation``: for items of the
+    sessions the people the query names speak in, when the memory holds other sessions too (a
+    dataset of many people's conversations: measured on the time-and-change fixtures, current-
+    value recall within 200 words .947 -> .954 held-out, .923 -> .940 on the third development
+    fixture; nothing changes where everyone speaks in every session). ``group``: times the item's
     session relevance (the mean of the ``group_depth`` best normalised lexical scores in its
     session or document).
     ``time``: for items mentioning a time, on questions asking when or how long. ``date``: for
@@ -158,6 +162,7 @@ class PriorConfig:
     """
 
     speaker: float = 0.6
+    conversation: float = 0.6
     group: float = 0.6
     time: float = 0.4
     date: float = 0.6
@@ -165,7 +170,7 @@ class PriorConfig:
     group_depth: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("speaker", "group", "time", "date", "question"):
+        for name in ("speaker", "conversation", "group", "time", "date", "question"):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)
             _require(math.isfinite(value), f"prior {name} must be finite, got {value!r}")

@@ -134,7 +134,8 @@ def _theirs(collection: ItemCollection, speakers: Collection[int]) -> FloatArray
     theirs = np.unique(groups[np.isin(collection.speaker_codes.view, codes) & (groups >= 0)])
     if not len(theirs):
         return 1.0
-    return np.isin(groups, theirs).astype(np.float64)
+    scope = np.isin(groups, theirs)
+    return 1.0 if scope.all() else scope.astype(np.float64)
 
 
 def _prior_boost(
@@ -149,6 +150,8 @@ def _prior_boost(
     if priors.speaker and query.speakers:
         codes = np.fromiter(query.speakers, np.int32, len(query.speakers))
         boost += priors.speaker * np.isin(collection.speaker_codes.view, codes)
+    if priors.conversation and not isinstance(scope, float):
+        boost += priors.conversation * scope
     if priors.group:
         boost += priors.group * _group_relevance(collection, lexical, eligible, priors.group_depth)
     if priors.time and asks_when(query.text):

@@ -288,6 +288,33 @@ def test_priors_lift_the_named_speaker_the_dated_period_and_the_relevant_session
     assert _ids(engine, "Who went hiking in June 2023?", _lexical(priors=june_only))[0] == "t1"
 
 
+def test_the_conversation_prior_lifts_the_sessions_of_the_named_person() -> None:
+    """Two conversations in one memory saying the same words: asked about Nora, what Ida tells
+    her counts, not what Cas tells Ben; where everyone speaks in every session, nothing moves."""
+    engine = SearchEngine(dim=8)
+    engine.add(
+        [
+            _turn(0, "Cas", "The new job at the port is great.", group="b1"),
+            _turn(1, "Ben", "Good to hear.", group="b1"),
+            _turn(2, "Ida", "The new job at the port is great.", group="s1"),
+            _turn(3, "Nora", "Good to hear.", group="s1"),
+        ]
+    )
+    only = {"speaker": 0.0, "group": 0.0, "time": 0.0, "date": 0.0, "question": 0.0}
+    on = _lexical(priors=PriorConfig(**only, conversation=0.6))
+    off = _lexical(priors=PriorConfig(**only, conversation=0.0))
+
+    def order(query: str, config: SearchConfig) -> list[str]:
+        return [i for i in _ids(engine, query, config, k=4) if i in ("t0", "t2")]
+
+    assert order("What did Nora hear about the new job?", off) == ["t0", "t2"]  # a tie
+    assert order("What did Nora hear about the new job?", on) == ["t2", "t0"]
+    assert order("What about the new job?", on) == ["t0", "t2"]  # nobody named
+    shared = SearchEngine(dim=8)
+    shared.add([_turn(0, "Nora", "Hi.", group="s1"), _turn(1, "Ida", "The job!", group="s1")])
+    assert _ids(shared, "Nora job", on) == _ids(shared, "Nora job", off)
+
+
 def test_the_session_prior_favours_a_session_that_matches_more_than_once() -> None:
     engine = SearchEngine(dim=8)
     engine.add(
