@@ -39,8 +39,10 @@ _COUPLE = (
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
     rf"(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
 )
+# "Noah and I are official now" is a couple; "we're official sponsors" is not.
+_OFFICIAL = r"official(?=\s*(?:[.,;:!?)]|$|\s+(?:now|since|again|as\s+of)\b))"
 _TOGETHER = (
-    r"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|official"
+    rf"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}"
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
@@ -69,7 +71,7 @@ _LEFT_BY = re.compile(
 _WE_COUPLE = re.compile(
     rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
     r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
-    r"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|official)\b"
+    rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL})\b"
 )
 _WE_COUPLE_WORDS = frozenset(
     ("dating", "together", "couple", "engaged", "married", "seeing", "official")

@@ -217,7 +217,6 @@ def fuse_scores(
             when = query.when
             if dated and kind != "fact":
                 when = replace(when, start=None, end=None)
-            # A chronological listing shows the window's events, whoever's they are.
             scores += time_boost(collections[kind], config.time_priors, when, scopes[kind])
             if kind == "chunk":
                 mask = eligible(kind)

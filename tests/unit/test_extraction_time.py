@@ -228,9 +228,15 @@ def test_lower_case_chat_takes_no_word_for_a_partner(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Alice: Tom asked me out for lunch.", "Alice: Sam asked me out to the pub."]
+    "text",
+    [
+        "Alice: Tom asked me out for lunch.",  # an outing
+        "Alice: Sam asked me out to the pub.",
+        "Alice: Noah and I are official sponsors of the fair.",
+        "Alice: I met Leo. We are official sponsors.",
+    ],
 )
-def test_an_outing_is_no_couple(text: str) -> None:
+def test_look_alikes_of_a_couple_are_none(text: str) -> None:
     assert not any(r.kind == "relationship_status" for r in relations(text))
     assert not any(KINDS.kind_of(r.predicate) == "relationship_status" for r in relations(text))
 
