@@ -18,7 +18,10 @@ _LOOKBACK = 24
 # A start not yet made is scheduled: "starting in September", "I start at Deloitte in May".
 _FUTURE = re.compile(
     r"\b(?:will|shall|going to|gonna|plan(?:s|ning)? to|about to|hope to|want to)\b|['’]ll\b"
-    r"|(?<!since )\bstarting (?:in|on|from|next)\b|\b(?:i|we|he|she|they) (?:start|begin)s?\b",
+    r"|(?<!since )\bstarting (?:in|on|from|next)\b|\b(?:i|we|he|she|they) (?:start|begin)s?\b"
+    # a change announced with the date it takes effect: "appointed headmaster, effective from
+    # September", "the new rent applies as of June"
+    r"|\beffective (?:from|as of|on)\b",
     re.I,
 )
 # Common irregular past forms, and any "-ed" word (judged by the word before it, below).

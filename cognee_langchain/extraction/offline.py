@@ -92,6 +92,7 @@ from cognee_langchain.extraction._sentences import (
     split_sentences,
 )
 from cognee_langchain.extraction._subjects import is_place
+from cognee_langchain.extraction._third_person import as_first_person
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
 from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
@@ -136,8 +137,9 @@ class OfflineGraphExtractor(GraphExtractor):
         return await asyncio.to_thread(self.extract, texts)
 
 
-def extract_chunk(text: str) -> ChunkExtraction:
-    """Extract entities, relations and a summary from one chunk of text."""
+def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
+    """Extract entities, relations and a summary from one chunk of text (``nested``: a
+    sentence turned into someone's first person, read once more; nothing is turned again)."""
     sentences = chunk_sentences(text)
     if not sentences:
         return ChunkExtraction()
@@ -221,6 +223,8 @@ def extract_chunk(text: str) -> ChunkExtraction:
         if not mentions:
             continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
+            if sentence.speaker and not nested:
+                _told_of_others(sentence, mentions, graph, description)
             read = state_changes(sentence, mentions, graph, description, antecedent=antecedent)
             relate_sentence(sentence, mentions, graph, description, read=read)
             if graph.sentence_relations:
@@ -230,6 +234,31 @@ def extract_chunk(text: str) -> ChunkExtraction:
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     return graph.to_extraction(lead_sentence(text))
+
+
+def _told_of_others(
+    sentence: Sentence, mentions: list[Mention], graph: ChunkGraph, description: str
+) -> None:
+    """The changes a speaker tells of someone else ("Tyler quit Home Depot"), read by the
+    first-person rules as that person's own words and cited by the speaker's sentence."""
+    assert sentence.speaker is not None
+    turned = as_first_person(sentence.text, mentions, sentence.speaker.casefold())
+    if turned is None:
+        return
+    name, text = turned
+    told = extract_chunk(f"{name}: {text}", nested=True)
+    subject = name.casefold()
+    types = {entity.name.casefold(): entity.type for entity in told.entities}
+    for relation in told.relations:
+        if relation.source.casefold() != subject or relation.predicate == CO_OCCURRENCE:
+            continue
+        if relation.kind is None and _classify(relation.predicate).kind is None:
+            continue  # what the generic reading of the sentence itself finds
+        target = relation.target.casefold()
+        if target:
+            graph.add_entity(target, relation.target, types.get(target, ""), description)
+        time = FactTime(relation.kind, relation.valid_at, relation.invalid_at, relation.retracted)
+        graph.relate(subject, relation.predicate, target, description, time)
 
 
 def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:

@@ -161,6 +161,8 @@ def test_phrases_resolve_against_the_reference(
         # A start not yet made is scheduled ahead; one made since is past.
         ("New job at Deloitte, starting in September", _day(2023, 9, 1), "month"),
         ("I start at the clinic in March", _day(2024, 3, 1), "month"),
+        # a change announced with the date it takes effect
+        ("Appointed headmaster, effective from September", _day(2023, 9, 1), "month"),
     ],
 )
 def test_the_text_can_point_to_the_future(text: str, at: datetime, grain: str) -> None:

@@ -1,0 +1,107 @@
+"""Changes a speaker tells of someone else, read by the first-person rules.
+
+People talk about their family and friends as much as about themselves: "Tyler quit Home
+Depot", "Janice adopted a beagle named Rufus", "Edmund has been appointed headmaster at St.
+Barnabas", "Janice and Carl broke up". The change rules (:mod:`._changes`, :mod:`._couples`,
+:mod:`._implied`) read a speaker's first person; :func:`as_first_person` turns a sentence whose
+subject is a named person other than the speaker into that person's own words ("Tyler: I quit
+Home Depot", "Janice: Carl and I broke up"), for the rules to read as theirs. Only a sentence
+that opens with the name (after a connective at most) and goes on with a verb is turned.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction.kinds import base_form
+
+__all__ = ["as_first_person"]
+
+# What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick".
+_OPENERS = frozenset(
+    ("and", "so", "also", "oh", "well", "plus", "now", "anyway", "btw", "meanwhile", "but")
+)
+# The verb right after the subject, its auxiliaries and adverbs first.
+_AGREEMENT = (
+    (re.compile(r"^(?:['’]s|\s+has)\s+been\b"), " have been"),
+    (re.compile(r"^\s+has\s+"), " have "),
+    (re.compile(r"^\s+hasn['’]t\b"), " haven't"),
+    (re.compile(r"^\s+is\s+"), " am "),
+    (re.compile(r"^\s+isn['’]t\b"), " am not"),
+    (re.compile(r"^\s+does\s+"), " do "),
+    (re.compile(r"^\s+doesn['’]t\b"), " don't"),
+)
+_ADVERBS = frozenset(
+    ("just", "finally", "also", "now", "recently", "already", "actually", "officially", "even")
+)
+_PAST = re.compile(r"[a-z]+ed$")
+# A possessive of the subject, before a noun: "sold her Buick", "his new job".
+_POSSESSIVE = re.compile(r"\b(?:his|her)\s+(?=[\w'’-])")
+_CLAUSE = re.compile(r"[,;:]|\s(?:and|but|because|so|when|while)\s")
+
+
+def as_first_person(
+    text: str, mentions: list[Mention], speaker: str | None
+) -> tuple[str, str] | None:
+    """``(name, sentence)``: ``text`` in the first person of the named person it opens with
+    ("Tyler quit Home Depot." -> ``("Tyler", "I quit Home Depot.")``; "Janice and Carl broke
+    up." -> ``("Janice", "Carl and I broke up.")``), or ``None`` when it does not open with
+    someone other than ``speaker`` (a key) doing something."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    if not ordered or ordered[0].vocative or ordered[0].possessive:
+        return None
+    subject = ordered[0]
+    lead = text[: subject.start].strip(" ,").casefold()
+    if (lead and lead not in _OPENERS) or subject.key == speaker:
+        return None
+    rest = text[subject.end :]
+    partner = ""
+    pair = re.match(r"\s+and\s+", rest)
+    if pair is not None and len(ordered) > 1 and ordered[1].start == subject.end + pair.end():
+        if ordered[1].key == speaker or ordered[1].possessive:
+            return None
+        partner = f"{ordered[1].name} and "
+        rest = text[ordered[1].end :]
+    verbed = _verb_first(rest, plural=bool(partner))
+    if verbed is None:
+        return None
+    clause = _CLAUSE.search(verbed)
+    head, tail = (verbed[: clause.start()], verbed[clause.start() :]) if clause else (verbed, "")
+    return subject.name, f"{partner}I{_POSSESSIVE.sub('my ', head)}{tail}"
+
+
+def _verb_first(rest: str, *, plural: bool) -> str | None:
+    """``rest`` (what follows the subject) agreeing with "I" (or "<partner> and I", plural),
+    or ``None`` when no verb comes first."""
+    if plural:
+        first = rest.split()[0] if rest.split() else ""
+        plural_verb = first in ("are", "were", "have", "had") or _PAST.match(first)
+        return rest if plural_verb or first in _IRREGULAR_PAST else None
+    for pattern, replacement in _AGREEMENT:
+        found = pattern.match(rest)
+        if found is not None:
+            return replacement + rest[found.end() :]
+    words = rest.split()
+    index = 0
+    while index < len(words) - 1 and words[index] in _ADVERBS:
+        index += 1
+    if not words or not words[index].isalpha() or not words[index].islower():
+        return None
+    verb = words[index]
+    if verb in ("was", "got", "had") or _PAST.match(verb) or verb in lex.IRREGULAR_PARTICIPLES:
+        return rest
+    if verb.endswith("s") and not verb.endswith("ss") and base_form(verb) != verb:
+        start = rest.index(verb, len(" ".join(words[:index])))
+        return f"{rest[:start]}{base_form(verb)}{rest[start + len(verb) :]}"
+    if verb in _IRREGULAR_PAST:
+        return rest
+    return None
+
+
+# Past forms the rules read that neither end in "-ed" nor are participles listed elsewhere.
+_IRREGULAR_PAST = frozenset(
+    ("quit", "left", "got", "took", "moved", "began", "broke", "split", "went", "gave", "lost",
+     "became", "met", "sold", "bought", "found", "won")
+)  # fmt: skip

@@ -1,0 +1,88 @@
+"""Changes a speaker tells of someone else, read by the first-person rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._third_person import as_first_person
+from cognee_langchain.extraction.offline import extract_chunk
+
+# Names said inside a sentence first, as a chat names its people: a name that only ever opens
+# a sentence may be an ordinary capitalised word.
+CONTEXT = "Dot: I saw Carl, Janice, Tyler and Edmund at church.\n"
+
+
+def _mention(text: str, name: str) -> Mention:
+    start = text.index(name)
+    return Mention(name.casefold(), name, start, start + len(name))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tyler quit Home Depot.", "I quit Home Depot."),
+        ("Tyler has quit Home Depot.", "I have quit Home Depot."),
+        ("Janice's been promoted to manager.", "I have been promoted to manager."),
+        ("Janice is now a nurse at Memorial.", "I am now a nurse at Memorial."),
+        ("Janice lives in Leeds.", "I live in Leeds."),
+        ("Janice just moves to Leeds.", "I just move to Leeds."),
+        (
+            "Oh, Janice sold her Buick, and her sister kept it.",
+            "I sold my Buick, and her sister kept it.",
+        ),
+    ],
+)
+def test_a_sentence_opening_with_someone_is_turned_into_their_first_person(
+    text: str, expected: str
+) -> None:
+    name = text.removeprefix("Oh, ").split()[0].split("'")[0]
+    assert as_first_person(text, [_mention(text, name)], "dot") == (name, expected)
+
+
+def test_a_couple_is_turned_into_the_first_ones_words() -> None:
+    text = "Janice and Carl broke up."
+    mentions = [_mention(text, "Janice"), _mention(text, "Carl")]
+    assert as_first_person(text, mentions, "dot") == ("Janice", "Carl and I broke up.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dot quit the choir.",  # the speaker: their own rules read it
+        "Then Janice quit.",  # "Then" opens no subject here
+        "Janice, you should come.",  # no verb after the name
+        "Janice Leeds is lovely.",
+    ],
+)
+def test_other_sentences_are_not_turned(text: str) -> None:
+    name = "Dot" if text.startswith("Dot") else "Janice"
+    assert as_first_person(text, [_mention(text, name)], "dot") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Dot: Janice sold her Buick.", ("Janice", "sold", "Buick")),
+        ("Dot: Janice is now a nurse at Memorial.", ("Janice", "job title", "nurse")),
+        ("Dot: Janice and Carl broke up.", ("Janice", "broke up with", "Carl")),
+        (
+            "Dot: Edmund has been appointed headmaster at Kamo High.",
+            ("Edmund", "became", "headmaster"),
+        ),
+        ("Dot: And Tyler quit Home Depot.", ("Tyler", "quit", "Home Depot")),
+    ],
+)
+def test_what_a_speaker_tells_of_someone_is_theirs(
+    line: str, expected: tuple[str, str, str]
+) -> None:
+    found = {(r.source, r.predicate, r.target) for r in extract_chunk(CONTEXT + line).relations}
+    assert expected in found
+    # the speaker's own sentence cites it
+    (relation,) = [r for r in extract_chunk(CONTEXT + line).relations if r.predicate == expected[1]]
+    assert relation.description.endswith(line.split(": ", 1)[1])
+
+
+def test_what_someone_else_said_is_not_told_of_the_speaker() -> None:
+    found = extract_chunk(CONTEXT + "Dot: Janice lives in Leeds.").relations
+    assert not any(r.source == "Dot" and r.target == "Leeds" for r in found)
