@@ -1,12 +1,15 @@
-"""Changes a speaker tells of someone else, read by the first-person rules.
+"""Changes a speaker tells of someone else, or confirms of themselves, read by the first-person
+rules.
 
 People talk about their family and friends as much as about themselves: "Tyler quit Home
 Depot", "Janice adopted a beagle named Rufus", "Edmund has been appointed headmaster at St.
-Barnabas", "Janice and Carl broke up". The change rules (:mod:`._changes`, :mod:`._couples`,
+Barnabas", "Janice and Carl broke up"; and they confirm what the other asks ("Still at the
+Ford plant?" - "Yep. Line 3."). The change rules (:mod:`._changes`, :mod:`._couples`,
 :mod:`._implied`) read a speaker's first person; :func:`as_first_person` turns a sentence whose
 subject is a named person other than the speaker into that person's own words ("Tyler: I quit
 Home Depot", "Janice: Carl and I broke up"), for the rules to read as theirs. Only a sentence
-that opens with the name (after a connective at most) and goes on with a verb is turned.
+that opens with the name (after a connective at most) and goes on with a verb is turned;
+:func:`as_confirmed` turns a question to "you" that an answer opens by confirming.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction.kinds import base_form
 
-__all__ = ["as_first_person"]
+__all__ = ["as_confirmed", "as_first_person"]
 
 # What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick".
 _OPENERS = frozenset(
@@ -105,3 +108,39 @@ _IRREGULAR_PAST = frozenset(
     ("quit", "left", "got", "took", "moved", "began", "broke", "split", "went", "gave", "lost",
      "became", "met", "sold", "bought", "found", "won")
 )  # fmt: skip
+
+
+# An answer that opens by saying yes: "Yep.", "Still there, still chaos.", "Of course", "Every
+# day, my Corolla refuses to die." (not "No", "Not anymore", "Actually no").
+_YES = re.compile(
+    r"\W*(?:yes|yeah|yep|yup|ya|aye|sure|of course|definitely|absolutely|indeed|correct|"
+    r"that['’]s right|still|always|every (?:day|week|weekend|morning|night)|mm-?hm|uh-huh)\b"
+    r"(?![^.!?]{0,30}\b(?:not|no longer|anymore|any more|but)\b)",
+    re.I,
+)
+# The question's own subject and verb, to become the answerer's ("Are you still at X?" ->
+# "I'm still at X."); a question with no subject asks the one addressed ("Still at X?").
+_LEAD = r"(?:(?:and|so|but|hey|oh)\s+)?"
+_ASKED = (
+    (re.compile(rf"{_LEAD}(?:are\s+you|you['’]re|you\s+are)\s+", re.I), "I'm "),
+    (re.compile(rf"{_LEAD}(?:do|did)\s+you\s+", re.I), "I "),
+    (re.compile(rf"{_LEAD}you\s+(?=still\b)", re.I), "I'm "),
+    (re.compile(r"(?=still\b)", re.I), "I'm "),
+)
+_YOUR = re.compile(r"\byour\b", re.I)
+
+
+def as_confirmed(question: str, answer: str) -> str | None:
+    """The answerer's own words for what ``answer`` confirms of ``question`` ("Still at the
+    council?" - "Yep." -> "I'm still at the council."), or ``None`` when the answer does not
+    open by saying yes or the question asks nothing of the one who answers."""
+    text = question.strip()
+    if not text.endswith("?") or _YES.match(answer) is None:
+        return None
+    for pattern, subject in _ASKED:
+        found = pattern.match(text)
+        if found is not None:
+            rest = text[found.end() :]
+            said = subject + (rest[:1].lower() + rest[1:] if rest[:5].lower() == "still" else rest)
+            return _YOUR.sub("my", said).rstrip("?").rstrip() + "."
+    return None

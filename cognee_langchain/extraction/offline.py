@@ -92,7 +92,7 @@ from cognee_langchain.extraction._sentences import (
     split_sentences,
 )
 from cognee_langchain.extraction._subjects import is_place
-from cognee_langchain.extraction._third_person import as_first_person
+from cognee_langchain.extraction._third_person import as_confirmed, as_first_person
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
 from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
@@ -163,6 +163,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         graph.begin_sentence(index, sentence.text)
         if sentence.speaker and index and sentences[index - 1].line != sentence.line:
             _date_answered(sentences, index, turn_facts, graph)
+            _confirmed(sentences, index, graph, nested)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -245,7 +246,24 @@ def _told_of_others(
     turned = as_first_person(sentence.text, mentions, sentence.speaker.casefold())
     if turned is None:
         return
-    name, text = turned
+    _read_as(*turned, graph, description)
+
+
+def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph, nested: bool) -> None:
+    """What a speaker confirms of themselves by answering the other speaker's question ("Still
+    at the Ford plant?" - "Yep. Line 3."), read as their own words and cited by both."""
+    answer, question = sentences[index], sentences[index - 1]
+    if nested or question.speaker in (None, answer.speaker) or answer.speaker is None:
+        return
+    said = as_confirmed(question.text, answer.text)
+    if said is not None:
+        both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
+        _read_as(answer.speaker, said, graph, both)
+
+
+def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
+    """The changes ``text`` states read as ``name``'s own first-person words (only those the
+    rules give a kind), added to ``graph`` cited by ``description``."""
     told = extract_chunk(f"{name}: {text}", nested=True)
     subject = name.casefold()
     types = {entity.name.casefold(): entity.type for entity in told.entities}

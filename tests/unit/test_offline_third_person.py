@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._third_person import as_first_person
+from cognee_langchain.extraction._third_person import as_confirmed, as_first_person
 from cognee_langchain.extraction.offline import extract_chunk
 
 # Names said inside a sentence first, as a chat names its people: a name that only ever opens
@@ -86,3 +86,33 @@ def test_what_a_speaker_tells_of_someone_is_theirs(
 def test_what_someone_else_said_is_not_told_of_the_speaker() -> None:
     found = extract_chunk(CONTEXT + "Dot: Janice lives in Leeds.").relations
     assert not any(r.source == "Dot" and r.target == "Leeds" for r in found)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "said"),
+    [
+        ("Still at the Ford plant?", "Yep. Line 3.", "I'm still at the Ford plant."),
+        ("Are you still at Waterstones?", "yep, weekends only", "I'm still at Waterstones."),
+        ("Do you still drive your old Golf?", "Every day.", "I still drive my old Golf."),
+        ("And you still over in Perth?", "Still in Fremantle, yeah.", "I'm still over in Perth."),
+        ("Still at Meridian?", "Actually no. I left.", None),  # not a yes
+        ("Still running?", "No, I don't run anymore.", None),
+        ("Still at the clinic?", "Yes, but not for long.", None),  # a yes taken back
+        ("How is Tyler?", "Yes, fine.", None),  # nothing asked of the one answering
+        ("Still at the clinic.", "Yes.", None),  # no question
+    ],
+)
+def test_a_question_answered_yes_is_the_answerers_own_words(
+    question: str, answer: str, said: str | None
+) -> None:
+    assert as_confirmed(question, answer) == said
+
+
+def test_what_a_speaker_confirms_is_theirs_cited_by_question_and_answer() -> None:
+    found = extract_chunk("Sam: Still at the Ford plant?\nRay: Yep. Line 3. Eleven years.")
+    (job,) = [r for r in found.relations if r.predicate == "works at"]
+    assert (job.source, job.target, job.kind) == ("Ray", "Ford", "works_at")
+    assert job.description.startswith("Sam: Still at the Ford plant? Ray: Yep.")
+    # a no confirms nothing; the one who asked is not the one it is about
+    refused = extract_chunk("Sam: Still at Meridian?\nRay: Nope, those days are over.")
+    assert not any(r.predicate == "works at" for r in refused.relations)
