@@ -80,9 +80,7 @@ class ChunkGraph:
         """The keys of the relations (co-occurrences aside) the current sentence added."""
         return list(self._stated)
 
-    def date_sentence(
-        self, follow_up: FollowUp, classify: Callable[[str], KindMatch] | None = None
-    ) -> None:
+    def date_sentence(self, follow_up: FollowUp, classify: Callable[[str], KindMatch]) -> None:
         """Date the current sentence's relations that have no date phrase by the one a later
         sentence gives them ("I'm seeing Leah. We met in May."); see :meth:`date_relations`."""
         self.date_relations(self._stated, follow_up, classify)
@@ -91,7 +89,7 @@ class ChunkGraph:
         self,
         keys: Collection[tuple[str, str, str]],
         follow_up: FollowUp,
-        classify: Callable[[str], KindMatch] | None = None,
+        classify: Callable[[str], KindMatch],
     ) -> None:
         """Date the relations ``keys`` that have no date phrase by ``follow_up.phrase``: those
         of its kinds (``None``: any), a relation of no kind yet by the kind ``classify`` reads
@@ -99,12 +97,11 @@ class ChunkGraph:
         end (``follow_up.ends``), only relations that end (or only those that don't) a fact."""
         for key in keys:
             description, time, place = self.relations[key]
-            match = classify(key[1]) if classify is not None else None
-            kind = time.kind or (match.kind if match is not None else None)
+            match = classify(key[1])
+            kind = time.kind or match.kind
             if kind is not None and follow_up.kinds is not None and kind not in follow_up.kinds:
                 continue
-            ends = time.retracted or (match is not None and match.retracted)
-            if follow_up.ends is not None and ends != follow_up.ends:
+            if follow_up.ends is not None and (time.retracted or match.retracted) != follow_up.ends:
                 continue
             if time.valid_at is None:
                 self.relations[key] = (description, replace(time, valid_at=follow_up.phrase), place)

@@ -118,10 +118,11 @@ _MOVED_IN_WITH_ME = re.compile(
 )
 # Asked out is dating: "Ethan asked me out after 3rd period", "I finally asked Leah out"; not
 # an outing ("Tom asked me out for lunch", "... out to the pub").
+_OUT = r"\s+out\b(?!\s+(?:for|to)\b)"
+_ASKED_ME = r"\s+(?:has\s+)?(?:finally\s+|just\s+)?asked\s+me"
 _ASKED_OUT = re.compile(
-    r"(?:(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
-    r"asked\s+me|\bI\s+(?:finally\s+|just\s+)?asked\s+(?P<asked>[^\W\d_a-z])[\w'’-]*)"
-    r"\s+out\b(?!\s+(?:for|to)\b)"
+    rf"(?:(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*){_ASKED_ME}"
+    rf"|\bI\s+(?:finally\s+|just\s+)?asked\s+(?P<asked>[^\W\d_a-z])[\w'’-]*){_OUT}"
 )
 _SEEING = re.compile(
     rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}seeing\s+"
@@ -136,9 +137,7 @@ _LOWER_COUPLE = re.compile(
     rf"{_LOWER}\s+and\s+I(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
     rf"(?:{_TOGETHER}|{_APART})\b"
 )
-_LOWER_ASKED_OUT = re.compile(
-    rf"{_LOWER}\s+(?:has\s+)?(?:finally\s+|just\s+)?asked\s+me\s+out\b(?!\s+(?:for|to)\b)"
-)
+_LOWER_ASKED_OUT = re.compile(rf"{_LOWER}{_ASKED_ME}{_OUT}")
 _NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me", "you", "i"}
 #: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
 COUPLE_WORDS = _WE_COUPLE_WORDS | {

@@ -210,11 +210,14 @@ def has_date(text: str) -> bool:
     return bool(resolve_dates(text, datetime.now(UTC)))
 
 
+_ANIMALS = "|".join(sorted(PET_ANIMALS, key=len, reverse=True))
+# "Named him Tank.", "We called her Pickles": the speaker naming an animal.
+_NAMED_BY_SPEAKER = r"(?:we\s+|I\s+)?(?:named|called)\s+(?:him|her|it)"
 # "We adopted a beagle last Saturday." / "We got a dog. Lab mix.": an animal got, its name to come.
 _GOT_ANIMAL = re.compile(
     r"\b(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|also)\s+)?"
     r"(?:adopted|rescued|got|bought|took\s+in|have|own)\s+(?:(?:a|an|another|our|my)\s+)?"
-    rf"(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})s?\b",
+    rf"(?:[\w-]+\s+){{0,3}}?(?:{_ANIMALS})s?\b",
     re.I,
 )
 # "I'm seeing someone.", "I started dating a guy from work.", "I've got a girlfriend btw.": a
@@ -241,17 +244,15 @@ _MAKE = re.compile(r"\W*(?i:a|an)\s+(?P<name>[^\W\d_a-z][\w'’-]*(?:\s+[^\W_a-z
 _NAMES_IT = re.compile(
     r"\W*(?:(?P<phrase>(?i:(?:his|her|its|their)\s+name(?:['’]s|\s+is)"
     r"|(?:he|she|it)(?:['’]s|\s+is|s)\s+(?:called|named)"
-    r"|(?:we\s+|I\s+)?(?:named|called)\s+(?:him|her|it)"
+    rf"|{_NAMED_BY_SPEAKER}"
     r"|(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:called|named)))\s+)?"
     # The name itself is capitalised (case matters here, and only here).
     r"(?P<name>[^\W\d_a-z][\w'’-]*)(?P<alone>\W*$)?"
 )
 
 
-_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})s?\b", re.I)
-_SPEAKER_NAMED = re.compile(
-    r"\W*(?i:(?:we\s+|I\s+)?(?:named|called)\s+(?:him|her|it))\s+(?P<name>[^\W\d_a-z][\w'’-]*)"
-)
+_ANIMAL = re.compile(rf"\b(?:{_ANIMALS})s?\b", re.I)
+_SPEAKER_NAMED = re.compile(rf"\W*(?i:{_NAMED_BY_SPEAKER})\s+(?P<name>[^\W\d_a-z][\w'’-]*)")
 
 
 # The same, further on in the sentence: "Retired racer, his name is Comet", "brown with one

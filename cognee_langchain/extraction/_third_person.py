@@ -40,6 +40,11 @@ _ADVERBS = frozenset(
     ("just", "finally", "also", "now", "recently", "already", "actually", "officially", "even")
 )
 _PAST = re.compile(r"[a-z]+ed$")
+# Past forms the rules read that do not end in "-ed" (with the participles the lexicon lists).
+_IRREGULAR_PAST = lex.IRREGULAR_PARTICIPLES | frozenset(
+    ("was", "had", "quit", "left", "got", "took", "began", "broke", "split", "went", "gave",
+     "lost", "became", "met", "sold", "bought", "found", "won")
+)  # fmt: skip
 # A possessive of the subject, before a noun: "sold her Buick", "his new job".
 _POSSESSIVE = re.compile(r"\b(?:his|her)\s+(?=[\w'’-])")
 _CLAUSE = re.compile(r"[,;:]|\s(?:and|but|because|so|when|while)\s")
@@ -80,8 +85,7 @@ def _verb_first(rest: str, *, plural: bool) -> str | None:
     or ``None`` when no verb comes first."""
     if plural:
         first = rest.split()[0] if rest.split() else ""
-        plural_verb = first in ("are", "were", "have", "had") or _PAST.match(first)
-        return rest if plural_verb or first in _IRREGULAR_PAST else None
+        return rest if first in ("are", "were", "have") or _is_past(first) else None
     for pattern, replacement in _AGREEMENT:
         found = pattern.match(rest)
         if found is not None:
@@ -93,21 +97,16 @@ def _verb_first(rest: str, *, plural: bool) -> str | None:
     if not words or not words[index].isalpha() or not words[index].islower():
         return None
     verb = words[index]
-    if verb in ("was", "got", "had") or _PAST.match(verb) or verb in lex.IRREGULAR_PARTICIPLES:
+    if _is_past(verb):
         return rest
     if verb.endswith("s") and not verb.endswith("ss") and base_form(verb) != verb:
         start = rest.index(verb, len(" ".join(words[:index])))
         return f"{rest[:start]}{base_form(verb)}{rest[start + len(verb) :]}"
-    if verb in _IRREGULAR_PAST:
-        return rest
     return None
 
 
-# Past forms the rules read that neither end in "-ed" nor are participles listed elsewhere.
-_IRREGULAR_PAST = frozenset(
-    ("quit", "left", "got", "took", "moved", "began", "broke", "split", "went", "gave", "lost",
-     "became", "met", "sold", "bought", "found", "won")
-)  # fmt: skip
+def _is_past(word: str) -> bool:
+    return word in _IRREGULAR_PAST or _PAST.match(word) is not None
 
 
 # An answer that opens by saying yes: "Yep.", "Still there, still chaos.", "Of course", "Every

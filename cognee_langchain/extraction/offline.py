@@ -163,7 +163,8 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         graph.begin_sentence(index, sentence.text)
         if sentence.speaker and index and sentences[index - 1].line != sentence.line:
             _date_answered(sentences, index, turn_facts, graph)
-            _confirmed(sentences, index, graph, nested)
+            if not nested:
+                _confirmed(sentences, index, graph)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -249,11 +250,12 @@ def _told_of_others(
     _read_as(*turned, graph, description)
 
 
-def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph, nested: bool) -> None:
+def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     """What a speaker confirms of themselves by answering the other speaker's question ("Still
     at the Ford plant?" - "Yep. Line 3."), read as their own words and cited by both."""
     answer, question = sentences[index], sentences[index - 1]
-    if nested or question.speaker in (None, answer.speaker) or answer.speaker is None:
+    assert answer.speaker is not None
+    if question.speaker in (None, answer.speaker):
         return
     said = as_confirmed(question.text, answer.text)
     if said is not None:
