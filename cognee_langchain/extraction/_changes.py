@@ -19,9 +19,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
   Kiwi" -> the pet; "I sold my car", "I gave my piano away", "we bought a flat in Clifton" ->
   sold car, gave away piano, bought flat (which the relation kinds read as the end and the start
   of ``owns``).
-* **A taste or habit taken up or given up**: "I started climbing", "I took up running" -> took
-  up climbing (``likes``); "I don't like sushi anymore", "I can't stand coffee anymore", "I no
-  longer eat meat" -> "no longer like" sushi, the end of ``likes``.
+* **A taste or habit taken up or given up**: "I started climbing" -> took up climbing
+  (``likes``); "I quit bridge", "I don't like sushi anymore" -> its end (:mod:`._pastimes`).
 * **"We" for the speaker**: "we relocated to Lisbon" -> the speaker moved.
 * **A place left for another**: "I packed up and left Denver for Austin" -> moved from Denver,
   moved to Austin (two employers, "I left Acme for Zalando", are no move).
@@ -42,12 +41,13 @@ from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._couples import COHABIT_WORDS, COUPLE_WORDS, cohabits, couples
 from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._pastimes import PASTIME_RULES
 from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
+from cognee_langchain.extraction._subjects import OBJECT_END, Span, is_place
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
-from cognee_langchain.extraction._subjects import Span, is_place
 
 __all__ = ["Span", "state_changes"]
 
@@ -128,30 +128,10 @@ _JOB_LOST = re.compile(
     rf"{_I}(?P<verb>lost|quit|left)\s+my\s+(?:(?:old|first|last)\s+)?job\s+"
     r"(?:at|with|in)\s+(?P<org>\S)"
 )
-# A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
-_TOOK_UP = re.compile(
-    rf"{_I}(?:started|took\s+up|got\s+into|picked\s+up|began)\s+(?P<activity>[a-z]{{3,}}ing)\b"
-    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
-)
-_NOT_PASTIMES = frozenset(
-    ("working", "going", "doing", "getting", "feeling", "thinking", "trying", "looking",
-     "planning", "wondering", "having", "being", "making", "taking", "using", "seeing")
-)  # fmt: skip
-_GIVEN_UP = re.compile(
-    r"\bI\s+(?P<negation>don['’]t|do\s+not|no\s+longer|can['’]t|cannot|never)\s+"
-    r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand)"
-    r"\s+(?:(?:the|my|a|an|any)\s+)?(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
-    r"(?P<anymore>\s+any\s?more)?(?=\s*(?:[.,;:!?)]|$|\s+(?:since|because|now|after|these)\b))"
-)
-# What a thing got or given up is followed by: the clause's end, a date, a place.
-_OBJECT_END = (
-    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:last|yesterday|today|this|on|in|for|after|because|from|"
-    r"two|three|four|five|six|a|an|several|few|some|named|called|with)\b))"
-)
 _POSSESSION = re.compile(
     rf"{_WE}(?P<verb>sold|bought|got\s+rid\s+of|gave\s+away|lost|adopted|rescued|got|"
     r"purchased)\s+(?:my|our|a|an|the|his|her|their)\s+(?:(?:new|old|first|second|used)\s+)?"
-    rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?){_OBJECT_END}"
+    rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)??){OBJECT_END}"
 )
 # A thing known by its name: "I sold the Jeep", "I've sold Kittiwake", "I wrote off my Volvo",
 # "I traded in my old Camry for a little Honda Fit".
@@ -328,44 +308,6 @@ def _job_lost(
     return spans
 
 
-def _pastimes(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "I started climbing three weeks ago", "I took up running": a new pastime."""
-    spans: list[Span] = []
-    for match in _TOOK_UP.finditer(text):
-        activity = match.group("activity")
-        if activity in _NOT_PASTIMES:
-            continue
-        graph.relate(speaker, "took up", graph.add_concept(activity, description), description)
-        spans.append(match.span())
-    return spans
-
-
-def _given_up(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "I don't like sushi anymore", "I no longer eat meat": what the speaker gave up."""
-    spans: list[Span] = []
-    for match in _GIVEN_UP.finditer(text):
-        lasting = match.group("negation").startswith("no")  # "no longer" needs no "anymore"
-        if not (lasting or match.group("anymore")):
-            continue  # "I don't like sushi" is a dislike, not a change
-        named = at.get(match.start("object"))
-        if named is not None:
-            target = named.key
-        else:
-            words = match.group("object").split()
-            if any(word in lex.NON_NAME_WORDS for word in words) or not words[-1].isalpha():
-                continue
-            target = graph.add_concept(" ".join(words).lower(), description)
-        verb = " ".join(match.group("verb").split())
-        verb = "like" if verb == "stand" else verb  # "can't stand it anymore": liked it once
-        graph.relate(speaker, f"no longer {verb}", target, description, FactTime())
-        spans.append(match.span())
-    return spans
-
-
 def _things(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
@@ -445,7 +387,7 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, _employers, _job_lost, pets_gone, cohabits, _pastimes, _given_up, _things, _moves,
+    _titles, _employers, _job_lost, pets_gone, cohabits, *PASTIME_RULES, _things, _moves,
     *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
@@ -458,8 +400,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _job_lost: frozenset(("job", "left", "last", "final")),
     pets_gone: PET_GONE_WORDS,
     cohabits: COHABIT_WORDS,
-    _pastimes: frozenset(("started", "took", "got", "picked", "began")),
-    _given_up: frozenset(("anymore", "more", "longer")),
+    **PASTIME_RULES,
     _things: frozenset(
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled")

@@ -103,6 +103,11 @@ _ELIDED_I = re.compile(
 # The same "I" left out of a later clause of a sentence the speaker tells of themselves ("I
 # shifted here in May, joined Kaveri on the 1st of June"): put back after the comma.
 _CLAUSE_ELIDED_I = re.compile(r"(?<=,\s)(?=(?:" + "|".join(_ELIDED_VERBS) + r")\s(?!by\b))")
+# And of the news a colon opens ("My news is a bit less fluffy: sold the tinny last month.",
+# "news here: sold the tesla"), whatever the sentence before the colon is about.
+_NEWS_ELIDED_I = re.compile(
+    r"(?<=:\s)(?:" + "|".join(f"[{v[0].upper()}{v[0]}]{v[1:]}" for v in _ELIDED_VERBS) + r")(?=\s)"
+)
 _LEADING_PUNCTUATION = "\"'“‘([*-–— "
 
 
@@ -154,6 +159,8 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 analysed = f"I'm {analysed[0].lower()}{analysed[1:]}"
             if speaker and analysed.startswith("I ") and ", " in analysed:
                 analysed = _CLAUSE_ELIDED_I.sub("I ", analysed)
+            if speaker and ": " in analysed:
+                analysed = _NEWS_ELIDED_I.sub(lambda verb: f"I {verb[0].lower()}", analysed)
             # A lone capitalised function word ("The", "In", "We") is no name: dropping it here
             # lets most sentences without names be skipped altogether.
             titles = (

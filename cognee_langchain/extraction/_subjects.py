@@ -1,6 +1,7 @@
 """The first person of a speaker's statements, for the offline extractor's change rules
-(:mod:`._changes`, :mod:`._couples`, :mod:`._implied`): "I", "we" and the adverbs that may follow
-them, who may be a partner and what is a place.
+(:mod:`._changes`, :mod:`._couples`, :mod:`._implied`, :mod:`._pastimes`): "I", "we" and the
+adverbs that may follow them, where the thing they name ends, who may be a partner and what is a
+place.
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
 
-__all__ = ["I_SUBJECT", "NOW", "PERSON", "WE_SUBJECT", "Span", "is_person", "is_place"]
+__all__ = [
+    "I_SUBJECT",
+    "NOW",
+    "OBJECT_END",
+    "PERSON",
+    "WE_SUBJECT",
+    "Span",
+    "is_person",
+    "is_place",
+]
 
 #: ``(start, end)`` of a stretch of a sentence's text.
 Span = tuple[int, int]
@@ -20,6 +30,14 @@ NOW = r"(?:(?:now|currently|officially|finally|just|still|also|recently|actually
 I_SUBJECT = rf"\bI(?:['’]ve|\s+have)?\s+{NOW}"
 #: "we" or "I", as in I_SUBJECT.
 WE_SUBJECT = rf"\b(?:[Ww]e|I)(?:['’]ve|\s+have)?\s+{NOW}"
+
+#: What a thing got or given up is followed by: the clause's end, a date, a place, a buyer.
+OBJECT_END = (
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:last|yesterday|today|this|on|in|for|after|because|from|"
+    r"two|three|four|five|six|a|an|several|few|some|named|called|with|at|to|off|back|"
+    r"before|since|around|about|end|start|beginning|middle|earlier|entirely|completely|"
+    r"altogether|too|now|again)\b))"
+)
 
 PERSON = "Person"
 

@@ -25,6 +25,7 @@ from cognee_langchain.graph.intervals import (
     Statement,
     Withdrawal,
     compute_intervals,
+    match_withdrawals,
 )
 
 __all__ = ["GroupKey", "IntervalCounts", "recompute"]
@@ -133,6 +134,11 @@ def _apply(
         for row in rows
     ]
     withdrawals = [Withdrawal(r[0], r[1], r[2], r[3]) for r in retractions]
+    stated = {s.target_id for s in statements}
+    unmatched = {w.target_id for w in withdrawals if w.target_id is not None} - stated
+    if unmatched and stated:
+        tokens = _name_tokens(conn, sorted(unmatched | stated))
+        withdrawals = match_withdrawals(statements, withdrawals, tokens)
     result = compute_intervals(statements, withdrawals, single_valued=single)
     _write_relations(conn, rows, result, single, rev, counts)
     _write_mentions(conn, rows, result, single, fresh, counts)
@@ -144,6 +150,18 @@ def _apply(
             )
         if not closed and retraction_id in written:
             counts.ignored += 1
+
+
+def _name_tokens(conn: Connection, entity_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The words of each entity's name (its ``entity_tokens``), by id."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for part in slices(entity_ids):
+        rows = conn.execute(
+            f"SELECT entity_id, token FROM entity_tokens WHERE entity_id IN ({marks(part)})", part
+        )
+        for entity_id, token in rows:
+            found[entity_id].add(token)
+    return {entity_id: frozenset(words) for entity_id, words in found.items()}
 
 
 def _write_relations(

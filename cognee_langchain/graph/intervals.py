@@ -13,6 +13,9 @@ for every statement, when the value it states stopped being true and what replac
 - many-valued kinds (likes, visited): statements never close each other;
 - a retraction closes the open statements of its target (any target when ``None``, single-valued
   kinds only), without a successor; one that closes nothing is a no-op (``closed`` is empty).
+  A retraction may name its target by a shorter or longer form than the statements do ("I sold
+  the Buick" of "Buick LeSabre", "sold the clubs" of "golf clubs"): :func:`match_withdrawals`
+  aims it at the one stated target its name's words contain or are contained in.
 
 Order: ``(time, recorded time, retractions before statements, id, chunk id)`` — the later
 recorded statement wins a tie, and a retraction and a new value said at the same time ("I quit
@@ -26,8 +29,8 @@ ends with its latest one (current when that one is open).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 __all__ = [
     "Closure",
@@ -36,6 +39,7 @@ __all__ = [
     "Statement",
     "Withdrawal",
     "compute_intervals",
+    "match_withdrawals",
 ]
 
 
@@ -88,6 +92,33 @@ class GroupIntervals:
     statements: dict[tuple[str, str], Closure | None]
     relations: dict[str, RelationInterval]
     closed: dict[str, tuple[str, ...]]
+
+
+def match_withdrawals(
+    statements: Iterable[Statement],
+    withdrawals: Iterable[Withdrawal],
+    tokens: Mapping[str, frozenset[str]],
+) -> list[Withdrawal]:
+    """``withdrawals``, each one whose target no statement names aimed instead at the single
+    stated target whose name's words (``tokens``, by entity id) hold its own or are held by
+    them: "the Buick" ends "Buick LeSabre", "the clinic" ends "Ortiz Large Animal Clinic". A
+    name matching two stated targets ("the car" of "red car" and "old car"), or none, stays as
+    it was: guessing would close a fact nobody ended."""
+    stated = {s.target_id for s in statements}
+    out = []
+    for withdrawal in withdrawals:
+        target = withdrawal.target_id
+        words = tokens.get(target, frozenset()) if target is not None else frozenset()
+        if target is not None and target not in stated and words:
+            forms = [
+                other
+                for other in sorted(stated)
+                if (found := tokens.get(other)) and (words <= found or found <= words)
+            ]
+            if len(forms) == 1:
+                withdrawal = replace(withdrawal, target_id=forms[0])
+        out.append(withdrawal)
+    return out
 
 
 def compute_intervals(

@@ -174,6 +174,9 @@ def test_a_title_at_an_employer_is_two_facts() -> None:
         ("Alice: I got promoted to senior engineer.", ("Alice", "became", "senior engineer")),
         ("Alice: I also lost my job at Door Dash.", ("Alice", "lost job at", "Door Dash")),
         ("Alice: I've just sold my old car.", ("Alice", "sold", "car")),
+        # the thing ends where its date or its buyer begins
+        ("Alice: I sold the tinny end of last month.", ("Alice", "sold", "tinny")),
+        ("Alice: I sold my boat to a neighbour.", ("Alice", "sold", "boat")),
         ("Alice: I'm an assistant manager at Acme.", ("Alice", "job title", "assistant manager")),
         ("Alice: Noah and I are official now.", ("Alice", "together with", "Noah")),
         ("Alice: Ethan asked me out yesterday.", ("Alice", "dating", "Ethan")),
@@ -672,6 +675,9 @@ def test_a_sentence_without_its_i_is_read_as_the_speakers() -> None:
     assert ("Ida", "quit", "Qantas") in triples("Ida: Big news. Quit Qantas.")
     assert ("Ida", "sold", "Jeep") in triples("Ida: Sold the Jeep on Monday.")
     assert ("Ida", "works at", "Aviva") in triples("Ida: Joined Aviva as a claims manager.")
+    # ... and the news a colon opens ("news here: sold the tesla")
+    assert ("Ida", "sold", "tesla") in triples("Ida: ok news here: sold the tesla last week.")
+    assert ("Ida", "sold", "Jeep") in triples("Ida: My news is short: Sold the Jeep.")
     # a narrator's sentence has nobody to put back
     assert not any(r.source == "Ida" for r in relations("Sold the Jeep on Monday."))
 
@@ -1041,6 +1047,12 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: Cyril and I were married on Saturday last.", "relationship_status", "Cyril", False),
         ("Ida: We tied the knot in June!", "relationship_status", "", False),
         ("Ida: Tom and I got hitched last week.", "relationship_status", "Tom", False),
+        # a pastime given up ends the liking for it
+        ("Ida: I quit bridge end of last year.", "likes", "bridge", True),
+        ("Ida: I've given up bowls entirely.", "likes", "bowls", True),
+        ("Ida: I've packed in the golf.", "likes", "golf", True),
+        ("Ida: I stopped going to yoga in May.", "likes", "yoga", True),
+        ("Ida: I don't play tennis anymore.", "likes", "tennis", True),
     ],
 )
 def test_changes_told_without_their_usual_words(
@@ -1059,10 +1071,19 @@ def test_changes_told_without_their_usual_words(
         "Ida: I've been in a meeting since 9.",
         "Ida: Tom and I were dating back then.",  # past, and perhaps over: no new couple
         "Ida: Tom and I were married for a decade.",  # how long, not a wedding
+        "Ida: I stopped working at noon.",
+        "Ida: I stopped by the shop.",
     ],
 )
 def test_the_same_words_about_something_else_state_no_change(text: str) -> None:
     assert not any(r.kind and r.source == "Ida" for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["Ida: I quit my job in May.", "Ida: I quit Acme.", "Ida: I stopped it there."]
+)
+def test_quitting_a_job_or_nothing_named_is_no_pastime_given_up(text: str) -> None:
+    assert not any(r.kind == "likes" or r.predicate == "gave up" for r in relations(text))
 
 
 def test_each_fact_of_a_sentence_takes_the_date_of_its_own_clause() -> None:

@@ -12,6 +12,7 @@ from cognee_langchain.graph.intervals import (
     Statement,
     Withdrawal,
     compute_intervals,
+    match_withdrawals,
 )
 
 _targets = st.sampled_from(["paris", "berlin", "rome"])
@@ -155,3 +156,54 @@ def test_a_retraction_said_with_a_new_value_ends_the_old_one_first() -> None:
     # after the new value, the same retraction names nothing open
     late = Withdrawal("w", "renault", 5.0, 2.0)
     assert compute_intervals([renault, zalando], [late], single_valued=True).closed == {"w": ()}
+
+
+_NAMES = {
+    "buick-lesabre": frozenset({"buick", "lesabre"}),
+    "buick": frozenset({"buick"}),
+    "golf-clubs": frozenset({"golf", "club"}),
+    "red-car": frozenset({"red", "car"}),
+    "old-car": frozenset({"old", "car"}),
+    "car": frozenset({"car"}),
+    "vespa": frozenset({"vespa"}),
+}
+
+
+def test_a_retraction_naming_a_short_form_closes_the_stated_long_form() -> None:
+    owned = Statement("owns-buick", "c1", "buick-lesabre", 1.0, 0.0)
+    sold = Withdrawal("w1", "buick", 5.0, 1.0)
+    aimed = match_withdrawals([owned], [sold], _NAMES)
+    assert aimed == [Withdrawal("w1", "buick-lesabre", 5.0, 1.0)]
+    result = compute_intervals([owned], aimed, single_valued=False)
+    assert result.statements[("owns-buick", "c1")] == Closure(5.0, None)
+    assert result.closed == {"w1": ("owns-buick",)}
+    # Without the match the retraction names a value never stated: it closes nothing.
+    assert compute_intervals([owned], [sold], single_valued=False).closed == {"w1": ()}
+
+
+def test_a_retraction_naming_a_long_form_closes_the_stated_short_form() -> None:
+    owned = Statement("owns-buick", "c1", "buick", 1.0, 0.0)
+    aimed = match_withdrawals([owned], [Withdrawal("w1", "buick-lesabre", 5.0, 1.0)], _NAMES)
+    assert aimed[0].target_id == "buick"
+
+
+def test_a_retraction_matching_two_stated_values_or_none_stays_as_it_was() -> None:
+    cars = [
+        Statement("owns-red", "c1", "red-car", 1.0, 0.0),
+        Statement("owns-old", "c2", "old-car", 2.0, 0.0),
+    ]
+    sold = [Withdrawal("w1", "car", 5.0, 1.0), Withdrawal("w2", "vespa", 5.0, 1.0)]
+    assert match_withdrawals(cars, sold, _NAMES) == sold
+    # A name the tokens do not know, and a retraction of any value, are left alone too.
+    unknown = [Withdrawal("w3", "unknown", 5.0, 1.0), Withdrawal("w4", None, 5.0, 1.0)]
+    assert match_withdrawals(cars, unknown, _NAMES) == unknown
+
+
+def test_a_retraction_of_a_stated_value_is_never_moved() -> None:
+    # "the car" is stated itself: the retraction ends it, not the longer "red car".
+    stated = [
+        Statement("owns-car", "c1", "car", 1.0, 0.0),
+        Statement("owns-red", "c2", "red-car", 1.0, 0.0),
+    ]
+    sold = [Withdrawal("w1", "car", 5.0, 1.0)]
+    assert match_withdrawals(stated, sold, _NAMES) == sold

@@ -163,3 +163,29 @@ def test_a_couples_next_stage_ends_the_one_before_in_any_order(
         assert [end for *_, end in _stages(memory)] == [wedding, wedding, None]
         memory.forget("s", document_id=documents[MARRIED])
         assert [end for *_, end in _stages(memory)] == [None, None]
+
+
+OWNED = (
+    "Session 1 (6 March 2022)\n[B1:1] Dot: How's the car?\n"
+    "[B1:2] Earlene: I still drive my old Buick LeSabre.",
+)
+SOLD = (
+    "Session 2 (20 July 2022)\n[B2:1] Dot: Any news?\n"
+    "[B2:2] Earlene: My news is short: sold the Buick on the 9th, to the Pruitt boy.",
+)
+
+
+@pytest.mark.parametrize("order", [(OWNED, SOLD), (SOLD, OWNED)])
+def test_selling_a_thing_by_a_short_form_of_its_name_ends_it(
+    tmp_path: Path, order: tuple[tuple[str], tuple[str]]
+) -> None:
+    """ "the Buick" is the "Buick LeSabre" she owned: the sale on the 9th ends it, whichever
+    session arrives first; the subject left out after the colon is the speaker."""
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        for session in order:
+            memory.remember(list(session), dataset="e")
+        (owned,) = memory.history("Earlene", "owns", dataset="e")
+
+    assert owned.target == "Buick LeSabre"
+    assert owned.invalid_at == datetime(2022, 7, 9, tzinfo=UTC)
+    assert owned.superseded_by is None

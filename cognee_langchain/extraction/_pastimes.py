@@ -1,0 +1,116 @@
+"""Pastimes a speaker takes up or gives up, for the offline extractor's change rules
+(:mod:`._changes`): "I started climbing", "I took up running" -> took up climbing (``likes``);
+"I quit bridge", "I've given up bowls", "I packed in the golf" -> gave up bridge, the end of
+``likes``; "I don't like sushi anymore", "I can't stand coffee anymore", "I no longer eat meat",
+"I don't play tennis anymore" -> "no longer like" sushi, the end of ``likes``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._subjects import I_SUBJECT as _I
+from cognee_langchain.extraction._subjects import OBJECT_END, Span
+
+__all__ = ["PASTIME_RULES"]
+
+# A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
+_TOOK_UP = re.compile(
+    rf"{_I}(?:started|took\s+up|got\s+into|picked\s+up|began)\s+(?P<activity>[a-z]{{3,}}ing)\b"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
+)
+_NOT_PASTIMES = frozenset(
+    ("working", "going", "doing", "getting", "feeling", "thinking", "trying", "looking",
+     "planning", "wondering", "having", "being", "making", "taking", "using", "seeing")
+)  # fmt: skip
+#: Verbs of :data:`_GIVEN_UP` whose object is a pastime.
+_PASTIME_VERBS = frozenset(("play", "practise", "practice", "do", "go to"))
+_GIVEN_UP = re.compile(
+    r"\bI\s+(?P<negation>don['’]t|do\s+not|no\s+longer|can['’]t|cannot|never)\s+"
+    r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand)"
+    r"\s+(?:(?:the|my|a|an|any)\s+)?(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
+    r"(?P<anymore>\s+any\s?more)?(?=\s*(?:[.,;:!?)]|$|\s+(?:since|because|now|after|these)\b))"
+)
+# A pastime given up: "I quit bridge", "I've given up bowls", "I stopped football in April",
+# "I packed in the golf" (a name after "quit" is an employer: "I quit Acme").
+_QUIT_PASTIME = re.compile(
+    rf"{_I}(?:quit|stopped|gave\s+up|given\s+up|packed\s+in|dropped)\s+"
+    r"(?:(?:playing|doing|going\s+to)\s+)?(?:(?:the|my)\s+)?"
+    rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
+)
+#: What "I quit ..." or "I stopped ..." ends that is no pastime.
+_NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
+    ("job", "jobs", "work", "career", "position", "role", "school", "uni", "university",
+     "college", "course", "degree", "program", "programme", "studies", "there", "here", "now",
+     "again", "completely", "entirely", "altogether", "soon", "recently", "today")
+)  # fmt: skip
+
+
+def _pastimes(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I started climbing three weeks ago", "I took up running": a new pastime."""
+    spans: list[Span] = []
+    for match in _TOOK_UP.finditer(text):
+        activity = match.group("activity")
+        if activity in _NOT_PASTIMES:
+            continue
+        graph.relate(speaker, "took up", graph.add_concept(activity, description), description)
+        spans.append(match.span())
+    return spans
+
+
+def _quit_pastimes(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I quit bridge end of last year", "I've given up bowls", "I stopped football": the end
+    of a liking for that pastime."""
+    spans: list[Span] = []
+    for match in _QUIT_PASTIME.finditer(text):
+        words = match.group("activity").split()
+        if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
+            continue
+        activity = graph.add_concept(" ".join(words), description)
+        time = FactTime(kind="likes", retracted=True)
+        graph.relate(speaker, "gave up", activity, description, time)
+        spans.append(match.span())
+    return spans
+
+
+def _given_up(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I don't like sushi anymore", "I no longer eat meat": what the speaker gave up."""
+    spans: list[Span] = []
+    for match in _GIVEN_UP.finditer(text):
+        lasting = match.group("negation").startswith("no")  # "no longer" needs no "anymore"
+        if not (lasting or match.group("anymore")):
+            continue  # "I don't like sushi" is a dislike, not a change
+        named = at.get(match.start("object"))
+        if named is not None:
+            target = named.key
+        else:
+            words = match.group("object").split()
+            if any(word in lex.NON_NAME_WORDS for word in words) or not words[-1].isalpha():
+                continue
+            target = graph.add_concept(" ".join(words).lower(), description)
+        verb = " ".join(match.group("verb").split())
+        verb = "like" if verb == "stand" else verb  # "can't stand it anymore": liked it once
+        # "I don't play tennis anymore" ends a liking as "I don't like tennis anymore" does.
+        time = FactTime(kind="likes", retracted=True) if verb in _PASTIME_VERBS else FactTime()
+        graph.relate(speaker, f"no longer {verb}", target, description, time)
+        spans.append(match.span())
+    return spans
+
+
+_Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
+#: The rules, each with the words (lower case) without which it cannot match.
+PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
+    _pastimes: frozenset(("started", "took", "got", "picked", "began")),
+    _quit_pastimes: frozenset(("quit", "stopped", "up", "packed", "dropped")),
+    _given_up: frozenset(("anymore", "more", "longer")),
+}
