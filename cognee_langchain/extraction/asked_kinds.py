@@ -11,12 +11,12 @@ Words of the question are compared in base form ("lives", "living" -> "live").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 
 from cognee_langchain.extraction.kinds import RelationKinds, base_form
 
-__all__ = ["DEFAULT_QUESTION_WORDS", "asked_kinds"]
+__all__ = ["DEFAULT_QUESTION_WORDS", "asked_kinds", "kind_words"]
 
 _HOME = ("lives_in",)
 _JOB = ("works_at", "job_title")
@@ -111,6 +111,30 @@ def asked_kinds(question: str, kinds: RelationKinds | None = None) -> frozenset[
     if not cues:
         return frozenset()
     return frozenset.intersection(*cues) or frozenset.union(*cues)
+
+
+# Words of the lexicon's phrases that say nothing of a kind on their own ("have" a dog, "get" a
+# job, "call" it quits, "part" ways, "hand" in notice).
+_VAGUE_WORDS = _NOT_ALONE | frozenset(
+    ("a", "the", "it", "see", "sign", "break", "call", "end", "part", "thing", "things", "way",
+     "ways", "hand", "off", "land", "fire", "notice", "about", "hook", "rid")
+)  # fmt: skip
+
+
+def kind_words(kinds: Collection[str], lexicon: RelationKinds | None = None) -> frozenset[str]:
+    """The words that state a fact of ``kinds``: those of the relation-kind lexicon's phrases
+    for them (default: :class:`RelationKinds`'s defaults) and of :data:`DEFAULT_QUESTION_WORDS`,
+    less words that say nothing alone. ``relationship_status`` -> "marry", "engage", "divorce",
+    "girlfriend", "partner", ...: "Wedding is done, we got married!" answers "What is Karthik's
+    relationship status?" without one word of the question."""
+    wanted = set(kinds)
+    if not wanted:
+        return frozenset()
+    phrases = set((lexicon or _DEFAULT_KINDS).phrases_of(wanted))
+    phrases.update(word for word, asked in DEFAULT_QUESTION_WORDS.items() if wanted & set(asked))
+    return frozenset(
+        word for phrase in phrases for word in phrase.split() if word not in _VAGUE_WORDS
+    )
 
 
 def _bases(word: str) -> list[str]:

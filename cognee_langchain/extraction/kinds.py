@@ -353,6 +353,17 @@ class RelationKinds:
             return cleaned
         return self.classify(cleaned.replace("_", " ")).kind or cleaned
 
+    def phrases_of(self, kinds: Collection[str]) -> frozenset[str]:
+        """The phrases (base forms) that state or end a fact of one of ``kinds``: "live in",
+        "move to", "resign from" ... for ``lives_in`` and ``works_at``."""
+        wanted = set(kinds)
+        return frozenset(
+            phrase
+            for table in (self._facts, self._ends)
+            for phrase, kind in table.items()
+            if kind in wanted
+        )
+
     def _known_kinds(self) -> frozenset[str]:
         return frozenset(self._facts.values()) | frozenset(self._ends.values())
 

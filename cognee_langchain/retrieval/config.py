@@ -221,6 +221,14 @@ class TimePriors:
     anymore", "no more sushi", "I sold the Vespa"; see :func:`~cognee_langchain.retrieval.
     recency.change_boost`), whatever kind of fact is asked about.
 
+    ``kind_words`` (score fusion): on a question judging turns by the facts they state and
+    asking for the value of kinds of fact, the words that state those kinds
+    (``TimeContext.kind_words``) match in the lexical lanes at this weight of a query term's:
+    "What is Karthik's relationship status now?" is answered by "Wedding is done!" (measured on
+    the time-and-change development fixtures: all-kinds recall within 200 words .917 -> .932
+    and .890 -> .900, stale-first 6.6 % -> 5.3 % on the third; LoCoMo's development split
+    @500 .849 -> .852).
+
     On a question naming its subject and the kinds of fact it asks about (score fusion), the
     turns stating the asked versions go ``current`` above the best other turn, and those stating
     only an outdated one lose ``stale`` (see :func:`~cognee_langchain.retrieval.timing.
@@ -235,6 +243,7 @@ class TimePriors:
     recent_now: float = 1.5
     recent_then: float = 0.8
     changed: float = 1.0
+    kind_words: float = 0.2
 
     def __post_init__(self) -> None:
         for name in (
@@ -245,6 +254,7 @@ class TimePriors:
             "recent_now",
             "recent_then",
             "changed",
+            "kind_words",
         ):
             value = getattr(self, name)
             _check(check_number, value, name, minimum=-math.inf)

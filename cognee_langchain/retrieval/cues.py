@@ -19,6 +19,7 @@ __all__ = [
     "asks_event",
     "asks_now",
     "asks_still",
+    "asks_value",
     "asks_when",
     "date_cues",
     "is_question",
@@ -140,6 +141,17 @@ def asks_event(query: str) -> bool:
     how, rather than what held ("Where did Priya live in March 2022?", "What car was he
     driving?")."""
     return _ASKS_EVENT.match(query) is not None
+
+
+_ASKS_VALUE = re.compile(
+    r"\W*(?:(?:and|so|then)\s+)?(?:what|where|who|whom|whose|which|how)\b", re.IGNORECASE
+)
+
+
+def asks_value(query: str) -> bool:
+    """Whether ``query`` asks for a value it does not name ("Where does Alice live?", "Who is
+    she dating?"), not whether one holds ("Does she still live in Paris?")."""
+    return _ASKS_VALUE.match(query) is not None
 
 
 def asks_when(query: str) -> bool:

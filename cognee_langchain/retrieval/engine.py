@@ -51,7 +51,7 @@ from cognee_langchain.retrieval.config import (
 from cognee_langchain.retrieval.dense import normalize_vectors
 from cognee_langchain.retrieval.expansion import EntityTable, personalized_pagerank
 from cognee_langchain.retrieval.fusion import reciprocal_rank_fusion
-from cognee_langchain.retrieval.lexical import word_tokens
+from cognee_langchain.retrieval.lexical import analyze, word_tokens
 from cognee_langchain.retrieval.locking import ReadWriteLock
 from cognee_langchain.retrieval.queries import RANKERS, Query, query_terms
 from cognee_langchain.retrieval.scoring import ScoredQuery, fuse_scores, merge_kinds
@@ -98,6 +98,19 @@ def _encode(kind: ItemKind, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.int6
 
 def _decode(key: int) -> tuple[ItemKind, int]:
     return ITEM_KINDS[key >> _SLOT_BITS], key & _SLOT_MASK
+
+
+def _kind_terms(
+    config: SearchConfig, when: TimeContext, terms: list[str]
+) -> list[tuple[str, float]]:
+    """The weighted terms of the words that state the kinds of fact a question judging turns
+    asks for (:attr:`TimePriors.kind_words`), less the query's own terms."""
+    priors = config.time_priors
+    if priors is None or not priors.kind_words or not when.turns or not when.kind_words:
+        return []
+    own = set(terms)
+    found = analyze(" ".join(sorted(when.kind_words)))
+    return [(term, priors.kind_words) for term in dict.fromkeys(found) if term not in own]
 
 
 class SearchEngine:
@@ -409,8 +422,9 @@ class SearchEngine:
                 tokens, resolved.expand_terms, embed_words, dataset_filter
             )
         terms = query_terms(tokens, resolved.query_stopwords)
-        query = Query(query_text, tokens, terms, vector, expansions)
         when = TimeContext() if when is None else when
+        expansions += _kind_terms(resolved, when, terms)
+        query = Query(query_text, tokens, terms, vector, expansions)
         with self._lock.read():
             eligible = self._eligibility(dataset_filter, node_set_filter, resolved, when)
             hits = self._execute(resolved, query, limit, eligible, when)

@@ -62,7 +62,9 @@ class TimeContext:
     whatever it asks is the likeliest answer; so too on a question asking whether a state lasts
     ("Does Joy still own her Yamaha Mio?"). ``state``: the question asks what held during the
     asked window, not what happened in it ("Where did Priya live in March 2022?" against "What
-    did John attend in March 2023?").
+    did John attend in March 2023?"). ``kind_words``: the words that state a fact of ``kinds``
+    ("marry", "engage", "girlfriend" for ``relationship_status``), which
+    :attr:`~cognee_langchain.retrieval.config.TimePriors.kind_words` reads as query terms.
     """
 
     at: float | None = None
@@ -73,6 +75,7 @@ class TimeContext:
     single: frozenset[str] = frozenset()
     latest: bool = False
     state: bool = False
+    kind_words: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("at", "start", "end"):

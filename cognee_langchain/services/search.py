@@ -54,9 +54,9 @@ from cognee_langchain.core.defaults import (
 from cognee_langchain.core.logs import preview
 from cognee_langchain.core.time_validation import TimeRange, check_as_of, check_time_range
 from cognee_langchain.core.validation import check_names, check_positive, check_query
-from cognee_langchain.extraction.asked_kinds import asked_kinds
+from cognee_langchain.extraction.asked_kinds import asked_kinds, kind_words
 from cognee_langchain.retrieval.config import Ranker, RankerConfig, SearchConfig, get_search_config
-from cognee_langchain.retrieval.cues import asks_event, asks_now, asks_still
+from cognee_langchain.retrieval.cues import asks_event, asks_now, asks_still, asks_value
 from cognee_langchain.retrieval.timing import TimeContext
 from cognee_langchain.retrieval.types import SearchHit
 from cognee_langchain.services.access import areadable_datasets
@@ -272,6 +272,8 @@ async def _atimed_query(
         single=kinds if now else frozenset(k for k in kinds if runtime.relation_kinds.is_single(k)),
         latest=now or (at is not None and asks_still(query)),
         state=windowed and not asks_event(query),
+        # A question naming the value ("Is he still at Ford?") has its words already.
+        kind_words=kind_words(kinds, runtime.relation_kinds) if asks_value(query) else frozenset(),
     )
     # The kind must be asked outside the event ("What did he say after the move?" asks none:
     # "move" names the event; "Before Porto?" asks nothing else): else the words stay.

@@ -21,6 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.extraction.asked_kinds import kind_words
+from cognee_langchain.extraction.kinds import RelationKinds
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.retrieval import (
     Fusion,
@@ -35,7 +37,13 @@ from cognee_langchain.retrieval import (
     TimeContext,
     TimePriors,
 )
-from cognee_langchain.retrieval.cues import asks_event, asks_now, asks_still, states_change
+from cognee_langchain.retrieval.cues import (
+    asks_event,
+    asks_now,
+    asks_still,
+    asks_value,
+    states_change,
+)
 from cognee_langchain.services.search import _atimed_query, document_from_hit
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
 
@@ -573,6 +581,43 @@ def test_a_question_saying_now_outright_wants_the_latest_statement_of_any_kind()
     assert _ids(engine.search(query, config=off, k=2, when=now))[0] == "camry"
 
 
+def test_the_words_that_state_an_asked_kind_find_a_turn_sharing_no_word_with_the_question() -> None:
+    """ "Wedding is done, we married in Chennai!" answers "What is Karthik's relationship status
+    now?" though no word of the question is in it; an older turn naming the status does not."""
+    turns = [  # equal in time; "filler" comes first when nothing tells it from "married"
+        _item("engaged", "My status update: relationship news soon.", occurred_at=JAN),
+        _item("filler", "Chennai traffic is terrible today.", occurred_at=JAN),
+        _item("married", "Wedding is done, we married in Chennai!", occurred_at=JAN),
+    ]
+    engine = _engine(turns)
+    query = "What is Karthik's relationship status now"
+    couple = frozenset({"relationship_status"})
+    when = TimeContext(
+        at=NOW, turns=True, kinds=couple, single=couple, kind_words=kind_words(couple)
+    )
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=when)) == [
+        "engaged",
+        "married",
+        "filler",
+    ]
+    off = replace(_CHUNKS, time_priors=TimePriors(kind_words=0.0))
+    assert _ids(engine.search(query, config=off, k=3, when=when))[1] != "married"
+    # only a question judging turns at an instant or window reads them
+    loose = replace(when, turns=False)
+    assert _ids(engine.search(query, config=_CHUNKS, k=3, when=loose))[1] != "married"
+
+
+def test_the_words_of_a_kind_are_the_lexicons_own_less_those_that_say_nothing_alone() -> None:
+    couple = kind_words({"relationship_status"})
+    assert {"marry", "engage", "divorce", "girlfriend", "partner"} <= couple
+    assert not {"call", "part", "way", "end", "break"} & couple  # "call it quits", "part ways"
+    assert "reside" in kind_words({"lives_in"}) and "reside" not in couple
+    assert kind_words(()) == frozenset()
+    # the user's own phrases count too
+    mine = RelationKinds(predicates={"courting": "relationship_status"})
+    assert "court" in kind_words({"relationship_status"}, mine)
+
+
 @pytest.mark.parametrize(
     ("cue", "question", "expected"),
     [
@@ -598,6 +643,13 @@ def test_a_question_saying_now_outright_wants_the_latest_statement_of_any_kind()
         (asks_event, "Where did Priya live in March 2022?", False),
         (asks_event, "What was Ngozi's job title in June 2022?", False),
         (asks_event, "What car was Chidi driving in June 2022?", False),
+        # a value it does not name, not whether a named one holds
+        (asks_value, "What is Karthik's relationship status now?", True),
+        (asks_value, "And where does Nora live?", True),
+        (asks_value, "Who is Lena dating these days?", True),
+        (asks_value, "Is Raj still enrolled at Georgia Tech?", False),
+        (asks_value, "Does Jonas still own his VW Golf?", False),
+        (asks_value, "Would John be open to moving abroad?", False),
     ],
 )
 def test_what_a_question_asks_is_read_from_its_words(
@@ -622,6 +674,9 @@ def test_a_question_saying_now_judges_every_kind_it_asks_as_one_current_value(
     # "still" asks of the state it names: recency, but the kind keeps its many values
     lasts = context("Does Chidi still own a car?")
     assert lasts.latest and lasts.kinds == frozenset({"owns"}) and not lasts.single
+    # the words of the asked kind, for a question asking its value (not naming one)
+    assert now.kind_words == kind_words({"owns"}) and "buy" in now.kind_words
+    assert not lasts.kind_words
     # a window: what held then is a state, what happened then is not
     assert context("Where did Chidi live in May 2023?").state
     assert not context("What did Chidi attend in May 2023?").state
