@@ -101,7 +101,9 @@ def mentions_time(text: str) -> bool:
 # manager there now"), and with it the rule raised off-topic turns on the time-and-change fixture.
 _CHANGE = re.compile(
     r"\b(?:no longer|any ?more|no more|gave up|given up|quit|stopped|sold|selling|switched|"
-    r"used to|got rid of|gave .{0,20}away|died|broke up|divorced)\b",
+    r"used to|got rid of|gave .{0,20}away|died|passed away|broke up|divorced|separated|"
+    r"split up|called it quits|paused|put .{0,20}on hold|leave of absence|dropped out|"
+    r"resigned|moved out|packed in)\b",
     re.IGNORECASE,
 )
 

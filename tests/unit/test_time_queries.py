@@ -740,8 +740,13 @@ def test_on_a_question_about_now_a_turn_saying_it_changed_goes_first_whatever_th
         ("I'm allergic to fish, so no more sushi for me.", True),
         ("I sold the Vespa before the move.", True),
         ("I'm not vegetarian any more.", True),
+        ("paused it. took a leave of absence from the program after spring term", True),
+        ("I've put the MBA on hold until the wedding is over.", True),
+        ("Lena and I have separated.", True),
+        ("I dropped out of Durham at Easter.", True),
         ("I'm a senior project manager there now.", False),
         ("I love my piano.", False),
+        ("Widower, retired Coast Guard.", False),  # what someone is, not a change
     ],
 )
 def test_a_change_is_read_from_its_wording(text: str, changed: bool) -> None:
