@@ -6,6 +6,8 @@
   end, with whoever it was when the partner is unnamed.
 * Asked out is dating: "Ethan asked me out", "I asked Leah out"; "Noah and I are official now"
   is a couple.
+* The speaker alone: "I'm married now", "I got engaged", "Wedding is done!", "Our wedding was on
+  the 18th" -> a couple with whoever the speaker is with then.
 * A proposal is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I proposed to
   Ana" (not "Tom proposed a new plan").
 * "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
@@ -93,6 +95,19 @@ _PROPOSED = re.compile(
     r"|asked\s+me\s+to\s+marry\s+(?:him|her|them)|popped\s+the\s+question)"
     r"|\bI\s+(?:finally\s+|just\s+)?proposed\s+to\s+(?P<proposed_to>\S)"
 )
+# The speaker alone, the partner unnamed (whoever the speaker is with then): "I'm married now",
+# "I got engaged last week"; not "Tom and I got engaged" nor "I got married to Tom" (read with
+# the partner), nor how long ("married for ten years").
+_I_COUPLE = re.compile(
+    rf"(?<!and )\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{NOW}(?:been\s+|got\s+|gotten\s+)?{NOW}"
+    r"(?P<verb>married|engaged)\b(?!\s+(?:for|to)\b)"
+)
+# The speaker's own wedding, told as done: "Wedding is done, yaar!", "Our wedding was on the
+# 18th", "We had our wedding in June" (not someone else's: "their wedding was lovely").
+_WEDDING = re.compile(
+    r"(?:^\W*|\b(?:[Oo]ur|[Mm]y)\s+)[Ww]edding\s+(?:is\s+|was\s+)?(?:done|over|finished)\b"
+    r"|\b(?:[Oo]ur|[Mm]y)\s+wedding\s+was\b|\b[Ww]e\s+had\s+(?:our|the)\s+wedding\b"
+)
 # A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
 _NOT_WITH = re.compile(
     r"\bI(?:['’]m|\s+am)\s+(?:not\s+with\s+(?P<partner>\S)(?=[^.!?]*\b(?:anymore|any\s+more)\b)"
@@ -143,7 +158,7 @@ _NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me",
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
-    "anymore", "longer", "called", "together", "knot", "hitched", "asked",
+    "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -197,6 +212,14 @@ def couples(
             time = FactTime(kind="relationship_status")
             graph.relate(speaker, "engaged to", partner.key, description, time)
             spans.append(match.span())
+    for match in _I_COUPLE.finditer(text):
+        time = FactTime(kind="relationship_status")
+        graph.relate(speaker, match.group("verb"), "", description, time)
+        spans.append(match.span())
+    for match in _WEDDING.finditer(text):
+        time = FactTime(kind="relationship_status")
+        graph.relate(speaker, "married", "", description, time)
+        spans.append(match.span())
     for match in _NOT_WITH.finditer(text):
         partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
         if partner is not None and is_person(partner, graph):

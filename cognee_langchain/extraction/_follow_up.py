@@ -122,10 +122,11 @@ _RETOLD_WORDS = frozenset(
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 # A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June.", "Sunday
-# night.", "End of August."
+# night.", "End of August.", "24th August, in Chennai.", "The 18th."
 _FRAGMENT = re.compile(
     r"\W*(?:" + _DATE_AHEAD + r"|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|"
-    r"march|april|may|june|july|august|september|october|november|december|end|start|mid)\b))",
+    r"march|april|may|june|july|august|september|october|november|december|end|start|mid)\b)"
+    r"|(?=(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b))",
     re.I,
 )
 _FRAGMENT_WORDS = 10

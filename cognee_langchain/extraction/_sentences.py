@@ -98,7 +98,7 @@ _ELIDED_I = re.compile(
     "(?:"
     + "|".join(f"[{verb[0].upper()}{verb[0]}]{verb[1:]}" for verb in _ELIDED_VERBS)
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
-    + r"|(?:Retired|Married)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
+    + r"|(?:[Rr]etired|[Mm]arried)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
 # The same "I" left out of a later clause of a sentence the speaker tells of themselves ("I
 # shifted here in May, joined Kaveri on the 1st of June"): put back after the comma.

@@ -834,6 +834,8 @@ def test_a_thing_known_by_its_name_is_sold_or_bought(
          "in March"),
         # a date alone, or nearly
         ("Ida: I'm seeing Dolores. Since June.", "Dolores", "Since June"),
+        ("Ida: I'm seeing Dolores. 24th August, at the fair.", "Dolores", "24th August"),
+        ("Ida: I'm seeing Dolores. The 18th, after prom.", "Dolores", "The 18th"),
         ("Ida: Dara asked me to marry him. Last Saturday, out on the prom.", "Dara",
          "Last Saturday"),
         # a longer fragment listing circumstances, and a date past a short exclamation
@@ -1047,6 +1049,12 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: Cyril and I were married on Saturday last.", "relationship_status", "Cyril", False),
         ("Ida: We tied the knot in June!", "relationship_status", "", False),
         ("Ida: Tom and I got hitched last week.", "relationship_status", "Tom", False),
+        # the speaker alone: the partner is whoever the speaker is with then
+        ("Ida: I'm married now!", "relationship_status", "", False),
+        ("Ida: I got engaged last week.", "relationship_status", "", False),
+        ("Ida: married on the 18th, jaipur.", "relationship_status", "", False),
+        ("Ida: Wedding is done, yaar! 24th August, in Chennai.", "relationship_status", "", False),
+        ("Ida: Our wedding was on the 18th.", "relationship_status", "", False),
         # a pastime given up ends the liking for it
         ("Ida: I quit bridge end of last year.", "likes", "bridge", True),
         ("Ida: I've given up bowls entirely.", "likes", "bowls", True),
@@ -1071,6 +1079,8 @@ def test_changes_told_without_their_usual_words(
         "Ida: I've been in a meeting since 9.",
         "Ida: Tom and I were dating back then.",  # past, and perhaps over: no new couple
         "Ida: Tom and I were married for a decade.",  # how long, not a wedding
+        "Ida: Their wedding was lovely.",  # someone else's
+        "Ida: I'm married to my job these days.",
         "Ida: I stopped working at noon.",
         "Ida: I stopped by the shop.",
     ],
