@@ -202,11 +202,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         antecedent = _antecedent(sentence, last_subject, graph, speakers)
         mentions = resolve_pronouns(sentence, mentions, antecedent)
         if not mentions:
-            if sentence.speaker and not sentence.text.rstrip().endswith("?"):
-                # "We broke up.", "We got engaged!"
-                state_changes(sentence, mentions, graph, description, antecedent=antecedent)
-                if graph.sentence_relations:
-                    _date_facts(sentences, index, graph)
+            _speaker_changes(sentences, index, graph, description, antecedent)  # "We broke up."
             continue
         entities = graph.entities
         for mention in mentions:
@@ -223,7 +219,10 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             place_in[index] = places[-1]
         mentions = [mention for mention in mentions if not mention.vocative]
         if not mentions:
-            continue  # "Thanks, Mel!": the addressee is named, nothing is said of them
+            # "Thanks, Mel!": the addressee is named, nothing is said of them; but "Bea, we got
+            # married!" tells the speaker's own change
+            _speaker_changes(sentences, index, graph, description, antecedent)
+            continue
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
             if sentence.speaker and not nested:
                 _told_of_others(sentence, mentions, graph, description)
@@ -301,6 +300,22 @@ def _relate_named(speaker: str, name: str, kind: str, description: str, graph: C
         name.casefold(), name, _PERSON if kind == "relationship_status" else "", description
     )
     graph.relate(speaker, predicate, name.casefold(), description, FactTime(kind))
+
+
+def _speaker_changes(
+    sentences: list[Sentence],
+    index: int,
+    graph: ChunkGraph,
+    description: str,
+    antecedent: Mention | None,
+) -> None:
+    """The changes a speaker's sentence naming nobody (but perhaps the one addressed) tells of
+    themselves ("We broke up.", "Bea, we got engaged!"), dated by the sentences after it."""
+    sentence = sentences[index]
+    if sentence.speaker and not sentence.text.rstrip().endswith("?"):
+        state_changes(sentence, [], graph, description, antecedent=antecedent)
+        if graph.sentence_relations:
+            _date_facts(sentences, index, graph)
 
 
 def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:

@@ -1055,6 +1055,9 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: married on the 18th, jaipur.", "relationship_status", "", False),
         ("Ida: Wedding is done, yaar! 24th August, in Chennai.", "relationship_status", "", False),
         ("Ida: Our wedding was on the 18th.", "relationship_status", "", False),
+        # the one addressed is no partner, and does not hide the change
+        ("Bea: Hi.\nIda: Bea, we got married!", "relationship_status", "", False),
+        ("Bea: Hi.\nIda: Oh Bea, we broke up.", "relationship_status", "", True),
         # a pastime given up ends the liking for it
         ("Ida: I quit bridge end of last year.", "likes", "bridge", True),
         ("Ida: I've given up bowls entirely.", "likes", "bowls", True),
