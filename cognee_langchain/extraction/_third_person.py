@@ -9,7 +9,9 @@ Ford plant?" - "Yep. Line 3."). The change rules (:mod:`._changes`, :mod:`._coup
 subject is a named person other than the speaker into that person's own words ("Tyler: I quit
 Home Depot", "Janice: Carl and I broke up"), for the rules to read as theirs. Only a sentence
 that opens with the name (after a connective at most) and goes on with a verb is turned;
-:func:`as_confirmed` turns a question to "you" that an answer opens by confirming.
+:func:`as_confirmed` turns a question to "you" that an answer opens by confirming, and
+:func:`as_destination` the name that answers "Where to?" after the speaker told of leaving a job
+("I'm leaving the BBC." - "Where to?" - "Channel 4, as an assistant producer.").
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction.kinds import base_form
 
-__all__ = ["as_confirmed", "as_first_person"]
+__all__ = ["as_confirmed", "as_destination", "as_first_person"]
 
 # What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick".
 _OPENERS = frozenset(
@@ -143,3 +145,54 @@ def as_confirmed(question: str, answer: str) -> str | None:
             said = subject + (rest[:1].lower() + rest[1:] if rest[:5].lower() == "still" else rest)
             return _YOUR.sub("my", said).rstrip("?").rstrip() + "."
     return None
+
+
+# "Where to?", "wait what. where to", "Where are you going?", "Where's the new job?", "Who
+# hired you?": the other speaker asks where someone who is leaving goes next.
+_WHERE_TO = re.compile(
+    r"(?i:\bwhere\s+(?:to\b|are\s+you\s+(?:going|headed|off\s+to)\b|['’]?s\s+the\s+new\s+"
+    r"(?:job|gig|role|place)\b|is\s+the\s+new\s+(?:job|gig|role)\b)|\bwho\s+(?:hired|poached)"
+    r"\s+you\b)[^.!]*$"
+)
+# What a speaker says of a job they are leaving ("I'm leaving the BBC", "I gave notice friday",
+# "last day at ledgerly is sept 8", "I quit"), and of a trip, which "Where to?" asks of instead.
+_LEAVING_JOB = re.compile(
+    r"(?i:\b(?:leaving|left|quit(?:ting)?|resign(?:ed|ing)?|handed\s+in|gave\s+(?:my\s+)?notice"
+    r"|giving\s+(?:my\s+)?notice|last\s+day|new\s+job|job\s+offer|poached)\b)"
+)
+_TRIP = re.compile(r"(?i:\b(?:holiday|vacation|trip|flight|flying|travel\w*|getaway)\b)")
+# The name opening the answer: "Channel 4, as ...", "Parcelpoint.", "University Hospital Galway".
+_ANSWER_NAME = re.compile(
+    r"\W*(?P<name>[^\W\d_a-z][\w'’&-]*(?:\s+(?:[^\W\d_a-z][\w'’&-]*|\d+|of|&))*)"
+    r"(?P<rest>[^.!?]*)"
+)
+
+
+# A title told as a fragment of its own after the employer: "Parcelpoint. Director of Product."
+_TITLE_AFTER = re.compile(
+    r"[.!]\s+(?P<title>(?:[\w'’-]+\s+){0,4}?(?i:"
+    + "|".join(sorted(lex.JOB_NOUNS))
+    + r")(?:\s+(?:of|for)(?:\s+[\w'’-]+){1,2})?)[.!]"
+)
+
+
+def as_destination(told: str, question: str, answer: str) -> str | None:
+    """The answerer's own words for the job that ``answer`` names when the other speaker asked
+    "Where to?" (``question``) of their telling that they are leaving a job (``told``):
+    "Channel 4, as an assistant producer." -> "I started at Channel 4, as an assistant
+    producer."; ``None`` when the question asks no such thing, the telling is of a trip or
+    of no job's end, or the answer opens with no name."""
+    if (
+        not _WHERE_TO.search(question.strip())
+        or not _LEAVING_JOB.search(told)
+        or _TRIP.search(told)
+    ):
+        return None
+    match = _ANSWER_NAME.match(answer)
+    if match is None or match["name"].split()[0].lower() in lex.NON_NAME_WORDS:
+        return None
+    title = _TITLE_AFTER.match(answer, match.end())
+    if title is not None and not match["rest"].strip():
+        # "Parcelpoint. Director of Product.": the title told apart
+        return f"I started at {match['name']} as a {title['title'].lower()}."
+    return f"I started at {match['name']}{match['rest']}."

@@ -92,7 +92,11 @@ from cognee_langchain.extraction._sentences import (
     split_sentences,
 )
 from cognee_langchain.extraction._subjects import is_place
-from cognee_langchain.extraction._third_person import as_confirmed, as_first_person
+from cognee_langchain.extraction._third_person import (
+    as_confirmed,
+    as_destination,
+    as_first_person,
+)
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
 from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
@@ -165,6 +169,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             _date_answered(sentences, index, turn_facts, graph)
             if not nested:
                 _confirmed(sentences, index, graph)
+                _destination(sentences, index, graph)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -260,6 +265,39 @@ def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None
     if said is not None:
         both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
         _read_as(answer.speaker, said, graph, both)
+
+
+def _destination(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
+    """The job a speaker names by answering "Where to?" after telling they are leaving one
+    ("I'm leaving the BBC." - "Where to?" - "Channel 4."), read as their own words and cited
+    by the question and the answer."""
+    asked = _asked_of(sentences, index)
+    if asked is None:
+        return
+    question, told_line = asked
+    answer = sentences[index]
+    assert answer.speaker is not None
+    told = " ".join(s.text for s in sentences[:index] if s.line == told_line)
+    answered = " ".join(s.text for s in sentences[index:] if s.line == answer.line)
+    said = as_destination(told, question.text, answered)
+    if said is not None:
+        both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
+        _read_as(answer.speaker, said, graph, both)
+
+
+def _asked_of(sentences: list[Sentence], index: int) -> tuple[Sentence, int] | None:
+    """For the first sentence of a turn (``index``): the other speaker's question it answers
+    (the last sentence of their turn just before) and the line of the answerer's own turn
+    before that question; ``None`` when the turns do not alternate so."""
+    answer, question = sentences[index], sentences[index - 1]
+    if question.speaker in (None, answer.speaker):
+        return None
+    first = index - 1
+    while first and sentences[first - 1].line == question.line:
+        first -= 1
+    if not first or sentences[first - 1].speaker != answer.speaker:
+        return None
+    return question, sentences[first - 1].line
 
 
 def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
@@ -360,20 +398,14 @@ def _date_answered(
 ) -> None:
     """Date what a speaker's turn stated without a date by their answer, opening their next
     turn, to the other speaker asking when ("Sold the Sea Ray." - "When?" - "Last Saturday.")."""
-    answer, question = sentences[index], sentences[index - 1]
-    if question.speaker in (None, answer.speaker) or not _ASKS_WHEN.search(question.text):
+    asked = _asked_of(sentences, index)
+    if asked is None or not _ASKS_WHEN.search(asked[0].text):
         return
-    first = index - 1
-    while first and sentences[first - 1].line == question.line:
-        first -= 1
-    if not first or sentences[first - 1].speaker != answer.speaker:
-        return
-    told_line = sentences[first - 1].line
-    keys = turn_facts.get(told_line)
+    keys = turn_facts.get(asked[1])
     if not keys:
         return
-    told = " ".join(s.text for s in sentences[:first] if s.line == told_line)
-    found = follow_up_date(told, answer.text)
+    told = " ".join(s.text for s in sentences[:index] if s.line == asked[1])
+    found = follow_up_date(told, sentences[index].text)
     if found is not None:
         graph.date_relations(keys, found, _classify)
 

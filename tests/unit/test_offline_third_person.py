@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._third_person import as_confirmed, as_first_person
+from cognee_langchain.extraction._third_person import (
+    as_confirmed,
+    as_destination,
+    as_first_person,
+)
 from cognee_langchain.extraction.offline import extract_chunk
 
 # Names said inside a sentence first, as a chat names its people: a name that only ever opens
@@ -116,3 +120,38 @@ def test_what_a_speaker_confirms_is_theirs_cited_by_question_and_answer() -> Non
     # a no confirms nothing; the one who asked is not the one it is about
     refused = extract_chunk("Sam: Still at Meridian?\nRay: Nope, those days are over.")
     assert not any(r.predicate == "works at" for r in refused.relations)
+
+
+LEAVING = "I'm leaving the BBC. My last day was yesterday."
+
+
+@pytest.mark.parametrize(
+    ("told", "question", "answer", "said"),
+    [
+        (LEAVING, "Where to?", "Channel 4, as a producer.",
+         "I started at Channel 4, as a producer."),
+        ("I gave notice friday.", "wait what. where to",
+         "Parcelpoint. Director of Product. Remote.",
+         "I started at Parcelpoint as a director of product."),
+        ("I gave notice.", "where to", "Parcelpoint. Remote, yay.", "I started at Parcelpoint."),
+        ("I quit!", "Who hired you?", "Monzo, finally.", "I started at Monzo, finally."),
+        ("We're off on holiday, leaving Friday!", "Where to?", "Lisbon.", None),  # a trip
+        ("I'm so tired of this rain.", "Where to?", "Lisbon.", None),  # no job left
+        (LEAVING, "How are you?", "Channel 4.", None),  # not asked where
+        (LEAVING, "Where to?", "Not sure yet.", None),  # no name
+    ],
+)  # fmt: skip
+def test_the_name_answering_where_to_after_leaving_a_job_is_the_next_job(
+    told: str, question: str, answer: str, said: str | None
+) -> None:
+    assert as_destination(told, question, answer) == said
+
+
+def test_the_next_job_is_the_answerers_cited_by_question_and_answer() -> None:
+    found = extract_chunk(f"Grace: {LEAVING}\nOlu: Where to?\nGrace: Monzo, as a data analyst.")
+    (job,) = [r for r in found.relations if r.predicate == "works at"]
+    assert (job.source, job.target, job.kind) == ("Grace", "Monzo", "works_at")
+    assert job.description.startswith("Olu: Where to? Grace: Monzo")
+    # the one who asked is not the one who moves on, and a turn between breaks the thread
+    skipped = extract_chunk(f"Grace: {LEAVING}\nOlu: Where to?\nBea: Monzo, as an analyst.")
+    assert not any(r.predicate == "works at" for r in skipped.relations)
