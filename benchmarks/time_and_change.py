@@ -33,7 +33,8 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
 * **dates within grain**: for each relative or partial date of the fixture, the ``valid_at`` of
   the relation stated in that turn (its ``invalid_at`` for a retraction: "I quit X last Friday"),
   read back with ``memory.history(subject, relation=kind)``
-  (any relation when none of that kind matches the target), compared with the true date at its
+  (any relation when none of that kind matches the target; of a couple's versions, the one of
+  the stage the target names: "married to Divya", not "engaged"), compared with the true date at its
   grain (day: same date; week: less than 7 days apart; month: same month; year: same year). A
   relation not found counts as wrong; without ``memory.history`` the figure is not available.
 
@@ -327,6 +328,10 @@ def _same_target(found: str, wanted: str) -> bool:
     return bool(found) and (wanted in found or found in wanted)
 
 
+# The stages of a couple a date truth may name, as a version's fact says them.
+_STAGES = ("married", "engaged", "divorced", "separated")
+
+
 def resolved_date(memory: GraphMemory, truth: DateTruth) -> datetime | None:
     """The ``valid_at`` (or ``invalid_at``, as ``truth.boundary`` says) of the relation ``truth``
     describes, read back from ``memory.history``; ``None`` when no version of it is found."""
@@ -336,11 +341,15 @@ def resolved_date(memory: GraphMemory, truth: DateTruth) -> datetime | None:
         except InvalidInputError:  # a kind the package does not know: look at every kind
             continue
         # The version naming exactly that target, else one naming it loosely ("project
-        # manager" must not answer for "senior project manager" when both were stated).
+        # manager" must not answer for "senior project manager" when both were stated); of a
+        # couple's versions, the one of the stage the target names ("married to Divya" is
+        # not the "engaged to Divya" before it).
         exact = [v for v in versions if v.target.casefold() == truth.target.casefold()]
-        for version in exact or versions:
-            if _same_target(version.target, truth.target):
-                return getattr(version, truth.boundary)
+        loose = [v for v in exact or versions if _same_target(v.target, truth.target)]
+        stage = next((w for w in _STAGES if w in truth.target.casefold()), None)
+        staged = [v for v in loose if stage is not None and stage in v.fact.casefold()]
+        for version in staged or loose:
+            return getattr(version, truth.boundary)
     return None
 
 

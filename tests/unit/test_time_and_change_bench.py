@@ -16,6 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cognee_langchain.services.history import FactVersion
+
 _BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
@@ -276,3 +278,36 @@ def test_a_row_scores_recall_and_stale_first_per_kind() -> None:
     assert row.stale_first_rate("when") != row.stale_first_rate("when")  # nan: nothing to rate
     assert row.misses == ["current 'Where?': recall 1.00, stale first"]
     assert row.latencies() == [1.0, 3.0]
+
+
+def _version(fact: str, target: str, valid_at: datetime) -> Any:
+    return FactVersion(
+        id=fact, fact=fact, kind="relationship_status", target=target, valid_at=valid_at,
+        valid_grain="day", valid_phrase="", invalid_at=None, superseded_by=None,
+        recorded_at=None, session_ids=(), message_ids=(), chunk_ids=(),
+    )  # fmt: skip
+
+
+class _History:
+    def __init__(self, versions: list[Any]) -> None:
+        self.versions = versions
+
+    def history(self, subject: str, relation: str | None = None, dataset: str = "") -> list[Any]:
+        return self.versions
+
+
+def test_a_couples_date_is_read_from_the_version_of_the_stage_it_names() -> None:
+    engaged = _version("Karthik got engaged Divya.", "Divya", datetime(2022, 1, 23, tzinfo=UTC))
+    married = _version("Karthik married Divya.", "Divya", datetime(2022, 8, 24, tzinfo=UTC))
+    truth = tc.DateTruth(
+        "F2", "F2:S3:T5", "24th August", "Karthik", "relationship_status", "married to Divya",
+        date(2022, 8, 24), "day",
+    )  # fmt: skip
+    memory = _History([engaged, married])
+    assert tc.resolved_date(memory, truth) == married.valid_at
+    # a truth naming no stage takes the first version naming the partner, as before
+    plain = tc.DateTruth(
+        "F2", "F2:S2:T2", "on the 23rd", "Karthik", "relationship_status", "Divya",
+        date(2022, 1, 23), "day",
+    )  # fmt: skip
+    assert tc.resolved_date(memory, plain) == engaged.valid_at
