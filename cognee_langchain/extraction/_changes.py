@@ -48,6 +48,7 @@ from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import OBJECT_END, Span, is_place
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
+from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = ["Span", "state_changes"]
 
@@ -109,9 +110,13 @@ _GIVEN_TITLE = re.compile(
     rf"\s+me\s+(?:up\s+)?(?:to\s+|as\s+)?(?:(?:a|an|the|their|our)\s+)?{_TITLE}{_TITLE_END}"
     r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
 )
+# What one is "made" that is no title: "I was made redundant" ends a job.
+_NOT_TITLES = frozenset(("redundant", "homeless", "unemployed", "aware", "welcome", "sick"))
 _NEW_JOB = re.compile(
     rf"{_I}(?:got|landed|started|found|took|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
     r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
+    # "I signed my contract with Stripe", "I've signed a contract with the Bulls"
+    rf"|{_I}signed\s+(?:my|a|the)\s+(?:new\s+)?contract\s+(?:with|at)\s+(?:the\s+)?(?P<org_2>\S)"
 )
 # The title a new job is named by: "a new job, UX designer at Allegro", "a job: junior
 # consultant at Deloitte", "a new role as head chef at Nopa".
@@ -161,6 +166,7 @@ _PET = re.compile(
     rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my)\s+[^.;!?]{{2,60}}?"
     r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
 )
+_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 _MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated|shifted)\b")
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
@@ -213,8 +219,10 @@ def _title(match: re.Match[str]) -> str:
 def _works_at(
     match: re.Match[str], speaker: str, at: dict[int, Mention], graph: ChunkGraph, text: str
 ) -> bool:
-    """Relate the speaker to the employer the match's ``org`` names, if a name starts there."""
-    org = at.get(match.start("org")) if match.group("org") else None
+    """Relate the speaker to the employer the match's ``org`` (or ``org_2``) names, if a name
+    starts there."""
+    group = "org_2" if match.re.groupindex.get("org_2") and match.group("org_2") else "org"
+    org = at.get(match.start(group)) if match.group(group) else None
     if org is None:
         return False
     graph.relate(speaker, "works at", org.key, text, FactTime(kind="works_at"))
@@ -237,10 +245,14 @@ def _titles(
         for match in pattern.finditer(text):
             title = _title(match)
             words = match.group("title").split()
-            if words[-1] in lex.NON_NAME_WORDS or any(
-                word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words[:-1]
+            if (
+                words[-1] in lex.NON_NAME_WORDS
+                or words[-1].lower() in _NOT_TITLES
+                or any(
+                    word in lex.NON_NAME_WORDS or word in lex.VAGUE_OBJECTS for word in words[:-1]
+                )
             ):
-                continue  # "made it", "named after", "so glad the teacher": no title
+                continue  # "made it", "named after", "made redundant": no title
             graph.add_concept(title, description)
             graph.relate(speaker, predicate, title, description, FactTime(kind="job_title"))
             _works_at(match, speaker, at, graph, description)
@@ -318,7 +330,11 @@ def _things(
     for match in _PET.finditer(text):
         pet = at.get(match.start("name"))
         if pet is not None:
-            graph.relate(speaker, match.group("verb"), pet.key, description, FactTime())
+            # "got" or "bought" a puppy called Rex: a pet, as "adopted" one is (not "I've got a
+            # boyfriend now, Tom")
+            animal = _ANIMAL.search(text, match.start(), match.start("name")) is not None
+            time = FactTime(kind="has_pet") if animal else FactTime()
+            graph.relate(speaker, match.group("verb"), pet.key, description, time)
             spans.append(match.span())
     if spans:
         return spans  # the pet's sentence: no second reading as a thing
@@ -395,7 +411,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
-         "office", "still")
+         "office", "still", "contract")
     ),
     _job_lost: frozenset(("job", "left", "last", "final")),
     pets_gone: PET_GONE_WORDS,

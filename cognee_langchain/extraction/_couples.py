@@ -4,6 +4,7 @@
   ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
   are separating", "Tom dumped me", "I ended things with Tom", "I'm not with Tom anymore" -> its
   end, with whoever it was when the partner is unnamed.
+* A partner introduced so: "I've got a boyfriend now, Tom", "I have a girlfriend called Ana".
 * Asked out is dating: "Ethan asked me out", "I asked Leah out"; "Noah and I are official now"
   is a couple.
 * The speaker alone: "I'm married now", "I got engaged", "Wedding is done!", "Our wedding was on
@@ -108,6 +109,13 @@ _WEDDING = re.compile(
     r"(?:^\W*|\b(?:[Oo]ur|[Mm]y)\s+)[Ww]edding\s+(?:is\s+|was\s+)?(?:done|over|finished)\b"
     r"|\b(?:[Oo]ur|[Mm]y)\s+wedding\s+was\b|\b[Ww]e\s+had\s+(?:our|the)\s+wedding\b"
 )
+# A partner introduced by what they are to the speaker: "I've got a boyfriend now, Tom", "I have
+# a girlfriend called Ana" (not "my sister's boyfriend").
+_HAS_PARTNER = re.compile(
+    r"\bI(?:['’]ve\s+got|\s+have\s+got|\s+have|\s+got)\s+(?:a\s+)?(?:new\s+)?"
+    r"(?:boyfriend|girlfriend|partner|fianc[eé]e?)(?:\s+now)?(?:,\s*|\s+(?:called|named)\s+)"
+    r"(?P<partner>[^\W\d_a-z])"
+)
 # A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
 _NOT_WITH = re.compile(
     r"\bI(?:['’]m|\s+am)\s+(?:not\s+with\s+(?P<partner>\S)(?=[^.!?]*\b(?:anymore|any\s+more)\b)"
@@ -159,6 +167,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
+    "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
 
@@ -211,6 +220,11 @@ def couples(
         if partner is not None and partner.key != speaker and is_person(partner, graph):
             time = FactTime(kind="relationship_status")
             graph.relate(speaker, "engaged to", partner.key, description, time)
+            spans.append(match.span())
+    for match in _HAS_PARTNER.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None and is_person(partner, graph):
+            graph.relate(speaker, "dating", partner.key, description, FactTime())
             spans.append(match.span())
     for match in _I_COUPLE.finditer(text):
         time = FactTime(kind="relationship_status")

@@ -66,9 +66,13 @@ _ARRIVED_TO_START = re.compile(
     rf"{_WE}(?:arrived|landed)\s+in\s+(?P<place>{_NAME})[^.;!?]{{0,30}}?\s+to\s+"
     r"(?:start|begin)\b"
 )
-# "my flat in Lavapiés in Madrid" (the last place of the chain is the city).
+# "my flat in Lavapiés in Madrid" (the last place of the chain is the city), "our new place in
+# Leeds" (not "our place in Cornwall": a holiday home, perhaps), "I moved into a flat in Leeds",
+# "Got a flat in Glasgow", "we're renting a house in Bath".
 _MY_HOME_IN = re.compile(
-    rf"(?:\b[Mm]y|\bI\b[^.!?]{{0,40}}?\bthis)\s+(?:(?:own|new|little|small|tiny|rented|current)\s+)?"
+    rf"(?:\b[Mm]y|\b[Oo]ur(?=\s+new\b)|\bI\b[^.!?]{{0,40}}?\bthis"
+    r"|\b(?:[Mm]oved\s+into|[Gg]ot|[Rr]ented|[Rr]enting)\s+an?)"
+    r"\s+(?:(?:own|new|little|small|tiny|rented|current)\s+)?"
     rf"{_HOME_NOUN}\s+in\s+(?P<place>{_NAME})"
 )
 # "I gave up the Madrid flat", "we sold our house in Leeds", "I moved out of my flat in Bath".
@@ -141,6 +145,8 @@ _JOB_ENDED = re.compile(
     rf"{_I}(?:(?:quit|left)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
     r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b)"
 )
+# A job's end that names no employer and needs none: whatever job the speaker had ended.
+_UNNAMED_END = re.compile(r"\b(?:laid\s+off|fired|let\s+go|made\s+redundant|lost\s+my\s+job)\b")
 # "I quit nursing": the work itself, as a gerund whose doer is a job noun (see _is_occupation).
 _QUIT_WORK = re.compile(rf"{_I}quit\s+(?P<work>[a-z]{{3,}}ing)\b")
 # How a job noun is made from its work's stem: nurs-e, teach-er, consult-ant, bartend-er.
@@ -369,12 +375,15 @@ def jobs_left(
         graph.relate(speaker, "left", target, description, time)
         spans.append(match.span())
     ended = bool(spans)
+    # "I was laid off", "I quit nursing": the job ends without naming the employer: that ends too.
+    unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
     for match in _JOB_ENDED.finditer(text):
         org = _named(at, graph, match.start("org")) if match.group("org") else None
         if not match.group("org") or (org is not None and not is_place(org, graph)):
             ended = True
-    # "I quit nursing" ends the job without naming the employer: that ends too.
-    unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
+        told_whose = any(start >= match.end() for start in at)  # "laid off from Stripe"
+        if not match.group("org") and not told_whose and _UNNAMED_END.search(match.group()):
+            unnamed = True
     stated = graph.stated_kinds()
     if (ended or unnamed) and "job_title" not in stated:
         time = FactTime(kind="job_title", retracted=True)

@@ -177,7 +177,9 @@ VAGUE_OBJECTS = _words(
     "happy sad glad sure true right wrong positive negative important interesting exciting "
     "excited inspiring proud grateful thankful lucky busy ready well better best worse worst "
     "lot lots bit ton tons one ones thing things stuff way ways time times help sense deal "
-    "talk chat everything something anything nothing all same kind sort part"
+    "talk chat everything something anything nothing all same kind sort part "
+    # adverbs a verb's particle leaves where its object would be ("got back from the park")
+    "back away out over around together along ahead behind again"
 )
 # Last words that make a name an organization ("Acme Corp", "Beta Labs").
 ORG_SUFFIXES = _words(

@@ -2,7 +2,9 @@
 (:mod:`._changes`): "I started climbing", "I took up running" -> took up climbing (``likes``);
 "I quit bridge", "I've given up bowls", "I packed in the golf" -> gave up bridge, the end of
 ``likes``; "I don't like sushi anymore", "I can't stand coffee anymore", "I no longer eat meat",
-"I don't play tennis anymore" -> "no longer like" sushi, the end of ``likes``.
+"I don't play tennis anymore" -> "no longer like" sushi, the end of ``likes``; "I'm really into
+pottery", "I've gotten into bouldering" -> into pottery (``likes``); "I've fallen out of love with
+running", "I've gone off sushi" -> its end.
 """
 
 from __future__ import annotations
@@ -40,6 +42,24 @@ _GIVEN_UP = re.compile(
 _QUIT_PASTIME = re.compile(
     rf"{_I}(?:quit|stopped|gave\s+up|given\s+up|packed\s+in|dropped)\s+"
     r"(?:(?:playing|doing|going\s+to)\s+)?(?:(?:the|my)\s+)?"
+    rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
+)
+# A liking said outright: "I'm really into pottery", "I'm obsessed with climbing lately", "I've
+# gotten into bouldering"; and its end: "I've fallen out of love with running", "I've gone off
+# sushi", "I lost interest in chess".
+_KEEN = (
+    r"(?:['’]m|\s+am)\s+(?:(?:really|so|totally|completely|very|a\s+bit|kind\s+of|now)\s+)*"
+    r"(?:into|obsessed\s+with|hooked\s+on|addicted\s+to|crazy\s+about)"
+    r"|(?:['’]ve|\s+have)?\s+(?:(?:really|just|recently|finally)\s+)*"
+    r"(?:gotten|got|been\s+getting)\s+(?:really\s+)?into"
+)
+_OFF = (
+    r"(?:['’]ve|\s+have)?\s+(?:(?:kind\s+of|totally|completely|just)\s+)?"
+    r"(?:fallen\s+out\s+of\s+love\s+with|fell\s+out\s+of\s+love\s+with|gone\s+off|"
+    r"went\s+off|lost\s+interest\s+in)"
+)
+_LIKING = re.compile(
+    rf"\bI(?:(?P<keen>{_KEEN})|(?P<off>{_OFF}))\s+(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
 )
 #: What "I quit ..." or "I stopped ..." ends that is no pastime.
@@ -81,6 +101,24 @@ def _quit_pastimes(
     return spans
 
 
+def _likings(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I'm really into pottery", "I've gotten into bouldering": a liking; "I've fallen out of
+    love with running", "I've gone off sushi": its end."""
+    spans: list[Span] = []
+    for match in _LIKING.finditer(text):
+        words = match.group("activity").split()
+        if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
+            continue
+        activity = graph.add_concept(" ".join(words), description)
+        ended = match.group("off") is not None
+        time = FactTime(kind="likes", retracted=ended)
+        graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
+        spans.append(match.span())
+    return spans
+
+
 def _given_up(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
@@ -112,5 +150,8 @@ _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),
     _quit_pastimes: frozenset(("quit", "stopped", "up", "packed", "dropped")),
+    _likings: frozenset(
+        ("into", "obsessed", "hooked", "addicted", "crazy", "off", "love", "interest")
+    ),
     _given_up: frozenset(("anymore", "more", "longer")),
 }

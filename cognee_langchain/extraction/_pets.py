@@ -1,7 +1,7 @@
 """Pets gone, for the offline extractor's change rules (:mod:`._changes`): "Gin died in July",
 "Nibbles passed away", "we gave Kin to my niece", "we had to put Bluey down", "We lost Biscuit",
-"Waffles got sick and we had to put him down" -> the end of ``has_pet`` of that name (a no-op for
-a name that was no pet of the speaker's).
+"Waffles got sick and we had to put him down", "we rehomed Rex" -> the end of ``has_pet`` of
+that name (a no-op for a name that was no pet of the speaker's).
 """
 
 from __future__ import annotations
@@ -22,14 +22,19 @@ _PET_GONE = re.compile(
     # "We lost Biscuit last Tuesday"
     rf"|{_WE}lost\s+(?:(?:our|my)\s+(?:old\s+|little\s+|sweet\s+)?)?(?P<lost>[^\W\d_a-z])"
 )
-_PET_GIVEN = re.compile(rf"{_WE}(?:gave|rehomed)\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b")
+_PET_GIVEN = re.compile(
+    rf"{_WE}(?:gave\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b"
+    r"|re-?homed\s+(?P<rehomed>[^\W\d_a-z]))"
+)
 # "We had to put Bluey down", "we had Gin put to sleep".
 _PUT_DOWN = re.compile(
     rf"{_WE}(?:had\s+to\s+)?(?:put|had)\s+(?:(?P<pet>[^\W\d_a-z])[\w'’-]*|(?:him|her))\s+"
     r"(?:put\s+)?(?:down|to\s+sleep)\b"
 )
 #: The words without which :func:`pets_gone` cannot match (lower case).
-PET_GONE_WORDS = frozenset(("died", "passed", "put", "ran", "gave", "rehomed", "sleep", "lost"))
+PET_GONE_WORDS = frozenset(
+    ("died", "passed", "put", "ran", "gave", "rehomed", "re", "sleep", "lost")
+)
 
 
 def pets_gone(
@@ -42,7 +47,8 @@ def pets_gone(
     for pattern in (_PET_GONE, _PET_GIVEN, _PUT_DOWN):
         for match in pattern.finditer(text):
             named = next(
-                (g for g in ("pet", "lost") if match.re.groupindex.get(g) and match[g]), None
+                (g for g in ("pet", "lost", "rehomed") if match.re.groupindex.get(g) and match[g]),
+                None,
             )
             if named is not None:
                 pet = at.get(match.start(named))

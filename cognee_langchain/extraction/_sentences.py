@@ -94,8 +94,9 @@ _ELIDED_VERBS = (
     "collected", "shifted",
 )  # fmt: skip
 _ELIDED_I = re.compile(
-    # in lower case too: texting ("got a dog saturday", "quit boba bliss lol")
-    "(?:"
+    # in lower case too: texting ("got a dog saturday", "quit boba bliss lol"); after an
+    # adverb ("Just relocated to Leeds.", "Finally quit Acme.")
+    r"(?:(?:[Jj]ust|[Ff]inally|[Rr]ecently|[Aa]lso|[Oo]fficially)\s+)?(?:"
     + "|".join(f"[{verb[0].upper()}{verb[0]}]{verb[1:]}" for verb in _ELIDED_VERBS)
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     + r"|(?:[Rr]etired|[Mm]arried)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"

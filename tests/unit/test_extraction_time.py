@@ -1049,6 +1049,20 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: Cyril and I were married on Saturday last.", "relationship_status", "Cyril", False),
         ("Ida: We tied the knot in June!", "relationship_status", "", False),
         ("Ida: Tom and I got hitched last week.", "relationship_status", "Tom", False),
+        # everyday wordings
+        ("Ida: Just relocated to Leeds.", "lives_in", "Leeds", False),
+        ("Ida: We finally moved into our new place in Leeds.", "lives_in", "Leeds", False),
+        ("Ida: We moved into a flat in Leeds last month.", "lives_in", "Leeds", False),
+        ("Ida: Just signed my contract with Stripe.", "works_at", "Stripe", False),
+        ("Ida: I was made redundant last month.", "works_at", "", True),
+        ("Ida: I got laid off in May.", "works_at", "", True),
+        ("Ida: We got a puppy called Rex.", "has_pet", "Rex", False),
+        ("Ida: We rehomed Rex last month.", "has_pet", "Rex", True),
+        ("Ida: I've got a boyfriend now, Tom.", "relationship_status", "Tom", False),
+        ("Ida: I've really gotten into climbing.", "likes", "climbing", False),
+        ("Ida: I'm obsessed with pottery lately.", "likes", "pottery", False),
+        ("Ida: I've fallen out of love with running.", "likes", "running", True),
+        ("Ida: I've gone off sushi.", "likes", "sushi", True),
         # the speaker alone: the partner is whoever the speaker is with then
         ("Ida: I'm married now!", "relationship_status", "", False),
         ("Ida: I got engaged last week.", "relationship_status", "", False),
@@ -1083,6 +1097,9 @@ def test_changes_told_without_their_usual_words(
         "Ida: Tom and I were dating back then.",  # past, and perhaps over: no new couple
         "Ida: Tom and I were married for a decade.",  # how long, not a wedding
         "Ida: Their wedding was lovely.",  # someone else's
+        "Ida: We stayed at our place in Cornwall for the weekend.",  # a holiday home, perhaps
+        "Ida: Just got back from the park with the kids.",
+        "Ida: I've got a partner, Acme Ltd, for the business.",
         "Ida: I'm married to my job these days.",
         "Ida: I stopped working at noon.",
         "Ida: I stopped by the shop.",
