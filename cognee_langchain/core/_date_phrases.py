@@ -338,6 +338,15 @@ def _fortnights_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     return _period_start(ctx.reference - timedelta(weeks=2 * _count(m["count"])), "week"), "week"
 
 
+def _the_weekend(m: re.Match[str], ctx: Context) -> _Resolved:
+    # The weekend under way on a Saturday or Sunday, else the one just gone.
+    return _saturday(ctx, 0 if ctx.reference.weekday() >= 5 else -1), "week"
+
+
+def _year_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    return _period_start(_shift(ctx, "year", -2), "year"), "year"
+
+
 def _week_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _period_start(_shift(ctx, "week", -2), "week"), "week"
 
@@ -764,6 +773,17 @@ PATTERNS: list[DatePattern] = [
     ),
     _pattern(re.compile(rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+(?:ago|back)\b", re.I), _ago, "ago"),
     _pattern(re.compile(r"\bthe\s+other\s+day\b", re.I), _other_day, "unit"),
+    # "a month or so ago", "a week or two back": the first count, roughly.
+    _pattern(
+        re.compile(
+            rf"\b(?P<count>{_NUMBER})\s+{_UNIT}\s+or\s+(?:so|two|three)\s+(?:ago|back)\b", re.I
+        ),
+        _ago,
+        "ago",
+    ),
+    # "over the weekend", "at the weekend" (British), "on the weekend": the latest one.
+    _pattern(re.compile(r"\b(?:over|at|on)\s+the\s+weekend\b", re.I), _the_weekend, "unit"),
+    _pattern(re.compile(r"\bthe\s+year\s+before\s+last\b", re.I), _year_before_last, "unit"),
     _pattern(
         re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead, "unit"
     ),

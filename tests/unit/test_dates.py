@@ -28,6 +28,11 @@ def _day(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
+def test_on_a_weekend_the_weekend_is_the_one_under_way() -> None:
+    sunday = datetime(2023, 6, 18, 20, tzinfo=UTC)
+    assert _one("over the weekend", sunday).at == _day(2023, 6, 17)
+
+
 def _one(text: str, reference: datetime = REF) -> ResolvedDate:
     found = resolve_dates(text, reference)
     assert len(found) == 1, found
@@ -92,6 +97,12 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("three Saturdays ago", _day(2023, 5, 27), "day", "three Saturdays ago"),
         ("the Friday before last", _day(2023, 6, 2), "day", "Friday before last"),
         ("week before last", _day(2023, 5, 29), "week", "week before last"),
+        # approximate counts, the weekend just gone, the year before last
+        ("a month or so ago", _day(2023, 5, 1), "month", "a month or so ago"),
+        ("a week or two back", _day(2023, 6, 5), "week", "a week or two back"),
+        ("we met over the weekend", _day(2023, 6, 10), "week", "over the weekend"),
+        ("at the weekend", _day(2023, 6, 10), "week", "at the weekend"),
+        ("the year before last", _day(2021, 1, 1), "year", "the year before last"),
         ("it was on the 1st, I think", _day(2023, 6, 1), "day", "on the 1st"),
         ("by the 18th.", _day(2023, 5, 18), "day", "the 18th"),
         ("the 31st", _day(2023, 5, 31), "day", "the 31st"),
