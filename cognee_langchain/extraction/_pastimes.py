@@ -84,35 +84,19 @@ def _pastimes(
     return spans
 
 
-def _quit_pastimes(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "I quit bridge end of last year", "I've given up bowls", "I stopped football": the end
-    of a liking for that pastime."""
-    spans: list[Span] = []
-    for match in _QUIT_PASTIME.finditer(text):
-        words = match.group("activity").split()
-        if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
-            continue
-        activity = graph.add_concept(" ".join(words), description)
-        time = FactTime(kind="likes", retracted=True)
-        graph.relate(speaker, "gave up", activity, description, time)
-        spans.append(match.span())
-    return spans
-
-
 def _likings(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "I'm really into pottery", "I've gotten into bouldering": a liking; "I've fallen out of
-    love with running", "I've gone off sushi": its end."""
+    """ "I'm really into pottery", "I've gotten into bouldering": a liking; "I quit bridge end
+    of last year", "I've given up bowls", "I've fallen out of love with running", "I've gone off
+    sushi": its end."""
     spans: list[Span] = []
-    for match in _LIKING.finditer(text):
+    for match in (*_QUIT_PASTIME.finditer(text), *_LIKING.finditer(text)):
         words = match.group("activity").split()
         if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
             continue
         activity = graph.add_concept(" ".join(words), description)
-        ended = match.group("off") is not None
+        ended = match.re is _QUIT_PASTIME or match.group("off") is not None
         time = FactTime(kind="likes", retracted=ended)
         graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
         spans.append(match.span())
@@ -145,13 +129,14 @@ def _given_up(
     return spans
 
 
+_LIKING_WORDS = frozenset(
+    ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
+     "crazy", "off", "love", "interest")
+)  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.
 PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
     _pastimes: frozenset(("started", "took", "got", "picked", "began")),
-    _quit_pastimes: frozenset(("quit", "stopped", "up", "packed", "dropped")),
-    _likings: frozenset(
-        ("into", "obsessed", "hooked", "addicted", "crazy", "off", "love", "interest")
-    ),
+    _likings: _LIKING_WORDS,
     _given_up: frozenset(("anymore", "more", "longer")),
 }
