@@ -163,7 +163,8 @@ _GIVEN_AWAY = re.compile(
     r"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:away|off|out)\b"
 )
 _PET = re.compile(
-    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my)\s+[^.;!?]{{2,60}}?"
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+"
+    r"[^.;!?]{2,60}?"
     r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
 )
 _ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
@@ -213,7 +214,9 @@ def state_changes(
 
 
 def _title(match: re.Match[str]) -> str:
-    return " ".join((match.group("title") + (match.group("of") or "")).split())
+    words = (match.group("title") + (match.group("of") or "")).split()
+    # "the new head of marketing" is the head of marketing
+    return " ".join(words[1:] if len(words) > 1 and words[0].lower() == "new" else words)
 
 
 def _works_at(

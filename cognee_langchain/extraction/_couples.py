@@ -150,7 +150,9 @@ _ASKED_OUT = re.compile(
 _SEEING = re.compile(
     rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}seeing\s+"
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
-    r"(?:,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
+    # "someone new, she's called Priya"
+    r"(?:,\s+(?:she|he|they)(?:['’]s|\s+is|['’]re|\s+are)\s+(?:called|named)"
+    r"|,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
 )
 # Chat typed all in lower case names nobody with a capital: there the word in a partner's slot
 # is taken as the partner's name ("ethan and i broke up", "noah asked me out"), unless it is a

@@ -22,7 +22,8 @@ __all__ = ["PASTIME_RULES"]
 
 # A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
 _TOOK_UP = re.compile(
-    rf"{_I}(?:started|took\s+up|got\s+into|picked\s+up|began)\s+(?P<activity>[a-z]{{3,}}ing)\b"
+    rf"{_I}(?:started|took\s+up|taken\s+up|got\s+into|picked\s+up|began)\s+"
+    r"(?P<activity>[a-z]{3,}ing)\b"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
 )
 _NOT_PASTIMES = frozenset(
@@ -54,13 +55,20 @@ _KEEN = (
     r"(?:gotten|got|been\s+getting)\s+(?:really\s+)?into"
 )
 _OFF = (
-    r"(?:['’]ve|\s+have)?\s+(?:(?:kind\s+of|totally|completely|just)\s+)?"
+    # "I'm no longer into football"
+    r"(?:['’]m|\s+am)\s+no\s+longer\s+(?:really\s+)?into"
+    r"|(?:['’]ve|\s+have)?\s+(?:(?:kind\s+of|totally|completely|just)\s+)?"
     r"(?:fallen\s+out\s+of\s+love\s+with|fell\s+out\s+of\s+love\s+with|gone\s+off|"
     r"went\s+off|lost\s+interest\s+in)"
 )
 _LIKING = re.compile(
     rf"\bI(?:(?P<keen>{_KEEN})|(?P<off>{_OFF}))\s+(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
+)
+# "I'm not into football anymore": a liking ended ("I'm not into football" alone is a taste).
+_NOT_INTO = re.compile(
+    r"\bI(?:['’]m|\s+am)\s+not\s+(?:really\s+|that\s+)?into\s+(?:(?:the|my)\s+)?"
+    r"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??)\s+any\s?more\b"
 )
 #: What "I quit ..." or "I stopped ..." ends that is no pastime.
 _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
@@ -91,12 +99,13 @@ def _likings(
     of last year", "I've given up bowls", "I've fallen out of love with running", "I've gone off
     sushi": its end."""
     spans: list[Span] = []
-    for match in (*_QUIT_PASTIME.finditer(text), *_LIKING.finditer(text)):
+    ends = (*_QUIT_PASTIME.finditer(text), *_NOT_INTO.finditer(text))
+    for match in (*ends, *_LIKING.finditer(text)):
         words = match.group("activity").split()
         if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
             continue
         activity = graph.add_concept(" ".join(words), description)
-        ended = match.re is _QUIT_PASTIME or match.group("off") is not None
+        ended = match.re is not _LIKING or match.group("off") is not None
         time = FactTime(kind="likes", retracted=ended)
         graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
         spans.append(match.span())
@@ -131,12 +140,12 @@ def _given_up(
 
 _LIKING_WORDS = frozenset(
     ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
-     "crazy", "off", "love", "interest")
+     "crazy", "off", "love", "interest", "anymore", "more", "longer")
 )  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.
 PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
-    _pastimes: frozenset(("started", "took", "got", "picked", "began")),
+    _pastimes: frozenset(("started", "took", "taken", "got", "picked", "began")),
     _likings: _LIKING_WORDS,
     _given_up: frozenset(("anymore", "more", "longer")),
 }

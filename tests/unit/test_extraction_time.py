@@ -178,6 +178,10 @@ def test_a_title_at_an_employer_is_two_facts() -> None:
         ("Alice: I sold the tinny end of last month.", ("Alice", "sold", "tinny")),
         ("Alice: I sold my boat to a neighbour.", ("Alice", "sold", "boat")),
         ("Alice: I'm an assistant manager at Acme.", ("Alice", "job title", "assistant manager")),
+        (
+            "Alice: I'm the new head of marketing at Acme.",
+            ("Alice", "job title", "head of marketing"),
+        ),
         ("Alice: Noah and I are official now.", ("Alice", "together with", "Noah")),
         ("Alice: Ethan asked me out yesterday.", ("Alice", "dating", "Ethan")),
         ("Alice: I finally asked Leah out.", ("Alice", "dating", "Leah")),
@@ -1063,6 +1067,10 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: I'm obsessed with pottery lately.", "likes", "pottery", False),
         ("Ida: I've fallen out of love with running.", "likes", "running", True),
         ("Ida: I've gone off sushi.", "likes", "sushi", True),
+        ("Ida: I'm not into football anymore.", "likes", "football", True),
+        ("Ida: I've taken up running again.", "likes", "running", False),
+        ("Ida: I'm seeing someone new, she's called Priya.", "relationship_status", "Priya", False),
+        ("Ida: We adopted two cats, Salt and Pepper.", "has_pet", "Salt", False),
         # the speaker alone: the partner is whoever the speaker is with then
         ("Ida: I'm married now!", "relationship_status", "", False),
         ("Ida: I got engaged last week.", "relationship_status", "", False),
@@ -1099,6 +1107,7 @@ def test_changes_told_without_their_usual_words(
         "Ida: Their wedding was lovely.",  # someone else's
         "Ida: We stayed at our place in Cornwall for the weekend.",  # a holiday home, perhaps
         "Ida: Just got back from the park with the kids.",
+        "Ida: I'm not into football.",  # a taste, not a change
         "Ida: I've got a partner, Acme Ltd, for the business.",
         "Ida: I'm married to my job these days.",
         "Ida: I stopped working at noon.",
