@@ -10,8 +10,9 @@ subject is a named person other than the speaker into that person's own words ("
 Home Depot", "Janice: Carl and I broke up"), for the rules to read as theirs. Only a sentence
 that opens with the name (after a connective at most) and goes on with a verb is turned;
 :func:`as_confirmed` turns a question to "you" that an answer opens by confirming, and
-:func:`as_destination` the name that answers "Where to?" after the speaker told of leaving a job
-("I'm leaving the BBC." - "Where to?" - "Channel 4, as an assistant producer.").
+:func:`as_answered` the name that answers where the one answering lives or works ("Where are you
+living now?" - "Bristol."), or "Where to?" after they told of leaving a job ("I'm leaving the
+BBC." - "Where to?" - "Channel 4, as an assistant producer.").
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction.kinds import base_form
 
-__all__ = ["as_confirmed", "as_destination", "as_first_person"]
+__all__ = ["as_answered", "as_confirmed", "as_first_person"]
 
 # What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick".
 _OPENERS = frozenset(
@@ -176,23 +177,40 @@ _TITLE_AFTER = re.compile(
 )
 
 
-def as_destination(told: str, question: str, answer: str) -> str | None:
-    """The answerer's own words for the job that ``answer`` names when the other speaker asked
-    "Where to?" (``question``) of their telling that they are leaving a job (``told``):
-    "Channel 4, as an assistant producer." -> "I started at Channel 4, as an assistant
-    producer."; ``None`` when the question asks no such thing, the telling is of a trip or
-    of no job's end, or the answer opens with no name."""
-    if (
-        not _WHERE_TO.search(question.strip())
-        or not _LEAVING_JOB.search(told)
-        or _TRIP.search(told)
-    ):
+# A question to the one who answers about where they live or whom they work for: "Where are you
+# living now?", "Where's home these days?", "Who are you working for now?", "Where do you work?".
+_WHERE_LIVE = re.compile(
+    r"(?i:\bwhere\s+(?:are|do)\s+you\s+(?:(?:now|currently)\s+)?(?:living|live|based|staying)"
+    r"|\bwhere['’]?s\s+home|\bwhere\s+is\s+home)\b[^.!]*$"
+)
+_WHO_EMPLOYS = re.compile(
+    r"(?i:\b(?:who|where)\s+(?:are|do)\s+you\s+(?:(?:now|currently)\s+)?(?:work|working)\b"
+    r"|\bwhich\s+(?:company|firm)\b)[^.!]*$"
+)
+
+
+def as_answered(told: str, question: str, answer: str) -> str | None:
+    """The answerer's own words for the home or job that ``answer`` names, asked by the other
+    speaker's ``question``: "Where are you living now?" - "Bristol, since June." -> "I live in
+    Bristol, since June."; "Who are you working for now?" - "Acme." -> "I work at Acme.";
+    "Where to?" of the answerer's telling (``told``) that they are leaving a job - "Channel 4,
+    as an assistant producer." -> "I started at Channel 4, as an assistant producer." ``None``
+    when the question asks no such thing ("Where to?" of a trip, or of no job's end) or the
+    answer opens with no name."""
+    question = question.strip()
+    if _WHERE_LIVE.search(question):
+        verb = "I live in"
+    elif _WHO_EMPLOYS.search(question):
+        verb = "I work at"
+    elif _WHERE_TO.search(question) and _LEAVING_JOB.search(told) and not _TRIP.search(told):
+        verb = "I started at"
+    else:
         return None
     match = _ANSWER_NAME.match(answer)
     if match is None or match["name"].split()[0].lower() in lex.NON_NAME_WORDS:
         return None
     title = _TITLE_AFTER.match(answer, match.end())
-    if title is not None and not match["rest"].strip():
+    if verb != "I live in" and title is not None and not match["rest"].strip():
         # "Parcelpoint. Director of Product.": the title told apart
-        return f"I started at {match['name']} as a {title['title'].lower()}."
-    return f"I started at {match['name']}{match['rest']}."
+        return f"{verb} {match['name']} as a {title['title'].lower()}."
+    return f"{verb} {match['name']}{match['rest']}."

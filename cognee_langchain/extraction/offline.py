@@ -93,8 +93,8 @@ from cognee_langchain.extraction._sentences import (
 )
 from cognee_langchain.extraction._subjects import is_place
 from cognee_langchain.extraction._third_person import (
+    as_answered,
     as_confirmed,
-    as_destination,
     as_first_person,
 )
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
@@ -169,7 +169,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             _date_answered(sentences, index, turn_facts, graph)
             if not nested:
                 _confirmed(sentences, index, graph)
-                _destination(sentences, index, graph)
+                _answered(sentences, index, graph)
         if sentence.dialogue and sentence.line != line:
             last_subject = None  # a chat turn's he/she/it never reaches into another turn
         line = sentence.line
@@ -267,19 +267,18 @@ def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None
         _read_as(answer.speaker, said, graph, both)
 
 
-def _destination(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
-    """The job a speaker names by answering "Where to?" after telling they are leaving one
-    ("I'm leaving the BBC." - "Where to?" - "Channel 4."), read as their own words and cited
-    by the question and the answer."""
-    asked = _asked_of(sentences, index)
-    if asked is None:
-        return
-    question, told_line = asked
-    answer = sentences[index]
+def _answered(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
+    """The home or job a speaker names by answering the other speaker's question about it
+    ("Where are you living now?" - "Bristol."; "I'm leaving the BBC." - "Where to?" -
+    "Channel 4."), read as their own words and cited by the question and the answer."""
+    answer, question = sentences[index], sentences[index - 1]
     assert answer.speaker is not None
-    told = " ".join(s.text for s in sentences[:index] if s.line == told_line)
+    if question.speaker in (None, answer.speaker):
+        return
+    asked = _asked_of(sentences, index)
+    told = " ".join(s.text for s in sentences[:index] if asked and s.line == asked[1])
     answered = " ".join(s.text for s in sentences[index:] if s.line == answer.line)
-    said = as_destination(told, question.text, answered)
+    said = as_answered(told, question.text, answered)
     if said is not None:
         both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
         _read_as(answer.speaker, said, graph, both)

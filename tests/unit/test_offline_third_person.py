@@ -6,8 +6,8 @@ import pytest
 
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._third_person import (
+    as_answered,
     as_confirmed,
-    as_destination,
     as_first_person,
 )
 from cognee_langchain.extraction.offline import extract_chunk
@@ -139,12 +139,19 @@ LEAVING = "I'm leaving the BBC. My last day was yesterday."
         ("I'm so tired of this rain.", "Where to?", "Lisbon.", None),  # no job left
         (LEAVING, "How are you?", "Channel 4.", None),  # not asked where
         (LEAVING, "Where to?", "Not sure yet.", None),  # no name
+        # where the one answering lives or works, asked outright
+        ("", "Where are you living now?", "Bristol, since June.", "I live in Bristol, since June."),
+        ("", "Where's home these days?", "Leeds!", "I live in Leeds."),
+        ("", "Who are you working for now?", "Acme, since the spring.",
+         "I work at Acme, since the spring."),
+        ("", "Where do you work?", "Acme. Head of Sales.", "I work at Acme as a head of sales."),
+        ("", "Where does Tom live?", "Bristol.", None),  # not the one answering
     ],
 )  # fmt: skip
-def test_the_name_answering_where_to_after_leaving_a_job_is_the_next_job(
+def test_the_name_answering_where_one_lives_or_works_is_the_answerers(
     told: str, question: str, answer: str, said: str | None
 ) -> None:
-    assert as_destination(told, question, answer) == said
+    assert as_answered(told, question, answer) == said
 
 
 def test_the_next_job_is_the_answerers_cited_by_question_and_answer() -> None:
