@@ -25,7 +25,8 @@ from cognee_langchain.extraction.kinds import base_form
 
 __all__ = ["as_answered", "as_confirmed", "as_first_person"]
 
-# What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick".
+# What may come before the subject: "And Tyler quit", "Oh, Janice sold her Buick", "Oh, and Tom
+# proposed".
 _OPENERS = frozenset(
     ("and", "so", "also", "oh", "well", "plus", "now", "anyway", "btw", "meanwhile", "but")
 )
@@ -64,8 +65,9 @@ def as_first_person(
     if not ordered or ordered[0].vocative or ordered[0].possessive:
         return None
     subject = ordered[0]
-    lead = text[: subject.start].strip(" ,").casefold()
-    if (lead and lead not in _OPENERS) or subject.key == speaker:
+    lead = re.findall(r"[\w'’]+", text[: subject.start].casefold())
+    # up to two connectives: "Oh, and Tom proposed to Jess!"
+    if len(lead) > 2 or not set(lead) <= _OPENERS or subject.key == speaker:
         return None
     rest = text[subject.end :]
     partner = ""

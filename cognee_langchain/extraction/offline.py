@@ -158,6 +158,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
 
     graph = ChunkGraph()
     last_subject: Mention | None = None
+    subject_from = -1  # the sentence last_subject was named in
     line = -1
     place_in: dict[int, str] = {}  # sentence index -> the last place it names
     turn_facts: dict[int, list[tuple[str, str, str]]] = {}  # line -> the relations it states
@@ -170,8 +171,11 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             if not nested:
                 _confirmed(sentences, index, graph)
                 _answered(sentences, index, graph)
-        if sentence.dialogue and sentence.line != line:
-            last_subject = None  # a chat turn's he/she/it never reaches into another turn
+        asked_about = subject_from == index - 1 and _asked_about(sentences, index)
+        if sentence.dialogue and sentence.line != line and not asked_about:
+            # A chat turn's he/she/it never reaches into another turn, but for the person the
+            # other speaker's question just named ("How is Tom?" - "Good! He moved to Bristol.")
+            last_subject = None
         line = sentence.line
         description = clip(sentence.shown, _MAX_DESCRIPTION)
         previous = sentences[index - 1] if index else None
@@ -238,6 +242,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
+        subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     return graph.to_extraction(lead_sentence(text))
 
@@ -282,6 +287,15 @@ def _answered(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     if said is not None:
         both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
         _read_as(answer.speaker, said, graph, both)
+
+
+def _asked_about(sentences: list[Sentence], index: int) -> bool:
+    """Whether the turn that sentence ``index`` opens answers the other speaker's question
+    (the sentence just before, ending with "?")."""
+    if not index:
+        return False
+    answer, question = sentences[index], sentences[index - 1]
+    return question.speaker not in (None, answer.speaker) and question.text.rstrip().endswith("?")
 
 
 def _asked_of(sentences: list[Sentence], index: int) -> tuple[Sentence, int] | None:

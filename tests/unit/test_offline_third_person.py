@@ -162,3 +162,20 @@ def test_the_next_job_is_the_answerers_cited_by_question_and_answer() -> None:
     # the one who asked is not the one who moves on, and a turn between breaks the thread
     skipped = extract_chunk(f"Grace: {LEAVING}\nOlu: Where to?\nBea: Monzo, as an analyst.")
     assert not any(r.predicate == "works at" for r in skipped.relations)
+
+
+def test_he_or_she_answering_a_question_about_someone_is_that_person() -> None:
+    found = extract_chunk("Zed: How is Tom?\nAnn: Good! He moved to Bristol in May.").relations
+    assert any((r.source, r.target) == ("Tom", "Bristol") for r in found)
+    # only the person the question itself names, never one named before it
+    other = extract_chunk("Zed: I saw Tom yesterday. How's your brother?\nAnn: He moved to Leeds.")
+    assert not any(r.source == "Tom" and r.target == "Leeds" for r in other.relations)
+    # nor across turns that ask nothing
+    said = extract_chunk("Zed: Tom is so annoying.\nAnn: He moved to Leeds.")
+    assert not any(r.source == "Tom" and r.target == "Leeds" for r in said.relations)
+
+
+def test_up_to_two_connectives_may_open_a_change_told_of_someone() -> None:
+    found = extract_chunk("Zed: Any news?\nAnn: Oh, and Tom proposed to Jess on Saturday!")
+    engaged = [r for r in found.relations if (r.source, r.target) == ("Tom", "Jess")]
+    assert any(r.kind == "relationship_status" for r in engaged)
