@@ -169,7 +169,11 @@ _PET = re.compile(
 )
 _ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
-_MOVED = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?P<verb>moved|relocated|shifted)\b")
+# "we moved to Lisbon", "we've settled in down in Margaret River" (not "we settled the bill")
+_MOVED = re.compile(
+    rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}"
+    r"(?P<verb>moved|relocated|shifted|settled(?=\s+(?:in|down|into)\b))\b"
+)
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
 # "I packed up and left Denver for Austin": a move from one place to another.
 _LEFT_FOR = re.compile(
@@ -424,7 +428,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled")
     ),
-    _moves: frozenset(("moved", "relocated", "shifted", "left")),
+    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left")),
     **IMPLIED_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}

@@ -1055,6 +1055,7 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: Tom and I got hitched last week.", "relationship_status", "Tom", False),
         # everyday wordings
         ("Ida: Just relocated to Leeds.", "lives_in", "Leeds", False),
+        ("Ida: We've settled in down in Margaret River.", "lives_in", "Margaret River", False),
         ("Ida: We finally moved into our new place in Leeds.", "lives_in", "Leeds", False),
         ("Ida: We moved into a flat in Leeds last month.", "lives_in", "Leeds", False),
         ("Ida: Just signed my contract with Stripe.", "works_at", "Stripe", False),
@@ -1108,6 +1109,7 @@ def test_changes_told_without_their_usual_words(
         "Ida: We stayed at our place in Cornwall for the weekend.",  # a holiday home, perhaps
         "Ida: Just got back from the park with the kids.",
         "Ida: I'm not into football.",  # a taste, not a change
+        "Ida: We settled the bill in Paris.",
         "Ida: I've got a partner, Acme Ltd, for the business.",
         "Ida: I'm married to my job these days.",
         "Ida: I stopped working at noon.",
