@@ -48,7 +48,8 @@ __all__ = [
 _DATE_AHEAD = (
     r"(?=(?:in|on|at|around|over|during|last|yesterday|today|two|three|four|five|six|a\s+"
     r"(?:couple|few|week|month|year)|the\s+(?:week|start|end|beginning)|back|earlier|since|this|"
-    r"just|only|early|late)\b)"
+    r"just|only|early|late|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)\b)"
 )
 _SUBJECT = r"(?:(?:I|we)\s+)?(?:(?:first|finally|only|just|actually|both|officially)\s+)?"
 #: Kinds a re-telling dates (``None``: any kind, the retold event being named generically).

@@ -114,6 +114,9 @@ _DEFAULT_KINDS = RelationKinds()
 # was that?", "When did you sell it?", "How long ago?" (not "When are you visiting?").
 _ASKS_WHEN = re.compile(
     r"(?i:\bwhen(?:\s+(?:did|was|were|had)\b[^?]*)?|\bhow\s+long\s+ago\b[^?]*)[?!]*\?\s*$"
+    # a question opening with "when", in any word order ("When came he to you?"), of the past
+    r"|(?i:^\W*(?:(?:and|so|oh|wait)\W+)*when\s+(?!(?:are|is|will|do|does|would|can|could|"
+    r"should|shall|['’]s|['’]re)\b)[^?]*\?\s*$)"
 )
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.

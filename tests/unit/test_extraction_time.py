@@ -838,6 +838,7 @@ def test_a_thing_known_by_its_name_is_sold_or_bought(
          "in March"),
         # a date alone, or nearly
         ("Ida: I'm seeing Dolores. Since June.", "Dolores", "Since June"),
+        ("Ida: I joined Aviva. Started Monday just gone.", "Aviva", "Monday just gone"),
         ("Ida: I'm seeing Dolores. 24th August, at the fair.", "Dolores", "24th August"),
         ("Ida: I'm seeing Dolores. The 18th, after prom.", "Dolores", "The 18th"),
         ("Ida: Dara asked me to marry him. Last Saturday, out on the prom.", "Dara",
@@ -956,6 +957,9 @@ def test_a_named_thing_the_speaker_uses_as_theirs_is_owned(
         ("Gus: I moved to Leeds.\nBea: Oh wow, when was that?\nGus: It was in May.", "Leeds",
          "in May"),
         ("Gus: I moved to Leeds.\nBea: WHAT. When??\nGus: In May.", "Leeds", "In May"),
+        # in a learner's word order
+        ("Gus: We adopted a greyhound, Pudding!\nBea: When came he to you?\nGus: Last Saturday.",
+         "Pudding", "Last Saturday"),
         # both phrases: which is the more precise depends on the message's time (below)
         ("Gus: I moved to Leeds.\nBea: When??\nGus: Three weeks back, on the 23rd.", "Leeds",
          "Three weeks back, on the 23rd"),
