@@ -57,8 +57,9 @@ _MOVE = frozenset({"lives_in"})
 _COUPLE = frozenset({"relationship_status"})
 _GOT = frozenset({"has_pet", "owns"})
 _FIRST_OR_LAST = (
-    r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week)\b"
-    r"|[\w\s]{{3,30}}?\s+was\s+(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week)\b"
+    r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week|class|lesson|session|lecture)\b"
+    r"|[\w\s]{{3,30}}?\s+was\s+(?:my|our|his|her)\s+(?:{which})\s+"
+    r"(?:day|shift|week|class|lesson|session|lecture)\b"
 )
 _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] = tuple(
     # The re-telling opens the sentence or follows a leading aside: "Dysgu Cymraeg, Wednesday
@@ -72,7 +73,10 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             # "Started in July.", "I start last Monday.", "They promoted me two weeks ago."
             rf"|{_SUBJECT}(?:started|start|began|begin|joined|join|finished|left)"
             rf"(?:\s+(?:up|over|in|out|back|here|there))?\s+{_DATE_AHEAD}"
-            r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b",
+            r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
+            # "Told them in June.", "Signed the forms last week.": the change made official
+            rf"|{_SUBJECT}(?:told|informed)\s+(?:them|him|her|work|my\s+\w+)\s+{_DATE_AHEAD}"
+            rf"|{_SUBJECT}signed\s+(?:the\s+)?(?:forms|papers|contract|lease)\s+{_DATE_AHEAD}",
             None,
             None,
         ),
@@ -118,7 +122,7 @@ _RETOLD_WORDS = frozenset(
         "finished", "left", "promoted", "made", "hired", "appointed", "day", "shift", "week",
         "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
-        "collected", "sold",
+        "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
     )
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")

@@ -839,6 +839,11 @@ def test_a_thing_known_by_its_name_is_sold_or_bought(
         # a date alone, or nearly
         ("Ida: I'm seeing Dolores. Since June.", "Dolores", "Since June"),
         ("Ida: I joined Aviva. Started Monday just gone.", "Aviva", "Monday just gone"),
+        # the change made official, and the last of its classes
+        ("Ida: I've enrolled at UHI. Signed the forms last week.", "UHI", "last week"),
+        ("Ida: I dropped out of Durham. Told them in June.", "Durham", "in June"),
+        ("Ida: I quit Escuela Sol. My last class was last Thursday.", "Escuela Sol",
+         "last Thursday"),
         ("Ida: I'm seeing Dolores. 24th August, at the fair.", "Dolores", "24th August"),
         ("Ida: I'm seeing Dolores. The 18th, after prom.", "Dolores", "The 18th"),
         ("Ida: Dara asked me to marry him. Last Saturday, out on the prom.", "Dara",
