@@ -80,10 +80,14 @@ class ChunkGraph:
         """The keys of the relations (co-occurrences aside) the current sentence added."""
         return list(self._stated)
 
-    def date_sentence(self, follow_up: FollowUp, classify: Callable[[str], KindMatch]) -> None:
+    def date_sentence(
+        self, follow_up: FollowUp, classify: Callable[[str], KindMatch], since: int = 0
+    ) -> None:
         """Date the current sentence's relations that have no date phrase by the one a later
-        sentence gives them ("I'm seeing Leah. We met in May."); see :meth:`date_relations`."""
-        self.date_relations(self._stated, follow_up, classify)
+        sentence gives them ("I'm seeing Leah. We met in May."), those whose target is named
+        from offset ``since`` on (the sentence's last clause); see :meth:`date_relations`."""
+        keys = [key for key in self._stated if self.relations[key][2][1] >= since]
+        self.date_relations(keys, follow_up, classify)
 
     def date_relations(
         self,
@@ -147,7 +151,8 @@ class ChunkGraph:
         self.pairs.add(pair)
         if self._folded is None:
             self._folded = self._text.casefold()  # only for sentences that relate anything
-        found = self._folded.find(target) if target else -1
+        # Where the text names the target; for a blank one ("we got engaged"), its verb.
+        found = self._folded.find(target if target else predicate.split()[0])
         place = (self._sentence, found if found >= 0 else len(self._folded))
         key = (source, predicate, target)
         if key not in self.relations:

@@ -118,6 +118,7 @@ _ASKS_WHEN = re.compile(
     r"|(?i:^\W*(?:(?:and|so|oh|wait)\W+)*when\s+(?!(?:are|is|will|do|does|would|can|could|"
     r"should|shall|['’]s|['’]re)\b)[^?]*\?\s*$)"
 )
+_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|then|so)\s+|;\s+")
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.
 _INTRODUCES = re.compile(
@@ -387,23 +388,35 @@ def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> Non
         later.append(following)
     if not later:
         return
-    found = follow_up_date(sentence.text, later[0].text)
+    # A later sentence telling again an event of no named kind tells what the sentence told
+    # last: its last clause ("I finished the master in March, and now I got a job at Kansai.
+    # Started in July.": the job, in July); a move, a meeting, a thing got dates its own kind
+    # wherever the sentence tells it.
+    since = _last_clause(sentence.text)
+    told = sentence.text[since:]
+    found = follow_up_date(told, later[0].text)
     if found is not None:
-        graph.date_sentence(found, _classify)
+        graph.date_sentence(found, _classify, since if found.kinds is None else 0)
         return
     if len(later) < 2:
         return
     if is_aside(later[0].text):  # past a short exclamation, as if it were not there
-        found = follow_up_date(sentence.text, later[1].text)
+        found = follow_up_date(told, later[1].text)
         if found is not None:
-            graph.date_sentence(found, _classify)
+            graph.date_sentence(found, _classify, since if found.kinds is None else 0)
         return
     # Further on, only a change of the kind the sentence tells; the cheap look first.
     if not retells_kind(later[1].text) or has_date(later[0].text):
         return
-    found = follow_up_date(sentence.text, later[1].text)
+    found = follow_up_date(told, later[1].text)
     if found is not None and found.kinds is not None:
-        graph.date_sentence(found, _classify)
+        graph.date_sentence(found, _classify, since)
+
+
+def _last_clause(text: str) -> int:
+    """Where the last clause of a sentence joined by ", and" (", but", ", then", "; ") starts."""
+    breaks = list(_CLAUSE_JOIN.finditer(text))
+    return breaks[-1].end() if breaks else 0
 
 
 def _date_answered(

@@ -882,6 +882,21 @@ def test_a_later_sentence_dates_only_a_change_of_its_kind_close_by(text: str) ->
     assert by_target(text)["Lyon"].valid_at is None
 
 
+def test_a_later_sentence_dates_what_the_last_clause_told() -> None:
+    """ "Started in July." dates the job the sentence's last clause told, not the degree its
+    first clause finished (in March, as it says)."""
+    text = (
+        "Ida: I finished the master in March, and now I got a job at Kansai Dynamics. "
+        "Started in July."
+    )
+    found = relations(text)
+    assert by_target(text)["Kansai Dynamics"].valid_at == "in July"
+    assert not any(r.valid_at == "in July" for r in found if r.kind == "studies_at")
+    # a move told again dates the home wherever the sentence told it
+    moved = "Ida: Now I live in Leeds, near the river, and I have a garden! I moved in May."
+    assert any(r.valid_at == "in May" for r in relations(moved) if r.target == "Leeds")
+
+
 def test_a_sentence_of_its_own_that_opens_with_a_date_dates_nothing_before_it() -> None:
     text = "Ida: I moved to Lyon. In 1992, Umbrella Systems started building rockets."
     assert by_target(text)["Lyon"].valid_at is None
