@@ -136,6 +136,8 @@ _LIVE_WITH = re.compile(
     rf"(?:\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{NOW}(?:been\s+)?|\bto\s+)"
     r"(?:live|living|moved\s+in|moving\s+in|move\s+in)\s+with\s+(?P<partner>[^\W\d_a-z])"
 )
+# "We moved in together": with whoever the speaker is with then.
+_MOVED_IN_TOGETHER = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{NOW}moved\s+in\s+together\b")
 _MOVED_IN_WITH_ME = re.compile(
     rf"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?{NOW}moved\s+in\s+with\s+me\b"
 )
@@ -171,7 +173,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée",
 }  # fmt: skip
-COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move"))
+COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move", "together"))
 
 
 def couples(
@@ -342,8 +344,13 @@ def cohabits(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "I moved in with Ana", "to live with Ana", "Ana moved in with me": a partner (one
-    person: "with Ana and Tom" is a shared flat)."""
+    person: "with Ana and Tom" is a shared flat); "we moved in together": the partner of the
+    time."""
     spans: list[Span] = []
+    for match in _MOVED_IN_TOGETHER.finditer(text):
+        time = FactTime(kind="relationship_status")
+        graph.relate(speaker, "lives with", "", description, time)
+        spans.append(match.span())
     for pattern in (_LIVE_WITH, _MOVED_IN_WITH_ME):
         for match in pattern.finditer(text):
             partner = at.get(match.start("partner"))

@@ -1094,6 +1094,7 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: I've gone off sushi.", "likes", "sushi", True),
         ("Ida: I'm not into football anymore.", "likes", "football", True),
         ("Ida: I've taken up running again.", "likes", "running", False),
+        ("Ida: We moved in together last month.", "relationship_status", "", False),
         ("Ida: I'm seeing someone new, she's called Priya.", "relationship_status", "Priya", False),
         ("Ida: We adopted two cats, Salt and Pepper.", "has_pet", "Salt", False),
         # the speaker alone: the partner is whoever the speaker is with then
@@ -1134,6 +1135,7 @@ def test_changes_told_without_their_usual_words(
         "Ida: Just got back from the park with the kids.",
         "Ida: I'm not into football.",  # a taste, not a change
         "Ida: We settled the bill in Paris.",
+        "Ida: We're moving in together in June.",  # not yet
         "Ida: I've got a partner, Acme Ltd, for the business.",
         "Ida: I'm married to my job these days.",
         "Ida: I stopped working at noon.",
