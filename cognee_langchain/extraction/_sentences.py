@@ -93,11 +93,13 @@ _ELIDED_VERBS = (
     "resigned", "switched", "traded", "gave", "took", "packed", "broke", "split", "dumped",
     "collected", "shifted",
 )  # fmt: skip
+# Each verb capitalised or not: texting writes them in lower case ("got a dog saturday").
+_ELIDED_VERB = "|".join(f"[{verb[0].upper()}{verb[0]}]{verb[1:]}" for verb in _ELIDED_VERBS)
 _ELIDED_I = re.compile(
     # in lower case too: texting ("got a dog saturday", "quit boba bliss lol"); after an
     # adverb ("Just relocated to Leeds.", "Finally quit Acme.")
     r"(?:(?:[Jj]ust|[Ff]inally|[Rr]ecently|[Aa]lso|[Oo]fficially)\s+)?(?:"
-    + "|".join(f"[{verb[0].upper()}{verb[0]}]{verb[1:]}" for verb in _ELIDED_VERBS)
+    + _ELIDED_VERB
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     + r"|(?:[Rr]etired|[Mm]arried)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
@@ -106,9 +108,7 @@ _ELIDED_I = re.compile(
 _CLAUSE_ELIDED_I = re.compile(r"(?<=,\s)(?=(?:" + "|".join(_ELIDED_VERBS) + r")\s(?!by\b))")
 # And of the news a colon opens ("My news is a bit less fluffy: sold the tinny last month.",
 # "news here: sold the tesla"), whatever the sentence before the colon is about.
-_NEWS_ELIDED_I = re.compile(
-    r"(?<=:\s)(?:" + "|".join(f"[{v[0].upper()}{v[0]}]{v[1:]}" for v in _ELIDED_VERBS) + r")(?=\s)"
-)
+_NEWS_ELIDED_I = re.compile(rf"(?<=:\s)(?:{_ELIDED_VERB})(?=\s)")
 _LEADING_PUNCTUATION = "\"'“‘([*-–— "
 
 

@@ -173,7 +173,6 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         if sentence.speaker and index and sentences[index - 1].line != sentence.line:
             _date_answered(sentences, index, turn_facts, graph)
             if not nested:
-                _confirmed(sentences, index, graph)
                 _answered(sentences, index, graph)
         asked_about = subject_from == index - 1 and _asked_about(sentences, index)
         if sentence.dialogue and sentence.line != line and not asked_about:
@@ -263,23 +262,11 @@ def _told_of_others(
     _read_as(*turned, graph, description)
 
 
-def _confirmed(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
-    """What a speaker confirms of themselves by answering the other speaker's question ("Still
-    at the Ford plant?" - "Yep. Line 3."), read as their own words and cited by both."""
-    answer, question = sentences[index], sentences[index - 1]
-    assert answer.speaker is not None
-    if question.speaker in (None, answer.speaker):
-        return
-    said = as_confirmed(question.text, answer.text)
-    if said is not None:
-        both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
-        _read_as(answer.speaker, said, graph, both)
-
-
 def _answered(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
-    """The home or job a speaker names by answering the other speaker's question about it
-    ("Where are you living now?" - "Bristol."; "I'm leaving the BBC." - "Where to?" -
-    "Channel 4."), read as their own words and cited by the question and the answer."""
+    """What a speaker says of themselves by answering the other speaker's question, read as
+    their own words and cited by both: what the answer confirms ("Still at the Ford plant?" -
+    "Yep. Line 3."), the home or job it names ("Where are you living now?" - "Bristol.";
+    "I'm leaving the BBC." - "Where to?" - "Channel 4.")."""
     answer, question = sentences[index], sentences[index - 1]
     assert answer.speaker is not None
     if question.speaker in (None, answer.speaker):
@@ -287,10 +274,13 @@ def _answered(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     asked = _asked_of(sentences, index)
     told = " ".join(s.text for s in sentences[:index] if asked and s.line == asked[1])
     answered = " ".join(s.text for s in sentences[index:] if s.line == answer.line)
-    said = as_answered(told, question.text, answered)
-    if said is not None:
-        both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
-        _read_as(answer.speaker, said, graph, both)
+    both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
+    for said in (
+        as_confirmed(question.text, answer.text),
+        as_answered(told, question.text, answered),
+    ):
+        if said is not None:
+            _read_as(answer.speaker, said, graph, both)
 
 
 def _asked_about(sentences: list[Sentence], index: int) -> bool:
