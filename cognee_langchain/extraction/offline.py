@@ -66,6 +66,7 @@ from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
 from cognee_langchain.extraction._follow_up import (
+    FollowUp,
     follow_up_date,
     has_date,
     is_aside,
@@ -378,29 +379,34 @@ def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> Non
         later.append(following)
     if not later:
         return
-    # A later sentence telling again an event of no named kind tells what the sentence told
-    # last: its last clause ("I finished the master in March, and now I got a job at Kansai.
-    # Started in July.": the job, in July); a move, a meeting, a thing got dates its own kind
-    # wherever the sentence tells it.
     since = _last_clause(sentence.text)
-    told = sentence.text[since:]
-    found = follow_up_date(told, later[0].text)
+    found = _follow_up(sentence.text, since, later[0].text)
+    if found is None and len(later) > 1:
+        if is_aside(later[0].text):  # past a short exclamation, as if it were not there
+            found = _follow_up(sentence.text, since, later[1].text)
+        # Further on, only a change of the kind the sentence tells; the cheap look first.
+        elif retells_kind(later[1].text) and not has_date(later[0].text):
+            found = _follow_up(sentence.text, since, later[1].text)
+            if found is not None and found[0].kinds is None:
+                found = None
     if found is not None:
-        graph.date_sentence(found, _classify, since if found.kinds is None else 0)
-        return
-    if len(later) < 2:
-        return
-    if is_aside(later[0].text):  # past a short exclamation, as if it were not there
-        found = follow_up_date(told, later[1].text)
-        if found is not None:
-            graph.date_sentence(found, _classify, since if found.kinds is None else 0)
-        return
-    # Further on, only a change of the kind the sentence tells; the cheap look first.
-    if not retells_kind(later[1].text) or has_date(later[0].text):
-        return
-    found = follow_up_date(told, later[1].text)
-    if found is not None and found.kinds is not None:
-        graph.date_sentence(found, _classify, since)
+        graph.date_sentence(found[0], _classify, found[1])
+
+
+def _follow_up(text: str, since: int, following: str) -> tuple[FollowUp, int] | None:
+    """What ``following`` dates in the sentence ``text`` whose last clause starts at ``since``,
+    and from which offset of it on. An event of no named kind told again is what the last
+    clause told ("I finished the master in March, and now I got a job at Kansai. Started in
+    July.": the job, in July); a move, a meeting, a thing got told again dates its kind
+    anywhere in the sentence, unless the sentence dates it itself."""
+    found = follow_up_date(text[since:], following)
+    if found is None:
+        return None
+    if found.kinds is None:
+        return found, since
+    if since and has_date(text[:since]):
+        return None
+    return found, 0
 
 
 def _last_clause(text: str) -> int:

@@ -895,6 +895,9 @@ def test_a_later_sentence_dates_what_the_last_clause_told() -> None:
     # a move told again dates the home wherever the sentence told it
     moved = "Ida: Now I live in Leeds, near the river, and I have a garden! I moved in May."
     assert any(r.valid_at == "in May" for r in relations(moved) if r.target == "Leeds")
+    # ... unless the sentence dates it itself, in any clause
+    dated = "Ida: I moved to Leeds in May, and I love it. Moved in properly in June."
+    assert not any(r.valid_at for r in relations(dated) if r.target == "Leeds")
 
 
 def test_a_sentence_of_its_own_that_opens_with_a_date_dates_nothing_before_it() -> None:
