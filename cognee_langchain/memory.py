@@ -1018,8 +1018,9 @@ class GraphMemory:
         """Every version of what ``dataset`` knows about ``subject`` (an entity name, "Alice"),
         oldest first: each ``FactVersion`` with its interval (``valid_at`` with its grain and
         phrase, ``invalid_at``, ``superseded_by``), when the memory learned it and where it was
-        said (session, message and chunk ids). ``relation``: only that kind (``"lives_in"``,
-        ``"works at"``). ``[]`` when the subject is unknown. See
+        said (session, message and chunk ids); a value told only by its end ("I sold the Golf",
+        the Golf never mentioned) comes last, with ``valid_at`` ``None``. ``relation``: only that
+        kind (``"lives_in"``, ``"works at"``). ``[]`` when the subject is unknown. See
         :mod:`cognee_langchain.services.history`.
 
         Raises:

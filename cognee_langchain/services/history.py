@@ -6,6 +6,10 @@ normalises to it, else those whose name holds all of its words ("Alice" -> "Alic
 Versions of every matched entity are listed together, oldest first (by ``valid_at``, then when
 they were recorded). A version closed without a successor (``invalid_at`` set,
 ``superseded_by`` ``None``) was retracted ("I quit Renault").
+
+A retraction of a value never stated ("I sold the Golf three weeks ago", the Golf not mentioned
+before) closes nothing, yet it tells that the value held until then: it is listed as a version
+known only by its end (``valid_at`` ``None``, ``id`` the retraction's), after the dated ones.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import UTC, datetime
 
 from cognee_langchain.core.validation import check_dataset, check_unicode
 from cognee_langchain.errors import InvalidInputError
-from cognee_langchain.graph.models import Relation
+from cognee_langchain.graph.models import Relation, Retraction
 from cognee_langchain.graph.resolution import normalize_name
 from cognee_langchain.retrieval.lexical import word_tokens
 from cognee_langchain.services.access import areadable_datasets
@@ -37,10 +41,11 @@ class FactVersion:
     fact as a sentence. ``kind``: its relation kind (``"lives_in"``; ``None`` unknown).
     ``target``: the value's name ("Berlin"). ``valid_at``: when it became true, with
     ``valid_grain`` (``"day"``, ``"month"``, ...) and ``valid_phrase`` (the words that dated it,
-    ``""`` when it is the message time). ``invalid_at``: when it stopped being true (``None``:
-    still true). ``superseded_by``: the id of the version that replaced it (``None``: current or
-    retracted). ``recorded_at``: when the memory learned it. ``session_ids`` / ``message_ids``
-    / ``chunk_ids``: where it was said.
+    ``""`` when it is the message time); ``None`` when only its end was told. ``invalid_at``:
+    when it stopped being true (``None``: still true). ``superseded_by``: the id of the version
+    that replaced it (``None``: current or retracted). ``recorded_at``: when the memory learned
+    it. ``session_ids`` / ``message_ids`` / ``chunk_ids``: where it was said (``id`` is the
+    retraction's for a version told only by its end).
     """
 
     id: str
@@ -83,6 +88,51 @@ def _version(relation: Relation) -> FactVersion:
         message_ids=relation.message_ids,
         chunk_ids=relation.chunk_ids,
     )
+
+
+def _ended_version(retraction: Retraction, source: str, target: str, kind: str) -> FactVersion:
+    return FactVersion(
+        id=retraction.id,
+        fact=f"{source} {kind.replace('_', ' ')} {target}: ended, since when untold.",
+        kind=kind,
+        target=target,
+        valid_at=None,
+        valid_grain=None,
+        valid_phrase="",
+        invalid_at=_moment(retraction.at),
+        superseded_by=None,
+        recorded_at=_moment(retraction.created_at),
+        session_ids=retraction.session_ids,
+        message_ids=retraction.message_ids,
+        chunk_ids=(retraction.chunk_id,),
+    )
+
+
+async def _aended_only(
+    runtime: MemoryRuntime, dataset: str, entity_ids: Sequence[str], kind: str | None
+) -> list[FactVersion]:
+    """The versions known only by their end: a retraction of a named value that closed nothing,
+    one per subject, kind and value (the earliest end told)."""
+    store = runtime.graph_store
+    ended: dict[tuple[str, str, str], Retraction] = {}
+    for entity_id in entity_ids:
+        for retraction in await store.aretractions(dataset, entity_id):
+            if retraction.closed or retraction.target_id is None:
+                continue
+            if kind is not None and retraction.kind != kind:
+                continue
+            ended.setdefault((entity_id, retraction.kind, retraction.target_id), retraction)
+    if not ended:
+        return []
+    names = {
+        entity.id: entity.name
+        for entity in await store.aget_entities(sorted({i for key in ended for i in key[::2]}))
+    }
+    return [
+        _ended_version(retraction, names[source], names[target], retraction_kind)
+        for (source, retraction_kind, target), retraction in ended.items()
+        if source in names and target in names
+    ]
 
 
 def check_subject(subject: object, max_chars: int) -> str:
@@ -157,7 +207,8 @@ async def ahistory(
     store = runtime.graph_store
     # One relation may hold several periods (Paris, Berlin, Paris again): a version is a period.
     versions: dict[tuple[str, float | None], Relation] = {}
-    for entity_id in await _asubject_ids(runtime, dataset, subject):
+    entity_ids = await _asubject_ids(runtime, dataset, subject)
+    for entity_id in entity_ids:
         for found in await store.arelation_history(dataset, entity_id, kind):
             versions[found.id, found.valid_at] = found
     ordered: Sequence[Relation] = sorted(
@@ -168,4 +219,7 @@ async def ahistory(
             r.id,
         ),
     )
-    return [_version(found) for found in ordered]
+    ended = await _aended_only(runtime, dataset, entity_ids, kind)
+    return [_version(found) for found in ordered] + sorted(
+        ended, key=lambda v: (v.invalid_at, v.id)
+    )

@@ -189,3 +189,35 @@ def test_selling_a_thing_by_a_short_form_of_its_name_ends_it(
     assert owned.target == "Buick LeSabre"
     assert owned.invalid_at == datetime(2022, 7, 9, tzinfo=UTC)
     assert owned.superseded_by is None
+
+
+def test_a_thing_never_said_to_be_held_is_listed_by_its_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Selling a Buick never mentioned before closes nothing, yet tells she owned one until the
+    9th: history lists that version by its end alone, cited, and no other kind shows it; once
+    the owning is told, the sale ends it and the end-only version gives way."""
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        memory.remember(list(SOLD), dataset="e")
+        (ended,) = memory.history("Earlene", "owns", dataset="e")
+        everything = memory.history("Earlene", dataset="e")
+        (sale,) = [v for v in everything if v.fact.startswith("Earlene sold")]
+        homes = memory.history("Earlene", "lives_in", dataset="e")
+        memory.remember(list(OWNED), dataset="e")
+        (owned,) = memory.history("Earlene", "owns", dataset="e")
+
+    assert (ended.target, ended.kind, ended.valid_at) == ("Buick", "owns", None)
+    assert ended.invalid_at == datetime(2022, 7, 9, tzinfo=UTC)
+    assert (ended.superseded_by, ended.current) == (None, False)
+    assert ended.chunk_ids == sale.chunk_ids  # cited: the turn of the sale
+    assert "Earlene owns Buick" in ended.fact
+    assert homes == []
+    assert owned.target == "Buick LeSabre"
+    assert owned.invalid_at == ended.invalid_at
+    assert owned.valid_at == datetime(2022, 3, 6, tzinfo=UTC)
+
+    argv = ["--data-dir", str(tmp_path), "history", "Earlene", "--dataset", "e"]
+    with GraphMemory(tmp_path / "other", embeddings=BagOfWordsEmbeddings()) as memory:
+        memory.remember(list(SOLD), dataset="e")
+    assert main([*argv[:1], str(tmp_path / "other"), *argv[2:]]) == 0
+    assert "? .. 2022-07-09  Earlene owns Buick" in capsys.readouterr().out
