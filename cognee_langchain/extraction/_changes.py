@@ -55,7 +55,9 @@ __all__ = ["Span", "state_changes"]
 _JOB = lex.JOB_PATTERN
 # Up to three lower-case words and a job noun: "product manager", "senior software engineer",
 # "sous-chef".
-_TITLE = rf"(?P<title>(?:[a-z]+(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
+# A trade's acronym may lead it: "UX designer", "QA engineer".
+_TRADE = "|".join(sorted(lex.TRADE_ACRONYMS))
+_TITLE = rf"(?P<title>(?:(?:[a-z]+|{_TRADE})(?:-|\s+)){{0,3}}(?:{_JOB}))\b(?P<of>\s+of\s+[a-z]+)?"
 # After a verb that names a title itself ("promoted to", "made"): any one to three words.
 _ANY_TITLE = r"(?P<title>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)(?P<of>\s+of\s+[a-z]+)?"
 _TITLE_END = (
@@ -72,7 +74,7 @@ _TITLE_AT = re.compile(
 # manager": the employer first, then the title.
 _AT_AS_TITLE = re.compile(
     rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined)\s+(?:(?:at|for|with)\s+)?"
-    r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?,?\s+as\s+(?:a|an|the)\s+"
+    r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?,?\s+as\s+(?:(?:a|an|the)\s+)?"
     rf"{_TITLE}{_TITLE_END}"
 )
 # Work named as a thing of the speaker's: "Work at Shopify keeps me busy", "my new job at Acme".

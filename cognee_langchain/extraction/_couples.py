@@ -316,7 +316,9 @@ def _we_couple(
         people = [m for m in (antecedent, *named) if m is not None and is_person(m, graph)]
         verb = " ".join(match.group("verb").split())
         predicate = _COUPLE_PREDICATES.get(verb, verb)
-        if not people or people[-1].key == speaker:
+        # "your best friend is officially Mrs Siobhan Keane. We got married": her married
+        # name is the speaker still
+        if not people or people[-1].key.split()[0] == speaker.split()[0]:
             # "I moved to Rome and we got married": the partner is whoever the speaker is
             # with then, which the write looks up (an open target)
             time = FactTime(kind="relationship_status", valid_at=since)

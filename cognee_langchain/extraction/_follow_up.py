@@ -11,7 +11,8 @@
   A re-telling of a kind dates only a change of that kind, and may come a sentence later ("I'm
   in Calgary now. Like, living here. Moved out at the start of February."): a move ("Moved up
   the week before last.", "Drove up from Phoenix two weeks ago.", "I've lived here since May.")
-  a home; a meeting ("Met him at a pub quiz in March.", "We got together in June.") a couple;
+  a home; a meeting ("Met him at a pub quiz in March.", "We got together in June.") or a
+  break-up ("We broke up three months ago.") a couple;
   a thing got again by a pronoun ("I bought him three days ago.") a pet or a possession. "We
   went to Rome in May" dates a trip, not the change before it. Its date must lie in the past
   (not "We'll meet in May"), and the change's own sentence must name no date of its own, which
@@ -101,7 +102,9 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             # together in June."
             r"(?:(?:we|she|he|they)\s+)?(?:(?:first|finally|only|just|actually)\s+)?met\b"
             r"|(?:I\s+)?met\s+(?:him|her|them)\b"
-            rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b",
+            rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b"
+            # "I'm not with Lucía anymore. We broke up three months ago."
+            rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced)\b",
             _COUPLE,
             None,
         ),
@@ -123,6 +126,7 @@ _RETOLD_WORDS = frozenset(
         "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
         "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
+        "broke", "split", "separated", "divorced",
     )
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")

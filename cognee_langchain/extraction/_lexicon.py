@@ -34,6 +34,7 @@ __all__ = [
     "ROLE_TITLES",
     "SUBJECT_VERBS",
     "TITLES",
+    "TRADE_ACRONYMS",
     "VAGUE_OBJECTS",
     "VOCATIVE_CUES",
 ]
@@ -206,7 +207,7 @@ PERSON_VERBS = _words(
 # over"), not when an adjective or a noun does ("Life's tough", "Way to go").
 SUBJECT_VERBS = PERSON_VERBS | _words(
     "came went got took gave made called texted sent bought brought visited started joined "
-    "finished won left arrived helped invited taught"
+    "finished won left arrived helped invited taught passed quit resigned sold"
 )
 # A name right after these is a person: "my sister Carol", "her friend Gina".
 PERSON_NOUNS = _words(
@@ -247,4 +248,6 @@ JOB_NOUNS = _words(
     "gardener builder hairdresser barber stylist"
 )
 #: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
+#: Acronyms of a trade that open a job title ("UX designer", "QA engineer"), never an employer.
+TRADE_ACRONYMS = frozenset(("UX", "UI", "QA", "HR", "IT", "PR", "SEO", "ML", "AI", "BI", "QC"))
 JOB_PATTERN = "|".join(sorted(JOB_NOUNS, key=len, reverse=True))

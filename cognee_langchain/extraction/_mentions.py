@@ -44,6 +44,9 @@ _SPEAKER_PRONOUN = re.compile(
     r"(?<![\w'’])(?:I|[Mm]e|[Mm]y|[Mm]yself|I['’](?:m|ve|d|ll))(?![\w'’])"
 )
 _DIGIT = re.compile(r"\d")
+# A trade's acronym before a job noun is part of a title, no name: "UX designer", "QA engineer"
+# ("NHS nurse" keeps its employer).
+_JOB_AFTER = re.compile(rf" (?:{lex.JOB_PATTERN})\b")
 
 _MAX_NAME_WORDS = 6
 _MIN_NICKNAME = 2  # "Jo" for Joanna
@@ -163,6 +166,8 @@ def sentence_mentions(
         ):
             continue
         if at_lead and _opens_exclamation(text, offset, run, inner, speakers):
+            continue
+        if run in lex.TRADE_ACRONYMS and _JOB_AFTER.match(text, offset + len(run)):
             continue
         mentions.extend(_run_mentions(text, offset, run, at_lead, lower, inner))
     for start, end, title in sentence.titles:

@@ -77,6 +77,9 @@ _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
      "again", "completely", "entirely", "altogether", "soon", "recently", "today")
 )  # fmt: skip
 
+# A subordinator right before the clause: the clause dates something else.
+_WHEN_CLAUSE = re.compile(r"\b(?:after|before|when|until|till|once|since|as\s+soon\s+as)\s*$", re.I)
+
 
 def _pastimes(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
@@ -101,6 +104,8 @@ def _likings(
     spans: list[Span] = []
     ends = (*_QUIT_PASTIME.finditer(text), *_NOT_INTO.finditer(text))
     for match in (*ends, *_LIKING.finditer(text)):
+        if _WHEN_CLAUSE.search(text, 0, match.start()):
+            continue  # "after I stopped laughing": when something happened, no change told
         words = match.group("activity").split()
         if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
             continue

@@ -65,6 +65,8 @@ def as_first_person(
     if not ordered or ordered[0].vocative or ordered[0].possessive:
         return None
     subject = ordered[0]
+    if text[subject.start : subject.end].casefold() == "they":
+        return None  # an employer, people at large: "They dropped the trainee bit"
     lead = re.findall(r"[\w'’]+", text[: subject.start].casefold())
     # up to two connectives: "Oh, and Tom proposed to Jess!"
     if len(lead) > 2 or not set(lead) <= _OPENERS or subject.key == speaker:

@@ -90,10 +90,25 @@ def _version(relation: Relation) -> FactVersion:
     )
 
 
+# How a version known only by its end reads: in the past tense, for the default kinds.
+_PAST_TENSE = {
+    "lives_in": "lived in",
+    "works_at": "worked at",
+    "job_title": "was",
+    "relationship_status": "was with",
+    "studies_at": "studied at",
+    "has_pet": "had the pet",
+    "owns": "owned",
+    "likes": "liked",
+    "member_of": "was a member of",
+}
+
+
 def _ended_version(retraction: Retraction, source: str, target: str, kind: str) -> FactVersion:
+    verb = _PAST_TENSE.get(kind, kind.replace("_", " "))
     return FactVersion(
         id=retraction.id,
-        fact=f"{source} {kind.replace('_', ' ')} {target}: ended, since when untold.",
+        fact=f"{source} {verb} {target} (its start untold).",
         kind=kind,
         target=target,
         valid_at=None,

@@ -555,6 +555,10 @@ def test_offline_relations_have_a_target_unless_they_end_a_fact(text: str) -> No
         ),
         ("Bea: Work at Kestrel keeps me on my toes.", {("works at", "Kestrel")}),
         ("Bea: My new boss at Kestrel is kind.", {("works at", "Kestrel")}),
+        (
+            "Bea: I started at Zalando as UX designer on Monday.",
+            {("job title", "UX designer"), ("works at", "Zalando")},
+        ),
     ],
 )
 def test_titles_and_employers_in_more_wordings(text: str, expected: set[tuple[str, str]]) -> None:
@@ -611,6 +615,8 @@ def test_a_lost_job_is_no_current_job() -> None:
         ("Bea: Pickle died in March, and we gave Biscuit to my cousin.", {"Pickle", "Biscuit"}),
         ("Bea: Sadly, Pepper passed away last week.", {"Pepper"}),
         ("Bea: I rehomed Toffee to a farm.", {"Toffee"}),
+        # a lone name opening the sentence is a name when "passed" follows, as "died" does
+        ("Bea: Sad news. Mochi passed away a couple of days ago.", {"Mochi"}),
     ],
 )
 def test_a_pet_that_died_or_was_given_away_ends(text: str, pets: set[str]) -> None:
@@ -661,6 +667,7 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
         ("Ida: I quit Qantas. Last Friday was my last shift.", "Qantas", "Last Friday"),
         ("Ida: Quit Qantas. Finished up last Friday.", "Qantas", "last Friday"),
         ("Ida: Now working for Arup. Started two weeks ago.", "Arup", "two weeks ago"),
+        ("Ida: I'm not with Joel anymore. We broke up last month.", "Joel", "last month"),
         # a first day dates a start, a last day an end only
         ("Ida: I joined Aviva. My first day was Monday.", "Aviva", "Monday"),
         ("Ida: I work at Qantas. My last day was yesterday.", "Qantas", None),
@@ -697,6 +704,32 @@ def test_leaving_one_place_for_another_is_a_move() -> None:
     assert not any(
         r.predicate.startswith("moved") for r in relations("Ida: I left Acme for Zalando.")
     )
+
+
+def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
+    employers = {
+        r.target
+        for r in relations("Bea: I started at Zalando as UX designer on Monday.")
+        if KINDS.classify(r.predicate).kind == "works_at"
+    }
+    assert employers == {"Zalando"}  # "started at UX" replaced Zalando the same day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I said yes obviously, after I stopped laughing.",  # when, not a change
+        "Ida: I'm a Fellow now! They dropped the trainee bit from my title.",  # "they": no one
+    ],
+)
+def test_look_alikes_of_a_change_end_nothing(text: str) -> None:
+    assert not [r for r in relations(text) if r.retracted]
+
+
+def test_a_married_name_is_the_speaker_not_a_partner() -> None:
+    text = "Ida: Your best friend is officially Mrs Ida Keane. We got married a fortnight ago."
+    (married,) = [r for r in relations(text) if r.kind == "relationship_status"]
+    assert married.target == ""  # whoever she is with then; not "Ida Keane"
 
 
 @pytest.mark.parametrize(

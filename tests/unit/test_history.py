@@ -210,7 +210,7 @@ def test_a_thing_never_said_to_be_held_is_listed_by_its_end(
     assert ended.invalid_at == datetime(2022, 7, 9, tzinfo=UTC)
     assert (ended.superseded_by, ended.current) == (None, False)
     assert ended.chunk_ids == sale.chunk_ids  # cited: the turn of the sale
-    assert "Earlene owns Buick" in ended.fact
+    assert ended.fact == "Earlene owned Buick (its start untold)."
     assert homes == []
     assert owned.target == "Buick LeSabre"
     assert owned.invalid_at == ended.invalid_at
@@ -220,4 +220,7 @@ def test_a_thing_never_said_to_be_held_is_listed_by_its_end(
     with GraphMemory(tmp_path / "other", embeddings=BagOfWordsEmbeddings()) as memory:
         memory.remember(list(SOLD), dataset="e")
     assert main([*argv[:1], str(tmp_path / "other"), *argv[2:]]) == 0
-    assert "? .. 2022-07-09  Earlene owns Buick" in capsys.readouterr().out
+    assert (
+        "? .. 2022-07-09  Earlene owned Buick (its start untold).  [retracted]"
+        in capsys.readouterr().out
+    )
