@@ -8,6 +8,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
   climbing gym" -> the employer, named or not (and the new job's title).
   "I started at Wealthsimple as a data scientist", "I'm head baker at Pan de Oro" -> both;
   "Work at Shopify keeps me busy", "my boss at Acme" -> the employer.
+* **A title changed for another**: "PM -> Senior PM", "from CSR to team leader"
+  (:mod:`._title_changes`).
 * **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a
   name not known as a place) -> the end of ``works_at`` there.
 * **A pet gone**: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece" -> the
@@ -48,6 +50,7 @@ from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import OBJECT_END, Span, is_place
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
+from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = ["Span", "state_changes"]
@@ -412,12 +415,13 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, _employers, _job_lost, pets_gone, cohabits, *PASTIME_RULES, _things, _moves,
-    *IMPLIED_RULES,
+    _titles, title_changes, _employers, _job_lost, pets_gone, cohabits, *PASTIME_RULES, _things,
+    _moves, *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
 _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
+    title_changes: TITLE_CHANGE_WORDS,
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
          "office", "still", "contract")

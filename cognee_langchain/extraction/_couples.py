@@ -44,8 +44,10 @@ _COUPLE = (
 )
 # "Noah and I are official now" is a couple; "we're official sponsors" is not.
 _OFFICIAL = r"official(?=\s*(?:[.,;:!?)]|$|\s+(?:now|since|again|as\s+of)\b))"
+# Older wordings of dating: "courting", "keeping company", "stepping out".
+_COURTING = r"courting|keeping\s+company|stepping\s+out|walking\s+out"
 _TOGETHER = (
-    rf"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}"
+    rf"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}|{_COURTING}"
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
@@ -74,15 +76,18 @@ _LEFT_BY = re.compile(
 _WE_COUPLE = re.compile(
     rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
     r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
-    rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL})\b"
+    rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL}|{_COURTING})\b"
 )
 _WE_COUPLE_WORDS = frozenset(
-    ("dating", "together", "couple", "engaged", "married", "seeing", "official")
-)
+    ("dating", "together", "couple", "engaged", "married", "seeing", "official", "courting",
+     "company", "stepping", "walking")
+)  # fmt: skip
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
     "official": "together with",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
+    "courting": "dating", "keeping company": "dating", "stepping out": "dating",
+    "walking out": "dating",
 }  # fmt: skip
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
 # proposed to Ana".
@@ -150,7 +155,9 @@ _ASKED_OUT = re.compile(
     rf"|\bI\s+(?:finally\s+|just\s+)?asked\s+(?P<asked>[^\W\d_a-z])[\w'’-]*){_OUT}"
 )
 _SEEING = re.compile(
-    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}seeing\s+"
+    # "I been keeping company with Darlene": the "have" left out, as some speak
+    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+been)\s+{NOW}"
+    r"(?:seeing|courting|(?:keeping\s+company|stepping\s+out|walking\s+out)\s+with)\s+"
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
     # "someone new, she's called Priya"
     r"(?:,\s+(?:she|he|they)(?:['’]s|\s+is|['’]re|\s+are)\s+(?:called|named)"

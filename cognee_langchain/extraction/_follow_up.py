@@ -197,9 +197,18 @@ _ASIDE_WORDS = 3
 
 
 def is_aside(text: str) -> bool:
-    """Whether ``text`` is a short exclamation between a statement and its date ("Mateusz
-    proposed! At my age! On Sunday just gone.")."""
-    return text.rstrip().endswith("!") and len(text.split()) <= _ASIDE_WORDS
+    """Whether ``text`` stands between a statement and its date without telling anything of its
+    own: a short exclamation ("Mateusz proposed! At my age! On Sunday just gone.") or a few
+    words with no verb, pronoun or date describing what was named ("I been keeping company with
+    Darlene. The widow from the choir. Since July.")."""
+    if text.rstrip().endswith("!") and len(text.split()) <= _ASIDE_WORDS:
+        return True
+    return (
+        len(text.split()) <= _CIRCUMSTANCE_WORDS
+        and not _PRONOUN.search(text)
+        and not _VERB.search(text)
+        and not has_date(text)
+    )
 
 
 def retells_kind(text: str) -> bool:

@@ -245,9 +245,9 @@ JOB_NOUNS = _words(
     "midwife carer caregiver nanny receptionist secretary bookkeeper auditor actuary economist "
     "surveyor illustrator animator steward stewardess porter courier machinist welder "
     "superintendent registrar guide ranger warden guard cleaner labourer laborer farmer "
-    "gardener builder hairdresser barber stylist"
+    "gardener builder hairdresser barber stylist leader"
 )
-#: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
 #: Acronyms of a trade that open a job title ("UX designer", "QA engineer"), never an employer.
 TRADE_ACRONYMS = frozenset(("UX", "UI", "QA", "HR", "IT", "PR", "SEO", "ML", "AI", "BI", "QC"))
+#: :data:`JOB_NOUNS` as a regex alternation, longest first (so "co-founder" wins over "founder").
 JOB_PATTERN = "|".join(sorted(JOB_NOUNS, key=len, reverse=True))

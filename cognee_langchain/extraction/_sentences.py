@@ -84,6 +84,8 @@ _ELIDED_I_AM = re.compile(
 # Chat writes "I" in lower case too ("i started at Scoops", "im done", "i'm"): read as "I" (same
 # length, so every offset holds).
 _LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’]\w+)?\s|['’]\w+$|$)")
+# A dropped "g" ("keepin' company", "drivin'"): read as the "-ing" word the rules know.
+_G_DROPPED = re.compile(r"\b([a-z]{2,})in['’](?!\w)")
 # Chat drops the "I" of a sentence telling what the speaker did ("Got a flat in Glasgow.",
 # "Joined Aviva yesterday as a claims manager.", "Sold it last month."): a sentence of a named
 # speaker opening with one of these past-tense verbs is read with its "I" back.
@@ -154,6 +156,8 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 continue
             if speaker and "i" in analysed:
                 analysed = _LOWER_I.sub("I", analysed)
+            if "in'" in analysed or "in’" in analysed:
+                analysed = _G_DROPPED.sub(r"\1ing", analysed)
             if speaker and _ELIDED_I.match(analysed):
                 analysed = f"I {analysed[0].lower()}{analysed[1:]}"
             elif speaker and _ELIDED_I_AM.match(analysed):

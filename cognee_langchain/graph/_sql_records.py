@@ -15,7 +15,7 @@ import orjson
 from cognee_langchain.graph._sql_dialect import SQLITE, Connection, Dialect
 from cognee_langchain.graph._sql_schema import in_node_sets, load_vector, marks, slices, unique
 from cognee_langchain.graph.models import render_fact
-from cognee_langchain.graph.ops import TextKind, TextRecord
+from cognee_langchain.graph.ops import EARLIEST_TIME, TextKind, TextRecord
 
 __all__ = ["Source", "chunk_sources", "records", "sessions"]
 
@@ -311,7 +311,10 @@ def _fact_spans(
     conn: Connection, dialect: Dialect, chunk_ids: Sequence[str]
 ) -> dict[str, tuple[tuple[float, float | None], ...]]:
     """Per chunk, the ``(valid_at, invalid_at)`` of every single-valued fact it states (as it
-    states it: its own statement's period), in stored order: one query per page."""
+    states it: its own statement's period), in stored order: one query per page. A chunk that
+    also ends a fact of the kind it states ("PM -> Senior PM", "I quit Renault, I'm now at
+    Zalando") tells what held before too: a span from :data:`EARLIEST_TIME` to its first
+    start comes first."""
     found: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
     for condition, params in dialect.in_ids("m.chunk_id", chunk_ids):
         for chunk_id, start, end in conn.execute(
@@ -321,4 +324,14 @@ def _fact_spans(
             params,
         ):
             found[chunk_id].append((start, end))
+    changed = list(found)
+    for condition, params in dialect.in_ids("t.chunk_id", changed):
+        for (chunk_id,) in conn.execute(
+            "SELECT DISTINCT t.chunk_id FROM retractions t "
+            "JOIN relation_mentions m ON m.chunk_id = t.chunk_id "
+            "JOIN relations r ON r.id = m.relation_id "
+            f"WHERE r.single_valued = 1 AND r.kind = t.kind AND {condition}",
+            params,
+        ):
+            found[chunk_id].insert(0, (EARLIEST_TIME, found[chunk_id][0][0]))
     return {chunk_id: tuple(spans) for chunk_id, spans in found.items()}

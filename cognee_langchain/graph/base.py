@@ -54,6 +54,7 @@ from cognee_langchain.graph.dump import (
 from cognee_langchain.graph.items import DeleteItem, PutItem, StoreItem
 from cognee_langchain.graph.models import Chunk, Entity, Relation, Retraction, SourceDocument
 from cognee_langchain.graph.ops import (
+    EARLIEST_TIME,
     ChangeSet,
     ClaimMessages,
     DatasetStats,
@@ -106,6 +107,7 @@ def _no_history(store: object) -> InvalidInputError:
 
 
 __all__ = [
+    "EARLIEST_TIME",
     "ChangeSet",
     "ClaimMessages",
     "DatasetDump",

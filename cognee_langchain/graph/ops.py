@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeAlias
 
@@ -22,6 +23,7 @@ from cognee_langchain.graph.models import Chunk, Entity, Relation, SourceDocumen
 from cognee_langchain.permissions import Permission
 
 __all__ = [
+    "EARLIEST_TIME",
     "ChangeSet",
     "ClaimMessages",
     "DatasetStats",
@@ -51,6 +53,9 @@ __all__ = [
     "WriteOp",
     "WriteResult",
 ]
+
+#: The start of what a chunk telling a change says held before it: no time is earlier.
+EARLIEST_TIME = datetime(1, 1, 1, tzinfo=UTC).timestamp()
 
 Vector: TypeAlias = npt.NDArray[np.float32]
 
@@ -348,7 +353,8 @@ class TextRecord:
     otherwise) and ``relation_kind`` (``"lives_in"``; ``None``: unknown kind; named so because
     ``kind`` is the record's :class:`TextKind`). A ``CHUNK`` carries ``fact_spans``: the
     ``(valid_at, invalid_at)`` of every single-valued fact it states, so retrieval can tell a turn
-    stating a superseded fact.
+    stating a superseded fact; one that also ends a fact of a kind it states ("I quit Renault, I'm
+    now at Zalando") tells what held before too, from :data:`EARLIEST_TIME` to its first start.
     """
 
     kind: TextKind

@@ -359,9 +359,14 @@ def versions_first(
     if context.at is None:
         # At an instant the turns' own intervals lowered these already (time_boost); about a
         # window, a turn stating only versions of another time ("I moved to Porto", asked
-        # where she lived before Porto) is lowered here.
-        for turn in outdated.difference(ordered):
-            chunk_scores[turn] += priors.stale
+        # where she lived before Porto) is lowered here; not a turn whose own interval answers
+        # (one telling the change itself, "PM -> Senior PM", answers for before it too).
+        lowered = np.fromiter(outdated.difference(ordered), dtype=np.int64)
+        answers = context.true_then(
+            chunks.span_starts.view[lowered], chunks.span_ends.view[lowered]
+        )
+        assert answers is not None, "versions are judged, so turns are"
+        chunk_scores[lowered[~answers]] += priors.stale
     if ordered and usable.any():
         top = float(chunk_scores[usable].max()) + priors.current
         for place, turn in enumerate(ordered):

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from cognee_langchain.core.aio import run_sync
 from cognee_langchain.errors import InvalidInputError
 from cognee_langchain.graph.base import (
+    EARLIEST_TIME,
     Forget,
     GraphStore,
     PutChunk,
@@ -95,10 +96,21 @@ class Life:
         return [chunk, doc, source, goal, relation]
 
     def retract(
-        self, kind: str, target: str | None, at: float, *, recorded: float | None = None
+        self,
+        kind: str,
+        target: str | None,
+        at: float,
+        *,
+        recorded: float | None = None,
+        said_in: PutChunk | None = None,
     ) -> list[WriteOp]:
-        """``subject`` stopped ``kind`` ``target`` (any when ``None``) at ``at``."""
-        chunk, doc = self.said(f"{self.subject} no longer {kind} {target} from {at}")
+        """``subject`` stopped ``kind`` ``target`` (any when ``None``) at ``at``; said in a chunk
+        of its own, or in ``said_in`` (a statement's)."""
+        if said_in is None:
+            chunk, doc = self.said(f"{self.subject} no longer {kind} {target} from {at}")
+            said: list[WriteOp] = [chunk, doc]
+        else:
+            chunk, said = said_in, []
         source = self.entity(self.subject, chunk)
         retraction = RetractRelation(
             id=content_id("retraction", self.dataset, chunk.id, kind, target or ""),
@@ -111,7 +123,7 @@ class Life:
             phrase="no longer",
             created_at=self.recorded if recorded is None else recorded,
         )
-        return [chunk, doc, source, retraction]
+        return [*said, source, retraction]
 
     def id_of(self, predicate: str, target: str, subject: str | None = None) -> str:
         source = self.entity(subject or self.subject)
@@ -406,6 +418,23 @@ class GraphTimeTests:
         assert (result.relations_closed, result.retractions_ignored) == (1, 0)
         (renault,) = await store.aget_relations([life.id_of("works at", "Renault")])
         assert (renault.invalid_at, renault.superseded_by) == (200.0, None)
+
+    @pytest.mark.asyncio
+    async def test_a_chunk_telling_a_change_tells_what_held_before_it(
+        self, store: GraphStore
+    ) -> None:
+        """ "I quit Renault, I'm now at Zalando" in one chunk: its spans begin at the earliest
+        time (it answers for before the change too); a chunk stating only a job does not."""
+        life = Life()
+        told = life.fact("works at", "Zalando", 200.0, kind="works_at")
+        alone = life.fact("works at", "Acme", 300.0, kind="works_at", subject="Bob")
+        told_in, alone_in = told[0], alone[0]
+        assert isinstance(told_in, PutChunk) and isinstance(alone_in, PutChunk)
+        change = life.retract("works_at", "Renault", 200.0, said_in=told_in)
+        await store.aapply([create(), *told, *change, *alone])
+        spans = {r.id: r.fact_spans for r in await store.aread_records(TextKind.CHUNK, [DS])}
+        assert spans[told_in.id] == ((EARLIEST_TIME, 200.0), (200.0, None))
+        assert spans[alone_in.id] == ((300.0, None),)
 
     @pytest.mark.asyncio
     async def test_an_undated_statement_is_true_from_when_it_was_recorded(

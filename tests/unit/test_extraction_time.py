@@ -706,6 +706,35 @@ def test_leaving_one_place_for_another_is_a_move() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        ("Dana: my title. Data Analyst -> Analytics Engineer as of Monday.", "Data Analyst",
+         "Analytics Engineer"),
+        ("Dana: Senior Software Engineer to Team Lead, finally!", "Senior Software Engineer",
+         "Team Lead"),
+        ("Dana: I went from CSR to team leader in February.", "CSR", "team leader"),
+        ("Dana: I went from being a junior developer to senior developer.", "junior developer",
+         "senior developer"),
+        # one the short form of the other: the memory reads them as one thing, so only the new
+        ("Dana: PM -> Senior PM as of last Wednesday.", None, "Senior PM"),
+        ("Dana: so officially Senior Engineering Manager now.", None, "Senior Engineering Manager"),
+    ],
+)  # fmt: skip
+def test_a_title_changed_for_another(text: str, old: str | None, new: str) -> None:
+    found = [r for r in relations(text) if r.kind == "job_title"]
+    assert {r.target for r in found if not r.retracted} == {new}
+    assert {r.target for r in found if r.retracted} == ({old} if old else set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dana: I talked to the manager about it.", "Dana: I sent it to the CEO yesterday."],
+)
+def test_a_title_named_beside_to_is_no_change(text: str) -> None:
+    assert not [r for r in relations(text) if r.kind == "job_title"]
+
+
 def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
     employers = {
         r.target
@@ -724,6 +753,29 @@ def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
 )
 def test_look_alikes_of_a_change_end_nothing(text: str) -> None:
     assert not [r for r in relations(text) if r.retracted]
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("Wade: I been keepin' company with Darlene Pruitt.", "Darlene Pruitt"),
+        ("Wade: Cyril and I have been courting since Easter.", "Cyril"),
+        ("Wade: I'm stepping out with Darlene now.", "Darlene"),
+    ],
+)
+def test_older_and_spoken_wordings_of_dating(text: str, partner: str) -> None:
+    (couple,) = [
+        r for r in relations(text) if KINDS.classify(r.predicate).kind == "relationship_status"
+    ]
+    assert couple.target == partner
+
+
+def test_a_description_between_a_change_and_its_date_is_passed_over() -> None:
+    text = "Wade: I been seeing Darlene. The widow from the Methodist choir. Since July."
+    assert by_target(text)["Darlene"].valid_at == "Since July"
+    # a sentence of its own is no aside: its date is not the change's
+    told = "Wade: I been seeing Darlene. She sings in the choir. Since July."
+    assert by_target(told)["Darlene"].valid_at is None
 
 
 def test_a_married_name_is_the_speaker_not_a_partner() -> None:

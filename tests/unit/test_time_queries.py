@@ -485,6 +485,29 @@ def test_before_a_point_the_versions_that_ended_by_then_go_first_latest_first() 
     assert _first("Where did Alice live after Lyon", after)[:2] == ["paris", "berlin"]
 
 
+def test_a_turn_telling_the_change_answers_for_the_time_before_it() -> None:
+    """ "Renault -> Zalando": asked where Alice worked in February, the turn naming the old job
+    and the new one is not lowered for the new one's facts, as a turn stating only the new job
+    is; its own interval (the store starts it at the earliest time) answers."""
+    earliest = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+    words = "Alice: work title changed, Renault then Zalando."
+    turns = [
+        _item("told", words, occurred_at=SEP, spans=((SEP, None),)),
+        _item("change", words, occurred_at=SEP, spans=((earliest, SEP), (SEP, None))),
+    ]
+    facts = [
+        _item("f-zalando", "Alice works at Zalando.", "fact", spans=((SEP, None),),
+              chunk_ids=("told", "change"), entity_ids=("alice", "zalando-e"),
+              metadata={"kind": "works_at"}),
+    ]  # fmt: skip
+    engine = _engine([*turns, *facts])
+    engine.add_entities([SearchEntity("alice", "Alice"), SearchEntity("zalando-e", "Zalando")])
+    february = TimeContext(start=JAN, end=MAR, turns=True, kinds=_JOB, single=_JOB)
+    hits = engine.search("Where did Alice work, the work", config=_CHUNKS, k=2, when=february)
+    assert _ids(hits)[0] == "change"
+    assert hits[0].score > hits[1].score
+
+
 def test_a_window_judges_nothing_when_the_question_asks_for_no_kind() -> None:
     event = TimeContext(start=None, end=JUN, turns=False, kinds=frozenset(), single=frozenset())
     found = _first("Where did Alice live before Berlin", event)
