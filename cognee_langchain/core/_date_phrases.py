@@ -587,7 +587,12 @@ def _other_day(m: re.Match[str], ctx: Context) -> _Resolved:
 # Months, years and weekdays that may stand alone: the scan asks for a cue word before them.
 BARE_MONTH = re.compile(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH})\b", re.I)
 BARE_YEAR = re.compile(rf"\b{_YEAR}\b(?![.,:/-]?\d)")
-BARE_WEEKDAY = re.compile(rf"\b(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY})\b", re.I)
+# Not a habit: "on a Tuesday", "every Friday", "on Thursday nights" name no one day.
+BARE_WEEKDAY = re.compile(
+    rf"(?<!\ba\s)(?<!\bevery\s)(?<!\beach\s)\b(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY})\b"
+    r"(?!\s+(?:mornings|afternoons|evenings|nights)\b)",
+    re.I,
+)
 
 
 def _ordinal(day: int) -> str:

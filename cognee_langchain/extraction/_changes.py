@@ -107,6 +107,12 @@ _NAMED_TITLE = re.compile(
     rf"(?:a\s+|an\s+|the\s+|our\s+|my\s+)?{_ANY_TITLE}{_TITLE_END}"
     r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
 )
+# The title after the promotion's date: "I got promoted last month, senior associate".
+_PROMOTED_THEN = re.compile(
+    rf"{_I}(?:got\s+|was\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}promoted"
+    rf"(?:\s+[^,.;!?]{{1,30}}?)?,\s+(?:to\s+)?(?:(?:a|an)\s+)?{_TITLE}{_TITLE_END}"
+    r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
+)
 # The title given by someone else: "they made me operations manager", "They promoted me to
 # senior analyst", "my boss bumped me up to team lead". A job noun must end it ("they made me
 # dinner" names no title).
@@ -252,6 +258,7 @@ def _titles(
         (_TITLE_AT, "job title"),
         (_NAMED_TITLE, "became"),
         (_GIVEN_TITLE, "became"),
+        (_PROMOTED_THEN, "became"),
         (_AT_AS_TITLE, "job title"),
     ):
         for match in pattern.finditer(text):

@@ -12,17 +12,18 @@
   in Calgary now. Like, living here. Moved out at the start of February."): a move ("Moved up
   the week before last.", "Drove up from Phoenix two weeks ago.", "I've lived here since May.")
   a home; a meeting ("Met him at a pub quiz in March.", "We got together in June.") or a
-  break-up ("We broke up three months ago.") a couple;
-  a thing got again by a pronoun ("I bought him three days ago.") a pet or a possession. "We
-  went to Rome in May" dates a trip, not the change before it. Its date must lie in the past
-  (not "We'll meet in May"), and the change's own sentence must name no date of its own, which
-  always wins. Only the phrase is passed on ("in May"): it is resolved against the message's
-  time with every other date when the write is built.
+  break-up ("We broke up three months ago.") a couple; a thing got again by a pronoun ("I
+  bought him three days ago.") or its sale closing ("The sale closed a fortnight ago.") a pet
+  or a possession. "We went to Rome in May" dates a trip, not the change before it. Its date
+  must lie in the past (not "We'll meet in May"), and the change's own sentence must name no
+  date of its own, which always wins. Only the phrase is passed on ("in May"): it is resolved
+  against the message's time with every other date when the write is built.
 * **A name**: a pet, a partner or a vehicle told of without a name is named by the next
   sentence: "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone.
   Callum.", "Bought a motorbike. A Triumph Bonneville, second-hand."
 * **A home**: "I bought a house in Stockport. I moved in a couple of days ago." -> the speaker
-  lives in the place the sentence before named.
+  lives in the place the sentence before named; "And I moved. A fortnight ago. I'm in Penarth
+  now." -> in the place named after a move told without it, since the move.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "FollowUp",
     "follow_up_date",
     "has_date",
+    "home_after_move",
     "is_aside",
     "moves_in",
     "named_later",
@@ -48,7 +50,8 @@ __all__ = [
 # Where a date phrase may start, right after the verb that tells the event again.
 _DATE_AHEAD = (
     r"(?=(?:in|on|at|around|over|during|last|yesterday|today|two|three|four|five|six|a\s+"
-    r"(?:couple|few|week|month|year)|the\s+(?:week|start|end|beginning)|back|earlier|since|this|"
+    r"(?:couple|few|week|month|year|fortnight)|the\s+(?:week|start|end|beginning)|back|earlier|"
+    r"since|this|"
     r"just|only|early|late|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|"
     r"april|may|june|july|august|september|october|november|december)\b)"
 )
@@ -76,7 +79,7 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             rf"(?:\s+(?:up|over|in|out|back|here|there))?\s+{_DATE_AHEAD}"
             r"|(?:they|he|she)\s+(?:promoted|made|hired|appointed)\s+me\b"
             # "Told them in June.", "Signed the forms last week.": the change made official
-            rf"|{_SUBJECT}(?:told|informed)\s+(?:them|him|her|work|my\s+\w+)\s+{_DATE_AHEAD}"
+            rf"|{_SUBJECT}(?:told|informed)\s+(?!you\b)(?:[\w'’]+\s+){{1,3}}?{_DATE_AHEAD}"
             rf"|{_SUBJECT}signed\s+(?:the\s+)?(?:forms|papers|contract|lease)\s+{_DATE_AHEAD}",
             None,
             None,
@@ -111,7 +114,9 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
         (
             # "I bought him three days ago.", "Collected it last Saturday."
             rf"{_SUBJECT}(?:bought|got|adopted|rescued|brought|picked|collected|sold)\s+"
-            r"(?:him|her|it|them)\b",
+            r"(?:him|her|it|them)\b"
+            # "I have sold the house. The sale closed a fortnight ago."
+            r"|(?:the\s+)?sale\s+(?:closed|went\s+through|completed)\b",
             _GOT,
             None,
         ),
@@ -126,7 +131,7 @@ _RETOLD_WORDS = frozenset(
         "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
         "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
-        "broke", "split", "separated", "divorced",
+        "broke", "split", "separated", "divorced", "sale",
     )
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
@@ -327,3 +332,34 @@ def moves_in(text: str) -> bool:
     """Whether ``text`` says the speaker moved in, naming no place ("I moved in last week."):
     into the home the sentence before named."""
     return _MOVES_IN.match(text) is not None
+
+
+# A move told without its place, the place told after it: "And I moved. A fortnight ago. I'm in
+# Penarth now." (not "moved to", "moved in", "moved out": those name or need their place).
+_PLACELESS_MOVE = re.compile(
+    r"\b(?:I|[Ww]e)(?:['’]ve|\s+have)?\s+(?:(?:finally|just|actually|also)\s+)*"
+    r"(?:moved|relocated)\b(?!\s+(?:to|into|in|out|from|back|away|over|up|down|on|house)\b)"
+)
+_HOME_NOW = re.compile(
+    r"\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+(?:now\s+)?"
+    r"(?:living\s+|based\s+|settled\s+)?in\s+(?=[^\W\d_a-z])"
+)
+
+
+def home_after_move(before: list[str], text: str) -> tuple[int, str] | None:
+    """Where in ``text`` the home starts that a move told without its place in ``before`` (the
+    turn's earlier sentences, in order) went to ("I'm in Penarth now"), and the move's date
+    phrase ("" when none): its own, or a date alone right after it ("A fortnight ago.")."""
+    home = _HOME_NOW.search(text)
+    if home is None:
+        return None
+    for index in range(len(before) - 1, -1, -1):
+        if _PLACELESS_MOVE.search(before[index]) is None:
+            continue
+        now = datetime.now(UTC)
+        dates = [d.phrase for d in resolve_dates(before[index], now) if d.at <= now]
+        if not dates and index + 1 < len(before):
+            found = follow_up_date(before[index], before[index + 1])
+            dates = [] if found is None else [found.phrase]
+        return home.end(), dates[0] if dates else ""
+    return None

@@ -69,6 +69,7 @@ from cognee_langchain.extraction._follow_up import (
     FollowUp,
     follow_up_date,
     has_date,
+    home_after_move,
     is_aside,
     moves_in,
     named_later,
@@ -230,6 +231,8 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         places = [m.key for m in mentions if is_place(m, graph)]
         if places:
             place_in[index] = places[-1]
+        if sentence.speaker and index:
+            _home_after_move(sentences, index, mentions, graph, description)
         mentions = [mention for mention in mentions if not mention.vocative]
         if not mentions:
             # "Thanks, Mel!": the addressee is named, nothing is said of them; but "Bea, we got
@@ -249,6 +252,25 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     return graph.to_extraction(lead_sentence(text))
+
+
+def _home_after_move(
+    sentences: list[Sentence],
+    index: int,
+    mentions: list[Mention],
+    graph: ChunkGraph,
+    description: str,
+) -> None:
+    """ "And I moved. A fortnight ago. I'm in Penarth now.": the speaker lives where the sentence
+    says they are, since the move the turn told before it without its place."""
+    sentence = sentences[index]
+    turn = (sentence.line, sentence.speaker)
+    before = [s.text for s in sentences[max(0, index - 3) : index] if (s.line, s.speaker) == turn]
+    found = home_after_move(before, sentence.text) if before else None
+    place = next((m for m in mentions if found and m.start == found[0]), None)
+    if found is not None and place is not None and sentence.speaker:
+        time = FactTime(kind="lives_in", valid_at=found[1] or None)
+        graph.relate(sentence.speaker.casefold(), "live in", place.key, description, time)
 
 
 def _told_of_others(

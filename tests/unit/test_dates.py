@@ -289,6 +289,9 @@ def test_other_languages_are_never_mis_dated(text: str) -> None:
         "Black Friday sales",
         "I sat on the sofa",  # "sat" is a weekday only after last/next/this
         "every Saturday I swim",
+        "I go to aqua aerobics on a Tuesday",  # a habit names no one day
+        "a class on Thursday mornings",
+        "we bowl on Friday nights",
         "recently",
         "Call me at 555 2023",
         "I talked to April about it",  # after "to", "by", "and" a month name is a person
@@ -298,6 +301,10 @@ def test_other_languages_are_never_mis_dated(text: str) -> None:
 )
 def test_words_and_numbers_that_are_no_date(text: str) -> None:
     assert resolve_dates(text, REF) == []
+
+
+def test_one_weekday_night_is_a_date_where_the_nights_are_a_habit() -> None:
+    assert _one("we went out on Thursday night").at == _day(2023, 6, 8)
 
 
 @pytest.mark.parametrize(

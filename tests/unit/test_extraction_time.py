@@ -668,6 +668,8 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
         ("Ida: Quit Qantas. Finished up last Friday.", "Qantas", "last Friday"),
         ("Ida: Now working for Arup. Started two weeks ago.", "Arup", "two weeks ago"),
         ("Ida: I'm not with Joel anymore. We broke up last month.", "Joel", "last month"),
+        ("Ida: I quit Aviva. Told my line manager yesterday.", "Aviva", "yesterday"),
+        ("Ida: I have sold the Jeep. The sale closed a fortnight ago.", "Jeep", "a fortnight ago"),
         # a first day dates a start, a last day an end only
         ("Ida: I joined Aviva. My first day was Monday.", "Aviva", "Monday"),
         ("Ida: I work at Qantas. My last day was yesterday.", "Qantas", None),
@@ -733,6 +735,46 @@ def test_a_title_changed_for_another(text: str, old: str | None, new: str) -> No
 )
 def test_a_title_named_beside_to_is_no_change(text: str) -> None:
     assert not [r for r in relations(text) if r.kind == "job_title"]
+
+
+def test_a_title_told_after_the_promotions_date() -> None:
+    (title,) = [
+        r
+        for r in relations("Ida: I got promoted last month, senior associate, more files.")
+        if r.kind == "job_title"
+    ]
+    assert title.target == "senior associate"
+    assert "last month" in title.description  # its sentence dates it when the write is built
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "phrase"),
+    [
+        ("Ida: And I moved. A fortnight ago. I'm in Penarth now.", "Penarth", "A fortnight ago"),
+        (
+            "Ida: We moved at the start of April. We're in Hobart now.",
+            "Hobart",
+            "the start of April",
+        ),
+        ("Ida: I finally moved! I'm living in Leeds now.", "Leeds", None),
+    ],
+)
+def test_a_move_told_without_its_place_goes_to_the_place_told_next(
+    text: str, home: str, phrase: str | None
+) -> None:
+    (lives,) = [r for r in relations(text) if r.kind == "lives_in"]
+    assert (lives.target, lives.valid_at) == (home, phrase)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I'm in Penarth now, a little terrace.",  # no move told: a visit, maybe
+        "Ida: I moved to Cardiff in May. I'm in Penarth now for the weekend.",  # its place named
+    ],
+)
+def test_a_place_is_no_home_without_a_move_told_without_its_place(text: str) -> None:
+    assert not [r for r in relations(text) if r.target == "Penarth" and r.kind == "lives_in"]
 
 
 def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
