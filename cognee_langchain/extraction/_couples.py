@@ -320,7 +320,15 @@ def _we_couple(
     spans: list[Span] = []
     for match in matches:
         named = [m for start, m in sorted(at.items()) if start < match.start()]
-        people = [m for m in (antecedent, *named) if m is not None and is_person(m, graph)]
+        # "Harlan Boyd. Widower, retired Coast Guard. We've been keeping company": a name ending
+        # in a trade ("Coast Guard") is what someone was, not who
+        people = [
+            m
+            for m in (antecedent, *named)
+            if m is not None
+            and is_person(m, graph)
+            and m.name.split()[-1].lower() not in lex.JOB_NOUNS
+        ]
         verb = " ".join(match.group("verb").split())
         predicate = _COUPLE_PREDICATES.get(verb, verb)
         # "your best friend is officially Mrs Siobhan Keane. We got married": her married

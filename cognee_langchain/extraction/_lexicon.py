@@ -245,7 +245,7 @@ JOB_NOUNS = _words(
     "midwife carer caregiver nanny receptionist secretary bookkeeper auditor actuary economist "
     "surveyor illustrator animator steward stewardess porter courier machinist welder "
     "superintendent registrar guide ranger warden guard cleaner labourer laborer farmer "
-    "gardener builder hairdresser barber stylist leader"
+    "gardener builder hairdresser barber stylist leader trainee apprentice"
 )
 #: Acronyms of a trade that open a job title ("UX designer", "QA engineer"), never an employer.
 TRADE_ACRONYMS = frozenset(("UX", "UI", "QA", "HR", "IT", "PR", "SEO", "ML", "AI", "BI", "QC"))

@@ -555,6 +555,8 @@ def test_offline_relations_have_a_target_unless_they_end_a_fact(text: str) -> No
         ),
         ("Bea: Work at Kestrel keeps me on my toes.", {("works at", "Kestrel")}),
         ("Bea: My new boss at Kestrel is kind.", {("works at", "Kestrel")}),
+        # a trainee is a title of its own: "pricing actuary" later is a new one
+        ("Bea: I'm a pricing actuary trainee for now.", {("job title", "pricing actuary trainee")}),
         (
             "Bea: I started at Zalando as UX designer on Monday.",
             {("job title", "UX designer"), ("works at", "Zalando")},
@@ -818,6 +820,15 @@ def test_a_description_between_a_change_and_its_date_is_passed_over() -> None:
     # a sentence of its own is no aside: its date is not the change's
     told = "Wade: I been seeing Darlene. She sings in the choir. Since July."
     assert by_target(told)["Darlene"].valid_at is None
+
+
+def test_a_trade_named_as_what_someone_was_is_no_partner() -> None:
+    text = (
+        "Dot: There's a gentleman at church, Harlan Boyd. Widower, retired Coast Guard. We've "
+        "been keeping company since October."
+    )
+    (couple,) = [r for r in relations(text) if r.kind == "relationship_status"]
+    assert couple.target != "Coast Guard"
 
 
 def test_a_married_name_is_the_speaker_not_a_partner() -> None:
