@@ -76,7 +76,8 @@ _TITLE_AT = re.compile(
 # "I started at Wealthsimple as a data scientist", "I started at a gym on Monday, as a
 # manager": the employer first, then the title.
 _AT_AS_TITLE = re.compile(
-    rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined)\s+(?:(?:at|for|with)\s+)?"
+    rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined"
+    r"|(?:got\s+|was\s+|['’]ve\s+been\s+|have\s+been\s+)?hired\s+by)\s+(?:(?:at|for|with)\s+)?"
     r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?,?\s+as\s+(?:(?:a|an|the)\s+)?"
     rf"{_TITLE}{_TITLE_END}"
 )
@@ -105,6 +106,11 @@ _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
     r"(?:promoted\s+to|made|appointed(?:\s+as)?|named|elected|hired\s+as)\s+"
     rf"(?:a\s+|an\s+|the\s+|our\s+|my\s+)?{_ANY_TITLE}{_TITLE_END}"
+    r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
+)
+# The title said as such: "my job title is now production coordinator".
+_MY_TITLE = re.compile(
+    rf"\b[Mm]y\s+(?:job\s+)?title\s+is\s+{_NOW}(?:(?:a|an)\s+)?{_ANY_TITLE}{_TITLE_END}"
     r"(?:\s+(?:at|for|with)\s+(?P<org>\S))?"
 )
 # The title after the promotion's date: "I got promoted last month, senior associate".
@@ -259,6 +265,7 @@ def _titles(
         (_NAMED_TITLE, "became"),
         (_GIVEN_TITLE, "became"),
         (_PROMOTED_THEN, "became"),
+        (_MY_TITLE, "job title"),
         (_AT_AS_TITLE, "job title"),
     ):
         for match in pattern.finditer(text):
@@ -427,7 +434,8 @@ _RULES: tuple[_Rule, ...] = (
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
 _RULE_WORDS: dict[_Rule, frozenset[str]] = {
-    _titles: lex.JOB_NOUNS | {"promoted", "made", "appointed", "named", "elected", "hired"},
+    _titles: lex.JOB_NOUNS
+    | {"promoted", "made", "appointed", "named", "elected", "hired", "title"},
     title_changes: TITLE_CHANGE_WORDS,
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",

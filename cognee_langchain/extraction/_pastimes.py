@@ -41,7 +41,7 @@ _GIVEN_UP = re.compile(
 # A pastime given up: "I quit bridge", "I've given up bowls", "I stopped football in April",
 # "I packed in the golf" (a name after "quit" is an employer: "I quit Acme").
 _QUIT_PASTIME = re.compile(
-    rf"{_I}(?:quit|stopped|gave\s+up|given\s+up|packed\s+in|dropped)\s+"
+    rf"{_I}(?:quit|stopped|gave\s+up(?:\s+on)?|given\s+up(?:\s+on)?|packed\s+in|dropped)\s+"
     r"(?:(?:playing|doing|going\s+to)\s+)?(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
 )
@@ -60,6 +60,8 @@ _OFF = (
     r"|(?:['’]ve|\s+have)?\s+(?:(?:kind\s+of|totally|completely|just)\s+)?"
     r"(?:fallen\s+out\s+of\s+love\s+with|fell\s+out\s+of\s+love\s+with|gone\s+off|"
     r"went\s+off|lost\s+interest\s+in)"
+    # "I'm done with skateboarding"
+    r"|(?:['’]m|\s+am)\s+(?:so\s+|totally\s+|completely\s+)?done\s+with"
 )
 _LIKING = re.compile(
     rf"\bI(?:(?P<keen>{_KEEN})|(?P<off>{_OFF}))\s+(?:(?:the|my)\s+)?"
@@ -145,7 +147,7 @@ def _given_up(
 
 _LIKING_WORDS = frozenset(
     ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
-     "crazy", "off", "love", "interest", "anymore", "more", "longer")
+     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done")
 )  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.

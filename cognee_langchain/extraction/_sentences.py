@@ -105,9 +105,17 @@ _ELIDED_I = re.compile(
     # words that are adjectives too ("Retired racer", "Married life") only before a preposition
     + r"|(?:[Rr]etired|[Mm]arried)(?=\s+(?:from|in|on|at|last|this|back|early)\b))\s(?=\S)"
 )
+# A chat opener before a sentence whose "I" is left out: "Yeah, bought a flat.", "So, quit Acme."
+_CHAT_OPENER = re.compile(
+    r"(?:[Yy]eah|[Yy]ep|[Yy]es|[Ww]ell|[Ss]o|[Oo]h|[Oo]k|[Oo]kay|[Aa]nyway|[Aa]nd|[Pp]lus|[Nn]ah|"
+    r"[Uu]m|[Uu]h|[Hh]mm|[Hh]aha|[Ll]ol)[,.!]?\s+"
+)
 # The same "I" left out of a later clause of a sentence the speaker tells of themselves ("I
-# shifted here in May, joined Kaveri on the 1st of June"): put back after the comma.
-_CLAUSE_ELIDED_I = re.compile(r"(?<=,\s)(?=(?:" + "|".join(_ELIDED_VERBS) + r")\s(?!by\b))")
+# shifted here in May, joined Kaveri on the 1st of June", "I sold the Jeep and bought a Tesla"):
+# put back after the comma or the "and".
+_CLAUSE_ELIDED_I = re.compile(
+    r"(?:(?<=,\s)|(?<=\sand\s))(?=(?:" + "|".join(_ELIDED_VERBS) + r")\s(?!by\b))"
+)
 # And of the news a colon opens ("My news is a bit less fluffy: sold the tinny last month.",
 # "news here: sold the tesla"), whatever the sentence before the colon is about.
 _NEWS_ELIDED_I = re.compile(rf"(?<=:\s)(?:{_ELIDED_VERB})(?=\s)")
@@ -158,11 +166,16 @@ def chunk_sentences(text: str) -> list[Sentence]:
                 analysed = _LOWER_I.sub("I", analysed)
             if "in'" in analysed or "in’" in analysed:
                 analysed = _G_DROPPED.sub(r"\1ing", analysed)
-            if speaker and _ELIDED_I.match(analysed):
+            opener = _CHAT_OPENER.match(analysed) if speaker else None
+            if opener and _ELIDED_I.match(analysed, opener.end()):
+                # "Yeah, bought a 2BHK in May.": the I left out after a chat opener
+                at = opener.end()
+                analysed = f"{analysed[:at]}I {analysed[at].lower()}{analysed[at + 1 :]}"
+            elif speaker and _ELIDED_I.match(analysed):
                 analysed = f"I {analysed[0].lower()}{analysed[1:]}"
             elif speaker and _ELIDED_I_AM.match(analysed):
                 analysed = f"I'm {analysed[0].lower()}{analysed[1:]}"
-            if speaker and analysed.startswith("I ") and ", " in analysed:
+            if speaker and analysed.startswith("I ") and (", " in analysed or " and " in analysed):
                 analysed = _CLAUSE_ELIDED_I.sub("I ", analysed)
             if speaker and ": " in analysed:
                 analysed = _NEWS_ELIDED_I.sub(lambda verb: f"I {verb[0].lower()}", analysed)

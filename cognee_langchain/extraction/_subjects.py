@@ -36,7 +36,8 @@ OBJECT_END = (
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:last|yesterday|today|this|on|in|for|after|because|from|"
     r"two|three|four|five|six|a|an|several|few|some|named|called|with|at|to|off|back|"
     r"before|since|around|about|end|start|beginning|middle|earlier|entirely|completely|"
-    r"altogether|too|now|again|lately|recently|nowadays|these)\b))"
+    r"altogether|too|now|again|lately|recently|nowadays|these|honestly|tbh|lol|though|"
+    r"anyway|already|so|but|and)\b))"
 )
 
 PERSON = "Person"

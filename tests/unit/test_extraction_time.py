@@ -555,6 +555,14 @@ def test_offline_relations_have_a_target_unless_they_end_a_fact(text: str) -> No
         ),
         ("Bea: Work at Kestrel keeps me on my toes.", {("works at", "Kestrel")}),
         ("Bea: My new boss at Kestrel is kind.", {("works at", "Kestrel")}),
+        (
+            "Bea: my job title is now production coordinator, more spreadsheets.",
+            {("job title", "production coordinator")},
+        ),
+        (
+            "Bea: Got hired by Arup as a graduate engineer.",
+            {("job title", "graduate engineer"), ("works at", "Arup")},
+        ),
         # a trainee is a title of its own: "pricing actuary" later is a new one
         ("Bea: I'm a pricing actuary trainee for now.", {("job title", "pricing actuary trainee")}),
         (
@@ -737,6 +745,33 @@ def test_a_title_changed_for_another(text: str, old: str | None, new: str) -> No
 )
 def test_a_title_named_beside_to_is_no_change(text: str) -> None:
     assert not [r for r in relations(text) if r.kind == "job_title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "liking"),
+    [
+        ("Aisha: My news: I've given up on vegan. Cheese won.", "vegan"),
+        ("Aisha: I broke my wrist so I'm done with skateboarding honestly", "skateboarding"),
+    ],
+)
+def test_a_liking_given_up_in_more_wordings(text: str, liking: str) -> None:
+    (ended,) = [r for r in relations(text) if r.kind == "likes"]
+    assert (ended.target, ended.retracted) == (liking, True)
+
+
+def test_a_left_out_i_after_and_is_put_back() -> None:
+    told = triples("Ravi: Sold the Jeep last week and bought a Tesla yesterday.")
+    assert {("Ravi", "sold", "Jeep"), ("Ravi", "bought", "Tesla")} <= told
+    assert ("Ravi", "started at", "Acme") in triples("Ravi: I moved in May, and started at Acme.")
+    # "and" before a name is no clause of its own
+    assert not any(r.target == "left" for r in relations("Ravi: I met Tom and Jerry and left."))
+
+
+def test_a_left_out_i_after_a_chat_opener_is_put_back() -> None:
+    assert ("Ravi", "quit", "Acme") in triples("Ravi: So, quit Acme last week.")
+    bought = [r for r in relations("Ravi: Yeah, bought a Vespa in May.") if r.source == "Ravi"]
+    assert [r.target for r in bought] == ["Vespa"]
+    assert not relations("Ravi: I'm done with you.")  # nobody's pastime
 
 
 def test_a_title_told_after_the_promotions_date() -> None:
