@@ -97,6 +97,12 @@ _STILL_AT = re.compile(
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
+# "I left the council", "left the bank": an employer named by what it is.
+_LEFT_WORKPLACE = re.compile(
+    rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<workplace>council|company|firm|bank|agency|hospital|"
+    r"practice|surgery|startup|start-up|charity|ministry|newspaper|paper|magazine|warehouse|"
+    r"factory|plant|restaurant|bakery|cafe|café|shop|store)\b(?!\s+(?:at|in|on)\s+\d)"
+)
 # "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
 _LAST_DAY = re.compile(
     r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|week)\s+(?:at|with|in)\s+"
@@ -343,6 +349,14 @@ def _job_lost(
             time = FactTime(kind="works_at", retracted=True)
             graph.relate(speaker, predicate, org.key, description, time)
             spans.append(match.span())
+    for match in _LEFT_WORKPLACE.finditer(text):
+        # "Left the council in August": the memory aims it at the one employer whose name holds
+        # the word ("Leeds City Council"), or keeps it as a job's end
+        workplace = graph.add_concept(match.group("workplace"), description)
+        graph.relate(
+            speaker, "left", workplace, description, FactTime(kind="works_at", retracted=True)
+        )
+        spans.append(match.span())
     return spans
 
 
@@ -441,7 +455,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
          "office", "still", "contract")
     ),
-    _job_lost: frozenset(("job", "left", "last", "final")),
+    _job_lost: frozenset(("job", "left", "last", "final", "quit")),
     pets_gone: PET_GONE_WORDS,
     cohabits: COHABIT_WORDS,
     **PASTIME_RULES,

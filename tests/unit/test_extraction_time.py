@@ -606,6 +606,16 @@ def test_leaving_a_named_employer_ends_the_job_but_leaving_a_place_does_not() ->
     assert not any(r.retracted for r in relations("Bea: I grew up in Porto. I left Porto at 18."))
 
 
+def test_leaving_an_employer_named_by_what_it_is_ends_the_one_whose_name_holds_it(
+    memory: GraphMemory,
+) -> None:
+    memory.remember(session("10:00 am on 5 February, 2021", "Alice: I work at Leeds City Council."))
+    memory.remember(session("10:00 am on 1 October, 2021", "Alice: Left the council in August."))
+    (job,) = alice_history(memory, "works_at")
+    assert (job.target_name, day(job.invalid_at)) == ("Leeds City Council", "2021-08-01")
+    assert not [r for r in relations("Alice: I left the house at 8.") if r.retracted]
+
+
 def test_a_last_day_at_an_employer_ends_the_job() -> None:
     text = "Bea: My last day at Kestrel Labs was Friday."
     ended = {(r.target, r.kind) for r in relations(text) if r.retracted}
