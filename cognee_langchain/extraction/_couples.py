@@ -2,7 +2,8 @@
 
 * "Nadia and I have been dating", "Ama and I got engaged", "I'm seeing Leah" ->
   ``relationship_status`` with that partner; "we broke up", "Chris and I split up", "Erik and I
-  are separating", "Tom dumped me", "I ended things with Tom", "I'm not with Tom anymore" -> its
+  are separating", "Tom dumped me", "I dumped Tom", "Gino and I are over", "I ended things with
+  Tom", "I'm not with Tom anymore" -> its
   end, with whoever it was when the partner is unnamed.
 * A partner introduced so: "I've got a boyfriend now, Tom", "I have a girlfriend called Ana".
 * Asked out is dating: "Ethan asked me out", "I asked Leah out"; "Noah and I are official now"
@@ -57,7 +58,9 @@ _ENDED = (
 )
 _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
-    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced))"
+    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
+    # "Gino and I are over"
+    r"|are\s+(?:so\s+)?(?:over|finished)(?!\s+(?:with|the|it|that)\b))"
 )
 _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
@@ -71,6 +74,9 @@ _BREAK_UP = re.compile(
 _LEFT_BY = re.compile(
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:just\s+)?"
     r"(?:dumped|broke\s+up\s+with|split\s+up\s+with|divorced|walked\s+out\s+on)\s+me\b"
+    # the speaker ended it: "I dumped Gino", "I broke it off with Gino"
+    r"|\bI\s+(?:finally\s+|just\s+)?(?:dumped|broke\s+(?:it\s+)?off\s+with)\s+"
+    r"(?P<partner_2>[^\W\d_a-z])"
 )
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
@@ -178,7 +184,8 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
-    "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée",
+    "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
+    "finished", "off",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move", "together"))
 
@@ -252,7 +259,7 @@ def couples(
             graph.relate(speaker, "broke up with", partner.key, description, time)
             spans.append(match.span())
     for match in _LEFT_BY.finditer(text):
-        partner = at.get(match.start("partner"))
+        partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
         if partner is not None and is_person(partner, graph):
             time = FactTime(kind="relationship_status", retracted=True)
             graph.relate(speaker, "broke up with", partner.key, description, time)

@@ -34,7 +34,8 @@ _NOT_PASTIMES = frozenset(
 _PASTIME_VERBS = frozenset(("play", "practise", "practice", "do", "go to"))
 _GIVEN_UP = re.compile(
     r"\bI\s+(?P<negation>don['’]t|do\s+not|no\s+longer|can['’]t|cannot|never)\s+"
-    r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand)"
+    r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand|"
+    r"live\s+in|work\s+(?:at|for)|study\s+at)"
     r"\s+(?:(?:the|my|a|an|any)\s+)?(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
     r"(?P<anymore>\s+any\s?more)?(?=\s*(?:[.,;:!?)]|$|\s+(?:since|because|now|after|these)\b))"
 )
@@ -42,7 +43,8 @@ _GIVEN_UP = re.compile(
 # "I packed in the golf" (a name after "quit" is an employer: "I quit Acme").
 _QUIT_PASTIME = re.compile(
     rf"{_I}(?:quit|stopped|gave\s+up(?:\s+on)?|given\s+up(?:\s+on)?|packed\s+in|dropped)\s+"
-    r"(?:(?:playing|doing|going\s+to)\s+)?(?:(?:the|my)\s+)?"
+    r"(?:(?:playing|doing|going\s+to|drinking|eating|watching|listening\s+to)\s+)?"
+    r"(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
 )
 # A liking said outright: "I'm really into pottery", "I'm obsessed with climbing lately", "I've
@@ -80,6 +82,15 @@ _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
 )  # fmt: skip
 
 # A subordinator right before the clause: the clause dates something else.
+# One taste for another: "I've switched from coffee to green tea", "I swapped coffee for tea"
+# (names are employers or places: "from Acme to Zalando" is no taste).
+_TASTE = r"(?P<{}>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)"
+_SWITCHED = re.compile(
+    rf"{_I}(?:switched|changed|moved|gone|went)\s+(?:over\s+)?from\s+{_TASTE.format('old')}"
+    rf"\s+to\s+{_TASTE.format('new')}{OBJECT_END}"
+    rf"|{_I}(?:swapped|traded|exchanged)\s+{_TASTE.format('old_2')}\s+for\s+"
+    rf"{_TASTE.format('new_2')}{OBJECT_END}"
+)
 _WHEN_CLAUSE = re.compile(r"\b(?:after|before|when|until|till|once|since|as\s+soon\s+as)\s*$", re.I)
 
 
@@ -115,6 +126,28 @@ def _likings(
         ended = match.re is not _LIKING or match.group("off") is not None
         time = FactTime(kind="likes", retracted=ended)
         graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
+        spans.append(match.span())
+    return spans
+
+
+def _switched(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "I've switched from coffee to green tea": the end of one liking and the start of the
+    other."""
+    spans: list[Span] = []
+    for match in _SWITCHED.finditer(text):
+        two = "_2" if match.group("old_2") else ""
+        old, new = match.group("old" + two), match.group("new" + two)
+        words = [*old.split(), *new.split()]
+        if any(
+            w in lex.NON_NAME_WORDS or w in _NOT_QUIT_PASTIMES or w in lex.JOB_NOUNS for w in words
+        ):
+            continue
+        ended = graph.add_concept(old, description)
+        graph.relate(speaker, "gave up", ended, description, FactTime(kind="likes", retracted=True))
+        taken = graph.add_concept(new, description)
+        graph.relate(speaker, "into", taken, description, FactTime(kind="likes"))
         spans.append(match.span())
     return spans
 
@@ -155,4 +188,5 @@ PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
     _pastimes: frozenset(("started", "took", "taken", "got", "picked", "began")),
     _likings: _LIKING_WORDS,
     _given_up: frozenset(("anymore", "more", "longer")),
+    _switched: frozenset(("switched", "changed", "moved", "gone", "went", "swapped", "traded")),
 }

@@ -769,6 +769,53 @@ def test_a_liking_given_up_in_more_wordings(text: str, liking: str) -> None:
     assert (ended.target, ended.retracted) == (liking, True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I dumped Gino last week.",
+        "Ida: Gino and I are over.",
+        "Ida: I broke it off with Gino.",
+    ],
+)
+def test_the_speaker_ending_a_couple(text: str) -> None:
+    (ended,) = [r for r in relations(text) if r.kind == "relationship_status"]
+    assert (ended.target, ended.retracted) == ("Gino", True)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ida: I dumped the old sofa.", "Ida: Gino and I are finished with the house."]
+)
+def test_look_alikes_of_ending_a_couple(text: str) -> None:
+    assert not [r for r in relations(text) if r.kind == "relationship_status"]
+
+
+def test_one_taste_switched_for_another() -> None:
+    for text in (
+        "Ida: I've switched from coffee to green tea.",
+        "Ida: I swapped coffee for green tea last month.",
+    ):
+        found = {(r.target, r.retracted) for r in relations(text) if r.kind == "likes"}
+        assert found == {("coffee", True), ("green tea", False)}
+    # two names are employers or places, no tastes
+    assert not [r for r in relations("Ida: I switched from Acme to Zalando.") if r.kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "target"),
+    [
+        ("Ida: I stopped drinking gin in March.", "likes", "gin"),
+        ("Ida: I don't live in Paris anymore.", "lives_in", "Paris"),
+        ("Ida: I don't work at Northlight any more.", "works_at", "Northlight"),
+    ],
+)
+def test_an_end_said_with_a_negation_or_a_habits_verb(text: str, kind: str, target: str) -> None:
+    (ended,) = [r for r in relations(text) if r.target == target]
+    assert KINDS.classify(ended.predicate) == KindMatch(kind, True) or (
+        ended.kind,
+        ended.retracted,
+    ) == (kind, True)
+
+
 def test_a_left_out_i_after_and_is_put_back() -> None:
     told = triples("Ravi: Sold the Jeep last week and bought a Tesla yesterday.")
     assert {("Ravi", "sold", "Jeep"), ("Ravi", "bought", "Tesla")} <= told
