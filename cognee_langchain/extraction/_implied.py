@@ -33,7 +33,7 @@ from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
-from cognee_langchain.extraction._subjects import Span, is_place
+from cognee_langchain.extraction._subjects import Span, is_institution, is_place
 
 __all__ = ["IMPLIED_RULES"]
 
@@ -379,6 +379,8 @@ def jobs_left(
     unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
     for match in _JOB_ENDED.finditer(text):
         org = _named(at, graph, match.start("org")) if match.group("org") else None
+        if org is not None and is_institution(org.name):
+            continue  # "I left Utrecht University": studies ended, no job
         if not match.group("org") or (org is not None and not is_place(org, graph)):
             ended = True
         told_whose = any(start >= match.end() for start in at)  # "laid off from Stripe"

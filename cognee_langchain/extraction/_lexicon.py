@@ -15,6 +15,7 @@ __all__ = [
     "FOND_WORDS",
     "GENERIC_SPEAKERS",
     "HEADER_WORDS",
+    "INSTITUTION_WORDS",
     "INTERJECTIONS",
     "IRREGULAR_PARTICIPLES",
     "JOB_NOUNS",
@@ -246,6 +247,11 @@ JOB_NOUNS = _words(
     "surveyor illustrator animator steward stewardess porter courier machinist welder "
     "superintendent registrar guide ranger warden guard cleaner labourer laborer farmer "
     "gardener builder hairdresser barber stylist leader trainee apprentice"
+)
+#: The last words of a place of study's name: leaving or starting there is studies, not a job.
+INSTITUTION_WORDS = _words(
+    "university uni college school academy institute conservatoire conservatory polytechnic "
+    "seminary"
 )
 #: Acronyms of a trade that open a job title ("UX designer", "QA engineer"), never an employer.
 TRADE_ACRONYMS = frozenset(("UX", "UI", "QA", "HR", "IT", "PR", "SEO", "ML", "AI", "BI", "QC"))

@@ -6,9 +6,13 @@ place.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
+from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction.kinds import KindMatch, RelationKinds, base_form
 
 __all__ = [
     "I_SUBJECT",
@@ -17,8 +21,10 @@ __all__ = [
     "PERSON",
     "WE_SUBJECT",
     "Span",
+    "is_institution",
     "is_person",
     "is_place",
+    "studies_not_jobs",
 ]
 
 #: ``(start, end)`` of a stretch of a sentence's text.
@@ -54,3 +60,30 @@ def is_place(mention: Mention, graph: ChunkGraph) -> bool:
     """Whether ``mention`` names a place: hinted so where it stands, or typed so in the chunk."""
     entry = graph.entities.get(mention.key)
     return mention.hint in PLACE_TYPES or (entry is not None and entry[1] in PLACE_TYPES)
+
+
+def is_institution(name: str) -> bool:
+    """Whether ``name`` names a place of study ("Utrecht University", "Leeds College of Art")."""
+    return any(word.lower() in lex.INSTITUTION_WORDS for word in name.split())
+
+
+# The verbs that start or end studies as well as a job ("started at", "left", "quit").
+_STUDY_VERBS = frozenset(("start", "join", "leave", "quit", "begin", "enrol", "enroll", "drop"))
+_KINDS = RelationKinds()
+
+
+def studies_not_jobs(graph: ChunkGraph) -> None:
+    """Starting at or leaving a place of study is studies, not a job ("I started at Utrecht
+    University", "I left Leeds College of Art"); teaching or working there stays a job."""
+    for (source, predicate, target), (said, time, order) in list(graph.relations.items()):
+        entry = graph.entities.get(target)
+        if entry is None or not is_institution(entry[0]):
+            continue
+        reading = (
+            _KINDS.classify(predicate)
+            if time.kind is None
+            else KindMatch(time.kind, time.retracted)
+        )
+        if reading.kind == "works_at" and base_form(predicate.split()[0]) in _STUDY_VERBS:
+            studies = replace(time, kind="studies_at", retracted=reading.retracted)
+            graph.relations[source, predicate, target] = (said, studies, order)

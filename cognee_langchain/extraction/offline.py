@@ -93,7 +93,7 @@ from cognee_langchain.extraction._sentences import (
     opens_with_pronoun,
     split_sentences,
 )
-from cognee_langchain.extraction._subjects import is_place
+from cognee_langchain.extraction._subjects import is_place, studies_not_jobs
 from cognee_langchain.extraction._third_person import (
     as_answered,
     as_confirmed,
@@ -251,6 +251,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
         subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
+    studies_not_jobs(graph)
     return graph.to_extraction(lead_sentence(text))
 
 

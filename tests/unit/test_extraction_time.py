@@ -816,6 +816,25 @@ def test_an_end_said_with_a_negation_or_a_habits_verb(text: str, kind: str, targ
     ) == (kind, True)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "retracted"),
+    [
+        ("Ida: I started at Utrecht University in September.", "studies_at", False),
+        ("Ida: I left Utrecht University in June.", "studies_at", True),
+        ("Ida: I quit Leeds College of Art last week.", "studies_at", True),
+        # a job there stays a job
+        ("Ida: I started at Minami High School as a maths teacher.", "works_at", False),
+    ],
+)
+def test_starting_at_or_leaving_a_place_of_study_is_studies(
+    text: str, kind: str, retracted: bool
+) -> None:
+    (place,) = [r for r in relations(text) if r.kind in ("studies_at", "works_at")]
+    assert (place.kind, place.retracted) == (kind, retracted)
+    if kind == "studies_at":  # and no job title ends with it
+        assert not [r for r in relations(text) if r.kind == "job_title"]
+
+
 def test_a_left_out_i_after_and_is_put_back() -> None:
     told = triples("Ravi: Sold the Jeep last week and bought a Tesla yesterday.")
     assert {("Ravi", "sold", "Jeep"), ("Ravi", "bought", "Tesla")} <= told
