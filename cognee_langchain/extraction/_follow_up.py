@@ -11,12 +11,13 @@
   A re-telling of a kind dates only a change of that kind, and may come a sentence later ("I'm
   in Calgary now. Like, living here. Moved out at the start of February."): a move ("Moved up
   the week before last.", "Drove up from Phoenix two weeks ago.", "I've lived here since May.")
-  a home; a meeting ("Met him at a pub quiz in March.", "We got together in June.") or a
-  break-up ("We broke up three months ago.") a couple; a thing got again by a pronoun ("I
-  bought him three days ago.") or its sale closing ("The sale closed a fortnight ago.") a pet
-  or a possession. "We went to Rome in May" dates a trip, not the change before it. Its date
-  must lie in the past (not "We'll meet in May"), and the change's own sentence must name no
-  date of its own, which always wins. Only the phrase is passed on ("in May"): it is resolved
+  a home; a meeting ("Met him at a pub quiz in March.", "We got together in June."), a
+  proposal or a wedding ("He proposed on Saturday.", "Our wedding was in June.") or a break-up
+  ("We broke up three months ago.") a couple; a thing got again by a pronoun ("I bought him
+  three days ago.") or its sale closing ("The sale closed a fortnight ago.") a pet or a
+  possession. "We went to Rome in May" dates a trip, not the change before it. Its date must
+  lie in the past (not "We'll meet in May"), and the change's own sentence must name no date
+  of its own, which always wins. Only the phrase is passed on ("in May"): it is resolved
   against the message's time with every other date when the write is built.
 * **A name**: a pet, a partner or a vehicle told of without a name is named by the next
   sentence: "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone.
@@ -107,7 +108,13 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             r"|(?:I\s+)?met\s+(?:him|her|them)\b"
             rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b"
             # "I'm not with Lucía anymore. We broke up three months ago."
-            rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced)\b",
+            rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced)\b"
+            # "We're engaged! He proposed on Saturday.", "Our wedding was in June.", "We had
+            # our first date in May."
+            r"|(?:he|she|they|I)\s+(?:finally\s+)?(?:proposed|popped\s+the\s+question|asked\s+me"
+            r"|got\s+down\s+on\s+one\s+knee)\b"
+            r"|(?:the|our)\s+wedding\s+was\b"
+            r"|(?:we|I)\s+(?:had\s+our\s+first\s+date|started\s+(?:dating|going\s+out|seeing))\b",
             _COUPLE,
             None,
         ),
@@ -131,7 +138,8 @@ _RETOLD_WORDS = frozenset(
         "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
         "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
-        "broke", "split", "separated", "divorced", "sale",
+        "broke", "split", "separated", "divorced", "sale", "proposed", "popped", "asked", "knee",
+        "wedding", "date", "dating", "going", "seeing",
     )
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")

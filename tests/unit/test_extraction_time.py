@@ -689,6 +689,9 @@ def test_the_next_sentence_of_the_turn_dates_a_change_it_tells_the_start_of() ->
         ("Ida: Now working for Arup. Started two weeks ago.", "Arup", "two weeks ago"),
         ("Ida: I'm not with Joel anymore. We broke up last month.", "Joel", "last month"),
         ("Ida: I quit Aviva. Told my line manager yesterday.", "Aviva", "yesterday"),
+        ("Ida: Gino and I are engaged! He proposed on Saturday.", "Gino", "on Saturday"),
+        ("Ida: Gino and I got married! Our wedding was in June.", "Gino", "in June"),
+        ("Ida: I'm seeing Gino. We had our first date in May.", "Gino", "in May"),
         ("Ida: I have sold the Jeep. The sale closed a fortnight ago.", "Jeep", "a fortnight ago"),
         # a first day dates a start, a last day an end only
         ("Ida: I joined Aviva. My first day was Monday.", "Aviva", "Monday"),
