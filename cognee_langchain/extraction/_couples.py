@@ -39,8 +39,11 @@ __all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
 # marriage lasted ("we were married for ten years"); "were dating" may well be over.
 _WERE_MARRIED = rf"\s+were(?=\s+{NOW}married\b(?!\s+for\b))"
 # "<Name> and I": the speaker and a partner ("Nadia and I have been dating").
+_NAMED = r"[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3}"
 _COUPLE = (
-    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’.&-]*(?:\s+[^\W\d_a-z][\w'’.&-]*){0,3})\s+and\s+I"
+    rf"(?:(?<![\w'’])(?P<partner>{_NAMED})\s+and\s+(?:I|me)"
+    # "Me and Gino are a thing now"
+    rf"|\b[Mm]e\s+and\s+(?P<partner_2>{_NAMED}))"
     rf"(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
 )
 # "Noah and I are official now" is a couple; "we're official sponsors" is not.
@@ -48,8 +51,11 @@ _OFFICIAL = r"official(?=\s*(?:[.,;:!?)]|$|\s+(?:now|since|again|as\s+of)\b))"
 # Older wordings of dating: "courting", "keeping company", "stepping out".
 _COURTING = r"courting|keeping\s+company|stepping\s+out|walking\s+out"
 _TOGETHER = (
-    rf"(?:been\s+)?(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}|{_COURTING}"
-    r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched)"
+    r"(?:been\s+|started\s+|begun\s+|(?:got|are|were)\s+(?=back\s+together))?"
+    rf"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}|{_COURTING}"
+    r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched"
+    # "Gino and I got back together", "Me and Gino are a thing now", "... are exclusive now"
+    r"|back\s+together|a\s+thing|exclusive|going\s+out)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
@@ -73,7 +79,8 @@ _BREAK_UP = re.compile(
 # The partner ended it: "Tom dumped me", "Ana broke up with me".
 _LEFT_BY = re.compile(
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:just\s+)?"
-    r"(?:dumped|broke\s+up\s+with|split\s+up\s+with|divorced|walked\s+out\s+on)\s+me\b"
+    r"(?:dumped|broke\s+up\s+with|split\s+up\s+with|divorced|walked\s+out\s+on|left)"
+    r"\s+me\b(?!\s+(?:a|an|the|some|alone|with|in|at|to)\b)"
     # the speaker ended it: "I dumped Gino", "I broke it off with Gino"
     r"|\bI\s+(?:finally\s+|just\s+)?(?:dumped|broke\s+(?:it\s+)?off\s+with)\s+"
     r"(?P<partner_2>[^\W\d_a-z])"
@@ -90,7 +97,8 @@ _WE_COUPLE_WORDS = frozenset(
 )  # fmt: skip
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
-    "official": "together with",
+    "official": "together with", "back together": "together with", "a thing": "together with",
+    "exclusive": "together with", "going out": "dating",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating",
@@ -112,7 +120,7 @@ _PROPOSED = re.compile(
 # the partner), nor how long ("married for ten years").
 _I_COUPLE = re.compile(
     rf"(?<!and )\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{NOW}(?:been\s+|got\s+|gotten\s+)?{NOW}"
-    r"(?P<verb>married|engaged)\b(?!\s+(?:for|to)\b)"
+    r"(?P<verb>married|engaged|divorced)\b(?!\s+(?:for|to)\b)(?!\s+[^\W\d_a-z])"
 )
 # The speaker's own wedding, told as done: "Wedding is done, yaar!", "Our wedding was on the
 # 18th", "We had our wedding in June" (not someone else's: "their wedding was lovely").
@@ -126,6 +134,11 @@ _HAS_PARTNER = re.compile(
     r"\bI(?:['’]ve\s+got|\s+have\s+got|\s+have|\s+got)\s+(?:a\s+)?(?:new\s+)?"
     r"(?:boyfriend|girlfriend|partner|fianc[eé]e?)(?:\s+now)?(?:,\s*|\s+(?:called|named)\s+)"
     r"(?P<partner>[^\W\d_a-z])"
+)
+# A partner said to be one: "Gino is my boyfriend now", "Ana's my fiancée".
+_IS_MY_PARTNER = re.compile(
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)(?:\s+is|['’]s)\s+(?:now\s+)?my\s+(?:new\s+)?"
+    r"(?P<role>boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife)\b"
 )
 # A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
 _NOT_WITH = re.compile(
@@ -163,7 +176,7 @@ _ASKED_OUT = re.compile(
 _SEEING = re.compile(
     # "I been keeping company with Darlene": the "have" left out, as some speak
     rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+been)\s+{NOW}"
-    r"(?:seeing|courting|(?:keeping\s+company|stepping\s+out|walking\s+out)\s+with)\s+"
+    r"(?:seeing|courting|(?:keeping\s+company|stepping\s+out|walking\s+out|going\s+out)\s+with)\s+"
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
     # "someone new, she's called Priya"
     r"(?:,\s+(?:she|he|they)(?:['’]s|\s+is|['’]re|\s+are)\s+(?:called|named)"
@@ -185,7 +198,8 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
-    "finished", "off",
+    "finished", "off", "left", "husband", "wife", "thing", "exclusive",
+    "going", "back",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move", "together"))
 
@@ -205,7 +219,7 @@ def couples(
     spans = _we_couple(text, speaker, at, graph, description, antecedent)
     lower_case = is_lower_case(text)
     for match in _COUPLE_CHANGE.finditer(text):
-        partner = at.get(match.start("partner"))
+        partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
         if partner is not None:
             _couple_change(match, speaker, partner.key, graph, text, description)
             spans.append(match.span())
@@ -238,6 +252,18 @@ def couples(
         if partner is not None and partner.key != speaker and is_person(partner, graph):
             time = FactTime(kind="relationship_status")
             graph.relate(speaker, "engaged to", partner.key, description, time)
+            spans.append(match.span())
+    for match in _IS_MY_PARTNER.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None and partner.key != speaker and is_person(partner, graph):
+            role = match.group("role")
+            predicate = (
+                "married"
+                if role in ("husband", "wife")
+                else ("engaged to" if role.startswith("fianc") else "dating")
+            )
+            time = FactTime(kind="relationship_status")
+            graph.relate(speaker, predicate, partner.key, description, time)
             spans.append(match.span())
     for match in _HAS_PARTNER.finditer(text):
         partner = at.get(match.start("partner"))

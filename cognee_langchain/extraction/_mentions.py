@@ -44,6 +44,11 @@ _SPEAKER_PRONOUN = re.compile(
     r"(?<![\w'’])(?:I|[Mm]e|[Mm]y|[Mm]yself|I['’](?:m|ve|d|ll))(?![\w'’])"
 )
 _DIGIT = re.compile(r"\d")
+_IS_MY_PERSON = re.compile(
+    r"(?:\s+is|\s+was|['’]s)\s+(?:now\s+)?my\s+(?:new\s+|old\s+|best\s+)?(?:"
+    + "|".join(sorted(lex.PERSON_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
 # A trade's acronym before a job noun is part of a title, no name: "UX designer", "QA engineer"
 # ("NHS nurse" keeps its employer).
 _JOB_AFTER = re.compile(rf" (?:{lex.JOB_PATTERN})\b")
@@ -234,6 +239,8 @@ def _dialogue_lead_is_name(
         return True
     if word.lower().endswith(_ABSTRACT_SUFFIXES):
         return False  # "Friendship means a lot", "Kindness matters"
+    if _IS_MY_PERSON.match(text, offset + len(first)):
+        return True  # "Gino is my boyfriend now", "Tom's my brother"
     follows = _FOLLOWING_WORDS.match(text, offset + len(first))
     if follows is None:
         return False
@@ -248,7 +255,9 @@ def _dialogue_lead_is_name(
         return True  # "Alice leads the team", "Max loves me"; not "Quality connections matter"
     if _PAST_VERB.fullmatch(verb) and second in _DONE_TO:
         return True  # "Tom dumped me", "Ana called us": someone did it to the speaker
-    return verb in _JOINERS and second is not None and (second == "I" or is_name_word(second))
+    return (
+        verb in _JOINERS and second is not None and (second in ("I", "me") or is_name_word(second))
+    )
 
 
 def inner_words(run: str, at_lead: bool) -> list[str]:

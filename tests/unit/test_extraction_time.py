@@ -786,7 +786,37 @@ def test_the_speaker_ending_a_couple(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Ida: I dumped the old sofa.", "Ida: Gino and I are finished with the house."]
+    ("text", "predicate", "retracted"),
+    [
+        ("Ida: Gino and I have started dating.", "dating", False),
+        ("Ida: Gino is my boyfriend now.", "dating", False),
+        ("Ida: Gino is my fiance now.", "engaged to", False),
+        ("Ida: Gino and I got back together.", "together with", False),
+        ("Ida: Me and Gino are a thing now.", "together with", False),
+        ("Ida: Gino and me are together now.", "together with", False),
+        ("Ida: Gino and I are exclusive now.", "together with", False),
+        ("Ida: I've been going out with Gino since June.", "dating", False),
+        ("Ida: I married Gino in June.", "married", False),
+        ("Ida: Gino popped the question!", "engaged to", False),
+        ("Ida: Me and Gino broke up.", "broke up with", True),
+        ("Ida: Gino left me.", "broke up with", True),
+    ],
+)
+def test_a_couple_in_everyday_wordings(text: str, predicate: str, retracted: bool) -> None:
+    (couple,) = [
+        r for r in relations(text) if KINDS.classify(r.predicate).kind == "relationship_status"
+    ]
+    assert (couple.predicate, couple.target, couple.retracted) == (predicate, "Gino", retracted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ida: I dumped the old sofa.",
+        "Ida: Gino and I are finished with the house.",
+        "Ida: Gino left me a message.",
+        "Ida: Me and Tom went to the shops.",
+    ],
 )
 def test_look_alikes_of_ending_a_couple(text: str) -> None:
     assert not [r for r in relations(text) if r.kind == "relationship_status"]
