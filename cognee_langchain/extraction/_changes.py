@@ -10,8 +10,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
   "Work at Shopify keeps me busy", "my boss at Acme" -> the employer.
 * **A title changed for another**: "PM -> Senior PM", "from CSR to team leader"
   (:mod:`._title_changes`).
-* **A job lost**: "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a
-  name not known as a place) -> the end of ``works_at`` there.
+* **A job lost**: "I lost my job at Door Dash", "I left Shopify", "Northlight let me go" -> the
+  end of ``works_at`` there (:mod:`._job_ends`).
 * **A pet gone**: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece" -> the
   end of ``has_pet`` of that name (a no-op for a name that was no pet of the speaker's;
   :mod:`._pets`).
@@ -42,13 +42,14 @@ from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._couples import COHABIT_WORDS, COUPLE_WORDS, cohabits, couples
 from cognee_langchain.extraction._implied import IMPLIED_RULES
+from cognee_langchain.extraction._job_ends import JOB_ENDS_WORDS, JOB_LOST, jobs_ended
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
 from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
-from cognee_langchain.extraction._subjects import OBJECT_END, Span, is_place
+from cognee_langchain.extraction._subjects import OBJECT_END, PERSON, Span, is_place
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
 from cognee_langchain.extraction.kinds import PET_ANIMALS
@@ -95,18 +96,12 @@ _STILL_AT = re.compile(
     r"at\s+(?:the\s+)?(?P<org>[^\W\d_a-z][\w'’&-]*(?:\s+[^\W\d_a-z][\w'’&-]*){0,3})"
     r"(?P<cue>\s+working\b|,?\s+now\W+(?:started|working)\b)?"
 )
-# "I left Shopify", "I've left Acme": the end of a job when the name is no place.
-_LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
-# "I left the council", "left the bank": an employer named by what it is.
-_LEFT_WORKPLACE = re.compile(
-    rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<workplace>council|company|firm|bank|agency|hospital|"
-    r"practice|surgery|startup|start-up|charity|ministry|newspaper|paper|magazine|warehouse|"
-    r"factory|plant|restaurant|bakery|cafe|café|shop|store)\b(?!\s+(?:at|in|on)\s+\d)"
-)
-# "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
-_LAST_DAY = re.compile(
-    r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|week)\s+(?:at|with|in)\s+"
-    r"(?:the\s+)?(?P<org>[^\W\d_a-z])"
+# Joining an employer, told with its work ("I joined Northlight last month, in the design
+# team"); without a word of work, joining is a club's ("I joined the Harriers").
+_JOINED = re.compile(rf"{_I}joined\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
+_JOB_WORDS = re.compile(
+    r"\b(?:job|role|position|office|colleagues?|boss|manager|salary|contract|offer|hired|"
+    r"employer|payroll|onboarding)\b"
 )
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
@@ -136,10 +131,15 @@ _GIVEN_TITLE = re.compile(
 # What one is "made" that is no title: "I was made redundant" ends a job.
 _NOT_TITLES = frozenset(("redundant", "homeless", "unemployed", "aware", "welcome", "sick"))
 _NEW_JOB = re.compile(
-    rf"{_I}(?:got|landed|started|found|took|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
+    rf"{_I}(?:got|gotten|landed|started|found|took|taken|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
     r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
     # "I signed my contract with Stripe", "I've signed a contract with the Bulls"
     rf"|{_I}signed\s+(?:my|a|the)\s+(?:new\s+)?contract\s+(?:with|at)\s+(?:the\s+)?(?P<org_2>\S)"
+    # "I'm employed by Northlight", "I was taken on by Arup"; "My first day at Northlight was
+    # Monday"
+    r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+was|\s+got)\s+(?:now\s+)?"
+    r"(?:employed|taken\s+on|recruited)\s+(?:by|at)\s+(?:the\s+)?(?P<org_3>\S)"
+    r"|\b[Mm]y\s+first\s+(?:day|week|shift)\s+(?:at|with)\s+(?:the\s+)?(?P<org_4>\S)"
 )
 # The title a new job is named by: "a new job, UX designer at Allegro", "a job: junior
 # consultant at Deloitte", "a new role as head chef at Nopa".
@@ -151,10 +151,6 @@ _WORKPLACE = re.compile(
     rf"{_I}(?:started|work|am\s+working|['’]m\s+working|now\s+work)\s+(?:at|for|in)\s+"
     r"(?:a|an)\s+(?P<place>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:in|on|as|since|last|this|two|three|a)\b))"
-)
-_JOB_LOST = re.compile(
-    rf"{_I}(?P<verb>lost|quit|left)\s+my\s+(?:(?:old|first|last)\s+)?job\s+"
-    r"(?:at|with|in)\s+(?P<org>\S)"
 )
 _POSSESSION = re.compile(
     rf"{_WE}(?P<verb>sold|bought|got\s+rid\s+of|gave\s+away|lost|adopted|rescued|got|"
@@ -249,9 +245,10 @@ def _title(match: re.Match[str]) -> str:
 def _works_at(
     match: re.Match[str], speaker: str, at: dict[int, Mention], graph: ChunkGraph, text: str
 ) -> bool:
-    """Relate the speaker to the employer the match's ``org`` (or ``org_2``) names, if a name
-    starts there."""
-    group = "org_2" if match.re.groupindex.get("org_2") and match.group("org_2") else "org"
+    """Relate the speaker to the employer the match's ``org`` (or ``org_2`` ...) names, if a
+    name starts there."""
+    groups = [g for g in ("org", "org_2", "org_3", "org_4") if g in match.re.groupindex]
+    group = next((g for g in groups if match.group(g)), "org")
     org = at.get(match.start(group)) if match.group(group) else None
     if org is None:
         return False
@@ -299,7 +296,7 @@ def _employers(
     Shopify keeps me busy", "my boss at Acme": the employer, a name or a concept."""
     spans: list[Span] = []
     # "I lost my job at X" names a job that ended: no "my job at X" reading of it.
-    patterns = (_NEW_JOB,) if _JOB_LOST.search(text) else (_NEW_JOB, _WORK_AT)
+    patterns = (_NEW_JOB,) if JOB_LOST.search(text) else (_NEW_JOB, _WORK_AT)
     for pattern in patterns:
         for match in pattern.finditer(text):
             if _works_at(match, speaker, at, graph, description):
@@ -311,6 +308,14 @@ def _employers(
                         title = graph.add_concept(" ".join(words), description)
                         time = FactTime(kind="job_title")
                         graph.relate(speaker, "job title", title, description, time)
+    if _JOB_WORDS.search(text):
+        for match in _JOINED.finditer(text):
+            org = at.get(match.start("org"))
+            entry = graph.entities.get(org.key) if org is not None else None
+            if org is None or is_place(org, graph) or (entry is not None and entry[1] == PERSON):
+                continue
+            if _works_at(match, speaker, at, graph, description):
+                spans.append(match.span())
     for match in _STILL_AT.finditer(text):
         org = at.get(match.start("org"))
         if org is None or not (match.group("still") or match.group("still_") or match["cue"]):
@@ -323,39 +328,6 @@ def _employers(
             continue
         graph.add_concept(place, description)
         graph.relate(speaker, "works at", place, description, FactTime(kind="works_at"))
-        spans.append(match.span())
-    return spans
-
-
-def _job_lost(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "I lost my job at Door Dash", "I quit my job at Renault": the end of that job (the
-    generic reading would stop at "my job"); "I left Shopify", "my last day at Zentrix was
-    31st May": the end of a job there, unless the name is a place (a job's end names its
-    employer, and ending one never held is a no-op)."""
-    spans: list[Span] = []
-    for match in _JOB_LOST.finditer(text):
-        org = at.get(match.start("org"))
-        if org is not None:
-            graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
-            spans.append(match.span())
-    for pattern, predicate in ((_LEFT, "left"), (_LAST_DAY, "last day at")):
-        for match in pattern.finditer(text):
-            org = at.get(match.start("org"))
-            entry = graph.entities.get(org.key) if org is not None else None
-            if org is None or entry is None or is_place(org, graph):
-                continue
-            time = FactTime(kind="works_at", retracted=True)
-            graph.relate(speaker, predicate, org.key, description, time)
-            spans.append(match.span())
-    for match in _LEFT_WORKPLACE.finditer(text):
-        # "Left the council in August": the memory aims it at the one employer whose name holds
-        # the word ("Leeds City Council"), or keeps it as a job's end
-        workplace = graph.add_concept(match.group("workplace"), description)
-        graph.relate(
-            speaker, "left", workplace, description, FactTime(kind="works_at", retracted=True)
-        )
         spans.append(match.span())
     return spans
 
@@ -443,7 +415,7 @@ def _moves(
 
 
 _RULES: tuple[_Rule, ...] = (
-    _titles, title_changes, _employers, _job_lost, pets_gone, cohabits, *PASTIME_RULES, _things,
+    _titles, title_changes, _employers, jobs_ended, pets_gone, cohabits, *PASTIME_RULES, _things,
     _moves, *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
@@ -453,9 +425,9 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     title_changes: TITLE_CHANGE_WORDS,
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
-         "office", "still", "contract")
+         "office", "still", "contract", "employed", "taken", "recruited", "first", "joined")
     ),
-    _job_lost: frozenset(("job", "left", "last", "final", "quit")),
+    jobs_ended: JOB_ENDS_WORDS,
     pets_gone: PET_GONE_WORDS,
     cohabits: COHABIT_WORDS,
     **PASTIME_RULES,

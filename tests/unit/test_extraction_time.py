@@ -923,6 +923,31 @@ def test_a_place_is_no_home_without_a_move_told_without_its_place(text: str) -> 
     assert not [r for r in relations(text) if r.target == "Penarth" and r.kind == "lives_in"]
 
 
+@pytest.mark.parametrize(
+    ("text", "retracted"),
+    [
+        ("Ida: I've taken a job with Northlight.", False),
+        ("Ida: My first day at Northlight was Monday.", False),
+        ("Ida: I'm employed by Northlight.", False),
+        ("Ida: I joined Northlight last month, I love the office.", False),
+        ("Ida: Sadly, Northlight let me go.", True),
+    ],
+)
+def test_a_job_begun_or_ended_in_more_wordings(text: str, retracted: bool) -> None:
+    (job,) = [
+        r
+        for r in relations(text)
+        if r.target == "Northlight" and (r.kind or KINDS.classify(r.predicate).kind) == "works_at"
+    ]
+    assert job.retracted == retracted or KINDS.classify(job.predicate).retracted == retracted
+
+
+def test_joining_without_a_word_of_work_is_a_clubs() -> None:
+    assert not [
+        r for r in relations("Ida: I joined the Harriers last month.") if r.kind == "works_at"
+    ]
+
+
 def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
     employers = {
         r.target
