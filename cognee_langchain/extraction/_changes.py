@@ -17,6 +17,8 @@ between-two-names rules of :mod:`._relations` miss or misread.
   :mod:`._pets`).
 * **A couple, living together**: "Nadia and I have been dating", "we broke up", "I moved in
   with Ana" -> ``relationship_status`` and its end (:mod:`._couples`).
+* **A pet introduced, a thing lost or owned**: "Meet Biscuit, our new puppy!", "My Vespa was
+  stolen", "I'm the proud owner of a Vespa" (:mod:`._possessions`).
 * **A pet, a thing got or given up**: "we adopted a kitten, Luna", "I adopted a budgie named
   Kiwi" -> the pet; "I sold my car", "I gave my piano away", "we bought a flat in Clifton" ->
   sold car, gave away piano, bought flat (which the relation kinds read as the end and the start
@@ -46,6 +48,7 @@ from cognee_langchain.extraction._job_ends import JOB_ENDS_WORDS, JOB_LOST, jobs
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
 from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone
+from cognee_langchain.extraction._possessions import THINGS_TOLD_WORDS, things_told
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
@@ -154,7 +157,8 @@ _WORKPLACE = re.compile(
 )
 _POSSESSION = re.compile(
     rf"{_WE}(?P<verb>sold|bought|got\s+rid\s+of|gave\s+away|lost|adopted|rescued|got|"
-    r"purchased)\s+(?:my|our|a|an|the|his|her|their)\s+(?:(?:new|old|first|second|used)\s+)?"
+    r"purchased|picked\s+up(?=\s+(?:my|our)\s+new\b))\s+(?:my|our|a|an|the|his|her|their)\s+"
+    r"(?:(?:new|old|first|second|used|own)\s+)?"
     rf"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)??){OBJECT_END}"
 )
 # A thing known by its name: "I sold the Jeep", "I've sold Kittiwake", "I wrote off my Volvo",
@@ -184,7 +188,8 @@ _GIVEN_AWAY = re.compile(
 _PET = re.compile(
     rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+"
     r"[^.;!?]{2,60}?"
-    r"(?:,\s+|\s+(?:named|called)\s+)(?P<name>[^\W\d_a-z])"
+    r"(?:,\s+(?:(?:his|her|its|their)\s+names?\s+(?:is|are)\s+)?|\s+(?:named|called)\s+)"
+    r"(?P<name>[^\W\d_a-z])"
 )
 _ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
@@ -416,6 +421,7 @@ def _moves(
 
 _RULES: tuple[_Rule, ...] = (
     _titles, title_changes, _employers, jobs_ended, pets_gone, cohabits, *PASTIME_RULES, _things,
+    things_told,
     _moves, *IMPLIED_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
@@ -433,8 +439,9 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     **PASTIME_RULES,
     _things: frozenset(
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
-         "threw", "traded", "wrote", "totaled", "totalled")
+         "threw", "traded", "wrote", "totaled", "totalled", "picked")
     ),
+    things_told: THINGS_TOLD_WORDS,
     _moves: frozenset(("moved", "relocated", "shifted", "settled", "left")),
     **IMPLIED_RULES,
 }  # fmt: skip

@@ -948,6 +948,34 @@ def test_joining_without_a_word_of_work_is_a_clubs() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "target", "retracted"),
+    [
+        ("Ida: We got a puppy last week, her name is Biscuit.", "has_pet", "Biscuit", False),
+        ("Ida: Meet Biscuit, our new puppy!", "has_pet", "Biscuit", False),
+        ("Ida: Miso, our new cat, is settling in.", "has_pet", "Miso", False),
+        ("Ida: My Vespa was stolen yesterday.", "owns", "Vespa", True),
+        ("Ida: The Fiat got written off.", "owns", "Fiat", True),
+        ("Ida: My car was stolen last night.", "owns", "car", True),
+        ("Ida: I'm the proud owner of a Vespa.", "owns", "Vespa", False),
+    ],
+)
+def test_pets_and_things_in_more_wordings(
+    text: str, kind: str, target: str, retracted: bool
+) -> None:
+    found = [r for r in relations(text) if (r.kind or KINDS.classify(r.predicate).kind) == kind]
+    assert [(r.target, r.retracted or KINDS.classify(r.predicate).retracted) for r in found] == [
+        (target, retracted)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Ida: Tom, my new neighbour, is nice.", "Ida: The money was stolen."]
+)
+def test_look_alikes_of_pets_and_things(text: str) -> None:
+    assert not [r for r in relations(text) if r.kind in ("has_pet", "owns")]
+
+
 def test_a_trades_acronym_is_part_of_the_title_and_no_employer() -> None:
     employers = {
         r.target

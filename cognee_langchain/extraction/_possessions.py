@@ -1,0 +1,87 @@
+"""Pets and things told of without a verb of getting or selling, for the offline extractor's
+change rules (:mod:`._changes`): a pet introduced by what it is ("Meet Biscuit, our new puppy!",
+"Miso, our new cat, is settling in") -> ``has_pet``; a thing lost ("My Vespa was stolen", "The
+Fiat got written off") -> the end of ``owns``; an owner said so ("I'm the proud owner of a
+Vespa") -> ``owns``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._subjects import Span
+from cognee_langchain.extraction.kinds import PET_ANIMALS
+
+__all__ = ["THINGS_TOLD_WORDS", "things_told"]
+
+# A pet introduced by what it is to the speaker: "Meet Biscuit, our new puppy!", "Miso, our new
+# cat, is settling in".
+_PET_INTRODUCED = re.compile(
+    r"(?<![\w'’])(?P<name>[^\W\d_a-z][\w'’-]*),\s+(?:our|my)\s+(?:(?:new|little|rescue|baby)\s+)*"
+    rf"(?:{'|'.join(sorted(PET_ANIMALS, key=len, reverse=True))})\b"
+)
+# A thing lost without a sale: "My Vespa was stolen", "The Fiat got written off".
+_THING_GONE = re.compile(
+    r"\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:old\s+|poor\s+)?(?:(?P<name>[^\W\d_a-z][\w'’.-]*"
+    r"(?:\s+[^\W\d_a-z][\w'’.-]*)*)|(?P<object>car|bike|motorbike|scooter|van|truck|boat|"
+    r"caravan|camper|campervan))\s+(?:got|was|has\s+been|had\s+been)\s+(?:stolen|written\s+off|"
+    r"totall?ed|scrapped|nicked)\b"
+)
+# "I'm the proud owner of a Vespa", "we're now the owners of a narrowboat".
+_OWNER_OF = re.compile(
+    r"\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+(?:now\s+)?(?:the\s+)?(?:proud\s+)?"
+    r"(?:new\s+)?owners?\s+of\s+(?:a|an|the)\s+(?:(?:new|used|little|second-hand)\s+)?"
+    r"(?:(?P<name>[^\W\d_a-z][\w'’.-]*(?:\s+[^\W\d_a-z][\w'’.-]*)*)"
+    r"|(?P<object>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?))"
+)
+
+
+def things_told(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "Meet Biscuit, our new puppy!", "My Vespa was stolen", "I'm the proud owner of a Vespa":
+    a pet, the end of a thing owned, a thing owned."""
+    spans: list[Span] = []
+    for match in _PET_INTRODUCED.finditer(text):
+        named_pet = _named_here(match, at, graph, description)
+        if named_pet is not None and named_pet != speaker:
+            graph.relate(speaker, "has pet", named_pet, description, FactTime(kind="has_pet"))
+            spans.append(match.span())
+    for pattern, ended in ((_THING_GONE, True), (_OWNER_OF, False)):
+        for match in pattern.finditer(text):
+            owned: str | None = (
+                _named_here(match, at, graph, description)
+                if match.group("name")
+                else graph.add_concept(match.group("object"), description)
+            )
+            if owned is None or owned == speaker:
+                continue
+            time = FactTime(kind="owns", retracted=ended)
+            graph.relate(speaker, "lost" if ended else "owns", owned, description, time)
+            spans.append(match.span())
+    return spans
+
+
+def _named_here(
+    match: re.Match[str], at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> str | None:
+    """The key of the name ``match``'s ``name`` group spans: its mention, or (a sentence's first
+    word, which mentions skip) a new entity; ``None`` for a word no name is."""
+    mention = at.get(match.start("name"))
+    if mention is not None:
+        return mention.key
+    name = match.group("name")
+    if name.lower() in lex.NON_NAME_WORDS:
+        return None
+    graph.add_entity(name.casefold(), name, "", description)
+    return name.casefold()
+
+
+#: The words without one of which :func:`things_told` cannot match (lower case).
+THINGS_TOLD_WORDS = frozenset(
+    {word for animal in PET_ANIMALS for word in animal.split()}
+    | {"stolen", "written", "scrapped", "nicked", "totaled", "totalled", "owner", "owners"}
+)
