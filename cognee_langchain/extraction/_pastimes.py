@@ -23,7 +23,9 @@ __all__ = ["PASTIME_RULES"]
 # A pastime taken up: "I started climbing", "I took up running" (not "I started working at").
 _TOOK_UP = re.compile(
     rf"{_I}(?:started|took\s+up|taken\s+up|got\s+into|picked\s+up|began)\s+"
-    r"(?P<activity>[a-z]{3,}ing)\b"
+    # "I've started doing yoga", "I started learning Spanish": the activity after the verb
+    r"(?:(?:doing|learning|playing|practi[cs]ing)\s+(?:the\s+)?(?P<object>[A-Za-z][a-z-]+)|"
+    r"(?P<activity>[a-z]{3,}ing))\b"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
 )
 _NOT_PASTIMES = frozenset(
@@ -52,7 +54,12 @@ _QUIT_PASTIME = re.compile(
 # sushi", "I lost interest in chess".
 _KEEN = (
     r"(?:['’]m|\s+am)\s+(?:(?:really|so|totally|completely|very|a\s+bit|kind\s+of|now)\s+)*"
-    r"(?:into|obsessed\s+with|hooked\s+on|addicted\s+to|crazy\s+about)"
+    r"(?:into|obsessed\s+with|hooked\s+on|addicted\s+to|crazy\s+about"
+    # "I'm a big fan of jazz now"
+    r"|an?\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of)"
+    # "I've become obsessed with sourdough"
+    r"|(?:['’]ve|\s+have)\s+(?:become|got|gotten)\s+(?:really\s+|totally\s+)?"
+    r"(?:obsessed\s+with|hooked\s+on|addicted\s+to)"
     r"|(?:['’]ve|\s+have)?\s+(?:(?:really|just|recently|finally)\s+)*"
     r"(?:gotten|got|been\s+getting)\s+(?:really\s+)?into"
 )
@@ -78,9 +85,23 @@ _NOT_INTO = re.compile(
 _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
     ("job", "jobs", "work", "career", "position", "role", "school", "uni", "university",
      "college", "course", "degree", "program", "programme", "studies", "there", "here", "now",
-     "again", "completely", "entirely", "altogether", "soon", "recently", "today")
+     "again", "completely", "entirely", "altogether", "soon", "recently", "today",
+     # chores and errands are no pastimes
+     "dishes", "laundry", "washing", "cleaning", "housework", "homework", "shops", "shop",
+     "shopping", "supermarket", "office", "doctor", "dentist", "bank")
 )  # fmt: skip
 
+# A pastime named as such: "My new hobby is pottery", "Pottery is my new thing".
+_HOBBY = re.compile(
+    r"\b[Mm]y\s+(?:new\s+|latest\s+)?(?:hobby|passion|obsession)\s+(?:is|now\s+is|these\s+days\s+is)"
+    r"\s+(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)(?=\s*(?:[.,;:!?)]|$|\s+(?:now|these)\b))"
+    r"|(?<![\w'’])(?P<first>[A-Za-z][a-z-]+)\s+is\s+my\s+new\s+(?:thing|hobby|obsession|passion)\b"
+)
+# A pastime not done since a time: "I haven't played tennis since May".
+_NOT_SINCE = re.compile(
+    r"\bI\s+(?:haven['’]t|have\s+not|hadn['’]t)\s+(?:played|done|been\s+to|gone\s+to)\s+"
+    r"(?:(?:the|any)\s+)?(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+since\b"
+)
 # A subordinator right before the clause: the clause dates something else.
 # One taste for another: "I've switched from coffee to green tea", "I swapped coffee for tea"
 # (names are employers or places: "from Acme to Zalando" is no taste).
@@ -100,8 +121,9 @@ def _pastimes(
     """ "I started climbing three weeks ago", "I took up running": a new pastime."""
     spans: list[Span] = []
     for match in _TOOK_UP.finditer(text):
-        activity = match.group("activity")
-        if activity in _NOT_PASTIMES:
+        activity = match.group("activity") or match.group("object")
+        lowered = activity.lower()
+        if lowered in _NOT_QUIT_PASTIMES or lowered in lex.NON_NAME_WORDS:
             continue
         graph.relate(speaker, "took up", graph.add_concept(activity, description), description)
         spans.append(match.span())
@@ -152,6 +174,24 @@ def _switched(
     return spans
 
 
+def _hobbies(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """ "My new hobby is pottery": a liking; "I haven't played tennis since May": its end."""
+    spans: list[Span] = []
+    for pattern, ended in ((_HOBBY, False), (_NOT_SINCE, True)):
+        for match in pattern.finditer(text):
+            found = match.group("activity") or match.groupdict().get("first")
+            words = found.lower().split() if found else []
+            if not words or any(w in lex.NON_NAME_WORDS or w in _NOT_QUIT_PASTIMES for w in words):
+                continue
+            activity = graph.add_concept(" ".join(words), description)
+            time = FactTime(kind="likes", retracted=ended)
+            graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
+            spans.append(match.span())
+    return spans
+
+
 def _given_up(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
@@ -180,7 +220,7 @@ def _given_up(
 
 _LIKING_WORDS = frozenset(
     ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
-     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done")
+     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done", "fan")
 )  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.
@@ -188,5 +228,6 @@ PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
     _pastimes: frozenset(("started", "took", "taken", "got", "picked", "began")),
     _likings: _LIKING_WORDS,
     _given_up: frozenset(("anymore", "more", "longer")),
+    _hobbies: frozenset(("hobby", "passion", "obsession", "thing", "since")),
     _switched: frozenset(("switched", "changed", "moved", "gone", "went", "swapped", "traded")),
 }

@@ -822,6 +822,39 @@ def test_look_alikes_of_ending_a_couple(text: str) -> None:
     assert not [r for r in relations(text) if r.kind == "relationship_status"]
 
 
+@pytest.mark.parametrize(
+    ("text", "liking", "retracted"),
+    [
+        ("Ida: I've started doing yoga.", "yoga", False),
+        ("Ida: I started learning Spanish in May.", "Spanish", False),
+        ("Ida: I've become obsessed with sourdough.", "sourdough", False),
+        ("Ida: My new hobby is pottery.", "pottery", False),
+        ("Ida: Pottery is my new thing.", "pottery", False),
+        ("Ida: I'm a big fan of jazz now.", "jazz", False),
+        ("Ida: I haven't played tennis since May.", "tennis", True),
+        ("Ida: I haven't been to the gym since May.", "gym", True),
+    ],
+)
+def test_a_liking_in_more_wordings(text: str, liking: str, retracted: bool) -> None:
+    (found,) = [
+        r for r in relations(text) if (r.kind or KINDS.classify(r.predicate).kind) == "likes"
+    ]
+    assert (found.target, found.retracted or KINDS.classify(found.predicate).retracted) == (
+        liking,
+        retracted,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ida: I started doing the dishes.", "Ida: I haven't been to the shops since Monday."],
+)
+def test_chores_are_no_pastimes(text: str) -> None:
+    assert not [
+        r for r in relations(text) if (r.kind or KINDS.classify(r.predicate).kind) == "likes"
+    ]
+
+
 def test_one_taste_switched_for_another() -> None:
     for text in (
         "Ida: I've switched from coffee to green tea.",
