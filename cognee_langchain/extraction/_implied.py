@@ -60,6 +60,9 @@ _HOME_IS = re.compile(
     # has been home.
     rf"|(?:\bI(?:['’]ve|\s+have)\s+|^\W*)(?i:been)\s+(?:based\s+)?in\s+(?P<since>{_NAME})"
     r"[\w'’ -]{0,30}?\s+(?:since|for\s+(?:a|an|\d+|two|three|four|five|six|several|many)\s)"
+    # "We're settled in Leeds now", "I'm renting in Leeds", "My new place is in Leeds"
+    rf"|\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+{_NOW}(?:all\s+)?(?:settled|renting)\s+"
+    rf"in\s+(?P<settled>{_NAME})|\b[Mm]y\s+new\s+{_HOME_NOUN}\s+is\s+in\s+(?P<new_home>{_NAME})"
 )
 # "I arrived in London on Sunday to start my master's": a move, not a visit.
 _ARRIVED_TO_START = re.compile(
@@ -265,7 +268,8 @@ def homes(
     ]
     found += [(m, m.start("place")) for m in _ARRIVED_TO_START.finditer(text)]
     for match in _HOME_IS.finditer(text):
-        group = next(name for name in ("place", "call", "stay", "since") if match.group(name))
+        groups = ("place", "call", "stay", "since", "settled", "new_home")
+        group = next(name for name in groups if match.group(name))
         found.append((match, match.start(group)))
     for match in _MY_HOME_IN.finditer(text):
         if _MISSED.search(text, max(0, match.start() - 30), match.start()):
@@ -467,7 +471,7 @@ def mine(
 #: The rules and the words without which each cannot match (lower case).
 IMPLIED_RULES = {
     homes: frozenset(("home", "stay", "staying", "flat", "apartment", "house", "place", "condo",
-                      "loft", "arrived", "landed", "been")),
+                      "loft", "arrived", "landed", "been", "settled", "renting")),
     hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
                       "allowed", "letting")),
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",

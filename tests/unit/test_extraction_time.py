@@ -948,6 +948,18 @@ def test_a_move_told_without_its_place_goes_to_the_place_told_next(
 @pytest.mark.parametrize(
     "text",
     [
+        "Ida: We're settled in Leeds now.",
+        "Ida: We're renting in Leeds now.",
+        "Ida: My new place is in Leeds.",
+    ],
+)
+def test_a_home_in_more_wordings(text: str) -> None:
+    assert ("Ida", "lives in", "Leeds") in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Ida: I'm in Penarth now, a little terrace.",  # no move told: a visit, maybe
         "Ida: I moved to Cardiff in May. I'm in Penarth now for the weekend.",  # its place named
     ],
