@@ -142,14 +142,28 @@ def _likings(
         if _WHEN_CLAUSE.search(text, 0, match.start()):
             continue  # "after I stopped laughing": when something happened, no change told
         words = match.group("activity").split()
-        if any(word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words):
+        if not _is_pastime(words):
             continue
-        activity = graph.add_concept(" ".join(words), description)
         ended = match.re is not _LIKING or match.group("off") is not None
-        time = FactTime(kind="likes", retracted=ended)
-        graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
+        _relate_liking(speaker, words, graph, description, ended=ended)
         spans.append(match.span())
     return spans
+
+
+def _is_pastime(words: list[str]) -> bool:
+    """Whether ``words`` (lower case) may name a pastime: no pronoun, filler, job or chore."""
+    return bool(words) and not any(
+        word in lex.NON_NAME_WORDS or word in _NOT_QUIT_PASTIMES for word in words
+    )
+
+
+def _relate_liking(
+    speaker: str, words: list[str], graph: ChunkGraph, description: str, *, ended: bool
+) -> None:
+    """Relate the speaker to the pastime ``words`` name: a liking, or its end."""
+    activity = graph.add_concept(" ".join(words), description)
+    time = FactTime(kind="likes", retracted=ended)
+    graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
 
 
 def _switched(
@@ -162,14 +176,10 @@ def _switched(
         two = "_2" if match.group("old_2") else ""
         old, new = match.group("old" + two), match.group("new" + two)
         words = [*old.split(), *new.split()]
-        if any(
-            w in lex.NON_NAME_WORDS or w in _NOT_QUIT_PASTIMES or w in lex.JOB_NOUNS for w in words
-        ):
+        if not _is_pastime(words) or any(word in lex.JOB_NOUNS for word in words):
             continue
-        ended = graph.add_concept(old, description)
-        graph.relate(speaker, "gave up", ended, description, FactTime(kind="likes", retracted=True))
-        taken = graph.add_concept(new, description)
-        graph.relate(speaker, "into", taken, description, FactTime(kind="likes"))
+        _relate_liking(speaker, old.split(), graph, description, ended=True)
+        _relate_liking(speaker, new.split(), graph, description, ended=False)
         spans.append(match.span())
     return spans
 
@@ -183,12 +193,9 @@ def _hobbies(
         for match in pattern.finditer(text):
             found = match.group("activity") or match.groupdict().get("first")
             words = found.lower().split() if found else []
-            if not words or any(w in lex.NON_NAME_WORDS or w in _NOT_QUIT_PASTIMES for w in words):
-                continue
-            activity = graph.add_concept(" ".join(words), description)
-            time = FactTime(kind="likes", retracted=ended)
-            graph.relate(speaker, "gave up" if ended else "into", activity, description, time)
-            spans.append(match.span())
+            if _is_pastime(words):
+                _relate_liking(speaker, words, graph, description, ended=ended)
+                spans.append(match.span())
     return spans
 
 

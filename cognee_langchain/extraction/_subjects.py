@@ -6,13 +6,14 @@ place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import PLACE_TYPES, ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction.kinds import KindMatch, RelationKinds, base_form
+from cognee_langchain.extraction.kinds import KindMatch, base_form
 
 __all__ = [
     "I_SUBJECT",
@@ -69,21 +70,17 @@ def is_institution(name: str) -> bool:
 
 # The verbs that start or end studies as well as a job ("started at", "left", "quit").
 _STUDY_VERBS = frozenset(("start", "join", "leave", "quit", "begin", "enrol", "enroll", "drop"))
-_KINDS = RelationKinds()
 
 
-def studies_not_jobs(graph: ChunkGraph) -> None:
+def studies_not_jobs(graph: ChunkGraph, classify: Callable[[str], KindMatch]) -> None:
     """Starting at or leaving a place of study is studies, not a job ("I started at Utrecht
-    University", "I left Leeds College of Art"); teaching or working there stays a job."""
+    University", "I left Leeds College of Art"); teaching or working there stays a job.
+    ``classify`` reads a predicate's kind where the rule that related it named none."""
     for (source, predicate, target), (said, time, order) in list(graph.relations.items()):
         entry = graph.entities.get(target)
         if entry is None or not is_institution(entry[0]):
             continue
-        reading = (
-            _KINDS.classify(predicate)
-            if time.kind is None
-            else KindMatch(time.kind, time.retracted)
-        )
+        reading = classify(predicate) if time.kind is None else KindMatch(time.kind, time.retracted)
         if reading.kind == "works_at" and base_form(predicate.split()[0]) in _STUDY_VERBS:
             studies = replace(time, kind="studies_at", retracted=reading.retracted)
             graph.relations[source, predicate, target] = (said, studies, order)

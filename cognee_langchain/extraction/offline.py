@@ -251,7 +251,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
         subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
-    studies_not_jobs(graph)
+    studies_not_jobs(graph, _classify)
     return graph.to_extraction(lead_sentence(text))
 
 
@@ -268,9 +268,12 @@ def _home_after_move(
     turn = (sentence.line, sentence.speaker)
     before = [s.text for s in sentences[max(0, index - 3) : index] if (s.line, s.speaker) == turn]
     found = home_after_move(before, sentence.text) if before else None
-    place = next((m for m in mentions if found and m.start == found[0]), None)
-    if found is not None and place is not None and sentence.speaker:
-        time = FactTime(kind="lives_in", valid_at=found[1] or None)
+    if found is None or sentence.speaker is None:
+        return
+    start, phrase = found
+    place = next((m for m in mentions if m.start == start), None)
+    if place is not None:
+        time = FactTime(kind="lives_in", valid_at=phrase or None)
         graph.relate(sentence.speaker.casefold(), "live in", place.key, description, time)
 
 

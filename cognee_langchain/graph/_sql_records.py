@@ -316,22 +316,23 @@ def _fact_spans(
     Zalando") tells what held before too: a span from :data:`EARLIEST_TIME` to its first
     start comes first."""
     found: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
+    stated: set[tuple[str, str]] = set()  # (chunk, kind) of each single-valued fact stated
     for condition, params in dialect.in_ids("m.chunk_id", chunk_ids):
-        for chunk_id, start, end in conn.execute(
-            "SELECT m.chunk_id, COALESCE(m.valid_at, r.created_at), m.invalid_at "
+        for chunk_id, start, end, kind in conn.execute(
+            "SELECT m.chunk_id, COALESCE(m.valid_at, r.created_at), m.invalid_at, r.kind "
             "FROM relation_mentions m JOIN relations r ON r.id = m.relation_id "
             f"WHERE r.single_valued = 1 AND {condition} ORDER BY m.seq",
             params,
         ):
             found[chunk_id].append((start, end))
-    changed = list(found)
-    for condition, params in dialect.in_ids("t.chunk_id", changed):
-        for (chunk_id,) in conn.execute(
-            "SELECT DISTINCT t.chunk_id FROM retractions t "
-            "JOIN relation_mentions m ON m.chunk_id = t.chunk_id "
-            "JOIN relations r ON r.id = m.relation_id "
-            f"WHERE r.single_valued = 1 AND r.kind = t.kind AND {condition}",
-            params,
+            stated.add((chunk_id, kind))
+    changes: set[str] = set()  # chunks that also end a fact of a kind they state
+    for condition, params in dialect.in_ids("chunk_id", list(found)):
+        for chunk_id, kind in conn.execute(
+            f"SELECT DISTINCT chunk_id, kind FROM retractions WHERE {condition}", params
         ):
-            found[chunk_id].insert(0, (EARLIEST_TIME, found[chunk_id][0][0]))
+            if (chunk_id, kind) in stated:
+                changes.add(chunk_id)
+    for chunk_id in changes:
+        found[chunk_id].insert(0, (EARLIEST_TIME, found[chunk_id][0][0]))
     return {chunk_id: tuple(spans) for chunk_id, spans in found.items()}

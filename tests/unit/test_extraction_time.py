@@ -984,7 +984,7 @@ def test_a_job_begun_or_ended_in_more_wordings(text: str, retracted: bool) -> No
         for r in relations(text)
         if r.target == "Northlight" and (r.kind or KINDS.classify(r.predicate).kind) == "works_at"
     ]
-    assert job.retracted == retracted or KINDS.classify(job.predicate).retracted == retracted
+    assert (job.retracted or KINDS.classify(job.predicate).retracted) == retracted
 
 
 def test_joining_without_a_word_of_work_is_a_clubs() -> None:
