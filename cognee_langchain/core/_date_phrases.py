@@ -72,20 +72,22 @@ _NUMBER_WORDS = {
 # (see _vague_ago).
 _VAGUE_COUNTS = {"a few": 3, "a couple of": 2, "a couple": 2, "couple of": 2, "several": 3}
 _UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
+# Texting spells units short: "2 wks ago", "last wknd", "a couple yrs back".
+_UNIT_ALIASES = {"wk": "week", "mth": "month", "yr": "year", "wknd": "weekend", "wkend": "weekend"}
 
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ABBR = "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))
 _ANY_MONTH = rf"(?:{_MONTH}|(?:{_ABBR})\.?)"
 _WEEKDAY = "|".join(_WEEKDAYS)
 _WEEKDAY_ABBREVIATIONS = {
-    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5,
-    "sun": 6,
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "wednes": 2, "thu": 3, "thur": 3,
+    "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
 }  # fmt: skip
 _WEEKDAY_ABBR = "|".join(sorted(_WEEKDAY_ABBREVIATIONS, key=len, reverse=True))
 _WHICH = r"(?P<which>last|next|this\s+past|the\s+past|past|this)"
 _NUMBER = r"\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _VAGUE = "|".join(sorted(_VAGUE_COUNTS, key=len, reverse=True))
-_UNIT = r"(?P<unit>day|week|month|year)s?"
+_UNIT = r"(?P<unit>day|week|month|year|wk|mth|yr)s?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 
@@ -106,18 +108,23 @@ class Context:
     when a resolver asks), and a year given elsewhere ("between May and July 2023" lends 2023 to
     May)."""
 
-    def __init__(self, reference: datetime, sentence: str, year: int | None) -> None:
+    def __init__(
+        self, reference: datetime, sentence: str, year: int | None, *, ahead: bool = False
+    ) -> None:
         self.reference = reference
         self.sentence = sentence
         self.year = year
+        # A date announced by the present verb right before it ("my last day is Sept 8", "the
+        # lease starts on the 1st"): the next such day, whatever the rest of the sentence says.
+        self.ahead = ahead
 
     @cached_property
     def future(self) -> bool:
-        return future_tense(self.sentence)
+        return self.ahead or future_tense(self.sentence)
 
     @cached_property
     def past(self) -> bool:
-        return past_tense(self.sentence)
+        return not self.ahead and past_tense(self.sentence)
 
     @cached_property
     def lasting(self) -> bool:
@@ -156,6 +163,12 @@ def _period_start(when: datetime, grain: Grain) -> datetime:
     if grain == "year":
         return day.replace(month=1, day=1)
     return day
+
+
+def _unit(m: re.Match[str]) -> str:
+    """The unit ``m`` names, in full ("wks" -> "week")."""
+    word = fold(m["unit"])
+    return _UNIT_ALIASES.get(word, word)
 
 
 def _count(word: str) -> int:
@@ -243,9 +256,12 @@ def _year(m: re.Match[str], ctx: Context) -> _Resolved:
     return datetime(int(m["year"]), 1, 1, tzinfo=UTC), "year"
 
 
-# Holidays ("since Christmas", "at Easter", "on Mother's Day"): see :mod:`._holidays`.
+# Holidays ("since Christmas", "at Easter", "on Mother's Day"): see :mod:`._holidays`. A year
+# after one says which: "since Valentine's Day last year", "at Easter 2019".
 HOLIDAY = re.compile(
-    rf"\b(?:(?P<which>last|next|this)\s+)?(?:the\s+)?(?P<holiday>{HOLIDAY_NAMES})\b", re.I
+    rf"\b(?:(?P<which>last|next|this)\s+)?(?:the\s+)?(?P<holiday>{HOLIDAY_NAMES})\b"
+    rf"(?:\s+(?P<when>last|this|next)\s+year\b|,?\s+{_YEAR}\b)?",
+    re.I,
 )
 
 
@@ -254,9 +270,16 @@ def _holiday(m: re.Match[str], ctx: Context) -> _Resolved:
     Christmas" said of the past); the next one for "next Christmas" or in a sentence about the
     future."""
     name, which = m["holiday"], fold(m["which"] or "")
+    if name == "Nye":
+        return None  # a surname ("a talk by Nye"); New Year's Eve is texted "NYE" or "nye"
     ref = ctx.reference.date()
-    this = holiday_date(name, ctx.year if ctx.year is not None else ref.year)
-    if ctx.year is not None:
+    year = ctx.year
+    if m["year"]:
+        year = int(m["year"])
+    elif m["when"]:
+        year = ref.year + {"last": -1, "this": 0, "next": 1}[fold(m["when"])]
+    this = holiday_date(name, year if year is not None else ref.year)
+    if year is not None:
         day = this
     elif which == "last" or (which != "next" and not ctx.future):
         before = this < ref if which == "last" else this <= ref
@@ -293,7 +316,7 @@ def _saturday(ctx: Context, weeks: int) -> datetime:
 
 def _relative_period(m: re.Match[str], ctx: Context) -> _Resolved:
     which = _which(m)
-    unit = fold(m["unit"])
+    unit = _unit(m)
     step = {"last": -1, "this": 0, "next": 1}[which]
     if unit == "weekend":
         return _saturday(ctx, step), "week"  # with a week's grain: the period holds the Sunday
@@ -325,7 +348,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _counted(m: re.Match[str], ctx: Context, sign: int) -> _Resolved:
-    unit = fold(m["unit"])
+    unit = _unit(m)
     grain: Grain = _UNITS[unit]  # type: ignore[assignment]
     return _period_start(_shift(ctx, unit, sign * _count(m["count"])), grain), grain
 
@@ -363,8 +386,8 @@ def _weekday_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
 
 
 def _weekday_last(m: re.Match[str], ctx: Context) -> _Resolved:
-    # "Sunday just gone", "Saturday last": the most recent one before today, whatever the tense
-    # around it.
+    # "Sunday just gone", "Saturday last", "the Monday past" (Irish and Scottish): the most
+    # recent one before today, whatever the tense around it.
     return _last_weekday(m, ctx), "day"
 
 
@@ -389,9 +412,10 @@ def _weekdays_ago(m: re.Match[str], ctx: Context) -> _Resolved:
 
 _PART = r"(?P<part>start|beginning|middle|end)"
 # "the end of September", "at the start of April", "since the middle of May 2023": a week.
+# Also "end of Feb" and, in dialect, "end o' April"; "the end of Jan's shift" names a person.
 PART_OF_MONTH = re.compile(
-    rf"\b(?:the\s+)?{_PART}\s+of\s+(?:(?P<which>last|next|this)\s+)?(?P<month>{_MONTH})"
-    rf"(?:,?\s+{_YEAR})?\b",
+    rf"\b(?:the\s+)?{_PART}\s+(?:of|o['’])\s+(?:(?P<which>last|next|this)\s+)?"
+    rf"(?P<month>{_ANY_MONTH})(?!['’]\w)(?:,?\s+{_YEAR})?(?!\w)",
     re.I,
 )
 # "the end of last year", "the start of this month".
@@ -443,23 +467,66 @@ _ORDINAL_WORDS = {
         start=1,
     )
 }  # fmt: skip
-_ORDINAL = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
-# "the first of December", "the twenty-third of May", "the fifth of this month".
+# Days said as numbers ("the twenty of July", heard in speech): ten and over only, for "the two
+# of June" and "the three of May" are more often people.
+_DAY_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        (
+            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen", "twenty", "twenty-one", "twenty-two", "twenty-three",
+            "twenty-four", "twenty-five", "twenty-six", "twenty-seven", "twenty-eight",
+            "twenty-nine", "thirty", "thirty-one",
+        ),
+        start=10,
+    )
+}  # fmt: skip
+_DAY_WORDS_BY_NAME = _ORDINAL_WORDS | _DAY_NUMBER_WORDS
+# "twenty-third", "twenty third", "twenty–third": one day.
+ORDINAL_WORD = "|".join(
+    word.replace("-", r"[-–\s]") for word in sorted(_DAY_WORDS_BY_NAME, key=len, reverse=True)
+)
+_ORDINAL_DAY = rf"(?P<ordinal>last\s+day|(?:{ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th))(?:\s+day)?)"
+# "the first of December", "the twenty-third of May", "the fifth of this month", "the last day
+# of April", "the first of the month", "the 1st day of Feb".
 ORDINAL_OF_MONTH = re.compile(
-    rf"\b(?:the\s+)?(?P<ordinal>{_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+of\s+"
-    rf"(?:(?P<month>{_MONTH})(?:,?\s+{_YEAR})?|(?P<which>last|this|next)\s+month)\b",
+    rf"\b(?:the\s+)?{_ORDINAL_DAY}\s+of\s+"
+    rf"(?:(?P<month>{_ANY_MONTH})(?!['’]\w)(?:,?\s+{_YEAR})?|(?P<which>last|this|next|the)\s+month)"
+    r"(?!\w)",
     re.I,
 )
 
 
+def day_number(word: str) -> int:
+    """The day of the month an ordinal names: "23rd", "twenty third", "twenty"; -1 for "last
+    day"."""
+    word = re.sub(r"[-–\s]+", "-", fold(word)).removesuffix("-day")
+    if word == "last":
+        return -1
+    return int(word[:-2]) if word[0].isdigit() else _DAY_WORDS_BY_NAME[word]
+
+
+def _month_day(month: datetime, day: int) -> datetime:
+    """Day ``day`` of the month starting at ``month``; -1: its last day."""
+    return month + relativedelta(months=1, days=-1) if day < 0 else month.replace(day=day)
+
+
 def _ordinal_of_month(m: re.Match[str], ctx: Context) -> _Resolved:
-    word = fold(m["ordinal"])
-    day = int(word[:-2]) if word[0].isdigit() else _ORDINAL_WORDS[word]
-    if m["which"]:  # "the fifth of this month"
-        step = {"last": -1, "this": 0, "next": 1}[fold(m["which"])]
-        return _period_start(_shift(ctx, "month", step), "month").replace(day=day), "day"
+    day = day_number(m["ordinal"])
+    which = fold(m["which"] or "")
+    if which == "the":  # "since the first of the month": the latest not after the reference
+        when = recent_day_of_month(ctx, day)
+        return None if when is None else (when, "day")
+    if which:  # "the fifth of this month"
+        step = {"last": -1, "this": 0, "next": 1}[which]
+        return _month_day(_period_start(_shift(ctx, "month", step), "month"), day), "day"
     month = _month_number(m["month"])
-    year = int(m["year"]) if m["year"] else _year_for(month, day, ctx)
+    year = int(m["year"]) if m["year"] else None
+    if day < 0:
+        last = _month_day(datetime(year or ctx.reference.year, month, 1, tzinfo=UTC), -1)
+        day = last.day
+    if year is None:
+        year = _year_for(month, day, ctx)
     return datetime(year, month, day, tzinfo=UTC), "day"
 
 
@@ -514,30 +581,37 @@ def _season(m: re.Match[str], ctx: Context) -> _Resolved:
 
 # A day of the month alone, "on the 18th", "by the 31st": never before a noun ("the 3rd
 # floor", "the 2nd time") or a month (read above).
+# Without "the" after "from" or "since" ("from 1st", as British English writes it).
 BARE_DAY = re.compile(
-    r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?:\bthe\s+|(?<=\bfrom\s)|(?<=\bsince\s))(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|so|at|in|when|after|before|because|then|was|is|I|we|he|"
     r"she|they|it|for|or|to|with|from)\b))",
     re.I,
 )
 
 
-def _bare_day(m: re.Match[str], ctx: Context) -> _Resolved:
-    """The latest such day of a month not after the reference (the next one not before it in a
-    sentence about the future); a day no month of the last three has is no date."""
-    day, step = int(m["day"]), 1 if ctx.future else -1
+def recent_day_of_month(ctx: Context, day: int) -> datetime | None:
+    """The latest day ``day`` (-1: the last day) of a month not after the reference (the next
+    one not before it in a sentence about the future); a day no month of the last three has is
+    no date."""
+    step = 1 if ctx.future else -1
     month = _period_start(ctx.reference, "month")
     today = _day_start(ctx.reference)
     for _ in range(3):
         try:
-            when = month.replace(day=day)
+            when = _month_day(month, day)
         except ValueError:  # the 31st of a month of 30 days
             month += relativedelta(months=step)
             continue
         if (when <= today) if step < 0 else (when >= today):
-            return when, "day"
+            return when
         month += relativedelta(months=step)
     return None
+
+
+def _bare_day(m: re.Match[str], ctx: Context) -> _Resolved:
+    when = recent_day_of_month(ctx, int(m["day"]))
+    return None if when is None else (when, "day")
 
 
 def _weekends_ago(m: re.Match[str], ctx: Context) -> _Resolved:
@@ -568,7 +642,7 @@ def _vague_ago(m: re.Match[str], ctx: Context) -> _Resolved:
     # "a few days ago": the period of the next wider grain ending today (the past week), which
     # holds every day "a few" can mean; years have no wider grain, so the likely year is kept.
     # "A couple" is said for two: "a couple of days ago" is the day before yesterday.
-    unit = fold(m["unit"])
+    unit = _unit(m)
     if "couple" in fold(m["count"]):
         grain: Grain = _UNITS[unit]  # type: ignore[assignment]
         return _period_start(_shift(ctx, unit, -2), grain), grain
@@ -612,13 +686,15 @@ _CUE_CLASSES: dict[str, tuple[str, ...]] = {
         "yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening"
     ),
     "unit": tuple(
-        word for unit in ("day", "week", "weekend", "month", "year") for word in (unit, f"{unit}s")
+        word
+        for unit in ("day", "week", "weekend", "month", "year", *_UNIT_ALIASES)
+        for word in (unit, f"{unit}s")
     ),
     "ago": ("ago", "back"),
     "holiday": (
         "valentine", "valentines", "halloween", "christmas", "xmas", "easter", "whitsun",
         "pentecost", "pfingsten", "thanksgiving", "hogmanay", "bonfire", "fawkes", "patricks",
-        "patrick", "anzac", "waitangi", "bastille",
+        "patrick", "anzac", "waitangi", "bastille", "nye", "midsummer", "midsummers",
     ),
     "season": ("spring", "summer", "autumn", "fall", "winter"),
     # A day of the month by its ordinal alone: "on the 18th".
@@ -699,9 +775,9 @@ PATTERNS: list[DatePattern] = [
     # "new year" and "labor day" hold a unit word, "fourth of july" a month, "good friday" a
     # weekday.
     _pattern(HOLIDAY, _holiday, "holiday", "unit", "month", "weekday"),
-    _pattern(PART_OF_MONTH, _part_of_month, "month"),
+    _pattern(PART_OF_MONTH, _part_of_month, *_MONTH_WORD),
     _pattern(PART_OF_PERIOD, _part_of_period, "unit"),
-    _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, "month", "unit"),
+    _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, *_MONTH_WORD, "unit"),
     _pattern(NTH_WEEKDAY, _nth_weekday, "weekday", "unit"),
     _pattern(SEASON, _season, "season"),
     _pattern(BARE_DAY, _bare_day, "day_number"),
@@ -718,14 +794,17 @@ PATTERNS: list[DatePattern] = [
         "day_word",
     ),
     _pattern(
-        re.compile(rf"\b{_WHICH}\s+(?P<unit>week|weekend|month|year)\b", re.I),
+        re.compile(rf"\b{_WHICH}\s+(?P<unit>week|weekend|month|year|wknd|wkend|wk|mth|yr)\b", re.I),
         _relative_period,
         "unit",
     ),
-    # "Sunday just gone", "Saturday last" (formal British English): the most recent one.
+    # "Sunday just gone", "Saturday last" (formal British English), "the Monday past" (Irish,
+    # Scottish): the most recent one. Not "Friday past noon", "Monday past the deadline".
     _pattern(
         re.compile(
-            rf"\b(?P<weekday>{_WEEKDAY})\s+(?:just\s+gone\b|last\b(?!\s+(?:week|month|year)\b))",
+            rf"\b(?:the\s+)?(?P<weekday>{_WEEKDAY})\s+(?:just\s+gone\b"
+            r"|last\b(?!\s+(?:week|month|year)\b)|past\b(?!\s+(?:noon|midnight|the|a|an|\w*\d"
+            r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|quarter)\b))",
             re.I,
         ),
         _weekday_last,
@@ -765,7 +844,9 @@ PATTERNS: list[DatePattern] = [
         "weekday_abbreviation",
     ),
     _pattern(
-        re.compile(rf"\b(?P<count>{_NUMBER})\s+weekends?\s+ago\b", re.I), _weekends_ago, "ago"
+        re.compile(rf"\b(?P<count>{_NUMBER})\s+(?:weekend|wknd|wkend)s?\s+ago\b", re.I),
+        _weekends_ago,
+        "ago",
     ),
     # British, Irish and Australian English count in fortnights.
     _pattern(
@@ -803,7 +884,7 @@ PATTERNS: list[DatePattern] = [
 ]
 # "the week", "two days", "a month", "the Tuesday" right before "before/after <date>".
 OFFSET = re.compile(
-    rf"(?<![\w-])(?:(?P<count>the|{_NUMBER})\s+(?P<unit>day|week|month|year)s?"
+    rf"(?<![\w-])(?:(?P<count>the|{_NUMBER})\s+{_UNIT}"
     rf"|(?:the\s+)?(?P<weekday>{_WEEKDAY}))\s+$",
     re.I,
 )
@@ -823,7 +904,7 @@ def offset_period(
         else:
             day = until + timedelta(days=(target - until.weekday()) % 7)
         return day, "day", day + timedelta(days=1)
-    unit = fold(m["unit"])
+    unit = _unit(m)
     grain: Grain = _UNITS[unit]  # type: ignore[assignment]
     count = 1 if fold(m["count"]) == "the" else _count(m["count"])
     step = relativedelta(**{f"{unit}s": count})

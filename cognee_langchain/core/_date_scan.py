@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from cognee_langchain.core import _date_phrases
+from cognee_langchain.core._date_idioms import IDIOM_PATTERNS
 from cognee_langchain.core._date_phrases import (
     BARE_MONTH,
     BARE_WEEKDAY,
@@ -21,7 +23,6 @@ from cognee_langchain.core._date_phrases import (
     HOLIDAY,
     MAX_YEARS_AWAY,
     OFFSET,
-    PATTERNS,
     Context,
     DatePattern,
     DateRole,
@@ -31,7 +32,10 @@ from cognee_langchain.core._date_phrases import (
     offset_period,
 )
 
-__all__ = ["PhraseMatch", "cue_classes", "patterns_for", "scan", "scan_whole"]
+__all__ = ["PATTERNS", "PhraseMatch", "cue_classes", "patterns_for", "scan", "scan_whole"]
+
+#: Every date pattern, in the order they are searched.
+PATTERNS: tuple[DatePattern, ...] = (*_date_phrases.PATTERNS, *IDIOM_PATTERNS)
 
 # The word before a bare month or year that makes it a date ("in March", "since 2021"); without
 # one, "May I ask" and "I have 2023 photos" stay words. "talked to April", "a painting by June"
@@ -81,8 +85,24 @@ class PhraseMatch:
 
 
 _EDGES = " \t\r\n.,;:!?\"'()[]"
-# A sentence ends at . ! ? before a capital (so "Dec. 8" and "08.05.2023" stay whole) or a newline.
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s+[A-Z\"“'‘(\[])|\n+")
+# A sentence ends at . ! ? before a capital (so "Dec. 8" and "08.05.2023" stay whole) or a newline;
+# a clause, read on its own for its tense, at ":" or ";" before a space ("news you will have
+# guessed: we got engaged at Easter" is a past engagement; "10:30" stays whole).
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s+[A-Z\"“'‘(\[])|[:;](?=\s)|\n+")
+
+# A present verb right before a date announces a day to come: "my last day is Sept 8", "the lease
+# starts on the 1st", "the party is on Saturday". Not what recurs ("my birthday is on the 3rd",
+# "we meet every Monday") nor the day itself ("today is Monday").
+_ANNOUNCED = re.compile(
+    r"(?<![\w'’])(?P<subject>\w+)\s+(?:is|are|starts|begins|ends|finishes|runs|opens|closes|"
+    r"expires|falls|kicks\s+off)\s+(?:(?:on|in|from)\s+)?(?:the\s+)?$",
+    re.I,
+)
+_NOT_ANNOUNCED = {"today", "tomorrow", "yesterday", "tonight", "it", "this", "that", "there"}
+_RECURRING = re.compile(
+    r"\b(?:birthdays?|b-?days?|anniversar(?:y|ies)|every|each|usually|always|normally|often)\b",
+    re.I,
+)
 
 
 def _needs_cue(pattern: re.Pattern[str], m: re.Match[str], text: str) -> bool:
@@ -138,14 +158,19 @@ def _candidates(
     # Patterns run longest form first, so a span is blocked before its parts are tried; a
     # pattern left out could match nothing, so it would have blocked nothing.
     blocked: list[tuple[int, int]] = []
+    ahead: Context | None = None  # the sentence's context for a date announced ahead
     for pattern, resolve, _ in patterns:
         for m in pattern.finditer(sentence):
             if _needs_cue(pattern, m, sentence) or any(
                 m.start() < end and start < m.end() for start, end in blocked
             ):
                 continue
+            here = ctx
+            if _announced(sentence, m.start(), ctx):
+                ahead = ahead or Context(ctx.reference, sentence, ctx.year, ahead=True)
+                here = ahead
             try:
-                resolved = resolve(m, ctx)
+                resolved = resolve(m, here)
                 if resolved is None:
                     continue
                 at, grain = resolved
@@ -171,8 +196,28 @@ def _candidates(
                         blocked.append(m.span())  # past the calendar's ends
                         continue
                     role, start = "on", offset_by.start()
+                    # "on the Tuesday before Christmas", "since the week after Easter"
+                    lead = _ROLE_BEFORE.search(sentence, max(0, start - _LOOKBACK), start)
+                    if lead and _ROLE_WORDS[" ".join(fold(lead["word"]).split())] not in (
+                        "before",
+                        "after",
+                    ):
+                        role = _ROLE_WORDS[" ".join(fold(lead["word"]).split())]
+                        start = lead.start()
             phrase = sentence[start : m.end()]
             yield PhraseMatch(offset + start, offset + m.end(), phrase, at, grain, role, until)
+
+
+def _announced(sentence: str, start: int, ctx: Context) -> bool:
+    """Whether the date at ``start`` follows a present verb that announces it ("my last day is
+    Sept 8") in a sentence that is not about the past or about what recurs."""
+    verb = _ANNOUNCED.search(sentence, max(0, start - 40), start)
+    return (
+        verb is not None
+        and fold(verb["subject"]) not in _NOT_ANNOUNCED
+        and not ctx.past
+        and not _RECURRING.search(sentence)
+    )
 
 
 def scan(text: str, reference: datetime, *, year: int | None = None) -> list[PhraseMatch]:

@@ -55,6 +55,25 @@ def _fixed(month: int, day: int) -> Callable[[int], date]:
     return lambda year: date(year, month, day)
 
 
+# The first day of the Chinese calendar's year, which follows the moon: a table, not a rule. A
+# year outside it raises ValueError, and the phrase is no date.
+_LUNAR_NEW_YEAR = {
+    2000: (2, 5), 2001: (1, 24), 2002: (2, 12), 2003: (2, 1), 2004: (1, 22), 2005: (2, 9),
+    2006: (1, 29), 2007: (2, 18), 2008: (2, 7), 2009: (1, 26), 2010: (2, 14), 2011: (2, 3),
+    2012: (1, 23), 2013: (2, 10), 2014: (1, 31), 2015: (2, 19), 2016: (2, 8), 2017: (1, 28),
+    2018: (2, 16), 2019: (2, 5), 2020: (1, 25), 2021: (2, 12), 2022: (2, 1), 2023: (1, 22),
+    2024: (2, 10), 2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13),
+    2030: (2, 3), 2031: (1, 23), 2032: (2, 11), 2033: (1, 31), 2034: (2, 19), 2035: (2, 8),
+    2036: (1, 28), 2037: (2, 15), 2038: (2, 4), 2039: (1, 24), 2040: (2, 12),
+}  # fmt: skip
+
+
+def _lunar_new_year(year: int) -> date:
+    if year not in _LUNAR_NEW_YEAR:
+        raise ValueError(f"no Lunar New Year known for {year}")
+    return date(year, *_LUNAR_NEW_YEAR[year])
+
+
 # Keys are lower case without apostrophes or dots; a "'" in a name below marks where one may be.
 _DAYS: dict[str, Callable[[int], date]] = {
     "new year's eve": _fixed(12, 31), "new year's day": _fixed(1, 1), "new year's": _fixed(1, 1),
@@ -73,6 +92,17 @@ _DAYS: dict[str, Callable[[int], date]] = {
     "memorial day": _nth(5, _MONDAY, -1), "mother's day": _nth(5, _SUNDAY, 2),
     "father's day": _nth(6, _SUNDAY, 3), "august bank holiday": _nth(8, _MONDAY, -1),
     "early may bank holiday": _nth(5, _MONDAY, 1), "spring bank holiday": _nth(5, _MONDAY, -1),
+    # Texting, British, Irish, Canadian and Australian names: "nye", "pancake day" (Shrove
+    # Tuesday, 47 days before Easter), "Paddy's Day", Midsummer's Day (24 June in the UK and
+    # Ireland), "Labour Day" (the Canadian spelling of the US day: both the first Monday of
+    # September; Australia's differs by state, so this is the North American one).
+    "nye": _fixed(12, 31), "xmas eve": _fixed(12, 24), "xmas day": _fixed(12, 25),
+    "shrove tuesday": _from_easter(-47), "pancake day": _from_easter(-47),
+    "remembrance day": _fixed(11, 11), "labour day": _nth(9, _MONDAY, 1),
+    "st paddy's day": _fixed(3, 17), "paddy's day": _fixed(3, 17),
+    "st patrick's": _fixed(3, 17), "midsummer's day": _fixed(6, 24),
+    "midsummer day": _fixed(6, 24), "midsummer": _fixed(6, 24),
+    "chinese new year": _lunar_new_year, "lunar new year": _lunar_new_year,
 }  # fmt: skip
 _SPARE = re.compile(r"['’.]")
 

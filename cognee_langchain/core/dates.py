@@ -19,15 +19,22 @@ Rules, each chosen so that a phrase yields no date rather than a wrong one:
   date (the message time is the better guess).
 - "08/05/2023" is 8 May in most of the world and August 5 in the US: numeric dates are read only
   when one reading is impossible ("13/05/2023") or both agree. ISO dates are always read.
-- Holidays on a fixed date (New Year's Day and Eve, Valentine's Day, Halloween, Christmas Eve and
-  Day, Boxing Day) are that day of the most recent year (or the next one in a future sentence),
-  after a cue ("since Christmas", "on New Year's Eve", "last Halloween"): "I love Christmas" holds
-  no date. Easter, whose date moves, is not read.
+- Holidays (New Year's Day and Eve, "NYE", Valentine's Day, St Patrick's Day, Halloween, Bonfire
+  Night, Remembrance Day, Christmas Eve and Day, Boxing Day; Easter and the days counted from it,
+  Shrove Tuesday, Whitsun; Thanksgiving, Labor / Labour Day, Mother's Day and other days that fall
+  on an nth weekday; Lunar New Year from a table for 2000-2040) are that day of the most recent
+  year (or the next one in a future sentence, or the year said: "Easter 2019", "Valentine's Day
+  last year"), after a cue ("since Christmas", "on New Year's Eve", "last Halloween"): "I love
+  Christmas" holds no date. "the Tuesday after Bonfire Night" is the first Tuesday after it.
+- A sentence's ": " and "; " start a new clause for its tense ("You will have guessed: we got
+  engaged on Easter Monday" is the Easter Monday past); a date right after a present "is" or a
+  verb of schedule ("my last day is Sept 8", "the lease starts on the 1st") is the next one.
 - A bare month or year needs a word that makes it a date ("in 2022", "since March", "May 2023"):
   "I have 2023 photos" and "May I ask" hold no date, nor do "talked to April" or "a painting by
   June" (people). A text that is only a month or a year ("March") is that date. Abbreviations
-  count only next to a day or year ("Mar 8", "Dec 2022") or, for weekdays, after last/next/this
-  ("last Fri"; "I sat" is no Saturday).
+  count only next to a day or year ("Mar 8", "Dec 2022"); for weekdays, after a preposition or
+  last/next/this ("last Fri", "since sat"; "I sat" is no Saturday), or alone when no word is
+  spelt so ("tues", "weds", "thurs"). Texting's units count too ("2 wks ago", "last wknd").
 - Impossible dates ("February 30", "31 April") and dates more than 200 years from the reference
   are skipped.
 - Only English words are read: "Ich bin im März umgezogen" and "en mai" hold no date. A date

@@ -38,7 +38,7 @@ kind-less reading of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
@@ -104,7 +104,9 @@ _STILL_AT = re.compile(
 _JOINED = re.compile(rf"{_I}joined\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
 _JOB_WORDS = re.compile(
     r"\b(?:job|role|position|office|colleagues?|boss|manager|salary|contract|offer|hired|"
-    r"employer|payroll|onboarding)\b"
+    r"employer|payroll|onboarding|company|firm|department|notice|resigned|interview|"
+    # a job left in the same breath: "last day at Zentrix was 31st May, joined Kaveri"
+    r"last\s+day|start\s+date)\b"
 )
 _NAMED_TITLE = re.compile(
     rf"{_I}(?:got\s+|was\s+|been\s+|['’]ve\s+been\s+|have\s+been\s+)?{_NOW}"
@@ -165,8 +167,10 @@ _POSSESSION = re.compile(
 # "I traded in my old Camry for a little Honda Fit".
 _NAMED_THING = re.compile(
     rf"{_WE}(?P<verb>sold|bought|purchased|traded\s+in|wrote\s+off|totall?ed|gave\s+away|"
-    r"got\s+rid\s+of|gave(?:\s+(?:him|her|them))?(?=\s+(?:the|my|our)\s))\s+"
-    r"(?:(?:the|my|our)\s+)?(?:(?:old|new|used|little|first)\s+)?"
+    r"got\s+rid\s+of|scrapped|donated|gave(?:\s+(?:him|her|them))?(?=\s+(?:the|my|our)\s)"
+    # "I finally got a Tesla", "I picked up a used Tesla" (not "I got Tom a present")
+    r"|(?:got|picked\s+up|leased)(?=\s+(?:a|an|my|our|the)\s))\s+"
+    r"(?:(?:the|my|our|a|an)\s+)?(?:(?:old|new|used|little|first|second-hand|brand-new)\s+){0,2}"
     r"(?P<name>[^\W\d_a-z])"
     r"(?:[^.;!?]{0,40}?\sfor\s+(?:(?:a|an|the)\s+)?(?:(?:new|used|little|brand-new)\s+)?"
     r"(?P<new>[^\W\d_a-z]))?"
@@ -174,8 +178,9 @@ _NAMED_THING = re.compile(
 # How a named thing's end or start is said in the relation-kind lexicon's words.
 _NAMED_THING_VERBS = {
     "traded in": "sold", "wrote off": "lost", "totaled": "lost", "totalled": "lost",
-    "purchased": "bought", "gave": "gave away", "gave him": "gave away", "gave her": "gave away",
-    "gave them": "gave away",
+    "purchased": "bought", "got": "bought", "picked up": "bought", "leased": "bought",
+    "scrapped": "lost", "donated": "gave away", "gave": "gave away", "gave him": "gave away",
+    "gave her": "gave away", "gave them": "gave away",
 }  # fmt: skip
 _APPOSITIVE = re.compile(
     r",\s+(?:(?:a|an|the|my|our)\s+)?(?:[a-z][a-z-]*\s+){0,2}(?P<name>[^\W\d_a-z])"
@@ -186,17 +191,21 @@ _GIVEN_AWAY = re.compile(
     r"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:away|off|out)\b"
 )
 _PET = re.compile(
-    rf"{_WE}(?P<verb>adopted|rescued|got|bought)\s+(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+"
-    r"[^.;!?]{2,60}?"
-    r"(?:,\s+(?:(?:his|her|its|their)\s+names?\s+(?:is|are)\s+)?|\s+(?:named|called)\s+)"
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered)\s+"
+    r"(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+[^.;!?]{2,60}?"
+    r"(?:,\s+(?:(?:his|her|its|their)\s+names?\s+(?:is|are)\s+"
+    # "we took in a stray cat last week, we call her Luna"
+    r"|(?:we|I)\s+call(?:ed)?\s+(?:him|her|it|them)\s+)?|\s+(?:named|called)\s+)"
     r"(?P<name>[^\W\d_a-z])"
 )
 _ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 # "we moved to Lisbon", "we've settled in down in Margaret River" (not "we settled the bill")
 _MOVED = re.compile(
-    rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}"
-    r"(?P<verb>moved|relocated|shifted|settled(?=\s+(?:in|down|into)\b))\b"
+    # "I made the move to Leeds" too ("I moved to Leeds" the generic reading has)
+    rf"(?:\b[Ww]e|\bI(?=(?:['’]ve|\s+have)?\s+{_NOW}made\s+the\s+move))(?:['’]ve|\s+have)?\s+{_NOW}"
+    r"(?P<verb>moved|relocated|shifted|settled(?=\s+(?:in|down|into)\b)"
+    r"|made\s+the\s+move(?=\s+(?:to|back)\b))\b"
 )
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
 # "I packed up and left Denver for Austin": a move from one place to another.
@@ -215,12 +224,12 @@ def state_changes(
     graph: ChunkGraph,
     description: str,
     *,
-    antecedent: Mention | None = None,
+    earlier: Sequence[Mention] = (),
 ) -> list[Span]:
     """Add the speaker's stated changes of ``sentence`` to ``graph``; the spans of the
     sentence they read (a subject in one of them has its verb and object read already).
-    ``antecedent``: who the turn named last before this sentence, the partner of a "we" that
-    names none ("I met someone, Ana. We got engaged.")."""
+    ``earlier``: who was named before this sentence, in order (the partner of a "we" that names
+    none is the last person of them: "I met someone, Ana. We got engaged.")."""
     speaker = sentence.speaker
     if not speaker:
         return []
@@ -237,7 +246,7 @@ def state_changes(
         if rule in wanted:
             spans.extend(rule(text, key, at, graph, description))
     if not words.isdisjoint(COUPLE_WORDS):
-        spans.extend(couples(text, key, at, graph, description, antecedent=antecedent))
+        spans.extend(couples(text, key, at, graph, description, earlier=earlier))
     return spans
 
 
@@ -415,6 +424,8 @@ def _moves(
         if _CLAUSE_BREAK.search(between):
             continue
         words = [word for word in between.lower().split() if word not in ("a", "an", "the")]
+        if words[0] == "made":  # "made the move to": said as the lexicon knows it
+            words = ["moved", *words[2:]]
         graph.relate(speaker, " ".join(words), mention.key, description, FactTime())
     return spans  # a place "we moved" to is a name: nothing after it to read
 
@@ -439,10 +450,11 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     **PASTIME_RULES,
     _things: frozenset(
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
-         "threw", "traded", "wrote", "totaled", "totalled", "picked")
+         "threw", "traded", "wrote", "totaled", "totalled", "picked", "scrapped", "donated",
+         "leased", "brought", "took", "fostered")
     ),
     things_told: THINGS_TOLD_WORDS,
-    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left")),
+    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move")),
     **IMPLIED_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}

@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
@@ -33,7 +34,7 @@ from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._sentences import is_lower_case
 from cognee_langchain.extraction._subjects import NOW, PERSON, WE_SUBJECT, Span, is_person
 
-__all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples"]
+__all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples", "may_be_partners"]
 
 # "were married" is the wedding ("Cyril and I were married on Saturday"), unless it is how long a
 # marriage lasted ("we were married for ten years"); "were dating" may well be over.
@@ -55,7 +56,9 @@ _TOGETHER = (
     rf"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}|{_COURTING}"
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched"
     # "Gino and I got back together", "Me and Gino are a thing now", "... are exclusive now"
-    r"|back\s+together|a\s+thing|exclusive|going\s+out)"
+    r"|back\s+together|a\s+thing|exclusive|going\s+out"
+    # "Tom and I got together last summer", "... made it official", "going steady", "an item"
+    r"|got\s+together|made\s+it\s+official|going\s+steady|an\s+item)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
@@ -66,7 +69,10 @@ _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
     r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
     # "Gino and I are over"
-    r"|are\s+(?:so\s+)?(?:over|finished)(?!\s+(?:with|the|it|that)\b))"
+    r"|are\s+(?:so\s+)?(?:over|finished)(?!\s+(?:with|the|it|that)\b)"
+    # "Tom and I are no longer together", "... aren't together anymore"
+    r"|are\s+no\s+longer\s+(?:together|a\s+couple)"
+    r"|(?:are\s+not|aren['’]t)\s+together\s+(?:anymore|any\s+more))"
 )
 _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
@@ -88,12 +94,15 @@ _LEFT_BY = re.compile(
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
     rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
+    # "We started going out in January"
+    r"(?:started\s+|began\s+)?"
     r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
+    r"|going\s+out|going\s+steady|an\s+item|made\s+it\s+official"
     rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL}|{_COURTING})\b"
 )
 _WE_COUPLE_WORDS = frozenset(
     ("dating", "together", "couple", "engaged", "married", "seeing", "official", "courting",
-     "company", "stepping", "walking")
+     "company", "stepping", "walking", "going", "item")
 )  # fmt: skip
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
@@ -101,7 +110,8 @@ _COUPLE_PREDICATES = {
     "exclusive": "together with", "going out": "dating",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
-    "walking out": "dating",
+    "walking out": "dating", "going steady": "dating", "an item": "together with",
+    "made it official": "together with",
 }  # fmt: skip
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
 # proposed to Ana".
@@ -140,6 +150,19 @@ _IS_MY_PARTNER = re.compile(
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)(?:\s+is|['’]s)\s+(?:now\s+)?my\s+(?:new\s+)?"
     r"(?P<role>boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife)\b"
 )
+# The speaker said to be one: "I'm Tom's girlfriend now".
+_I_AM_PARTNERS = re.compile(
+    r"\bI(?:['’]m|\s+am)\s+(?:now\s+|officially\s+)?(?P<partner>[^\W\d_a-z][\w'’-]*)['’]s\s+"
+    r"(?:new\s+)?(?P<role>boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife)\b"
+)
+# A couple ended, the partner unnamed or named after: "My husband and I divorced last year",
+# "The divorce from Tom came through in March" (a divorce alone may end a marriage long over).
+_DIVORCED = re.compile(
+    rf"\b[Mm]y\s+(?:husband|wife|boyfriend|girlfriend|partner|fianc[eé]e?)\s+and\s+I"
+    rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{NOW}{_APART}\b"
+    r"|\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+divorce\s+from\s+(?P<partner>[^\W\d_a-z])[\w'’-]*\s+"
+    r"(?:came\s+through|was\s+finali[sz]ed|is\s+final|went\s+through)\b"
+)
 # A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
 _NOT_WITH = re.compile(
     r"\bI(?:['’]m|\s+am)\s+(?:not\s+with\s+(?P<partner>\S)(?=[^.!?]*\b(?:anymore|any\s+more)\b)"
@@ -150,8 +173,10 @@ _COUNT = r"(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|el
 _YEARS_COUPLE = re.compile(
     rf"\b{_COUNT}\s+(?P<unit>year|month)s?\s+(?:happily\s+)?(?P<verb>married|together)\b", re.I
 )
+# "married for ten years", "seeing each other for about three months", "together two years"
 _COUPLE_FOR = re.compile(
-    r"\b(?P<verb>married|together|dating)\s+for\s+(?:(?:almost|nearly|over|about)\s+)?"
+    r"\b(?P<verb>married|together|dating|seeing\s+each\s+other)\s+(?:for\s+)?"
+    r"(?:(?:almost|nearly|over|about|around|roughly|just\s+over)\s+)?"
     rf"{_COUNT}\s+(?P<unit>year|month)s?\b",
     re.I,
 )
@@ -167,7 +192,11 @@ _MOVED_IN_WITH_ME = re.compile(
 )
 # Asked out is dating: "Ethan asked me out after 3rd period", "I finally asked Leah out"; not
 # an outing ("Tom asked me out for lunch", "... out to the pub").
-_OUT = r"\s+out\b(?!\s+(?:for|to)\b)"
+_OUT = (
+    r"(?:\s+out\b(?!\s+(?:for|to)\b)"
+    # "Tom asked me to be his girlfriend", "I asked Leah to be my girlfriend"
+    r"|\s+to\s+be\s+(?:his|her|their|my)\s+(?:girlfriend|boyfriend|partner)\b)"
+)
 _ASKED_ME = r"\s+(?:has\s+)?(?:finally\s+|just\s+)?asked\s+me"
 _ASKED_OUT = re.compile(
     rf"(?:(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*){_ASKED_ME}"
@@ -199,7 +228,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
     "finished", "off", "left", "husband", "wife", "thing", "exclusive",
-    "going", "back",
+    "going", "back", "divorce", "item", "steady",
 }  # fmt: skip
 COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move", "together"))
 
@@ -211,12 +240,12 @@ def couples(
     graph: ChunkGraph,
     description: str,
     *,
-    antecedent: Mention | None = None,
+    earlier: Sequence[Mention] = (),
 ) -> list[Span]:
     """ "Nadia and I have been dating", "Ama and I got engaged", "Erik and I are separating",
-    "I'm seeing Leah", "we broke up", "we got married" (``antecedent``: who the turn named last
+    "I'm seeing Leah", "we broke up", "we got married" (``earlier``: who was named
     before this sentence): a relationship begun or ended; the spans read."""
-    spans = _we_couple(text, speaker, at, graph, description, antecedent)
+    spans = _we_couple(text, speaker, at, graph, description, earlier)
     lower_case = is_lower_case(text)
     for match in _COUPLE_CHANGE.finditer(text):
         partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
@@ -253,7 +282,7 @@ def couples(
             time = FactTime(kind="relationship_status")
             graph.relate(speaker, "engaged to", partner.key, description, time)
             spans.append(match.span())
-    for match in _IS_MY_PARTNER.finditer(text):
+    for match in (*_IS_MY_PARTNER.finditer(text), *_I_AM_PARTNERS.finditer(text)):
         partner = at.get(match.start("partner"))
         if partner is not None and partner.key != speaker and is_person(partner, graph):
             role = match.group("role")
@@ -277,6 +306,11 @@ def couples(
     for match in _WEDDING.finditer(text):
         time = FactTime(kind="relationship_status")
         graph.relate(speaker, "married", "", description, time)
+        spans.append(match.span())
+    for match in _DIVORCED.finditer(text):
+        partner = at.get(match.start("partner")) if match.group("partner") else None
+        time = FactTime(kind="relationship_status", retracted=True)
+        graph.relate(speaker, "broke up with", partner.key if partner else "", description, time)
         spans.append(match.span())
     for match in _NOT_WITH.finditer(text):
         partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
@@ -334,17 +368,20 @@ def _lower_partner(
     return word
 
 
+_PAIRED_AFTER = re.compile(r"\s+and\s+(?:me|I)\b")
+
+
 def _we_couple(
     text: str,
     speaker: str,
     at: dict[int, Mention],
     graph: ChunkGraph,
     description: str,
-    antecedent: Mention | None,
+    earlier: Sequence[Mention],
 ) -> list[Span]:
     """ "I met Ana in Rome and we've been together since", "Ana. We got engaged!", "Ana and I
     went sailing; ten years married this month": a couple whose partner is the last person
-    named before "we" (in the sentence, else in the turn)."""
+    named before "we" (in the sentence, else before it: ``earlier``)."""
     lasted = _couple_duration(text)
     since = _since(lasted)
     matches = list(_WE_COUPLE.finditer(text))
@@ -352,12 +389,18 @@ def _we_couple(
         matches = [lasted]  # "eight years married": no "we" needed
     spans: list[Span] = []
     for match in matches:
-        named = [m for start, m in sorted(at.items()) if start < match.start()]
+        # "We started going out in January, Tom and me": the pair named after "we"
+        paired = [
+            m
+            for m in at.values()
+            if _PAIRED_AFTER.match(text, m.end) or text[: m.start].endswith(("me and ", "Me and "))
+        ]
+        named = paired or [m for start, m in sorted(at.items()) if start < match.start()]
         # "Harlan Boyd. Widower, retired Coast Guard. We've been keeping company": a name ending
         # in a trade ("Coast Guard") is what someone was, not who
         people = [
             m
-            for m in (antecedent, *named)
+            for m in (*earlier, *named)
             if m is not None
             and is_person(m, graph)
             and m.name.split()[-1].lower() not in lex.JOB_NOUNS
@@ -375,6 +418,21 @@ def _we_couple(
             graph.relate(speaker, predicate, people[-1].key, description, FactTime(valid_at=since))
         spans.append(match.span())
     return spans
+
+
+# What a name after these is, is a thing or a place: "she has her Referendariat", "my Golf",
+# "St. John's".
+_NOT_A_PARTNER_AFTER = re.compile(r"(?:\b(?:my|your|his|her|its|our|their)|\bSt\.?)\s+$", re.I)
+
+
+def may_be_partners(text: str, mentions: Sequence[Mention], speaker: str | None) -> list[Mention]:
+    """The mentions of sentence ``text`` that a later "we" may pair the speaker with: not the
+    speaker, nor a name owned ("her Referendariat") or a saint's ("St. John's")."""
+    return [
+        mention
+        for mention in mentions
+        if mention.key != speaker and not _NOT_A_PARTNER_AFTER.search(text[: mention.start])
+    ]
 
 
 def _couple_duration(text: str) -> re.Match[str] | None:

@@ -47,7 +47,7 @@ _HOME_NOUN = r"(?:flat|apartment|house|home|place|condo|loft)"
 
 # "Gothenburg is home now", "Leeds is my home", but not "Berlin is home to many startups".
 _IS_HOME = re.compile(
-    rf"(?<![\w'’])(?P<place>{_RUN})\s+is\s+(?:(?:now|really)\s+)?(?:my\s+)?"
+    rf"(?<![\w'’])(?P<place>{_RUN})\s+(?:is|has\s+been)\s+(?:(?:now|really)\s+)?(?:my\s+|our\s+)?"
     r"(?:new\s+)?home\b(?!\s+(?:to|of|for\s+(?!me\b)))"
 )
 # "Home is Leeds now", "I call Lisbon home", "I'll stay in London for now".
@@ -56,6 +56,9 @@ _HOME_IS = re.compile(
     rf"|{_I}call\s+(?P<call>{_RUN})\s+home\b"
     rf"|\bI(?:['’]ll|\s+will|['’]m|\s+am)?\s+{_NOW}(?:stay|staying)\s+in\s+(?P<stay>{_NAME})"
     r"[^.,;:!?]{0,30}?\s+(?:for\s+now|for\s+good|permanently|long[- ]term)\b"
+    # "We got the keys to our house in Leeds on Friday"
+    rf"|\b(?:[Ww]e|I)\s+{_NOW}got\s+(?:the|our|my)\s+keys\s+(?:to|for)\s+(?:(?:our|my|the|a)\s+)?"
+    rf"(?:new\s+)?{_HOME_NOUN}\s+in\s+(?P<keys>{_NAME})"
     # "I've been in Savannah since Labor Day", "Been based in Leeds for a year": how long a place
     # has been home.
     rf"|(?:\bI(?:['’]ve|\s+have)\s+|^\W*)(?i:been)\s+(?:based\s+)?in\s+(?P<since>{_NAME})"
@@ -146,16 +149,25 @@ _LEFT_PLACE = re.compile(
 # A job that ended: its title ended with it ("I quit Renault", "I was laid off").
 _JOB_ENDED = re.compile(
     rf"{_I}(?:(?:quit|left)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
-    r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b)"
+    r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b"
+    # "I took voluntary redundancy", "I've been unemployed since April"
+    r"|took\s+(?:the\s+|a\s+)?(?:voluntary\s+)?redundancy\b)"
+    r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+(?:now\s+)?"
+    r"(?:unemployed|out\s+of\s+work|between\s+jobs)\b(?!\s+for\b)"
 )
 # A job's end that names no employer and needs none: whatever job the speaker had ended.
-_UNNAMED_END = re.compile(r"\b(?:laid\s+off|fired|let\s+go|made\s+redundant|lost\s+my\s+job)\b")
+_UNNAMED_END = re.compile(
+    r"\b(?:laid\s+off|fired|let\s+go|made\s+redundant|lost\s+my\s+job|redundancy|unemployed"
+    r"|out\s+of\s+work|between\s+jobs)\b"
+)
 # "I quit nursing": the work itself, as a gerund whose doer is a job noun (see _is_occupation).
 _QUIT_WORK = re.compile(rf"{_I}quit\s+(?P<work>[a-z]{{3,}}ing)\b")
 # How a job noun is made from its work's stem: nurs-e, teach-er, consult-ant, bartend-er.
 _DOER_ENDINGS = ("e", "er", "or", "ant", "ist")
 _SINGLE = re.compile(
-    rf"(?:\bI(?:['’]m|\s+am)\s+{_NOW}|^\W*(?:(?:happily|still|now)\s+)+|^\W*)"
+    # "I've been single since March", "I'm newly single"
+    rf"(?:\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{_NOW}(?:newly\s+)?"
+    r"|^\W*(?:(?:happily|still|now|newly)\s+)+|^\W*)"
     r"single(?:\s+(?:again|now))?(?=\s*(?:[.,;!]|$|\s+(?:and|again|now|since)\b))",
     re.I,
 )
@@ -268,7 +280,7 @@ def homes(
     ]
     found += [(m, m.start("place")) for m in _ARRIVED_TO_START.finditer(text)]
     for match in _HOME_IS.finditer(text):
-        groups = ("place", "call", "stay", "since", "settled", "new_home")
+        groups = ("place", "call", "stay", "since", "settled", "new_home", "keys")
         group = next(name for name in groups if match.group(name))
         found.append((match, match.start(group)))
     for match in _MY_HOME_IN.finditer(text):
@@ -471,7 +483,7 @@ def mine(
 #: The rules and the words without which each cannot match (lower case).
 IMPLIED_RULES = {
     homes: frozenset(("home", "stay", "staying", "flat", "apartment", "house", "place", "condo",
-                      "loft", "arrived", "landed", "been", "settled", "renting")),
+                      "loft", "arrived", "landed", "been", "settled", "renting", "keys")),
     hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
                       "allowed", "letting")),
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
@@ -480,7 +492,7 @@ IMPLIED_RULES = {
                         "college", "apprenticeship", "completed", "finished")),
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
-                          "lost")),
+                          "lost", "redundancy", "unemployed", "work", "jobs")),
     single: frozenset(("single",)),
     things: frozenset(("selling", "giving", "getting", "more")),
     mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",

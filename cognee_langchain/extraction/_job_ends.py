@@ -1,7 +1,8 @@
 """Jobs a speaker tells of ending, for the offline extractor's change rules (:mod:`._changes`):
 "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a name not known as
 a place), "my last day at Zentrix was 31st May", "Left the council in August" (an employer named
-by what it is), "Northlight let me go" -> the end of ``works_at`` there.
+by what it is), "Northlight let me go", "I was made redundant from Acme" -> the end of
+``works_at`` there.
 """
 
 from __future__ import annotations
@@ -31,8 +32,19 @@ _LEFT_WORKPLACE = re.compile(
 # The employer ended it: "Northlight let me go", "Acme laid me off".
 _LET_GO = re.compile(
     r"(?<![\w'’])(?P<org>[^\W\d_a-z][\w'’&.-]*(?:\s+[^\W\d_a-z][\w'’&.-]*){0,3})\s+"
-    r"(?:has\s+|have\s+|just\s+)?(?:let\s+me\s+go|laid\s+me\s+off|fired\s+me|sacked\s+me|"
+    r"(?:has\s+|have\s+|just\s+)?"
+    # not leave given: "Mum let me go to the party"
+    r"(?:let\s+me\s+go(?=\s*(?:[.,;!?]|$|\s+(?:in|on|last|after|this)\b))|laid\s+me\s+off|"
+    r"fired\s+me|sacked\s+me|"
     r"made\s+me\s+redundant)\b"
+)
+# Let go, the employer named after: "I was made redundant from Acme", "I took voluntary redundancy
+# from Acme", "I was let go by Acme" (the lexicon's phrases would make "made" and "let" words that
+# ask a question about jobs).
+_LET_GO_FROM = re.compile(
+    rf"{_I}(?:(?:was|got|been)\s+(?:made\s+redundant|let\s+go)"
+    r"|took\s+(?:the\s+|a\s+)?(?:voluntary\s+)?redundancy)\s+(?:from|by|at)\s+(?:the\s+)?"
+    r"(?P<org>[^\W\d_a-z])"
 )
 # "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
 _LAST_DAY = re.compile(
@@ -63,9 +75,10 @@ def jobs_ended(
             time = FactTime(kind="works_at", retracted=True)
             graph.relate(speaker, predicate, org.key, description, time)
             spans.append(match.span())
-    for match in _LET_GO.finditer(text):
+    for match in (*_LET_GO.finditer(text), *_LET_GO_FROM.finditer(text)):
         org = at.get(match.start("org"))
-        if org is not None and not is_place(org, graph):
+        # "redundant from Acme": the "from" hints a place, but work is lost at an employer
+        if org is not None and (match.re is _LET_GO_FROM or not is_place(org, graph)):
             time = FactTime(kind="works_at", retracted=True)
             graph.relate(speaker, "let go by", org.key, description, time)
             spans.append(match.span())
@@ -82,5 +95,5 @@ def jobs_ended(
 
 #: The words without one of which :func:`jobs_ended` cannot match (lower case).
 JOB_ENDS_WORDS = frozenset(
-    ("job", "left", "last", "final", "quit", "let", "laid", "fired", "sacked", "made")
+    ("job", "left", "last", "final", "quit", "let", "laid", "fired", "sacked", "made", "redundancy")
 )

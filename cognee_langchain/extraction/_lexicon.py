@@ -93,7 +93,7 @@ _SENTENCE_STARTERS = _words(
     "day week month year morning afternoon evening night noted agreed understood gotcha "
     "cheers awesome perfect fine lol haha hmm btw fyi imo true correct interesting amazing "
     "excellent fantastic sounds things stuff people folks guys two three four five six seven "
-    "eight nine ten meet"
+    "eight nine ten meet same another other different whole entire usual typical"
 )
 # Greetings, fillers, exclamations and chat shorthand: a chat turn opens with them ("Yeah Maria,
 # ...", "Congrats!", "Woah"), and nobody is called by them.

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cognee_langchain.core._holidays import HOLIDAY_NAMES
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._sentences import (
     FIRST_WORD,
@@ -48,6 +49,11 @@ _IS_MY_PERSON = re.compile(
     r"(?:\s+is|\s+was|['’]s)\s+(?:now\s+)?my\s+(?:new\s+|old\s+|best\s+)?(?:"
     + "|".join(sorted(lex.PERSON_NOUNS, key=len, reverse=True))
     + r")\b"
+)
+# What only an employer does to the speaker: "Acme laid me off", "Northlight hired me".
+_DID_TO_ME = re.compile(
+    r"\s+(?:has\s+|just\s+)?(?:let\s+me\s+go(?=\s*(?:[.,;!?]|$|\s+(?:in|on|last|after|this)\b))"
+    r"|laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant|hired\s+me|took\s+me\s+on)\b"
 )
 # A trade's acronym before a job noun is part of a title, no name: "UX designer", "QA engineer"
 # ("NHS nurse" keeps its employer).
@@ -234,13 +240,17 @@ def _dialogue_lead_is_name(
     first, rest = words[skip], words[skip + 1 :]
     if any(map(is_name_word, rest)):
         return True  # "Harry Potter is great"; but "Wish I was" is one word and "I"
-    word = strip_possessive(first)[0]
+    word, possessive = strip_possessive(first)
     if word in inner or (speakers is not None and speakers.resolve(word.casefold()) is not None):
         return True
+    if possessive and skip and words[skip - 1] in ("I'm", "I’m"):
+        return True  # "I'm Tom's girlfriend now"
     if word.lower().endswith(_ABSTRACT_SUFFIXES):
         return False  # "Friendship means a lot", "Kindness matters"
-    if _IS_MY_PERSON.match(text, offset + len(first)):
-        return True  # "Gino is my boyfriend now", "Tom's my brother"
+    if _IS_MY_PERSON.match(text, offset + len(first)) or _DID_TO_ME.match(
+        text, offset + len(first)
+    ):
+        return True  # "Gino is my boyfriend now", "Tom's my brother", "Acme laid me off"
     follows = _FOLLOWING_WORDS.match(text, offset + len(first))
     if follows is None:
         return False
@@ -296,6 +306,9 @@ def _run_mentions(
     return mentions
 
 
+_HOLIDAY = re.compile(rf"\b(?:{HOLIDAY_NAMES})\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1 << 14)
 def _segments(run: str, drop_first: bool) -> tuple[tuple[int, int, bool], ...]:
     """Split a capitalised run into names as ``(start, end, possessive)`` offsets: function
@@ -329,6 +342,10 @@ def _segments(run: str, drop_first: bool) -> tuple[tuple[int, int, bool], ...]:
             count = 0
     if count:
         segments.append((start, end, False))
+    # A holiday names a day, nobody ("on New Year's Eve" is no "Eve", "Mother's Day" no mother).
+    holidays = [match.span() for match in _HOLIDAY.finditer(run)]
+    if holidays:
+        segments = [s for s in segments if not any(a < s[1] and s[0] < b for a, b in holidays)]
     return tuple(segments)
 
 

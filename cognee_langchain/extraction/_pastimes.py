@@ -25,7 +25,9 @@ _TOOK_UP = re.compile(
     rf"{_I}(?:started|took\s+up|taken\s+up|got\s+into|picked\s+up|began)\s+"
     # "I've started doing yoga", "I started learning Spanish": the activity after the verb
     r"(?:(?:doing|learning|playing|practi[cs]ing)\s+(?:the\s+)?(?P<object>[A-Za-z][a-z-]+)|"
-    r"(?P<activity>[a-z]{3,}ing))\b"
+    # "I started rock climbing": one word may say which kind
+    r"(?P<activity>(?:(?!(?:the|a|an|my|our|his|her|their|this|that|some|being)\s)[a-z]+\s+)?"
+    r"[a-z]{3,}ing))\b"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:again|every|last|this|two|three|a|in|on|recently)\b))"
 )
 _NOT_PASTIMES = frozenset(
@@ -56,7 +58,9 @@ _KEEN = (
     r"(?:['’]m|\s+am)\s+(?:(?:really|so|totally|completely|very|a\s+bit|kind\s+of|now)\s+)*"
     r"(?:into|obsessed\s+with|hooked\s+on|addicted\s+to|crazy\s+about"
     # "I'm a big fan of jazz now"
-    r"|an?\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of)"
+    r"|an?\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of|all\s+about)"
+    # "I fell in love with surfing"
+    r"|(?:['’]ve|\s+have)?\s+(?:really\s+)?(?:fell|fallen)\s+in\s+love\s+with"
     # "I've become obsessed with sourdough"
     r"|(?:['’]ve|\s+have)\s+(?:become|got|gotten)\s+(?:really\s+|totally\s+)?"
     r"(?:obsessed\s+with|hooked\s+on|addicted\s+to)"
@@ -95,13 +99,31 @@ _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
 _HOBBY = re.compile(
     r"\b[Mm]y\s+(?:new\s+|latest\s+)?(?:hobby|passion|obsession)\s+(?:is|now\s+is|these\s+days\s+is)"
     r"\s+(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)(?=\s*(?:[.,;:!?)]|$|\s+(?:now|these)\b))"
-    r"|(?<![\w'’])(?P<first>[A-Za-z][a-z-]+)\s+is\s+my\s+new\s+(?:thing|hobby|obsession|passion)\b"
+    r"|(?<![\w'’])(?P<first>[A-Za-z][a-z-]+)\s+is\s+my\s+(?:new\s+(?:thing|hobby|obsession|passion)\b|(?:thing|hobby|obsession|passion)\s+now\b)"
 )
 # A pastime not done since a time: "I haven't played tennis since May".
 _NOT_SINCE = re.compile(
     r"\bI\s+(?:haven['’]t|have\s+not|hadn['’]t)\s+(?:played|done|been\s+to|gone\s+to)\s+"
     r"(?:(?:the|any)\s+)?(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+since\b"
 )
+# A pastime kept up since a time: "I've been quilting with the ladies since December", "Been
+# doing pottery since the spring" (not "I've been running the shop since May": an object).
+_DOING_SINCE = re.compile(
+    r"(?:(?P<since_first>^\W*[Ss]ince\b[^.!?;]{1,40}?\s)?\bI(?:['’]?ve|\s+have)\s+been|^\W*[Bb]een)"
+    r"\s+(?:(?:really|mostly)\s+)?"
+    # "I've been learning the guitar since September", "... going to yoga classes since"
+    r"(?:(?:doing|playing|practi[cs]ing|learning|going\s+to)\s+(?:the\s+)?(?P<object>[a-z][a-z-]+)"
+    r"(?:\s+(?:classes|class|lessons|sessions))?"
+    r"|(?P<activity>[a-z]{3,}ing))"
+    r"(?=(?:\s+(?:with|every|at|on|in|again|regularly|each|twice|a\s+lot|lots)\b[^.!?;]*?)?"
+    r"\s+since\b|(?(since_first)\b|(?!)))"
+)
+#: What "I've been ... since" tells that is no pastime.
+_NOT_KEPT_UP = frozenset(
+    ("living", "staying", "dating", "waiting", "studying", "renting", "sleeping", "wanting",
+     "hoping", "saving", "teaching", "managing", "struggling", "meaning", "dying", "asking",
+     "telling", "talking", "trying", "helping", "nursing", "volunteering", "commuting")
+)  # fmt: skip
 # A subordinator right before the clause: the clause dates something else.
 # One taste for another: "I've switched from coffee to green tea", "I swapped coffee for tea"
 # (names are employers or places: "from Acme to Zalando" is no taste).
@@ -187,13 +209,15 @@ def _switched(
 def _hobbies(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
-    """ "My new hobby is pottery": a liking; "I haven't played tennis since May": its end."""
+    """ "My new hobby is pottery", "I've been quilting since December": a liking; "I haven't
+    played tennis since May": its end."""
     spans: list[Span] = []
-    for pattern, ended in ((_HOBBY, False), (_NOT_SINCE, True)):
+    for pattern, ended in ((_HOBBY, False), (_NOT_SINCE, True), (_DOING_SINCE, False)):
         for match in pattern.finditer(text):
-            found = match.group("activity") or match.groupdict().get("first")
+            groups = match.groupdict()
+            found = groups.get("activity") or groups.get("first") or groups.get("object")
             words = found.lower().split() if found else []
-            if _is_pastime(words):
+            if _is_pastime(words) and not _NOT_KEPT_UP.intersection(words):
                 _relate_liking(speaker, words, graph, description, ended=ended)
                 spans.append(match.span())
     return spans
@@ -227,7 +251,7 @@ def _given_up(
 
 _LIKING_WORDS = frozenset(
     ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
-     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done", "fan")
+     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done", "fan", "about")
 )  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.

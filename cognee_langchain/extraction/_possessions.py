@@ -27,8 +27,18 @@ _PET_INTRODUCED = re.compile(
 _THING_GONE = re.compile(
     r"\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:old\s+|poor\s+)?(?:(?P<name>[^\W\d_a-z][\w'’.-]*"
     r"(?:\s+[^\W\d_a-z][\w'’.-]*)*)|(?P<object>car|bike|motorbike|scooter|van|truck|boat|"
-    r"caravan|camper|campervan))\s+(?:got|was|has\s+been|had\s+been)\s+(?:stolen|written\s+off|"
-    r"totall?ed|scrapped|nicked)\b"
+    r"caravan|camper|campervan))\s+(?:(?:got|was|has\s+been|had\s+been)\s+(?:stolen|written\s+off|"
+    r"totall?ed|scrapped|nicked|repossessed)"
+    # "The Camry is gone, sold it in March"
+    r"|(?:is|['’]s)\s+gone(?!\s+(?:to|for|up|down|out|in|on|back|off)\b))\b"
+)
+# A thing held since a time, or just come: "I've had my Tesla since March", "I've been driving a
+# Tesla since April", "My new Tesla arrived last week".
+_HAD_SINCE = re.compile(
+    r"\bI(?:['’]ve|\s+have)\s+(?:had|been\s+driving|been\s+riding)\s+(?:my|our|a|an|the)\s+"
+    r"(?:(?:new|used|little|second-hand)\s+)?(?P<name>[^\W\d_a-z][\w'’.-]*)(?=[^.!?]*\bsince\b)"
+    r"|\b(?:[Mm]y|[Oo]ur)\s+new\s+(?P<name_2>[^\W\d_a-z][\w'’.-]*)\s+"
+    r"(?:arrived|came|was\s+delivered|got\s+delivered)\b"
 )
 # "I'm the proud owner of a Vespa", "we're now the owners of a narrowboat".
 _OWNER_OF = re.compile(
@@ -50,12 +60,13 @@ def things_told(
         if named_pet is not None and named_pet != speaker:
             graph.relate(speaker, "has pet", named_pet, description, FactTime(kind="has_pet"))
             spans.append(match.span())
-    for pattern, ended in ((_THING_GONE, True), (_OWNER_OF, False)):
+    for pattern, ended in ((_THING_GONE, True), (_OWNER_OF, False), (_HAD_SINCE, False)):
         for match in pattern.finditer(text):
+            groups = match.groupdict()
             owned: str | None = (
-                _named_here(match, at, graph, description)
-                if match.group("name")
-                else graph.add_concept(match.group("object"), description)
+                graph.add_concept(groups["object"], description)
+                if groups.get("object")
+                else _named_here(match, at, graph, description)
             )
             if owned is None or owned == speaker:
                 continue
@@ -70,10 +81,11 @@ def _named_here(
 ) -> str | None:
     """The key of the name ``match``'s ``name`` group spans: its mention, or (a sentence's first
     word, which mentions skip) a new entity; ``None`` for a word no name is."""
-    mention = at.get(match.start("name"))
+    group = "name" if match.group("name") else "name_2"
+    mention = at.get(match.start(group))
     if mention is not None:
         return mention.key
-    name = match.group("name")
+    name = match.group(group)
     if name.lower() in lex.NON_NAME_WORDS:
         return None
     graph.add_entity(name.casefold(), name, "", description)
@@ -83,5 +95,20 @@ def _named_here(
 #: The words without one of which :func:`things_told` cannot match (lower case).
 THINGS_TOLD_WORDS = frozenset(
     {word for animal in PET_ANIMALS for word in animal.split()}
-    | {"stolen", "written", "scrapped", "nicked", "totaled", "totalled", "owner", "owners"}
+    | {
+        "stolen",
+        "written",
+        "scrapped",
+        "nicked",
+        "totaled",
+        "totalled",
+        "owner",
+        "owners",
+        "repossessed",
+        "gone",
+        "since",
+        "arrived",
+        "came",
+        "delivered",
+    }
 )

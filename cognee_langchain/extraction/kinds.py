@@ -62,6 +62,7 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
                 "settle in", "base in", "home in", "live", "move", "relocate",
                 # formal and Indian English: "took up residence at", "shifted to Pune"
                 "take up residence at", "take up residence in", "shift to",
+                "move house to",
             ),
             "lives_in",
         ),

@@ -65,6 +65,7 @@ from collections.abc import Sequence
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
+from cognee_langchain.extraction._couples import may_be_partners
 from cognee_langchain.extraction._follow_up import (
     FollowUp,
     follow_up_date,
@@ -126,6 +127,7 @@ _PERSON = "Person"
 _INTRODUCES = re.compile(
     r"\b(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|friend))(?:\s+new)?\W*$", re.I
 )
+_ASKS_WHO = re.compile(r"\b(?:[Ww]ho|name)\b[^.!?]*\?\s*$")
 _LONE_WORD = re.compile(r"\s*(?P<word>[^\W\d_a-z][\w'’-]+)[.!]?\s*")
 
 
@@ -166,6 +168,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
     last_subject: Mention | None = None
     subject_from = -1  # the sentence last_subject was named in
     line = -1
+    named_in_turn: list[Mention] = []  # who the turn named before the sentence, in order
     place_in: dict[int, str] = {}  # sentence index -> the last place it names
     turn_facts: dict[int, list[tuple[str, str, str]]] = {}  # line -> the relations it states
     for index, sentence in enumerate(sentences):
@@ -177,6 +180,8 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             if not nested:
                 _answered(sentences, index, graph)
         asked_about = subject_from == index - 1 and _asked_about(sentences, index)
+        if sentence.line != line:
+            named_in_turn = []
         if sentence.dialogue and sentence.line != line and not asked_about:
             # A chat turn's he/she/it never reaches into another turn, but for the person the
             # other speaker's question just named ("How is Tom?" - "Good! He moved to Bristol.")
@@ -215,8 +220,9 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             mentions = _introduced_name(sentence, sentences[index - 1])
         antecedent = _antecedent(sentence, last_subject, graph, speakers)
         mentions = resolve_pronouns(sentence, mentions, antecedent)
+        earlier = [*([antecedent] if antecedent else []), *named_in_turn]
         if not mentions:
-            _speaker_changes(sentences, index, graph, description, antecedent)  # "We broke up."
+            _speaker_changes(sentences, index, graph, description, earlier)  # "We broke up."
             continue
         entities = graph.entities
         for mention in mentions:
@@ -237,18 +243,19 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         if not mentions:
             # "Thanks, Mel!": the addressee is named, nothing is said of them; but "Bea, we got
             # married!" tells the speaker's own change
-            _speaker_changes(sentences, index, graph, description, antecedent)
+            _speaker_changes(sentences, index, graph, description, earlier)
             continue
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
             if sentence.speaker and not nested:
                 _told_of_others(sentence, mentions, graph, description)
-            read = state_changes(sentence, mentions, graph, description, antecedent=antecedent)
+            read = state_changes(sentence, mentions, graph, description, earlier=earlier)
             relate_sentence(sentence, mentions, graph, description, read=read)
             if graph.sentence_relations:
                 _date_facts(sentences, index, graph)
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
+        named_in_turn += may_be_partners(sentence.text, mentions, speaker_key)
         subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     studies_not_jobs(graph, _classify)
@@ -353,12 +360,14 @@ def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
 
 
 def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:
-    """ "I met someone. Marta.": a lone capitalised word after a turn's sentence that ends by
-    introducing somebody is that person's name (alone, a chat sentence's first word is not)."""
+    """ "I met someone. Marta.", "Who is she?" - "Carol.": a lone capitalised word after a
+    turn's sentence that ends by introducing somebody, or answering who, is that person's name
+    (alone, a chat sentence's first word is not)."""
     match = _LONE_WORD.fullmatch(sentence.text)
     if match is None or match["word"].lower() in lex.NON_NAME_WORDS:
         return []
-    if previous.line != sentence.line or not _INTRODUCES.search(previous.text):
+    pattern = _INTRODUCES if previous.line == sentence.line else _ASKS_WHO
+    if not pattern.search(previous.text):
         return []
     word = match["word"]
     return [Mention(word.casefold(), word, match.start("word"), match.end("word"), hint=_PERSON)]
@@ -379,13 +388,13 @@ def _speaker_changes(
     index: int,
     graph: ChunkGraph,
     description: str,
-    antecedent: Mention | None,
+    earlier: list[Mention],
 ) -> None:
     """The changes a speaker's sentence naming nobody (but perhaps the one addressed) tells of
     themselves ("We broke up.", "Bea, we got engaged!"), dated by the sentences after it."""
     sentence = sentences[index]
     if sentence.speaker and not sentence.text.rstrip().endswith("?"):
-        state_changes(sentence, [], graph, description, antecedent=antecedent)
+        state_changes(sentence, [], graph, description, earlier=earlier)
         if graph.sentence_relations:
             _date_facts(sentences, index, graph)
 

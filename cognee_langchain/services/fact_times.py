@@ -171,7 +171,12 @@ class StatementReader:
         if phrase and phrase.strip():
             dates = [d for d in self._scan(phrase.strip(), reference) if d.at <= reference]
             return dates[0] if dates else ResolvedDate(reference, "instant", "", reference)
-        for date in self._scan(description, reference):
+        dates = self._scan(description, reference)
+        for date in dates:
             if date.role in _ENDING_ROLES and date.at <= reference:
                 return date
-        return ResolvedDate(reference, "instant", "", reference) if past else None
+        # "I've worked at Acme since 2019" (read "worked at"): a past tense held since a time
+        # is the present perfect, still true
+        if not past or any(date.role == "since" for date in dates):
+            return None
+        return ResolvedDate(reference, "instant", "", reference)

@@ -701,6 +701,8 @@ _CUE_VOCABULARY = [
     "other", "New", "Year", "Christmas", "Eve", "Valentine's", "valentines", "Halloween", "xmas",
     "Boxing", "from", "now", "of", "and", "I", "will", "moved", "birthday", "holiday", "monday_",
     "ſaturday", "\u212aelvin", "weeK", "\u0130stanbul", "Dezember", "Mai", "12345", "D1:3",
+    "tues", "weds", "sat", "wks", "wknd", "yr", "nye", "o'", "twentieth", "twenty", "Feb", "is",
+    "starts", "past", "end", "1st", "Lunar", "Shrove", "midsummer",
 ]  # fmt: skip
 _CUE_TEXTS = st.lists(
     st.tuples(st.sampled_from(_CUE_VOCABULARY), st.sampled_from([" ", " ", ", ", ". ", "\n", "-"])),
@@ -721,7 +723,7 @@ def test_cue_classes_read_ascii_word_by_word_as_the_cue_pattern_does(text: str) 
 @given(text=st.one_of(_CUE_TEXTS, st.text(max_size=40)))
 def test_the_cue_prefilter_finds_what_every_pattern_on_every_sentence_finds(text: str) -> None:
     from cognee_langchain.core import _date_scan
-    from cognee_langchain.core._date_phrases import PATTERNS
+    from cognee_langchain.core._date_scan import PATTERNS
 
     fast = resolve_dates(text, REF)
     with pytest.MonkeyPatch.context() as patched:
@@ -789,3 +791,209 @@ def test_moving_holidays_fall_on_their_weekday_in_their_season(year: int) -> Non
         assert (day.month, day.weekday()) == (month, weekday)
     assert holiday_date("Thanksgiving", year).day >= 22  # the fourth Thursday
     assert holiday_date("August bank holiday", year).day >= 25  # the last Monday
+
+
+# -- texting and regional English ----------------------------------------------------------------
+# References: Wednesday 14 June 2023 (REF), Sunday 6 March 2022, Wednesday 6 June 2018, Tuesday
+# 15 August 2023, Wednesday 15 March 2023.
+_SUNDAY = datetime(2022, 3, 6, 18, 0, tzinfo=UTC)
+_JUNE_2018 = datetime(2018, 6, 6, 9, 0, tzinfo=UTC)
+_MID_AUGUST = datetime(2023, 8, 15, 9, 0, tzinfo=UTC)
+_MID_MARCH = datetime(2023, 3, 15, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "phrase", "at", "grain"),
+    [
+        # weekday abbreviations after a preposition or last/next/this, and alone where no word
+        ("Been poorly since sat, ugh", REF, "since sat", _day(2023, 6, 10), "day"),
+        ("I saw him on thurs and he was fine", REF, "on thurs", _day(2023, 6, 8), "day"),
+        ("last weds was mad", REF, "last weds", _day(2023, 6, 7), "day"),
+        ("I saw him tues", REF, "tues", _day(2023, 6, 13), "day"),
+        ("we spoke weds, all good", REF, "weds", _day(2023, 6, 7), "day"),
+        ("it's been quiet since Mon.", REF, "since Mon.", _day(2023, 6, 12), "day"),
+        ("I'll ring you on fri", REF, "on fri", _day(2023, 6, 16), "day"),
+        # unit abbreviations
+        ("moved out 2 wks ago", REF, "2 wks ago", _day(2023, 5, 29), "week"),
+        ("went camping last wknd", REF, "last wknd", _day(2023, 6, 10), "week"),
+        ("saw it last wkend", REF, "last wkend", _day(2023, 6, 10), "week"),
+        ("a couple wks back we met", REF, "a couple wks back", _day(2023, 5, 29), "week"),
+        ("quit 3 mths ago", REF, "3 mths ago", _day(2023, 3, 1), "month"),
+        ("we split 2 yrs ago", REF, "2 yrs ago", _day(2021, 1, 1), "year"),
+        ("got married last yr", REF, "last yr", _day(2022, 1, 1), "year"),
+        # the week and the weekend before last (weeks start on Monday)
+        (
+            "we moved the week before last",
+            _SUNDAY,
+            "the week before last",
+            _day(2022, 2, 14),
+            "week",
+        ),
+        ("the weekend before last", _SUNDAY, "the weekend before last", _day(2022, 2, 19), "week"),
+        (
+            "I went the weekend before last",
+            REF,
+            "the weekend before last",
+            _day(2023, 6, 3),
+            "week",
+        ),
+        # a weekday before or after a holiday, "on" and all
+        (
+            "back to work the Monday after New Year",
+            REF,
+            "the Monday after New Year",
+            _day(2023, 1, 2),
+            "day",
+        ),
+        (
+            "flew home the Sunday before Christmas",
+            REF,
+            "the Sunday before Christmas",
+            _day(2022, 12, 18),
+            "day",
+        ),
+        (
+            "we had the party on the Tuesday before Christmas",
+            REF,
+            "on the Tuesday before Christmas",
+            _day(2022, 12, 20),
+            "day",
+        ),
+        (
+            "she arrived on the Saturday before Easter, I think",
+            REF,
+            "on the Saturday before Easter",
+            _day(2023, 4, 8),
+            "day",
+        ),
+        # holidays
+        ("we met on Christmas Eve", REF, "on Christmas Eve", _day(2022, 12, 24), "day"),
+        ("engaged on xmas eve!!", REF, "on xmas eve", _day(2022, 12, 24), "day"),
+        ("got together on NYE", REF, "on NYE", _day(2022, 12, 31), "day"),
+        ("since nye", REF, "since nye", _day(2022, 12, 31), "day"),
+        ("I proposed on New Year's Eve", REF, "on New Year's Eve", _day(2022, 12, 31), "day"),
+        ("since Shrove Tuesday", REF, "since Shrove Tuesday", _day(2023, 2, 21), "day"),
+        ("we met on Pancake Day", REF, "on Pancake Day", _day(2023, 2, 21), "day"),
+        ("on Remembrance Day", REF, "on Remembrance Day", _day(2022, 11, 11), "day"),
+        ("moved in right after Labour Day", REF, "right after Labour Day", _day(2022, 9, 5), "day"),
+        ("since Labor Day", REF, "since Labor Day", _day(2022, 9, 5), "day"),
+        ("out on St Paddy's Day", REF, "on St Paddy's Day", _day(2023, 3, 17), "day"),
+        ("drunk since Paddy's Day", REF, "since Paddy's Day", _day(2023, 3, 17), "day"),
+        ("we wed at midsummer", REF, "midsummer", _day(2022, 6, 24), "day"),
+        ("on Midsummer's Day", REF, "on Midsummer's Day", _day(2022, 6, 24), "day"),
+        ("home for Chinese New Year", REF, "Chinese New Year", _day(2023, 1, 22), "day"),
+        (
+            "since Lunar New Year",
+            _day(2024, 6, 1),
+            "since Lunar New Year",
+            _day(2024, 2, 10),
+            "day",
+        ),
+        (
+            "dating since Valentine's Day last year",
+            REF,
+            "since Valentine's Day last year",
+            _day(2022, 2, 14),
+            "day",
+        ),
+        ("at Christmas this year", REF, "Christmas this year", _day(2023, 12, 25), "day"),
+        ("at Easter 2019", REF, "Easter 2019", _day(2019, 4, 21), "day"),
+        # the first and last days of months
+        (
+            "it ended on the last day of April",
+            REF,
+            "on the last day of April",
+            _day(2023, 4, 30),
+            "day",
+        ),
+        (
+            "since the first of the month",
+            REF,
+            "since the first of the month",
+            _day(2023, 6, 1),
+            "day",
+        ),
+        ("I've been off from 1st", REF, "from 1st", _day(2023, 6, 1), "day"),
+        (
+            "paid on the last day of the month",
+            REF,
+            "on the last day of the month",
+            _day(2023, 5, 31),
+            "day",
+        ),
+        (
+            "on the last day of Feb 2024",
+            REF,
+            "on the last day of Feb 2024",
+            _day(2024, 2, 29),
+            "day",
+        ),
+        # days in words
+        ("married on the twenty of July", REF, "on the twenty of July", _day(2022, 7, 20), "day"),
+        ("the twentieth of July", REF, "the twentieth of July", _day(2022, 7, 20), "day"),
+        ("the fifth of this month", REF, "the fifth of this month", _day(2023, 6, 5), "day"),
+        ("on the twenty third of May", REF, "on the twenty third of May", _day(2023, 5, 23), "day"),
+        ("on May the twenty-third", REF, "on May the twenty-third", _day(2023, 5, 23), "day"),
+        ("born April thirtieth, 1990", REF, "April thirtieth, 1990", _day(1990, 4, 30), "day"),
+        # the most recent weekday, Irish and Scottish
+        ("I saw her the Monday past", REF, "the Monday past", _day(2023, 6, 12), "day"),
+        ("Friday past, at the match", REF, "Friday past", _day(2023, 6, 9), "day"),
+        # the end of a month, abbreviated or in dialect
+        ("at the end of Feb", REF, "the end of Feb", _day(2023, 2, 22), "week"),
+        ("end of Sept", REF, "end of Sept", _day(2022, 9, 24), "week"),
+        ("end o' April", REF, "end o' April", _day(2023, 4, 24), "week"),
+        # tense is read per clause: the engagement is past though the news opens in the future
+        (
+            "I have news which you will have guessed: Marta and I became engaged on Easter Monday",
+            _JUNE_2018,
+            "on Easter Monday",
+            _day(2018, 4, 2),
+            "day",
+        ),
+        # a present verb announces a day to come
+        ("my last day is sept 8", _MID_AUGUST, "sept 8", _day(2023, 9, 8), "day"),
+        ("my last duty is on the 31st", _MID_MARCH, "on the 31st", _day(2023, 3, 31), "day"),
+        ("the lease starts on the 1st", _MID_MARCH, "on the 1st", _day(2023, 4, 1), "day"),
+        ("the party is on Saturday", REF, "on Saturday", _day(2023, 6, 17), "day"),
+        # ... but not in the past, nor what recurs
+        ("my last day was sept 8", _MID_AUGUST, "sept 8", _day(2022, 9, 8), "day"),
+        ("my birthday is on the 3rd", _MID_MARCH, "on the 3rd", _day(2023, 3, 3), "day"),
+        ("Today is Monday", REF, "Today", _day(2023, 6, 14), "day"),
+    ],
+)
+def test_texting_and_regional_phrases(
+    text: str, reference: datetime, phrase: str, at: datetime, grain: str
+) -> None:
+    found = resolve_dates(text, reference)
+    assert [(d.phrase, d.at, d.grain) for d in found][:1] == [(phrase, at, grain)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sat down",
+        "the Sun said so",
+        "Wed. I'll see",  # "wed" alone may be the verb
+        "we put on sun cream",
+        "had to sit on sat nav duty",
+        "you may first want to check",
+        "a talk by Nye",  # a surname, not New Year's Eve
+        "every tues I swim",
+        "we bowl on thurs nights",
+        "the end of Jan's shift",
+        "a Midsummer Night's Dream",
+        "yr mum called",
+    ],
+)
+def test_near_misses_of_texting_and_regional_phrases_are_no_date(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
+def test_a_weekday_past_an_hour_is_that_weekday_and_a_number_of_a_month_is_no_day() -> None:
+    assert _one("on Monday past noon").phrase == "on Monday"
+    # "the two of July": people more often than a day; the month stays a date after "of"
+    assert _one("the two of July").grain == "month"
+
+
+def test_lunar_new_year_outside_its_table_is_no_date() -> None:
+    assert resolve_dates("since Chinese New Year", datetime(2060, 6, 1, tzinfo=UTC)) == []

@@ -1,0 +1,262 @@
+"""More English wordings of change the offline extractor reads: couples told with "we" and a
+partner named sentences before, a partner introduced as an answer to "who", pastimes kept up
+since a time, work lost without naming the employer, things and pets got or gone in more words,
+homes said so; and holiday names that name no one. Each case reads what it should, and a look-
+alike that tells no change reads nothing of that kind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cognee_langchain import RelationKinds
+from cognee_langchain.extraction.offline import extract_chunk
+from cognee_langchain.extraction.schema import ExtractedRelation
+from cognee_langchain.services.fact_times import StatementReader
+
+KINDS = RelationKinds()
+REF = datetime(2023, 9, 12, 10, 0, tzinfo=UTC)
+
+
+def of_kind(text: str, kind: str) -> list[ExtractedRelation]:
+    """The relations of ``text`` that read as ``kind`` (a rule's own kind, else the
+    predicate's), with their ends."""
+    found = []
+    for relation in extract_chunk(text).relations:
+        reading = KINDS.classify(relation.predicate)
+        if (relation.kind or reading.kind) == kind:
+            found.append(relation)
+    return found
+
+
+def ended(relation: ExtractedRelation) -> bool:
+    return relation.retracted or KINDS.classify(relation.predicate).retracted
+
+
+# -- couples ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        # the partner named sentences before "we", past a trade and a saint's church
+        (
+            "Dot: There's a gentleman at St. John's, Harlan Boyd. Widower, retired Coast Guard. "
+            "We've been keeping company since October.",
+            "Harlan Boyd",
+        ),
+        # a thing owned is nobody's partner: "her Referendariat"
+        (
+            "Jonas: Lena stays in Munich, she has her Referendariat. We try it with the distance. "
+            "Since many years are we together.",
+            "Lena",
+        ),
+        # a lone name answering "who"
+        (
+            "Gary: And who is she?\nPhil: Carol. Widow, plays bridge. We've been seeing each "
+            "other since the August bank holiday.",
+            "Carol",
+        ),
+        # the pair named after "we"
+        ("Ana: We started going out in January, Tom and me.", "Tom"),
+        ("Ana: We made it official in May, me and Tom.", "Tom"),
+        ("Ana: Tom and I got together last summer.", "Tom"),
+        ("Ana: Tom and I have been going steady since Easter.", "Tom"),
+        ("Ana: Tom and I have been an item since the spring.", "Tom"),
+        ("Ana: Tom asked me to be his girlfriend last week.", "Tom"),
+        ("Ana: I'm Tom's girlfriend now, since last Friday.", "Tom"),
+    ],
+)
+def test_a_couple_begun_names_its_partner(text: str, partner: str) -> None:
+    (couple,) = of_kind(text, "relationship_status")
+    assert (couple.target, ended(couple)) == (partner, False)
+
+
+def test_a_holiday_names_no_partner() -> None:
+    text = "Noor: To Idris. He proposed on New Year's Eve. Three years together and he asked."
+    # "he proposed" names nobody: the write fills in whoever the speaker is with then
+    targets = {r.target for r in of_kind(text, "relationship_status")}
+    assert targets == {"Idris", ""}
+    assert "Eve" not in {entity.name for entity in extract_chunk(text).entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("Ana: Tom and I have been seeing each other for about three months now.", "three months"),
+        ("Ana: We've been together two years this month, Tom and I.", "two years"),
+    ],
+)
+def test_how_long_a_couple_lasted_dates_its_start(text: str, since: str) -> None:
+    (couple,) = of_kind(text, "relationship_status")
+    assert (couple.target, couple.valid_at) == ("Tom", f"{since} ago")
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("Ana: Tom and I are no longer together, it ended in May.", "Tom"),
+        ("Ana: Tom and I aren't together anymore.", "Tom"),
+        ("Ana: My husband and I divorced last year.", ""),
+        ("Ana: The divorce from Tom came through in March.", "Tom"),
+    ],
+)
+def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
+    (end,) = of_kind(text, "relationship_status")
+    assert (end.target, ended(end)) == (partner, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: The divorce was finalised before Christmas.",  # whose, and of which marriage?
+        "Ana: My husband and I went to Rome.",
+        "Ana: Mum asked me to be her witness.",
+    ],
+)
+def test_look_alikes_of_a_couple_change_read_none(text: str) -> None:
+    assert of_kind(text, "relationship_status") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Ana: I've been single since March.", "Ana: I'm newly single.", "Ana: Single again."]
+)
+def test_single_again_is_a_status(text: str) -> None:
+    (status,) = of_kind(text, "relationship_status")
+    assert status.target == "single"
+
+
+# -- pastimes --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "activity"),
+    [
+        ("Earlene: Been quiltin' with the ladies at First Methodist since December.", "quilting"),
+        ("Ana: I've been running every morning since March.", "running"),
+        ("Ana: I've been doing pottery since the spring.", "pottery"),
+        ("Ana: I've been learning the guitar since September.", "guitar"),
+        ("Ana: I've been going to yoga classes since January.", "yoga"),
+        ("Ana: Since May I've been swimming every morning.", "swimming"),
+        ("Ana: I started rock climbing last month.", "rock climbing"),
+        ("Ana: I fell in love with surfing last summer.", "surfing"),
+        ("Ana: Running is my thing now, started in April.", "running"),
+        ("Ana: These days I'm all about cycling.", "cycling"),
+    ],
+)
+def test_a_pastime_taken_up_or_kept_up(text: str, activity: str) -> None:
+    (liking,) = of_kind(text, "likes")
+    assert (liking.target, ended(liking)) == (activity, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I've been running the shop since May.",  # an object: work, no pastime
+        "Ana: I've been living in Leeds since May.",
+        "Ana: I have been working since nine.",
+        "Ana: I've been waiting since noon.",
+        "Ana: I started the washing up.",
+        "Ana: I've been doing my homework since noon.",
+    ],
+)
+def test_look_alikes_of_a_pastime_read_none(text: str) -> None:
+    assert of_kind(text, "likes") == []
+
+
+# -- work ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Ana: I was made redundant from Acme in April.", "Acme"),
+        ("Ana: I took voluntary redundancy from Acme in May.", "Acme"),
+        ("Ana: I joined Acme in 2019. Acme laid me off two weeks ago.", "Acme"),
+        ("Ana: I joined Acme in 2019. Acme let me go in April.", "Acme"),
+        ("Ana: I got laid off in May.", ""),
+        ("Ana: I've been unemployed since April.", ""),
+        ("Ana: I took voluntary redundancy in May.", ""),
+    ],
+)
+def test_work_lost(text: str, employer: str) -> None:
+    ends = [r for r in of_kind(text, "works_at") if ended(r)]
+    assert [r.target for r in ends] == [employer]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ana: Mum let me go to the party.", "Ana: I was out of work for a year, long ago."],
+)
+def test_look_alikes_of_work_lost_end_nothing(text: str) -> None:
+    assert [r for r in of_kind(text, "works_at") if ended(r)] == []
+
+
+def test_joining_in_the_breath_a_job_ends_is_a_job() -> None:
+    text = "Priya: My last day at Zentrix was 31st May and I joined Kaveri on the 1st of June."
+    assert {(r.target, ended(r)) for r in of_kind(text, "works_at")} == {
+        ("Zentrix", True),
+        ("Kaveri", False),
+    }
+    club = "Tom: I joined the Harriers last week, first day was brutal."
+    assert of_kind(club, "works_at") == []
+
+
+def test_a_past_tense_held_since_a_time_still_holds() -> None:
+    # "I've worked at Acme since 2019" is read as "worked at": the present perfect, not a past job
+    statement = StatementReader(KINDS).read("worked at", "I've worked at Acme since 2019.", REF)
+    assert (statement.kind, statement.end) == ("works_at", None)
+    past = StatementReader(KINDS).read("worked at", "I worked at Acme.", REF)
+    assert past.end is not None
+
+
+# -- things, pets, homes ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "thing", "gone"),
+    [
+        ("Ana: I finally got a Tesla on Saturday.", "Tesla", False),
+        ("Ana: I picked up a used Tesla in May.", "Tesla", False),
+        ("Ana: I leased a Tesla in January.", "Tesla", False),
+        ("Ana: I've had my Tesla since March.", "Tesla", False),
+        ("Ana: I've been driving a Tesla since April.", "Tesla", False),
+        ("Ana: My new Tesla arrived last week.", "Tesla", False),
+        ("Ana: The Camry is gone, sold it in March.", "Camry", True),
+        ("Ana: I scrapped the Golf in March.", "Golf", True),
+    ],
+)
+def test_a_thing_got_or_gone(text: str, thing: str, gone: bool) -> None:
+    owned = [r for r in of_kind(text, "owns") if r.target == thing]
+    assert [ended(r) for r in owned] == [gone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ana: I got Tom a present.", "Ana: The Camry is gone to the garage.", "Ana: Dad is gone."],
+)
+def test_look_alikes_of_a_thing_got_or_gone_read_none(text: str) -> None:
+    assert of_kind(text, "owns") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "pet"),
+    [
+        ("Ana: We brought home a puppy on Saturday, Rufus.", "Rufus"),
+        ("Ana: We took in a stray cat last week, we call her Luna.", "Luna"),
+        ("Ana: I fostered a dog in April, his name is Rufus.", "Rufus"),
+    ],
+)
+def test_a_pet_got_in_more_words(text: str, pet: str) -> None:
+    assert [r.target for r in of_kind(text, "has_pet")] == [pet]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: We finally got the keys to our house in Leeds on Friday.",
+        "Ana: Leeds has been home since March.",
+        "Ana: We made the move to Leeds in February.",
+        "Ana: I made the move to Leeds in February.",
+    ],
+)
+def test_a_home_in_more_words(text: str) -> None:
+    assert [r.target for r in of_kind(text, "lives_in")] == ["Leeds"]
+
+
+def test_a_sentence_opening_word_is_no_part_of_a_name() -> None:
+    names = {entity.name for entity in extract_chunk("Priya: Same Kaveri, more headache.").entities}
+    assert "Same Kaveri" not in names
