@@ -42,7 +42,8 @@ from collections.abc import Callable, Sequence
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
-from cognee_langchain.extraction._couples import COHABIT_WORDS, COUPLE_WORDS, cohabits, couples
+from cognee_langchain.extraction._cohabits import COHABIT_WORDS, cohabits
+from cognee_langchain.extraction._couples import COUPLE_WORDS, couples
 from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._job_ends import JOB_ENDS_WORDS, JOB_LOST, jobs_ended
 from cognee_langchain.extraction._mentions import Mention

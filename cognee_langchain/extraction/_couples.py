@@ -18,9 +18,7 @@
   open, for the write to fill with whoever the speaker is with then.
 * How long a couple has lasted dates its start: "Ana and I have been married for ten years",
   "eight years married this month" -> since "ten years ago" / "eight years ago".
-* Living together: "I moved in with Ana", "to live with Ana", "Ana moved in with me" -> a partner:
-  a flatmate or a relative comes with a noun ("my sister Ana") and is not read, nor is a shared
-  flat ("with Ana and Tom").
+* Living together: see :mod:`._cohabits`.
 """
 
 from __future__ import annotations
@@ -34,7 +32,7 @@ from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._sentences import is_lower_case
 from cognee_langchain.extraction._subjects import NOW, PERSON, WE_SUBJECT, Span, is_person
 
-__all__ = ["COHABIT_WORDS", "COUPLE_WORDS", "cohabits", "couples", "may_be_partners"]
+__all__ = ["COUPLE_WORDS", "couples", "may_be_partners"]
 
 # "were married" is the wedding ("Cyril and I were married on Saturday"), unless it is how long a
 # marriage lasted ("we were married for ten years"); "were dating" may well be over.
@@ -93,10 +91,14 @@ _LEFT_BY = re.compile(
 )
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
-    rf"\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
+    rf"(?:\b[Ww]e(?:['’]ve|\s+have|['’]re|\s+are|{_WERE_MARRIED})?\s+{NOW}(?:been\s+{NOW})?"
+    # "Together since Valentine's Day": the "we've been" left out
+    r"|^\W*(?=(?i:together|dating|married)\s+since\b))"
     # "We started going out in January"
     r"(?:started\s+|began\s+)?"
-    r"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|got\s+together|got\s+engaged"
+    # "We are seeing since March", as learners say it
+    r"(?P<verb>(?i:dating|together|married)|seeing(?:\s+each\s+other|(?=\s+since\b))|a\s+couple"
+    r"|got\s+together|got\s+engaged"
     r"|going\s+out|going\s+steady|an\s+item|made\s+it\s+official"
     rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL}|{_COURTING})\b"
 )
@@ -121,7 +123,8 @@ _PROPOSED = re.compile(
     r"(?!\s+(?:to|a|an|the|that|this|some|we|our|changes|cuts)\b)"
     r"|(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
     # "proposed" with no object of its own: "Tom proposed a new plan" is no engagement.
-    r"(?:proposed\b(?!\s+(?:a|an|the|that|this|some|we|our|to\s+(?!me\b)\w))"
+    # "Kelvin propose on Christmas Eve!", as some speak it
+    r"(?:propose[ds]?\b(?!\s+(?:a|an|the|that|this|some|we|our|to\s+(?!me\b)\w))"
     r"|asked\s+me\s+to\s+marry\s+(?:him|her|them)|popped\s+the\s+question)"
     r"|\bI\s+(?:finally\s+|just\s+)?proposed\s+to\s+(?P<proposed_to>\S)"
 )
@@ -156,7 +159,8 @@ _I_AM_PARTNERS = re.compile(
     r"(?:new\s+)?(?P<role>boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife)\b"
 )
 # A couple ended, the partner unnamed or named after: "My husband and I divorced last year",
-# "The divorce from Tom came through in March" (a divorce alone may end a marriage long over).
+# "The divorce from Tom came through in March" (not "The divorce was finalised": when the marriage
+# ended, and whether the speaker is single since, it does not say).
 _DIVORCED = re.compile(
     rf"\b[Mm]y\s+(?:husband|wife|boyfriend|girlfriend|partner|fianc[eé]e?)\s+and\s+I"
     rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{NOW}{_APART}\b"
@@ -179,16 +183,6 @@ _COUPLE_FOR = re.compile(
     r"(?:(?:almost|nearly|over|about|around|roughly|just\s+over)\s+)?"
     rf"{_COUNT}\s+(?P<unit>year|month)s?\b",
     re.I,
-)
-# Living with a named person: "I moved in with Ana", "to live with Ana", "Ana moved in with me".
-_LIVE_WITH = re.compile(
-    rf"(?:\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{NOW}(?:been\s+)?|\bto\s+)"
-    r"(?:live|living|moved\s+in|moving\s+in|move\s+in)\s+with\s+(?P<partner>[^\W\d_a-z])"
-)
-# "We moved in together": with whoever the speaker is with then.
-_MOVED_IN_TOGETHER = re.compile(rf"\b[Ww]e(?:['’]ve|\s+have)?\s+{NOW}moved\s+in\s+together\b")
-_MOVED_IN_WITH_ME = re.compile(
-    rf"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?{NOW}moved\s+in\s+with\s+me\b"
 )
 # Asked out is dating: "Ethan asked me out after 3rd period", "I finally asked Leah out"; not
 # an outing ("Tom asked me out for lunch", "... out to the pub").
@@ -224,13 +218,13 @@ _NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me",
 #: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
-    "ended", "dumped", "splitting", "breaking", "walked", "proposed", "marry", "popped",
+    "ended", "dumped", "splitting", "breaking", "walked", "proposed", "propose", "proposes",
+    "marry", "popped",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
     "finished", "off", "left", "husband", "wife", "thing", "exclusive",
     "going", "back", "divorce", "item", "steady",
 }  # fmt: skip
-COHABIT_WORDS = frozenset(("live", "living", "moved", "moving", "move", "together"))
 
 
 def couples(
@@ -300,8 +294,11 @@ def couples(
             graph.relate(speaker, "dating", partner.key, description, FactTime())
             spans.append(match.span())
     for match in _I_COUPLE.finditer(text):
-        time = FactTime(kind="relationship_status")
-        graph.relate(speaker, match.group("verb"), "", description, time)
+        if match.group("verb") == "divorced":  # "I'm divorced now": a state
+            _apart(speaker, "", "divorced", graph, description)
+        else:
+            time = FactTime(kind="relationship_status")
+            graph.relate(speaker, match.group("verb"), "", description, time)
         spans.append(match.span())
     for match in _WEDDING.finditer(text):
         time = FactTime(kind="relationship_status")
@@ -309,8 +306,8 @@ def couples(
         spans.append(match.span())
     for match in _DIVORCED.finditer(text):
         partner = at.get(match.start("partner")) if match.group("partner") else None
-        time = FactTime(kind="relationship_status", retracted=True)
-        graph.relate(speaker, "broke up with", partner.key if partner else "", description, time)
+        key = partner.key if partner else ""
+        _apart(speaker, key, _legal_state(match.group()), graph, description)
         spans.append(match.span())
     for match in _NOT_WITH.finditer(text):
         partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
@@ -329,10 +326,30 @@ def couples(
         if partner is None and text[: match.start()].rstrip().endswith(" and"):
             continue  # "Chris and I broke up": read above, with the partner
         target = partner.key if partner is not None else ""
-        time = FactTime(kind="relationship_status", retracted=True)
-        graph.relate(speaker, "broke up with", target, description, time)
+        _apart(speaker, target, _legal_state(match.group()), graph, description)
         spans.append(match.span())
     return spans
+
+
+def _legal_state(told: str) -> str | None:
+    """The state a couple's end leaves, when the law names one: "divorced", "separated"."""
+    lowered = told.lower()
+    return "divorced" if "divorc" in lowered else ("separated" if "separat" in lowered else None)
+
+
+def _apart(
+    speaker: str, partner: str, state: str | None, graph: ChunkGraph, description: str
+) -> None:
+    """The end of the speaker's couple with ``partner`` (blank: whoever it was), and the state it
+    leaves as the relationship status from then ("divorced", "separated"). A state with no
+    partner named needs no end: as the new status it closes whatever held (an end of whatever
+    held, at the same time, might close the state itself)."""
+    if partner or state is None:
+        time = FactTime(kind="relationship_status", retracted=True)
+        graph.relate(speaker, "broke up with", partner, description, time)
+    if state is not None:
+        status = graph.add_concept(state, description)
+        graph.relate(speaker, "is", status, description, FactTime(kind="relationship_status"))
 
 
 def _couple_change(
@@ -345,8 +362,7 @@ def _couple_change(
 ) -> None:
     """Relate the speaker to ``partner`` as a couple begun or ended, as ``match`` says."""
     if match.group("end"):
-        time = FactTime(kind="relationship_status", retracted=True)
-        graph.relate(speaker, "broke up with", partner, description, time)
+        _apart(speaker, partner, _legal_state(match.group("end")), graph, description)
     else:
         verb = " ".join(match.group("verb").split())
         predicate = _COUPLE_PREDICATES.get(verb, verb)
@@ -395,7 +411,9 @@ def _we_couple(
             for m in at.values()
             if _PAIRED_AFTER.match(text, m.end) or text[: m.start].endswith(("me and ", "Me and "))
         ]
-        named = paired or [m for start, m in sorted(at.items()) if start < match.start()]
+        named = paired or may_be_partners(
+            text, [m for start, m in sorted(at.items()) if start < match.start()], speaker
+        )
         # "Harlan Boyd. Widower, retired Coast Guard. We've been keeping company": a name ending
         # in a trade ("Coast Guard") is what someone was, not who
         people = [
@@ -405,8 +423,8 @@ def _we_couple(
             and is_person(m, graph)
             and m.name.split()[-1].lower() not in lex.JOB_NOUNS
         ]
-        verb = " ".join(match.group("verb").split())
-        predicate = _COUPLE_PREDICATES.get(verb, verb)
+        verb = " ".join(match.group("verb").lower().split())
+        predicate = _COUPLE_PREDICATES.get(verb, {"seeing": "dating"}.get(verb, verb))
         # "your best friend is officially Mrs Siobhan Keane. We got married": her married
         # name is the speaker still
         if not people or people[-1].key.split()[0] == speaker.split()[0]:
@@ -420,9 +438,13 @@ def _we_couple(
     return spans
 
 
-# What a name after these is, is a thing or a place: "she has her Referendariat", "my Golf",
-# "St. John's".
-_NOT_A_PARTNER_AFTER = re.compile(r"(?:\b(?:my|your|his|her|its|our|their)|\bSt\.?)\s+$", re.I)
+# What a name after these is, is a thing, a place or a study: "she has her Referendariat", "my
+# Golf", "St. John's", "met Ana in Rome", "he's doing Classics".
+_NOT_A_PARTNER_AFTER = re.compile(
+    r"(?:\b(?:my|your|his|her|its|our|their|in|at|from|doing|studying|studies|reading|learning"
+    r"|playing)|\bSt\.?)\s+$",
+    re.I,
+)
 
 
 def may_be_partners(text: str, mentions: Sequence[Mention], speaker: str | None) -> list[Mention]:
@@ -446,27 +468,3 @@ def _since(lasted: re.Match[str] | None) -> str | None:
     if lasted is None:
         return None
     return f"{lasted.group('count')} {lasted.group('unit')}s ago"
-
-
-def cohabits(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "I moved in with Ana", "to live with Ana", "Ana moved in with me": a partner (one
-    person: "with Ana and Tom" is a shared flat); "we moved in together": the partner of the
-    time."""
-    spans: list[Span] = []
-    for match in _MOVED_IN_TOGETHER.finditer(text):
-        time = FactTime(kind="relationship_status")
-        graph.relate(speaker, "lives with", "", description, time)
-        spans.append(match.span())
-    for pattern in (_LIVE_WITH, _MOVED_IN_WITH_ME):
-        for match in pattern.finditer(text):
-            partner = at.get(match.start("partner"))
-            if partner is None or not is_person(partner, graph):
-                continue
-            if pattern is _LIVE_WITH and text[partner.end :].startswith((" and ", ", ")):
-                continue
-            time = FactTime(kind="relationship_status")
-            graph.relate(speaker, "lives with", partner.key, description, time)
-            spans.append(match.span())
-    return spans
