@@ -47,7 +47,8 @@ _MONTH_CUES = {
 _YEAR_CUES = _MONTH_CUES | {"to", "and", "or", "by", "year", "summer", "winter", "spring", "fall"}
 # A holiday is a date after these ("since Christmas", "over Easter break"), a topic otherwise ("I
 # love Christmas", "Halloween costumes").
-_HOLIDAY_CUES = _MONTH_CUES | {"on", "at", "over", "for", "by", "around"}
+# "My last day was Good Friday": a holiday said to be when something was is that day.
+_HOLIDAY_CUES = _MONTH_CUES | {"on", "at", "over", "for", "by", "around", "was", "is"}
 
 # Prepositions that give a phrase its role; they become part of the phrase.
 _ROLE_WORDS: dict[str, DateRole] = {

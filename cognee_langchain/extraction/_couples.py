@@ -18,6 +18,8 @@
   open, for the write to fill with whoever the speaker is with then.
 * How long a couple has lasted dates its start: "Ana and I have been married for ten years",
   "eight years married this month" -> since "ten years ago" / "eight years ago".
+* Single again: "Happily single", "I'm single now", "I've been single since March"; divorced or
+  separated: "The divorce from Tom came through", "We separated in May" -> the status.
 * Living together: see :mod:`._cohabits`.
 """
 
@@ -167,6 +169,13 @@ _DIVORCED = re.compile(
     r"|\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+divorce\s+from\s+(?P<partner>[^\W\d_a-z])[\w'’-]*\s+"
     r"(?:came\s+through|was\s+finali[sz]ed|is\s+final|went\s+through)\b"
 )
+# Single again: "Happily single", "I'm single now", "I've been single since March".
+_SINGLE = re.compile(
+    rf"(?:\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{NOW}(?:newly\s+)?"
+    r"|^\W*(?:(?:happily|still|now|newly)\s+)+|^\W*)"
+    r"single(?:\s+(?:again|now))?(?=\s*(?:[.,;!]|$|\s+(?:and|again|now|since)\b))",
+    re.I,
+)
 # A couple said to be over: "I'm not with Lucía anymore", "I'm no longer with Tom".
 _NOT_WITH = re.compile(
     r"\bI(?:['’]m|\s+am)\s+(?:not\s+with\s+(?P<partner>\S)(?=[^.!?]*\b(?:anymore|any\s+more)\b)"
@@ -223,7 +232,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
     "finished", "off", "left", "husband", "wife", "thing", "exclusive",
-    "going", "back", "divorce", "item", "steady",
+    "going", "back", "divorce", "item", "steady", "single",
 }  # fmt: skip
 
 
@@ -304,6 +313,10 @@ def couples(
         time = FactTime(kind="relationship_status")
         graph.relate(speaker, "married", "", description, time)
         spans.append(match.span())
+    single = _SINGLE.search(text)
+    if single is not None:
+        _status(speaker, "single", graph, description)
+        spans.append(single.span())
     for match in _DIVORCED.finditer(text):
         partner = at.get(match.start("partner")) if match.group("partner") else None
         key = partner.key if partner else ""
@@ -348,8 +361,13 @@ def _apart(
         time = FactTime(kind="relationship_status", retracted=True)
         graph.relate(speaker, "broke up with", partner, description, time)
     if state is not None:
-        status = graph.add_concept(state, description)
-        graph.relate(speaker, "is", status, description, FactTime(kind="relationship_status"))
+        _status(speaker, state, graph, description)
+
+
+def _status(speaker: str, state: str, graph: ChunkGraph, description: str) -> None:
+    """The speaker's relationship status, told as a state: "single", "divorced", "separated"."""
+    status = graph.add_concept(state, description)
+    graph.relate(speaker, "is", status, description, FactTime(kind="relationship_status"))
 
 
 def _couple_change(

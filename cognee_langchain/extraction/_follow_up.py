@@ -51,7 +51,10 @@ __all__ = [
 # Where a date phrase may start, right after the verb that tells the event again.
 _DATE_AHEAD = (
     r"(?=(?:in|on|at|around|over|during|last|yesterday|today|two|three|four|five|six|a\s+"
-    r"(?:couple|few|week|month|year|fortnight)|the\s+(?:week|start|end|beginning)|back|earlier|"
+    r"(?:couple|few|week|month|year|fortnight)|back|earlier|"
+    # "the Monday after New Year", "the weekend before last", "the 2nd"
+    r"the\s+(?:week|weekend|start|end|beginning|first|last|\d|(?:mon|tues|wednes|thurs|fri|satur|"
+    r"sun)day)|"
     r"since|this|"
     r"just|only|early|late|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|"
     r"april|may|june|july|august|september|october|november|december)\b)"
@@ -63,6 +66,8 @@ _COUPLE = frozenset({"relationship_status"})
 _GOT = frozenset({"has_pet", "owns"})
 _FIRST_OR_LAST = (
     r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week|class|lesson|session|lecture)\b"
+    # "Last day was Good Friday" (not "Last week was busy": no date follows that)
+    r"|(?:{which})\s+(?:day|shift)\s+(?:was|is)\b"
     r"|[\w\s]{{3,30}}?\s+was\s+(?:my|our|his|her)\s+(?:{which})\s+"
     r"(?:day|shift|week|class|lesson|session|lecture)\b"
 )
@@ -279,7 +284,8 @@ _NAMES_IT = re.compile(
     rf"|{_NAMED_BY_SPEAKER}"
     r"|(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:called|named)))\s+)?"
     # The name itself is capitalised (case matters here, and only here).
-    r"(?P<name>[^\W\d_a-z][\w'’-]*)(?P<alone>\W*$)?"
+    # alone, or described after a comma: "Tofu, a little black and white rescue."
+    r"(?P<name>[^\W\d_a-z][\w'’-]*)(?P<alone>\W*$|,\s+(?:a|an|our|my|the)\s)?"
 )
 
 
@@ -318,7 +324,8 @@ def named_later(text: str, following: str) -> tuple[str, str] | None:
             return None
         return named.group("name"), "has_pet"
     match = _NAMES_IT.match(following)
-    # A bare capitalised word names them only when it is the whole sentence ("Callum.").
+    # A bare capitalised word names them only when it is the whole sentence ("Callum.") or is
+    # described after it.
     if match is None or (match.group("phrase") is None and match.group("alone") is None):
         match = _NAMED_INSIDE.search(following)
         if match is None:

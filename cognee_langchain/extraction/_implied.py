@@ -13,7 +13,6 @@ extractor's change rules (:mod:`._changes`).
   job lost or left ("I quit Nokia", "I was laid off") also ends the job title, unless the
   sentence names the next one; the work itself quit ("I quit nursing") ends the title and the
   employer, neither named.
-* **Single again**: "Happily single", "I'm single now" -> ``relationship_status`` single.
 * **A thing given up or kept**: "Selling the Saab breaks my heart", "I'm selling my car" -> the
   end of ``owns``; "I still drive my old Saab", "My Vespa, yes" -> ``owns``; "no more chocolate
   for me" -> the end of ``likes``.
@@ -114,7 +113,9 @@ _DEGREE_AT = re.compile(
 _STUDIES_ENDED = re.compile(
     rf"(?:{_I}|^\W*)(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
     rf"|(?:finished|completed)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}"
-    r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b)"
+    r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b"
+    # "I pulled out of uni", "I withdrew from the course"
+    r"|(?:pulled|withdrew)\s+(?:out\s+of|from)\s+(?:uni|university|college|the\s+course|my\s+course)\b)"
 )
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|of|by|for|with)\s+$", re.I)
 _OFFER_FROM = re.compile(
@@ -152,25 +153,24 @@ _JOB_ENDED = re.compile(
     r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b"
     # "I took voluntary redundancy", "I've been unemployed since April"
     r"|took\s+(?:the\s+|a\s+)?(?:voluntary\s+)?redundancy\b)"
+    # the employer did it, unnamed: "the dealership laid me off Friday", "they let me go"
+    r"|\b(?:[Tt]hey|[Tt]he\s+[a-z]+|[Mm]y\s+(?:boss|company|employer|manager))\s+(?:just\s+)?"
+    r"(?:laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant)\b"
     r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+(?:now\s+)?"
     r"(?:unemployed|out\s+of\s+work|between\s+jobs)\b(?!\s+for\b)"
 )
 # A job's end that names no employer and needs none: whatever job the speaker had ended.
 _UNNAMED_END = re.compile(
-    r"\b(?:laid\s+off|fired|let\s+go|made\s+redundant|lost\s+my\s+job|redundancy|unemployed"
-    r"|out\s+of\s+work|between\s+jobs)\b"
+    r"\b(?:laid\s+(?:me\s+)?off|fired|sacked|let\s+go|made\s+(?:me\s+)?redundant|lost\s+my\s+job"
+    r"|redundancy|unemployed|out\s+of\s+work|between\s+jobs|resigned)\b"
 )
+# What ended told right after: "laid off from Stripe", "resigned from the committee", "resigned as
+# treasurer".
+_TOLD_WHOSE = re.compile(r"\s+(?:from|by|at|with|as)\s")
 # "I quit nursing": the work itself, as a gerund whose doer is a job noun (see _is_occupation).
 _QUIT_WORK = re.compile(rf"{_I}quit\s+(?P<work>[a-z]{{3,}}ing)\b")
 # How a job noun is made from its work's stem: nurs-e, teach-er, consult-ant, bartend-er.
 _DOER_ENDINGS = ("e", "er", "or", "ant", "ist")
-_SINGLE = re.compile(
-    # "I've been single since March", "I'm newly single"
-    rf"(?:\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+{_NOW}(?:newly\s+)?"
-    r"|^\W*(?:(?:happily|still|now|newly)\s+)+|^\W*)"
-    r"single(?:\s+(?:again|now))?(?=\s*(?:[.,;!]|$|\s+(?:and|again|now|since)\b))",
-    re.I,
-)
 # "Selling the Enfield breaks my heart", "I'm selling my car".
 _SELLING = re.compile(
     rf"(?:^\W*|\b(?:I|[Ww]e)(?:['’]m|\s+am|['’]re|\s+are)\s+{_NOW})"
@@ -399,7 +399,7 @@ def jobs_left(
             continue  # "I left Utrecht University": studies ended, no job
         if not match.group("org") or (org is not None and not is_place(org, graph)):
             ended = True
-        told_whose = any(start >= match.end() for start in at)  # "laid off from Stripe"
+        told_whose = _TOLD_WHOSE.match(text, match.end()) is not None
         if not match.group("org") and not told_whose and _UNNAMED_END.search(match.group()):
             unnamed = True
     stated = graph.stated_kinds()
@@ -417,19 +417,6 @@ def _is_occupation(gerund: str) -> bool:
     consultant's), not a pastime ("running", "cooking": no job noun is made from them so)."""
     stem = gerund[: -len("ing")]
     return any(stem + ending in lex.JOB_NOUNS for ending in _DOER_ENDINGS)
-
-
-def single(
-    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
-) -> list[Span]:
-    """ "Happily single", "I'm single now": the relationship status single."""
-    match = _SINGLE.search(text)
-    if match is None:
-        return []
-    status = graph.add_concept("single", description)
-    time = FactTime(kind="relationship_status")
-    graph.relate(speaker, "is", status, description, time)
-    return [match.span()]
 
 
 def things(
@@ -493,7 +480,6 @@ IMPLIED_RULES = {
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost", "redundancy", "unemployed", "work", "jobs")),
-    single: frozenset(("single",)),
     things: frozenset(("selling", "giving", "getting", "more")),
     mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",
                      "sailing", "sailed", "fix", "fixing")),

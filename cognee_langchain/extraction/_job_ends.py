@@ -46,6 +46,10 @@ _LET_GO_FROM = re.compile(
     r"|took\s+(?:the\s+|a\s+)?(?:voluntary\s+)?redundancy)\s+(?:from|by|at)\s+(?:the\s+)?"
     r"(?P<org>[^\W\d_a-z])"
 )
+# "I finished up at the Credit Union on Friday": a job's end (a school's is studies, read so later).
+_FINISHED_AT = re.compile(
+    rf"{_I}finished(?:\s+up)?\s+(?:work\s+)?at\s+(?:the\s+)?(?P<org>[^\W\d_a-z])"
+)
 # "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
 _LAST_DAY = re.compile(
     r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|week)\s+(?:at|with|in)\s+"
@@ -66,7 +70,7 @@ def jobs_ended(
         if org is not None:
             graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
             spans.append(match.span())
-    for pattern, predicate in ((_LEFT, "left"), (_LAST_DAY, "last day at")):
+    for pattern, predicate in ((_LEFT, "left"), (_LAST_DAY, "last day at"), (_FINISHED_AT, "left")):
         for match in pattern.finditer(text):
             org = at.get(match.start("org"))
             entry = graph.entities.get(org.key) if org is not None else None
@@ -95,5 +99,18 @@ def jobs_ended(
 
 #: The words without one of which :func:`jobs_ended` cannot match (lower case).
 JOB_ENDS_WORDS = frozenset(
-    ("job", "left", "last", "final", "quit", "let", "laid", "fired", "sacked", "made", "redundancy")
+    (
+        "job",
+        "left",
+        "last",
+        "final",
+        "quit",
+        "let",
+        "laid",
+        "fired",
+        "sacked",
+        "made",
+        "redundancy",
+        "finished",
+    )
 )

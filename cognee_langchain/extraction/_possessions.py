@@ -40,6 +40,13 @@ _HAD_SINCE = re.compile(
     r"|\b(?:[Mm]y|[Oo]ur)\s+new\s+(?P<name_2>[^\W\d_a-z][\w'’.-]*)\s+"
     r"(?:arrived|came|was\s+delivered|got\s+delivered)\b"
 )
+# A thing taken from the speaker: "somebody stole the bakkie", "some mongrel nicked the tinnie".
+_STOLEN = re.compile(
+    r"\b(?:[Ss]ome(?:one|body)|[Ss]ome\s+[a-z]+|[Aa]\s+thief|[Tt]hieves|[Tt]hey)\s+"
+    r"(?:stole|nicked|pinched)\s+"
+    r"(?:my|our|the)\s+(?:(?:new|old|poor)\s+)?(?:(?P<name>[^\W\d_a-z][\w'’.-]*)"
+    r"|(?P<object>car|bike|motorbike|scooter|van|truck|boat|bakkie|ute|tinnie|caravan|laptop))\b"
+)
 # "I'm the proud owner of a Vespa", "we're now the owners of a narrowboat".
 _OWNER_OF = re.compile(
     r"\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+(?:now\s+)?(?:the\s+)?(?:proud\s+)?"
@@ -60,7 +67,12 @@ def things_told(
         if named_pet is not None and named_pet != speaker:
             graph.relate(speaker, "has pet", named_pet, description, FactTime(kind="has_pet"))
             spans.append(match.span())
-    for pattern, ended in ((_THING_GONE, True), (_OWNER_OF, False), (_HAD_SINCE, False)):
+    for pattern, ended in (
+        (_THING_GONE, True),
+        (_STOLEN, True),
+        (_OWNER_OF, False),
+        (_HAD_SINCE, False),
+    ):
         for match in pattern.finditer(text):
             groups = match.groupdict()
             owned: str | None = (
@@ -95,20 +107,6 @@ def _named_here(
 #: The words without one of which :func:`things_told` cannot match (lower case).
 THINGS_TOLD_WORDS = frozenset(
     {word for animal in PET_ANIMALS for word in animal.split()}
-    | {
-        "stolen",
-        "written",
-        "scrapped",
-        "nicked",
-        "totaled",
-        "totalled",
-        "owner",
-        "owners",
-        "repossessed",
-        "gone",
-        "since",
-        "arrived",
-        "came",
-        "delivered",
-    }
-)
+    | {"stolen", "written", "scrapped", "nicked", "totaled", "totalled", "owner", "owners",
+       "repossessed", "gone", "since", "arrived", "came", "delivered", "stole", "pinched"}
+)  # fmt: skip

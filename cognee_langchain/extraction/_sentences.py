@@ -246,11 +246,16 @@ def line_speaker(line: str) -> tuple[str | None, str, str, str]:
     words = name.split()
     if (
         len(words) <= 3
-        and all(is_name_word(word) for word in words)
+        # a month is a name in a label of two words or more ("Jun Hao:", "April Jones:")
+        and all(is_name_word(word) or (len(words) > 1 and _is_month_name(word)) for word in words)
         and words[-1].lower() not in lex.ORG_SUFFIXES  # "Acme Corp: rocket maker" is a gloss
     ):
         return name, "", label, body
     return None, "", "", line
+
+
+def _is_month_name(word: str) -> bool:
+    return word[:1].isupper() and word.lower() in lex.MONTHS_AND_DAYS
 
 
 # A word in title case: what chat typed all in lower case has none of ("ALSO" is shouted).

@@ -67,14 +67,9 @@ from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
 from cognee_langchain.extraction._couples import may_be_partners
 from cognee_langchain.extraction._follow_up import (
-    FollowUp,
-    follow_up_date,
-    has_date,
     home_after_move,
-    is_aside,
     moves_in,
     named_later,
-    retells_kind,
 )
 from cognee_langchain.extraction._mentions import (
     LOWER_WORD,
@@ -100,28 +95,21 @@ from cognee_langchain.extraction._third_person import (
     as_confirmed,
     as_first_person,
 )
+from cognee_langchain.extraction._turn_dates import (
+    asked_of,
+    date_answered,
+    date_facts,
+    default_kind,
+)
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
-from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sentence"]
 
 _MAX_DESCRIPTION = 300
 _MAX_SUMMARY = 300
-# How many sentences of a turn after a change may tell its date.
-_LOOK_AHEAD = 2
 # How long a sentence between a pet, partner or vehicle and its name may be ("Lab mix.").
 _ASIDE_WORDS = 4
-_DEFAULT_KINDS = RelationKinds()
-# A question asking when what was just said happened: "When?", "Since when?", "Oh wow, when
-# was that?", "When did you sell it?", "How long ago?" (not "When are you visiting?").
-_ASKS_WHEN = re.compile(
-    r"(?i:\bwhen(?:\s+(?:did|was|were|had)\b[^?]*)?|\bhow\s+long\s+ago\b[^?]*)[?!]*\?\s*$"
-    # a question opening with "when", in any word order ("When came he to you?"), of the past
-    r"|(?i:^\W*(?:(?:and|so|oh|wait)\W+)*when\s+(?!(?:are|is|will|do|does|would|can|could|"
-    r"should|shall|['’]s|['’]re)\b)[^?]*\?\s*$)"
-)
-_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|then|so)\s+|;\s+")
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.
 _INTRODUCES = re.compile(
@@ -176,7 +164,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             turn_facts.setdefault(sentences[index - 1].line, []).extend(graph.stated_keys())
         graph.begin_sentence(index, sentence.text)
         if sentence.speaker and index and sentences[index - 1].line != sentence.line:
-            _date_answered(sentences, index, turn_facts, graph)
+            date_answered(sentences, index, turn_facts, graph)
             if not nested:
                 _answered(sentences, index, graph)
         asked_about = subject_from == index - 1 and _asked_about(sentences, index)
@@ -251,14 +239,14 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             read = state_changes(sentence, mentions, graph, description, earlier=earlier)
             relate_sentence(sentence, mentions, graph, description, read=read)
             if graph.sentence_relations:
-                _date_facts(sentences, index, graph)
+                date_facts(sentences, index, graph)
         # "My sister Carol visited Rome. She ...": she is Carol, not the speaker
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
         named_in_turn += may_be_partners(sentence.text, mentions, speaker_key)
         subject_from = index
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
-    studies_not_jobs(graph, _classify)
+    studies_not_jobs(graph, default_kind)
     return graph.to_extraction(lead_sentence(text))
 
 
@@ -305,7 +293,7 @@ def _answered(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
     assert answer.speaker is not None
     if question.speaker in (None, answer.speaker):
         return
-    asked = _asked_of(sentences, index)
+    asked = asked_of(sentences, index)
     told = " ".join(s.text for s in sentences[:index] if asked and s.line == asked[1])
     answered = " ".join(s.text for s in sentences[index:] if s.line == answer.line)
     both = clip(f"{question.shown} {answer.shown}", _MAX_DESCRIPTION)
@@ -326,21 +314,6 @@ def _asked_about(sentences: list[Sentence], index: int) -> bool:
     return question.speaker not in (None, answer.speaker) and question.text.rstrip().endswith("?")
 
 
-def _asked_of(sentences: list[Sentence], index: int) -> tuple[Sentence, int] | None:
-    """For the first sentence of a turn (``index``): the other speaker's question it answers
-    (the last sentence of their turn just before) and the line of the answerer's own turn
-    before that question; ``None`` when the turns do not alternate so."""
-    answer, question = sentences[index], sentences[index - 1]
-    if question.speaker in (None, answer.speaker):
-        return None
-    first = index - 1
-    while first and sentences[first - 1].line == question.line:
-        first -= 1
-    if not first or sentences[first - 1].speaker != answer.speaker:
-        return None
-    return question, sentences[first - 1].line
-
-
 def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
     """The changes ``text`` states read as ``name``'s own first-person words (only those the
     rules give a kind), added to ``graph`` cited by ``description``."""
@@ -350,7 +323,7 @@ def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
     for relation in told.relations:
         if relation.source.casefold() != subject or relation.predicate == CO_OCCURRENCE:
             continue
-        if relation.kind is None and _classify(relation.predicate).kind is None:
+        if relation.kind is None and default_kind(relation.predicate).kind is None:
             continue  # what the generic reading of the sentence itself finds
         target = relation.target.casefold()
         if target:
@@ -396,84 +369,7 @@ def _speaker_changes(
     if sentence.speaker and not sentence.text.rstrip().endswith("?"):
         state_changes(sentence, [], graph, description, earlier=earlier)
         if graph.sentence_relations:
-            _date_facts(sentences, index, graph)
-
-
-def _date_facts(sentences: list[Sentence], index: int, graph: ChunkGraph) -> None:
-    """Date the facts sentence ``index`` states without a date by a later sentence of its turn
-    ("I'm seeing Leah. We met in May."): the next one, the one after a short exclamation
-    ("Stanley asked me to marry him. At my age! On Sunday just gone."), or the one after the
-    next when that tells the same kind of event again and the next names no date of its own
-    ("I'm in Calgary now. Like, living here. Moved out at the start of February.")."""
-    sentence = sentences[index]
-    turn = (sentence.line, sentence.speaker)
-    later = []
-    for following in sentences[index + 1 : index + 1 + _LOOK_AHEAD]:
-        if (following.line, following.speaker) != turn:
-            break
-        later.append(following)
-    if not later:
-        return
-    since = _last_clause(sentence.text)
-    found = _follow_up(sentence.text, since, later[0].text)
-    if found is None and len(later) > 1:
-        if is_aside(later[0].text):  # past a short exclamation, as if it were not there
-            found = _follow_up(sentence.text, since, later[1].text)
-        # Further on, only a change of the kind the sentence tells; the cheap look first.
-        elif retells_kind(later[1].text) and not has_date(later[0].text):
-            found = _follow_up(sentence.text, since, later[1].text)
-            if found is not None and found[0].kinds is None:
-                found = None
-    if found is not None:
-        graph.date_sentence(found[0], _classify, found[1])
-
-
-def _follow_up(text: str, since: int, following: str) -> tuple[FollowUp, int] | None:
-    """What ``following`` dates in the sentence ``text`` whose last clause starts at ``since``,
-    and from which offset of it on. An event of no named kind told again is what the last
-    clause told ("I finished the master in March, and now I got a job at Kansai. Started in
-    July.": the job, in July); a move, a meeting, a thing got told again dates its kind
-    anywhere in the sentence, unless the sentence dates it itself."""
-    found = follow_up_date(text[since:], following)
-    if found is None:
-        return None
-    if found.kinds is None:
-        return found, since
-    if since and has_date(text[:since]):
-        return None
-    return found, 0
-
-
-def _last_clause(text: str) -> int:
-    """Where the last clause of a sentence joined by ", and" (", but", ", then", "; ") starts."""
-    breaks = list(_CLAUSE_JOIN.finditer(text))
-    return breaks[-1].end() if breaks else 0
-
-
-def _date_answered(
-    sentences: list[Sentence],
-    index: int,
-    turn_facts: dict[int, list[tuple[str, str, str]]],
-    graph: ChunkGraph,
-) -> None:
-    """Date what a speaker's turn stated without a date by their answer, opening their next
-    turn, to the other speaker asking when ("Sold the Sea Ray." - "When?" - "Last Saturday.")."""
-    asked = _asked_of(sentences, index)
-    if asked is None or not _ASKS_WHEN.search(asked[0].text):
-        return
-    keys = turn_facts.get(asked[1])
-    if not keys:
-        return
-    told = " ".join(s.text for s in sentences[:index] if s.line == asked[1])
-    found = follow_up_date(told, sentences[index].text)
-    if found is not None:
-        graph.date_relations(keys, found, _classify)
-
-
-def _classify(predicate: str) -> KindMatch:
-    """What a predicate reads as by default ("moved to" -> ``lives_in``, "quit" -> the end of
-    ``works_at``)."""
-    return _DEFAULT_KINDS.classify(predicate)
+            date_facts(sentences, index, graph)
 
 
 def _antecedent(

@@ -997,3 +997,11 @@ def test_a_weekday_past_an_hour_is_that_weekday_and_a_number_of_a_month_is_no_da
 
 def test_lunar_new_year_outside_its_table_is_no_date() -> None:
     assert resolve_dates("since Chinese New Year", datetime(2060, 6, 1, tzinfo=UTC)) == []
+
+
+def test_a_holiday_said_to_be_when_is_that_day() -> None:
+    # "My last day was Good Friday": "was" makes the holiday a date; alone it names a feast
+    ref = datetime(2024, 4, 4, 12, tzinfo=UTC)
+    (found,) = resolve_dates("Last day was Good Friday, they gave me a cake.", ref)
+    assert (found.at, found.grain) == (datetime(2024, 3, 29, tzinfo=UTC), "day")
+    assert resolve_dates("I love Good Friday.", ref) == []

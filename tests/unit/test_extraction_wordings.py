@@ -278,3 +278,86 @@ def test_a_home_in_more_words(text: str) -> None:
 def test_a_sentence_opening_word_is_no_part_of_a_name() -> None:
     names = {entity.name for entity in extract_chunk("Priya: Same Kaveri, more headache.").entities}
     assert "Same Kaveri" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Declan: I finished up at the Credit Union on Friday.", "Credit Union"),
+        ("Doug: Well, sis, the dealership laid me off Friday.", ""),
+        ("Ana: They fired me last week.", ""),
+        ("Thandi: I resigned, end of June. Started at Indigo Bank on the 10th.", ""),
+    ],
+)
+def test_a_job_ended_in_more_words(text: str, employer: str) -> None:
+    ends = [r for r in of_kind(text, "works_at") if ended(r)]
+    assert [r.target for r in ends] == [employer]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ana: I finished at five today.", "Ana: I resigned from the committee as treasurer."],
+)
+def test_look_alikes_of_a_job_ended_end_no_job(text: str) -> None:
+    assert [r for r in of_kind(text, "works_at") if ended(r) and not r.target] == []
+
+
+def test_finishing_at_a_school_is_studies() -> None:
+    (studies,) = of_kind("Ana: I finished at Leeds University in May.", "studies_at")
+    assert (studies.target, ended(studies)) == ("Leeds University", True)
+    (left,) = of_kind("Tegan: I pulled out of uni a fortnight ago.", "studies_at")
+    assert ended(left)
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("Pieter: Somebody stole the bakkie last Thursday.", "bakkie"),
+        ("Jacko: You won't believe it, some mongrel nicked the tinnie.", "tinnie"),
+        ("Ana: Someone stole my Vespa on Sunday.", "Vespa"),
+    ],
+)
+def test_a_thing_stolen_is_gone(text: str, thing: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "owns")] == [(thing, True)]
+
+
+def test_a_month_in_a_speaker_label_of_two_words_is_a_name() -> None:
+    (sold,) = of_kind("Jun Hao: I sold my Vespa on Sunday.", "owns")
+    assert (sold.source, sold.target) == ("Jun Hao", "Vespa")
+    # alone, a month before a colon is a heading, not a speaker
+    assert of_kind("May: I sold my Vespa on Sunday.", "owns") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "phrase"),
+    [
+        # a later sentence of the turn dates the change: a last day said without "my", a start
+        # on "the <weekday> ..."
+        (
+            "Owen: I've left Brightwave. Last day was Good Friday, they gave me a cake.",
+            "Brightwave",
+            "Good Friday",
+        ),
+        (
+            "Morag: I'm at Byres Road Dental now. Started the Monday after New Year and I love it.",
+            "Byres Road Dental",
+            "the Monday after New Year",
+        ),
+        # a name described after a comma names the pet just got
+        (
+            "Owen: We got a cat! Tofu, a little black and white rescue. Picked her up the "
+            "Saturday before Easter.",
+            "Tofu",
+            "the Saturday before Easter",
+        ),
+    ],
+)
+def test_a_later_sentence_dates_the_change(text: str, target: str, phrase: str) -> None:
+    (told,) = [r for r in extract_chunk(text).relations if r.target == target]
+    assert told.valid_at == phrase
+
+
+def test_a_last_week_said_without_a_date_dates_nothing() -> None:
+    text = "Ana: I've left Acme. Last week was busy."
+    (left,) = [r for r in extract_chunk(text).relations if r.target == "Acme"]
+    assert left.valid_at is None
