@@ -56,6 +56,7 @@ from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import OBJECT_END, PERSON, Span, is_place
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
+from cognee_langchain.extraction._trips import TRIP_RULES
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = ["Span", "state_changes"]
@@ -434,7 +435,7 @@ def _moves(
 _RULES: tuple[_Rule, ...] = (
     _titles, title_changes, _employers, jobs_ended, pets_gone, cohabits, *PASTIME_RULES, _things,
     things_told,
-    _moves, *IMPLIED_RULES,
+    _moves, *IMPLIED_RULES, *TRIP_RULES,
 )  # fmt: skip
 # The words without which a rule cannot match (lower case).
 _RULE_WORDS: dict[_Rule, frozenset[str]] = {
@@ -457,6 +458,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     things_told: THINGS_TOLD_WORDS,
     _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move")),
     **IMPLIED_RULES,
+    **TRIP_RULES,
 }  # fmt: skip
 _TRIGGERS: dict[str, list[_Rule]] = {}
 for _rule, _words in _RULE_WORDS.items():

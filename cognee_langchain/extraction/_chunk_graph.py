@@ -110,6 +110,12 @@ class ChunkGraph:
             if time.valid_at is None:
                 self.relations[key] = (description, replace(time, valid_at=follow_up.phrase), place)
 
+    def retarget(self, key: tuple[str, str, str], target: str) -> None:
+        """Give relation ``key`` (one with an open target: "we got engaged") its target, named
+        in another sentence; kept as it is when that triple is stated already."""
+        fact = self.relations.pop(key)
+        self.relations.setdefault((key[0], key[1], target), fact)
+
     def add_entity(self, key: str, name: str, hint: str, description: str) -> None:
         entry = self.entities.get(key)
         if entry is None:

@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._partners import may_be_partners
 from cognee_langchain.extraction._sentences import is_lower_case
 from cognee_langchain.extraction._subjects import NOW, PERSON, WE_SUBJECT, Span, is_person
 
-__all__ = ["COUPLE_WORDS", "couples", "may_be_partners"]
+__all__ = ["COUPLE_WORDS", "couples"]
 
 # "were married" is the wedding ("Cyril and I were married on Saturday"), unless it is how long a
 # marriage lasted ("we were married for ten years"); "were dating" may well be over.
@@ -454,25 +455,6 @@ def _we_couple(
             graph.relate(speaker, predicate, people[-1].key, description, FactTime(valid_at=since))
         spans.append(match.span())
     return spans
-
-
-# What a name after these is, is a thing, a place or a study: "she has her Referendariat", "my
-# Golf", "St. John's", "met Ana in Rome", "he's doing Classics".
-_NOT_A_PARTNER_AFTER = re.compile(
-    r"(?:\b(?:my|your|his|her|its|our|their|in|at|from|doing|studying|studies|reading|learning"
-    r"|playing)|\bSt\.?)\s+$",
-    re.I,
-)
-
-
-def may_be_partners(text: str, mentions: Sequence[Mention], speaker: str | None) -> list[Mention]:
-    """The mentions of sentence ``text`` that a later "we" may pair the speaker with: not the
-    speaker, nor a name owned ("her Referendariat") or a saint's ("St. John's")."""
-    return [
-        mention
-        for mention in mentions
-        if mention.key != speaker and not _NOT_A_PARTNER_AFTER.search(text[: mention.start])
-    ]
 
 
 def _couple_duration(text: str) -> re.Match[str] | None:

@@ -116,7 +116,9 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced)\b"
             # "We're engaged! He proposed on Saturday.", "Our wedding was in June.", "We had
             # our first date in May."
-            r"|(?:he|she|they|I)\s+(?:finally\s+)?(?:proposed|popped\s+the\s+question|asked\s+me"
+            # "I'm engaged! Cathal asked me on Saturday": the partner named, capitalised
+            r"|(?:he|she|they|I|(?-i:[A-Z])[\w'’-]+)\s+(?:finally\s+)?"
+            r"(?:proposed|popped\s+the\s+question|asked\s+me"
             r"|got\s+down\s+on\s+one\s+knee)\b"
             r"|(?:the|our)\s+wedding\s+was\b"
             r"|(?:we|I)\s+(?:had\s+our\s+first\s+date|started\s+(?:dating|going\s+out|seeing))\b",

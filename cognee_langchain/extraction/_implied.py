@@ -101,7 +101,7 @@ _DEGREE = (
 # "to start my master's at LSE", "I'm doing my PhD at ETH", "Started my MSc at Imperial", "I
 # enrolled in the part-time MSc at University of Galway", "I enrolled through UNISA": studies.
 _DEGREE_AT = re.compile(
-    r"\b(?:(?:start|begin|started|began|starting|doing|do)\s+(?:my|a|the)\s+"
+    r"\b(?:(?:start|begin|started|began|starting|doing|do)\s+(?:my|a|an|the)\s+"
     r"(?:(?:first|second|third|final|last)\s+year\s+of\s+(?:my\s+)?)?(?:[\w-]+\s+){0,2}?"
     rf"{_DEGREE}(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?"
     r"|(?:enrolled|enrolling|registered|signed\s+up)(?:\s+(?:in|on|for)\s+[^.;!?]{0,50}?)?)"
@@ -111,11 +111,16 @@ _DEGREE_AT = re.compile(
 # left uni back in October", "I'm dropping out of comp sci" (the school named, or whichever the
 # speaker was at).
 _STUDIES_ENDED = re.compile(
-    rf"(?:{_I}|^\W*)(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
+    rf"(?:{_I}|^\W*)(?:"
+    # the school named, in its case: "I dropped out of Keele", "I quit my course at Keele"
+    rf"[Dd]ropp(?:ed|ing)\s+out\s+of\s+(?:the\s+)?(?P<org_2>{_NAME})"
+    rf"|(?:[Qq]uit|[Ll]eft|[Dd]ropped)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}\s+(?:at|with)\s+"
+    rf"(?:the\s+)?(?P<org_3>{_NAME})"
+    rf"|(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
     rf"|(?:finished|completed)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}"
     r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b"
     # "I pulled out of uni", "I withdrew from the course"
-    r"|(?:pulled|withdrew)\s+(?:out\s+of|from)\s+(?:uni|university|college|the\s+course|my\s+course)\b)"
+    r"|(?:pulled|withdrew)\s+(?:out\s+of|from)\s+(?:uni|university|college|the\s+course|my\s+course)\b))"
 )
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|of|by|for|with)\s+$", re.I)
 _OFFER_FROM = re.compile(
@@ -341,7 +346,8 @@ def studies(
         if _relate_self(graph, speaker, "studies at", key, description, "studies_at"):
             spans.append(match.span())
     for match in _STUDIES_ENDED.finditer(text):
-        org = _named(at, graph, match.start("org")) if match.group("org") else None
+        group = next((g for g in ("org", "org_2", "org_3") if match.group(g)), None)
+        org = _named(at, graph, match.start(group)) if group else None
         time = FactTime(kind="studies_at", retracted=True)
         graph.relate(speaker, "finished studies at", org.key if org else "", description, time)
         spans.append(match.span())

@@ -65,7 +65,6 @@ from collections.abc import Sequence
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._changes import state_changes
 from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph, FactTime
-from cognee_langchain.extraction._couples import may_be_partners
 from cognee_langchain.extraction._follow_up import (
     home_after_move,
     moves_in,
@@ -80,6 +79,7 @@ from cognee_langchain.extraction._mentions import (
     sentence_mentions,
     type_hint,
 )
+from cognee_langchain.extraction._partners import may_be_partners, name_open_partners
 from cognee_langchain.extraction._relations import relate_sentence
 from cognee_langchain.extraction._sentences import (
     Sentence,
@@ -157,6 +157,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
     subject_from = -1  # the sentence last_subject was named in
     line = -1
     named_in_turn: list[Mention] = []  # who the turn named before the sentence, in order
+    said_in: dict[int, list[Mention]] = {}  # sentence index -> its mentions
     place_in: dict[int, str] = {}  # sentence index -> the last place it names
     turn_facts: dict[int, list[tuple[str, str, str]]] = {}  # line -> the relations it states
     for index, sentence in enumerate(sentences):
@@ -244,7 +245,9 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         speaker_key = sentence.speaker.casefold() if sentence.speaker else None
         last_subject = next((m for m in mentions if m.key != speaker_key), mentions[0])
         named_in_turn += may_be_partners(sentence.text, mentions, speaker_key)
+        said_in[index] = mentions
         subject_from = index
+    name_open_partners(sentences, said_in, graph)
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     studies_not_jobs(graph, default_kind)
     return graph.to_extraction(lead_sentence(text))

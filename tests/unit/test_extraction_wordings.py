@@ -361,3 +361,72 @@ def test_a_last_week_said_without_a_date_dates_nothing() -> None:
     text = "Ana: I've left Acme. Last week was busy."
     (left,) = [r for r in extract_chunk(text).relations if r.target == "Acme"]
     assert left.valid_at is None
+
+
+@pytest.mark.parametrize(
+    ("text", "partner", "phrase"),
+    [
+        # an engagement told without its partner, who the sentence beside it names
+        (
+            "Siobhan: I'm engaged! Cathal asked me on Saturday, on the prom.",
+            "Cathal",
+            "on Saturday",
+        ),
+        # its own date, read from its own sentence when it is written
+        ("Ben: I got engaged on Saturday! I asked Priya on Primrose Hill.", "Priya", None),
+    ],
+)
+def test_an_unnamed_partner_is_the_one_who_proposed_beside_it(
+    text: str, partner: str, phrase: str | None
+) -> None:
+    (couple,) = of_kind(text, "relationship_status")
+    assert (couple.target, couple.valid_at) == (partner, phrase)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I'm married now. Dave came to the wedding.",  # a guest, not the partner
+        "Ana: We got engaged! Tom asked me out for dinner first.",
+    ],
+)
+def test_a_name_beside_an_unnamed_couple_that_did_not_propose_is_no_partner(text: str) -> None:
+    (couple,) = of_kind(text, "relationship_status")
+    assert couple.target == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Ana: I dropped out of Keele in March.", "Keele"),
+        ("Ana: I quit my course at Keele in February.", "Keele"),
+        ("Ana: I left the degree at Keele after a year.", "Keele"),
+    ],
+)
+def test_studies_left_name_the_school(text: str, school: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "studies_at")] == [(school, True)]
+
+
+def test_studies_begun_with_an_article() -> None:
+    (studies,) = of_kind("Ana: I'm doing an MBA at Warwick, started last month.", "studies_at")
+    assert (studies.target, ended(studies)) == ("Warwick", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Ana: We visited Rome last summer.", "Rome"),
+        ("Ana: We spent two weeks in Crete in June.", "Crete"),
+        ("Ana: I was in Lisbon for a week in April.", "Lisbon"),
+        ("Ana: We flew out to Tokyo in March.", "Tokyo"),
+    ],
+)
+def test_a_trip_told_with_we_or_by_its_length(text: str, place: str) -> None:
+    assert [r.target for r in of_kind(text, "visited")] == [place]
+
+
+@pytest.mark.parametrize(
+    "text", ["Ana: I was in Leeds for a meeting.", "Ana: We spent two weeks on the sofa."]
+)
+def test_look_alikes_of_a_trip_read_none(text: str) -> None:
+    assert of_kind(text, "visited") == []

@@ -1,0 +1,76 @@
+"""Who a couple's partner is, when the sentence telling the couple does not name them: the last
+person the turn named before a "we" ("I met someone, Ana. We got engaged."), never a name owned,
+a place or a study ("her Referendariat", "in Rome", "doing Classics"); or the one a sentence
+beside an unnamed engagement tells proposed or was asked ("I'm engaged! Cathal asked me on
+Saturday."). For the offline extractor (:mod:`.offline`, :mod:`._couples`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from cognee_langchain.extraction._chunk_graph import ChunkGraph
+from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._subjects import is_person
+
+__all__ = ["may_be_partners", "name_open_partners"]
+
+# What a name after these is, is a thing, a place or a study: "she has her Referendariat", "my
+# Golf", "St. John's", "met Ana in Rome", "he's doing Classics".
+_NOT_A_PARTNER_AFTER = re.compile(
+    r"(?:\b(?:my|your|his|her|its|our|their|in|at|from|doing|studying|studies|reading|learning"
+    r"|playing)|\bSt\.?)\s+$",
+    re.I,
+)
+
+
+# Who proposed, or was asked: "Cathal asked me on Saturday", "I asked Priya on Primrose Hill".
+_ASKER = re.compile(
+    r"(?<![\w'’])(?P<asker>[^\W\d_a-z][\w'’-]*)\s+(?:finally\s+|just\s+)?"
+    r"(?:asked\s+me\b(?!\s+(?:out|to|if|for|about|what|why|how|whether)\b)|propose[ds]?\b"
+    r"|popped\s+the\s+question)"
+    r"|\bI\s+(?:finally\s+|just\s+)?(?:asked|proposed\s+to)\s+(?P<asked>[^\W\d_a-z])"
+)
+
+
+def may_be_partners(text: str, mentions: Sequence[Mention], speaker: str | None) -> list[Mention]:
+    """The mentions of sentence ``text`` that a later "we" may pair the speaker with: not the
+    speaker, nor a name owned ("her Referendariat") or a saint's ("St. John's")."""
+    return [
+        mention
+        for mention in mentions
+        if mention.key != speaker and not _NOT_A_PARTNER_AFTER.search(text[: mention.start])
+    ]
+
+
+def name_open_partners(
+    sentences: Sequence[Sentence], said_in: Mapping[int, Sequence[Mention]], graph: ChunkGraph
+) -> None:
+    """A couple told without its partner ("I'm engaged!", "I got engaged on Saturday!") is with
+    the one the next or the previous sentence of the turn tells proposed or was asked ("Cathal
+    asked me on Saturday", "I asked Priya on Primrose Hill"); ``said_in``: each sentence's
+    mentions."""
+    for key, (_, time, place) in list(graph.relations.items()):
+        if key[2] or time.retracted or time.kind != "relationship_status":
+            continue
+        index = place[0]
+        told = sentences[index]
+        for near in (index + 1, index - 1):
+            if not 0 <= near < len(sentences):
+                continue
+            other = sentences[near]
+            if (other.line, other.speaker) != (told.line, told.speaker):
+                continue
+            at = {mention.start: mention for mention in said_in.get(near, ())}
+            partners = {
+                at[start].key
+                for match in _ASKER.finditer(other.text)
+                if (start := match.start("asker" if match.group("asker") else "asked")) in at
+                and at[start].key != key[0]
+                and is_person(at[start], graph)
+            }
+            if len(partners) == 1:
+                graph.retarget(key, partners.pop())
+                break
