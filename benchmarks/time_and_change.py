@@ -43,12 +43,15 @@ before Zalando?") and when ("When did Alice adopt Miso?"). Figures per path and 
 package nor the fixture's conversations; it is run beside the fixture with the same rows to show
 whether a gain transfers, and is never tuned on.
 
-**Three more development fixtures** (``benchmarks/data/time_and_change_dev2.json``,
-``time_and_change_dev3.json`` and ``time_and_change_dev4.json``, run with ``--fixture``): the
-same format, each written by another author who saw neither the package nor the other fixtures,
-in other voices and wordings (dev3: long rambling messages, facts told across sentences,
-regional English; dev4: US Southern, Indian, Nigerian, Jamaican, Filipino and New Zealand
-English, a German learner, teenagers' texting, holidays and days of the month as dates); tuned
+**Four more development fixtures** (``benchmarks/data/time_and_change_dev2.json`` to
+``time_and_change_dev5.json``, run with ``--fixture``): the same format, each written by another
+author who saw neither the package nor the other fixtures, in other voices and wordings (dev3:
+long rambling messages, facts told across sentences, regional English; dev4: US Southern,
+Indian, Nigerian, Jamaican, Filipino and New Zealand English, a German learner, teenagers'
+texting, holidays and days of the month as dates; dev5: Scottish, Irish, Australian, South
+African, Canadian and Singaporean English, a voice note with no punctuation, gamers' and a
+night nurse's texting, a Spanish learner, a formal old gentleman, dates by holidays and
+birthdays); tuned
 on like the first, so that the offline rules are written against more than one author's
 sentences before the held-out fixture judges them.
 

@@ -355,7 +355,8 @@ def moves_in(text: str) -> bool:
 # Penarth now." (not "moved to", "moved in", "moved out": those name or need their place).
 _PLACELESS_MOVE = re.compile(
     r"\b(?:I|[Ww]e)(?:['’]ve|\s+have)?\s+(?:(?:finally|just|actually|also)\s+)*"
-    r"(?:moved|relocated)\b(?!\s+(?:to|into|in|out|from|back|away|over|up|down|on|house)\b)"
+    # "I moved house last month." too; "moved house to Leeds" names its place
+    r"(?:moved|relocated)(?:\s+house\b)?(?!\s+(?:to|into|in|out|from|back|away|over|up|down|on|house)\b)"
 )
 _HOME_NOW = re.compile(
     r"\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+(?:now\s+)?"

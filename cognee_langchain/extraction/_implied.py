@@ -14,8 +14,7 @@ extractor's change rules (:mod:`._changes`).
   sentence names the next one; the work itself quit ("I quit nursing") ends the title and the
   employer, neither named.
 * **A thing given up or kept**: "Selling the Saab breaks my heart", "I'm selling my car" -> the
-  end of ``owns``; "I still drive my old Saab", "My Vespa, yes" -> ``owns``; "no more chocolate
-  for me" -> the end of ``likes``.
+  end of ``owns``; "I still drive my old Saab", "My Vespa, yes" -> ``owns``.
 
 A name is the sentence's mention there (never a person's), or the capitalised run there when the
 rule's own words say what it is: a chat sentence's first word is no mention unless the chunk
@@ -53,7 +52,9 @@ _IS_HOME = re.compile(
 _HOME_IS = re.compile(
     rf"\b[Hh]ome\s+is\s+(?:now\s+)?(?P<place>{_NAME})"
     rf"|{_I}call\s+(?P<call>{_RUN})\s+home\b"
-    rf"|\bI(?:['’]ll|\s+will|['’]m|\s+am)?\s+{_NOW}(?:stay|staying)\s+in\s+(?P<stay>{_NAME})"
+    # "I'm back in Leeds for good"
+    rf"|\b(?:I(?:['’]ll|\s+will|['’]m|\s+am)?|[Ww]e(?:['’]re|\s+are))\s+{_NOW}"
+    rf"(?:stay|staying|back)\s+in\s+(?P<stay>{_NAME})"
     r"[^.,;:!?]{0,30}?\s+(?:for\s+now|for\s+good|permanently|long[- ]term)\b"
     # "We got the keys to our house in Leeds on Friday"
     rf"|\b(?:[Ww]e|I)\s+{_NOW}got\s+(?:the|our|my)\s+keys\s+(?:to|for)\s+(?:(?:our|my|the|a)\s+)?"
@@ -61,10 +62,20 @@ _HOME_IS = re.compile(
     # "I've been in Savannah since Labor Day", "Been based in Leeds for a year": how long a place
     # has been home.
     rf"|(?:\bI(?:['’]ve|\s+have)\s+|^\W*)(?i:been)\s+(?:based\s+)?in\s+(?P<since>{_NAME})"
-    r"[\w'’ -]{0,30}?\s+(?:since|for\s+(?:a|an|\d+|two|three|four|five|six|several|many)\s)"
+    r"[\w'’ -]{0,30}?\s+(?:since|(?:for\s+)?(?:a|an|\d+|two|three|four|five|six|several|many)\s+"
+    r"(?:weeks?|months?|years?)\b)"
     # "We're settled in Leeds now", "I'm renting in Leeds", "My new place is in Leeds"
     rf"|\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+{_NOW}(?:all\s+)?(?:settled|renting)\s+"
     rf"in\s+(?P<settled>{_NAME})|\b[Mm]y\s+new\s+{_HOME_NOUN}\s+is\s+in\s+(?P<new_home>{_NAME})"
+    # "We live in Leeds now", "I'm now based out of Leeds", "the move to Leeds went fine", "We've
+    # made Leeds our home", "Leeds is where I live now", "I'm a Leeds resident now"
+    rf"|\b[Ww]e(?:['’]ve|\s+have)?\s+{_NOW}(?:live|lived|living|(?:are|['’]re)\s+living)\s+in\s+"
+    rf"(?P<we_live>{_NAME})"
+    rf"|\bI(?:['’]m|\s+am)\s+{_NOW}based\s+out\s+of\s+(?P<out_of>{_NAME})"
+    rf"|(?<!made\s)\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:big\s+)?move\s+to\s+(?P<move_to>{_NAME})"
+    rf"|\b(?:made|make)\s+(?P<made>{_RUN})\s+(?:our|my)\s+home\b"
+    rf"|(?<![\w'’])(?P<where>{_RUN})\s+is\s+where\s+(?:I|we)\s+live\b"
+    rf"|\bI(?:['’]m|\s+am)\s+{_NOW}an?\s+(?P<resident>{_RUN})\s+resident\b"
 )
 # "I arrived in London on Sunday to start my master's": a move, not a visit.
 _ARRIVED_TO_START = re.compile(
@@ -197,9 +208,6 @@ _MINE_ALONE = re.compile(rf"\W*My\s+(?P<name>{_NAME})[^\s,!.]*(?:\s+{_NAME}[^\s,
 _RUN_AT = re.compile(_RUN)
 # Capitalised words after "my" that name no thing: "My God, yes".
 _NO_THINGS = frozenset(("god", "gosh", "goodness", "lord", "dear", "bad", "pleasure"))
-_NO_MORE = re.compile(
-    r"\b[Nn]o\s+more\s+(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+for\s+(?:me|us)\b"
-)
 
 
 def _named(
@@ -285,8 +293,8 @@ def homes(
     ]
     found += [(m, m.start("place")) for m in _ARRIVED_TO_START.finditer(text)]
     for match in _HOME_IS.finditer(text):
-        groups = ("place", "call", "stay", "since", "settled", "new_home", "keys")
-        group = next(name for name in groups if match.group(name))
+        # each alternative names its place in a group of its own: the one that matched
+        group = next(name for name, value in match.groupdict().items() if value)
         found.append((match, match.start(group)))
     for match in _MY_HOME_IN.finditer(text):
         if _MISSED.search(text, max(0, match.start() - 30), match.start()):
@@ -442,12 +450,6 @@ def things(
             time = FactTime(kind="owns", retracted=True)
             graph.relate(speaker, "selling", target, description, time)
             spans.append(match.span())
-    for match in _NO_MORE.finditer(text):
-        thing = match.group("object")
-        if _plain(thing):
-            target = graph.add_concept(thing, description)
-            graph.relate(speaker, "no longer like", target, description, FactTime())
-            spans.append(match.span())
     return spans
 
 
@@ -476,7 +478,8 @@ def mine(
 #: The rules and the words without which each cannot match (lower case).
 IMPLIED_RULES = {
     homes: frozenset(("home", "stay", "staying", "flat", "apartment", "house", "place", "condo",
-                      "loft", "arrived", "landed", "been", "settled", "renting", "keys")),
+                      "loft", "arrived", "landed", "been", "settled", "renting", "keys", "live",
+                      "lived", "living", "back", "based", "move", "made", "resident")),
     hired: frozenset(("hired", "employed", "took", "signed", "offer", "contract", "let", "lets",
                       "allowed", "letting")),
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
@@ -486,7 +489,7 @@ IMPLIED_RULES = {
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost", "redundancy", "unemployed", "work", "jobs")),
-    things: frozenset(("selling", "giving", "getting", "more")),
+    things: frozenset(("selling", "giving", "getting")),
     mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",
                      "sailing", "sailed", "fix", "fixing")),
 }  # fmt: skip

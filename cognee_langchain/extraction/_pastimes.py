@@ -124,6 +124,10 @@ _NOT_KEPT_UP = frozenset(
      "hoping", "saving", "teaching", "managing", "struggling", "meaning", "dying", "asking",
      "telling", "talking", "trying", "helping", "nursing", "volunteering", "commuting")
 )  # fmt: skip
+# "No more chocolate for me": a taste given up.
+_NO_MORE = re.compile(
+    r"\b[Nn]o\s+more\s+(?P<activity>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+for\s+(?:me|us)\b"
+)
 # A subordinator right before the clause: the clause dates something else.
 # One taste for another: "I've switched from coffee to green tea", "I swapped coffee for tea"
 # (names are employers or places: "from Acme to Zalando" is no taste).
@@ -210,9 +214,14 @@ def _hobbies(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "My new hobby is pottery", "I've been quilting since December": a liking; "I haven't
-    played tennis since May": its end."""
+    played tennis since May", "no more chocolate for me": its end."""
     spans: list[Span] = []
-    for pattern, ended in ((_HOBBY, False), (_NOT_SINCE, True), (_DOING_SINCE, False)):
+    for pattern, ended in (
+        (_HOBBY, False),
+        (_NOT_SINCE, True),
+        (_DOING_SINCE, False),
+        (_NO_MORE, True),
+    ):
         for match in pattern.finditer(text):
             groups = match.groupdict()
             found = groups.get("activity") or groups.get("first") or groups.get("object")
@@ -259,6 +268,6 @@ PASTIME_RULES: Mapping[_Rule, frozenset[str]] = {
     _pastimes: frozenset(("started", "took", "taken", "got", "picked", "began")),
     _likings: _LIKING_WORDS,
     _given_up: frozenset(("anymore", "more", "longer")),
-    _hobbies: frozenset(("hobby", "passion", "obsession", "thing", "since")),
+    _hobbies: frozenset(("hobby", "passion", "obsession", "thing", "since", "more")),
     _switched: frozenset(("switched", "changed", "moved", "gone", "went", "swapped", "traded")),
 }

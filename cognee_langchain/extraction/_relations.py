@@ -35,6 +35,9 @@ _BOUNDARY_ALTERNATIVES = "|".join(sorted(lex.PREPOSITIONS | lex.CONJUNCTIONS))
 _AUXILIARY_ALTERNATIVES = "|".join(sorted(word for word in lex.AUXILIARIES if word.isalpha()))
 _PREPOSITION_ALTERNATIVES = "|".join(sorted(lex.PREPOSITIONS))
 _DETERMINER_ALTERNATIVES = "|".join(sorted(lex.DETERMINERS))
+# A time said after the object is no part of it: "I love pottery these days", "prefer tea now".
+_WHEN_NOW = r"(?:now|these\s+days|lately|nowadays|again|anymore|any\s+more|at\s+the\s+moment)"
+_WORD = rf"(?!{_WHEN_NOW}\b)[a-z0-9][\w'’-]*"
 # After the last entity of a sentence: adverbs, a verb (or auxiliary [+ not] [+ participle]), an
 # optional preposition and determiner, then a noun phrase of up to three lower-case words that
 # ends the clause ("builds reusable rockets.", "is not vegetarian", "works in marketing and").
@@ -45,8 +48,8 @@ _TAIL = re.compile(
     r"|(?P<verb>[a-z][a-z'’-]*))"
     rf"(?: (?P<preposition>{_PREPOSITION_ALTERNATIVES}))?"
     rf"(?: (?:{_DETERMINER_ALTERNATIVES}))?"
-    r" (?P<phrase>[a-z0-9][\w'’-]*(?: [a-z0-9][\w'’-]*){0,2})"
-    rf"(?=\s*(?:[.,;:!?)]|$)| (?:{_BOUNDARY_ALTERNATIVES})\b)"
+    rf" (?P<phrase>{_WORD}(?: {_WORD}){{0,2}})"
+    rf"(?=\s*(?:[.,;:!?)]|$)| (?:{_BOUNDARY_ALTERNATIVES})\b| {_WHEN_NOW}\b)"
 )
 
 _ARTICLES = frozenset(("the", "a", "an"))

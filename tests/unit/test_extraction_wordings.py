@@ -430,3 +430,34 @@ def test_a_trip_told_with_we_or_by_its_length(text: str, place: str) -> None:
 )
 def test_look_alikes_of_a_trip_read_none(text: str) -> None:
     assert of_kind(text, "visited") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: We live in Leeds now.",
+        "Ana: I'm back in Leeds for good.",
+        "Ana: I'm now based out of Leeds.",
+        "Ana: The move to Leeds went fine.",
+        "Ana: We've made Leeds our home.",
+        "Ana: I'm a Leeds resident now.",
+        "Ana: I've been in Leeds a month now.",
+        "Ana: I moved house last month. I'm in Leeds now.",
+    ],
+)
+def test_a_home_told_without_a_verb_of_moving(text: str) -> None:
+    assert [r.target for r in of_kind(text, "lives_in")] == ["Leeds"]
+
+
+def test_a_weekend_back_is_no_home() -> None:
+    assert of_kind("Ana: I'm back in Leeds for the weekend.", "lives_in") == []
+    # a move that names its place is read once, by its verb
+    assert len(of_kind("Ana: I moved house to Leeds last month.", "lives_in")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [("Ana: I love pottery these days.", "pottery"), ("Ana: I prefer tea now.", "tea")],
+)
+def test_a_time_after_the_object_is_no_part_of_it(text: str, thing: str) -> None:
+    assert [r.target for r in of_kind(text, "likes")] == [thing]
