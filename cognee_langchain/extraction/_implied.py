@@ -165,7 +165,7 @@ _LEFT_PLACE = re.compile(
 )
 # A job that ended: its title ended with it ("I quit Renault", "I was laid off").
 _JOB_ENDED = re.compile(
-    rf"{_I}(?:(?:quit|left)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
+    rf"{_I}(?:(?:quit|left|packed\s+in)\s+(?:my\s+job\b|(?:the\s+)?(?P<org>{_NAME}))|resigned\b|retired\b"
     r"|(?:was|got|been)\s+(?:laid\s+off|fired|let\s+go|made\s+redundant)\b|lost\s+my\s+job\b"
     # "I took voluntary redundancy", "I've been unemployed since April"
     r"|took\s+(?:the\s+|a\s+)?(?:voluntary\s+)?redundancy\b)"
@@ -174,11 +174,15 @@ _JOB_ENDED = re.compile(
     r"(?:laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant)\b"
     r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+(?:now\s+)?"
     r"(?:unemployed|out\s+of\s+work|between\s+jobs)\b(?!\s+for\b)"
+    # "I don't work there anymore", "My contract ended in March"
+    r"|\bI\s+(?:don['’]t|do\s+not|no\s+longer)\s+work\s+there\b"
+    r"|\b[Mm]y\s+(?:job|contract)\s+(?:ended|finished|came\s+to\s+an\s+end|was\s+terminated)\b"
 )
 # A job's end that names no employer and needs none: whatever job the speaker had ended.
 _UNNAMED_END = re.compile(
     r"\b(?:laid\s+(?:me\s+)?off|fired|sacked|let\s+go|made\s+(?:me\s+)?redundant|lost\s+my\s+job"
-    r"|redundancy|unemployed|out\s+of\s+work|between\s+jobs|resigned)\b"
+    r"|redundancy|unemployed|out\s+of\s+work|between\s+jobs|resigned|retired|(?:quit|left|packed\s+in)"
+    r"\s+my\s+job|work\s+there|(?:job|contract)\s+(?:ended|finished|came|was))\b"
 )
 # What ended told right after: "laid off from Stripe", "resigned from the committee", "resigned as
 # treasurer".
@@ -488,7 +492,8 @@ IMPLIED_RULES = {
                         "college", "apprenticeship", "completed", "finished")),
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
-                          "lost", "redundancy", "unemployed", "work", "jobs")),
+                          "lost", "redundancy", "unemployed", "work", "jobs", "packed", "contract",
+                          "job")),
     things: frozenset(("selling", "giving", "getting")),
     mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",
                      "sailing", "sailed", "fix", "fixing")),

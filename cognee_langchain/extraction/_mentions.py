@@ -50,10 +50,14 @@ _IS_MY_PERSON = re.compile(
     + "|".join(sorted(lex.PERSON_NOUNS, key=len, reverse=True))
     + r")\b"
 )
-# What only an employer does to the speaker: "Acme laid me off", "Northlight hired me".
+# What only an employer does to the speaker ("Acme laid me off", "Northlight hired me"), and what
+# befalls a pet: a chat sentence's first word before them is a name.
 _DID_TO_ME = re.compile(
     r"\s+(?:has\s+|just\s+)?(?:let\s+me\s+go(?=\s*(?:[.,;!?]|$|\s+(?:in|on|last|after|this)\b))"
-    r"|laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant|hired\s+me|took\s+me\s+on)\b"
+    r"|laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant|hired\s+me|took\s+me\s+on"
+    # and what befalls a pet: "Rufus ran away in March"
+    r"|ran\s+away|went\s+missing|escaped|crossed\s+the\s+rainbow\s+bridge"
+    r"|was\s+put\s+(?:down|to\s+sleep))\b"
 )
 # A trade's acronym before a job noun is part of a title, no name: "UX designer", "QA engineer"
 # ("NHS nurse" keeps its employer).

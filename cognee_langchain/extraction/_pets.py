@@ -18,7 +18,8 @@ __all__ = ["PET_GONE_WORDS", "pets_gone"]
 # A pet's end: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece".
 _PET_GONE = re.compile(
     r"(?<![\w'’])(?P<pet>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+|had\s+)?(?:died|passed\s+away|"
-    r"was\s+put\s+down|ran\s+away|crossed\s+the\s+rainbow\s+bridge)\b"
+    r"was\s+put\s+(?:down|to\s+sleep)|ran\s+away|went\s+missing|escaped|"
+    r"crossed\s+the\s+rainbow\s+bridge)\b"
     # "We lost Biscuit last Tuesday"
     rf"|{_WE}lost\s+(?:(?:our|my)\s+(?:old\s+|little\s+|sweet\s+)?)?(?P<lost>[^\W\d_a-z])"
 )
@@ -33,7 +34,20 @@ _PUT_DOWN = re.compile(
 )
 #: The words without which :func:`pets_gone` cannot match (lower case).
 PET_GONE_WORDS = frozenset(
-    ("died", "passed", "put", "ran", "gave", "rehomed", "re", "sleep", "lost", "crossed")
+    (
+        "died",
+        "passed",
+        "put",
+        "ran",
+        "gave",
+        "rehomed",
+        "re",
+        "sleep",
+        "lost",
+        "crossed",
+        "missing",
+        "escaped",
+    )
 )
 
 

@@ -461,3 +461,33 @@ def test_a_weekend_back_is_no_home() -> None:
 )
 def test_a_time_after_the_object_is_no_part_of_it(text: str, thing: str) -> None:
     assert [r.target for r in of_kind(text, "likes")] == [thing]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I quit my job in March.",
+        "Ana: I left my job in March.",
+        "Ana: I packed in my job in March.",
+        "Ana: I retired in March.",
+        "Ana: I don't work there anymore.",
+        "Ana: My contract ended in March.",
+    ],
+)
+def test_a_job_left_unnamed_ends_whichever_job_held(text: str) -> None:
+    ends = [r for r in of_kind(text, "works_at") if ended(r)]
+    assert [r.target for r in ends] == [""]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: Rufus crossed the rainbow bridge in March.",
+        "Ana: Rufus ran away in March.",
+        "Ana: Rufus was put to sleep in March.",
+        "Ana: Rufus went missing in March.",
+        "Ana: Rufus escaped from the garden in March.",
+    ],
+)
+def test_a_pet_gone_named_first_in_the_sentence(text: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "has_pet")] == [("Rufus", True)]
