@@ -58,8 +58,10 @@ _TOGETHER = (
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched"
     # "Gino and I got back together", "Me and Gino are a thing now", "... are exclusive now"
     r"|back\s+together|a\s+thing|exclusive|going\s+out"
-    # "Tom and I got together last summer", "... made it official", "going steady", "an item"
-    r"|got\s+together|made\s+it\s+official|going\s+steady|an\s+item)"
+    # "Tom and I got together last summer", "... made it official", "going steady", "an item",
+    # "became a couple", "started a relationship"
+    r"|got\s+together|made\s+it\s+official|going\s+steady|an\s+item|became\s+(?:a\s+couple|an\s+item)"
+    r"|a\s+relationship)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
@@ -112,7 +114,8 @@ _WE_COUPLE_WORDS = frozenset(
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
     "official": "together with", "back together": "together with", "a thing": "together with",
-    "exclusive": "together with", "going out": "dating",
+    "exclusive": "together with", "going out": "dating", "became a couple": "together with",
+    "became an item": "together with", "a relationship": "together with",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating", "going steady": "dating", "an item": "together with",
@@ -208,7 +211,8 @@ _ASKED_OUT = re.compile(
 )
 _SEEING = re.compile(
     # "I been keeping company with Darlene": the "have" left out, as some speak
-    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+been)\s+{NOW}"
+    # "I've started seeing someone, Tom"
+    rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+been|(?:['’]ve|\s+have)?\s+started)\s+{NOW}"
     r"(?:seeing|courting|(?:keeping\s+company|stepping\s+out|walking\s+out|going\s+out)\s+with)\s+"
     r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
     # "someone new, she's called Priya"
@@ -233,7 +237,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
     "finished", "off", "left", "husband", "wife", "thing", "exclusive",
-    "going", "back", "divorce", "item", "steady", "single",
+    "going", "back", "divorce", "item", "steady", "single", "relationship", "became",
 }  # fmt: skip
 
 

@@ -265,7 +265,8 @@ _GOT_PARTNER = re.compile(
     r"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+started|['’]ve\s+started)?\s+"
     r"(?:(?:finally|also|actually)\s+)?(?:seeing|dating)\s+(?:some(?:one|body)|a\s+(?:[\w-]+\s+)"
     r"{0,2}?(?:guy|girl|man|woman|lady|bloke|fella|gentleman))\b"
-    r"|\bI(?:['’]ve|\s+have)?\s+got\s+a\s+(?:new\s+)?(?:girlfriend|boyfriend|partner)\b",
+    # "I have a boyfriend now! Tom."
+    r"|\bI(?:['’]ve|\s+have)?\s+(?:got\s+|have\s+)?a\s+(?:new\s+)?(?:girlfriend|boyfriend|partner)\b",
     re.I,
 )
 # "Bought a motorbike.", "I got myself a van": a vehicle got, its make or name to come.

@@ -46,7 +46,8 @@ _SPEAKER_PRONOUN = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _IS_MY_PERSON = re.compile(
-    r"(?:\s+is|\s+was|['’]s)\s+(?:now\s+)?my\s+(?:new\s+|old\s+|best\s+)?(?:"
+    # the copula may be the word's own "'s": "Tom's my boyfriend"
+    r"(?:\s+is|\s+was|['’]s)?\s+(?:now\s+)?my\s+(?:new\s+|old\s+|best\s+)?(?:"
     + "|".join(sorted(lex.PERSON_NOUNS, key=len, reverse=True))
     + r")\b"
 )

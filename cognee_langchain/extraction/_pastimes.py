@@ -251,8 +251,11 @@ def _given_up(
             target = graph.add_concept(" ".join(words).lower(), description)
         verb = " ".join(match.group("verb").split())
         verb = "like" if verb == "stand" else verb  # "can't stand it anymore": liked it once
-        # "I don't play tennis anymore" ends a liking as "I don't like tennis anymore" does.
+        # "I don't play tennis anymore" ends a liking as "I don't like tennis anymore" does, "I
+        # don't have the Golf anymore" a thing owned (one named: "any patience" is none).
         time = FactTime(kind="likes", retracted=True) if verb in _PASTIME_VERBS else FactTime()
+        if verb in ("have", "own") and named is not None:
+            time = FactTime(kind="owns", retracted=True)
         graph.relate(speaker, f"no longer {verb}", target, description, time)
         spans.append(match.span())
     return spans

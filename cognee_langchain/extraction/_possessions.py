@@ -47,6 +47,15 @@ _STOLEN = re.compile(
     r"(?:my|our|the)\s+(?:(?:new|old|poor)\s+)?(?:(?P<name>[^\W\d_a-z][\w'’.-]*)"
     r"|(?P<object>car|bike|motorbike|scooter|van|truck|boat|bakkie|ute|tinnie|caravan|laptop))\b"
 )
+# A named thing let go: "I traded the Golf in for a Tesla", "I part-exchanged the Golf", "I crashed
+# the Golf, it's a write-off" (a crash alone ends nothing), "a lad bought the Golf off me".
+_LET_GO = re.compile(
+    r"\b(?:I|[Ww]e)\s+(?:(?:traded|swapped)\s+(?:the|my|our)\s+(?P<name>[^\W\d_a-z][\w'’.-]*)\s+in\b"
+    r"|part[- ]exchanged\s+(?:the|my|our)\s+(?P<name_2>[^\W\d_a-z][\w'’.-]*)"
+    r"|(?:crashed|wrecked|pranged)\s+(?:the|my|our)\s+(?P<name_3>[^\W\d_a-z][\w'’.-]*)"
+    r"(?=[^.!?]{0,40}\b(?:write-?off|written\s+off|totall?ed)\b))"
+    r"|\bbought\s+(?:the|my|our)\s+(?P<name_4>[^\W\d_a-z][\w'’.-]*)\s+off\s+(?:me|us)\b"
+)
 # "I'm the proud owner of a Vespa", "we're now the owners of a narrowboat".
 _OWNER_OF = re.compile(
     r"\b(?:I(?:['’]m|\s+am)|[Ww]e(?:['’]re|\s+are))\s+(?:now\s+)?(?:the\s+)?(?:proud\s+)?"
@@ -70,6 +79,7 @@ def things_told(
     for pattern, ended in (
         (_THING_GONE, True),
         (_STOLEN, True),
+        (_LET_GO, True),
         (_OWNER_OF, False),
         (_HAD_SINCE, False),
     ):
@@ -93,7 +103,7 @@ def _named_here(
 ) -> str | None:
     """The key of the name ``match``'s ``name`` group spans: its mention, or (a sentence's first
     word, which mentions skip) a new entity; ``None`` for a word no name is."""
-    group = "name" if match.group("name") else "name_2"
+    group = next(g for g in ("name", "name_2", "name_3", "name_4") if match.groupdict().get(g))
     mention = at.get(match.start(group))
     if mention is not None:
         return mention.key
@@ -108,5 +118,6 @@ def _named_here(
 THINGS_TOLD_WORDS = frozenset(
     {word for animal in PET_ANIMALS for word in animal.split()}
     | {"stolen", "written", "scrapped", "nicked", "totaled", "totalled", "owner", "owners",
-       "repossessed", "gone", "since", "arrived", "came", "delivered", "stole", "pinched"}
+       "repossessed", "gone", "since", "arrived", "came", "delivered", "stole", "pinched",
+       "traded", "swapped", "exchanged", "crashed", "wrecked", "pranged", "off"}
 )  # fmt: skip

@@ -491,3 +491,44 @@ def test_a_job_left_unnamed_ends_whichever_job_held(text: str) -> None:
 )
 def test_a_pet_gone_named_first_in_the_sentence(text: str) -> None:
     assert [(r.target, ended(r)) for r in of_kind(text, "has_pet")] == [("Rufus", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I traded the Golf in for a Tesla in March.",
+        "Ana: I part-exchanged the Golf in March.",
+        "Ana: I crashed the Golf in March, it's a write-off.",
+        "Ana: A lad from Leeds bought the Golf off me in March.",
+        "Ana: I don't have the Golf anymore.",
+        "Ana: I no longer have the Golf.",
+    ],
+)
+def test_a_named_thing_let_go(text: str) -> None:
+    golf = [r for r in of_kind(text, "owns") if (r.source, r.target) == ("Ana", "Golf")]
+    assert [ended(r) for r in golf] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I crashed the Golf in March but it's fine.",  # a crash alone ends nothing
+        "Ana: I don't have any patience anymore.",
+    ],
+)
+def test_look_alikes_of_a_thing_let_go_end_nothing(text: str) -> None:
+    assert [r for r in of_kind(text, "owns") if ended(r)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I've started seeing someone, Tom, since May.",
+        "Ana: I have a boyfriend now! Tom. We met in May.",
+        "Ana: Tom's my boyfriend, since May.",
+        "Ana: Tom and I became a couple in May.",
+        "Ana: Tom and I started a relationship in May.",
+    ],
+)
+def test_a_couple_begun_in_still_more_words(text: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "relationship_status")] == [("Tom", False)]
