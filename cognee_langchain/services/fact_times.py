@@ -40,9 +40,10 @@ _CLAUSE_BREAKS = (",", ";", " and ", " then ", " but ")
 
 
 def _clause_date(description: str, target: str, dates: list[ResolvedDate]) -> ResolvedDate | None:
-    """Of ``dates`` (a sentence's, in text order), the first in the clause that names
-    ``target``: "Shifted here end of May, joined Kaveri on the 1st of June" dates Kaveri by the
-    1st of June. ``None`` when the target or no date is found there."""
+    """Of ``dates`` (a sentence's, in text order), the one nearest ``target`` in the clause that
+    names it: "Shifted here end of May, joined Kaveri on the 1st of June" dates Kaveri by the 1st
+    of June, "After the wedding in May we moved to Leeds in July" Leeds by July. ``None`` when
+    the target or no date is found there."""
     text = description.casefold()
     at = text.find(target.casefold())
     if at < 0:
@@ -50,11 +51,14 @@ def _clause_date(description: str, target: str, dates: list[ResolvedDate]) -> Re
     start = max(text.rfind(mark, 0, at) for mark in _CLAUSE_BREAKS)
     ends = [end for mark in _CLAUSE_BREAKS if (end := text.find(mark, at)) >= 0]
     end = min(ends, default=len(text))
-    for date in dates:
+    after = at + len(target)
+    found: list[tuple[int, int, ResolvedDate]] = []
+    for order, date in enumerate(dates):
         place = text.find(date.phrase.casefold(), max(start, 0))
         if 0 <= place < end:
-            return date
-    return None
+            distance = place - after if place >= after else at - (place + len(date.phrase))
+            found.append((max(distance, 0), order, date))
+    return min(found)[2] if found else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -532,3 +532,13 @@ def test_look_alikes_of_a_thing_let_go_end_nothing(text: str) -> None:
 )
 def test_a_couple_begun_in_still_more_words(text: str) -> None:
     assert [(r.target, ended(r)) for r in of_kind(text, "relationship_status")] == [("Tom", False)]
+
+
+def test_a_fact_takes_the_date_nearest_it_in_its_clause() -> None:
+    statement = StatementReader(KINDS).read(
+        "moved to",
+        "After the wedding in May we moved to Leeds in August.",
+        REF,
+        target="Leeds",
+    )
+    assert statement.valid.phrase == "in August"
