@@ -60,12 +60,13 @@ _TOGETHER = (
     r"|back\s+together|a\s+thing|exclusive|going\s+out"
     # "Tom and I got together last summer", "... made it official", "going steady", "an item",
     # "became a couple", "started a relationship"
-    r"|got\s+together|made\s+it\s+official|going\s+steady|an\s+item|became\s+(?:a\s+couple|an\s+item)"
+    r"|got\s+together|made\s+it\s+official|going\s+steady|an\s+item"
+    r"|became\s+(?:a\s+couple|an\s+item|engaged)"
     r"|a\s+relationship)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
 _ENDED = (
-    r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+quits|parted\s+ways"
+    r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+(?:quits|a\s+day)|parted\s+ways"
     r"|went\s+our\s+separate\s+ways|called\s+it\s+off|ended\s+it"
 )
 _APART = (
@@ -116,6 +117,7 @@ _COUPLE_PREDICATES = {
     "official": "together with", "back together": "together with", "a thing": "together with",
     "exclusive": "together with", "going out": "dating", "became a couple": "together with",
     "became an item": "together with", "a relationship": "together with",
+    "became engaged": "engaged",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating", "going steady": "dating", "an item": "together with",

@@ -113,7 +113,8 @@ _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] 
             r"|(?:I\s+)?met\s+(?:him|her|them)\b"
             rf"|{_SUBJECT}got\s+(?:together|engaged|married|hitched)\b"
             # "I'm not with Lucía anymore. We broke up three months ago."
-            rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced)\b"
+            rf"|{_SUBJECT}(?:broke\s+up|split(?:\s+up)?|separated|got\s+divorced"
+            r"|called\s+it\s+(?:quits|a\s+day|off))\b"
             # "We're engaged! He proposed on Saturday.", "Our wedding was in June.", "We had
             # our first date in May."
             # "I'm engaged! Cathal asked me on Saturday": the partner named, capitalised
@@ -146,14 +147,17 @@ _RETOLD_WORDS = frozenset(
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
         "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
         "broke", "split", "separated", "divorced", "sale", "proposed", "popped", "asked", "knee",
-        "wedding", "date", "dating", "going", "seeing",
+        "wedding", "date", "dating", "going", "seeing", "called",
     )
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 # A date alone, or nearly: "Last Saturday, at St. Anne's.", "In May.", "Since June.", "Sunday
 # night.", "End of August.", "24th August, in Chennai.", "The 18th."
 _FRAGMENT = re.compile(
-    r"\W*(?:" + _DATE_AHEAD + r"|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|"
+    # "Weds.": texting's weekdays too
+    r"\W*(?:"
+    + _DATE_AHEAD
+    + r"|(?=(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tues|weds|thurs|january|february|"
     r"march|april|may|june|july|august|september|october|november|december|end|start|mid)\b)"
     r"|(?=(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b))",
     re.I,

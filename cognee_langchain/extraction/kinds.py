@@ -380,8 +380,12 @@ class RelationKinds:
             if candidate in self._ends:
                 return KindMatch(self._ends[candidate], True)
             if candidate in self._facts:
+                kind = self._facts[candidate]
+                if kind == "relationship_status" and phrase.rsplit(" ", 1)[-1] in _WHERE_OR_WHEN:
+                    # "got married in Rome": where or when, never whom
+                    return KindMatch(None, False)
                 past = not ending and _PAST_STATE.match(predicate.casefold()) is not None
-                return KindMatch(self._facts[candidate], ending, past)
+                return KindMatch(kind, ending, past)
         return KindMatch(None, False)
 
     def kind_of(self, predicate: str) -> str | None:
@@ -403,6 +407,10 @@ class RelationKinds:
                 if len(words) > 1:
                     leading.setdefault(words[0], set()).add(kind)
         return MappingProxyType({word: frozenset(kinds) for word, kinds in leading.items()})
+
+
+# Prepositions after a verb of couples that name where or when, not the partner.
+_WHERE_OR_WHEN = frozenset(("in", "at", "on", "near", "during", "before", "after", "since"))
 
 
 def _candidates(phrase: str) -> list[str]:

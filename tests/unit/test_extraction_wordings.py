@@ -542,3 +542,30 @@ def test_a_fact_takes_the_date_nearest_it_in_its_clause() -> None:
         target="Leeds",
     )
     assert statement.valid.phrase == "in August"
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        (
+            "Callum: Me and Eilidh are finished. We called it a day the Friday before last.",
+            ("Eilidh", True, "Friday before last"),
+        ),
+        ("Jess: Dumped Craig. Weds.", ("Craig", True, "Weds.")),
+    ],
+)
+def test_a_break_up_dated_by_the_next_sentence(text: str, reading: tuple[str, bool, str]) -> None:
+    named = [r for r in of_kind(text, "relationship_status") if r.target]
+    assert [(r.target, ended(r), r.valid_at) for r in named] == [reading]
+
+
+def test_where_or_when_a_couple_married_is_no_partner() -> None:
+    # "got married in Rome": Rome is where, never whom
+    text = "Ana: Tom and I got married in Rome last June."
+    assert [r.target for r in of_kind(text, "relationship_status")] == ["Tom"]
+    assert KINDS.classify("got married in").kind is None
+    assert KINDS.classify("married to").kind == "relationship_status"
+    (engaged,) = of_kind(
+        "Tomasz: Marta and I became engaged in Krakow on Easter Monday.", "relationship_status"
+    )
+    assert engaged.target == "Marta"
