@@ -10,7 +10,7 @@ with both lists. Private: :mod:`~cognee_langchain.core.dates` is the public face
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from cognee_langchain.core._date_phrases import (
     _ANY_MONTH,
@@ -20,11 +20,11 @@ from cognee_langchain.core._date_phrases import (
     _YEAR,
     Context,
     DatePattern,
-    _day_start,
     _month_number,
     _pattern,
     _Resolved,
     _saturday,
+    _weekday,
     _year_for,
     day_number,
     fold,
@@ -61,11 +61,7 @@ def _texted_weekday(m: re.Match[str], ctx: Context) -> _Resolved:
     name = fold(m["weekday"])
     if name in _WORDLIKE and not _AFTER_WORDLIKE.match(m.string, m.end()):
         return None
-    # As "on Saturday": the most recent one before today, the next one in a future sentence.
-    target, today = _WEEKDAY_ABBREVIATIONS[name], _day_start(ctx.reference)
-    if ctx.future:
-        return today + timedelta(days=(target - today.weekday()) % 7 or 7), "day"
-    return today - timedelta(days=(today.weekday() - target) % 7 or 7), "day"
+    return _weekday(m, ctx)  # as "on Saturday"
 
 
 def _weekend_before_last(m: re.Match[str], ctx: Context) -> _Resolved:

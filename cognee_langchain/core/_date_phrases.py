@@ -305,7 +305,7 @@ def _day_word(m: re.Match[str], ctx: Context) -> _Resolved:
 
 def _which(m: re.Match[str]) -> str:
     """ "last", "next", "this" or "" ("this past week" and "the past week" are last week)."""
-    which = fold(m["which"] or "")
+    which = fold(m.groupdict().get("which") or "")  # patterns without the group: none said
     return "last" if "past" in which else which
 
 

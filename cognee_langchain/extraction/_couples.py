@@ -117,7 +117,7 @@ _COUPLE_PREDICATES = {
     "official": "together with", "back together": "together with", "a thing": "together with",
     "exclusive": "together with", "going out": "dating", "became a couple": "together with",
     "became an item": "together with", "a relationship": "together with",
-    "became engaged": "engaged",
+    "became engaged": "engaged", "seeing": "dating",
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating", "going steady": "dating", "an item": "together with",
@@ -449,7 +449,7 @@ def _we_couple(
             and m.name.split()[-1].lower() not in lex.JOB_NOUNS
         ]
         verb = " ".join(match.group("verb").lower().split())
-        predicate = _COUPLE_PREDICATES.get(verb, {"seeing": "dating"}.get(verb, verb))
+        predicate = _COUPLE_PREDICATES.get(verb, verb)
         # "your best friend is officially Mrs Siobhan Keane. We got married": her married
         # name is the speaker still
         if not people or people[-1].key.split()[0] == speaker.split()[0]:

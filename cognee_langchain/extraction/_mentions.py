@@ -53,7 +53,7 @@ _IS_MY_PERSON = re.compile(
 )
 # What only an employer does to the speaker ("Acme laid me off", "Northlight hired me"), and what
 # befalls a pet: a chat sentence's first word before them is a name.
-_DID_TO_ME = re.compile(
+_ONLY_A_NAME_BEFORE = re.compile(
     r"\s+(?:has\s+|just\s+)?(?:let\s+me\s+go(?=\s*(?:[.,;!?]|$|\s+(?:in|on|last|after|this)\b))"
     r"|laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant|hired\s+me|took\s+me\s+on"
     # and what befalls a pet: "Rufus ran away in March"
@@ -252,7 +252,7 @@ def _dialogue_lead_is_name(
         return True  # "I'm Tom's girlfriend now"
     if word.lower().endswith(_ABSTRACT_SUFFIXES):
         return False  # "Friendship means a lot", "Kindness matters"
-    if _IS_MY_PERSON.match(text, offset + len(first)) or _DID_TO_ME.match(
+    if _IS_MY_PERSON.match(text, offset + len(first)) or _ONLY_A_NAME_BEFORE.match(
         text, offset + len(first)
     ):
         return True  # "Gino is my boyfriend now", "Tom's my brother", "Acme laid me off"

@@ -19,11 +19,10 @@ __all__ = ["may_be_partners", "name_open_partners"]
 
 # What a name after these is, is a thing, a place or a study: "she has her Referendariat", "my
 # Golf", "St. John's", "met Ana in Rome", "he's doing Classics".
-_NOT_A_PARTNER_AFTER = re.compile(
-    r"(?:\b(?:my|your|his|her|its|our|their|in|at|from|doing|studying|studies|reading|learning"
-    r"|playing)|\bSt\.?)\s+$",
-    re.I,
-)
+_NOT_A_PARTNER_AFTER = frozenset(
+    ("my", "your", "his", "her", "its", "our", "their", "in", "at", "from", "doing", "studying",
+     "studies", "reading", "learning", "playing", "st")
+)  # fmt: skip
 
 
 # Who proposed, or was asked: "Cathal asked me on Saturday", "I asked Priya on Primrose Hill".
@@ -41,8 +40,14 @@ def may_be_partners(text: str, mentions: Sequence[Mention], speaker: str | None)
     return [
         mention
         for mention in mentions
-        if mention.key != speaker and not _NOT_A_PARTNER_AFTER.search(text[: mention.start])
+        if mention.key != speaker and _word_before(text, mention.start) not in _NOT_A_PARTNER_AFTER
     ]
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word right before offset ``start`` of ``text``, lower case, without a full stop."""
+    before = text[max(0, start - 12) : start].split()
+    return before[-1].rstrip(".").lower() if before else ""
 
 
 def name_open_partners(
