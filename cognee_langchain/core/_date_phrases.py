@@ -585,7 +585,9 @@ def _season(m: re.Match[str], ctx: Context) -> _Resolved:
 BARE_DAY = re.compile(
     r"(?:\bthe\s+|(?<=\bfrom\s)|(?<=\bsince\s))(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|so|at|in|when|after|before|because|then|was|is|I|we|he|"
-    r"she|they|it|for|or|to|with|from)\b))",
+    r"she|they|it|for|or|to|with|from|"
+    # "came on the 2nd itself", "on the 18th already"
+    r"itself|already|too|just|only|exactly|actually)\b))",
     re.I,
 )
 

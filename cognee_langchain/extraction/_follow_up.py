@@ -46,6 +46,7 @@ __all__ = [
     "moves_in",
     "named_later",
     "retells_kind",
+    "tells_first_or_last_day",
 ]
 
 # Where a date phrase may start, right after the verb that tells the event again.
@@ -232,6 +233,14 @@ def is_aside(text: str) -> bool:
         and not _PRONOUN.search(text)
         and not _VERB.search(text)
         and not has_date(text)
+    )
+
+
+def tells_first_or_last_day(text: str) -> bool:
+    """Whether ``text`` tells a first or a last day ("My last day was yesterday."): what dates
+    only a start or only an end."""
+    return _may_retell(text) and any(
+        ends is not None and pattern.match(text) for pattern, _, ends in _RETOLD
     )
 
 

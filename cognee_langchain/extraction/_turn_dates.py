@@ -7,19 +7,22 @@ Saturday.").
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
-from cognee_langchain.extraction._chunk_graph import ChunkGraph
+from cognee_langchain.core.dates import resolve_dates
+from cognee_langchain.extraction._chunk_graph import CO_OCCURRENCE, ChunkGraph
 from cognee_langchain.extraction._follow_up import (
     FollowUp,
     follow_up_date,
     has_date,
     is_aside,
     retells_kind,
+    tells_first_or_last_day,
 )
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction.kinds import KindMatch, RelationKinds
 
-__all__ = ["asked_of", "date_answered", "date_facts", "default_kind"]
+__all__ = ["asked_of", "date_answered", "date_facts", "date_from_neighbours", "default_kind"]
 
 # How many sentences of a turn after a change may tell its date.
 _LOOK_AHEAD = 2
@@ -125,3 +128,78 @@ def date_answered(
     found = follow_up_date(told, sentences[index].text)
     if found is not None:
         graph.date_relations(keys, found, default_kind)
+
+
+def date_from_neighbours(sentences: list[Sentence], graph: ChunkGraph) -> None:
+    """Date the changes a sentence states with no date anywhere near them by the sentence beside
+    it in the same turn (the next, else the one before, else the one after a short aside) that
+    names a past date and states no change of its own: people announce a change and tell its
+    date apart, in words no re-telling of :func:`follow_up_date` foresees ("I've packed in the
+    golf. Sold the clubs on eBay at the end of September.", "The letter came on the 2nd. Senior
+    Software Engineer to Team Lead!"). Not by a sentence that dates its own event: one opening
+    with its date and its own subject ("In 1992, Umbrella Systems started building rockets."),
+    one whose date is what it describes ("Last week was busy."), one that starts something else
+    ("Started a podcast in May.") or a first or last day, which dates only a start or an end
+    (:func:`follow_up_date` has read it). Another
+    event told beside a change with a date and nothing of that sort ("I left it at home in May")
+    dates the change too: on the development fixtures such sentences are far fewer than the
+    dates told apart."""
+    undated: dict[int, list[tuple[str, str, str]]] = {}
+    changing: set[int] = set()  # sentences that state a change of some kind
+    for key, (_, time, place) in graph.relations.items():
+        if key[1] == CO_OCCURRENCE:
+            continue
+        if time.kind is None and not time.retracted and default_kind(key[1]).kind is None:
+            continue
+        changing.add(place[0])
+        if time.valid_at is None and time.invalid_at is None:
+            undated.setdefault(place[0], []).append(key)
+    for index, keys in undated.items():
+        sentence = sentences[index]
+        if not sentence.speaker or has_date(sentence.text):
+            continue
+        turn = (sentence.line, sentence.speaker)
+        for beside in (index + 1, index - 1, index + 2):
+            if beside in changing or not 0 <= beside < len(sentences):
+                continue
+            other = sentences[beside]
+            if (other.line, other.speaker) != turn or other.text.rstrip().endswith("?"):
+                continue
+            if beside == index + 2 and not is_aside(sentences[index + 1].text):
+                break
+            phrase = _date_told_apart(other.text)
+            if phrase:
+                graph.date_relations(keys, FollowUp(phrase), default_kind)
+                break
+
+
+# A sentence that starts something of its own: "Started a podcast in May.", "We began a course".
+_STARTS_ANOTHER = re.compile(
+    r"\b(?:start(?:ed)?|beg[au]n|launched|took\s+up|set\s+up)\s+(?:a|an|my|our|the|some)\b", re.I
+)
+# After a date opening a sentence, its own subject: "In 1992, Umbrella Systems started ...",
+# "Since June I run." (not "In May was it, ...": no subject of its own).
+_OWN_SUBJECT = re.compile(r",?\s*(?:I|we|he|she|they|(?-i:[A-Z])[\w'’-]*)\s+[a-z]", re.I)
+# The date as what the sentence describes: "Last week was busy."
+_DESCRIBED = re.compile(r"\s*(?:was|is|has\s+been|had\s+been)\b", re.I)
+_PREPOSITION = re.compile(r"(?:in|on|at|since|from|by|around|over|during)\s", re.I)
+
+
+def _date_told_apart(text: str) -> str:
+    """The past date phrases (joined by ", ") ``text`` gives a change told in the sentence beside
+    it, or ``""`` when it names none or dates an event of its own."""
+    if tells_first_or_last_day(text) or _STARTS_ANOTHER.search(text):
+        return ""
+    now = datetime.now(UTC)  # the words, not this reference, tell a past phrase from one ahead
+    dates = resolve_dates(text, now)
+    starts = [d.phrase for d in dates if d.role in ("on", "since") and d.at <= now]
+    if not starts:
+        return ""
+    opening = text.lstrip(" \t\"'“‘(").casefold()
+    for date in dates:
+        if opening.startswith(date.phrase.casefold()):
+            rest = text.lstrip(" \t\"'“‘(")[len(date.phrase) :]
+            bare = not _PREPOSITION.match(date.phrase)
+            if _OWN_SUBJECT.match(rest) or (bare and _DESCRIBED.match(rest)):
+                return ""
+    return ", ".join(starts)

@@ -99,6 +99,7 @@ from cognee_langchain.extraction._turn_dates import (
     asked_of,
     date_answered,
     date_facts,
+    date_from_neighbours,
     default_kind,
 )
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
@@ -248,6 +249,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         said_in[index] = mentions
         subject_from = index
     name_open_partners(sentences, said_in, graph)
+    date_from_neighbours(sentences, graph)
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     studies_not_jobs(graph, default_kind)
     return graph.to_extraction(lead_sentence(text))

@@ -105,6 +105,7 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("the year before last", _day(2021, 1, 1), "year", "the year before last"),
         ("it was on the 1st, I think", _day(2023, 6, 1), "day", "on the 1st"),
         ("by the 18th.", _day(2023, 5, 18), "day", "the 18th"),
+        ("the letter came on the 2nd itself", _day(2023, 6, 2), "day", "on the 2nd"),
         ("the 31st", _day(2023, 5, 31), "day", "the 31st"),
         # parts of a month or year, ordinals in words, the n-th weekday of a month
         ("at the end of May", _day(2023, 5, 25), "week", "the end of May"),

@@ -357,6 +357,42 @@ def test_a_later_sentence_dates_the_change(text: str, target: str, phrase: str) 
     assert told.valid_at == phrase
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "phrase"),
+    [
+        # a date told apart, in the sentence before or after, in words no re-telling foresees
+        (
+            "Priya: Haan, the letter came on the 2nd itself. Senior Software Engineer to Team "
+            "Lead, finally.",
+            "Team Lead",
+            "on the 2nd",
+        ),
+        ("Ida: I moved to Lyon. The removal van came on the 3rd.", "Lyon", "on the 3rd"),
+        ("Ida: The removal van came on the 3rd. I moved to Lyon!", "Lyon", "on the 3rd"),
+        ("Ida: I moved to Lyon. Wow. The van came on the 3rd.", "Lyon", "on the 3rd"),  # an aside
+        (
+            "Ida: Lena and I have separated. In May was it, at Pfingsten, she came to visit.",
+            "Lena",
+            "In May, Pfingsten",
+        ),
+        # not by a sentence that dates its own change, or a date to come, or another turn's
+        ("Ida: I moved to Lyon. I sold my Golf in May.", "Lyon", None),
+        ("Ida: I moved to Lyon. The party is next Saturday.", "Lyon", None),
+        ("Ida: I moved to Lyon.\nBo: I was there in May.", "Lyon", None),
+        # nor past a sentence of its own, nor by a date that is what a sentence describes
+        ("Ida: I moved to Lyon. It is lovely. The van came on the 3rd.", "Lyon", None),
+        ("Ida: I moved to Lyon. Last week was busy.", "Lyon", None),
+    ],
+)
+def test_a_change_is_dated_by_a_date_told_beside_it(
+    text: str, target: str, phrase: str | None
+) -> None:
+    speaker = text.split(":")[0]
+    relations = extract_chunk(text).relations
+    (told,) = [r for r in relations if (r.source, r.target) == (speaker, target)]
+    assert told.valid_at == phrase
+
+
 def test_a_last_week_said_without_a_date_dates_nothing() -> None:
     text = "Ana: I've left Acme. Last week was busy."
     (left,) = [r for r in extract_chunk(text).relations if r.target == "Acme"]
