@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from cognee_langchain.core import _date_phrases
 from cognee_langchain.core._date_idioms import IDIOM_PATTERNS
 from cognee_langchain.core._date_phrases import (
+    _NUMBER,
+    _WEEKDAY,
+    _WEEKDAYS,
     BARE_MONTH,
     BARE_WEEKDAY,
     BARE_YEAR,
@@ -27,6 +32,7 @@ from cognee_langchain.core._date_phrases import (
     DatePattern,
     DateRole,
     Grain,
+    _count,
     fold,
     grain_end,
     offset_period,
@@ -244,7 +250,56 @@ def scan(text: str, reference: datetime, *, year: int | None = None) -> list[Phr
         if kept and match.start < kept[-1].end:
             continue
         kept.append(match)
-    return kept
+    return _with_sequels(text, kept) if kept and _SEQUEL_WORDS.search(text) else kept
+
+
+# A date told by the one before it in the text: "the day after", "the Monday after", "the
+# following week", "the next day", "two weeks later" ("We met on the 11th of January and he
+# called the day after."). Alone, they name no date: "after" what is the text before.
+_SEQUEL = re.compile(
+    rf"\b(?:the\s+(?P<unit>day|week|month|year|weekend|{_WEEKDAY})\s+after"
+    rf"(?=\s*(?:[.,;:!?)]|$|\s+(?:and|but|so|then|that|I|we|he|she|they|it)\b))"
+    rf"|the\s+(?:following|next)\s+(?P<next>day|week|month|year|weekend|{_WEEKDAY})\b"
+    rf"|(?P<count>{_NUMBER})\s+(?P<counted>day|week|month|year)s?\s+later\b)",
+    re.I,
+)
+_SEQUEL_WORDS = re.compile(r"\b(?:after|following|next|later)\b", re.I)
+_SEQUEL_GRAIN: dict[str, Grain] = {
+    "day": "day",
+    "week": "week",
+    "weekend": "week",
+    "month": "month",
+    "year": "year",
+}
+
+
+def _with_sequels(text: str, kept: list[PhraseMatch]) -> list[PhraseMatch]:
+    """``kept`` with the dates told by the one before them (:data:`_SEQUEL`), each resolved
+    from the last date the text names before it; a date found inside one ("Monday" of "the
+    Monday after") gives way to it, and is no date when nothing before anchors it; "the next
+    month" with nothing before it is the coming month, as before."""
+    sequels: list[PhraseMatch] = []
+    spans: list[tuple[int, int]] = []
+    for m in _SEQUEL.finditer(text):
+        if m["unit"]:  # "the Monday after" is no Monday; "the next month" may be the coming one
+            spans.append(m.span())
+        anchor = next((p for p in reversed(kept) if p.end <= m.start()), None)
+        if anchor is None:
+            continue
+        word = fold(m["unit"] or m["next"] or m["counted"])
+        at = anchor.at
+        if word in _WEEKDAYS:
+            at += timedelta(days=(_WEEKDAYS[word] - at.weekday() - 1) % 7 + 1)
+            grain: Grain = "day"
+        else:
+            count = _count(m["count"]) if m["count"] else 1
+            unit = "week" if word == "weekend" else word
+            at += relativedelta(**{f"{unit}s": count})
+            grain = _SEQUEL_GRAIN[word]
+        sequels.append(PhraseMatch(m.start(), m.end(), m[0], at, grain, "on", grain_end(at, grain)))
+    spans += [(p.start, p.end) for p in sequels]
+    outside = [p for p in kept if not any(a <= p.start and p.end <= b for a, b in spans)]
+    return sorted([*outside, *sequels], key=lambda p: p.start)
 
 
 def scan_whole(text: str, reference: datetime, *, year: int | None = None) -> PhraseMatch | None:

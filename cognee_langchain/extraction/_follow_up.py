@@ -188,11 +188,21 @@ def follow_up_date(text: str, following: str) -> FollowUp | None:
     ``text``, or ``None``."""
     kinds: frozenset[str] | None = None
     ends: bool | None = None
-    for pattern, retold, retold_ends in _RETOLD if _may_retell(following) else ():
-        match = pattern.match(following)
-        if match is not None:
-            kinds, ends, following = retold, retold_ends, following[match.start("told") :]
-            break
+    # The re-telling that starts first: "I moved up on the 11th of January, started in Hibernia
+    # the Monday after" re-tells the move, not the start past it.
+    found = min(
+        (
+            (match.start("told"), order, retold, retold_ends)
+            for order, (pattern, retold, retold_ends) in enumerate(
+                _RETOLD if _may_retell(following) else ()
+            )
+            if (match := pattern.match(following)) is not None
+        ),
+        default=None,
+        key=lambda told: told[:2],
+    )
+    if found is not None:
+        kinds, ends, following = found[2], found[3], following[found[0] :]
     else:
         fragment = (
             _FRAGMENT.match(following)

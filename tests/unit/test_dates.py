@@ -304,6 +304,31 @@ def test_words_and_numbers_that_are_no_date(text: str) -> None:
     assert resolve_dates(text, REF) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase", "at", "grain"),
+    [
+        ("We met on the 11th of January and he called the day after.", "the day after",
+         _day(2023, 1, 12), "day"),
+        ("I moved up on the 11th of January, started in Hibernia the Monday after, and then",
+         "the Monday after", _day(2023, 1, 16), "day"),
+        ("I moved on 11 January. I started work the following Monday.", "the following Monday",
+         _day(2023, 1, 16), "day"),
+        ("We met in March and got engaged two months later.", "two months later",
+         _day(2023, 5, 1), "month"),
+        ("Sold the flat on the 2nd, moved out the next day.", "the next day", _day(2023, 6, 3),
+         "day"),
+    ],
+)  # fmt: skip
+def test_a_date_told_by_the_one_before_it(text: str, phrase: str, at: datetime, grain: str) -> None:
+    (found,) = [d for d in resolve_dates(text, REF) if d.phrase == phrase]
+    assert (found.at, found.grain) == (at, grain)
+
+
+@pytest.mark.parametrize("text", ["He called the day after.", "the Monday after, I think"])
+def test_a_date_after_nothing_named_is_no_date(text: str) -> None:
+    assert resolve_dates(text, REF) == []
+
+
 def test_one_weekday_night_is_a_date_where_the_nights_are_a_habit() -> None:
     assert _one("we went out on Thursday night").at == _day(2023, 6, 8)
 

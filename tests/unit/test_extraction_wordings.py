@@ -393,6 +393,20 @@ def test_a_change_is_dated_by_a_date_told_beside_it(
     assert told.valid_at == phrase
 
 
+def test_the_first_re_telling_of_a_sentence_dates_the_change() -> None:
+    # the move re-told first, not the start told past it with a date of its own
+    text = (
+        "Declan: I live in Phibsborough now. I moved up on the 11th of January, started in "
+        "Hibernia the Monday after."
+    )
+    (home,) = [r for r in extract_chunk(text).relations if r.target == "Phibsborough"]
+    assert home.valid_at is not None and home.valid_at.startswith("on the 11th of January")
+    statement = StatementReader(KINDS).read(
+        home.predicate, home.description, REF, valid_at=home.valid_at
+    )
+    assert statement.valid.at == datetime(2023, 1, 11, tzinfo=UTC)
+
+
 def test_a_last_week_said_without_a_date_dates_nothing() -> None:
     text = "Ana: I've left Acme. Last week was busy."
     (left,) = [r for r in extract_chunk(text).relations if r.target == "Acme"]
