@@ -207,7 +207,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
         if not mentions and index and " " not in sentence.text:
-            mentions = _introduced_name(sentence, sentences[index - 1])
+            mentions = _introduced_name(sentences, index)
         antecedent = _antecedent(sentence, last_subject, graph, speakers)
         mentions = resolve_pronouns(sentence, mentions, antecedent)
         earlier = [*([antecedent] if antecedent else []), *named_in_turn]
@@ -337,15 +337,24 @@ def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
         graph.relate(subject, relation.predicate, target, description, time)
 
 
-def _introduced_name(sentence: Sentence, previous: Sentence) -> list[Mention]:
-    """ "I met someone. Marta.", "Who is she?" - "Carol.": a lone capitalised word after a
-    turn's sentence that ends by introducing somebody, or answering who, is that person's name
-    (alone, a chat sentence's first word is not)."""
+def _introduced_name(sentences: list[Sentence], index: int) -> list[Mention]:
+    """ "I met someone. Marta.", "Who is she?" - "Carol.", "I've met someone." - "Go on." -
+    "Carol.": a lone capitalised word after a turn's sentence that ends by introducing somebody,
+    answering who, or opening the speaker's next turn after such a sentence ended their last,
+    is that person's name (alone, a chat sentence's first word is not)."""
+    sentence, previous = sentences[index], sentences[index - 1]
     match = _LONE_WORD.fullmatch(sentence.text)
     if match is None or match["word"].lower() in lex.NON_NAME_WORDS:
         return []
-    pattern = _INTRODUCES if previous.line == sentence.line else _ASKS_WHO
-    if not pattern.search(previous.text):
+    if previous.line == sentence.line:
+        introduced = _INTRODUCES.search(previous.text) is not None
+    else:
+        asked = asked_of(sentences, index)
+        introduced = _ASKS_WHO.search(previous.text) is not None or (
+            asked is not None
+            and any(_INTRODUCES.search(s.text) for s in sentences[:index] if s.line == asked[1])
+        )
+    if not introduced:
         return []
     word = match["word"]
     return [Mention(word.casefold(), word, match.start("word"), match.end("word"), hint=_PERSON)]

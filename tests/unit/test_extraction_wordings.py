@@ -65,11 +65,22 @@ def ended(relation: ExtractedRelation) -> bool:
         ("Ana: Tom and I have been an item since the spring.", "Tom"),
         ("Ana: Tom asked me to be his girlfriend last week.", "Tom"),
         ("Ana: I'm Tom's girlfriend now, since last Friday.", "Tom"),
+        # a lone name opening the turn after the speaker's own "I've met someone."
+        (
+            "Phil: Gary, sit down. I've met someone.\nGary: Go on.\nPhil: Carol. Widow, plays "
+            "bridge. We've been seeing each other since the August bank holiday.",
+            "Carol",
+        ),
     ],
 )
 def test_a_couple_begun_names_its_partner(text: str, partner: str) -> None:
     (couple,) = of_kind(text, "relationship_status")
     assert (couple.target, ended(couple)) == (partner, False)
+
+
+def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None:
+    text = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Spain. We've moved."
+    assert not [e for e in extract_chunk(text).entities if e.name == "Spain" and e.type == "Person"]
 
 
 def test_a_holiday_names_no_partner() -> None:
