@@ -36,6 +36,8 @@ __all__ = [
     "KindMatch",
     "RelationKinds",
     "base_form",
+    "open_status",
+    "stage_of",
 ]
 
 #: Kinds a subject holds one value of at a time.
@@ -427,3 +429,27 @@ def _candidates(phrase: str) -> list[str]:
     if len(words) > 1 and all(word in _PREPOSITIONS for word in words[1:]):
         found.append(words[0])  # "moved in" -> move; but never "became friends with" -> become
     return found
+
+
+_MARRIED = re.compile(r"marri|\bwed(?:s|ded)?\b|husband|wife|spouse", re.IGNORECASE)
+_ENGAGED = re.compile(r"engag|fianc|propos", re.IGNORECASE)
+
+
+def stage_of(predicate: str) -> str:
+    """The stage a relationship-status predicate states: ``"married"`` ("got married", "wed",
+    "husband of"), ``"engaged"`` ("engaged to", "proposed to", "fiancé of") or ``"together"``
+    (dating, seeing, partner of, anything else)."""
+    if _MARRIED.search(predicate):
+        return "married"
+    if _ENGAGED.search(predicate):
+        return "engaged"
+    return "together"
+
+
+_STATUS_OF_STAGE = {"married": "married", "engaged": "engaged", "together": "in a relationship"}
+
+
+def open_status(predicate: str) -> str:
+    """The relationship status a couple's predicate told without the partner states ("we got
+    engaged": ``"engaged"``): what it is stored as when no partner held at its time is known."""
+    return _STATUS_OF_STAGE[stage_of(predicate)]

@@ -103,6 +103,7 @@ from cognee_langchain.extraction._turn_dates import (
     default_kind,
 )
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
+from cognee_langchain.extraction.kinds import open_status, stage_of
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sentence"]
@@ -250,6 +251,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         subject_from = index
     name_open_partners(sentences, said_in, graph)
     date_from_neighbours(sentences, graph)
+    _open_statuses(graph)
     graph.merge_aliases(keep={name.casefold() for name in speakers.names})
     studies_not_jobs(graph, default_kind)
     return graph.to_extraction(lead_sentence(text))
@@ -335,6 +337,21 @@ def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
             graph.add_entity(target, relation.target, types.get(target, ""), description)
         time = FactTime(relation.kind, relation.valid_at, relation.invalid_at, relation.retracted)
         graph.relate(subject, relation.predicate, target, description, time)
+
+
+def _open_statuses(graph: ChunkGraph) -> None:
+    """Name the status of each engagement or marriage told without its partner ("We got
+    engaged!" -> the concept "engaged"): the write stores it with the partner held at its time,
+    else, when none is known by then (the couple's start may arrive later), as that status. A
+    couple only said to be together ("Together since May.") names none: as the current status,
+    "in a relationship" from an older turn outranked later changes that went unread."""
+    for (_, predicate, target), (description, time, _) in list(graph.relations.items()):
+        match = default_kind(predicate)
+        if target or time.retracted or match.retracted:
+            continue
+        couple = (time.kind or match.kind) == "relationship_status"
+        if couple and stage_of(predicate) != "together":
+            graph.add_concept(open_status(predicate), description)
 
 
 def _introduced_name(sentences: list[Sentence], index: int) -> list[Mention]:

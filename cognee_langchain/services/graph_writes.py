@@ -23,6 +23,7 @@ import numpy as np
 
 from cognee_langchain.core.defaults import DEFAULT_ENTITY_TYPE
 from cognee_langchain.errors import CogneeLangchainError, ExtractionError, InvalidInputError
+from cognee_langchain.extraction.kinds import open_status
 from cognee_langchain.extraction.schema import ChunkExtraction
 from cognee_langchain.graph.base import (
     EntityMention,
@@ -172,9 +173,15 @@ async def abuild_ops(
         target = None if row.target is None else resolution.entity_of_key[row.target]
         statement = row.statement
         assert statement is not None  # read above
+        predicate = row.predicate
         if target is None and statement.end is None and statement.single_valued:
             assert statement.kind is not None  # a single-valued fact has a kind
             target = held.value_at(source, statement.kind, statement.valid.at.timestamp())
+            if target is None and statement.kind == STAGED_KIND:
+                # No partner known by then (the couple's start may arrive later): the status
+                # itself, "is engaged", when the extractor named it among the chunk's entities.
+                target = resolution.entity_of_key.get(open_status(predicate))
+                predicate = predicate if target is None else "is"
         if source == target:
             continue  # both names resolved to one entity: not a fact about two things
         if statement.end is not None:
@@ -197,10 +204,10 @@ async def abuild_ops(
         if not statement.store or target is None:
             continue
         if statement.kind == STAGED_KIND:
-            stage = stage_of(row.predicate)
+            stage = stage_of(predicate)
             at = statement.valid.at.timestamp()
             staged.append(StageStatement(source, target, stage, at, row.chunk_id))
-        triple = (source, row.predicate, target)
+        triple = (source, predicate, target)
         statements.setdefault(triple, statement)  # a triple's first statement: its kind
         created.setdefault(triple, recorded + order * _TICK)
         valid = statement.valid

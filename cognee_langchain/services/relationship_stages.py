@@ -18,11 +18,11 @@ ways, and an earlier stage that arrives late is closed by the later one already 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cognee_langchain.errors import InvalidInputError
+from cognee_langchain.extraction.kinds import stage_of
 from cognee_langchain.graph.base import GraphStore, RetractRelation
 from cognee_langchain.graph.models import content_id
 
@@ -30,20 +30,6 @@ __all__ = ["STAGED_KIND", "StageStatement", "astage_endings", "stage_of"]
 
 STAGED_KIND = "relationship_status"
 """The kind whose value is a stage and a partner."""
-
-_MARRIED = re.compile(r"marri|\bwed(?:s|ded)?\b|husband|wife|spouse", re.IGNORECASE)
-_ENGAGED = re.compile(r"engag|fianc|propos", re.IGNORECASE)
-
-
-def stage_of(predicate: str) -> str:
-    """The stage a relationship-status predicate states: ``"married"`` ("got married", "wed",
-    "husband of"), ``"engaged"`` ("engaged to", "proposed to", "fiancé of") or ``"together"``
-    (dating, seeing, partner of, anything else)."""
-    if _MARRIED.search(predicate):
-        return "married"
-    if _ENGAGED.search(predicate):
-        return "engaged"
-    return "together"
 
 
 @dataclass(frozen=True, slots=True)

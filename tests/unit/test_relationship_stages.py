@@ -1,5 +1,6 @@
-"""A couple's stages: which stage a predicate states, and that a stage already ended ("we broke
-up") is not ended again by the next one."""
+"""A couple's stages: which stage a predicate states, that a stage already ended ("we broke
+up") is not ended again by the next one, and that an engagement told without its partner is
+kept as the status when no partner is known by then."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cognee_langchain.extraction.kinds import open_status
 from cognee_langchain.memory import GraphMemory
 from cognee_langchain.services.relationship_stages import stage_of
 from tests.unit.test_memory_support import BagOfWordsEmbeddings
@@ -30,6 +32,44 @@ from tests.unit.test_memory_support import BagOfWordsEmbeddings
 )
 def test_a_predicate_states_a_stage(predicate: str, stage: str) -> None:
     assert stage_of(predicate) == stage
+
+
+@pytest.mark.parametrize(
+    ("predicate", "status"),
+    [("got married", "married"), ("engaged to", "engaged"), ("dating", "in a relationship")],
+)
+def test_a_couple_without_its_partner_states_a_status(predicate: str, status: str) -> None:
+    assert open_status(predicate) == status
+
+
+def _told(memory: GraphMemory, day: str, *lines: str) -> None:
+    memory.remember(f"Session ({day})\n" + "\n".join(lines), dataset="s")
+
+
+def test_an_engagement_before_its_couple_is_known_is_the_status(tmp_path: Path) -> None:
+    """The proposal arrives first: no partner is known then, so it stands as "engaged", and the
+    couple's start arriving later is stored already closed by it."""
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        _told(memory, "8 July 2023", "Phil: Big news. I proposed on Saturday!", "Gary: Wow!")
+        _told(memory, "10 January 2023", "Phil: Carol and I are dating!", "Gary: Lovely.")
+        versions = memory.history("Phil", "relationship_status", dataset="s")
+    assert [(v.target, v.current) for v in versions] == [("Carol", False), ("engaged", True)]
+    assert versions[0].invalid_at == versions[1].valid_at
+    assert versions[1].fact.startswith("Phil is engaged")
+
+
+def test_an_engagement_after_its_couple_names_the_partner(tmp_path: Path) -> None:
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        _told(memory, "10 January 2023", "Phil: Carol and I are dating!", "Gary: Lovely.")
+        _told(memory, "8 July 2023", "Phil: Big news. I proposed on Saturday!", "Gary: Wow!")
+        versions = memory.history("Phil", "relationship_status", dataset="s")
+    assert [(v.target, v.current) for v in versions] == [("Carol", False), ("Carol", True)]
+
+
+def test_a_couple_only_together_without_its_partner_states_nothing(tmp_path: Path) -> None:
+    with GraphMemory(tmp_path, embeddings=BagOfWordsEmbeddings()) as memory:
+        _told(memory, "10 January 2023", "Phil: We've been together since May.", "Gary: Nice.")
+        assert memory.history("Phil", "relationship_status", dataset="s") == []
 
 
 def test_a_stage_that_already_ended_is_not_ended_again(tmp_path: Path) -> None:
