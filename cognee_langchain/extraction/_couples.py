@@ -10,8 +10,7 @@
   is a couple.
 * The speaker alone: "I'm married now", "I got engaged", "Wedding is done!", "Our wedding was on
   the 18th" -> a couple with whoever the speaker is with then.
-* A proposal is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I proposed to
-  Ana" (not "Tom proposed a new plan").
+* A proposal is an engagement: see :mod:`._proposals`.
 * "We got engaged" names the partner before it: in the sentence ("I met Ana in Rome and we've
   been together since") or the one before in the same turn ("I met someone, Ana. We got
   engaged!"). "I moved to Rome and we got married" names nobody: the couple's target is left
@@ -31,9 +30,14 @@ from collections.abc import Sequence
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._partners import may_be_partners
+from cognee_langchain.extraction._partners import (
+    LOWER_PARTNER,
+    lower_case_partner,
+    may_be_partners,
+)
+from cognee_langchain.extraction._proposals import proposals
 from cognee_langchain.extraction._sentences import is_lower_case
-from cognee_langchain.extraction._subjects import NOW, PERSON, WE_SUBJECT, Span, is_person
+from cognee_langchain.extraction._subjects import NOW, WE_SUBJECT, Span, is_person
 
 __all__ = ["COUPLE_WORDS", "couples"]
 
@@ -73,7 +77,7 @@ _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
     r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
     # "Gino and I are over"
-    r"|are\s+(?:so\s+)?(?:over|finished)(?!\s+(?:with|the|it|that)\b)"
+    r"|are\s+(?:so\s+)?(?:over|finished|done)(?!\s+(?:with|the|it|that|for)\b)"
     # "Tom and I are no longer together", "... aren't together anymore"
     r"|are\s+no\s+longer\s+(?:together|a\s+couple)"
     r"|(?:are\s+not|aren['’]t)\s+together\s+(?:anymore|any\s+more))"
@@ -106,11 +110,13 @@ _WE_COUPLE = re.compile(
     r"(?P<verb>(?i:dating|together|married)|seeing(?:\s+each\s+other|(?=\s+since\b))|a\s+couple"
     r"|got\s+together|got\s+engaged"
     r"|going\s+out|going\s+steady|an\s+item|made\s+it\s+official"
-    rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL}|{_COURTING})\b"
+    rf"|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched|{_OFFICIAL}|{_COURTING}"
+    # Singapore's "We ROM-ed in March" (married at the Registry of Marriages)
+    r"|ROM(?:['’-]?ed)?(?=\s+(?:on|in|at|last|this|already|lah)\b))\b"
 )
 _WE_COUPLE_WORDS = frozenset(
     ("dating", "together", "couple", "engaged", "married", "seeing", "official", "courting",
-     "company", "stepping", "walking", "going", "item")
+     "company", "stepping", "walking", "going", "item", "rom", "romed")
 )  # fmt: skip
 _COUPLE_PREDICATES = {
     "together": "together with", "a couple": "together with", "got together": "together with",
@@ -121,21 +127,9 @@ _COUPLE_PREDICATES = {
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating", "going steady": "dating", "an item": "together with",
-    "made it official": "together with",
+    "made it official": "together with", "rom": "married", "rom-ed": "married",
+    "romed": "married", "rom'ed": "married", "rom’ed": "married",
 }  # fmt: skip
-# A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
-# proposed to Ana".
-_PROPOSED = re.compile(
-    # unnamed, the partner of the time: "I proposed on the balcony", "He proposed!"
-    r"\b(?P<unnamed>(?:I|[Hh]e|[Ss]he)\s+(?:finally\s+|just\s+)?proposed)\b"
-    r"(?!\s+(?:to|a|an|the|that|this|some|we|our|changes|cuts)\b)"
-    r"|(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
-    # "proposed" with no object of its own: "Tom proposed a new plan" is no engagement.
-    # "Kelvin propose on Christmas Eve!", as some speak it
-    r"(?:propose[ds]?\b(?!\s+(?:a|an|the|that|this|some|we|our|to\s+(?!me\b)\w))"
-    r"|asked\s+me\s+to\s+marry\s+(?:him|her|them)|popped\s+the\s+question)"
-    r"|\bI\s+(?:finally\s+|just\s+)?proposed\s+to\s+(?P<proposed_to>\S)"
-)
 # The speaker alone, the partner unnamed (whoever the speaker is with then): "I'm married now",
 # "I got engaged last week"; not "Tom and I got engaged" nor "I got married to Tom" (read with
 # the partner), nor how long ("married for ten years").
@@ -221,24 +215,22 @@ _SEEING = re.compile(
     r"(?:,\s+(?:she|he|they)(?:['’]s|\s+is|['’]re|\s+are)\s+(?:called|named)"
     r"|,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
 )
-# Chat typed all in lower case names nobody with a capital: there the word in a partner's slot
-# is taken as the partner's name ("ethan and i broke up", "noah asked me out"), unless it is a
-# word no name is ("my mom and i", "he and i").
-_LOWER = r"(?<![\w'’])(?P<partner>[a-z][a-z'’-]{1,20})"
+# Chat typed all in lower case: the word in a partner's slot ("ethan and i broke up", "noah
+# asked me out", texting's "me n sam r official"; not "my mom and i"): see LOWER_PARTNER.
 _LOWER_COUPLE = re.compile(
-    rf"{_LOWER}\s+and\s+I(?:['’]ve|\s+have|\s+are|['’]re|{_WERE_MARRIED})?\s+{NOW}"
+    rf"(?:{LOWER_PARTNER}\s+(?:and|n|&)\s+(?:I|me)|\bme\s+(?:and|n|&)\s+(?P<partner_2>[a-z][a-z'’-]{{1,20}}))"
+    rf"(?:['’]ve|\s+have|\s+are|['’]re|\s+r|{_WERE_MARRIED})?\s+{NOW}"
     rf"(?:{_TOGETHER}|{_APART})\b"
 )
-_LOWER_ASKED_OUT = re.compile(rf"{_LOWER}{_ASKED_ME}{_OUT}")
-_NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me", "you", "i"}
+_LOWER_ASKED_OUT = re.compile(rf"{LOWER_PARTNER}{_ASKED_ME}{_OUT}")
 #: The words without which :func:`couples` and :func:`cohabits` cannot match (lower case).
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "propose", "proposes",
-    "marry", "popped",
+    "marry", "popped", "yes",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
-    "finished", "off", "left", "husband", "wife", "thing", "exclusive",
+    "finished", "done", "off", "left", "husband", "wife", "thing", "exclusive",
     "going", "back", "divorce", "item", "steady", "single", "relationship", "became",
 }  # fmt: skip
 
@@ -263,12 +255,12 @@ def couples(
             _couple_change(match, speaker, partner.key, graph, text, description)
             spans.append(match.span())
     for match in _LOWER_COUPLE.finditer(text) if lower_case else ():
-        key = _lower_partner(match, text, graph, description)
+        key = lower_case_partner(match, text, graph, description)
         if key is not None:
             _couple_change(match, speaker, key, graph, text, description)
             spans.append(match.span())
     for match in _LOWER_ASKED_OUT.finditer(text) if lower_case else ():
-        key = _lower_partner(match, text, graph, description)
+        key = lower_case_partner(match, text, graph, description)
         if key is not None:
             graph.relate(speaker, "dating", key, description, FactTime())
             spans.append(match.span())
@@ -281,17 +273,7 @@ def couples(
         if partner is not None and partner.key != speaker and is_person(partner, graph):
             graph.relate(speaker, "dating", partner.key, description, FactTime())
             spans.append(match.span())
-    for match in _PROPOSED.finditer(text):
-        if match.group("unnamed"):
-            time = FactTime(kind="relationship_status")
-            graph.relate(speaker, "engaged to", "", description, time)
-            spans.append(match.span())
-            continue
-        partner = at.get(match.start("partner" if match.group("partner") else "proposed_to"))
-        if partner is not None and partner.key != speaker and is_person(partner, graph):
-            time = FactTime(kind="relationship_status")
-            graph.relate(speaker, "engaged to", partner.key, description, time)
-            spans.append(match.span())
+    spans += proposals(text, speaker, at, graph, description, lower_case=lower_case)
     for match in (*_IS_MY_PARTNER.finditer(text), *_I_AM_PARTNERS.finditer(text)):
         partner = at.get(match.start("partner"))
         if partner is not None and partner.key != speaker and is_person(partner, graph):
@@ -393,20 +375,6 @@ def _couple_change(
         predicate = _COUPLE_PREDICATES.get(verb, verb)
         time = FactTime(valid_at=_since(_couple_duration(text)))
         graph.relate(speaker, predicate, partner, description, time)
-
-
-def _lower_partner(
-    match: re.Match[str], text: str, graph: ChunkGraph, description: str
-) -> str | None:
-    """The key of the person a lower-case chat's partner slot names, added to ``graph``;
-    ``None`` for a word no name is, or one after a possessive ("my mom and i")."""
-    word = match.group("partner")
-    before = text[: match.start("partner")].split()
-    if word in _NO_NAME or (before and before[-1] in lex.DETERMINERS):
-        return None
-    name = word[:1].upper() + word[1:]
-    graph.add_entity(word, name, PERSON, description)
-    return word
 
 
 _PAIRED_AFTER = re.compile(r"\s+and\s+(?:me|I)\b")

@@ -202,7 +202,7 @@ PERSON_VERBS = _words(
     "said says told asked met meets married marries lives lived moved moves loves loved likes "
     "liked thinks thought believes believed wrote writes studied studies feels felt wants "
     "wanted prefers preferred hates hated smiled laughed replied answered explained mentioned "
-    "born grew graduated retired died proposed proposes"
+    "born grew graduated retired died proposed proposes propose"
 )
 # A capitalised word opening a chat sentence is a name when one of these follows ("Alice came
 # over"), not when an adjective or a noun does ("Life's tough", "Way to go").

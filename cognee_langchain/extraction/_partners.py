@@ -2,7 +2,8 @@
 person the turn named before a "we" ("I met someone, Ana. We got engaged."), never a name owned,
 a place or a study ("her Referendariat", "in Rome", "doing Classics"); or the one a sentence
 beside an unnamed engagement tells proposed or was asked ("I'm engaged! Cathal asked me on
-Saturday."). For the offline extractor (:mod:`.offline`, :mod:`._couples`).
+Saturday."); in chat typed all in lower case, the word in a partner's slot ("ethan and i broke
+up"). For the offline extractor (:mod:`.offline`, :mod:`._couples`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._sentences import Sentence
-from cognee_langchain.extraction._subjects import is_person
+from cognee_langchain.extraction._subjects import PERSON, is_person
 
-__all__ = ["may_be_partners", "name_open_partners"]
+__all__ = ["LOWER_PARTNER", "lower_case_partner", "may_be_partners", "name_open_partners"]
+
+#: Chat typed all in lower case names nobody with a capital: there the word in a partner's slot
+#: is taken as the partner's name ("ethan and i broke up"), unless it is a word no name is.
+LOWER_PARTNER = r"(?<![\w'’])(?P<partner>[a-z][a-z'’-]{1,20})"
 
 # What a name after these is, is a thing, a place or a study: "she has her Referendariat", "my
 # Golf", "St. John's", "met Ana in Rome", "he's doing Classics".
@@ -79,3 +85,21 @@ def name_open_partners(
             if len(partners) == 1:
                 graph.retarget(key, partners.pop())
                 break
+
+
+_NO_NAME = lex.NON_NAME_WORDS | lex.PERSON_NOUNS | lex.PRONOUN_SUBJECTS | {"me", "you", "i"}
+
+
+def lower_case_partner(
+    match: re.Match[str], text: str, graph: ChunkGraph, description: str
+) -> str | None:
+    """The key of the person a lower-case chat's partner slot names, added to ``graph``;
+    ``None`` for a word no name is, or one after a possessive ("my mom and i")."""
+    slot = "partner" if match.group("partner") else "partner_2"
+    word = match.group(slot)
+    before = text[: match.start(slot)].split()
+    if word in _NO_NAME or (before and before[-1] in lex.DETERMINERS):
+        return None
+    name = word[:1].upper() + word[1:]
+    graph.add_entity(word, name, PERSON, description)
+    return word

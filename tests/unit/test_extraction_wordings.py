@@ -65,6 +65,11 @@ def ended(relation: ExtractedRelation) -> bool:
         ("Ana: Tom and I have been an item since the spring.", "Tom"),
         ("Ana: Tom asked me to be his girlfriend last week.", "Tom"),
         ("Ana: I'm Tom's girlfriend now, since last Friday.", "Tom"),
+        ("Jayden: ok real talk tho me n sam r official since sat", "Sam"),  # texting
+        # a proposal told by its answer, and by a learner's verb
+        ("Ben: I asked Priya on Primrose Hill at sunrise and she said yes!", "Priya"),
+        ("Raj: also engaged?? asked anika on the 19th, she said yes", "Anika"),
+        ("Wei Ling: Better! Kelvin propose on Christmas Eve!", "Kelvin"),
         # a lone name opening the turn after the speaker's own "I've met someone."
         (
             "Phil: Gary, sit down. I've met someone.\nGary: Go on.\nPhil: Carol. Widow, plays "
@@ -81,6 +86,34 @@ def test_a_couple_begun_names_its_partner(text: str, partner: str) -> None:
 def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None:
     text = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Spain. We've moved."
     assert not [e for e in extract_chunk(text).entities if e.name == "Spain" and e.type == "Person"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ben: I asked Tom about the game and he said yes.", "Ana: I asked Tom to help, he said yes."],
+)
+def test_a_question_answered_yes_is_no_proposal(text: str) -> None:
+    assert of_kind(text, "relationship_status") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wei Ling: Very good! We ROM on 12 December, small small only.",
+        "Huixin: Oh ya, we ROM-ed in March, at the Registry of Marriages.",
+    ],
+)
+def test_singapores_rom_is_a_marriage(text: str) -> None:
+    (married,) = of_kind(text, "relationship_status")
+    assert (married.predicate, married.target) == ("married", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ana: Tom and I are done with dinner.", "ana: my mom and i are done", "Ana: We're done."],
+)
+def test_done_with_something_else_ends_no_couple(text: str) -> None:
+    assert [r for r in of_kind(text, "relationship_status") if ended(r) and r.target] == []
 
 
 def test_a_holiday_names_no_partner() -> None:
@@ -108,6 +141,8 @@ def test_how_long_a_couple_lasted_dates_its_start(text: str, since: str) -> None
     [
         ("Ana: Tom and I are no longer together, it ended in May.", "Tom"),
         ("Ana: Tom and I aren't together anymore.", "Tom"),
+        ("Ana: And, uh, Maddie and I are done. It was mutual-ish.", "Maddie"),
+        ("Dani: so me and jordan are done like properly done", "Jordan"),
     ],
 )
 def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
