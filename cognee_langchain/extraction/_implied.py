@@ -28,6 +28,12 @@ import re
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._studies import (
+    DEGREE_AT,
+    SCHOOL_STARTED,
+    STUDIES_ENDED,
+    STUDY_WORDS,
+)
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
@@ -104,34 +110,6 @@ _HIRED_ME = re.compile(
     rf"(?<![\w'’])(?P<org>{_RUN})\s+(?:has\s+|have\s+)?{_NOW}"
     r"(?:hired\s+me|employed\s+me|signed\s+me|took\s+me\s+on)\b"
     rf"(?:\s+as\s+(?:(?:a|an)\s+)?{_TITLE}\b)?"
-)
-_DEGREE = (
-    r"(?i:master['’]?s|masters|phd|ph\.d\.?|doctorate|degree|bachelor['’]?s|mba|studies|msc|bsc|"
-    r"ma|ba|bcom|llb|course|diploma|honours|apprenticeship|module|program|programme)"
-)
-# "to start my master's at LSE", "I'm doing my PhD at ETH", "Started my MSc at Imperial", "I
-# enrolled in the part-time MSc at University of Galway", "I enrolled through UNISA": studies.
-_DEGREE_AT = re.compile(
-    r"\b(?:(?:start|begin|started|began|starting|doing|do)\s+(?:my|a|an|the)\s+"
-    r"(?:(?:first|second|third|final|last)\s+year\s+of\s+(?:my\s+)?)?(?:[\w-]+\s+){0,2}?"
-    rf"{_DEGREE}(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?"
-    r"|(?:enrolled|enrolling|registered|signed\s+up)(?:\s+(?:in|on|for)\s+[^.;!?]{0,50}?)?)"
-    rf"\s+(?:at|in|with|through)\s+(?:the\s+)?(?P<org>{_NAME})"
-)
-# Studies ended: "Graduated from UNISA", "I finished the master in March", "I dropped out", "I
-# left uni back in October", "I'm dropping out of comp sci" (the school named, or whichever the
-# speaker was at).
-_STUDIES_ENDED = re.compile(
-    rf"(?:{_I}|^\W*)(?:"
-    # the school named, in its case: "I dropped out of Keele", "I quit my course at Keele"
-    rf"[Dd]ropp(?:ed|ing)\s+out\s+of\s+(?:the\s+)?(?P<org_2>{_NAME})"
-    rf"|(?:[Qq]uit|[Ll]eft|[Dd]ropped)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}\s+(?:at|with)\s+"
-    rf"(?:the\s+)?(?P<org_3>{_NAME})"
-    rf"|(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
-    rf"|(?:finished|completed)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}"
-    r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b"
-    # "I pulled out of uni", "I withdrew from the course"
-    r"|(?:pulled|withdrew)\s+(?:out\s+of|from)\s+(?:uni|university|college|the\s+course|my\s+course)\b))"
 )
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|of|by|for|with)\s+$", re.I)
 _OFFER_FROM = re.compile(
@@ -353,11 +331,11 @@ def studies(
     """ "I arrived to start my master's at LSE", "I'm doing my PhD at ETH", "I enrolled at UHI":
     studies there; "Graduated from UNISA", "I dropped out": their end."""
     spans: list[Span] = []
-    for match in _DEGREE_AT.finditer(text):
+    for match in (*DEGREE_AT.finditer(text), *SCHOOL_STARTED.finditer(text)):
         key = _run_name(text, match.start("org"), at, graph, description, "Organization")
         if _relate_self(graph, speaker, "studies at", key, description, "studies_at"):
             spans.append(match.span())
-    for match in _STUDIES_ENDED.finditer(text):
+    for match in STUDIES_ENDED.finditer(text):
         group = next((g for g in ("org", "org_2", "org_3") if match.group(g)), None)
         org = _named(at, graph, match.start(group)) if group else None
         time = FactTime(kind="studies_at", retracted=True)
@@ -489,7 +467,7 @@ IMPLIED_RULES = {
     studies: frozenset(("master", "masters", "phd", "doctorate", "degree", "bachelor", "mba",
                         "studies", "msc", "bsc", "course", "diploma", "enrolled", "enrolling",
                         "registered", "graduated", "dropped", "dropping", "uni", "university",
-                        "college", "apprenticeship", "completed", "finished")),
+                        "college", "apprenticeship", "completed", "finished")) | STUDY_WORDS,
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost", "redundancy", "unemployed", "work", "jobs", "packed", "contract",

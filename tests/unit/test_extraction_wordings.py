@@ -509,6 +509,32 @@ def test_studies_begun_with_an_article() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Callum: I'm fine, second year at Newcastle Uni is hard going.", "Newcastle Uni"),
+        ("Tegan: Started nursing at QUT a week ago yesterday.", "QUT"),
+        ("Karthik: I have joined the weekend MBA at Symbiosis.", "Symbiosis"),
+        ("Emily: I started the Goethe-Institut evening course last week.", "Goethe-Institut"),
+        ("Ana: I joined the Open University in May.", "Open University"),
+    ],
+)
+def test_studies_begun_at_a_school_named_so(text: str, school: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "studies_at")] == [(school, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I started nursing at the Royal Infirmary last week.",  # a job, as likely
+        "Ana: I joined the Rotary Club in May.",
+        "Ana: I started the Couch to 5K programme.",
+    ],
+)
+def test_starting_elsewhere_is_no_studies(text: str) -> None:
+    assert of_kind(text, "studies_at") == []
+
+
+@pytest.mark.parametrize(
     ("text", "place"),
     [
         ("Ana: We visited Rome last summer.", "Rome"),
