@@ -48,7 +48,7 @@ from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._job_ends import JOB_ENDS_WORDS, JOB_LOST, jobs_ended
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
-from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone
+from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone, pets_got
 from cognee_langchain.extraction._possessions import THINGS_TOLD_WORDS, things_told
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
@@ -57,7 +57,6 @@ from cognee_langchain.extraction._subjects import OBJECT_END, PERSON, Span, is_p
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
 from cognee_langchain.extraction._trips import TRIP_RULES
-from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = ["Span", "state_changes"]
 
@@ -192,15 +191,6 @@ _GIVEN_AWAY = re.compile(
     rf"{_WE}(?P<verb>gave|sold|threw)\s+(?:my|our)\s+(?:old\s+)?"
     r"(?P<object>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:away|off|out)\b"
 )
-_PET = re.compile(
-    rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered)\s+"
-    r"(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+[^.;!?]{2,60}?"
-    r"(?:,\s+(?:(?:his|her|its|their)\s+names?\s+(?:is|are)\s+"
-    # "we took in a stray cat last week, we call her Luna"
-    r"|(?:we|I)\s+call(?:ed)?\s+(?:him|her|it|them)\s+)?|\s+(?:named|called)\s+)"
-    r"(?P<name>[^\W\d_a-z])"
-)
-_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
 _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 # "we moved to Lisbon", "we've settled in down in Margaret River" (not "we settled the bill")
 _MOVED = re.compile(
@@ -354,16 +344,7 @@ def _things(
     """ "We adopted a kitten, Luna", "I sold my car", "I sold the Jeep", "we bought a flat in
     Clifton": a pet by its name, a thing by its name or its noun (the generic reading stops at
     "my", or reaches past the noun to a place)."""
-    spans: list[Span] = []
-    for match in _PET.finditer(text):
-        pet = at.get(match.start("name"))
-        if pet is not None:
-            # "got" or "bought" a puppy called Rex: a pet, as "adopted" one is (not "I've got a
-            # boyfriend now, Tom")
-            animal = _ANIMAL.search(text, match.start(), match.start("name")) is not None
-            time = FactTime(kind="has_pet") if animal else FactTime()
-            graph.relate(speaker, match.group("verb"), pet.key, description, time)
-            spans.append(match.span())
+    spans = pets_got(text, speaker, at, graph, description)
     if spans:
         return spans  # the pet's sentence: no second reading as a thing
     for match in _NAMED_THING.finditer(text):

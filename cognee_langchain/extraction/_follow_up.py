@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from cognee_langchain.core.dates import resolve_dates
 from cognee_langchain.extraction import _lexicon as lex
+from cognee_langchain.extraction._sentences import is_lower_case
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = [
@@ -327,11 +328,19 @@ _NAMED_INSIDE = re.compile(
 )
 
 
-def named_later(text: str, following: str) -> tuple[str, str] | None:
+# In chat typed all in lower case, a name said to be one: "his name is noodle", "named her pixie".
+_LOWER_NAMED = re.compile(
+    r"\b(?:(?:his|her|its)\s+name(?:['’]s|\s+is)|(?:named|called)\s+(?:him|her|it))"
+    r"\s+(?P<name>[a-z][a-z'’-]{1,20})\b"
+)
+
+
+def named_later(text: str, following: str, *, said_so: bool = False) -> tuple[str, str] | None:
     """The name ``following`` (the next sentence of the turn) gives the pet, the partner or the
     vehicle ``text`` tells of without naming ("We adopted a beagle. His name is Waffles.", "I'm
     seeing someone. Callum.", "Bought a motorbike. A Triumph Bonneville."), with the kind of fact
-    it makes (``has_pet``, ``relationship_status``, ``owns``), or ``None``."""
+    it makes (``has_pet``, ``relationship_status``, ``owns``), or ``None``. ``said_so``: only a
+    name said to be one ("Her name is Mochi."), for a sentence further on."""
     if _GOT_VEHICLE.search(text):
         make = _MAKE.match(following)
         return (make.group("name"), "owns") if make else None
@@ -351,14 +360,19 @@ def named_later(text: str, following: str) -> tuple[str, str] | None:
         return named.group("name"), "has_pet"
     match = _NAMES_IT.match(following)
     # A bare capitalised word names them only when it is the whole sentence ("Callum.") or is
-    # described after it.
+    # described after it; ``said_so``: only a name said to be one ("Her name is Mochi.").
     if match is None or (match.group("phrase") is None and match.group("alone") is None):
         match = _NAMED_INSIDE.search(following)
+        if match is None and is_lower_case(following):
+            match = _LOWER_NAMED.search(following)  # "his name is noodle": said to be one
         if match is None:
             return None
-    if match.group("name").lower() in lex.NON_NAME_WORDS:
+    elif said_so and match.group("phrase") is None:
+        return None
+    name = match.group("name")
+    if name.lower() in lex.NON_NAME_WORDS:
         return None  # "We got a puppy. Wow."
-    return match.group("name"), kind
+    return name[:1].upper() + name[1:], kind
 
 
 # "I moved in a couple of days ago.", "We finally moved in last month.": into the home just named.

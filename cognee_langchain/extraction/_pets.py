@@ -1,4 +1,8 @@
-"""Pets gone, for the offline extractor's change rules (:mod:`._changes`): "Gin died in July",
+"""Pets got and gone, for the offline extractor's change rules (:mod:`._changes`).
+
+Got, by name: "We adopted a kitten, Luna", "we took in a stray cat last week, we call her
+Luna", "so we got a kitten um her name's Pixie", and in chat typed all in lower case, a name
+said to be one ("i got a ferret, his name is noodle"). Gone: "Gin died in July",
 "Nibbles passed away", "we gave Kin to my niece", "we had to put Bluey down", "We lost Biscuit",
 "Waffles got sick and we had to put him down", "we rehomed Rex" -> the end of ``has_pet`` of
 that name (a no-op for a name that was no pet of the speaker's).
@@ -8,12 +12,59 @@ from __future__ import annotations
 
 import re
 
+from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
+from cognee_langchain.extraction._sentences import is_lower_case
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._subjects import Span
+from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["PET_GONE_WORDS", "pets_gone"]
+__all__ = ["PET_GONE_WORDS", "pets_gone", "pets_got"]
+
+_GOT = (
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered)\s+"
+    r"(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+[^.;!?]{2,60}?"
+)
+# Its name said to be one: ", his name is", "um her name's", ", we call her", " named".
+_SAID_NAME = (
+    r"(?:(?:,|\s+(?:um|uh|and|so))\s+(?:(?:his|her|its|their)\s+names?(?:['’]s|\s+(?:is|are))\s+"
+    # "we took in a stray cat last week, we call her Luna"
+    r"|(?:we|I|i)\s+call(?:ed)?\s+(?:him|her|it|them)\s+)|\s+(?:named|called)\s+)"
+)
+_PET = re.compile(rf"{_GOT}(?:{_SAID_NAME}|,\s+)(?P<name>[^\W\d_a-z])")
+_LOWER_PET = re.compile(rf"{_GOT}{_SAID_NAME}(?P<name>[a-z][a-z'’-]{{1,20}})\b")
+_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
+
+
+def pets_got(
+    text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
+) -> list[Span]:
+    """The pets ``text`` tells the speaker got, by name (a thing got by name, "I bought a van
+    called Dilys", is related with no kind); the spans read."""
+    spans: list[Span] = []
+    for match in _PET.finditer(text):
+        pet = at.get(match.start("name"))
+        if pet is not None:
+            spans.append(_got(match, text, speaker, pet.key, graph, description))
+    for match in _LOWER_PET.finditer(text) if not spans and is_lower_case(text) else ():
+        word = match.group("name")
+        if word not in lex.NON_NAME_WORDS:
+            graph.add_entity(word, word[:1].upper() + word[1:], "", description)
+            spans.append(_got(match, text, speaker, word, graph, description))
+    return spans
+
+
+def _got(
+    match: re.Match[str], text: str, speaker: str, key: str, graph: ChunkGraph, description: str
+) -> Span:
+    # "got" or "bought" a puppy called Rex: a pet, as "adopted" one is (not "I've got a
+    # boyfriend now, Tom")
+    animal = _ANIMAL.search(text, match.start(), match.start("name")) is not None
+    time = FactTime(kind="has_pet") if animal else FactTime()
+    graph.relate(speaker, match.group("verb"), key, description, time)
+    return match.span()
+
 
 # A pet's end: "Gin died in July", "Nibbles passed away", "we gave Kin to my niece".
 _PET_GONE = re.compile(

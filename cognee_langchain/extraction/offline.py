@@ -190,11 +190,14 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             # dated by) both.
             named = named_later(previous.text, sentence.text)
             told = [previous]
-            if named is None and index >= 2 and len(previous.text.split()) <= _ASIDE_WORDS:
-                # "We got a dog. Lab mix. Named him Tank.": a short aside between
+            if named is None and index >= 2:
+                # "We got a dog. Lab mix. Named him Tank.": past a short aside; "I got a cat!
+                # Ampon from a colleague, two weeks ago. Her name is Mochi.": past any sentence,
+                # a name said to be one
                 first = sentences[index - 2]
                 if (first.line, first.speaker) == (sentence.line, sentence.speaker):
-                    named = named_later(first.text, sentence.text)
+                    aside = len(previous.text.split()) <= _ASIDE_WORDS
+                    named = named_later(first.text, sentence.text, said_so=not aside)
                     told = [first, previous]
             home = place_in.get(index - 1) if moves_in(sentence.text) else None
             if named is not None or home is not None:

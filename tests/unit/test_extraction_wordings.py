@@ -290,6 +290,17 @@ def test_a_thing_got_or_gone(text: str, thing: str, gone: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "Mika: i got a ferret. cute.",  # lower case, a word not said to be a name
+        "Joy: I got a cat! It was a gift from Tom, two weeks ago. Tom is lovely.",
+    ],
+)
+def test_no_name_for_a_pet_unless_said_so(text: str) -> None:
+    assert of_kind(text, "has_pet") == []
+
+
+@pytest.mark.parametrize(
+    "text",
     ["Ana: I got Tom a present.", "Ana: The Camry is gone to the garage.", "Ana: Dad is gone."],
 )
 def test_look_alikes_of_a_thing_got_or_gone_read_none(text: str) -> None:
@@ -302,6 +313,16 @@ def test_look_alikes_of_a_thing_got_or_gone_read_none(text: str) -> None:
         ("Ana: We brought home a puppy on Saturday, Rufus.", "Rufus"),
         ("Ana: We took in a stray cat last week, we call her Luna.", "Luna"),
         ("Ana: I fostered a dog in April, his name is Rufus.", "Rufus"),
+        ("Dani: so we got a kitten um her name's Pixie and she's tiny", "Pixie"),
+        # in chat typed in lower case, a name said to be one
+        ("Dani: so we got a kitten um her name's pixie and she's tiny", "Pixie"),
+        ("Mika: ok my news is better. i got a ferret. his name is noodle.", "Noodle"),
+        # a name said to be one, a sentence further on
+        (
+            "Joy: I got a cat! Ampon from a colleague who moved to London, two weeks ago. Her "
+            "name is Mochi.",
+            "Mochi",
+        ),
     ],
 )
 def test_a_pet_got_in_more_words(text: str, pet: str) -> None:
