@@ -12,10 +12,11 @@ import re
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._subjects import Span
+from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._subjects import PERSON, Span, is_place
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["THINGS_TOLD_WORDS", "things_told"]
+__all__ = ["THINGS_TOLD_WORDS", "thing_let_go_by_pronoun", "things_told"]
 
 # A pet introduced by what it is to the speaker: "Meet Biscuit, our new puppy!", "Miso, our new
 # cat, is settling in".
@@ -121,3 +122,69 @@ THINGS_TOLD_WORDS = frozenset(
        "repossessed", "gone", "since", "arrived", "came", "delivered", "stole", "pinched",
        "traded", "swapped", "exchanged", "crashed", "wrecked", "pranged", "off"}
 )  # fmt: skip
+
+
+# A thing let go, named by a pronoun: "Sold her in October", "I sold it in May", "I gave it to my
+# nephew", "we got rid of it", "crashed it ..., it's a write-off" (not "gave her a lift").
+_LET_GO_BY_PRONOUN = re.compile(
+    r"(?:^\W*(?:(?:nope|yes|yeah|no|well|oh|so|aye|ja)\W+)*|\b(?:I|[Ww]e)\s+)"
+    r"(?:(?:just|finally|already|also|actually)\s+)?"
+    r"(?P<verb>(?i:sold|gave\s+away|gave|traded\s+in|got\s+rid\s+of|scrapped|donated))\s+"
+    r"(?:it|her|him)\b(?!\s+(?:a|an|the|my|some|back|up)\b)"
+    # a crash, if the turn says the thing is a write-off
+    r"|(?:^\W*|\b(?:I|[Ww]e)\s+)(?P<crash>(?i:crashed|wrecked|pranged|totall?ed))\s+(?:it|her)\b"
+)
+_WRITE_OFF = re.compile(r"\b(?:write-?off|written\s+off|totall?ed)\b", re.I)
+_LET_GO_AS = {"crashed": "lost", "wrecked": "lost", "pranged": "lost", "totaled": "lost",
+              "totalled": "lost", "gave": "gave away", "donated": "gave away"}  # fmt: skip
+
+
+def thing_let_go_by_pronoun(
+    sentences: list[Sentence],
+    index: int,
+    said_in: dict[int, list[Mention]],
+    graph: ChunkGraph,
+    description: str,
+) -> None:
+    """A thing the speaker let go, named by a pronoun ("Sold her in October."): the one the
+    turn named before it, else the one the other speaker's question just before named ("Are you
+    still taking the kids out on the Ski-Doo?" - "Nope. Sold her in October."); a crash only
+    when the turn says it was a write-off."""
+    sentence = sentences[index]
+    text = sentence.text
+    match = _LET_GO_BY_PRONOUN.search(text) if sentence.speaker else None
+    if match is None or sentence.speaker is None:
+        return
+    turn = (sentence.line, sentence.speaker)
+    if match.group("crash") and not any(
+        _WRITE_OFF.search(s.text) for s in sentences[index:] if (s.line, s.speaker) == turn
+    ):
+        return  # a crash alone ends nothing
+    earlier = [
+        i for i in range(index - 1, -1, -1) if (sentences[i].line, sentences[i].speaker) == turn
+    ]
+    # then the other speaker's turn just before, when it asked something
+    asker = index - 1 - len(earlier)
+    asked = [
+        i
+        for i in range(asker, -1, -1)
+        if sentences[i].line == sentences[asker].line
+        and sentences[i].speaker not in (None, sentence.speaker)
+    ]
+    if any(sentences[i].text.rstrip().endswith("?") for i in asked):
+        earlier += asked
+    speaker = sentence.speaker.casefold()
+    for i in earlier:
+        # a thing: named, not typed a person (an untyped name may be one) nor a place
+        things = [
+            m
+            for m in said_in.get(i, [])
+            if m.key != speaker
+            and (m.hint or graph.entities.get(m.key, ["", PERSON])[1]) != PERSON
+            and not is_place(m, graph)
+        ]
+        if things:
+            verb = (match.group("verb") or match.group("crash")).lower()
+            verb = _LET_GO_AS.get(verb, " ".join(verb.split()))
+            graph.relate(speaker, verb, things[-1].key, description, FactTime())
+            return

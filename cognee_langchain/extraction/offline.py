@@ -80,6 +80,7 @@ from cognee_langchain.extraction._mentions import (
     type_hint,
 )
 from cognee_langchain.extraction._partners import may_be_partners, name_open_partners
+from cognee_langchain.extraction._possessions import thing_let_go_by_pronoun
 from cognee_langchain.extraction._relations import relate_sentence
 from cognee_langchain.extraction._sentences import (
     Sentence,
@@ -209,6 +210,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
                     graph.relate(speaker, "moved to", home, both, FactTime())
         if sentence.speaker:  # the label alone makes the speaker an entity
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
+            thing_let_go_by_pronoun(sentences, index, said_in, graph, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
         if not mentions and index and " " not in sentence.text:
             mentions = _introduced_name(sentences, index)

@@ -645,6 +645,10 @@ def test_a_pet_gone_named_first_in_the_sentence(text: str) -> None:
         "Ana: A lad from Leeds bought the Golf off me in March.",
         "Ana: I don't have the Golf anymore.",
         "Ana: I no longer have the Golf.",
+        # named by a pronoun: the thing the other speaker's question named
+        "Bo: Are you still taking the kids out in the Golf?\nAna: Nope. Sold her in October.",
+        "Bo: How's the Golf?\nAna: I crashed it on the A6. Insurance says it's a write-off.",
+        "Bo: And your car? The Golf was surely too small.\nAna: Quite so. I gave it to my niece.",
     ],
 )
 def test_a_named_thing_let_go(text: str) -> None:
@@ -652,11 +656,20 @@ def test_a_named_thing_let_go(text: str) -> None:
     assert [ended(r) for r in golf] == [True]
 
 
+def test_a_thing_got_then_let_go_by_a_pronoun_ends() -> None:
+    text = "Ana: I bought a Golf last year. I sold it in May."
+    golf = [r for r in of_kind(text, "owns") if (r.source, r.target) == ("Ana", "Golf")]
+    assert sorted(ended(r) for r in golf) == [False, True]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "Ana: I crashed the Golf in March but it's fine.",  # a crash alone ends nothing
         "Ana: I don't have any patience anymore.",
+        "Bo: How's the Golf?\nAna: I crashed it yesterday. Only a dent.",
+        "Bo: How is Tom?\nAna: I sold him my car.",  # a person asked about
+        "Ana: Tom needed a lift. I gave him a lift.",
     ],
 )
 def test_look_alikes_of_a_thing_let_go_end_nothing(text: str) -> None:
