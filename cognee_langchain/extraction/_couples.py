@@ -60,6 +60,8 @@ _TOGETHER = (
     r"(?:been\s+|started\s+|begun\s+|(?:got|are|were)\s+(?=back\s+together))?"
     rf"(?P<verb>dating|seeing\s+each\s+other|together|a\s+couple|{_OFFICIAL}|{_COURTING}"
     r"|got\s+engaged|engaged|got\s+married|married|tied\s+the\s+knot|got\s+hitched"
+    # "Tom and I wed in May"
+    r"|wed(?=\s+(?:in|on|last|this|at|a|two|three|\d)\b|\s*[.!,]|\s*$)"
     # "Gino and I got back together", "Me and Gino are a thing now", "... are exclusive now"
     r"|back\s+together|a\s+thing|exclusive|going\s+out"
     # "Tom and I got together last summer", "... made it official", "going steady", "an item",
@@ -69,9 +71,10 @@ _TOGETHER = (
     r"|a\s+relationship)"
 )
 # A couple's end in the past tense ("we broke up", "Nadia and I parted ways").
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _ENDED = (
     r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+(?:quits|a\s+day)|parted\s+ways"
-    r"|went\s+our\s+separate\s+ways|called\s+it\s+off|ended\s+it"
+    r"|went\s+our\s+separate\s+ways|called\s+it\s+off|ended\s+it|ended\s+things|broken\s+up"
 )
 _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
@@ -84,7 +87,9 @@ _APART = (
 )
 _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
-    rf"{WE_SUBJECT}(?:split\s+up|{_ENDED}|ended\s+things)"
+    # "We split in May" (not "we split the bill")
+    rf"{WE_SUBJECT}(?:split(?:\s+up)?\b(?!\s+(?:the|a|an|it|our|them|this|that|everything)\b)"
+    rf"|{_ENDED})"
     r"(?:\s+(?:with|from)\s+(?P<partner>\S))?"
     # "We're not together anymore", "we are no longer a couple"
     r"|\b[Ww]e(?:['’]re|\s+are)\s+(?:not\s+together\s+(?:anymore|any\s+more|again)"
@@ -94,7 +99,9 @@ _BREAK_UP = re.compile(
 _LEFT_BY = re.compile(
     r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:just\s+)?"
     r"(?:dumped|broke\s+up\s+with|split\s+up\s+with|divorced|walked\s+out\s+on|left)"
-    r"\s+me\b(?!\s+(?:a|an|the|some|alone|with|in|at|to)\b)"
+    # not "left me a note", "left me in charge" (but "dumped me in May")
+    r"\s+me\b(?!\s+(?:a|an|the|some|alone|with|at|to)\b)"
+    rf"(?!\s+in\s+(?!(?i:{_MONTHS})\b))"
     # the speaker ended it: "I dumped Gino", "I broke it off with Gino"
     r"|\bI\s+(?:finally\s+|just\s+)?(?:dumped|broke\s+(?:it\s+)?off\s+with)\s+"
     r"(?P<partner_2>[^\W\d_a-z])"
@@ -127,7 +134,7 @@ _COUPLE_PREDICATES = {
     "seeing each other": "dating", "tied the knot": "married", "got hitched": "married",
     "courting": "dating", "keeping company": "dating", "stepping out": "dating",
     "walking out": "dating", "going steady": "dating", "an item": "together with",
-    "made it official": "together with", "rom": "married", "rom-ed": "married",
+    "made it official": "together with", "wed": "married", "rom": "married", "rom-ed": "married",
     "romed": "married", "rom'ed": "married", "rom’ed": "married",
 }  # fmt: skip
 # The speaker alone, the partner unnamed (whoever the speaker is with then): "I'm married now",
@@ -227,7 +234,7 @@ _LOWER_ASKED_OUT = re.compile(rf"{LOWER_PARTNER}{_ASKED_ME}{_OUT}")
 COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "broke", "split", "separated", "separating", "divorced", "seeing", "quits", "parted", "ways",
     "ended", "dumped", "splitting", "breaking", "walked", "proposed", "propose", "proposes",
-    "marry", "popped", "yes",
+    "marry", "popped", "yes", "broken", "wed", "knee",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
     "finished", "done", "off", "left", "husband", "wife", "thing", "exclusive",

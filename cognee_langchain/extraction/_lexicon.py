@@ -208,7 +208,7 @@ PERSON_VERBS = _words(
 # over"), not when an adjective or a noun does ("Life's tough", "Way to go").
 SUBJECT_VERBS = PERSON_VERBS | _words(
     "came went got took gave made called texted sent bought brought visited started joined "
-    "finished won left arrived helped invited taught passed quit resigned sold popped"
+    "finished won left arrived helped invited taught passed quit resigned sold popped broke"
 )
 # A name right after these is a person: "my sister Carol", "her friend Gina".
 PERSON_NOUNS = _words(

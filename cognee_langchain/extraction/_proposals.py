@@ -21,7 +21,9 @@ __all__ = ["proposals"]
 # proposed to Ana".
 _PROPOSED = re.compile(
     # unnamed, the partner of the time: "I proposed on the balcony", "He proposed!"
-    r"\b(?P<unnamed>(?:I|[Hh]e|[Ss]he)\s+(?:finally\s+|just\s+)?proposed)\b"
+    r"\b(?P<unnamed>(?:I|[Hh]e|[Ss]he)\s+(?:finally\s+|just\s+)?(?:proposed"
+    # "He popped the question in May", "she got down on one knee"
+    r"|popped\s+the\s+question|got\s+down\s+on\s+one\s+knee))\b"
     r"(?!\s+(?:to|a|an|the|that|this|some|we|our|changes|cuts)\b)"
     r"|(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+)?(?:finally\s+|just\s+)?"
     # "proposed" with no object of its own: "Tom proposed a new plan" is no engagement.

@@ -70,6 +70,7 @@ def ended(relation: ExtractedRelation) -> bool:
         ("Ben: I asked Priya on Primrose Hill at sunrise and she said yes!", "Priya"),
         ("Raj: also engaged?? asked anika on the 19th, she said yes", "Anika"),
         ("Wei Ling: Better! Kelvin propose on Christmas Eve!", "Kelvin"),
+        ("Ana: Tom and I wed in May.", "Tom"),
         # a lone name opening the turn after the speaker's own "I've met someone."
         (
             "Phil: Gary, sit down. I've met someone.\nGary: Go on.\nPhil: Carol. Widow, plays "
@@ -108,6 +109,24 @@ def test_singapores_rom_is_a_marriage(text: str) -> None:
     assert (married.predicate, married.target) == ("married", "")
 
 
+def test_an_unnamed_couple_ended_in_more_words() -> None:
+    for text in ("Ana: We split in May.", "Ana: We've broken up."):
+        (ended_couple,) = of_kind(text, "relationship_status")
+        assert (ended_couple.target, ended(ended_couple)) == ("", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: We split the bill in May.",
+        "Ana: Tom left me in charge in May.",
+        "Ana: Tom left me a note in May.",
+    ],
+)
+def test_look_alikes_of_an_end_end_no_couple(text: str) -> None:
+    assert [r for r in of_kind(text, "relationship_status") if ended(r)] == []
+
+
 @pytest.mark.parametrize(
     "text",
     ["Ana: Tom and I are done with dinner.", "ana: my mom and i are done", "Ana: We're done."],
@@ -142,11 +161,16 @@ def test_how_long_a_couple_lasted_dates_its_start(text: str, since: str) -> None
         ("Ana: Tom and I are no longer together, it ended in May.", "Tom"),
         ("Ana: Tom and I aren't together anymore.", "Tom"),
         ("Ana: And, uh, Maddie and I are done. It was mutual-ish.", "Maddie"),
+        ("Ana: Tom broke up with me last week.", "Tom"),
+        ("Ana: Tom and I ended things in May.", "Tom"),
+        ("Ana: Tom dumped me in May.", "Tom"),
+        ("Ana: Tom left me in May.", "Tom"),
         ("Dani: so me and jordan are done like properly done", "Jordan"),
     ],
 )
 def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
-    (end,) = of_kind(text, "relationship_status")
+    speaker = text.split(":")[0]
+    (end,) = [r for r in of_kind(text, "relationship_status") if r.source == speaker]
     assert (end.target, ended(end)) == (partner, True)
 
 
