@@ -434,7 +434,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _things: frozenset(
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled", "picked", "scrapped", "donated",
-         "leased", "brought", "took", "fostered")
+         "leased", "brought", "took", "fostered", "have")
     ),
     things_told: THINGS_TOLD_WORDS,
     _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move")),

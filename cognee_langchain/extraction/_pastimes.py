@@ -51,6 +51,16 @@ _QUIT_PASTIME = re.compile(
     r"(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
 )
+# A sport given up by its gear: "Hung up my rope after New Year's", "Kaylee hung up the ringette
+# skates", "I've hung up my tennis racket".
+_HUNG_UP = re.compile(
+    r"(?:^\W*|\bI\s+(?:(?:['’]ve|have|just|finally)\s+)*|\bI['’]ve\s+)(?:hung|hang|hanging)\s+up\s+(?:my|the|his|her|their|our)\s+"
+    r"(?:(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+)?"
+    r"(?P<gear>boots|racket|racquet|skates|gloves|rope|clubs|bat|cleats|spikes|saddle|brushes)\b",
+    re.I,
+)
+# What the gear alone says was given up: "hung up my rope".
+_GEAR_OF = {"rope": "roping", "saddle": "riding", "skates": "skating", "brushes": "painting"}
 # A liking said outright: "I'm really into pottery", "I'm obsessed with climbing lately", "I've
 # gotten into bouldering"; and its end: "I've fallen out of love with running", "I've gone off
 # sushi", "I lost interest in chess".
@@ -163,11 +173,15 @@ def _likings(
     of last year", "I've given up bowls", "I've fallen out of love with running", "I've gone off
     sushi": its end."""
     spans: list[Span] = []
-    ends = (*_QUIT_PASTIME.finditer(text), *_NOT_INTO.finditer(text))
+    ends = (*_QUIT_PASTIME.finditer(text), *_NOT_INTO.finditer(text), *_HUNG_UP.finditer(text))
     for match in (*ends, *_LIKING.finditer(text)):
         if _WHEN_CLAUSE.search(text, 0, match.start()):
             continue  # "after I stopped laughing": when something happened, no change told
-        words = match.group("activity").split()
+        # "hung up my rope": the sport the gear is for (roping), named or not
+        told = match.group("activity") or _GEAR_OF.get(match.group("gear").lower(), "")
+        words = told.lower().split()
+        if not words:
+            continue
         if not _is_pastime(words):
             continue
         ended = match.re is not _LIKING or match.group("off") is not None
@@ -262,8 +276,9 @@ def _given_up(
 
 
 _LIKING_WORDS = frozenset(
-    ("quit", "stopped", "up", "packed", "dropped", "into", "obsessed", "hooked", "addicted",
-     "crazy", "off", "love", "interest", "anymore", "more", "longer", "done", "fan", "about")
+    ("hung", "hang", "hanging", "quit", "stopped", "up", "packed", "dropped", "into", "obsessed",
+     "hooked", "addicted", "crazy", "off", "love", "interest", "anymore", "more", "longer", "done",
+     "fan", "about")
 )  # fmt: skip
 _Rule = Callable[[str, str, dict[int, Mention], ChunkGraph, str], list[Span]]
 #: The rules, each with the words (lower case) without which it cannot match.

@@ -22,19 +22,24 @@ from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = ["PET_GONE_WORDS", "pets_gone", "pets_got"]
 
+_ANIMALS = "|".join(sorted(PET_ANIMALS, key=len, reverse=True))
 _GOT = (
-    rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered)\s+"
+    rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered"
+    # "We have a new cat, Luna": a pet new to the speaker
+    rf"|(?:have|['’]ve\s+got)(?=\s+a\s+new\s+(?:[\w-]+\s+)?(?:{_ANIMALS})\b))\s+"
     r"(?:a|an|another|our|my|two|three|a\s+pair\s+of)\s+[^.;!?]{2,60}?"
 )
 # Its name said to be one: ", his name is", "um her name's", ", we call her", " named".
 _SAID_NAME = (
     r"(?:(?:,|\s+(?:um|uh|and|so))\s+(?:(?:his|her|its|their)\s+names?(?:['’]s|\s+(?:is|are))\s+"
     # "we took in a stray cat last week, we call her Luna"
-    r"|(?:we|I|i)\s+call(?:ed)?\s+(?:him|her|it|them)\s+)|\s+(?:named|called)\s+)"
+    r"|(?:we|I|i)\s+call(?:ed)?\s+(?:him|her|it|them)\s+)|\s+(?:named|called)\s+"
+    # "I got a kitten in May and called her Luna"
+    r"|\s+and\s+(?:named|called)\s+(?:him|her|it|them)\s+)"
 )
 _PET = re.compile(rf"{_GOT}(?:{_SAID_NAME}|,\s+)(?P<name>[^\W\d_a-z])")
 _LOWER_PET = re.compile(rf"{_GOT}{_SAID_NAME}(?P<name>[a-z][a-z'’-]{{1,20}})\b")
-_ANIMAL = re.compile(rf"\b(?:{'|'.join(sorted(PET_ANIMALS))})s?\b", re.I)
+_ANIMAL = re.compile(rf"\b(?:{_ANIMALS})s?\b", re.I)
 
 
 def pets_got(
@@ -71,8 +76,9 @@ _PET_GONE = re.compile(
     r"(?<![\w'’])(?P<pet>[^\W\d_a-z][\w'’-]*)\s+(?:has\s+|had\s+)?(?:died|passed\s+away|"
     r"was\s+put\s+(?:down|to\s+sleep)|ran\s+away|went\s+missing|escaped|"
     r"crossed\s+the\s+rainbow\s+bridge)\b"
-    # "We lost Biscuit last Tuesday"
-    rf"|{_WE}lost\s+(?:(?:our|my)\s+(?:old\s+|little\s+|sweet\s+)?)?(?P<lost>[^\W\d_a-z])"
+    # "We lost Biscuit last Tuesday", "We lost our cat Luna in May"
+    rf"|{_WE}lost\s+(?:(?:our|my)\s+(?:old\s+|little\s+|sweet\s+)?(?:(?:{_ANIMALS})\s+)?)?"
+    r"(?P<lost>[^\W\d_a-z])"
 )
 _PET_GIVEN = re.compile(
     rf"{_WE}(?:gave\s+(?P<pet>[^\W\d_a-z])[\w'’-]*\s+(?:away|to)\b"

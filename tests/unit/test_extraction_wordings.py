@@ -243,10 +243,23 @@ def test_a_pastime_taken_up_or_kept_up(text: str, activity: str) -> None:
         "Ana: I've been waiting since noon.",
         "Ana: I started the washing up.",
         "Ana: I've been doing my homework since noon.",
+        "Ana: I hung up my coat.",
     ],
 )
 def test_look_alikes_of_a_pastime_read_none(text: str) -> None:
     assert of_kind(text, "likes") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "activity"),
+    [
+        ("Wade: Hung up my rope after New Year's.", "roping"),
+        ("Ana: I've hung up my tennis racket.", "tennis"),
+        ("Ana: I hung up the ringette skates in February.", "ringette"),
+    ],
+)
+def test_a_sport_given_up_by_its_gear(text: str, activity: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "likes")] == [(activity, True)]
 
 
 # -- work ------------------------------------------------------------------------------------------
@@ -338,6 +351,8 @@ def test_look_alikes_of_a_thing_got_or_gone_read_none(text: str) -> None:
         ("Ana: We took in a stray cat last week, we call her Luna.", "Luna"),
         ("Ana: I fostered a dog in April, his name is Rufus.", "Rufus"),
         ("Dani: so we got a kitten um her name's Pixie and she's tiny", "Pixie"),
+        ("Ana: I got a kitten in May and called her Luna.", "Luna"),
+        ("Ana: We have a new cat, Luna, since May.", "Luna"),
         # in chat typed in lower case, a name said to be one
         ("Dani: so we got a kitten um her name's pixie and she's tiny", "Pixie"),
         ("Mika: ok my news is better. i got a ferret. his name is noodle.", "Noodle"),
@@ -654,6 +669,7 @@ def test_a_job_left_unnamed_ends_whichever_job_held(text: str) -> None:
         "Ana: Rufus was put to sleep in March.",
         "Ana: Rufus went missing in March.",
         "Ana: Rufus escaped from the garden in March.",
+        "Ana: We lost our dog Rufus in March.",
     ],
 )
 def test_a_pet_gone_named_first_in_the_sentence(text: str) -> None:
