@@ -48,6 +48,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from dateutil.relativedelta import relativedelta
+
 from cognee_langchain.core._date_phrases import DateRole, Grain
 from cognee_langchain.core._date_scan import PhraseMatch, scan, scan_whole
 from cognee_langchain.core._tense import present_question
@@ -133,6 +135,28 @@ def resolve_dates(text: str, reference: datetime) -> list[ResolvedDate]:
 
 _COUNTED_BACK = re.compile(r"\b(?:ago|back)\b", re.IGNORECASE)
 
+# What "after" or "before" a period of this grain names: the next or previous such period, a
+# day's the week beside it ("after Easter": the week after).
+_BESIDE_GRAIN: dict[str, Grain] = {"day": "week", "week": "week", "month": "month", "year": "year"}
+
+
+def _beside(date: ResolvedDate) -> ResolvedDate | None:
+    """The period just after or before ``date`` ("after Easter": the week from Easter Monday,
+    "before Christmas": the week before it, "after May": June), as an "on" date; ``None`` for
+    any other role, or a grain with no period beside it."""
+    grain = _BESIDE_GRAIN.get(date.grain)
+    if date.role not in ("after", "before") or grain is None:
+        return None
+    step = (
+        relativedelta(weeks=1)
+        if grain == "week"
+        else relativedelta(months=1)
+        if grain == "month"
+        else relativedelta(years=1)
+    )
+    at = date.end if date.role == "after" else date.at - step
+    return ResolvedDate(at, grain, date.phrase, at + step, "on")
+
 
 def resolve_valid_at(text: str, reference: datetime) -> ResolvedDate:
     """When the fact stated in ``text`` (one sentence) became true.
@@ -144,11 +168,20 @@ def resolve_valid_at(text: str, reference: datetime) -> ResolvedDate:
     side: "three weeks back, on the 23rd" -> the 23rd). Two phrases that disagree ("in March, no, in
     April"): the first. A sentence whose only such phrases point ahead states a change to come
     ("I'm moving to Berlin next month"): it holds from the first of them, not from the message
-    time. No such phrase: ``ResolvedDate(reference, "instant", "", reference)``.
+    time. A sentence with none but "after" or "before" a date tells an event beside it: the
+    period just after or before ("I quit after Easter" -> the week after Easter, "Told them before
+    Christmas" -> the week before, "after May" -> June). No such phrase: ``ResolvedDate(reference,
+    "instant", "", reference)``.
     """
     ref = as_utc(reference)
-    starts = [date for date in resolve_dates(text, ref) if date.role in ("on", "since")]
+    dates = resolve_dates(text, ref)
+    starts = [date for date in dates if date.role in ("on", "since")]
     candidates = [date for date in starts if date.at <= ref]
+    if not starts:
+        # "I quit after Easter", "Told them before Christmas": the period just beside it
+        # (in the past only: a change to come is told by its own date, "next month")
+        starts = [b for date in dates if (b := _beside(date)) is not None and b.at <= ref]
+        candidates = starts
     if not candidates:
         return starts[0] if starts else ResolvedDate(ref, "instant", "", ref)
     best = candidates[0]

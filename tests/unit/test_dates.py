@@ -403,6 +403,27 @@ def test_valid_at_skips_ends_and_prefers_past_phrases() -> None:
     assert (found.at, found.phrase) == (_day(2021, 1, 1), "since 2021")
 
 
+@pytest.mark.parametrize(
+    ("text", "at", "grain"),
+    [
+        ("I quit after Easter.", _day(2023, 4, 10), "week"),  # Easter Sunday 9 April 2023
+        ("Told them before Christmas.", _day(2022, 12, 18), "week"),
+        ("I moved after May.", _day(2023, 6, 1), "month"),
+        ("I left before 2020.", _day(2019, 1, 1), "year"),
+    ],
+)
+def test_an_event_after_or_before_a_date_is_in_the_period_beside_it(
+    text: str, at: datetime, grain: str
+) -> None:
+    found = resolve_valid_at(text, REF)
+    assert (found.at, found.grain) == (at, grain)
+
+
+def test_a_date_of_its_own_wins_over_one_beside_it() -> None:
+    assert resolve_valid_at("I quit in May, after the wedding in April.", REF).phrase == "in May"
+    assert resolve_valid_at("I quit after work.", REF).phrase == ""
+
+
 def test_a_start_made_since_a_month_is_past() -> None:
     assert _one("Since starting in March I have loved it").at == _day(2023, 3, 1)
 
