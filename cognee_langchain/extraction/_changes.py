@@ -75,8 +75,11 @@ _TITLE_END = (
 )
 # The article may be missing before a title that ends in a job noun ("I'm head baker at X").
 _TITLE_AT = re.compile(
-    rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became)\s+{_NOW}"
-    rf"(?:(?:a|an|the)\s+)?{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?:the\s+)?(?P<org>\S))?"
+    rf"\bI(?:['’]m|\s+am|\s+work\s+as|\s+started\s+as|['’]ve\s+become|\s+became"
+    # "I've been team lead since May", "I stepped up to team lead", "I took over as team lead"
+    # (not "I've been appointed headmaster": a passive, read as one)
+    r"|(?:['’]ve|\s+have)\s+been(?!\s+\w+ed\b)|\s+stepped\s+up\s+(?:to|as)|\s+took\s+over\s+as"
+    rf"|\s+moved\s+up\s+to)\s+{_NOW}(?:(?:a|an|the)\s+)?{_TITLE}(?:\s+(?:again\s+)?(?:at|for|with)\s+(?:the\s+)?(?P<org>\S))?"
 )
 # "I started at Wealthsimple as a data scientist", "I started at a gym on Monday, as a
 # manager": the employer first, then the title.

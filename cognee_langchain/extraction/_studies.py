@@ -33,6 +33,9 @@ DEGREE_AT = re.compile(
 # left uni back in October", "I'm dropping out of comp sci" (the school named, or whichever the
 # speaker was at).
 STUDIES_ENDED = re.compile(
+    # "I'm done with uni", "that's uni done"
+    r"\bI(?:['’]m|\s+am)\s+(?:(?:finally|officially)\s+)?done\s+with\s+(?:uni|university|college)\b"
+    r"|\b(?i:that['’]s)\s+(?:uni|university|college)\s+(?:done|over|finished)\b|"
     rf"(?:{_I}|^\W*)(?:"
     # the school named, in its case: "I dropped out of Keele", "I quit my course at Keele"
     rf"[Dd]ropp(?:ed|ing)\s+out\s+of\s+(?:the\s+)?(?P<org_2>{_NAME})"
@@ -40,7 +43,9 @@ STUDIES_ENDED = re.compile(
     rf"(?:the\s+)?(?P<org_3>{_NAME})"
     rf"|(?i:graduated(?:\s+from\s+(?:the\s+)?(?P<org>{_NAME}))?"
     rf"|(?:finished|completed)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}"
-    r"|(?:dropped|dropping)\s+out|left\s+(?:uni|university|college)\b"
+    # "I quit my course in May" (the school unnamed: whichever the speaker was at)
+    rf"|(?:quit|left|dropped|abandoned)\s+(?:my|the)\s+(?:[\w-]+\s+)?{_DEGREE}\b(?!\s+(?:at|with|of)\b)"
+    r"|(?:dropped|dropping)\s+out|(?:left|finished)\s+(?:uni|university|college)\b"
     # "I pulled out of uni", "I withdrew from the course"
     r"|(?:pulled|withdrew)\s+(?:out\s+of|from)\s+(?:uni|university|college|the\s+course|my\s+course)\b))"
 )

@@ -264,6 +264,23 @@ def test_a_sport_given_up_by_its_gear(text: str, activity: str) -> None:
 
 # -- work ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I've been team lead since May.",
+        "Ana: I stepped up to team lead in May.",
+        "Ana: I took over as team lead in May.",
+    ],
+)
+def test_a_title_taken_in_more_words(text: str) -> None:
+    assert [r.target for r in of_kind(text, "job_title")] == ["team lead"]
+
+
+def test_been_somewhere_or_something_else_is_no_title() -> None:
+    for text in ("Ana: I've been busy since May.", "Ana: I've been to the manager about it."):
+        assert of_kind(text, "job_title") == []
+
+
+@pytest.mark.parametrize(
     ("text", "employer"),
     [
         ("Ana: I was made redundant from Acme in April.", "Acme"),
@@ -566,6 +583,23 @@ def test_studies_left_name_the_school(text: str, school: str) -> None:
 def test_studies_begun_with_an_article() -> None:
     (studies,) = of_kind("Ana: I'm doing an MBA at Warwick, started last month.", "studies_at")
     assert (studies.target, ended(studies)) == ("Warwick", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana: I quit my course in May.",
+        "Ana: I finished uni in May.",
+        "Ana: My last exam was in May, so I'm done with uni.",
+        "Ana: I handed in my dissertation in May, and that's uni done.",
+    ],
+)
+def test_studies_left_without_naming_the_school(text: str) -> None:
+    assert [(r.target, ended(r)) for r in of_kind(text, "studies_at")] == [("", True)]
+
+
+def test_a_course_of_something_else_ends_no_studies() -> None:
+    assert of_kind("Ana: I left the course of antibiotics in May.", "studies_at") == []
 
 
 @pytest.mark.parametrize(
