@@ -264,7 +264,8 @@ _SEQUEL = re.compile(
     re.I,
 )
 _SEQUEL_WORDS = re.compile(r"\b(?:after|following|next|later)\b", re.I)
-_SEQUEL_GRAIN: dict[str, Grain] = {
+# The unit each word counts in, which is also the grain of the date it tells.
+_SEQUEL_UNIT: dict[str, Grain] = {
     "day": "day",
     "week": "week",
     "weekend": "week",
@@ -293,9 +294,8 @@ def _with_sequels(text: str, kept: list[PhraseMatch]) -> list[PhraseMatch]:
             grain: Grain = "day"
         else:
             count = _count(m["count"]) if m["count"] else 1
-            unit = "week" if word == "weekend" else word
-            at += relativedelta(**{f"{unit}s": count})
-            grain = _SEQUEL_GRAIN[word]
+            grain = _SEQUEL_UNIT[word]
+            at += relativedelta(**{f"{grain}s": count})
         sequels.append(PhraseMatch(m.start(), m.end(), m[0], at, grain, "on", grain_end(at, grain)))
     spans += [(p.start, p.end) for p in sequels]
     outside = [p for p in kept if not any(a <= p.start and p.end <= b for a, b in spans)]

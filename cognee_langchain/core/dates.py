@@ -136,24 +136,23 @@ def resolve_dates(text: str, reference: datetime) -> list[ResolvedDate]:
 _COUNTED_BACK = re.compile(r"\b(?:ago|back)\b", re.IGNORECASE)
 
 # What "after" or "before" a period of this grain names: the next or previous such period, a
-# day's the week beside it ("after Easter": the week after).
-_BESIDE_GRAIN: dict[str, Grain] = {"day": "week", "week": "week", "month": "month", "year": "year"}
+# day's the week beside it ("after Easter": the week after); its grain and length.
+_BESIDE: dict[str, tuple[Grain, relativedelta]] = {
+    "day": ("week", relativedelta(weeks=1)),
+    "week": ("week", relativedelta(weeks=1)),
+    "month": ("month", relativedelta(months=1)),
+    "year": ("year", relativedelta(years=1)),
+}
 
 
 def _beside(date: ResolvedDate) -> ResolvedDate | None:
     """The period just after or before ``date`` ("after Easter": the week from Easter Monday,
     "before Christmas": the week before it, "after May": June), as an "on" date; ``None`` for
     any other role, or a grain with no period beside it."""
-    grain = _BESIDE_GRAIN.get(date.grain)
-    if date.role not in ("after", "before") or grain is None:
+    beside = _BESIDE.get(date.grain)
+    if date.role not in ("after", "before") or beside is None:
         return None
-    step = (
-        relativedelta(weeks=1)
-        if grain == "week"
-        else relativedelta(months=1)
-        if grain == "month"
-        else relativedelta(years=1)
-    )
+    grain, step = beside
     at = date.end if date.role == "after" else date.at - step
     return ResolvedDate(at, grain, date.phrase, at + step, "on")
 

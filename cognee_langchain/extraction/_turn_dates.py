@@ -140,10 +140,9 @@ def date_from_neighbours(sentences: list[Sentence], graph: ChunkGraph) -> None:
     with its date and its own subject ("In 1992, Umbrella Systems started building rockets."),
     one whose date is what it describes ("Last week was busy."), one that starts something else
     ("Started a podcast in May.") or a first or last day, which dates only a start or an end
-    (:func:`follow_up_date` has read it). Another
-    event told beside a change with a date and nothing of that sort ("I left it at home in May")
-    dates the change too: on the development fixtures such sentences are far fewer than the
-    dates told apart."""
+    (:func:`follow_up_date` has read it). Another event told beside a change with a date and
+    nothing of that sort ("I left it at home in May") dates the change too: on the development
+    fixtures such sentences are far fewer than the dates told apart."""
     undated: dict[int, list[tuple[str, str, str]]] = {}
     changing: set[int] = set()  # sentences that state a change of some kind
     for key, (_, time, place) in graph.relations.items():
@@ -195,10 +194,10 @@ def _date_told_apart(text: str) -> str:
     starts = [d.phrase for d in dates if d.role in ("on", "since") and d.at <= now]
     if not starts:
         return ""
-    opening = text.lstrip(" \t\"'“‘(").casefold()
+    opening = text.lstrip(" \t\"'“‘(")
     for date in dates:
-        if opening.startswith(date.phrase.casefold()):
-            rest = text.lstrip(" \t\"'“‘(")[len(date.phrase) :]
+        if opening.casefold().startswith(date.phrase.casefold()):
+            rest = opening[len(date.phrase) :]
             bare = not _PREPOSITION.match(date.phrase)
             if _OWN_SUBJECT.match(rest) or (bare and _DESCRIBED.match(rest)):
                 return ""

@@ -446,10 +446,11 @@ def stage_of(predicate: str) -> str:
     return "together"
 
 
-_STATUS_OF_STAGE = {"married": "married", "engaged": "engaged", "together": "in a relationship"}
-
-
-def open_status(predicate: str) -> str:
+def open_status(predicate: str) -> str | None:
     """The relationship status a couple's predicate told without the partner states ("we got
-    engaged": ``"engaged"``): what it is stored as when no partner held at its time is known."""
-    return _STATUS_OF_STAGE[stage_of(predicate)]
+    engaged": ``"engaged"``): what it is stored as when no partner held at its time is known.
+    ``None`` for a couple only said to be together: as the current status, "in a relationship"
+    from an older turn outranked later changes that went unread (time-and-change dev5
+    stale-first 15.8 % -> 18.4 %)."""
+    stage = stage_of(predicate)
+    return None if stage == "together" else stage

@@ -104,7 +104,7 @@ from cognee_langchain.extraction._turn_dates import (
     default_kind,
 )
 from cognee_langchain.extraction.base import GraphExtractor, check_texts
-from cognee_langchain.extraction.kinds import open_status, stage_of
+from cognee_langchain.extraction.kinds import open_status
 from cognee_langchain.extraction.schema import ChunkExtraction
 
 __all__ = ["CO_OCCURRENCE", "OfflineGraphExtractor", "extract_chunk", "lead_sentence"]
@@ -347,16 +347,15 @@ def _read_as(name: str, text: str, graph: ChunkGraph, description: str) -> None:
 def _open_statuses(graph: ChunkGraph) -> None:
     """Name the status of each engagement or marriage told without its partner ("We got
     engaged!" -> the concept "engaged"): the write stores it with the partner held at its time,
-    else, when none is known by then (the couple's start may arrive later), as that status. A
-    couple only said to be together ("Together since May.") names none: as the current status,
-    "in a relationship" from an older turn outranked later changes that went unread."""
+    else, when none is known by then (the couple's start may arrive later), as that status (see
+    :func:`~cognee_langchain.extraction.kinds.open_status`)."""
     for (_, predicate, target), (description, time, _) in list(graph.relations.items()):
         match = default_kind(predicate)
         if target or time.retracted or match.retracted:
             continue
-        couple = (time.kind or match.kind) == "relationship_status"
-        if couple and stage_of(predicate) != "together":
-            graph.add_concept(open_status(predicate), description)
+        status = open_status(predicate)
+        if status is not None and (time.kind or match.kind) == "relationship_status":
+            graph.add_concept(status, description)
 
 
 def _introduced_name(sentences: list[Sentence], index: int) -> list[Mention]:

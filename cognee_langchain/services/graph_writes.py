@@ -180,7 +180,8 @@ async def abuild_ops(
             if target is None and statement.kind == STAGED_KIND:
                 # No partner known by then (the couple's start may arrive later): the status
                 # itself, "is engaged", when the extractor named it among the chunk's entities.
-                target = resolution.entity_of_key.get(open_status(predicate))
+                status = open_status(predicate)
+                target = None if status is None else resolution.entity_of_key.get(status)
                 predicate = predicate if target is None else "is"
         if source == target:
             continue  # both names resolved to one entity: not a fact about two things
@@ -204,6 +205,7 @@ async def abuild_ops(
         if not statement.store or target is None:
             continue
         if statement.kind == STAGED_KIND:
+            # the stored predicate's stage, as later writes read it back
             stage = stage_of(predicate)
             at = statement.valid.at.timestamp()
             staged.append(StageStatement(source, target, stage, at, row.chunk_id))

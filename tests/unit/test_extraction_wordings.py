@@ -87,6 +87,9 @@ def test_a_couple_begun_names_its_partner(text: str, partner: str) -> None:
 def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None:
     text = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Spain. We've moved."
     assert not [e for e in extract_chunk(text).entities if e.name == "Spain" and e.type == "Person"]
+    # nor is a partner named so: nobody was introduced
+    told = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Carol. We're engaged."
+    assert [r.target for r in of_kind(told, "relationship_status")] == [""]
 
 
 @pytest.mark.parametrize(
