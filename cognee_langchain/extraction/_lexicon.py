@@ -116,7 +116,9 @@ HEADER_WORDS = _words(
 _VERB_STARTERS = _words(
     "let make take give get go come keep use try find tell ask show call check add remember "
     "consider imagine suppose assume given based according regarding including following "
-    "using having being going doing getting making"
+    "using having being going doing getting making "
+    # imperatives that open on whom they are about: "Bring Andrés", "Send Tom my love"
+    "bring send invite hug kiss wish greet text email phone message"
 )
 MONTHS_AND_DAYS = _words(
     "january february march april may june july august september october november december "

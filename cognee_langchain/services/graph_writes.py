@@ -168,6 +168,7 @@ async def abuild_ops(
     names = {e.id: e.name for e in resolution.entities.values()}
     held = await _aheld_values(runtime, dataset, resolution, relations, names)
     staged: list[StageStatement] = []
+    references = _chunk_times(plan)
     for order, row in enumerate(relations):
         source = resolution.entity_of_key[row.source]
         target = None if row.target is None else resolution.entity_of_key[row.target]
@@ -177,6 +178,11 @@ async def abuild_ops(
         if target is None and statement.end is None and statement.single_valued:
             assert statement.kind is not None  # a single-valued fact has a kind
             target = held.value_at(source, statement.kind, statement.valid.at.timestamp())
+            if target is None and statement.valid.role == "since":
+                # "We've been together since Easter" names whoever the partner is as it is
+                # said: a partner first told of later than Easter is still that partner.
+                told = references.get(row.chunk_id, references[""])
+                target = held.value_at(source, statement.kind, told.timestamp())
             if target is None and statement.kind == STAGED_KIND:
                 # No partner known by then (the couple's start may arrive later): the status
                 # itself, "is engaged", when the extractor named it among the chunk's entities.

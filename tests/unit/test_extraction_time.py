@@ -486,6 +486,17 @@ def test_we_got_married_is_to_the_partner_of_the_time(memory: GraphMemory) -> No
     assert [(names[r.id], day(r.valid_at)) for r in married] == [("Sam", "2023-06-09")]
 
 
+def test_together_since_names_the_partner_of_the_telling(memory: GraphMemory) -> None:
+    # The partner is first told of after the date the couple began: "since" still names them.
+    memory.remember(session("10:00 am on 12 February, 2022", "Alice: I'm dating Cathal now."))
+    memory.remember(
+        session("10:00 am on 14 February, 2022", "Alice: We've been together since last May.")
+    )
+    versions = memory.history("Alice", "relationship_status", dataset=DEFAULT_DATASET)
+    assert {v.target for v in versions} == {"Cathal"}
+    assert min(v.valid_at for v in versions if v.valid_at).date().isoformat() == "2021-05-01"
+
+
 def test_we_got_married_with_no_partner_known_is_the_status(memory: GraphMemory) -> None:
     memory.remember(session("10:00 am on 10 June, 2023", "Alice: We got married yesterday!"))
     versions = memory.history("Alice", "relationship_status", dataset=DEFAULT_DATASET)

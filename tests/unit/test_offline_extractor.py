@@ -328,6 +328,12 @@ def test_a_speaker_label_is_one_person_never_merged_with_the_word_before() -> No
     assert names(text) == ["Maria", "John", "Chicago"]
 
 
+@pytest.mark.parametrize("verb", ["Bring", "Send", "Invite", "Hug", "Wish", "Text"])
+def test_an_imperative_opening_on_a_name_is_no_part_of_it(verb: str) -> None:
+    # "Bring Andrés." is Andrés, not a person called "Bring Andrés"
+    assert names(f"Ana: His name is Andrés. {verb} Andrés.") == ["Ana", "Andrés"]
+
+
 def test_a_speaker_is_an_entity_without_saying_i() -> None:
     assert types("Melanie: Wow, nice painting!") == {"Melanie": "Person"}
 
