@@ -98,11 +98,17 @@ _WORK_AT = re.compile(
 # Still or now at a named employer: "Still at Qantas doing ground ops", "I'm at Monzo now,
 # started ...", "I'm still at Shopify". Without "still", work must follow ("I'm at Disneyland
 # now" is a visit: "working ...", "now, started ..."); a place is never an employer.
+# Held since a time, it is a job too: "I am at Siemens since last month", "Been at the Co-op
+# since Remembrance Day", "I've been at Monzo for two months" (not a home: "at Cyril's house").
 _STILL_AT = re.compile(
-    r"(?:\bI(?:['’]m|\s+am)\s+(?:(?P<still>still)\s+|now\s+)?|(?<![\w'’])(?P<still_>[Ss]till)\s+)"
+    r"(?:\bI(?:['’]m|\s+am)\s+(?:(?P<still>still)\s+|now\s+)?|(?<![\w'’])(?P<still_>[Ss]till)\s+"
+    r"|\bI(?:['’]ve|\s+have)\s+been\s+|(?<![\w'’])Been\s+)"
     r"at\s+(?:the\s+)?(?P<org>[^\W\d_a-z][\w'’&-]*(?:\s+[^\W\d_a-z][\w'’&-]*){0,3})"
-    r"(?P<cue>\s+working\b|,?\s+now\W+(?:started|working)\b)?"
+    r"(?P<cue>\s+working\b|,?\s+now\W+(?:started|working)\b"
+    r"|(?:\s+now)?,?\s+(?:since|for\s+(?:a|one|two|three|four|five|six|\d+)\s+"
+    r"(?:weeks?|months?|years?))\b)?"
 )
+_DWELLING = re.compile(r"\s+(?:house|flat|apartments?|place|home|cottage|residence)\b")
 # Joining an employer, told with its work ("I joined Northlight last month, in the design
 # team"); without a word of work, joining is a club's ("I joined the Harriers").
 _JOINED = re.compile(rf"{_I}joined\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
@@ -329,6 +335,9 @@ def _employers(
         org = at.get(match.start("org"))
         if org is None or not (match.group("still") or match.group("still_") or match["cue"]):
             continue
+        entry = graph.entities.get(org.key)
+        if org.possessive or _DWELLING.match(text, org.end) or (entry and entry[1] == PERSON):
+            continue  # a home ("at Cyril's house"), or someone's ("at Mum's")
         if not is_place(org, graph) and _works_at(match, speaker, at, graph, description):
             spans.append(match.span())
     for match in _WORKPLACE.finditer(text):
@@ -428,7 +437,8 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     title_changes: TITLE_CHANGE_WORDS,
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
-         "office", "still", "contract", "employed", "taken", "recruited", "first", "joined")
+         "office", "still", "contract", "employed", "taken", "recruited", "first", "joined",
+         "been", "since")
     ),
     jobs_ended: JOB_ENDS_WORDS,
     pets_gone: PET_GONE_WORDS,

@@ -105,6 +105,11 @@ _LEFT_BY = re.compile(
     # the speaker ended it: "I dumped Gino", "I broke it off with Gino"
     r"|\bI\s+(?:finally\s+|just\s+)?(?:dumped|broke\s+(?:it\s+)?off\s+with)\s+"
     r"(?P<partner_2>[^\W\d_a-z])"
+    # the partner unnamed: "My wife left me in May", "My boyfriend dumped me"
+    r"|(?P<unnamed>\b[Mm]y\s+(?:husband|wife|boyfriend|girlfriend|partner|fianc[eé]e?)\s+"
+    r"(?:has\s+)?(?:just\s+)?(?:dumped|broke\s+up\s+with|divorced|walked\s+out\s+on|left)"
+    r"\s+me\b(?!\s+(?:a|an|the|some|alone|with|at|to)\b)"
+    rf"(?!\s+in\s+(?!(?i:{_MONTHS})\b|\d{{4}}\b)))"
 )
 # "we" and a partner named before: "we've been together since May", "we got married".
 _WE_COUPLE = re.compile(
@@ -325,6 +330,10 @@ def couples(
             graph.relate(speaker, "broke up with", partner.key, description, time)
             spans.append(match.span())
     for match in _LEFT_BY.finditer(text):
+        if match.group("unnamed"):
+            _apart(speaker, "", _legal_state(match.group()), graph, description)
+            spans.append(match.span())
+            continue
         partner = at.get(match.start("partner" if match.group("partner") else "partner_2"))
         if partner is not None and is_person(partner, graph):
             time = FactTime(kind="relationship_status", retracted=True)

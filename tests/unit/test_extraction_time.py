@@ -1339,6 +1339,13 @@ def test_a_proposal_of_something_else_is_no_engagement(text: str) -> None:
         ("Ida: I'm at Arup working on bridges.", "Arup"),
         ("Ida: still pulling barista shifts at Little Lune.", "Little Lune"),
         ("Ida: I'm at Disneyland now.", None),  # a visit as much as a job
+        # held since a time: a job too
+        ("Ida: Good! I am at Siemens since last month.", "Siemens"),
+        ("Ida: Been at the Central Alberta Co-op since Remembrance Day.", "Central Alberta Co-op"),
+        ("Ida: I've been at Amazon for two months now.", "Amazon"),
+        ("Ida: I've been at Mum's since Friday.", None),  # someone's home
+        ("Ida: I've been at Cyril's house since May.", None),
+        ("Ida: I've been at Heathrow for two hours.", None),  # hours: no job
         ("Ida: I'm still in Leeds.", None),
         ("Ida: I live in Leeds. I'm still at Leeds.", None),  # a place is no employer
     ],
@@ -1628,6 +1635,26 @@ def test_living_with_a_named_person_is_a_partner(text: str, partner: str | None)
 def test_more_wordings_of_a_break_up(text: str) -> None:
     (ended,) = [r for r in relations(text) if r.retracted]
     assert (ended.target, ended.kind) == ("Joel", "relationship_status")
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("Ida: My wife left me in May.", True),
+        ("Ida: My boyfriend dumped me last week.", True),
+        ("Ida: My partner left me for her boss.", True),
+        ("Ida: My wife left me a note.", False),
+        ("Ida: My boyfriend left me in charge of the dog.", False),
+    ],
+)
+def test_a_partner_unnamed_ending_it_ends_whoever_it_was(text: str, ended: bool) -> None:
+    ends = [r for r in relations(text) if r.retracted and r.kind == "relationship_status"]
+    assert [r.target for r in ends] == ([""] if ended else [])
+
+
+def test_a_divorce_by_a_partner_unnamed_leaves_the_speaker_divorced() -> None:
+    found = [(r.predicate, r.target) for r in relations("Ida: My husband divorced me in 2020.")]
+    assert ("is", "divorced") in found
 
 
 def test_a_thing_given_away_with_the_particle_last_ends_owning_it() -> None:
