@@ -155,6 +155,9 @@ _NEW_JOB = re.compile(
     r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+was|\s+got)\s+(?:now\s+)?"
     r"(?:employed|taken\s+on|recruited)\s+(?:by|at)\s+(?:the\s+)?(?P<org_3>\S)"
     r"|\b[Mm]y\s+first\s+(?:day|week|shift)\s+(?:at|with)\s+(?:the\s+)?(?P<org_4>\S)"
+    # "I already got hired, St. Luke's BGC", "Got hired by Amazon"
+    r"|(?:\bI(?:['’]ve|\s+have)?\s+|^\W*)(?:already\s+|just\s+|finally\s+)?(?:got|been)\s+hired"
+    r"(?:\s+by|\s+at|,)\s+(?:the\s+)?(?P<org_5>[^\W\d_a-z])"
 )
 # The title a new job is named by: "a new job, UX designer at Allegro", "a job: junior
 # consultant at Deloitte", "a new role as head chef at Nopa".
@@ -262,7 +265,7 @@ def _works_at(
 ) -> bool:
     """Relate the speaker to the employer the match's ``org`` (or ``org_2`` ...) names, if a
     name starts there."""
-    groups = [g for g in ("org", "org_2", "org_3", "org_4") if g in match.re.groupindex]
+    groups = [g for g in ("org", "org_2", "org_3", "org_4", "org_5") if g in match.re.groupindex]
     group = next((g for g in groups if match.group(g)), "org")
     org = at.get(match.start(group)) if match.group(group) else None
     if org is None:
@@ -438,7 +441,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
          "office", "still", "contract", "employed", "taken", "recruited", "first", "joined",
-         "been", "since")
+         "been", "since", "hired")
     ),
     jobs_ended: JOB_ENDS_WORDS,
     pets_gone: PET_GONE_WORDS,

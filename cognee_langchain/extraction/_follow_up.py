@@ -16,8 +16,9 @@
   ("We broke up three months ago.") a couple; a thing got again by a pronoun ("I bought him
   three days ago.") or its sale closing ("The sale closed a fortnight ago.") a pet or a
   possession. "We went to Rome in May" dates a trip, not the change before it. Its date must
-  lie in the past (not "We'll meet in May"), and the change's own sentence must name no date
-  of its own, which always wins. Only the phrase is passed on ("in May"): it is resolved
+  lie in the past (not "We'll meet in May") but for a last day to come ("I'm leaving Acme. My
+  last day is on the 31st."), and the change's own sentence must name no date of its own,
+  which always wins. Only the phrase is passed on ("in May"): it is resolved
   against the message's time with every other date when the write is built.
 * **A name**: a pet, a partner or a vehicle told of without a name is named by the next
   sentence: "We adopted a beagle last Saturday. His name is Waffles.", "I'm seeing someone.
@@ -67,11 +68,11 @@ _MOVE = frozenset({"lives_in"})
 _COUPLE = frozenset({"relationship_status"})
 _GOT = frozenset({"has_pet", "owns"})
 _FIRST_OR_LAST = (
-    r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|week|class|lesson|session|lecture)\b"
+    r"(?:my|our|his|her)\s+(?:{which})\s+(?:day|shift|duty|week|class|lesson|session|lecture)\b"
     # "Last day was Good Friday" (not "Last week was busy": no date follows that)
-    r"|(?:{which})\s+(?:day|shift)\s+(?:was|is)\b"
+    r"|(?:{which})\s+(?:day|shift|duty)\s+(?:was|is)\b"
     r"|[\w\s]{{3,30}}?\s+was\s+(?:my|our|his|her)\s+(?:{which})\s+"
-    r"(?:day|shift|week|class|lesson|session|lecture)\b"
+    r"(?:day|shift|duty|week|class|lesson|session|lecture)\b"
 )
 _RETOLD: tuple[tuple[re.Pattern[str], frozenset[str] | None, bool | None], ...] = tuple(
     # The re-telling opens the sentence or follows a leading aside: "Dysgu Cymraeg, Wednesday
@@ -145,7 +146,7 @@ _RETOLD_WORDS = frozenset(
         "decided", "agreed", "began", "started", "signed", "finalised", "finalized", "official",
         "it", "that", "this", "was", "happened", "ended", "start", "begin", "joined", "join",
         "finished", "left", "promoted", "made", "hired", "appointed", "day", "shift", "week",
-        "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
+        "duty", "moved", "move", "relocated", "drove", "flew", "arrived", "arrive", "keys", "lived",
         "been", "stayed", "met", "got", "bought", "adopted", "rescued", "brought", "picked",
         "collected", "sold", "told", "informed", "class", "lesson", "session", "lecture",
         "broke", "split", "separated", "divorced", "sale", "proposed", "popped", "asked", "knee",
@@ -222,6 +223,10 @@ def follow_up_date(text: str, following: str) -> FollowUp | None:
     starts = [
         d.phrase for d in resolve_dates(following, now) if d.role in ("on", "since") and d.at <= now
     ]
+    if not starts and ends and resolve_dates(following, now):
+        # "I'm leaving St. Luke's. My last duty is on the 31st.": an end to come, dated as its
+        # sentence's tense tells (the phrase alone would read as the 31st gone by).
+        starts = [following.strip()]
     if not starts or resolve_dates(text, now):
         return None
     # Which of several phrases is the more precise depends on the message's own time ("Three

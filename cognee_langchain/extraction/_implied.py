@@ -27,6 +27,7 @@ import re
 
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
+from cognee_langchain.extraction._follow_up import has_date
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._studies import (
     DEGREE_AT,
@@ -134,7 +135,7 @@ _FREELANCE = re.compile(
 # A workplace left, not named: "I left the studio in the summer" (named: :mod:`._changes`).
 _WORKPLACES = (
     r"studio|office|firm|company|agency|bank|practice|restaurant|café|cafe|shop|store|lab|"
-    r"hospital|clinic|startup|start-up|bakery|gym|paper|newspaper|magazine|school|factory|"
+    r"hospital|clinic|startup|start-up|bakery|paper|newspaper|magazine|school|factory|"
     r"warehouse|hotel|bar|salon|kitchen"
 )
 _LEFT_PLACE = re.compile(
@@ -152,6 +153,12 @@ _JOB_ENDED = re.compile(
     r"(?:laid\s+me\s+off|fired\s+me|sacked\s+me|made\s+me\s+redundant)\b"
     r"|\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been)\s+(?:now\s+)?"
     r"(?:unemployed|out\s+of\s+work|between\s+jobs)\b(?!\s+for\b)"
+    # "I handed in my notice", "I've put in my resignation": the job ends
+    r"|\bI(?:['’]ve|\s+have)?\s+(?:just\s+|finally\s+|officially\s+)?"
+    r"(?:handed|put|gave|given|turned|sent)\s+(?:in\s+)?my\s+(?:notice|resignation)\b"
+    # not a home's: "I gave my notice to the landlord", "... on the flat"
+    r"(?!(?:\s+in)?\s+(?:to|on)\s+(?:the|my|our)\s+(?:landlord|landlady|flat|apartment|house"
+    r"|lease|tenancy|letting\s+agent)\b)"
     # "I don't work there anymore", "My contract ended in March"
     r"|\bI\s+(?:don['’]t|do\s+not|no\s+longer)\s+work\s+there\b"
     r"|\b[Mm]y\s+(?:job|contract)\s+(?:ended|finished|came\s+to\s+an\s+end|was\s+terminated)\b"
@@ -159,7 +166,8 @@ _JOB_ENDED = re.compile(
 # A job's end that names no employer and needs none: whatever job the speaker had ended.
 _UNNAMED_END = re.compile(
     r"\b(?:laid\s+(?:me\s+)?off|fired|sacked|let\s+go|made\s+(?:me\s+)?redundant|lost\s+my\s+job"
-    r"|redundancy|unemployed|out\s+of\s+work|between\s+jobs|resigned|retired|(?:quit|left|packed\s+in)"
+    r"|redundancy|unemployed|out\s+of\s+work|between\s+jobs|resigned|retired|notice|resignation"
+    r"|(?:quit|left|packed\s+in)"
     r"\s+my\s+job|work\s+there|(?:job|contract)\s+(?:ended|finished|came|was))\b"
 )
 # What ended told right after: "laid off from Stripe", "resigned from the committee", "resigned as
@@ -378,6 +386,7 @@ def jobs_left(
     ended ("I quit Renault", "I quit nursing") ends the job title too, unless the sentence
     names a new one."""
     spans: list[Span] = []
+    ended = False
     for match in _LEFT_PLACE.finditer(text):
         place = " ".join(match.group("place").split())
         if not _plain(place):
@@ -386,7 +395,9 @@ def jobs_left(
         time = FactTime(kind="works_at", retracted=True)
         graph.relate(speaker, "left", target, description, time)
         spans.append(match.span())
-    ended = bool(spans)
+        # "I left the office and went home" is an evening, not a job: leaving ends the job
+        # (and its title) when quit or dated ("I left the studio in the summer").
+        ended = ended or "quit" in match.group().split() or has_date(text)
     # "I was laid off", "I quit nursing": the job ends without naming the employer: that ends too.
     unnamed = any(_is_occupation(m.group("work")) for m in _QUIT_WORK.finditer(text))
     for match in _JOB_ENDED.finditer(text):
@@ -471,7 +482,7 @@ IMPLIED_RULES = {
     titles_alone: lex.JOB_NOUNS | {"freelancing", "freelance", "self"},
     jobs_left: frozenset(("left", "quit", "resigned", "retired", "laid", "fired", "redundant",
                           "lost", "redundancy", "unemployed", "work", "jobs", "packed", "contract",
-                          "job")),
+                          "job", "notice", "resignation")),
     things: frozenset(("selling", "giving", "getting")),
     mine: frozenset(("ride", "riding", "drive", "driving", "drove", "rode", "my", "our", "sail",
                      "sailing", "sailed", "fix", "fixing")),

@@ -1,8 +1,8 @@
 """Jobs a speaker tells of ending, for the offline extractor's change rules (:mod:`._changes`):
 "I lost my job at Door Dash", "I quit my job at Renault", "I left Shopify" (a name not known as
-a place), "my last day at Zentrix was 31st May", "Left the council in August" (an employer named
-by what it is), "Northlight let me go", "I was made redundant from Acme" -> the end of
-``works_at`` there.
+a place), "I'm leaving St. Luke's" (an end to come), "my last day at Zentrix was 31st May", "Left
+the council in August" (an employer named by what it is), "Northlight let me go", "I was made
+redundant from Acme" -> the end of ``works_at`` there.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
-from cognee_langchain.extraction._subjects import Span, is_place
+from cognee_langchain.extraction._subjects import PERSON, Span, is_place
 
 __all__ = ["JOB_ENDS_WORDS", "JOB_LOST", "jobs_ended"]
 
@@ -23,6 +23,11 @@ JOB_LOST = re.compile(
 )
 # "I left Shopify", "I've left Acme": the end of a job when the name is no place.
 _LEFT = re.compile(rf"{_I}left\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
+# "I'm leaving St. Luke's", "I am leaving Google at the end of the month": an end to come.
+_LEAVING = re.compile(
+    r"\bI(?:['’]m|\s+am)\s+(?:now\s+|finally\s+|officially\s+)?leaving\s+(?:the\s+)?"
+    r"(?P<org>[^\W\d_a-z])"
+)
 # "I left the council", "left the bank": an employer named by what it is.
 _LEFT_WORKPLACE = re.compile(
     rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<workplace>council|company|firm|bank|agency|hospital|"
@@ -52,7 +57,7 @@ _FINISHED_AT = re.compile(
 )
 # "My last day at Zentrix was 31st May", "last shift at Boba Bliss is Friday": a job's end.
 _LAST_DAY = re.compile(
-    r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|week)\s+(?:at|with|in)\s+"
+    r"\b(?:[Mm]y\s+|[Oo]ur\s+)?(?:[Ll]ast|[Ff]inal)\s+(?:day|shift|duty|week)\s+(?:at|with|in)\s+"
     r"(?:the\s+)?(?P<org>[^\W\d_a-z])"
 )
 
@@ -70,12 +75,19 @@ def jobs_ended(
         if org is not None:
             graph.relate(speaker, f"{match.group('verb')} job at", org.key, description, FactTime())
             spans.append(match.span())
-    for pattern, predicate in ((_LEFT, "left"), (_LAST_DAY, "last day at"), (_FINISHED_AT, "left")):
+    for pattern, predicate in (
+        (_LEFT, "left"),
+        (_LEAVING, "leaving"),
+        (_LAST_DAY, "last day at"),
+        (_FINISHED_AT, "left"),
+    ):
         for match in pattern.finditer(text):
             org = at.get(match.start("org"))
             entry = graph.entities.get(org.key) if org is not None else None
             if org is None or entry is None or is_place(org, graph):
                 continue
+            if pattern is _LEAVING and entry[1] == PERSON:
+                continue  # "I'm leaving Tom": a couple's end, not a job's
             time = FactTime(kind="works_at", retracted=True)
             graph.relate(speaker, predicate, org.key, description, time)
             spans.append(match.span())
@@ -112,5 +124,6 @@ JOB_ENDS_WORDS = frozenset(
         "made",
         "redundancy",
         "finished",
+        "leaving",
     )
 )

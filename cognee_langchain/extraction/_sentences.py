@@ -39,9 +39,9 @@ WORD_CHARS = r"[\w'’&.-]"
 _NAME_WORD = rf"(?:[{_UPPER}]|[a-z]{{1,3}}[{_UPPER}])(?:{WORD_CHARS}*[^\W_])?"
 _CONNECTOR_ALTERNATIVES = "|".join(sorted(lex.CONNECTORS))
 # Capitalised words joined by single spaces, "&" or a connector: "Bank of America", "New York".
-# An initial's period joins too: "J. R. R. Tolkien".
+# An initial's period joins too: "J. R. R. Tolkien", and a saint's or a mount's: "St. Luke's".
 _NAME_RUN = re.compile(
-    rf"(?<!{WORD_CHARS}){_NAME_WORD}"
+    rf"(?<!{WORD_CHARS})(?:[SMF]t\. (?=[{_UPPER}]))?{_NAME_WORD}"
     rf"(?:(?: | & | (?:{_CONNECTOR_ALTERNATIVES}) |(?<=(?<![\w'’&.-])[{_UPPER}])\. ){_NAME_WORD})*"
 )
 # "my name is Tom", "I'm Tom Smith", "call me Tom": how a "user:" speaker gets a name.

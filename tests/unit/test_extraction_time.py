@@ -1657,6 +1657,50 @@ def test_a_divorce_by_a_partner_unnamed_leaves_the_speaker_divorced() -> None:
     assert ("is", "divorced") in found
 
 
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Ida: I'm leaving Google at the end of the month.", "Google"),
+        ("Ida: Big news: I'm leaving St. Luke's.", "St. Luke"),
+        ("Ida: I'm leaving London.", None),  # a place: a move, read elsewhere
+        ("Ida: I'm leaving now.", None),
+    ],
+)
+def test_an_employer_one_is_leaving_ends_the_job(text: str, employer: str | None) -> None:
+    ends = {r.target for r in relations(text) if r.kind == "works_at" and r.retracted}
+    assert ends == ({employer} if employer else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("Ida: I handed in my notice.", True),
+        ("Ida: I've put in my resignation.", True),
+        ("Ida: I gave my notice to the landlord.", False),  # a home's
+    ],
+)
+def test_notice_handed_in_ends_whatever_job_it_was(text: str, ended: bool) -> None:
+    ends = [r for r in relations(text) if r.kind == "works_at" and r.retracted and not r.target]
+    assert bool(ends) is ended
+
+
+def test_hired_with_the_employer_after_a_comma_is_a_job() -> None:
+    text = "Ida: And guess what, I already got hired, St. Luke's BGC, I start on July 11."
+    assert "St. Luke" in {r.target for r in relations(text) if r.kind == "works_at"}
+
+
+def test_a_last_day_to_come_dates_the_end_of_a_job_one_is_leaving(memory: GraphMemory) -> None:
+    memory.remember(session("10:00 am on 2 January, 2023", "Alice: I work at Acme now."))
+    memory.remember(
+        session(
+            "2:20 pm on 18 March, 2023",
+            "Alice: Big news: I'm leaving Acme. My last duty is on the 31st.",
+        )
+    )
+    (acme,) = memory.history("Alice", "works_at", dataset=DEFAULT_DATASET)
+    assert acme.invalid_at is not None and acme.invalid_at.date().isoformat() == "2023-03-31"
+
+
 def test_a_thing_given_away_with_the_particle_last_ends_owning_it() -> None:
     (piano,) = [r for r in relations("Ida: I gave my old piano away in June.") if r.target]
     assert (piano.target, KINDS.classify(piano.predicate)) == ("piano", KindMatch("owns", True))

@@ -334,6 +334,16 @@ def test_an_imperative_opening_on_a_name_is_no_part_of_it(verb: str) -> None:
     assert names(f"Ana: His name is Andrés. {verb} Andrés.") == ["Ana", "Andrés"]
 
 
+def test_a_saint_or_a_mount_keeps_its_abbreviation_in_the_name() -> None:
+    assert names("Joy: We went to St. Ives, then climbed Mt. Fuji.") == [
+        "Joy",
+        "St. Ives",
+        "Mt. Fuji",
+    ]
+    # a street's abbreviation ends a sentence: the next name is its own
+    assert names("Joy: It was on Main St. Tom was there.") == ["Joy", "Main St", "Tom"]
+
+
 def test_a_speaker_is_an_entity_without_saying_i() -> None:
     assert types("Melanie: Wow, nice painting!") == {"Melanie": "Person"}
 

@@ -83,6 +83,8 @@ def test_a_change_stated_without_the_usual_verb_is_read(
         ("Nina: Good, but I moved teams: since last week I'm a tech lead.", "lives_in"),
         ("Nina: Great teacher!", "job_title"),
         ("Nina: I left the office early today.", "works_at"),
+        ("Nina: I left the office and went home.", "job_title"),  # an evening, not a job
+        ("Nina: I quit the gym.", "job_title"),  # a membership
         ("Nina: I quit smoking last week.", "job_title"),
         ("Nina: I quit running last year.", "works_at"),  # no job noun: a pastime
         ("Nina: I'm a single mom.", "relationship_status"),
@@ -94,6 +96,11 @@ def test_a_change_stated_without_the_usual_verb_is_read(
 )
 def test_look_alikes_state_no_such_fact(text: str, kind: str) -> None:
     assert not any(found == kind for found, _, _ in facts(text))
+
+
+@pytest.mark.parametrize("text", ["Nina: I quit the studio.", "Nina: I left the studio in May."])
+def test_a_workplace_quit_or_left_on_a_date_ends_the_job_title(text: str) -> None:
+    assert ("job_title", "", True) in facts(text)
 
 
 def test_a_job_left_with_a_new_title_keeps_the_new_title() -> None:
