@@ -208,7 +208,7 @@ _GIVEN_AWAY_VERBS = {"gave": "gave away", "sold": "sold", "threw": "got rid of"}
 _MOVED = re.compile(
     # "I made the move to Leeds" too ("I moved to Leeds" the generic reading has)
     rf"(?:\b[Ww]e|\bI(?=(?:['’]ve|\s+have)?\s+{_NOW}made\s+the\s+move))(?:['’]ve|\s+have)?\s+{_NOW}"
-    r"(?P<verb>moved|relocated|shifted|settled(?=\s+(?:in|down|into)\b)"
+    r"(?P<verb>moved|relocated|shifted|emigrated|settled(?=\s+(?:in|down|into)\b)"
     r"|made\s+the\s+move(?=\s+(?:to|back)\b))\b"
 )
 _MAX_GAP = 40  # characters from "we moved" to the place it moved to
@@ -453,7 +453,7 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
          "leased", "brought", "took", "fostered", "have")
     ),
     things_told: THINGS_TOLD_WORDS,
-    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move")),
+    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move", "emigrated")),
     **IMPLIED_RULES,
     **TRIP_RULES,
 }  # fmt: skip

@@ -382,8 +382,10 @@ def named_later(text: str, following: str, *, said_so: bool = False) -> tuple[st
 
 # "I moved in a couple of days ago.", "We finally moved in last month.": into the home just named.
 _MOVES_IN = re.compile(
-    r"\W*(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|only|actually|also)\s+)?moved\s+in\b"
-    r"(?!\s+(?:with|to|together)\b)",
+    r"\W*(?:I|we)(?:['’]ve|\s+have)?\s+(?:(?:just|finally|only|actually|also)\s+)?"
+    # "You may now find me at Flat 4, Beech Court, Sevenoaks. I took up residence on the first
+    # of June."
+    r"(?:moved\s+in|took\s+up\s+residence)\b(?!\s+(?:with|to|together|at|in)\b)",
     re.I,
 )
 

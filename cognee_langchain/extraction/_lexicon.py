@@ -183,7 +183,9 @@ VAGUE_OBJECTS = _words(
     "lot lots bit ton tons one ones thing things stuff way ways time times help sense deal "
     "talk chat everything something anything nothing all same kind sort part "
     # adverbs a verb's particle leaves where its object would be ("got back from the park")
-    "back away out over around together along ahead behind again"
+    "back away out over around together along ahead behind again "
+    # what a phrase's verb takes up, not a thing: "took up residence on the first of June"
+    "residence"
 )
 # Last words that make a name an organization ("Acme Corp", "Beta Labs").
 ORG_SUFFIXES = _words(

@@ -1,8 +1,8 @@
 """Pets got and gone, for the offline extractor's change rules (:mod:`._changes`).
 
-Got, by name: "We adopted a kitten, Luna", "we took in a stray cat last week, we call her
-Luna", "so we got a kitten um her name's Pixie", and in chat typed all in lower case, a name
-said to be one ("i got a ferret, his name is noodle"). Gone: "Gin died in July",
+Got, by name: "We adopted a kitten, Luna", "We adopted Luna in May", "we took in a stray cat
+last week, we call her Luna", "so we got a kitten um her name's Pixie", and in chat typed all in
+lower case, a name said to be one ("i got a ferret, his name is noodle"). Gone: "Gin died in July",
 "Nibbles passed away", "we gave Kin to my niece", "we had to put Bluey down", "We lost Biscuit",
 "Waffles got sick and we had to put him down", "we rehomed Rex" -> the end of ``has_pet`` of
 that name (a no-op for a name that was no pet of the speaker's).
@@ -38,6 +38,8 @@ _SAID_NAME = (
     r"|\s+and\s+(?:named|called)\s+(?:him|her|it|them)\s+)"
 )
 _PET = re.compile(rf"{_GOT}(?:{_SAID_NAME}|,\s+)(?P<name>[^\W\d_a-z])")
+# Adopted by name alone: "We adopted Luna in May", "we rescued Biscuit from the pound".
+_ADOPTED_NAME = re.compile(rf"{_WE}(?P<verb>adopted|rescued)\s+(?P<name>[^\W\d_a-z])")
 _LOWER_PET = re.compile(rf"{_GOT}{_SAID_NAME}(?P<name>[a-z][a-z'’-]{{1,20}})\b")
 _ANIMAL = re.compile(rf"\b(?:{_ANIMALS})s?\b", re.I)
 
@@ -52,6 +54,12 @@ def pets_got(
         pet = at.get(match.start("name"))
         if pet is not None:
             spans.append(_got(match, text, speaker, pet.key, graph, description))
+    for match in _ADOPTED_NAME.finditer(text) if not spans else ():
+        pet = at.get(match.start("name"))
+        if pet is not None:
+            time = FactTime(kind="has_pet")
+            graph.relate(speaker, match.group("verb"), pet.key, description, time)
+            spans.append(match.span())
     for match in _LOWER_PET.finditer(text) if not spans and is_lower_case(text) else ():
         word = match.group("name")
         if word not in lex.NON_NAME_WORDS:

@@ -64,7 +64,7 @@ DEFAULT_PREDICATES: Mapping[str, str] = MappingProxyType(
                 "settle in", "base in", "home in", "live", "move", "relocate",
                 # formal and Indian English: "took up residence at", "shifted to Pune"
                 "take up residence at", "take up residence in", "shift to",
-                "move house to",
+                "move house to", "emigrate to", "immigrate to",
             ),
             "lives_in",
         ),
@@ -159,6 +159,13 @@ _PAST_STATE = re.compile(
 )
 # "adopted a cat named" -> "adopted": the object's kind and the word that names it.
 _NAMED = re.compile(r"\s+(?:[a-z]+\s+)?(?:named|called)\s*$")
+# "have a dog named": the animal says what is had (a pet), where "adopted a kitten named" says
+# it by its verb.
+_HAVE_NAMED = re.compile(
+    r"\b(?:have|has|had|got|get|gotten)\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(sorted(PET_ANIMALS, key=len, reverse=True))
+    + r")\s+(?:named|called)\s*$"
+)
 # "I've gone and enrolled at UHI", "went and got engaged": the second verb says what happened.
 _GONE_AND = re.compile(r"^(?:gone|went|go|going)\s+and\s+")
 # What turns a fact into its end: "no longer works at", "doesn't like ... anymore".
@@ -228,7 +235,7 @@ def _base_phrase(text: str) -> str:
     """Lower-case words in base form, without articles, adverbs and auxiliaries (an auxiliary
     that is the only verb stays: "got" -> "get"); "" for a negated phrase ("does not like" is
     neither "likes" nor its end)."""
-    text = _NAMED.sub("", text)
+    text = _NAMED.sub("", _HAVE_NAMED.sub("have pet", text))
     words = [w for w in re.findall(r"[a-z][a-z']*", text) if w not in _SKIPPED]
     words = [w for w in words if not (w.endswith("ly") and len(w) > 4)]
     if _NEGATION.search(" ".join(words)):
@@ -378,11 +385,15 @@ class RelationKinds:
         phrase, ending = _normal(predicate)
         if not phrase:
             return KindMatch(None, False)
-        for candidate in _candidates(phrase):
+        for candidate in _spellings(_candidates(phrase)):
             if candidate in self._ends:
                 return KindMatch(self._ends[candidate], True)
             if candidate in self._facts:
                 kind = self._facts[candidate]
+                if kind in _OWNED_KINDS and " " not in candidate and " " in phrase:
+                    # a thing owned follows its verb: "drive to Leeds", "adopted from the
+                    # shelter" own neither Leeds nor the shelter
+                    continue
                 if kind == "relationship_status" and phrase.rsplit(" ", 1)[-1] in _WHERE_OR_WHEN:
                     # "got married in Rome": where or when, never whom
                     return KindMatch(None, False)
@@ -411,6 +422,8 @@ class RelationKinds:
         return MappingProxyType({word: frozenset(kinds) for word, kinds in leading.items()})
 
 
+# Kinds whose verb takes its target straight after it ("bought a car", "adopted Luna").
+_OWNED_KINDS = frozenset(("owns", "has_pet"))
 # Prepositions after a verb of couples that name where or when, not the partner.
 _WHERE_OR_WHEN = frozenset(("in", "at", "on", "near", "during", "before", "after", "since"))
 
@@ -429,6 +442,17 @@ def _candidates(phrase: str) -> list[str]:
     if len(words) > 1 and all(word in _PREPOSITIONS for word in words[1:]):
         found.append(words[0])  # "moved in" -> move; but never "became friends with" -> become
     return found
+
+
+def _spellings(candidates: list[str]) -> list[str]:
+    """The candidates as written, then each with the silent "e" its verb lost to "-ing" or
+    "-ed" ("is driving" -> "driv" -> "drive")."""
+    restored = []
+    for candidate in candidates:
+        verb, space, rest = candidate.partition(" ")
+        if not verb.endswith("e"):
+            restored.append(f"{verb}e{space}{rest}")
+    return candidates + restored
 
 
 _MARRIED = re.compile(r"marri|\bwed(?:s|ded)?\b|husband|wife|spouse", re.IGNORECASE)

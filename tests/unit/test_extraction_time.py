@@ -67,6 +67,13 @@ def names(text: str) -> set[str]:
         ("is dating", KindMatch("relationship_status", False)),
         ("broke up with", KindMatch("relationship_status", True)),
         ("adopted a cat named", KindMatch("has_pet", False)),
+        ("have a dog named", KindMatch("has_pet", False)),  # the animal says it is a pet
+        ("have a friend named", KindMatch(None, False)),
+        ("is driving", KindMatch("owns", False)),  # "driv(e)": the e "-ing" took
+        ("residing in", KindMatch("lives_in", False)),
+        ("emigrated to", KindMatch("lives_in", False)),
+        ("driving to", KindMatch(None, False)),  # "driving to Leeds" owns no Leeds
+        ("adopted from", KindMatch(None, False)),
         ("bought", KindMatch("owns", False)),
         ("sold", KindMatch("owns", True)),
         ("love", KindMatch("likes", False)),
@@ -1105,6 +1112,15 @@ def test_a_pet_put_down_is_gone(text: str) -> None:
     assert (gone.kind, gone.retracted) == ("has_pet", True)
 
 
+def test_taking_up_residence_is_moving_in_and_no_pastime() -> None:
+    text = "Kofi: I bought a house in Sevenoaks. I took up residence on the first of June."
+    found = relations(text)
+    assert any(
+        r.target == "Sevenoaks" and KINDS.classify(r.predicate).kind == "lives_in" for r in found
+    )
+    assert not any(r.target == "residence" for r in found)
+
+
 def test_moving_in_is_into_the_place_the_sentence_before_named() -> None:
     text = "Kofi: I bought a little house in Stockport. I moved in a couple of days ago."
     (home,) = [
@@ -1699,6 +1715,13 @@ def test_a_last_day_to_come_dates_the_end_of_a_job_one_is_leaving(memory: GraphM
     )
     (acme,) = memory.history("Alice", "works_at", dataset=DEFAULT_DATASET)
     assert acme.invalid_at is not None and acme.invalid_at.date().isoformat() == "2023-03-31"
+
+
+@pytest.mark.parametrize(
+    "text", ["Ida: We adopted Luna in May.", "Ida: we rescued Luna from the pound last week."]
+)
+def test_a_pet_adopted_by_its_name_alone_is_a_pet(text: str) -> None:
+    assert [(r.target, r.kind) for r in relations(text) if r.kind] == [("Luna", "has_pet")]
 
 
 def test_a_thing_given_away_with_the_particle_last_ends_owning_it() -> None:
