@@ -50,10 +50,16 @@ from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
 from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone, pets_got
 from cognee_langchain.extraction._possessions import THINGS_TOLD_WORDS, things_told
-from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._sentences import Sentence, is_lower_case
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
-from cognee_langchain.extraction._subjects import OBJECT_END, PERSON, Span, is_place
+from cognee_langchain.extraction._subjects import (
+    OBJECT_END,
+    PERSON,
+    Span,
+    is_institution,
+    is_place,
+)
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
 from cognee_langchain.extraction._trips import TRIP_RULES
@@ -109,6 +115,14 @@ _STILL_AT = re.compile(
     r"(?:weeks?|months?|years?))\b)?"
 )
 _DWELLING = re.compile(r"\s+(?:house|flat|apartments?|place|home|cottage|residence)\b")
+# Chat typed all in lower case names its employer in lower case too: "i got a job at target here
+# btw", "i started at pixelpit last week" (not "started at the gym": a thing, no name).
+_LOWER_JOB = re.compile(
+    r"\b[Ii](?:['’]ve|\s+have)?\s+(?:just\s+|finally\s+)?"
+    r"(?:(?:got|landed|found)\s+(?:a|my)\s+(?:new\s+)?job|started(?:\s+work)?)\s+(?:at|with)\s+"
+    r"(?P<org>[a-z][\w'’&-]*(?:\s+[a-z][\w'’&-]*){0,2})"
+)
+_NOT_IN_NAME = lex.NON_NAME_WORDS | lex.PREPOSITIONS | lex.DETERMINERS
 # Joining an employer, told with its work ("I joined Northlight last month, in the design
 # team"); without a word of work, joining is a club's ("I joined the Harriers").
 _JOINED = re.compile(rf"{_I}joined\s+(?:the\s+)?(?P<org>[^\W\d_a-z])")
@@ -148,6 +162,11 @@ _NOT_TITLES = frozenset(("redundant", "homeless", "unemployed", "aware", "welcom
 _NEW_JOB = re.compile(
     rf"{_I}(?:got|gotten|landed|started|found|took|taken|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
     r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
+    # "I'm doing a carpentry apprenticeship with my uncle's outfit, Southern Frame Builders"
+    rf"|\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{_NOW}(?:been\s+)?(?:doing|started|got|landed|began)"
+    r"\s+(?:a|an|my)\s+(?:[\w-]+\s+)?"
+    r"(?:apprenticeship|internship|traineeship|placement|residency)\s+(?:at|with)\s+"
+    r"(?:(?:my|our)\s+[\w'’]+(?:\s+[\w'’]+)?,\s+)?(?:the\s+)?(?P<org_6>[^\W\d_a-z])"
     # "I signed my contract with Stripe", "I've signed a contract with the Bulls"
     rf"|{_I}signed\s+(?:my|a|the)\s+(?:new\s+)?contract\s+(?:with|at)\s+(?:the\s+)?(?P<org_2>\S)"
     # "I'm employed by Northlight", "I was taken on by Arup"; "My first day at Northlight was
@@ -265,7 +284,9 @@ def _works_at(
 ) -> bool:
     """Relate the speaker to the employer the match's ``org`` (or ``org_2`` ...) names, if a
     name starts there."""
-    groups = [g for g in ("org", "org_2", "org_3", "org_4", "org_5") if g in match.re.groupindex]
+    groups = [
+        g for g in ("org", "org_2", "org_3", "org_4", "org_5", "org_6") if g in match.re.groupindex
+    ]
     group = next((g for g in groups if match.group(g)), "org")
     org = at.get(match.start(group)) if match.group(group) else None
     if org is None:
@@ -334,6 +355,13 @@ def _employers(
                 continue
             if _works_at(match, speaker, at, graph, description):
                 spans.append(match.span())
+    for match in _LOWER_JOB.finditer(text) if is_lower_case(text) else ():
+        words = match.group("org").split()
+        name = " ".join(words[: next((i for i, w in enumerate(words) if w in _NOT_IN_NAME), 3)])
+        if name and not is_institution(name):
+            employer = graph.add_concept(name, description)
+            graph.relate(speaker, "works at", employer, description, FactTime(kind="works_at"))
+            spans.append(match.span())
     for match in _STILL_AT.finditer(text):
         org = at.get(match.start("org"))
         if org is None or not (match.group("still") or match.group("still_") or match["cue"]):
@@ -441,7 +469,8 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     _employers: frozenset(
         ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
          "office", "still", "contract", "employed", "taken", "recruited", "first", "joined",
-         "been", "since", "hired")
+         "been", "since", "hired", "apprenticeship", "internship", "traineeship", "placement",
+         "residency")
     ),
     jobs_ended: JOB_ENDS_WORDS,
     pets_gone: PET_GONE_WORDS,

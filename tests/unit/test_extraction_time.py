@@ -1700,6 +1700,35 @@ def test_notice_handed_in_ends_whatever_job_it_was(text: str, ended: bool) -> No
     assert bool(ends) is ended
 
 
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Ida: i got a job at target here btw, stocking", "target"),
+        ("Ida: i started at pixelpit last week", "pixelpit"),
+        ("Ida: i got a new job with best buy lol", "best buy"),
+        ("Ida: i started at the gym last week", None),  # a thing, no name
+        ("Ida: i started at leeds uni last week", None),  # studies
+    ],
+)
+def test_chat_in_lower_case_names_its_employer_in_lower_case(
+    text: str, employer: str | None
+) -> None:
+    found = {r.target for r in relations(text) if r.kind == "works_at"}
+    assert found == ({employer} if employer else set())
+
+
+def test_an_apprenticeship_or_internship_is_a_job_dated_by_its_start() -> None:
+    text = (
+        "Ida: I'm doing a carpentry apprenticeship with my uncle's outfit, Southern Frame "
+        "Builders. Started Monday just gone."
+    )
+    (job,) = [r for r in relations(text) if r.kind == "works_at"]
+    assert (job.target, job.valid_at) == ("Southern Frame Builders", "Monday just gone")
+    assert [r.target for r in relations("Ida: I started an internship at Google.") if r.kind] == [
+        "Google"
+    ]
+
+
 def test_hired_with_the_employer_after_a_comma_is_a_job() -> None:
     text = "Ida: And guess what, I already got hired, St. Luke's BGC, I start on July 11."
     assert "St. Luke" in {r.target for r in relations(text) if r.kind == "works_at"}
