@@ -116,10 +116,18 @@ _ASIDE_WORDS = 4
 _PERSON = "Person"
 # A sentence that ends by introducing somebody, and a sentence of one word.
 _INTRODUCES = re.compile(
-    r"\b(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|friend))(?:\s+new)?\W*$", re.I
+    r"\b(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|friend))(?:\s+new)?"
+    # a learner's "I have somebody met"; "I have a girlfriend."
+    r"(?:\s+met)?\W*$|\ban?\s+(?:new\s+)?(?:boyfriend|girlfriend|partner|fianc[eé]e?)\W*$",
+    re.I,
 )
 _ASKS_WHO = re.compile(r"\b(?:[Ww]ho|name)\b[^.!?]*\?\s*$")
-_LONE_WORD = re.compile(r"\s*(?P<word>[^\W\d_a-z][\w'’-]+)[.!]?\s*")
+# "Marta.", "Is Chloe, from the office", "It's Carol!": the name alone, or said to be it, or
+# with what follows a comma.
+_LONE_WORD = re.compile(
+    r"\s*(?:(?i:it['’]s|it\s+is|is|this\s+is)\s+)?(?P<word>[^\W\d_a-z][\w'’-]+)"
+    r"(?:[.!]?\s*$|,\s)"
+)
 
 
 class OfflineGraphExtractor(GraphExtractor):
@@ -212,8 +220,9 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
             graph.add_entity(sentence.speaker.casefold(), sentence.speaker, _PERSON, description)
             thing_let_go_by_pronoun(sentences, index, said_in, graph, description)
         mentions = sentence_mentions(sentence, lower_words, inner, speakers)
-        if not mentions and index and " " not in sentence.text:
-            mentions = _introduced_name(sentences, index)
+        introduced = _introduced_name(sentences, index) if index else []
+        if introduced and all(m.key != introduced[0].key for m in mentions):
+            mentions = sorted([*mentions, *introduced], key=lambda mention: mention.start)
         antecedent = _antecedent(sentence, last_subject, graph, speakers)
         mentions = resolve_pronouns(sentence, mentions, antecedent)
         earlier = [*([antecedent] if antecedent else []), *named_in_turn]
@@ -359,12 +368,14 @@ def _open_statuses(graph: ChunkGraph) -> None:
 
 
 def _introduced_name(sentences: list[Sentence], index: int) -> list[Mention]:
-    """ "I met someone. Marta.", "Who is she?" - "Carol.", "I've met someone." - "Go on." -
-    "Carol.": a lone capitalised word after a turn's sentence that ends by introducing somebody,
-    answering who, or opening the speaker's next turn after such a sentence ended their last,
-    is that person's name (alone, a chat sentence's first word is not)."""
+    """ "I met someone. Marta.", "I have a girlfriend. Is Chloe, from the office.", "Who is
+    she?" - "Carol.", "I've met someone." - "Go on." - "Carol.": a lone capitalised word (or
+    one said to be it, or followed by a comma) after a turn's sentence that ends by
+    introducing somebody, answering who, or opening the speaker's next turn after such a
+    sentence ended their last, is that person's name (alone, a chat sentence's first word is
+    not)."""
     sentence, previous = sentences[index], sentences[index - 1]
-    match = _LONE_WORD.fullmatch(sentence.text)
+    match = _LONE_WORD.match(sentence.text)
     if match is None or match["word"].lower() in lex.NON_NAME_WORDS:
         return []
     if previous.line == sentence.line:

@@ -77,6 +77,15 @@ def ended(relation: ExtractedRelation) -> bool:
             "bridge. We've been seeing each other since the August bank holiday.",
             "Carol",
         ),
+        # a learner's "somebody met", a partner introduced by what they are, the name said to be
+        (
+            "Jonas: I have somebody met. Fiona. She is in my club. We are together since October.",
+            "Fiona",
+        ),
+        (
+            "Thiago: I have a girlfriend. Is Chloe, from the office. We are together since May.",
+            "Chloe",
+        ),
     ],
 )
 def test_a_couple_begun_names_its_partner(text: str, partner: str) -> None:
@@ -90,6 +99,13 @@ def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None
     # nor is a partner named so: nobody was introduced
     told = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Carol. We're engaged."
     assert [r.target for r in of_kind(told, "relationship_status")] == [""]
+    # after an introduction, a word that opens any sentence is still no name
+    assert (
+        of_kind("Ana: I met someone. Sure, it was fun. We are dating.", "relationship_status")[
+            0
+        ].target
+        == ""
+    )
 
 
 @pytest.mark.parametrize(
