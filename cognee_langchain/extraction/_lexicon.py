@@ -26,6 +26,7 @@ __all__ = [
     "NON_NAME_WORDS",
     "ORG_SUFFIXES",
     "PERSON_NOUNS",
+    "PERSON_OBJECT_VERBS",
     "PERSON_VERBS",
     "PLACE_PREPOSITIONS",
     "PREPOSITIONS",
@@ -116,9 +117,15 @@ HEADER_WORDS = _words(
 _VERB_STARTERS = _words(
     "let make take give get go come keep use try find tell ask show call check add remember "
     "consider imagine suppose assume given based according regarding including following "
-    "using having being going doing getting making "
-    # imperatives that open on whom they are about: "Bring Andrés", "Send Tom my love"
-    "bring send invite hug kiss wish greet text email phone message"
+    "using having being going doing getting making"
+)
+# Verbs a chat sentence opens on with whom they are about right after: an imperative ("Bring
+# Andrés", "Send Tom my love") or a past tense, the "I" left out ("Asked Bec on Rottnest", "Met
+# Tom at the pub"). The name that follows is a name; the verb is none.
+PERSON_OBJECT_VERBS = _words(
+    "bring send invite hug kiss wish greet text email phone message thank tell ask call meet "
+    "asked called texted met told invited messaged emailed rang phoned dumped kissed hugged "
+    "thanked saw"
 )
 MONTHS_AND_DAYS = _words(
     "january february march april may june july august september october november december "
@@ -148,6 +155,7 @@ NON_NAME_WORDS = (
     | _PRONOUNS
     | _SENTENCE_STARTERS
     | _VERB_STARTERS
+    | PERSON_OBJECT_VERBS
     | MONTHS_AND_DAYS
     | TITLES
     | ROLE_ACRONYMS

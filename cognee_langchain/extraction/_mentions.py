@@ -240,6 +240,8 @@ def _dialogue_lead_is_name(
     while skip < len(words) - 1 and not is_name_word(words[skip]):
         if words[skip].lower() in _NAME_OPENERS:
             return True  # "The Wolves are my team", "In Paris, ...": past the chatty opening
+        if words[skip].lower() in lex.PERSON_OBJECT_VERBS:
+            return True  # "Asked Bec on Rottnest", "Bring Andrés": whom the verb is about
         offset += len(words[skip]) + 1
         skip += 1
     first, rest = words[skip], words[skip + 1 :]

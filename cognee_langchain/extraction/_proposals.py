@@ -3,7 +3,9 @@ is an engagement, with the partner named ("Mateusz proposed!", "Dara asked me to
 proposed to Ana", "Kelvin propose on Christmas Eve!" as some speak it, "I asked Priya on the pier
 and she said yes", "asked anika on the 19th, she said yes") or unnamed, the partner of the time
 ("I proposed on the balcony", "He proposed!"); not "Tom proposed a new plan", nor a question
-answered yes ("I asked Tom about the game and he said yes").
+answered yes ("I asked Tom about the game and he said yes"). With a ring in sight, an asking is
+the proposal: "Is that a RING?" - "Ha, yep! Asked Bec on Rottnest.", "It's a ring. Harlan asked
+me on Mother's Day."
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import re
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._partners import LOWER_PARTNER, lower_case_partner
+from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import Span, is_person
 
-__all__ = ["proposals"]
+__all__ = ["proposals", "ring_proposals"]
 
 # A proposal accepted is an engagement: "Mateusz proposed!", "Dara asked me to marry him", "I
 # proposed to Ana".
@@ -80,3 +83,49 @@ def proposals(
             graph.relate(speaker, "engaged to", partner.key, description, time)
             spans.append(match.span())
     return spans
+
+
+# A ring in sight: "Is that a RING?", "It's a ring.", "Look at my engagement ring!"
+_RING = re.compile(r"\b(?:a|the|my|that|this|her)\s+(?:engagement\s+)?ring\b", re.I)
+# Who asked, once a ring is in sight: "Harlan asked me on Mother's Day", "Asked Bec on Rottnest"
+# (not "asked me about the ring", "asked Bec if she liked it").
+_NOT_A_PROPOSAL = r"(?:about|for|if|out|what|when|where|why|how|whether|to\s+(?!marry))\b"
+_ASKED_WITH_RING = re.compile(
+    r"(?<![\w'’])(?P<partner>[^\W\d_a-z][\w'’-]*)\s+(?:finally\s+|just\s+)?asked\s+me\b"
+    rf"(?!\s+{_NOT_A_PROPOSAL})"
+    r"|(?:^\W*|\bI\s+)(?:finally\s+|just\s+)?(?i:asked)\s+(?P<asked>[^\W\d_a-z][\w'’-]*)"
+    rf"(?!\s+{_NOT_A_PROPOSAL})"
+)
+
+
+def ring_proposals(
+    sentences: list[Sentence],
+    index: int,
+    mentions: list[Mention],
+    graph: ChunkGraph,
+    description: str,
+) -> None:
+    """An asking told where a ring is in sight, in the speaker's turn or the other speaker's
+    just before, is a proposal: the speaker engaged to the one who asked or was asked
+    (``mentions``: the sentence's)."""
+    sentence = sentences[index]
+    match = _ASKED_WITH_RING.search(sentence.text) if sentence.speaker else None
+    if match is None or sentence.speaker is None:
+        return
+    first = index
+    while first and (sentences[first - 1].line, sentences[first - 1].speaker) == (
+        sentence.line,
+        sentence.speaker,
+    ):
+        first -= 1
+    before = sentences[first:index]
+    if first and sentences[first - 1].speaker not in (None, sentence.speaker):
+        before += [s for s in sentences[:first] if s.line == sentences[first - 1].line]
+    if not any(_RING.search(s.text) for s in before):
+        return
+    at = {mention.start: mention for mention in mentions}
+    partner = at.get(match.start("partner" if match.group("partner") else "asked"))
+    speaker = sentence.speaker.casefold()
+    if partner is not None and partner.key != speaker and is_person(partner, graph):
+        time = FactTime(kind="relationship_status")
+        graph.relate(speaker, "engaged to", partner.key, description, time)

@@ -81,6 +81,7 @@ from cognee_langchain.extraction._mentions import (
 )
 from cognee_langchain.extraction._partners import may_be_partners, name_open_partners
 from cognee_langchain.extraction._possessions import thing_let_go_by_pronoun
+from cognee_langchain.extraction._proposals import ring_proposals
 from cognee_langchain.extraction._relations import relate_sentence
 from cognee_langchain.extraction._sentences import (
     Sentence,
@@ -253,6 +254,7 @@ def extract_chunk(text: str, *, nested: bool = False) -> ChunkExtraction:
         if not sentence.text.rstrip().endswith("?"):  # "Is Acme in Berlin?" states no fact
             if sentence.speaker and not nested:
                 _told_of_others(sentence, mentions, graph, description)
+            ring_proposals(sentences, index, mentions, graph, description)
             read = state_changes(sentence, mentions, graph, description, earlier=earlier)
             relate_sentence(sentence, mentions, graph, description, read=read)
             if graph.sentence_relations:

@@ -100,12 +100,8 @@ def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None
     told = "Phil: Gary, sit down. I've got news.\nGary: Go on.\nPhil: Carol. We're engaged."
     assert [r.target for r in of_kind(told, "relationship_status")] == [""]
     # after an introduction, a word that opens any sentence is still no name
-    assert (
-        of_kind("Ana: I met someone. Sure, it was fun. We are dating.", "relationship_status")[
-            0
-        ].target
-        == ""
-    )
+    dating = of_kind("Ana: I met someone. Sure, it was fun. We are dating.", "relationship_status")
+    assert [r.target for r in dating] == [""]
 
 
 @pytest.mark.parametrize(
@@ -114,6 +110,26 @@ def test_a_lone_word_opening_a_turn_names_no_one_after_no_introduction() -> None
 )
 def test_a_question_answered_yes_is_no_proposal(text: str) -> None:
     assert of_kind(text, "relationship_status") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("Tegan: Is that a RING?\nJacko: Ha, yep! Asked Bec on Rottnest.", "Bec"),
+        ("Dot: It's a ring. Harlan asked me on Mother's Day.", "Harlan"),
+        ("Dot: I lost a ring. Harlan asked me about it.", None),  # a question, no proposal
+        ("Dot: Harlan asked me on Saturday.", None),  # no ring in sight
+    ],
+)
+def test_an_asking_with_a_ring_in_sight_is_a_proposal(text: str, partner: str | None) -> None:
+    engaged = [r.target for r in of_kind(text, "relationship_status")]
+    assert engaged == ([partner] if partner else [])
+
+
+@pytest.mark.parametrize("verb", ["Asked", "Met", "Thank", "Bring"])
+def test_a_verb_opening_a_chat_sentence_leaves_the_name_after_it(verb: str) -> None:
+    names = [e.name for e in extract_chunk(f"Ana: {verb} Tom at the pub.").entities]
+    assert names == ["Ana", "Tom"]
 
 
 @pytest.mark.parametrize(
