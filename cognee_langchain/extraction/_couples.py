@@ -173,13 +173,14 @@ _I_AM_PARTNERS = re.compile(
     r"(?:new\s+)?(?P<role>boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife)\b"
 )
 # A couple ended, the partner unnamed or named after: "My husband and I divorced last year",
-# "The divorce from Tom came through in March" (not "The divorce was finalised": when the marriage
-# ended, and whether the speaker is single since, it does not say).
+# "The divorce from Tom came through in March", "The divorce came through" (the speaker divorced
+# from then, as "I'm divorced now" says; not "their divorce", nor "Mum's").
 _DIVORCED = re.compile(
     rf"\b[Mm]y\s+(?:husband|wife|boyfriend|girlfriend|partner|fianc[eé]e?)\s+and\s+I"
     rf"(?:['’]ve|\s+have|\s+are|['’]re)?\s+{NOW}{_APART}\b"
-    r"|\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+divorce\s+from\s+(?P<partner>[^\W\d_a-z])[\w'’-]*\s+"
-    r"(?:came\s+through|was\s+finali[sz]ed|is\s+final|went\s+through)\b"
+    r"|(?<!['’]s\s)\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+divorce"
+    r"(?:\s+from\s+(?P<partner>[^\W\d_a-z])[\w'’-]*)?\s+(?:has\s+|have\s+|finally\s+)*"
+    r"(?:came\s+through|(?:was|been|got)\s+finali[sz]ed|is\s+(?:now\s+)?final|went\s+through)\b"
 )
 # Single again: "Happily single", "I'm single now", "I've been single since March".
 _SINGLE = re.compile(

@@ -215,6 +215,9 @@ def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
         # the state after a divorce or a separation is the status from then; a partner named
         # is ended too, one unnamed is closed by the new status
         ("Ana: The divorce from Tom came through in March.", {("Tom", True), ("divorced", False)}),
+        # the partner unnamed: divorced from then, as "I'm divorced now" says
+        ("Ana: The divorce was finalised before Christmas.", {("divorced", False)}),
+        ("Ana: Well, my news: the divorce came through on Monday.", {("divorced", False)}),
         ("Ana: Tom and I have separated.", {("Tom", True), ("separated", False)}),
         ("Ana: My husband and I divorced last year.", {("divorced", False)}),
         ("Ana: I'm divorced now.", {("divorced", False)}),
@@ -231,8 +234,7 @@ def test_a_divorce_or_a_separation_is_a_status(text: str, reading: set[tuple[str
     [
         "Ana: My husband and I went to Rome.",
         "Ana: Their divorce was messy.",
-        # when the marriage ended, and whether the speaker is single since, it does not say
-        "Ana: The divorce was finalised before Christmas.",
+        "Ana: My parents' divorce was finalised before Christmas.",  # someone else's
         "Ana: Mum asked me to be her witness.",
     ],
 )
