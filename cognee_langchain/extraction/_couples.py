@@ -76,6 +76,10 @@ _ENDED = (
     r"broke\s+up|separated|got\s+divorced|divorced|called\s+it\s+(?:quits|a\s+day)|parted\s+ways"
     r"|went\s+our\s+separate\s+ways|called\s+it\s+off|ended\s+it|ended\s+things|broken\s+up"
 )
+_TIME_APART = (
+    r"(?:are\s+|['’]re\s+)?(?:taking\s+(?:some\s+)?time\s+apart|on\s+a\s+break"
+    r"|taking\s+a\s+break\s+from\s+each\s+other)"
+)
 _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
     r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
@@ -83,7 +87,9 @@ _APART = (
     r"|are\s+(?:so\s+)?(?:over|finished|done)(?!\s+(?:with|the|it|that|for)\b)"
     # "Tom and I are no longer together", "... aren't together anymore"
     r"|are\s+no\s+longer\s+(?:together|a\s+couple)"
-    r"|(?:are\s+not|aren['’]t)\s+together\s+(?:anymore|any\s+more))"
+    r"|(?:are\s+not|aren['’]t)\s+together\s+(?:anymore|any\s+more)"
+    # "Luc and I are taking some time apart", "... are on a break": separated
+    rf"|{_TIME_APART})"
 )
 _COUPLE_CHANGE = re.compile(rf"{_COUPLE}(?:{_TOGETHER}|{_APART})\b")
 _BREAK_UP = re.compile(
@@ -94,6 +100,8 @@ _BREAK_UP = re.compile(
     # "We're not together anymore", "we are no longer a couple"
     r"|\b[Ww]e(?:['’]re|\s+are)\s+(?:not\s+together\s+(?:anymore|any\s+more|again)"
     r"|no\s+longer\s+(?:together|a\s+couple))\b"
+    # "We're taking some time apart" (not "we're on a break": from work as often)
+    r"|\b[Ww]e(?:['’]re|\s+are)\s+taking\s+(?:some\s+)?time\s+apart\b"
 )
 # The partner ended it: "Tom dumped me", "Ana broke up with me".
 _LEFT_BY = re.compile(
@@ -243,7 +251,7 @@ COUPLE_WORDS = _WE_COUPLE_WORDS | {
     "marry", "popped", "yes", "broken", "wed", "knee",
     "anymore", "longer", "called", "together", "knot", "hitched", "asked", "wedding",
     "boyfriend", "girlfriend", "partner", "fiance", "fiancé", "fiancee", "fiancée", "over",
-    "finished", "done", "off", "left", "husband", "wife", "thing", "exclusive",
+    "finished", "done", "off", "left", "husband", "wife", "thing", "exclusive", "apart", "break",
     "going", "back", "divorce", "item", "steady", "single", "relationship", "became",
 }  # fmt: skip
 
@@ -353,7 +361,9 @@ def couples(
 def _legal_state(told: str) -> str | None:
     """The state a couple's end leaves, when the law names one: "divorced", "separated"."""
     lowered = told.lower()
-    return "divorced" if "divorc" in lowered else ("separated" if "separat" in lowered else None)
+    if "divorc" in lowered:
+        return "divorced"
+    return "separated" if re.search(r"separat|time\s+apart|a\s+break", lowered) else None
 
 
 def _apart(

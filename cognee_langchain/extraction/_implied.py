@@ -133,13 +133,8 @@ _FREELANCE = re.compile(
     r"(?P<word>freelancing|freelance|freelancer|self-employed)\b"
 )
 # A workplace left, not named: "I left the studio in the summer" (named: :mod:`._changes`).
-_WORKPLACES = (
-    r"studio|office|firm|company|agency|bank|practice|restaurant|café|cafe|shop|store|lab|"
-    r"hospital|clinic|startup|start-up|bakery|paper|newspaper|magazine|school|factory|"
-    r"warehouse|hotel|bar|salon|kitchen"
-)
 _LEFT_PLACE = re.compile(
-    rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<place>(?:[a-z]+\s+)?(?:{_WORKPLACES}))\b"
+    rf"{_I}(?:left|quit)\s+(?:the|my)\s+(?P<place>(?:[a-z]+\s+)?(?:{lex.WORKPLACES}))\b"
     r"(?!\s+(?:at|early|late|for\s+(?:home|the\s+day)|to\s+go)\b)"
 )
 # A job that ended: its title ended with it ("I quit Renault", "I was laid off").

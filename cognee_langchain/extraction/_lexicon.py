@@ -39,6 +39,7 @@ __all__ = [
     "TRADE_ACRONYMS",
     "VAGUE_OBJECTS",
     "VOCATIVE_CUES",
+    "WORKPLACES",
 ]
 
 
@@ -194,6 +195,13 @@ VAGUE_OBJECTS = _words(
     "back away out over around together along ahead behind again "
     # what a phrase's verb takes up, not a thing: "took up residence on the first of June"
     "residence"
+)
+#: Workplaces named by what they are ("I quit the studio", "I joined a small startup, Brightwave"),
+#: as a regex alternation.
+WORKPLACES = (
+    r"studio|office|firm|company|agency|bank|practice|restaurant|café|cafe|shop|store|lab|"
+    r"hospital|clinic|startup|start-up|bakery|paper|newspaper|magazine|school|factory|"
+    r"warehouse|hotel|bar|salon|kitchen"
 )
 # Last words that make a name an organization ("Acme Corp", "Beta Labs").
 ORG_SUFFIXES = _words(

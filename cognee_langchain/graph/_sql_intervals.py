@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -26,7 +26,9 @@ from cognee_langchain.graph.intervals import (
     Withdrawal,
     compute_intervals,
     match_withdrawals,
+    name_variants,
 )
+from cognee_langchain.graph.resolution import normalize_name
 
 __all__ = ["GroupKey", "IntervalCounts", "recompute"]
 
@@ -134,6 +136,19 @@ def _apply(
         for row in rows
     ]
     withdrawals = [Withdrawal(r[0], r[1], r[2], r[3]) for r in retractions]
+    if single:
+        # "Still at Lumen" after "I signed with Lumen Content" restates the employer
+        variants = name_variants(_names(conn, sorted({s.target_id for s in statements})))
+        if variants:
+            statements = [
+                replace(s, target_id=variants.get(s.target_id, s.target_id)) for s in statements
+            ]
+            withdrawals = [
+                w
+                if w.target_id is None
+                else replace(w, target_id=variants.get(w.target_id, w.target_id))
+                for w in withdrawals
+            ]
     stated = {s.target_id for s in statements}
     unmatched = {w.target_id for w in withdrawals if w.target_id is not None} - stated
     if unmatched and stated:
@@ -150,6 +165,18 @@ def _apply(
             )
         if not closed and retraction_id in written:
             counts.ignored += 1
+
+
+def _names(conn: Connection, entity_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The words in order, as its lookup key has them, of each entity named by a proper name,
+    by id: a description in lower case ("senior editor", "tiny bakery") has no shorter form."""
+    found: dict[str, tuple[str, ...]] = {}
+    for part in slices(entity_ids):
+        rows = conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks(part)})", part)
+        for entity_id, name in rows:
+            if name[:1].isupper():
+                found[entity_id] = tuple(normalize_name(name).split())
+    return found
 
 
 def _name_tokens(conn: Connection, entity_ids: Sequence[str]) -> dict[str, frozenset[str]]:

@@ -10,6 +10,8 @@ for every statement, when the value it states stopped being true and what replac
   = its relation); a statement of the current value is a restatement (nothing closes); a
   statement older than the current value is closed by the next change after it, as if it had
   been ingested in order;
+- a target named by a name that opens another target's name ("Lumen" after "Lumen Content") is
+  that target said shorter (:func:`name_variants`, applied by the store): a restatement;
 - many-valued kinds (likes, visited): statements never close each other;
 - a retraction closes the open statements of its target (any target when ``None``, single-valued
   kinds only), without a successor; one that closes nothing is a no-op (``closed`` is empty).
@@ -40,6 +42,7 @@ __all__ = [
     "Withdrawal",
     "compute_intervals",
     "match_withdrawals",
+    "name_variants",
 ]
 
 
@@ -119,6 +122,31 @@ def match_withdrawals(
                 withdrawal = replace(withdrawal, target_id=forms[0])
         out.append(withdrawal)
     return out
+
+
+def name_variants(names: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """For single-valued targets named by their words in order (``names``, by entity id), the
+    target each one is a shorter form of: a name that opens another and opens no third
+    ("Lumen" of "Lumen Content", "St Luke" of "St Luke BGC") is the same value said shorter,
+    no change of it. "York" does not open "New York"; targets with no longer form are left
+    out."""
+    variants: dict[str, str] = {}
+    for short, words in names.items():
+        longer = [
+            other
+            for other, found in names.items()
+            if other != short
+            and words
+            and len(found) > len(words)
+            and tuple(found[: len(words)]) == tuple(words)
+        ]
+        # the longest form, when the longer forms are all one name said at more length
+        longest = max(longer, key=lambda other: len(names[other]), default=None)
+        if longest is not None and all(
+            tuple(names[longest][: len(names[other])]) == tuple(names[other]) for other in longer
+        ):
+            variants[short] = longest
+    return variants
 
 
 def compute_intervals(

@@ -1729,6 +1729,39 @@ def test_an_apprenticeship_or_internship_is_a_job_dated_by_its_start() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Ida: Nope, my new employer is Deloitte.", "Deloitte"),
+        (
+            "Ida: I signed with a content agency out of Denver, Lumen Content, last month.",
+            "Lumen Content",
+        ),
+        ("Ida: I joined a small startup, Brightwave, in May.", "Brightwave"),
+        ("Ida: I started at a tiny bakery, Crumbs, last week.", "Crumbs"),  # the name, once
+        ("Ida: I joined a book club, the Readers, in May.", None),  # no workplace
+    ],
+)
+def test_an_employer_named_after_what_it_is(text: str, employer: str | None) -> None:
+    found = {r.target for r in relations(text) if r.kind == "works_at"}
+    assert found == ({employer} if employer else set())
+
+
+def test_an_employer_said_shorter_is_no_change_of_employer(memory: GraphMemory) -> None:
+    memory.remember(
+        session("10:00 am on 8 September, 2020", "Alice: I signed with Lumen Content last month.")
+    )
+    memory.remember(session("10:00 am on 19 April, 2021", "Alice: Still at Lumen."))
+    memory.remember(session("10:00 am on 1 May, 2021", "Alice: I moved to York."))
+    memory.remember(session("10:00 am on 1 June, 2021", "Alice: I moved to New York."))
+    jobs = memory.history("Alice", "works_at", dataset=DEFAULT_DATASET)
+    assert {(v.target, v.invalid_at) for v in jobs} == {("Lumen Content", None), ("Lumen", None)}
+    homes = {
+        v.target: v.invalid_at for v in memory.history("Alice", "lives_in", dataset=DEFAULT_DATASET)
+    }
+    assert homes["York"] is not None and homes["New York"] is None  # another city
+
+
 def test_hired_with_the_employer_after_a_comma_is_a_job() -> None:
     text = "Ida: And guess what, I already got hired, St. Luke's BGC, I start on July 11."
     assert "St. Luke" in {r.target for r in relations(text) if r.kind == "works_at"}

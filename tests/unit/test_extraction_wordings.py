@@ -215,6 +215,9 @@ def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
         # the state after a divorce or a separation is the status from then; a partner named
         # is ended too, one unnamed is closed by the new status
         ("Ana: The divorce from Tom came through in March.", {("Tom", True), ("divorced", False)}),
+        ("Ana: Tom and I are taking some time apart.", {("Tom", True), ("separated", False)}),
+        ("Ana: We're taking some time apart.", {("separated", False)}),
+        ("Ana: Tom and I are on a break.", {("Tom", True), ("separated", False)}),
         # the partner unnamed: divorced from then, as "I'm divorced now" says
         ("Ana: The divorce was finalised before Christmas.", {("divorced", False)}),
         ("Ana: Well, my news: the divorce came through on Monday.", {("divorced", False)}),
@@ -235,6 +238,7 @@ def test_a_divorce_or_a_separation_is_a_status(text: str, reading: set[tuple[str
         "Ana: My husband and I went to Rome.",
         "Ana: Their divorce was messy.",
         "Ana: My parents' divorce was finalised before Christmas.",  # someone else's
+        "Ana: We're on a break, back in ten.",  # from work as often
         "Ana: Mum asked me to be her witness.",
     ],
 )

@@ -13,6 +13,7 @@ from cognee_langchain.graph.intervals import (
     Withdrawal,
     compute_intervals,
     match_withdrawals,
+    name_variants,
 )
 
 _targets = st.sampled_from(["paris", "berlin", "rome"])
@@ -207,3 +208,35 @@ def test_a_retraction_of_a_stated_value_is_never_moved() -> None:
     ]
     sold = [Withdrawal("w1", "car", 5.0, 1.0)]
     assert match_withdrawals(stated, sold, _NAMES) == sold
+
+
+def test_a_name_that_opens_another_is_its_shorter_form() -> None:
+    names = {
+        "lumen": ("lumen",),
+        "lumen-content": ("lumen", "content"),
+        "york": ("york",),
+        "new-york": ("new", "york"),
+    }
+    # "York" does not open "New York": another city
+    assert name_variants(names) == {"lumen": "lumen-content"}
+
+
+def test_a_name_opening_two_different_longer_names_is_neither() -> None:
+    names = {"st": ("st", "luke"), "a": ("st", "luke", "bgc"), "b": ("st", "luke", "hospital")}
+    assert name_variants(names) == {}
+    # one name said at more and more length is the longest
+    chain = {"a": ("st",), "b": ("st", "luke"), "c": ("st", "luke", "bgc")}
+    assert name_variants(chain) == {"a": "c", "b": "c"}
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=3), st.lists(st.sampled_from("abc"), max_size=3).map(tuple)
+    )
+)
+def test_a_shorter_form_always_opens_the_name_it_stands_for(
+    names: dict[str, tuple[str, ...]],
+) -> None:
+    for short, long in name_variants(names).items():
+        assert len(names[long]) > len(names[short]) > 0
+        assert names[long][: len(names[short])] == names[short]
