@@ -89,8 +89,9 @@ _TITLE_AT = re.compile(
 # "I started at Wealthsimple as a data scientist", "I started at a gym on Monday, as a
 # manager": the employer first, then the title.
 _AT_AS_TITLE = re.compile(
-    rf"{_I}(?:started|work|worked|am\s+working|['’]m\s+working|joined"
-    r"|(?:got\s+|was\s+|['’]ve\s+been\s+|have\s+been\s+)?hired\s+by)\s+(?:(?:at|for|with)\s+)?"
+    # "I'm now working for HSBC as an associate director" too
+    rf"\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{_NOW}(?:started|work|worked|working|joined"
+    r"|(?:got\s+|was\s+|been\s+)?hired\s+by)\s+(?:(?:at|for|with)\s+)?"
     r"(?:the\s+)?(?P<org>\S)[^.;!?,]{0,40}?,?\s+as\s+(?:(?:a|an|the)\s+)?"
     rf"{_TITLE}{_TITLE_END}"
 )

@@ -125,6 +125,8 @@ _INTRODUCES = re.compile(
 _ASKS_WHO = re.compile(r"\b(?:[Ww]ho|name)\b[^.!?]*\?\s*$")
 # "Marta.", "Is Chloe, from the office", "It's Carol!": the name alone, or said to be it, or
 # with what follows a comma.
+# An exclamation of a few words: "Associate director!", "Berlin!".
+_ECHO = re.compile(r"\W*(?P<words>\w[\w'’ -]{0,40}?)\s*!+\s*")
 _LONE_WORD = re.compile(
     r"\s*(?:(?i:it['’]s|it\s+is|is|this\s+is)\s+)?(?P<word>[^\W\d_a-z][\w'’-]+)"
     r"(?:[.!]?\s*$|,\s)"
@@ -415,9 +417,25 @@ def _speaker_changes(
     themselves ("We broke up.", "Bea, we got engaged!"), dated by the sentences after it."""
     sentence = sentences[index]
     if sentence.speaker and not sentence.text.rstrip().endswith("?"):
+        if _echoes(sentences, index):
+            return
         state_changes(sentence, [], graph, description, earlier=earlier)
         if graph.sentence_relations:
             date_facts(sentences, index, graph)
+
+
+def _echoes(sentences: list[Sentence], index: int) -> bool:
+    """Whether sentence ``index``, opening a turn, repeats the other speaker's news back to them
+    ("... I'm now working for HSBC as an associate director." - "Associate director! You're
+    racing up the ladder."): an exclamation of their own words, nothing of the speaker's."""
+    sentence, previous = sentences[index], sentences[index - 1] if index else None
+    if previous is None or previous.speaker in (None, sentence.speaker):
+        return False
+    said = _ECHO.fullmatch(sentence.text)
+    if said is None:
+        return False
+    told = " ".join(s.text for s in sentences[:index] if s.line == previous.line).casefold()
+    return said["words"].casefold() in told
 
 
 def _antecedent(

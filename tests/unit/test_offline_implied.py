@@ -66,6 +66,7 @@ def facts(text: str) -> set[tuple[str, str, bool]]:
         ("Nina: We shifted to Pune in May.", ("lives_in", "Pune", False)),
         ("Nina: I started at a bakery on Monday, as a manager.", ("job_title", "manager", False)),
         ("Nina: I got a new job, QA engineer at Spotify.", ("job_title", "QA engineer", False)),
+        ("Nina: I'm now working for HSBC as a director.", ("job_title", "director", False)),
     ],
 )
 def test_a_change_stated_without_the_usual_verb_is_read(
@@ -101,6 +102,18 @@ def test_look_alikes_state_no_such_fact(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["Nina: I quit the studio.", "Nina: I left the studio in May."])
 def test_a_workplace_quit_or_left_on_a_date_ends_the_job_title(text: str) -> None:
     assert ("job_title", "", True) in facts(text)
+
+
+def test_a_title_exclaimed_back_at_the_other_speaker_is_theirs_not_the_speakers() -> None:
+    text = (
+        "Ravi: I'm now working for HSBC as an associate director.\n"
+        "Nina: Associate director! You're racing up the ladder."
+    )
+    titles = [(r.source, r.target) for r in extract_chunk(text).relations if r.kind == "job_title"]
+    assert titles == [("Ravi", "associate director")]
+    # the speaker's own news, exclaimed after a question, stays theirs
+    own = "Ravi: How is work?\nNina: Associate director! They promoted me."
+    assert ("job_title", "associate director", False) in facts(own)
 
 
 def test_a_job_left_with_a_new_title_keeps_the_new_title() -> None:
