@@ -800,11 +800,13 @@ PATTERNS: list[DatePattern] = [
         _relative_period,
         "unit",
     ),
-    # "Sunday just gone", "Saturday last" (formal British English), "the Monday past" (Irish,
-    # Scottish): the most recent one. Not "Friday past noon", "Monday past the deadline".
+    # "Sunday just gone", "Sunday gone", "Saturday last" (formal British English), "the Monday
+    # past" (Irish, Scottish): the most recent one. Not "Friday past noon", "Monday past the
+    # deadline".
     _pattern(
         re.compile(
-            rf"\b(?:the\s+)?(?P<weekday>{_WEEKDAY})\s+(?:just\s+gone\b"
+            # "Sunday gone" too (not "Sunday gone wrong")
+            rf"\b(?:the\s+)?(?P<weekday>{_WEEKDAY})\s+(?:(?:just\s+)?gone\b(?!\s+(?:wrong|bad|by)\b)"
             r"|last\b(?!\s+(?:week|month|year)\b)|past\b(?!\s+(?:noon|midnight|the|a|an|\w*\d"
             r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|quarter)\b))",
             re.I,

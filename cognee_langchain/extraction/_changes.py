@@ -49,7 +49,7 @@ from cognee_langchain.extraction._implied import IMPLIED_RULES
 from cognee_langchain.extraction._job_ends import JOB_ENDS_WORDS, jobs_ended
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
-from cognee_langchain.extraction._pets import PET_GONE_WORDS, pets_gone, pets_got
+from cognee_langchain.extraction._pets import ANIMAL_WORDS, PET_GONE_WORDS, pets_gone, pets_got
 from cognee_langchain.extraction._possessions import THINGS_TOLD_WORDS, things_told
 from cognee_langchain.extraction._sentences import Sentence
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
@@ -339,7 +339,8 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
         ("sold", "bought", "rid", "gave", "lost", "adopted", "rescued", "got", "purchased",
          "threw", "traded", "wrote", "totaled", "totalled", "picked", "scrapped", "donated",
          "leased", "brought", "took", "fostered", "have")
-    ),
+    )
+    | ANIMAL_WORDS,
     things_told: THINGS_TOLD_WORDS,
     _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move", "emigrated")),
     **IMPLIED_RULES,

@@ -79,7 +79,7 @@ _JOB_WORDS = re.compile(
 )
 _NEW_JOB = re.compile(
     rf"{_I}(?:got|gotten|landed|started|found|took|taken|accepted)\s+(?:a|my)\s+(?:new\s+|first\s+)?"
-    r"(?:job|position|role)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
+    r"(?:job|position|role|gig)\b[^.;!?]{0,50}?\s(?:at|with|for)\s+(?P<org>\S)"
     # "I'm doing a carpentry apprenticeship with my uncle's outfit, Southern Frame Builders"
     rf"|\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{_NOW}(?:been\s+)?(?:doing|started|got|landed|began)"
     r"\s+(?:a|an|my)\s+(?:[\w-]+\s+)?"
@@ -103,7 +103,7 @@ _NEW_JOB_TITLE = re.compile(
     rf"(?P<title>(?:[A-Za-z]+(?:-|\s+)){{0,2}}(?:{_JOB}))\s+(?:at|with|for)\b"
 )
 _WORKPLACE = re.compile(
-    rf"{_I}(?:started|work|am\s+working|['’]m\s+working|now\s+work)\s+(?:at|for|in)\s+"
+    rf"\bI(?:['’]m|\s+am|['’]ve|\s+have)?\s+{_NOW}(?:started|work|working)\s+(?:at|for|in)\s+"
     r"(?:a|an)\s+(?P<place>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:in|on|as|since|last|this|two|three|a)\b))"
 )
@@ -185,7 +185,7 @@ def employers(
 
 #: The words without one of which :func:`employers` cannot match (lower case).
 EMPLOYER_WORDS = frozenset(
-    ("job", "position", "role", "started", "work", "working", "boss", "shift", "shifts",
+    ("job", "position", "role", "gig", "started", "work", "working", "boss", "shift", "shifts",
      "office", "still", "contract", "employed", "taken", "recruited", "first", "joined",
      "been", "since", "hired", "employer", "signed", "apprenticeship", "internship",
      "traineeship", "placement", "residency")

@@ -29,6 +29,7 @@ from cognee_langchain.extraction._sentences import (
     strip_possessive,
 )
 from cognee_langchain.extraction.gazetteer import place_named
+from cognee_langchain.extraction.kinds import PET_ANIMALS
 
 __all__ = [
     "LOWER_WORD",
@@ -46,9 +47,11 @@ _SPEAKER_PRONOUN = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _IS_MY_PERSON = re.compile(
-    # the copula may be the word's own "'s": "Tom's my boyfriend"
-    r"(?:\s+is|\s+was|['’]s)?\s+(?:now\s+)?my\s+(?:new\s+|old\s+|best\s+)?(?:"
-    + "|".join(sorted(lex.PERSON_NOUNS, key=len, reverse=True))
+    # the copula may be the word's own "'s": "Tom's my boyfriend", "Luna's our new cat"
+    r"(?:\s+is|\s+was|['’]s)?\s+(?:now\s+)?(?:my|our)\s+(?:new\s+|old\s+|best\s+)?"
+    # "Rex is my new rescue dog": one word may say which kind
+    r"(?:[a-z-]+\s+)?(?:"
+    + "|".join(sorted((*lex.PERSON_NOUNS, *PET_ANIMALS), key=len, reverse=True))
     + r")\b"
 )
 # What only an employer does to the speaker ("Acme laid me off", "Northlight hired me"), and what

@@ -65,7 +65,9 @@ _GEAR_OF = {"rope": "roping", "saddle": "riding", "skates": "skating", "brushes"
 # gotten into bouldering"; and its end: "I've fallen out of love with running", "I've gone off
 # sushi", "I lost interest in chess".
 _KEEN = (
-    r"(?:['’]m|\s+am)\s+(?:(?:really|so|totally|completely|very|a\s+bit|kind\s+of|now)\s+)*"
+    # "I've been really into climbing lately" too
+    r"(?:['’]m|\s+am|(?:['’]ve|\s+have)\s+been)\s+"
+    r"(?:(?:really|so|totally|completely|very|a\s+bit|kind\s+of|now)\s+)*"
     r"(?:into|obsessed\s+with|hooked\s+on|addicted\s+to|crazy\s+about"
     # "I'm a big fan of jazz now"
     r"|an?\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of|all\s+about)"

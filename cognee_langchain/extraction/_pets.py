@@ -20,9 +20,11 @@ from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._subjects import Span
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
-__all__ = ["PET_GONE_WORDS", "pets_gone", "pets_got"]
+__all__ = ["ANIMAL_WORDS", "PET_GONE_WORDS", "pets_gone", "pets_got"]
 
 _ANIMALS = "|".join(sorted(PET_ANIMALS, key=len, reverse=True))
+#: The words of the animals kept as pets: a pet said to be one names one ("Luna's our new cat").
+ANIMAL_WORDS = frozenset(word for animal in PET_ANIMALS for word in animal.split())
 _GOT = (
     rf"{_WE}(?P<verb>adopted|rescued|got|bought|brought\s+home|took\s+in|fostered"
     # "We have a new cat, Luna": a pet new to the speaker
@@ -38,6 +40,11 @@ _SAID_NAME = (
     r"|\s+and\s+(?:named|called)\s+(?:him|her|it|them)\s+)"
 )
 _PET = re.compile(rf"{_GOT}(?:{_SAID_NAME}|,\s+)(?P<name>[^\W\d_a-z])")
+# A pet said to be one: "Luna's our new cat", "Rex is my new rescue dog".
+_IS_OUR_PET = re.compile(
+    r"(?<![\w'’])(?P<name>[^\W\d_a-z][\w-]*)(?:['’]s|\s+is)\s+(?:our|my)\s+(?:new\s+)?"
+    rf"(?:[\w-]+\s+)?(?:{_ANIMALS})\b"
+)
 # Adopted by name alone: "We adopted Luna in May", "we rescued Biscuit from the pound".
 _ADOPTED_NAME = re.compile(rf"{_WE}(?P<verb>adopted|rescued)\s+(?P<name>[^\W\d_a-z])")
 _LOWER_PET = re.compile(rf"{_GOT}{_SAID_NAME}(?P<name>[a-z][a-z'’-]{{1,20}})\b")
@@ -54,6 +61,11 @@ def pets_got(
         pet = at.get(match.start("name"))
         if pet is not None:
             spans.append(_got(match, text, speaker, pet.key, graph, description))
+    for match in _IS_OUR_PET.finditer(text) if not spans else ():
+        pet = at.get(match.start("name"))
+        if pet is not None:
+            graph.relate(speaker, "has pet", pet.key, description, FactTime(kind="has_pet"))
+            spans.append(match.span())
     for match in _ADOPTED_NAME.finditer(text) if not spans else ():
         pet = at.get(match.start("name"))
         if pet is not None:

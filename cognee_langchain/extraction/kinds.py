@@ -437,6 +437,8 @@ def _candidates(phrase: str) -> list[str]:
         # "started dating" -> "date", "began living in" -> "live in"; but "started at" stays.
         found.extend(_candidates(" ".join(words[1:])))
         return found
+    if words[:2] == ["move", "on"]:
+        return found  # "moved on from Spotify": moving on is no move
     if len(words) > 2 and words[-1] in _PREPOSITIONS:
         found.append(f"{words[0]} {words[-1]}")
     if len(words) > 1 and all(word in _PREPOSITIONS for word in words[1:]):

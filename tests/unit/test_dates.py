@@ -50,6 +50,7 @@ def _one(text: str, reference: datetime = REF) -> ResolvedDate:
         ("I quit a fortnight ago", _day(2023, 5, 29), "week", "a fortnight ago"),
         ("we moved the week before last", _day(2023, 5, 29), "week", "the week before last"),
         ("Sunday just gone, at the café", _day(2023, 6, 11), "day", "Sunday just gone"),
+        ("I moved Sunday gone", _day(2023, 6, 11), "day", "Sunday gone"),
         ("3 days ago it rained", _day(2023, 6, 11), "day", "3 days ago"),
         ("a month ago", _day(2023, 5, 1), "month", "a month ago"),
         ("three years ago", _day(2020, 1, 1), "year", "three years ago"),

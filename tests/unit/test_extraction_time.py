@@ -72,6 +72,7 @@ def names(text: str) -> set[str]:
         ("is driving", KindMatch("owns", False)),  # "driv(e)": the e "-ing" took
         ("residing in", KindMatch("lives_in", False)),
         ("emigrated to", KindMatch("lives_in", False)),
+        ("moving on from", KindMatch(None, False)),  # moving on is no move
         ("driving to", KindMatch(None, False)),  # "driving to Leeds" owns no Leeds
         ("adopted from", KindMatch(None, False)),
         ("bought", KindMatch("owns", False)),
@@ -1359,6 +1360,7 @@ def test_a_proposal_of_something_else_is_no_engagement(text: str) -> None:
         ("Ida: Good! I am at Siemens since last month.", "Siemens"),
         ("Ida: Been at the Central Alberta Co-op since Remembrance Day.", "Central Alberta Co-op"),
         ("Ida: I've been at Amazon for two months now.", "Amazon"),
+        ("Ida: Started a new gig at Spotify last month.", "Spotify"),
         ("Ida: I've been at Mum's since Friday.", None),  # someone's home
         ("Ida: I've been at Cyril's house since May.", None),
         ("Ida: I've been at Heathrow for two hours.", None),  # hours: no job
@@ -1513,6 +1515,7 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: We rehomed Rex last month.", "has_pet", "Rex", True),
         ("Ida: I've got a boyfriend now, Tom.", "relationship_status", "Tom", False),
         ("Ida: I've really gotten into climbing.", "likes", "climbing", False),
+        ("Ida: I've been really into climbing lately.", "likes", "climbing", False),
         ("Ida: I'm obsessed with pottery lately.", "likes", "pottery", False),
         ("Ida: I've fallen out of love with running.", "likes", "running", True),
         ("Ida: I've gone off sushi.", "likes", "sushi", True),
@@ -1783,6 +1786,11 @@ def test_a_last_day_to_come_dates_the_end_of_a_job_one_is_leaving(memory: GraphM
     "text", ["Ida: We adopted Luna in May.", "Ida: we rescued Luna from the pound last week."]
 )
 def test_a_pet_adopted_by_its_name_alone_is_a_pet(text: str) -> None:
+    assert [(r.target, r.kind) for r in relations(text) if r.kind] == [("Luna", "has_pet")]
+
+
+@pytest.mark.parametrize("text", ["Ida: Luna's our new cat.", "Ida: Luna is my new rescue dog."])
+def test_a_pet_said_to_be_one_is_a_pet(text: str) -> None:
     assert [(r.target, r.kind) for r in relations(text) if r.kind] == [("Luna", "has_pet")]
 
 
