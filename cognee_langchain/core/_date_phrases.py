@@ -370,6 +370,11 @@ def _year_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _period_start(_shift(ctx, "year", -2), "year"), "year"
 
 
+def _this_time_last_year(m: re.Match[str], ctx: Context) -> _Resolved:
+    # "this time last year": the week a year before the reference's
+    return _period_start(_shift(ctx, "year", -1), "week"), "week"
+
+
 def _week_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
     return _period_start(_shift(ctx, "week", -2), "week"), "week"
 
@@ -558,11 +563,28 @@ SEASON = re.compile(
 )
 
 
+# "the summer before last": the one before last summer.
+SEASON_BEFORE_LAST = re.compile(
+    r"\bthe\s+(?P<season>spring|summer|autumn|fall|winter)\s+before\s+last\b", re.I
+)
+
+
 def _season(m: re.Match[str], ctx: Context) -> _Resolved:
-    middle = _SEASON_MIDDLE[fold(m["season"])]
-    if m["year"]:
+    return _season_at(m["season"], m["which"] or "", m["year"], ctx)
+
+
+def _season_before_last(m: re.Match[str], ctx: Context) -> _Resolved:
+    last, grain = _season_at(m["season"], "last", None, ctx)
+    return last.replace(year=last.year - 1), grain
+
+
+def _season_at(
+    season: str, which: str, year_given: str | None, ctx: Context
+) -> tuple[datetime, Grain]:
+    middle = _SEASON_MIDDLE[fold(season)]
+    if year_given:
         # Winter straddles the new year: "the winter of 2021" is the one that began in it.
-        year = int(m["year"]) + (middle == 1)
+        year = int(year_given) + (middle == 1)
         return datetime(year, middle, 1, tzinfo=UTC), "month"
     ref = ctx.reference
     # The season's middle month in the year it last began by the reference (winter's January
@@ -571,7 +593,7 @@ def _season(m: re.Match[str], ctx: Context) -> _Resolved:
     if (year, middle - 1) > (ref.year, ref.month):
         year -= 1
     current = ref.month in (middle - 1, middle, middle + 1) or (middle == 1 and ref.month == 12)
-    which = fold(m["which"] or "")
+    which = fold(which)
     if which == "last" and current:
         year -= 1  # said during a summer, "last summer" is the one before
     elif which == "next" or (which != "last" and not current and ctx.future):
@@ -781,6 +803,7 @@ PATTERNS: list[DatePattern] = [
     _pattern(PART_OF_PERIOD, _part_of_period, "unit"),
     _pattern(ORDINAL_OF_MONTH, _ordinal_of_month, *_MONTH_WORD, "unit"),
     _pattern(NTH_WEEKDAY, _nth_weekday, "weekday", "unit"),
+    _pattern(SEASON_BEFORE_LAST, _season_before_last, "season"),
     _pattern(SEASON, _season, "season"),
     _pattern(BARE_DAY, _bare_day, "day_number"),
     _pattern(BARE_MONTH, _bare_month, "month"),
@@ -874,6 +897,11 @@ PATTERNS: list[DatePattern] = [
     # "over the weekend", "at the weekend" (British), "on the weekend": the latest one.
     _pattern(re.compile(r"\b(?:over|at|on)\s+the\s+weekend\b", re.I), _the_weekend, "unit"),
     _pattern(re.compile(r"\bthe\s+year\s+before\s+last\b", re.I), _year_before_last, "unit"),
+    _pattern(
+        re.compile(r"\b(?:this|about\s+this|around\s+this)\s+time\s+last\s+year\b", re.I),
+        _this_time_last_year,
+        "unit",
+    ),
     _pattern(
         re.compile(rf"\bin\s+(?P<count>{_NUMBER})\s+{_UNIT}\b(?!\s+ago)", re.I), _ahead, "unit"
     ),

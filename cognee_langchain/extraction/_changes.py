@@ -276,6 +276,8 @@ def _things(
         mention = at.get(named.start("name")) if named is not None else None
         thing = mention.key if mention else graph.add_concept(" ".join(words), description)
         verb = " ".join(match.group("verb").split())
+        if verb == "got" and mention is not None:
+            verb = "bought"  # "I've got a new car, a Tesla": a thing of the speaker's, named
         graph.relate(speaker, verb, thing, description, FactTime())
         spans.append(match.span())
     for match in _GIVEN_AWAY.finditer(text):

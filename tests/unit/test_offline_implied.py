@@ -61,6 +61,7 @@ def facts(text: str) -> set[tuple[str, str, bool]]:
         ("Nina: My Vespa, yes, every day.", ("owns", "Vespa", False)),
         ("Nina: No more chocolate for me, doctor's orders.", ("likes", "chocolate", True)),
         ("Nina: I bought a car, a used Honda Civic.", ("owns", "Honda Civic", False)),
+        ("Nina: I've got a new car, a Tesla.", ("owns", "Tesla", False)),
         ("Nina: I've been rattling around this house in Macon.", ("lives_in", "Macon", False)),
         ("Nina: I took up residence at Hollybrook House.", ("lives_in", "Hollybrook House", False)),
         ("Nina: We shifted to Pune in May.", ("lives_in", "Pune", False)),
@@ -84,6 +85,7 @@ def test_a_change_stated_without_the_usual_verb_is_read(
         ("Nina: Good, but I moved teams: since last week I'm a tech lead.", "lives_in"),
         ("Nina: Great teacher!", "job_title"),
         ("Nina: I left the office early today.", "works_at"),
+        ("Nina: I got a haircut.", "owns"),  # got, not named: no thing of the speaker's
         ("Nina: I left the office and went home.", "job_title"),  # an evening, not a job
         ("Nina: I quit the gym.", "job_title"),  # a membership
         ("Nina: I quit smoking last week.", "job_title"),
