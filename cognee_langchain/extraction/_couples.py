@@ -82,7 +82,7 @@ _TIME_APART = (
 )
 _APART = (
     rf"(?P<end>split(?:\s+up)?|{_ENDED}"
-    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+divorced)"
+    r"|(?:are\s+)?(?:separating|splitting\s+up|breaking\s+up|getting\s+(?:a\s+)?divorced?)"
     # "Gino and I are over"
     r"|are\s+(?:so\s+)?(?:over|finished|done)(?!\s+(?:with|the|it|that|for)\b)"
     # "Tom and I are no longer together", "... aren't together anymore"
@@ -231,10 +231,23 @@ _SEEING = re.compile(
     # "I've started seeing someone, Tom"
     rf"\bI(?:['’]m|\s+am|['’]ve\s+been|\s+have\s+been|\s+been|(?:['’]ve|\s+have)?\s+started)\s+{NOW}"
     r"(?:seeing|courting|(?:keeping\s+company|stepping\s+out|walking\s+out|going\s+out)\s+with)\s+"
-    r"(?:(?:some(?:one|body)|an?\s+(?:guy|girl|man|woman|boy|lady))(?:\s+new)?"
-    # "someone new, she's called Priya"
+    r"(?:(?:some(?:one|body)|an?\s+(?:(?:lovely|nice|new)\s+)?(?:guy|girl|man|woman|boy|lady))"
+    r"(?:\s+new)?"
+    # "someone new, she's called Priya", "somebody, her name is Priya"
     r"(?:,\s+(?:she|he|they)(?:['’]s|\s+is|['’]re|\s+are)\s+(?:called|named)"
+    r"|,\s+(?:her|his|their)\s+name(?:['’]s|\s+is)"
     r"|,|\s+(?:called|named))?\s+)?(?P<partner>\S)"
+)
+# "I got engaged to my girlfriend Ana", "I got married to my partner Sam": the stage, with whom.
+_STAGE_TO_MY = re.compile(
+    rf"\bI(?:['’]ve|\s+have)?\s+{NOW}(?:got|gotten)\s+(?P<verb>engaged|married)\s+to\s+"
+    r"(?:my\s+(?:(?:long-?time|long-?term)\s+)?(?:girlfriend|boyfriend|partner)\s+)"
+    r"(?P<partner>[^\W\d_a-z])"
+)
+# The speaker ended it, the partner unnamed: "I left my husband in May".
+_LEFT_MY = re.compile(
+    r"\bI\s+(?:finally\s+|just\s+)?(?:left|dumped|broke\s+up\s+with|divorced)\s+my\s+"
+    r"(?:husband|wife|boyfriend|girlfriend|partner|fianc[eé]e?)\b(?!\s+(?:a|an|the|at|with|to)\b)"
 )
 # Chat typed all in lower case: the word in a partner's slot ("ethan and i broke up", "noah
 # asked me out", texting's "me n sam r official"; not "my mom and i"): see LOWER_PARTNER.
@@ -285,6 +298,15 @@ def couples(
         if key is not None:
             graph.relate(speaker, "dating", key, description, FactTime())
             spans.append(match.span())
+    for match in _STAGE_TO_MY.finditer(text):
+        partner = at.get(match.start("partner"))
+        if partner is not None and is_person(partner, graph):
+            stage = f"{match.group('verb')} to"
+            graph.relate(speaker, stage, partner.key, description, FactTime())
+            spans.append(match.span())
+    for match in _LEFT_MY.finditer(text):
+        _apart(speaker, "", _legal_state(match.group()), graph, description)
+        spans.append(match.span())
     for match in _SEEING.finditer(text):
         partner = at.get(match.start("partner"))
         if partner is not None:

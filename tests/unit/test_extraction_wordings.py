@@ -77,6 +77,8 @@ def ended(relation: ExtractedRelation) -> bool:
             "bridge. We've been seeing each other since the August bank holiday.",
             "Carol",
         ),
+        ("Ana: I'm seeing somebody, her name is Priya.", "Priya"),
+        ("Ana: I got engaged to my girlfriend Priya last week.", "Priya"),
         # a learner's "somebody met", a partner introduced by what they are, the name said to be
         (
             "Jonas: I have somebody met. Fiona. She is in my club. We are together since October.",
@@ -216,6 +218,9 @@ def test_a_couple_ended_in_more_words(text: str, partner: str) -> None:
         # is ended too, one unnamed is closed by the new status
         ("Ana: The divorce from Tom came through in March.", {("Tom", True), ("divorced", False)}),
         ("Ana: Tom and I are taking some time apart.", {("Tom", True), ("separated", False)}),
+        ("Ana: Tom and I are getting a divorce.", {("Tom", True), ("divorced", False)}),
+        ("Ana: I left my husband in May.", {("", True)}),
+        ("Ana: I left my husband at home.", set()),  # somewhere, not for good
         ("Ana: We're taking some time apart.", {("separated", False)}),
         ("Ana: Tom and I are on a break.", {("Tom", True), ("separated", False)}),
         # the partner unnamed: divorced from then, as "I'm divorced now" says
