@@ -51,7 +51,7 @@ from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._pastimes import PASTIME_RULES
 from cognee_langchain.extraction._pets import ANIMAL_WORDS, PET_GONE_WORDS, pets_gone, pets_got
 from cognee_langchain.extraction._possessions import THINGS_TOLD_WORDS, things_told
-from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._sentences import Sentence, is_lower_case
 from cognee_langchain.extraction._subjects import I_SUBJECT as _I
 from cognee_langchain.extraction._subjects import NOW as _NOW
 from cognee_langchain.extraction._subjects import (
@@ -62,6 +62,7 @@ from cognee_langchain.extraction._subjects import (
 from cognee_langchain.extraction._subjects import WE_SUBJECT as _WE
 from cognee_langchain.extraction._title_changes import TITLE_CHANGE_WORDS, title_changes
 from cognee_langchain.extraction._trips import TRIP_RULES
+from cognee_langchain.extraction.gazetteer import place_named
 
 __all__ = ["Span", "state_changes"]
 
@@ -291,11 +292,37 @@ def _things(
     return spans
 
 
+# Chat typed all in lower case names its places in lower case too: "i moved to leeds last month",
+# "im living in leeds now" (a place the gazetteer knows, longest first: "new york", not "york").
+_LOWER_MOVE = re.compile(
+    r"\b(?:[Ii]|[Ww]e)(?:['’]?ve|\s+have|['’]?m|\s+am|['’]?re|\s+are)?\s+"
+    r"(?:just\s+|now\s+|finally\s+)*(?:moved|moving|relocated|living|live|settled)\s+"
+    r"(?:to|in|into)\s+(?P<place>[a-z][a-z'’-]*(?:\s+[a-z][a-z'’-]*){0,2})"
+)
+
+
+def _lower_case_moves(text: str, speaker: str, graph: ChunkGraph, description: str) -> list[Span]:
+    spans: list[Span] = []
+    for match in _LOWER_MOVE.finditer(text):
+        words = match.group("place").split()
+        for size in range(len(words), 0, -1):
+            place = place_named(" ".join(words[:size]))
+            if place is not None:
+                key = place.name.casefold()
+                graph.add_entity(key, place.name, "Place", description)
+                graph.relate(speaker, "moved to", key, description, FactTime(kind="lives_in"))
+                spans.append(match.span())
+                break
+    return spans
+
+
 def _moves(
     text: str, speaker: str, at: dict[int, Mention], graph: ChunkGraph, description: str
 ) -> list[Span]:
     """ "We relocated to Lisbon", "I left Denver for Austin": the speaker moved."""
-    spans: list[Span] = []
+    spans: list[Span] = (
+        _lower_case_moves(text, speaker, graph, description) if is_lower_case(text) else []
+    )
     for match in _LEFT_FOR.finditer(text):
         old, new = at.get(match.start("old")), at.get(match.start("new"))
         if old is None or new is None or not (is_place(old, graph) and is_place(new, graph)):
@@ -344,7 +371,10 @@ _RULE_WORDS: dict[_Rule, frozenset[str]] = {
     )
     | ANIMAL_WORDS,
     things_told: THINGS_TOLD_WORDS,
-    _moves: frozenset(("moved", "relocated", "shifted", "settled", "left", "move", "emigrated")),
+    _moves: frozenset(
+        ("moved", "relocated", "shifted", "settled", "left", "move", "emigrated", "moving",
+         "living", "live")
+    ),
     **IMPLIED_RULES,
     **TRIP_RULES,
 }  # fmt: skip

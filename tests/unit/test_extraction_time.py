@@ -1765,6 +1765,20 @@ def test_an_employer_said_shorter_is_no_change_of_employer(memory: GraphMemory) 
     assert homes["York"] is not None and homes["New York"] is None  # another city
 
 
+@pytest.mark.parametrize(
+    ("text", "home"),
+    [
+        ("Ida: i moved to leeds last month", "Leeds"),
+        ("Ida: im living in leeds now lol", "Leeds"),
+        ("Ida: we moved to new york in may", "New York"),  # the longest name the gazetteer knows
+        ("Ida: i moved to a new flat lol", None),
+    ],
+)
+def test_chat_in_lower_case_names_its_home_in_lower_case(text: str, home: str | None) -> None:
+    found = {r.target for r in relations(text) if KINDS.classify(r.predicate).kind == "lives_in"}
+    assert found == ({home} if home else set())
+
+
 def test_hired_with_the_employer_after_a_comma_is_a_job() -> None:
     text = "Ida: And guess what, I already got hired, St. Luke's BGC, I start on July 11."
     assert "St. Luke" in {r.target for r in relations(text) if r.kind == "works_at"}
