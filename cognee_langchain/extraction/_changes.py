@@ -141,10 +141,12 @@ _NAMED_THING = re.compile(
     r"(?:[^.;!?]{0,40}?\sfor\s+(?:(?:a|an|the)\s+)?(?:(?:new|used|little|brand-new)\s+)?"
     r"(?P<new>[^\W\d_a-z]))?"
 )
+_VEHICLE = re.compile(lex.VEHICLES)
 # How a named thing's end or start is said in the relation-kind lexicon's words.
 _NAMED_THING_VERBS = {
     "traded in": "sold", "wrote off": "lost", "totaled": "lost", "totalled": "lost",
-    "purchased": "bought", "got": "bought", "picked up": "bought", "leased": "bought",
+    "purchased": "bought", "got": "bought", "picked up": "bought",
+    "leased": "bought",
     "scrapped": "lost", "donated": "gave away", "gave": "gave away", "gave him": "gave away",
     "gave her": "gave away", "gave them": "gave away",
 }  # fmt: skip
@@ -277,8 +279,9 @@ def _things(
         mention = at.get(named.start("name")) if named is not None else None
         thing = mention.key if mention else graph.add_concept(" ".join(words), description)
         verb = " ".join(match.group("verb").split())
-        if verb == "got" and mention is not None:
-            verb = "bought"  # "I've got a new car, a Tesla": a thing of the speaker's, named
+        if verb == "got" and (mention is not None or _VEHICLE.fullmatch(words[-1])):
+            # "I've got a new car, a Tesla", "I've got a motorbike now": the speaker's own
+            verb = "bought"
         graph.relate(speaker, verb, thing, description, FactTime())
         spans.append(match.span())
     for match in _GIVEN_AWAY.finditer(text):

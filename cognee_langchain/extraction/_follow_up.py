@@ -302,8 +302,7 @@ _GOT_PARTNER = re.compile(
 _GOT_VEHICLE = re.compile(
     r"\b(?:I|we)?(?:['’]ve|\s+have)?\s*(?:(?:just|finally|also)\s+)?"
     r"(?:bought|got|purchased|picked\s+up)\s+(?:(?:myself|ourselves)\s+)?(?:a|an|my|our)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:car|van|motorbike|motorcycle|bike|bicycle|e-bike|campervan|camper|"
-    r"boat|truck|pickup|scooter|moped)\b",
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{lex.VEHICLES})\b",
     re.I,
 )
 # "A Triumph Bonneville, second-hand.", "A VW T5, mint green.": the vehicle by its make.

@@ -335,7 +335,8 @@ def studies(
     studies there; "Graduated from UNISA", "I dropped out": their end."""
     spans: list[Span] = []
     for match in (*DEGREE_AT.finditer(text), *SCHOOL_STARTED.finditer(text)):
-        key = _run_name(text, match.start("org"), at, graph, description, "Organization")
+        named = "org_2" if "org_2" in match.re.groupindex and match.group("org_2") else "org"
+        key = _run_name(text, match.start(named), at, graph, description, "Organization")
         if _relate_self(graph, speaker, "studies at", key, description, "studies_at"):
             spans.append(match.span())
     for match in STUDIES_ENDED.finditer(text):

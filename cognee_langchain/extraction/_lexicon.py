@@ -38,6 +38,7 @@ __all__ = [
     "TITLES",
     "TRADE_ACRONYMS",
     "VAGUE_OBJECTS",
+    "VEHICLES",
     "VOCATIVE_CUES",
     "WORKPLACES",
 ]
@@ -195,6 +196,11 @@ VAGUE_OBJECTS = _words(
     "back away out over around together along ahead behind again "
     # what a phrase's verb takes up, not a thing: "took up residence on the first of June"
     "residence"
+)
+#: Vehicles a person owns, as a regex alternation ("I've got a motorbike now", "my van was stolen").
+VEHICLES = (
+    r"car|van|motorbike|motorcycle|bike|bicycle|e-bike|campervan|camper|caravan|boat|truck|"
+    r"pickup|scooter|moped"
 )
 #: Workplaces named by what they are ("I quit the studio", "I joined a small startup, Brightwave"),
 #: as a regex alternation.

@@ -35,10 +35,13 @@ _NOT_PASTIMES = frozenset(
      "planning", "wondering", "having", "being", "making", "taking", "using", "seeing")
 )  # fmt: skip
 #: Verbs of :data:`_GIVEN_UP` whose object is a pastime.
-_PASTIME_VERBS = frozenset(("play", "practise", "practice", "do", "go to"))
+_PASTIME_VERBS = frozenset(("play", "practise", "practice", "do", "go to", "go"))
+_VEHICLE = re.compile(rf"(?:[\w-]+\s+)?(?:{lex.VEHICLES})")
 _GIVEN_UP = re.compile(
     r"\bI\s+(?P<negation>don['’]t|do\s+not|no\s+longer|can['’]t|cannot|never)\s+"
     r"(?P<verb>like|love|enjoy|eat|drink|play|watch|practi[cs]e|do|own|have|date|go\s+to|stand|"
+    # "I don't go climbing anymore"
+    r"go(?=\s+[a-z]+ing\b)|"
     r"live\s+in|work\s+(?:at|for)|study\s+at)"
     r"\s+(?:(?:the|my|a|an|any)\s+)?(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
     r"(?P<anymore>\s+any\s?more)?(?=\s*(?:[.,;:!?)]|$|\s+(?:since|because|now|after|these)\b))"
@@ -92,10 +95,11 @@ _LIKING = re.compile(
     rf"\bI(?:(?P<keen>{_KEEN})|(?P<off>{_OFF}))\s+(?:(?:the|my)\s+)?"
     rf"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??){OBJECT_END}"
 )
-# "I'm not into football anymore": a liking ended ("I'm not into football" alone is a taste).
+# "I'm not into football anymore", "... these days": a liking ended ("I'm not into football"
+# alone is a taste).
 _NOT_INTO = re.compile(
     r"\bI(?:['’]m|\s+am)\s+not\s+(?:really\s+|that\s+)?into\s+(?:(?:the|my)\s+)?"
-    r"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??)\s+any\s?more\b"
+    r"(?P<activity>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)??)\s+(?:any\s?more|these\s+days|nowadays)\b"
 )
 #: What "I quit ..." or "I stopped ..." ends that is no pastime.
 _NOT_QUIT_PASTIMES = _NOT_PASTIMES | frozenset(
@@ -270,7 +274,7 @@ def _given_up(
         # "I don't play tennis anymore" ends a liking as "I don't like tennis anymore" does, "I
         # don't have the Golf anymore" a thing owned (one named: "any patience" is none).
         time = FactTime(kind="likes", retracted=True) if verb in _PASTIME_VERBS else FactTime()
-        if verb in ("have", "own") and named is not None:
+        if verb in ("have", "own") and (named is not None or _VEHICLE.fullmatch(target)):
             time = FactTime(kind="owns", retracted=True)
         graph.relate(speaker, f"no longer {verb}", target, description, time)
         spans.append(match.span())

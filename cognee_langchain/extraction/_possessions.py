@@ -27,8 +27,8 @@ _PET_INTRODUCED = re.compile(
 # A thing lost without a sale: "My Vespa was stolen", "The Fiat got written off".
 _THING_GONE = re.compile(
     r"\b(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:old\s+|poor\s+)?(?:(?P<name>[^\W\d_a-z][\w'’.-]*"
-    r"(?:\s+[^\W\d_a-z][\w'’.-]*)*)|(?P<object>car|bike|motorbike|scooter|van|truck|boat|"
-    r"caravan|camper|campervan))\s+(?:(?:got|was|has\s+been|had\s+been)\s+(?:stolen|written\s+off|"
+    rf"(?:\s+[^\W\d_a-z][\w'’.-]*)*)|(?P<object>{lex.VEHICLES}))"
+    r"\s+(?:(?:got|was|has\s+been|had\s+been)\s+(?:stolen|written\s+off|"
     r"totall?ed|scrapped|nicked|repossessed)"
     # "The Camry is gone, sold it in March"
     r"|(?:is|['’]s)\s+gone(?!\s+(?:to|for|up|down|out|in|on|back|off)\b))\b"

@@ -70,11 +70,31 @@ SCHOOL_STARTED = re.compile(
     r"|(?i:start(?:ed)?|began|begin|joined|doing)\s+(?:the|a|my)"
     rf"(?=\s+(?:{_NAME}[\w'’&.-]*\s+)+(?:[a-z-]+\s+){{0,2}}?(?:course|programme|program|classes)\b)"
     r"|(?i:joined|enrolled\s+at|enrolled\s+with)(?=\s+(?:the\s+)?"
-    rf"(?:{_NAME}[\w'’&.-]*\s+){{0,3}}?(?i:{_INSTITUTIONS})\b))"
+    rf"(?:{_NAME}[\w'’&.-]*\s+){{0,3}}?(?i:{_INSTITUTIONS})\b)"
+    # admitted: "I got into UCL", "I've been accepted to Leeds Uni", "got a place at KCL"
+    r"|(?i:got|gotten)\s+into|(?i:been|got|was|were)\s+accepted\s+(?:to|at|into|by)"
+    r"|(?i:got|have|was\s+offered)\s+a\s+place\s+at)"
     rf"\s+(?:the\s+)?(?P<org>{_SCHOOL})"
+    # "I've started uni at Leeds": the word says it is a school, whatever its name
+    r"|\b(?i:start(?:ed)?|began|begin)\s+(?:uni|university|college|sixth\s+form)\s+at\s+"
+    rf"(?:the\s+)?(?P<org_2>{_NAME})"
 )
 #: Words without one of which :data:`SCHOOL_STARTED` cannot match (lower case).
 STUDY_WORDS = frozenset(
-    {"year", "joined", "enrolled", "course", "programme", "program", "classes"}
+    {
+        "year",
+        "joined",
+        "enrolled",
+        "course",
+        "programme",
+        "program",
+        "classes",
+        "into",
+        "accepted",
+        "place",
+        "uni",
+        "university",
+        "college",
+    }
     | {word for field in _FIELDS for word in field.split()}
 )

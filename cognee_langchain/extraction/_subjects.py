@@ -69,7 +69,9 @@ def is_institution(name: str) -> bool:
 
 
 # The verbs that start or end studies as well as a job ("started at", "left", "quit").
-_STUDY_VERBS = frozenset(("start", "join", "leave", "quit", "begin", "enrol", "enroll", "drop"))
+_STUDY_VERBS = frozenset(
+    ("start", "join", "leave", "quit", "begin", "enrol", "enroll", "drop", "transfer")
+)
 
 
 def studies_not_jobs(graph: ChunkGraph, classify: Callable[[str], KindMatch]) -> None:

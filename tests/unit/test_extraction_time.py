@@ -1516,6 +1516,8 @@ def test_pets_named_apart_or_fondly(text: str, pet: str, ended: bool) -> None:
         ("Ida: I've got a boyfriend now, Tom.", "relationship_status", "Tom", False),
         ("Ida: I've really gotten into climbing.", "likes", "climbing", False),
         ("Ida: I've been really into climbing lately.", "likes", "climbing", False),
+        ("Ida: I don't go climbing anymore.", "likes", "climbing", True),
+        ("Ida: I'm not into running these days.", "likes", "running", True),
         ("Ida: I'm obsessed with pottery lately.", "likes", "pottery", False),
         ("Ida: I've fallen out of love with running.", "likes", "running", True),
         ("Ida: I've gone off sushi.", "likes", "sushi", True),
@@ -1777,6 +1779,22 @@ def test_an_employer_said_shorter_is_no_change_of_employer(memory: GraphMemory) 
 def test_chat_in_lower_case_names_its_home_in_lower_case(text: str, home: str | None) -> None:
     found = {r.target for r in relations(text) if KINDS.classify(r.predicate).kind == "lives_in"}
     assert found == ({home} if home else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Ida: I've started uni at Leeds.", "Leeds"),
+        ("Ida: I got into UCL!", "UCL"),
+        ("Ida: I've been accepted to Leeds Uni.", "Leeds Uni"),
+        ("Ida: I transferred to Manchester Uni in May.", "Manchester Uni"),
+        ("Ida: I got into Paris late.", None),  # arrived, no school
+    ],
+)
+def test_a_school_started_or_got_into_is_studies(text: str, school: str | None) -> None:
+    found = {r.target for r in relations(text) if KINDS.classify(r.predicate).kind == "studies_at"}
+    found |= {r.target for r in relations(text) if r.kind == "studies_at"}
+    assert found == ({school} if school else set())
 
 
 def test_hired_with_the_employer_after_a_comma_is_a_job() -> None:

@@ -62,6 +62,8 @@ def facts(text: str) -> set[tuple[str, str, bool]]:
         ("Nina: No more chocolate for me, doctor's orders.", ("likes", "chocolate", True)),
         ("Nina: I bought a car, a used Honda Civic.", ("owns", "Honda Civic", False)),
         ("Nina: I've got a new car, a Tesla.", ("owns", "Tesla", False)),
+        ("Nina: I've got a motorbike now.", ("owns", "motorbike", False)),
+        ("Nina: I don't have a car anymore.", ("owns", "car", True)),
         ("Nina: I've been rattling around this house in Macon.", ("lives_in", "Macon", False)),
         ("Nina: I took up residence at Hollybrook House.", ("lives_in", "Hollybrook House", False)),
         ("Nina: We shifted to Pune in May.", ("lives_in", "Pune", False)),
@@ -86,6 +88,7 @@ def test_a_change_stated_without_the_usual_verb_is_read(
         ("Nina: Great teacher!", "job_title"),
         ("Nina: I left the office early today.", "works_at"),
         ("Nina: I got a haircut.", "owns"),  # got, not named: no thing of the speaker's
+        ("Nina: I don't have any patience anymore.", "owns"),
         ("Nina: I left the office and went home.", "job_title"),  # an evening, not a job
         ("Nina: I quit the gym.", "job_title"),  # a membership
         ("Nina: I quit smoking last week.", "job_title"),
