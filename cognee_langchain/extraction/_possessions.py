@@ -12,7 +12,7 @@ import re
 from cognee_langchain.extraction import _lexicon as lex
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
-from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._sentences import Sentence, turn_before
 from cognee_langchain.extraction._subjects import PERSON, Span, is_place
 from cognee_langchain.extraction.kinds import PET_ANIMALS
 
@@ -160,17 +160,8 @@ def thing_let_go_by_pronoun(
         _WRITE_OFF.search(s.text) for s in sentences[index:] if (s.line, s.speaker) == turn
     ):
         return  # a crash alone ends nothing
-    earlier = [
-        i for i in range(index - 1, -1, -1) if (sentences[i].line, sentences[i].speaker) == turn
-    ]
+    earlier, asked = turn_before(sentences, index)
     # then the other speaker's turn just before, when it asked something
-    asker = index - 1 - len(earlier)
-    asked = [
-        i
-        for i in range(asker, -1, -1)
-        if sentences[i].line == sentences[asker].line
-        and sentences[i].speaker not in (None, sentence.speaker)
-    ]
     if any(sentences[i].text.rstrip().endswith("?") for i in asked):
         earlier += asked
     speaker = sentence.speaker.casefold()

@@ -15,7 +15,7 @@ import re
 from cognee_langchain.extraction._chunk_graph import ChunkGraph, FactTime
 from cognee_langchain.extraction._mentions import Mention
 from cognee_langchain.extraction._partners import LOWER_PARTNER, lower_case_partner
-from cognee_langchain.extraction._sentences import Sentence
+from cognee_langchain.extraction._sentences import Sentence, turn_before
 from cognee_langchain.extraction._subjects import Span, is_person
 
 __all__ = ["proposals", "ring_proposals"]
@@ -112,16 +112,8 @@ def ring_proposals(
     match = _ASKED_WITH_RING.search(sentence.text) if sentence.speaker else None
     if match is None or sentence.speaker is None:
         return
-    first = index
-    while first and (sentences[first - 1].line, sentences[first - 1].speaker) == (
-        sentence.line,
-        sentence.speaker,
-    ):
-        first -= 1
-    before = sentences[first:index]
-    if first and sentences[first - 1].speaker not in (None, sentence.speaker):
-        before += [s for s in sentences[:first] if s.line == sentences[first - 1].line]
-    if not any(_RING.search(s.text) for s in before):
+    own, other = turn_before(sentences, index)
+    if not any(_RING.search(sentences[i].text) for i in (*own, *other)):
         return
     at = {mention.start: mention for mention in mentions}
     partner = at.get(match.start("partner" if match.group("partner") else "asked"))

@@ -12,6 +12,7 @@ nothing: turn ids in brackets (``[D1:3]``, ``[10:02]``), header lines and labels
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ __all__ = [
     "quoted_titles",
     "split_sentences",
     "strip_possessive",
+    "turn_before",
 ]
 
 # Upper-case letters of the Latin, Greek and Cyrillic blocks ("Émile", "Łódź", "Σοφία").
@@ -340,3 +342,18 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", 0, limit - 1)
     return text[: cut if cut > limit // 2 else limit - 1] + "…"
+
+
+def turn_before(sentences: Sequence[Sentence], index: int) -> tuple[list[int], list[int]]:
+    """The sentences before ``index`` in its own turn, and those of the turn just before when
+    the other speaker said it (else none), each by index, nearest first."""
+    sentence = sentences[index]
+    turn = (sentence.line, sentence.speaker)
+    first = index
+    while first and (sentences[first - 1].line, sentences[first - 1].speaker) == turn:
+        first -= 1
+    own = list(range(index - 1, first - 1, -1))
+    if not first or sentences[first - 1].speaker in (None, sentence.speaker):
+        return own, []
+    line = sentences[first - 1].line
+    return own, [i for i in range(first - 1, -1, -1) if sentences[i].line == line]

@@ -123,10 +123,10 @@ _INTRODUCES = re.compile(
     re.I,
 )
 _ASKS_WHO = re.compile(r"\b(?:[Ww]ho|name)\b[^.!?]*\?\s*$")
-# "Marta.", "Is Chloe, from the office", "It's Carol!": the name alone, or said to be it, or
-# with what follows a comma.
 # An exclamation of a few words: "Associate director!", "Berlin!".
 _ECHO = re.compile(r"\W*(?P<words>\w[\w'’ -]{0,40}?)\s*!+\s*")
+# "Marta.", "Is Chloe, from the office", "It's Carol!": the name alone, or said to be it, or
+# with what follows a comma.
 _LONE_WORD = re.compile(
     r"\s*(?:(?i:it['’]s|it\s+is|is|this\s+is)\s+)?(?P<word>[^\W\d_a-z][\w'’-]+)"
     r"(?:[.!]?\s*$|,\s)"

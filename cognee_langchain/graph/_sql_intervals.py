@@ -136,9 +136,10 @@ def _apply(
         for row in rows
     ]
     withdrawals = [Withdrawal(r[0], r[1], r[2], r[3]) for r in retractions]
-    if single:
+    targets = {s.target_id for s in statements}
+    if single and len(targets) > 1:
         # "Still at Lumen" after "I signed with Lumen Content" restates the employer
-        variants = name_variants(_names(conn, sorted({s.target_id for s in statements})))
+        variants = name_variants(_names(conn, sorted(targets)))
         if variants:
             statements = [
                 replace(s, target_id=variants.get(s.target_id, s.target_id)) for s in statements

@@ -168,7 +168,7 @@ async def abuild_ops(
     names = {e.id: e.name for e in resolution.entities.values()}
     held = await _aheld_values(runtime, dataset, resolution, relations, names)
     staged: list[StageStatement] = []
-    references = _chunk_times(plan)
+    references: dict[str, datetime] = {}  # the chunks' times, read once an open fact needs them
     for order, row in enumerate(relations):
         source = resolution.entity_of_key[row.source]
         target = None if row.target is None else resolution.entity_of_key[row.target]
@@ -181,6 +181,7 @@ async def abuild_ops(
             if target is None and statement.valid.role == "since":
                 # "We've been together since Easter" names whoever the partner is as it is
                 # said: a partner first told of later than Easter is still that partner.
+                references = references or _chunk_times(plan)
                 told = references.get(row.chunk_id, references[""])
                 target = held.value_at(source, statement.kind, told.timestamp())
             if target is None and statement.kind == STAGED_KIND:
